@@ -1,0 +1,318 @@
+"""Loading the unit file (YAML or JSON) with errors that name file, line and key path.
+
+The file is parsed once into a node tree (libyaml where available), turned into plain data
+with every plain scalar kept as the text the user wrote (so ``0.50`` stays ``"0.50"`` and
+``2019-0032`` is not read as a number), validated by the pydantic models, and checked for
+references and duplicate ids. Every problem is collected; a file with any problem raises
+:class:`LoadError` listing all of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from tanjiliang.model.errors import Issue, LoadError, format_path
+from tanjiliang.model.unit import (
+    BOUNDARY,
+    EMISSION_POINT_QUANTITIES,
+    LAB,
+    STREAM_PARAMETERS,
+    UnitFile,
+)
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# ------------------------------------------------------------------------- source trees
+
+
+class SourceMap:
+    """Where each key path of a loaded file stands (file name and node tree)."""
+
+    def __init__(self, file: str, root: yaml.Node | None) -> None:
+        self.file = file
+        self.root = root
+
+    def line(self, path: Iterable[str | int]) -> int | None:
+        node = self.root
+        line = node.start_mark.line + 1 if node is not None else None
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if k.value == part:
+                        line = k.start_mark.line + 1
+                        node = v
+                        break
+                else:
+                    return line
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if 0 <= part < len(node.value):
+                    node = node.value[part]
+                    line = node.start_mark.line + 1
+                else:
+                    return line
+            else:
+                return line
+        return line
+
+    def issue(self, path: tuple[str | int, ...], zh: str, en: str) -> Issue:
+        return Issue(self.file, self.line(path), format_path(path), zh, en)
+
+
+def _plain(node: yaml.Node, problems: list[tuple[yaml.Node, str, str]]) -> Any:
+    """Node tree → data; plain scalars that YAML would turn into numbers or dates stay text."""
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for k, v in node.value:
+            key = k.value
+            if key in out:
+                problems.append((k, f"键“{key}”重复", f'duplicate key "{key}"'))
+            out[key] = _plain(v, problems)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(v, problems) for v in node.value]
+    tag = node.tag
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return node.value.lower() in ("true", "yes", "on")
+    return node.value
+
+
+def read_tree(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
+    """Parse a YAML or JSON file into plain data and its source map; LoadError on syntax."""
+    name = str(path)
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise LoadError([Issue(name, None, "", "文件不存在", "no such file")]) from None
+        except UnicodeDecodeError as exc:
+            raise LoadError([Issue(name, None, "", f"文件不是 UTF-8 编码（字节 {exc.start}）",
+                                   f"the file is not UTF-8 (byte {exc.start})")]) from None
+    if path.suffix.lower() == ".json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise LoadError([Issue(name, exc.lineno, "", f"JSON 语法错误：{exc.msg}（第{exc.colno}列）",
+                                   f"JSON syntax error: {exc.msg} (column {exc.colno})")]) from None
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else 0
+        raise LoadError([Issue(name, line, "", f"YAML 语法错误：{exc.problem}（第{col}列）",
+                               f"YAML syntax error: {exc.problem} (column {col})")]) from None
+    src = SourceMap(name, root)
+    if root is None:
+        raise LoadError([Issue(name, 1, "", "文件为空", "the file is empty")])
+    problems: list[tuple[yaml.Node, str, str]] = []
+    data = _plain(root, problems)
+    if problems:
+        raise LoadError([Issue(name, n.start_mark.line + 1, "", zh, en) for n, zh, en in problems])
+    return data, src
+
+
+def has_comments(text: str) -> bool:
+    """Whether a YAML text has a comment (a ``#`` outside every token)."""
+    spans: list[tuple[int, int]] = []
+    try:
+        for tok in yaml.scan(text, Loader=yaml.SafeLoader):
+            spans.append((tok.start_mark.index, tok.end_mark.index))
+    except yaml.YAMLError:
+        return "#" in text
+    pos = 0
+    starts = iter(sorted(spans))
+    inside = [False] * (len(text) + 1)
+    for a, b in starts:
+        for i in range(max(a, pos), b):
+            inside[i] = True
+        pos = max(pos, b)
+    return any(c == "#" and not inside[i] for i, c in enumerate(text))
+
+
+# ------------------------------------------------------------------------- validation
+
+_GENERIC_ZH = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "未知的键（拼写错误？）",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "date_from_datetime_parsing": "不是有效日期（应为 YYYY-MM-DD）",
+    "date_parsing": "不是有效日期（应为 YYYY-MM-DD）",
+    "date_type": "不是有效日期（应为 YYYY-MM-DD）",
+    "string_type": "应为文字",
+    "string_too_short": "不能为空",
+    "string_too_long": "过长",
+    "string_pattern_mismatch": "编号不能含空格或 . , ; : 等字符",
+    "list_type": "应为列表",
+    "dict_type": "应为映射（键: 值）",
+    "model_type": "应为映射（键: 值）",
+    "model_attributes_type": "应为映射（键: 值）",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "greater_than": "数值过小",
+    "less_than": "数值过大",
+}
+_SHAPE_TYPES = {"model_type", "dict_type", "list_type", "string_type", "model_attributes_type",
+                "is_instance_of", "float_type", "int_type", "date_type"}
+
+
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
+    """Drop pydantic's union-member tags from a loc, keeping only real keys and indexes."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part in ("class",):
+            out.append(part)
+            node = None
+        elif isinstance(node, dict) and not (isinstance(part, str) and ("[" in part or part[:1].isupper())):
+            out.append(part)  # a missing or unknown key
+            node = None
+    return tuple(out)
+
+
+def _translate(err: Any) -> tuple[str, str]:
+    typ = err["type"]
+    ctx = err.get("ctx") or {}
+    if typ == "tanjiliang":
+        return str(ctx["zh"]), err["msg"]
+    inp = err.get("input")
+    shown = f"“{inp}”" if isinstance(inp, str | int | float) and not isinstance(inp, bool) else ""
+    if typ == "literal_error":
+        expected = ctx.get("expected", "")
+        return f"{shown}不是允许的取值，应为 {expected} 之一", f"{shown.strip('“”')!r} is not one of {expected}".replace("''", '""')
+    if typ == "value_error" and "zh" in ctx:
+        return str(ctx["zh"]), err["msg"]
+    zh = _GENERIC_ZH.get(typ)
+    if zh is None:
+        zh = f"取值无效：{err['msg']}"
+    en = err["msg"]
+    if shown and typ not in ("missing", "extra_forbidden"):
+        zh = f"{shown}{zh}"
+        en = f"{inp!r}: {en}"
+    return zh, en
+
+
+def validation_issues(exc: ValidationError, data: Any, src: SourceMap) -> list[Issue]:
+    by_path: dict[tuple[str | int, ...], list[Any]] = {}
+    for err in exc.errors(include_url=False):
+        by_path.setdefault(_clean_loc(err["loc"], data), []).append(err)
+    issues = []
+    for path, errs in by_path.items():
+        custom = [e for e in errs if e["type"] in ("tanjiliang", "value_error")]
+        chosen = custom or [e for e in errs if e["type"] not in _SHAPE_TYPES] or errs
+        seen = set()
+        for e in chosen[:1] if len(errs) > 1 else chosen:
+            zh, en = _translate(e)
+            if (zh, en) not in seen:
+                seen.add((zh, en))
+                issues.append(src.issue(path, zh, en))
+    return issues
+
+
+def reference_issues(unit: UnitFile, src: SourceMap) -> list[Issue]:
+    """Every id unique in the file; every reference resolved (unit-file.md)."""
+    issues: list[Issue] = []
+    owners: dict[str, tuple[str, int]] = {}
+    for section in ("subunits", "equipment", "emission_points", "source_streams", "instruments"):
+        for i, obj in enumerate(getattr(unit, section)):
+            if obj.id in (BOUNDARY, LAB):
+                issues.append(src.issue((section, i, "id"), f"“{obj.id}”是保留字，不能作编号",
+                                        f'"{obj.id}" is reserved and cannot be an id'))
+            elif obj.id in owners:
+                s, j = owners[obj.id]
+                issues.append(src.issue(
+                    (section, i, "id"),
+                    f"编号“{obj.id}”重复（已用于 {format_path((s, j))}，第{src.line((s, j, 'id'))}行）",
+                    f'duplicate id "{obj.id}" (already used by {format_path((s, j))}, line {src.line((s, j, "id"))})'))
+            else:
+                owners[obj.id] = (section, i)
+
+    def kind(ref: str) -> str | None:
+        return owners.get(ref, ("", 0))[0] or None
+
+    def need(path: tuple[str | int, ...], ref: str, allowed: tuple[str, ...], zh: str, en: str) -> None:
+        if kind(ref) not in allowed:
+            issues.append(src.issue(path, f"“{ref}”不是{zh}", f'"{ref}" is not {en}'))
+
+    for i, e in enumerate(unit.equipment):
+        if e.subunit is not None:
+            need(("equipment", i, "subunit"), e.subunit, ("subunits",), "已定义的次级单位",
+                 "a sub-unit defined in this file")
+    for i, p in enumerate(unit.emission_points):
+        if p.equipment is not None:
+            need(("emission_points", i, "equipment"), p.equipment, ("equipment",),
+                 "已定义的设施", "equipment defined in this file")
+        if p.subunit is not None:
+            need(("emission_points", i, "subunit"), p.subunit, ("subunits",),
+                 "已定义的次级单位", "a sub-unit defined in this file")
+    for i, s in enumerate(unit.source_streams):
+        for c in s.consumer_shares():
+            need(("source_streams", i, "consumers", c) if isinstance(s.consumers, dict)
+                 else ("source_streams", i, "consumers"), c, ("subunits", "equipment"),
+                 "已定义的次级单位或设施", "a sub-unit or equipment defined in this file")
+        for j, p in enumerate(s.emission_points or []):
+            need(("source_streams", i, "emission_points", j), p, ("emission_points",),
+                 "已定义的排放口", "an emission point defined in this file")
+    for i, ins in enumerate(unit.instruments):
+        path = ("instruments", i, "measures")
+        target, _, qty = ins.measures.partition(".")
+        k = kind(target)
+        if k == "source_streams":
+            if qty and qty not in STREAM_PARAMETERS:
+                issues.append(src.issue(path, f"“{qty}”不是源流参数（{', '.join(STREAM_PARAMETERS)}）",
+                                        f'"{qty}" is not a stream parameter ({", ".join(STREAM_PARAMETERS)})'))
+        elif k == "emission_points":
+            if qty not in EMISSION_POINT_QUANTITIES:
+                allowed = ", ".join(f"{target}.{q}" for q in EMISSION_POINT_QUANTITIES)
+                issues.append(src.issue(path, f"排放口须指明测量量：{allowed}",
+                                        f"name the emission-point quantity: {allowed}"))
+        else:
+            issues.append(src.issue(path, f"“{ins.measures}”不是源流、源流参数或排放口测量量",
+                                    f'"{ins.measures}" is not a stream, stream parameter or emission-point quantity'))
+        if ins.at not in (BOUNDARY, LAB) and kind(ins.at) not in ("subunits", "equipment", "emission_points"):
+            issues.append(src.issue(("instruments", i, "at"),
+                                    f"“{ins.at}”不是安装地点（boundary、lab、次级单位、设施或排放口）",
+                                    f'"{ins.at}" is not a place (boundary, lab, a sub-unit, equipment or emission point)'))
+    return issues
+
+
+def validate_data(data: Any, src: SourceMap) -> UnitFile:
+    if not isinstance(data, dict):
+        raise LoadError([src.issue((), "文件顶层应为映射（键: 值）", "the top level must be a mapping")])
+    fmt = data.get("format")
+    if fmt is not None and fmt != "tanjiliang/unit@1":
+        raise LoadError([src.issue(("format",), f"不支持的格式“{fmt}”，应为 tanjiliang/unit@1",
+                                   f'unsupported format "{fmt}", expected tanjiliang/unit@1')])
+    try:
+        unit = UnitFile.model_validate(data)
+    except ValidationError as exc:
+        raise LoadError(validation_issues(exc, data, src)) from None
+    issues = reference_issues(unit, src)
+    if issues:
+        raise LoadError(issues)
+    unit._source = src
+    return unit
+
+
+def load_unit(path: str | Path, text: str | None = None) -> UnitFile:
+    """Load and validate a unit file; raise :class:`LoadError` naming every problem."""
+    p = Path(path)
+    data, src = read_tree(p, text)
+    return validate_data(data, src)

@@ -1,0 +1,425 @@
+"""Pydantic models of the unit file ``tanjiliang/unit@1`` (shared/spec/unit-file.md).
+
+Values are kept as the user wrote them (quantities as ``"<number> <unit>"`` strings), so that
+writing a file back loses nothing; the parsed form is one call away (:func:`quantity`).
+Each field carries its Chinese and English label once (``json_schema_extra``); the Excel
+ledger, the API and the web forms read the labels from here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+import pint
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from tanjiliang.model.uscc import uscc_problem
+from tanjiliang.units import QuantityError, parse_quantity
+
+FORMAT = "tanjiliang/unit@1"
+
+Sector = Literal[
+    "power", "cement", "steel", "aluminium", "chemical", "petrochemical", "glass", "paper",
+    "aviation", "other",
+]
+StreamKind = Literal["combustion", "process", "electricity", "heat"]
+Method = Literal["calculation", "measurement"]
+ParamSource = Literal["measured", "default", "supplier"]
+Gas = Literal["CO2", "CH4", "N2O"]
+StreamClass = Literal["major", "minor", "de_minimis"]
+ConfirmationKind = Literal["verification", "calibration"]
+InstrumentStatus = Literal["in_use", "standby", "out_of_service"]
+ConfirmationResult = Literal["pass", "fail", "limited"]
+GwpSet = Literal["SAR", "AR4", "AR5", "AR6"]
+
+#: Places that are not ids: the boundary and the laboratory.
+BOUNDARY = "boundary"
+LAB = "lab"
+#: Quantities measured at an emission point (measurement method, CEMS).
+EMISSION_POINT_QUANTITIES = ("co2", "flow", "temperature", "pressure", "moisture")
+STREAM_PARAMETERS = ("ncv", "carbon_content", "oxidation_rate", "emission_factor")
+
+
+def problem(zh: str, en: str) -> PydanticCustomError:
+    """A validation error carrying both languages (the loader shows the user's)."""
+    return PydanticCustomError("tanjiliang", en.replace("{", "{{").replace("}", "}}"), {"zh": zh})
+
+
+def label(zh: str, en: str, **kw: Any) -> Any:
+    """A field with its Chinese and English label (the one definition used everywhere)."""
+    extra = kw.pop("json_schema_extra", {})
+    return Field(json_schema_extra={"zh": zh, "en": en, **extra}, **kw)
+
+
+# ---------------------------------------------------------------------------- value types
+
+def _as_text(v: Any) -> Any:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float):
+        return repr(v) if isinstance(v, float) else str(v)
+    return v
+
+
+def _quantity_checker(*dimensions: str) -> Any:
+    def check(v: str) -> str:
+        try:
+            q = parse_quantity(v)
+        except QuantityError as exc:
+            raise problem(exc.zh, exc.en) from None
+        if dimensions and not any(q.check(d) for d in dimensions):
+            from tanjiliang.units import dimension_name
+
+            want_zh = "或".join(dimension_name(d, "zh") for d in dimensions)
+            want_en = " or ".join(dimension_name(d) for d in dimensions)
+            raise problem(
+                f"“{v}”的量纲是{dimension_name(q.dimensionality, 'zh')}，应为{want_zh}",
+                f'"{v}" is a {dimension_name(q.dimensionality)}, expected {want_en}',
+            )
+        return v
+
+    return check
+
+
+def QuantityText(*dimensions: str) -> Any:  # noqa: N802 - a type factory
+    """A quantity string, checked to parse and (optionally) to have one of ``dimensions``."""
+    return Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker(*dimensions))]
+
+
+MASS = "[mass]"
+VOLUME = "[length] ** 3"
+STD_VOLUME = "[standard_gas_volume]"
+ENERGY = "[energy]"
+ACTIVITY_DIMS = (MASS, VOLUME, STD_VOLUME, ENERGY)
+
+ActivityText = QuantityText(*ACTIVITY_DIMS)
+MassText = QuantityText(MASS)
+AnyQuantityText = QuantityText()
+
+Ratio = Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker("[]"))]
+
+_ACCURACY = re.compile(
+    r"^(?:(?P<cls>\d+(?:\.\d+)?)(?P<s>S)?|(?P<oiml>I{1,4})|±\s*(?P<mpe>\d+(?:\.\d+)?)\s*%)$"
+)
+#: Accuracy classes of the preferred series (GB/T 13283-2008 §4.2 and JJG 596-2012 for the
+#: S classes of electricity meters); any other number is not a class.
+ACCURACY_CLASSES = frozenset(
+    {"0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1", "0.15", "0.2", "0.25", "0.3", "0.5",
+     "1", "1.0", "1.5", "2", "2.0", "2.5", "3", "3.0", "4", "4.0", "5", "5.0"}
+)
+S_CLASSES = frozenset({"0.1", "0.2", "0.5", "1", "1.0"})
+
+
+def accuracy_problem(text: str) -> tuple[str, str] | None:
+    m = _ACCURACY.match(text.strip())
+    if m and m["mpe"] is not None:
+        return None
+    if m and m["oiml"] is not None:
+        return None
+    if m and m["cls"] is not None and m["cls"] in ACCURACY_CLASSES:
+        if m["s"] is None or m["cls"] in S_CLASSES:
+            return None
+    return (f"“{text}”不是准确度等级或最大允许误差（如 0.5、0.2S、III、±0.1 %）",
+            f'"{text}" is not an accuracy class or MPE (e.g. 0.5, 0.2S, III, ±0.1 %)')
+
+
+def mpe_percent(accuracy: str | None) -> float | None:
+    """MPE in % of reading for an accuracy class or MPE; ``None`` where it cannot be compared
+    (an OIML weighing class such as ``III``, or nothing stated). Pack default-pack.md: a class
+    maps to ±class % (``"0.5S"`` → 0.5)."""
+    if accuracy is None:
+        return None
+    m = _ACCURACY.match(accuracy.strip())
+    if not m:
+        return None
+    if m["mpe"] is not None:
+        return float(m["mpe"])
+    if m["cls"] is not None:
+        return float(m["cls"])
+    return None
+
+
+def _check_accuracy(v: str) -> str:
+    p = accuracy_problem(v)
+    if p:
+        raise problem(*p)
+    return v
+
+
+AccuracyText = Annotated[str, BeforeValidator(_as_text), AfterValidator(_check_accuracy)]
+
+_INTERVAL = re.compile(
+    r"^\s*(\d+)\s*(months?|mo|个月|月|years?|yr|a|年)\s*$", re.IGNORECASE
+)
+
+
+def interval_months(text: str) -> int:
+    m = _INTERVAL.match(text)
+    if not m:
+        raise ValueError(text)
+    n = int(m[1])
+    return n * 12 if m[2].lower() in {"year", "years", "yr", "a", "年"} else n
+
+
+def _check_interval(v: str) -> str:
+    try:
+        if interval_months(v) <= 0:
+            raise ValueError(v)
+    except ValueError:
+        raise problem(f"“{v}”不是检定周期/校准间隔（如 12 months、1 年）",
+                      f'"{v}" is not an interval (e.g. "12 months", "1 year")') from None
+    return v
+
+
+IntervalText = Annotated[str, BeforeValidator(_as_text), AfterValidator(_check_interval)]
+Id = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=64,
+                                                     pattern=r"^[^\s.,;:]+$")]
+Text = Annotated[str, BeforeValidator(_as_text)]
+IsoDate = Annotated[date, PlainSerializer(lambda d: d.isoformat(), return_type=str)]
+
+
+def quantity(text: str, dimension: str | None = None) -> pint.Quantity:
+    """The parsed value of a quantity field."""
+    return parse_quantity(text, dimension)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False,
+                              str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------------------- the unit file
+
+class UnitInfo(Model):
+    name: Text = label("单位名称", "Name", min_length=1)
+    credit_code: Text | None = label("统一社会信用代码", "Unified social credit code", default=None)
+    sector: Sector = label("行业", "Sector", default="other")
+    region: Text | None = label("所在地区", "Region", default=None)
+    year: int = label("报告年度", "Reporting year", ge=1990, le=2100)
+
+    @model_validator(mode="after")
+    def _credit_code(self) -> UnitInfo:
+        if self.credit_code is not None:
+            p = uscc_problem(self.credit_code)
+            if p:
+                raise problem(*p)
+        return self
+
+
+class SubUnit(Model):
+    id: Id = label("编号", "Id")
+    name: Text = label("名称", "Name")
+    major: bool | None = label("主要次级单位", "Major sub-unit", default=None)
+
+
+class Equipment(Model):
+    id: Id = label("编号", "Id")
+    name: Text = label("名称", "Name")
+    subunit: Id | None = label("所属次级单位", "Sub-unit", default=None)
+    kind: Text | None = label("设施类型", "Kind", default=None)
+    capacity: AnyQuantityText | None = label("容量", "Capacity", default=None)
+    major: bool | None = label("主要排放设施", "Major equipment", default=None)
+
+
+class EmissionPoint(Model):
+    id: Id = label("编号", "Id")
+    name: Text = label("名称", "Name")
+    equipment: Id | None = label("所属设施", "Equipment", default=None)
+    subunit: Id | None = label("所属次级单位", "Sub-unit", default=None)
+
+
+GasMap = dict[Gas, AnyQuantityText]
+
+
+class Param(Model):
+    """A parameter with its source (measured, default value, supplier's data)."""
+
+    value: GasMap | AnyQuantityText
+    source: ParamSource
+
+
+ParamValue = Param | GasMap | AnyQuantityText
+
+
+class Parameters(Model):
+    ncv: ParamValue | None = label("低位发热量", "Net calorific value", default=None)
+    carbon_content: ParamValue | None = label("单位热值含碳量", "Carbon content", default=None)
+    oxidation_rate: ParamValue | None = label("碳氧化率", "Oxidation rate", default=None)
+    emission_factor: ParamValue | None = label("排放因子", "Emission factor", default=None)
+
+    def source_of(self, name: str) -> ParamSource | None:
+        """unit-file.md: a bare ncv or carbon_content counts as measured, a bare
+        oxidation_rate or emission_factor as a default value."""
+        v = getattr(self, name)
+        if v is None:
+            return None
+        if isinstance(v, Param):
+            return v.source
+        return "measured" if name in ("ncv", "carbon_content") else "default"
+
+    def value_of(self, name: str) -> str | dict[str, str] | None:
+        v = getattr(self, name)
+        if isinstance(v, Param):
+            return v.value  # type: ignore[return-value]
+        return v  # type: ignore[no-any-return]
+
+
+class SourceStream(Model):
+    id: Id = label("编号", "Id")
+    name: Text = label("名称", "Name")
+    kind: StreamKind = label("类别", "Kind")
+    material: Text | None = label("物料", "Material", default=None)
+    method: Method = label("方法", "Method", default="calculation")
+    activity: ActivityText | None = label("活动数据", "Activity data", default=None)
+    parameters: Parameters | None = label("参数", "Parameters", default=None)
+    consumers: list[Id] | dict[Id, float] | None = label("使用者", "Consumers", default=None)
+    emission_points: list[Id] | None = label("排放口", "Emission points", default=None)
+    emissions: MassText | None = label("实测排放量", "Measured emissions", default=None)
+    uncertainty: Ratio | None = label("不确定度", "Uncertainty", default=None)
+    biogenic: bool | None = label("生物质碳", "Biogenic carbon", default=None)
+    medium: Text | None = label("介质", "Medium", default=None)
+    declared_class: StreamClass | None = label("声明分类", "Declared class", default=None,
+                                               alias="class")
+
+    @model_validator(mode="after")
+    def _method_fields(self) -> SourceStream:
+        if self.method == "calculation":
+            if self.activity is None:
+                raise problem("计算法源流须给出 activity（年活动数据）",
+                              "a calculation-method stream needs activity (annual amount)")
+            if self.emission_points or self.emissions:
+                raise problem("计算法源流不应有 emission_points/emissions；实测法请写 method: measurement",
+                              "emission_points/emissions belong to method: measurement")
+        else:
+            if not self.emission_points:
+                raise problem("实测法源流须给出 emission_points（排放口）",
+                              "a measurement-method stream needs emission_points")
+        if isinstance(self.consumers, dict):
+            shares = list(self.consumers.values())
+            if any(s <= 0 for s in shares):
+                raise problem("consumers 的份额须大于0", "consumer shares must be > 0")
+            if abs(sum(shares) - 1.0) > 1e-6:
+                raise problem(f"consumers 的份额之和应为1，实为{sum(shares):g}",
+                              f"consumer shares must sum to 1, they sum to {sum(shares):g}")
+        if isinstance(self.consumers, list) and len(set(self.consumers)) != len(self.consumers):
+            raise problem("consumers 中有重复项", "consumers lists an id twice")
+        return self
+
+    def consumer_shares(self) -> dict[str, float]:
+        """Consumers with their shares; a plain list splits equally (unit-file.md)."""
+        if not self.consumers:
+            return {}
+        if isinstance(self.consumers, dict):
+            return dict(self.consumers)
+        n = len(self.consumers)
+        return dict.fromkeys(self.consumers, 1.0 / n)
+
+    def source_of(self, name: str) -> ParamSource | None:
+        return self.parameters.source_of(name) if self.parameters else None
+
+
+class ConfirmationRecord(Model):
+    """One verification or calibration (JJF 1356 Annex B; certificate data)."""
+
+    date: IsoDate = label("确认日期", "Date")
+    kind: ConfirmationKind = label("确认方式", "Kind")
+    result: ConfirmationResult = label("结论", "Result", default="pass")
+    as_found: Text | None = label("调整前误差", "As-found error", default=None)
+    as_left: Text | None = label("调整后误差", "As-left error", default=None)
+    certificate: Text | None = label("证书编号", "Certificate no.", default=None)
+    body: Text | None = label("检定/校准机构", "Issuing body", default=None)
+    standards: list[Text] | None = label("计量标准", "Reference standards", default=None)
+    next_due: IsoDate | None = label("证书有效期至", "Next due (per certificate)", default=None)
+
+
+class Instrument(Model):
+    """A measuring instrument in the ledger (台账), JJF 1356-2012 Annex B plus carbon fields
+    (domain.md §7)."""
+
+    id: Id = label("管理编号", "Management no.")
+    name: Text = label("名称", "Name")
+    type: Id = label("器具类型", "Type")
+    measures: Text = label("测量对象", "Measures")
+    at: Id = label("安装使用地点", "Location")
+    accuracy: AccuracyText | None = label("准确度等级", "Accuracy class", default=None)
+    range: Text | None = label("测量范围", "Measuring range", default=None)
+    model: Text | None = label("型号规格", "Model", default=None)
+    manufacturer: Text | None = label("生产厂家", "Manufacturer", default=None)
+    serial: Text | None = label("出厂编号", "Serial no.", default=None)
+    confirmation: ConfirmationKind | None = label("检定/校准", "Verification/calibration",
+                                                  default=None)
+    interval: IntervalText | None = label("检定周期/校准间隔", "Interval", default=None)
+    last_confirmed: IsoDate | None = label("最近检定/校准日期", "Last confirmed", default=None)
+    certificate: Text | None = label("证书编号", "Certificate no.", default=None)
+    confirmed_by: Text | None = label("检定/校准机构", "Confirmed by", default=None)
+    status: InstrumentStatus = label("状态", "Status", default="in_use")
+    confirmations: list[ConfirmationRecord] | None = label("确认记录", "Confirmations",
+                                                           default=None)
+    notes: Text | None = label("备注", "Notes", default=None)
+
+    def measured_stream(self) -> str:
+        """The stream or emission point id in ``measures`` (before any ``.quantity``)."""
+        return self.measures.split(".", 1)[0]
+
+    def measured_quantity(self) -> str:
+        """``activity`` for a stream id, else the part after the dot (``ncv``, ``co2``…)."""
+        parts = self.measures.split(".", 1)
+        return parts[1] if len(parts) == 2 else "activity"
+
+
+class Procedure(Model):
+    title: Text = label("名称", "Title")
+    kind: Id = label("类别", "Kind")
+    issued: IsoDate | None = label("发布日期", "Issued", default=None)
+    number: Text | None = label("文件编号", "Document no.", default=None)
+
+
+class Person(Model):
+    name: Text = label("姓名", "Name")
+    role: Text = label("岗位", "Role")
+    trained: IsoDate | None = label("培训日期", "Trained", default=None)
+    certificate: Text | None = label("证书", "Certificate", default=None)
+
+
+class Management(Model):
+    procedures: list[Procedure] = label("管理制度", "Procedures", default_factory=list)
+    personnel: list[Person] = label("计量人员", "Personnel", default_factory=list)
+    records_retention_years: float | None = label("记录保存年限", "Records retention (years)",
+                                                  default=None, ge=0)
+
+
+class UnitFile(Model):
+    """The whole unit file."""
+
+    format: Literal["tanjiliang/unit@1"] = FORMAT
+    unit: UnitInfo
+    pack: Text | None = None
+    gwp: GwpSet | None = None
+    subunits: list[SubUnit] = Field(default_factory=list)
+    equipment: list[Equipment] = Field(default_factory=list)
+    emission_points: list[EmissionPoint] = Field(default_factory=list)
+    source_streams: list[SourceStream] = Field(default_factory=list)
+    instruments: list[Instrument] = Field(default_factory=list)
+    management: Management | None = None
+
+    _source: Any = PrivateAttr(default=None)
+
+    def issue(self, path: tuple[str | int, ...], zh: str, en: str) -> Any:
+        """An :class:`~tanjiliang.model.errors.Issue` at ``path`` of the file this came from."""
+        from tanjiliang.model.errors import Issue, format_path
+
+        if self._source is None:
+            return Issue("<unit>", None, format_path(path), zh, en)
+        return self._source.issue(path, zh, en)

@@ -1,0 +1,114 @@
+"""The factor library: default parameters of materials and GWP sets, as cited data.
+
+Bundled libraries live in ``factors/*.yaml`` (format ``tanjiliang/factors@1``) and are merged
+into one :class:`FactorLibrary`; a material defined twice is an error. Every value carries its
+source, clause/table, edition and status (V/S/I, shared/domain.md).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from tanjiliang.rules.schema import Cited, Source, Text2
+
+Gas = Literal["CO2", "CH4", "N2O"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Material(_Strict):
+    name: Text2
+    family: str | None = None
+    biogenic: bool = False
+    ncv: Cited[str] | None = None
+    carbon_content: Cited[str] | None = None
+    oxidation_rate: Cited[float] | None = None
+    emission_factor: Cited[str] | Cited[dict[Gas, str]] | None = None
+    emission_factor_by_year: dict[int, Cited[str]] | None = None
+
+    def emission_factor_for(self, year: int) -> tuple[int, Cited[str]] | None:
+        """The factor of ``year``, else of the latest earlier year (stated in the result)."""
+        if not self.emission_factor_by_year:
+            return None
+        years = [y for y in self.emission_factor_by_year if y <= year]
+        if not years:
+            return None
+        y = max(years)
+        return y, self.emission_factor_by_year[y]
+
+
+class GwpSet(Cited[dict[Gas, float]]):
+    pass
+
+
+class LibraryFile(_Strict):
+    format: Literal["tanjiliang/factors@1"]
+    name: str
+    version: str
+    sources: list[Source]
+    gwp_sets: dict[str, GwpSet] = Field(default_factory=dict)
+    materials: dict[str, Material] = Field(default_factory=dict)
+
+
+class FactorLibrary:
+    """Merged view over one or more library files."""
+
+    def __init__(self, files: list[LibraryFile]) -> None:
+        self.files = files
+        self.materials: dict[str, Material] = {}
+        self.gwp_sets: dict[str, GwpSet] = {}
+        self.sources: dict[str, Source] = {}
+        for f in files:
+            for s in f.sources:
+                self.sources.setdefault(s.id, s)
+            for key, m in f.materials.items():
+                if key in self.materials:
+                    raise ValueError(f"material {key!r} defined twice (in {f.name})")
+                self.materials[key] = m
+            for key, g in f.gwp_sets.items():
+                if key in self.gwp_sets:
+                    raise ValueError(f"GWP set {key!r} defined twice (in {f.name})")
+                self.gwp_sets[key] = g
+        unknown = sorted({c.source for c in self._citations() if c.source not in self.sources})
+        if unknown:
+            raise ValueError(f"factor citations name unknown sources: {', '.join(unknown)}")
+
+    def _citations(self) -> list[Cited[object]]:
+        out: list[Cited[object]] = list(self.gwp_sets.values())  # type: ignore[arg-type]
+        for m in self.materials.values():
+            for c in (m.ncv, m.carbon_content, m.oxidation_rate, m.emission_factor):
+                if c is not None:
+                    out.append(c)  # type: ignore[arg-type]
+            out.extend((m.emission_factor_by_year or {}).values())  # type: ignore[arg-type]
+        return out
+
+    def material(self, key: str) -> Material | None:
+        return self.materials.get(key)
+
+    def gwp(self, name: str) -> dict[str, float]:
+        return dict(self.gwp_sets[name].value)
+
+    @property
+    def version(self) -> str:
+        return "+".join(f"{f.name}@{f.version}" for f in self.files)
+
+
+def read_library_file(path: Path | str) -> LibraryFile:
+    text = Path(path).read_text(encoding="utf-8") if not hasattr(path, "read_text") else path.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    return LibraryFile.model_validate(yaml.safe_load(text))
+
+
+@lru_cache(maxsize=1)
+def bundled_library() -> FactorLibrary:
+    folder = resources.files("tanjiliang.rules") / "factors"
+    files = sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+    return FactorLibrary([LibraryFile.model_validate(yaml.safe_load(p.read_text(encoding="utf-8")))
+                          for p in files])

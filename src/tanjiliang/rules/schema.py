@@ -1,0 +1,267 @@
+"""Schema of a rule pack (``tanjiliang/pack@1``); documented in docs/packs.md.
+
+A pack is data: every number sits in a :class:`Cited` value or in a table row that carries
+``source`` (an id in the pack's ``sources``), ``clause`` and ``status`` (V verified, S
+secondary, I inferred; shared/domain.md). The engine reads the named rules below, never a
+pack's name.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+T = TypeVar("T")
+Status = Literal["V", "S", "I"]
+Severity = Literal["nonconformity", "observation"]
+StreamClass = Literal["major", "minor", "de_minimis"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(Strict):
+    source: str
+    clause: str | None = None
+    status: Status
+    note: str | None = None
+
+
+class Cited(Citation, Generic[T]):
+    """A value with where it comes from."""
+
+    value: T
+
+
+class Text2(Strict):
+    """A text in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Source(Strict):
+    id: str
+    title: str
+    edition: str | None = None
+    note: str | None = None
+
+
+class Category(Citation):
+    name: str
+    max_tco2e: float | None  # None: no upper bound
+
+
+class Scope(Strict):
+    clause: str
+    key_emission_threshold_tco2e: Cited[float]
+    categories: list[Category]
+    totals: Cited[Literal["absolute", "signed"]]
+
+
+class Threshold(Strict):
+    """``max(floor, min(fraction × T, cap))`` in tCO2e (EU MRR 2018/2066 Art. 19)."""
+
+    floor_tco2e: Cited[float]
+    fraction: Cited[float]
+    cap_tco2e: Cited[float]
+
+    def of(self, total: float) -> float:
+        return max(self.floor_tco2e.value, min(self.fraction.value * total, self.cap_tco2e.value))
+
+
+class Classification(Strict):
+    clause: str
+    mode: Cited[Literal["joint", "per_stream"]]
+    de_minimis: Threshold
+    minor: Threshold
+
+
+class Major(Strict):
+    clause: str
+    subunit_threshold_tco2e: Cited[float]
+    equipment_threshold_tco2e: Cited[float]
+
+
+class ForcedParameters(Citation):
+    """Parameters that must be measured whatever the file says (e.g. power-sector coal)."""
+
+    sectors: list[str]
+    classes: list[StreamClass]
+    families: list[str] = Field(default_factory=list)
+    materials: list[str] = Field(default_factory=list)
+    parameters: list[Literal["ncv", "carbon_content", "oxidation_rate", "emission_factor"]]
+
+
+class Points(Strict):
+    clause: str
+    levels_by_class: dict[StreamClass, Cited[list[int]]]
+    emission_point_quantities: Cited[list[str]]
+    emission_point_level: Cited[int]
+    forced_parameters: list[ForcedParameters] = Field(default_factory=list)
+    fold_equivalent_places: Cited[bool]
+
+
+class Medium(Citation):
+    id: str
+    name: Text2
+    materials: list[str] = Field(default_factory=list)
+    families: list[str] = Field(default_factory=list)
+    kinds: list[str] = Field(default_factory=list)
+    rates: dict[str, float]  # level ("1", "2", "3", or "null" for parameter points) → %
+
+
+class Media(Strict):
+    clause: str
+    rows: list[Medium]
+    rounding_decimals: Cited[int]
+
+
+class Coverage(Strict):
+    media: list[str]
+    quantities: list[str]
+
+
+class IntervalRow(Strict):
+    accuracy: list[str] | None = None  # applies to these accuracy classes; None: any
+    months: int
+
+
+class InstrumentType(Citation):
+    id: str
+    name: Text2
+    letter: str  # GB/T 33656-style class letter used on the flow diagram
+    covers: list[Coverage]
+    accuracy_group: str
+    intervals: list[IntervalRow]
+
+    def default_interval(self, accuracy: str | None) -> int:
+        for row in self.intervals:
+            if row.accuracy is None or (accuracy is not None and accuracy in row.accuracy):
+                return row.months
+        return self.intervals[-1].months
+
+    def can_measure(self, medium: str, quantity: str) -> bool:
+        return any(medium in c.media and quantity in c.quantities for c in self.covers)
+
+
+class AccuracyRow(Citation):
+    """First matching row wins; a condition left out matches anything."""
+
+    groups: list[str]
+    media: list[str] | None = None
+    materials: list[str] | None = None
+    levels: list[int] | None = None
+    quantities: list[str] | None = None
+    max_mpe_percent: float | None  # None: no class requirement
+
+
+class Accuracy(Strict):
+    clause: str
+    rows: list[AccuracyRow]
+
+
+class TierRow(Citation):
+    classes: list[StreamClass]
+    categories: list[str] | None = None
+    media: list[str] | None = None
+    tier: int | None
+
+
+class Tiers(Strict):
+    clause: str
+    activity_thresholds_percent: Cited[list[float]]
+    cems_thresholds_percent: Cited[list[float]]
+    required: list[TierRow]
+
+
+class Confirmation(Strict):
+    clause: str
+    due_soon_days: Cited[int]
+
+
+class ProcedureKind(Strict):
+    id: str
+    name: Text2
+
+
+class ManagementRules(Strict):
+    clause: str
+    required_procedures: Cited[list[ProcedureKind]]
+    responsible_role_keywords: Cited[list[str]]
+    min_retention_years: Cited[float]
+
+
+class FindingRule(Strict):
+    severity: Severity
+    clause: str
+    title: Text2
+
+
+class Pack(Strict):
+    format: Literal["tanjiliang/pack@1"]
+    name: str
+    version: str
+    status: Literal["draft", "official", "reference", "custom"]
+    title: Text2
+    description: Text2 | None = None
+    sources: list[Source]
+    gwp: Cited[Literal["SAR", "AR4", "AR5", "AR6"]]
+    scope: Scope
+    classification: Classification
+    major: Major
+    points: Points
+    media: Media
+    instrument_types: list[InstrumentType]
+    accuracy: Accuracy
+    tiers: Tiers
+    confirmation: Confirmation
+    management: ManagementRules
+    findings: dict[str, FindingRule]
+    checklist: list[dict[str, object]] | None = None  # the review checklist (docs/review.md)
+
+    @model_validator(mode="after")
+    def _sources_resolve(self) -> Pack:
+        ids = {s.id for s in self.sources}
+        missing = sorted({c.source for c in _citations(self) if c.source not in ids})
+        if missing:
+            raise ValueError(f"citations name unknown sources: {', '.join(missing)}")
+        return self
+
+    def medium(self, medium_id: str) -> Medium:
+        for m in self.media.rows:
+            if m.id == medium_id:
+                return m
+        raise KeyError(medium_id)
+
+    def instrument_type(self, type_id: str) -> InstrumentType | None:
+        for t in self.instrument_types:
+            if t.id == type_id:
+                return t
+        return None
+
+
+def _citations(obj: object) -> list[Citation]:
+    out: list[Citation] = []
+    if isinstance(obj, Citation):
+        out.append(obj)
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            out.extend(_citations(getattr(obj, name)))
+    elif isinstance(obj, list | tuple):
+        for x in obj:
+            out.extend(_citations(x))
+    elif isinstance(obj, dict):
+        for x in obj.values():
+            out.extend(_citations(x))
+    return out
+
+
+def citations(pack: Pack) -> list[Citation]:
+    """Every cited value and row of a pack."""
+    return _citations(pack)

@@ -1,0 +1,16 @@
+"""Units of measurement: one pint registry with the domain's units defined as data.
+
+`definitions.txt` beside this module holds every non-SI unit the domain uses (tce, tC,
+tCO2e, Nm3, 万Nm3, scf, …), each with its source.
+"""
+
+from tanjiliang.units.registry import (
+    Q_,
+    QuantityError,
+    dimension_name,
+    parse_quantity,
+    parse_ratio,
+    ureg,
+)
+
+__all__ = ["Q_", "QuantityError", "dimension_name", "parse_quantity", "parse_ratio", "ureg"]

@@ -1,0 +1,92 @@
+"""The pint registry and quantity parsing for the unit file and the rule packs."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pint
+
+ureg: pint.UnitRegistry = pint.UnitRegistry(
+    autoconvert_offset_to_baseunit=True, on_redefinition="ignore", cache_folder=None
+)
+ureg.load_definitions(str(resources.files("tanjiliang.units") / "definitions.txt"))
+Q_ = ureg.Quantity
+
+_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
+
+#: Names for the dimensions the unit file uses, in the user's language.
+DIMENSION_NAMES: dict[str, tuple[str, str]] = {
+    "[mass]": ("质量", "mass"),
+    "[length] ** 3": ("体积", "volume"),
+    "[standard_gas_volume]": ("标准状态气体体积", "standard gas volume"),
+    "[length] ** 2 * [mass] / [time] ** 2": ("能量", "energy"),
+    "[length] ** 2 / [time] ** 2": ("单位质量的能量", "energy per mass"),
+    "[mass] / [standard_gas_volume]": ("单位标准体积的质量", "mass per standard volume"),
+    "[time] ** 2 / [length] ** 2": ("单位能量的质量", "mass per energy"),
+    "[]": ("无量纲", "dimensionless"),
+}
+
+
+class QuantityError(ValueError):
+    """A string that is not a quantity, or a quantity of the wrong dimension."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+
+def dimension_name(dim: Any, lang: str = "en") -> str:
+    key = str(dim)
+    names = DIMENSION_NAMES.get(key)
+    if names is None:
+        return key
+    return names[0] if lang == "zh" else names[1]
+
+
+@lru_cache(maxsize=4096)
+def _unit(text: str) -> pint.Unit:
+    text = text.replace("%", " percent ").replace("‰", " permille ").replace("³", "**3")
+    text = text.replace("·", "*").replace("／", "/")
+    return ureg.parse_units(text.strip() or "dimensionless")
+
+
+def parse_quantity(text: str | float | int, dimension: str | None = None) -> pint.Quantity:
+    """Parse ``"<number> <unit>"`` (``"1830000 t"``, ``"3.5 万Nm3"``, ``"99 %"``).
+
+    ``dimension`` is a pint dimensionality string such as ``"[mass]"``; a quantity of another
+    dimension raises :class:`QuantityError`. Plain numbers are dimensionless.
+    """
+    if isinstance(text, bool):
+        raise QuantityError(f"{text!r} 不是量值", f"{text!r} is not a quantity")
+    if isinstance(text, int | float):
+        q = Q_(float(text), ureg.dimensionless)
+    else:
+        m = _NUMBER.match(str(text))
+        if not m:
+            raise QuantityError(
+                f"“{text}” 不是“数值 单位”形式的量值", f'"{text}" is not a quantity "<number> <unit>"'
+            )
+        number, unit_text = m.groups()
+        try:
+            unit = _unit(unit_text)
+        except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, Exception) as exc:
+            raise QuantityError(
+                f"“{text}” 中的单位“{unit_text}”无法识别", f'unknown unit "{unit_text}" in "{text}"'
+            ) from exc
+        q = Q_(float(number), unit)
+    if dimension is not None and not q.check(dimension):
+        raise QuantityError(
+            f"“{text}” 的量纲是{dimension_name(q.dimensionality, 'zh')}，应为{dimension_name(dimension, 'zh')}",
+            f'"{text}" is a {dimension_name(q.dimensionality)}, expected {dimension_name(dimension)}',
+        )
+    return q
+
+
+def parse_ratio(text: str | float | int) -> float:
+    """A dimensionless value: ``0.99``, ``"0.99"`` or ``"99 %"`` → 0.99."""
+    q = parse_quantity(text, "[]")
+    return float(q.to("dimensionless").magnitude)
