@@ -1,0 +1,127 @@
+"""Automatic checklist items judged from an assessment (shared/domain.md §8: "automatic from
+the data"). The review never re-derives a rule: it reads the assessment's finding codes and
+figures (shared/design.md "Findings") and keeps them as the item's links.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from tanjiliang.assess.result import Assessment
+from tanjiliang.review.checklist import Checklist, Item
+from tanjiliang.review.model import AssessmentRef, ItemResult, Link
+
+
+def assessment_ref(a: Assessment) -> AssessmentRef:
+    return AssessmentRef(
+        pack_name=a.pack_name, pack_version=a.pack_version, pack_sha256=a.pack_sha256,
+        as_of=a.as_of, unit_name=a.unit_name, unit_year=a.unit_year,
+        credit_code=a.credit_code, sector=a.sector, region=a.region,
+        total_tco2e=a.total_tco2e, conclusion=a.conclusion,
+        nonconformities=len(a.nonconformities()), observations=len(a.observations()))
+
+
+def condition(a: Assessment, name: str) -> bool:
+    """The named conditions of ``applies`` (review/checklist.py CONDITIONS)."""
+    if name.startswith("sector:"):
+        return a.sector == name.split(":", 1)[1]
+    if name == "measurement_method":
+        return any(s.method == "measurement" for s in a.streams)
+    if name == "measured_parameters":
+        return any(p.source == "measured" for s in a.streams for p in s.parameters)
+    if name == "key_emission_unit":
+        return a.key_emission_unit
+    if name == "has_subunits":
+        return any(p.kind == "subunit" for p in a.places)
+    if name == "has_management":
+        return not any(f.code == "MGMT-NOT-ASSESSED" for f in a.findings)
+    raise KeyError(name)
+
+
+def figures(a: Assessment, name: str) -> Any:
+    """The named figure sets an item links to (review/checklist.py FIGURES)."""
+    if name == "emissions":
+        return {"total_tco2e": a.total_tco2e, "biogenic_tco2": a.biogenic_tco2,
+                "key_emission_unit": a.key_emission_unit,
+                "installation_category": a.installation_category,
+                "streams": {s.id: round(s.emissions_tco2e, 3) for s in a.streams}}
+    if name == "equipping_rates":
+        return [{"medium": r.medium, "level": r.level, "required": r.required,
+                 "equipped": r.equipped, "rate_percent": r.rate_percent,
+                 "required_percent": r.required_percent, "meets": r.meets} for r in a.rates]
+    if name == "accuracy":
+        c = Counter("ok" if i.accuracy_ok else "not_ok" if i.accuracy_ok is False else "n/a"
+                    for i in a.instruments)
+        return {"ok": c["ok"], "not_ok": c["not_ok"], "not_required_or_unknown": c["n/a"]}
+    if name == "tiers":
+        return [{"stream": s.id, "class": s.cls, "tier_required": s.tier_required,
+                 "tier_achieved": s.tier_achieved,
+                 "uncertainty_percent": s.uncertainty_percent} for s in a.streams]
+    if name == "calibration":
+        c = Counter(i.calibration_status for i in a.instruments)
+        return {k: c[k] for k in ("valid", "due_soon", "overdue", "out_of_service", "unknown")}
+    if name == "instruments":
+        c = Counter(i.status for i in a.instruments)
+        return {"total": len(a.instruments), **{k: c[k] for k in
+                ("in_use", "standby", "out_of_service")}}
+    if name == "points":
+        req = [p for p in a.points if p.required]
+        c = Counter(p.status for p in req)
+        return {"required": len(req), **{k: c[k] for k in
+                ("conforming", "nonconforming", "missing")}}
+    raise KeyError(name)
+
+
+def applicable(item: Item, a: Assessment) -> bool:
+    return all(condition(a, c) for c in item.applies)
+
+
+def judge(item: Item, a: Assessment) -> ItemResult:
+    """Pre-fill one item from the assessment (attested items: applicability and figures)."""
+    figs = {f: figures(a, f) for f in item.all_figures()}
+    if not applicable(item, a):
+        conds = "、".join(item.applies)
+        return ItemResult(item=item.id, method=item.judged, applicable=False,
+                          result="not_applicable", auto_result="not_applicable",
+                          auto_reason_zh=f"不适用：本单位不满足适用条件（{conds}）",
+                          auto_reason_en=f"Not applicable: the unit does not meet "
+                                         f"{', '.join(item.applies)}",
+                          figures=figs)
+    if item.judged == "attested" or item.auto is None:
+        return ItemResult(item=item.id, method="attested", figures=figs)
+    codes = set(item.auto.findings) | set(item.auto.undetermined)
+    links = [Link(code=f.code, severity=f.severity, clause=f.clause, subject=f.subject,
+                  zh=f.zh, en=f.en, data=f.data) for f in a.findings if f.code in codes]
+    undetermined = [lk for lk in links if lk.code in item.auto.undetermined]
+    ncs = [lk for lk in links if lk.severity == "nonconformity"
+           and lk.code not in item.auto.undetermined]
+    obs = [lk for lk in links if lk.severity == "observation"
+           and lk.code not in item.auto.undetermined]
+    base = ItemResult(item=item.id, method="auto", links=links, figures=figs)
+    if undetermined:
+        base.auto_reason_zh = "评价数据不足，需现场查证：" + "；".join(lk.zh for lk in undetermined)
+        base.auto_reason_en = ("The data cannot decide; attest on site: "
+                               + "; ".join(lk.en for lk in undetermined))
+        return base
+    if ncs:
+        by = Counter(lk.code for lk in ncs)
+        base.result = base.auto_result = "nonconforming"
+        base.auto_reason_zh = "评价发现不符合：" + "，".join(f"{c} {n}项" for c, n in by.items())
+        base.auto_reason_en = "Assessment non-conformities: " + ", ".join(
+            f"{c} ×{n}" for c, n in by.items())
+    else:
+        base.result = base.auto_result = "conforming"
+        if obs:
+            by = Counter(lk.code for lk in obs)
+            base.auto_reason_zh = "符合；观察项：" + "，".join(f"{c} {n}项" for c, n in by.items())
+            base.auto_reason_en = "Conforming; observations: " + ", ".join(
+                f"{c} ×{n}" for c, n in by.items())
+        else:
+            base.auto_reason_zh = "评价未发现相关问题"
+            base.auto_reason_en = "No related finding in the assessment"
+    return base
+
+
+def prefill(checklist: Checklist, a: Assessment) -> list[ItemResult]:
+    return [judge(i, a) for i in checklist.items()]

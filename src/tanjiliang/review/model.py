@@ -1,0 +1,234 @@
+"""A review (审查) or self-inspection (自查) of one unit for one year, as plain data.
+
+Pure pydantic models: the workflow (review/workflow.py) changes them, the seal
+(review/seal.py) hashes them, the Django app stores their JSON (one implementation of the
+rules, shared/design.md). Vocabulary from shared/domain.md §2 and §8.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["review", "self_inspection"]
+Role = Literal["enterprise", "reviewer", "regulator", "admin"]
+Result = Literal["conforming", "nonconforming", "not_applicable"]
+Conclusion = Literal["conforming", "nonconforming"]
+State = Literal["opened", "findings_issued", "concluded", "signed", "submitted"]
+ActionStatus = Literal["open", "answered", "closed"]
+
+#: The states of each kind, in order; a transition goes to the next one only
+#: (JJF(皖)218 ch. 10: preparation → on-site review → non-conformities → correction → result).
+STATES: dict[str, tuple[str, ...]] = {
+    "review": ("opened", "findings_issued", "concluded", "signed"),
+    "self_inspection": ("opened", "submitted"),
+}
+FROZEN_STATES = ("signed", "submitted")
+
+LABELS: dict[str, dict[str, str]] = {
+    "conforming": {"zh": "符合", "en": "Conforming"},
+    "nonconforming": {"zh": "不符合", "en": "Non-conforming"},
+    "not_applicable": {"zh": "不适用", "en": "Not applicable"},
+    "pending": {"zh": "待判定", "en": "Pending"},
+    "opened": {"zh": "审查中", "en": "In review"},
+    "findings_issued": {"zh": "已出具不符合项", "en": "Non-conformities issued"},
+    "concluded": {"zh": "已作出结论", "en": "Concluded"},
+    "signed": {"zh": "已签发", "en": "Signed"},
+    "submitted": {"zh": "已提交", "en": "Submitted"},
+    "open": {"zh": "待整改", "en": "Open"},
+    "answered": {"zh": "已答复", "en": "Answered"},
+    "closed": {"zh": "已关闭", "en": "Closed"},
+    "review": {"zh": "审查", "en": "Review"},
+    "self_inspection": {"zh": "自查", "en": "Self-inspection"},
+    "auto": {"zh": "自动判定", "en": "Automatic"},
+    "attested": {"zh": "查证", "en": "Attested"},
+    "enterprise": {"zh": "企业", "en": "Enterprise"},
+    "reviewer": {"zh": "审查员", "en": "Reviewer"},
+    "regulator": {"zh": "监管部门", "en": "Regulator"},
+    "admin": {"zh": "管理员", "en": "Administrator"},
+}
+
+
+def label(code: str | None, lang: str = "zh") -> str:
+    return LABELS.get(code or "pending", {"zh": code or "", "en": code or ""})[
+        "zh" if lang == "zh" else "en"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Actor(_Model):
+    """Who does something: a role and a user name (the web app's login)."""
+
+    role: Role
+    user: str
+    name: str | None = None
+
+    def display(self) -> str:
+        return self.name or self.user
+
+
+class Evidence(_Model):
+    """An evidence file: its content is stored elsewhere, its hash is part of the review."""
+
+    id: str
+    filename: str
+    sha256: str
+    size: int
+    media_type: str | None = None
+    item: str | None = None  # checklist item it supports
+    action: str | None = None  # or the corrective action it answers
+    uploaded_by: str
+    role: Role
+    uploaded_at: datetime
+
+
+class Link(_Model):
+    """A finding of the assessment an automatic item was judged from."""
+
+    code: str
+    severity: str
+    clause: str
+    subject: str
+    zh: str
+    en: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class ItemResult(_Model):
+    item: str
+    method: Literal["auto", "attested"]
+    applicable: bool = True
+    result: Result | None = None
+    reason: str | None = None
+    auto_result: Result | None = None  # what the assessment gave (kept when overridden)
+    auto_reason_zh: str | None = None
+    auto_reason_en: str | None = None
+    overridden: bool = False
+    links: list[Link] = Field(default_factory=list)
+    figures: dict[str, Any] = Field(default_factory=dict)
+    evidence: list[str] = Field(default_factory=list)  # Evidence ids
+    judged_by: str | None = None
+    judged_at: datetime | None = None
+
+
+class Event(_Model):
+    at: datetime
+    by: str
+    role: Role
+    what: str
+    note: str | None = None
+
+
+class CorrectiveAction(_Model):
+    """整改: assigned by the reviewer, answered by the enterprise, closed by the reviewer."""
+
+    owner: str
+    due: date
+    status: ActionStatus = "open"
+    cause: str | None = None  # the enterprise's cause analysis
+    correction: str | None = None  # what it did
+    evidence: list[str] = Field(default_factory=list)
+    answered_at: datetime | None = None
+    verification: str | None = None  # the reviewer's note when closing or rejecting
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+    history: list[Event] = Field(default_factory=list)
+
+
+class NonConformity(_Model):
+    """不符合项: one per item judged 不符合, with its corrective action."""
+
+    id: str
+    item: str
+    clause: str
+    basis: str
+    description: str
+    findings: list[str] = Field(default_factory=list)  # finding codes behind it
+    action: CorrectiveAction
+
+
+class AssessmentRef(_Model):
+    """What the automatic items were judged from (the assessment stays the one source)."""
+
+    pack_name: str
+    pack_version: str
+    pack_sha256: str
+    as_of: date
+    unit_name: str
+    unit_year: int
+    credit_code: str | None
+    sector: str
+    region: str | None
+    total_tco2e: float
+    conclusion: Conclusion
+    nonconformities: int
+    observations: int
+
+
+class Signature(_Model):
+    by: str
+    name: str
+    role: Role
+    at: datetime
+    sha256: str
+
+
+class Review(_Model):
+    kind: Kind
+    unit: str  # the unit's key in the store (web: its id; files: credit code or name)
+    unit_name: str
+    year: int
+    version: int = 1
+    previous_sha256: str | None = None  # the signed version this one amends
+    amend_reason: str | None = None
+    state: State = "opened"
+    checklist_pack: str
+    checklist_version: str
+    checklist_sha256: str
+    assessment: AssessmentRef
+    self_inspection_sha256: str | None = None  # the submitted self-inspection reviewed
+    opened_by: str
+    opened_at: datetime
+    reviewers: list[str] = Field(default_factory=list)
+    items: list[ItemResult]
+    nonconformities: list[NonConformity] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    conclusion: Conclusion | None = None
+    summary: str | None = None
+    history: list[Event] = Field(default_factory=list)
+    signature: Signature | None = None
+
+    def result(self, item_id: str) -> ItemResult:
+        for r in self.items:
+            if r.item == item_id:
+                return r
+        raise KeyError(item_id)
+
+    def nonconformity(self, nc_id: str) -> NonConformity:
+        for n in self.nonconformities:
+            if n.id == nc_id:
+                return n
+        raise KeyError(nc_id)
+
+    def evidence_file(self, ev_id: str) -> Evidence:
+        for e in self.evidence:
+            if e.id == ev_id:
+                return e
+        raise KeyError(ev_id)
+
+    @property
+    def frozen(self) -> bool:
+        return self.state in FROZEN_STATES
+
+    def counts(self) -> dict[str, int]:
+        out = {"conforming": 0, "nonconforming": 0, "not_applicable": 0, "pending": 0}
+        for r in self.items:
+            out[r.result or "pending"] += 1
+        return out
+
+    def open_nonconformities(self) -> int:
+        return sum(1 for n in self.nonconformities if n.action.status != "closed")
