@@ -93,7 +93,7 @@ def _quantity_checker(*dimensions: str) -> Any:
     return check
 
 
-def QuantityText(*dimensions: str) -> Any:  # noqa: N802 - a type factory
+def QuantityText(*dimensions: str) -> Any:
     """A quantity string, checked to parse and (optionally) to have one of ``dimensions``."""
     return Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker(*dimensions))]
 
@@ -128,9 +128,9 @@ def accuracy_problem(text: str) -> tuple[str, str] | None:
         return None
     if m and m["oiml"] is not None:
         return None
-    if m and m["cls"] is not None and m["cls"] in ACCURACY_CLASSES:
-        if m["s"] is None or m["cls"] in S_CLASSES:
-            return None
+    if (m and m["cls"] is not None and m["cls"] in ACCURACY_CLASSES
+            and (m["s"] is None or m["cls"] in S_CLASSES)):
+        return None
     return (f"“{text}”不是准确度等级或最大允许误差（如 0.5、0.2S、III、±0.1 %）",
             f'"{text}" is not an accuracy class or MPE (e.g. 0.5, 0.2S, III, ±0.1 %)')
 

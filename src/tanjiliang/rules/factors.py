@@ -12,8 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tanjiliang.rules.schema import Cited, Source, Text2
 
@@ -101,14 +100,21 @@ class FactorLibrary:
         return "+".join(f"{f.name}@{f.version}" for f in self.files)
 
 
-def read_library_file(path: Path | str) -> LibraryFile:
-    text = Path(path).read_text(encoding="utf-8") if not hasattr(path, "read_text") else path.read_text(encoding="utf-8")  # type: ignore[union-attr]
-    return LibraryFile.model_validate(yaml.safe_load(text))
+def read_library_file(name: str, text: str) -> LibraryFile:
+    """Parse one library file; a LoadError names file, line and key on any problem."""
+    from tanjiliang.model.errors import LoadError
+    from tanjiliang.model.load import read_tree, validation_issues
+
+    data, src = read_tree(Path(name), text)
+    try:
+        return LibraryFile.model_validate(data)
+    except ValidationError as exc:
+        raise LoadError(validation_issues(exc, data, src)) from None
 
 
 @lru_cache(maxsize=1)
 def bundled_library() -> FactorLibrary:
     folder = resources.files("tanjiliang.rules") / "factors"
     files = sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
-    return FactorLibrary([LibraryFile.model_validate(yaml.safe_load(p.read_text(encoding="utf-8")))
+    return FactorLibrary([read_library_file(f"factors/{p.name}", p.read_text(encoding="utf-8"))
                           for p in files])

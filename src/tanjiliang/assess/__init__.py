@@ -1,0 +1,1 @@
+"""The assessment: findings with clauses and a conclusion; the JSON contract."""

@@ -1,0 +1,1 @@
+"""The ``tanjiliang`` command line (Typer + Rich)."""

@@ -1,0 +1,25 @@
+"""The ``tanjiliang`` command: one Typer app; each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="tanjiliang",
+    help="碳计量器具配备和管理 — carbon metering of key emission units (tanjiliang).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Command registrations: one line per module.
+from tanjiliang.cli import check as _check  # noqa: E402
+
+_check.register(app)
+from tanjiliang.cli import packs as _packs  # noqa: E402
+
+app.add_typer(_packs.app, name="packs")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,234 @@
+"""``tanjiliang check`` and ``tanjiliang fmt`` (shared/spec/unit-file.md, command-line contract).
+
+Exit codes: 0 conforming, 1 non-conformities found, 2 bad input (nothing written).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tanjiliang.assess.labels import label
+from tanjiliang.assess.result import Assessment
+from tanjiliang.model.errors import LoadError
+
+EXIT_CONFORMING, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def fail(err: LoadError, lang: str) -> typer.Exit:
+    """Print every problem (file:line key: reason) to stderr; exit 2."""
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    head = "输入有误，未写入任何文件：" if lang == "zh" else "bad input, nothing written:"
+    console.print(f"[bold red]{head}[/]")
+    for issue in err.issues:
+        console.print(issue.message(lang), markup=False)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def parse_as_of(text: str | None, lang: str) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(LoadError([_arg_issue("--as-of", f"“{text}”不是 YYYY-MM-DD 日期",
+                                         f'"{text}" is not a date YYYY-MM-DD')]), lang) from None
+
+
+def _arg_issue(arg: str, zh: str, en: str):  # type: ignore[no-untyped-def]
+    from tanjiliang.model.errors import Issue
+
+    return Issue(arg, None, "", zh, en)
+
+
+def run_check(file: Path, pack: str | None, as_of: date, lang: str,
+              ledger: Path | None = None) -> Assessment:
+    """Load the unit (and a ledger, if given), the pack, and assess. Raises LoadError."""
+    from tanjiliang.assess.engine import assess
+    from tanjiliang.model.load import load_unit
+    from tanjiliang.rules.load import load_pack
+
+    unit = load_unit(file)
+    if ledger is not None:
+        from tanjiliang.ledger import apply_ledger  # issue 3: the Excel ledger replaces instruments
+
+        unit = apply_ledger(unit, ledger)
+    loaded = load_pack(pack or unit.pack)
+    return assess(unit, loaded, as_of)
+
+
+def check(
+    file: Annotated[Path, typer.Argument(help="unit file (YAML or JSON) 单位文件")],
+    pack: Annotated[str | None, typer.Option(help="rule pack name or path 规则包名称或路径")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="assess as of YYYY-MM-DD (default today) 评价日期")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write a report: .html, .pdf or .xlsx 输出报告")] = None,
+    ledger: Annotated[Path | None, typer.Option(help="Excel ledger replacing the file's instruments 台账")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Assess a unit against a rule pack: exit 0 conforming, 1 non-conforming, 2 bad input.
+    按规则包评价重点排放单位碳计量器具配备和管理。"""
+    day = parse_as_of(as_of, lang.value)
+    if output is not None and output.suffix.lower() not in (".html", ".pdf", ".xlsx"):
+        raise fail(LoadError([_arg_issue(str(output), "报告只能是 .html、.pdf 或 .xlsx",
+                                         "a report must be .html, .pdf or .xlsx")]), lang.value)
+    try:
+        result = run_check(file, pack, day, lang.value, ledger)
+    except LoadError as err:
+        raise fail(err, lang.value) from None
+    if output is not None:
+        from tanjiliang.model.load import load_unit
+        from tanjiliang.reports import write_report
+
+        write_report(result, load_unit(file), output, lang.value)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(result.to_json(lang.value), ensure_ascii=False, indent=2) + "\n")
+    else:
+        render(result, lang.value, make_console())
+    raise typer.Exit(EXIT_NONCONFORMING if result.conclusion == "nonconforming" else EXIT_CONFORMING)
+
+
+def make_console() -> Console:
+    """Rich console; when piped, wide enough that tables do not wrap every cell."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=160)
+    return console
+
+
+def _n(x: float) -> str:
+    return f"{x:,.1f}"
+
+
+def render(a: Assessment, lang: str, console: Console) -> None:
+    """The terminal report: streams and classes, the equipping-rate table laid out like
+    GB 17167's, findings grouped by severity, and the conclusion."""
+    from tanjiliang.rules.load import load_pack
+
+    zh = lang == "zh"
+    t = (lambda z, e: z if zh else e)  # noqa: E731
+    console.print(f"[bold]{a.unit_name}[/]  {a.unit_year}  ·  "
+                  f"{t('规则包', 'pack')} {a.pack_name} {a.pack_version}  ·  {t('评价日期', 'as of')} {a.as_of}")
+    cat = t(f"排放总量 {_n(a.total_tco2e)} tCO2e，{'属于' if a.key_emission_unit else '不属于'}重点排放单位，类别 {a.installation_category}",
+            f"total {_n(a.total_tco2e)} tCO2e, {'a' if a.key_emission_unit else 'not a'} key emission unit, category {a.installation_category}")
+    console.print(cat)
+    if a.biogenic_tco2:
+        console.print(t(f"生物质 CO2（不计入总量）{_n(a.biogenic_tco2)} t", f"biogenic CO2 (not counted) {_n(a.biogenic_tco2)} t"))
+    console.print(t(f"微量源流阈值 {_n(a.threshold_de_minimis)} t，次要源流阈值 {_n(a.threshold_minor)} t",
+                    f"thresholds: de minimis {_n(a.threshold_de_minimis)} t, minor {_n(a.threshold_minor)} t"))
+
+    st = Table(title=t("源流与分类", "Source streams and classes"), title_justify="left")
+    for col in (t("源流", "stream"), t("名称", "name"), t("方法", "method"), "tCO2e", t("占比", "share"),
+                t("分类", "class"), t("要求层级", "tier req."), t("达到层级", "tier ach."), t("不确定度", "uncert.")):
+        st.add_column(col, justify="right" if col in ("tCO2e",) else "left")
+    for s in sorted(a.streams, key=lambda s: -abs(s.emissions_tco2e)):
+        st.add_row(s.id, s.name, label("method", s.method, lang), _n(s.emissions_tco2e), f"{s.share:.2%}",
+                   label("class", s.cls, lang), str(s.tier_required or "-"), str(s.tier_achieved or "-"),
+                   "-" if s.uncertainty_percent is None else f"{s.uncertainty_percent:.3g} %")
+    console.print(st)
+
+    pack = load_pack(a.pack_name).pack if a.pack_name else None
+    levels: list[int | None] = sorted({r.level for r in a.rates}, key=lambda v: 9 if v is None else v)
+    rt = Table(title=t("计量器具配备率（实配/应配 = 配备率，要求）", "Equipping rate (equipped/required = rate, requirement)"),
+               title_justify="left")
+    rt.add_column(t("介质", "medium"))
+    for lv in levels:
+        rt.add_column(label("level", lv, lang))
+    media_order = [r.medium for r in a.rates]
+    for medium in dict.fromkeys(media_order):
+        name = medium
+        if pack is not None:
+            with contextlib.suppress(KeyError):
+                name = pack.medium(medium).name(lang)
+        cells = []
+        for lv in levels:
+            row = next((r for r in a.rates if r.medium == medium and r.level == lv), None)
+            if row is None:
+                cells.append("")
+            else:
+                colour = "green" if row.meets else "red"
+                cells.append(f"[{colour}]{row.equipped}/{row.required} = {row.rate_percent:g} %[/] ({row.required_percent:g} %)")
+        rt.add_row(name, *cells)
+    console.print(rt)
+
+    missing = [p for p in a.points if p.required and p.status == "missing"]
+    if missing:
+        console.print(t("未配备的计量点：", "Metering points without an instrument: ") +
+                      ", ".join(p.id for p in missing))
+    for sev, colour in (("nonconformity", "red"), ("observation", "yellow")):
+        items = [f for f in a.findings if f.severity == sev]
+        if not items:
+            continue
+        ft = Table(title=f"{label('severity', sev, lang)} ({len(items)})", title_justify="left",
+                   title_style=f"bold {colour}")
+        ft.add_column(t("代码", "code"))
+        ft.add_column(t("条款", "clause"))
+        ft.add_column(t("对象", "subject"))
+        ft.add_column(t("说明", "message"), overflow="fold")
+        for f in items:
+            ft.add_row(f.code, f.clause, f.subject, escape(f.message(lang)))
+        console.print(ft)
+    colour = "green" if a.conclusion == "conforming" else "red"
+    console.print(f"[bold]{t('结论', 'Conclusion')}：[{colour}]{label('conclusion', a.conclusion, lang)}[/][/]"
+                  if zh else f"[bold]Conclusion: [{colour}]{label('conclusion', a.conclusion, lang)}[/][/]")
+
+
+def fmt_command(
+    file: Annotated[Path, typer.Argument(help="unit file to rewrite canonically 单位文件")],
+    check_only: Annotated[bool, typer.Option("--check", help="exit 1 if the file is not canonical; write nothing")] = False,
+    stdout: Annotated[bool, typer.Option("--stdout", help="print instead of rewriting the file")] = False,
+    drop_comments: Annotated[bool, typer.Option("--drop-comments", help="allow losing the file's comments")] = False,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Rewrite a unit file canonically (key order, layout) without losing any value.
+    规范化改写单位文件。Comments cannot be kept: a file with comments is refused unless
+    --drop-comments is given."""
+    from tanjiliang.model.load import has_comments, load_unit
+    from tanjiliang.model.write import dump_json, dump_yaml
+
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (FileNotFoundError, UnicodeDecodeError):
+        text = None
+    try:
+        unit = load_unit(file, text)
+    except LoadError as err:
+        raise fail(err, lang.value) from None
+    assert text is not None
+    out = dump_json(unit) if file.suffix.lower() == ".json" else dump_yaml(unit)
+    if check_only:
+        raise typer.Exit(0 if out == text else 1)
+    if stdout:
+        sys.stdout.write(out)
+        return
+    if file.suffix.lower() != ".json" and has_comments(text) and not drop_comments:
+        raise fail(LoadError([_arg_issue(str(file), "文件含注释，规范化改写会丢失注释；确认请加 --drop-comments（或用 --stdout 查看）",
+                                         "the file has comments, which rewriting would lose; pass --drop-comments to accept (or --stdout to preview)")]),
+                   lang.value)
+    if out != text:
+        file.write_text(out, encoding="utf-8")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check)
+    app.command("fmt")(fmt_command)

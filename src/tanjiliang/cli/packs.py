@@ -1,0 +1,129 @@
+"""``tanjiliang packs list|show``: the bundled rule packs and their citations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from tanjiliang.cli.check import Lang, fail, make_console
+from tanjiliang.model.errors import LoadError
+from tanjiliang.rules.load import bundled_pack_names, load_pack
+from tanjiliang.rules.schema import Citation, Pack
+
+app = typer.Typer(help="Rule packs 规则包: list the bundled ones, show one with its citations.",
+                  no_args_is_help=True)
+
+
+@app.command("list")
+def list_packs(lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh) -> None:
+    """List the bundled packs 列出内置规则包."""
+    console = make_console()
+    zh = lang is Lang.zh
+    table = Table(title="内置规则包" if zh else "Bundled rule packs", title_justify="left")
+    for col in (("名称", "name"), ("版本", "version"), ("状态", "status"), ("标题", "title"), ("SHA-256", "SHA-256")):
+        table.add_column(col[0] if zh else col[1])
+    for name in bundled_pack_names():
+        lp = load_pack(name)
+        table.add_row(lp.name, lp.version, lp.pack.status, lp.pack.title(lang.value), lp.sha256[:12])
+    console.print(table)
+
+
+def _cite(c: Citation, pack: Pack) -> str:
+    src = next((s.title for s in pack.sources if s.id == c.source), c.source)
+    return escape(f"{src} {c.clause or ''} [{c.status}]" + (f" — {c.note}" if c.note else ""))
+
+
+@app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="bundled pack name or path to a pack file")],
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Show a pack's rules, each value with its source, clause and status (V/S/I)."""
+    try:
+        lp = load_pack(name)
+    except LoadError as err:
+        raise fail(err, lang.value) from None
+    p, zh = lp.pack, lang is Lang.zh
+    t = (lambda z, e: z if zh else e)  # noqa: E731
+    console = make_console()
+    console.print(f"[bold]{p.title(lang.value)}[/]")
+    console.print(f"{p.name} {p.version} ({p.status})  sha256 {lp.sha256}")
+    if p.description:
+        console.print(p.description(lang.value))
+
+    def section(title: str, rows: list[tuple[str, str, Citation]]) -> None:
+        table = Table(title=title, title_justify="left", show_lines=False)
+        table.add_column(t("规则", "rule"))
+        table.add_column(t("取值", "value"))
+        table.add_column(t("依据（来源 条款 \\[状态]）", "basis (source clause \\[status])"))
+        for rule, value, cite in rows:
+            table.add_row(rule, value, _cite(cite, p))
+        console.print(table)
+
+    s = p.scope
+    section(t("适用范围 ", "Scope ") + s.clause, [
+        (t("重点排放单位门槛", "key emission unit threshold"), f"≥ {s.key_emission_threshold_tco2e.value:g} tCO2e", s.key_emission_threshold_tco2e),
+        *[(t("类别 ", "category ") + c.name, "> previous, ≤ " + (f"{c.max_tco2e:g} t" if c.max_tco2e else "∞"), c) for c in s.categories],
+        (t("总量口径", "totals"), s.totals.value, s.totals),
+        ("GWP", p.gwp.value, p.gwp),
+    ])
+    c = p.classification
+    section(t("源流分类 ", "Stream classes ") + c.clause, [
+        (t("方式", "mode"), c.mode.value, c.mode),
+        *[(f"{cls} {part}", f"{getattr(th, part).value:g}", getattr(th, part))
+          for cls, th in (("de_minimis", c.de_minimis), ("minor", c.minor))
+          for part in ("floor_tco2e", "fraction", "cap_tco2e")],
+    ])
+    section(t("主要次级单位与设施 ", "Major places ") + p.major.clause, [
+        (t("次级单位门槛", "sub-unit threshold"), f"{p.major.subunit_threshold_tco2e.value:g} tCO2e", p.major.subunit_threshold_tco2e),
+        (t("设施门槛", "equipment threshold"), f"{p.major.equipment_threshold_tco2e.value:g} tCO2e", p.major.equipment_threshold_tco2e),
+    ])
+    pt = p.points
+    section(t("计量点 ", "Metering points ") + pt.clause, [
+        *[(t("配备级别 ", "levels ") + k, ", ".join(map(str, v.value)) or "-", v) for k, v in pt.levels_by_class.items()],
+        (t("排放口测量量", "emission-point quantities"), ", ".join(pt.emission_point_quantities.value), pt.emission_point_quantities),
+        *[(t("强制实测参数", "forced parameters"), f"{','.join(r.sectors)} {','.join(r.classes)} {','.join(r.families + r.materials)}: {','.join(r.parameters)}", r)
+          for r in pt.forced_parameters],
+    ])
+    section(t("配备率要求（%） ", "Required equipping rates (%) ") + p.media.clause, [
+        (f"{m.id} {m.name(lang.value)}", "  ".join(f"L{k}={v:g}" for k, v in m.rates.items()), m) for m in p.media.rows
+    ])
+    section(t("器具类型（字母、默认周期） ", "Instrument types (letter, default interval) "), [
+        (f"{it.id} {it.name(lang.value)}", f"{it.letter} · " + ", ".join(
+            (f"{'/'.join(r.accuracy)}: " if r.accuracy else "") + f"{r.months} {t('个月', 'months')}" for r in it.intervals), it)
+        for it in p.instrument_types
+    ])
+    section(t("最大允许误差要求（%） ", "Maximum MPE (%) ") + p.accuracy.clause, [
+        (",".join(r.groups) + "".join(f" {k}={','.join(map(str, v))}" for k, v in (("media", r.media), ("materials", r.materials), ("levels", r.levels)) if v),
+         "-" if r.max_mpe_percent is None else f"±{r.max_mpe_percent:g}", r) for r in p.accuracy.rows
+    ])
+    tr = p.tiers
+    section(t("层级 ", "Tiers ") + tr.clause, [
+        (t("活动数据不确定度阈值", "activity thresholds"), " / ".join(f"{x:g}" for x in tr.activity_thresholds_percent.value), tr.activity_thresholds_percent),
+        (t("CEMS 不确定度阈值", "CEMS thresholds"), " / ".join(f"{x:g}" for x in tr.cems_thresholds_percent.value), tr.cems_thresholds_percent),
+        *[(",".join(r.classes) + (" " + ",".join(r.categories) if r.categories else "") + (" " + ",".join(r.media) if r.media else ""),
+           str(r.tier) if r.tier is not None else "-", r) for r in tr.required],
+    ])
+    m = p.management
+    section(t("管理要求 ", "Management ") + m.clause, [
+        (t("必备制度", "required procedures"), ", ".join(k.name(lang.value) for k in m.required_procedures.value), m.required_procedures),
+        (t("负责人岗位关键词", "responsible-role keywords"), ", ".join(m.responsible_role_keywords.value), m.responsible_role_keywords),
+        (t("记录保存年限", "records retention"), f"≥ {m.min_retention_years.value:g}", m.min_retention_years),
+        (t("到期提醒窗口（天）", "due-soon window (days)"), str(p.confirmation.due_soon_days.value), p.confirmation.due_soon_days),
+    ])
+    ft = Table(title=t("审查发现代码", "Finding codes"), title_justify="left")
+    for col in (t("代码", "code"), t("性质", "severity"), t("条款", "clause"), t("含义", "meaning")):
+        ft.add_column(col)
+    for code, r in p.findings.items():
+        ft.add_row(code, r.severity, r.clause, r.title(lang.value))
+    console.print(ft)
+    st = Table(title=t("引用文件", "Sources"), title_justify="left")
+    st.add_column("id")
+    st.add_column(t("文件", "document"))
+    st.add_column(t("版本", "edition"))
+    for src in p.sources:
+        st.add_row(src.id, src.title, src.edition or "")
+    console.print(st)

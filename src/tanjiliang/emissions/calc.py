@@ -1,0 +1,224 @@
+"""Emissions of one source stream (shared/spec/unit-file.md, "How a stream's emissions follow
+from its parameters"; domain.md §6).
+
+* with ``emission_factor``: E = activity × factor when the factor is per unit of the
+  activity's own dimension; E = activity × ncv × factor when the factor is per energy and the
+  activity is not (IPCC style); a map by gas gives CO2, CH4, N2O weighted by GWP;
+* otherwise the Chinese guideline form E = activity × ncv × carbon_content × oxidation_rate
+  × 44/12, each missing parameter taken from the factor library for ``material``;
+* a biogenic material (or ``biogenic: true``) is reported as biogenic CO2, counted 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pint
+
+from tanjiliang.model.unit import SourceStream
+from tanjiliang.rules.factors import FactorLibrary, Material
+from tanjiliang.rules.schema import Cited
+from tanjiliang.units import QuantityError, parse_quantity, parse_ratio
+
+C_TO_CO2 = 44.0 / 12.0  # molar masses of CO2 and C (IUPAC), GB/T 32150-2015 formula (2)
+
+
+class CalcProblem(Exception):
+    """A stream whose emissions cannot be computed; ``field`` is the key under the stream."""
+
+    def __init__(self, field: tuple[str | int, ...], zh: str, en: str) -> None:
+        super().__init__(en)
+        self.field = field
+        self.zh = zh
+        self.en = en
+
+
+@dataclass(slots=True)
+class Parameter:
+    """One factor of a stream's calculation, with where its value came from."""
+
+    name: str
+    value: float
+    unit: str
+    source: str  # measured | default | supplier | library
+    citation: str | None = None
+
+
+@dataclass(slots=True)
+class StreamEmission:
+    counted_tco2e: float
+    by_gas_t: dict[str, float]
+    biogenic_co2_t: float
+    formula: str
+    parameters: list[Parameter] = field(default_factory=list)
+
+
+def _cite(c: Cited[object], lib: FactorLibrary) -> str:
+    src = lib.sources.get(c.source)
+    title = src.title if src else c.source
+    return f"{title}, {c.clause or ''} [{c.status}]".replace(", ", ", ", 1).strip()
+
+
+def _param(name: str, q: pint.Quantity, source: str, citation: str | None = None) -> Parameter:
+    return Parameter(name, float(q.magnitude), f"{q.units:~P}" if not q.dimensionless else "",
+                     source, citation)
+
+
+def stream_emissions(
+    stream: SourceStream, year: int, lib: FactorLibrary, gwp: dict[str, float]
+) -> StreamEmission:
+    """Emissions of ``stream`` in tonnes (see the module docstring for the forms)."""
+    material = lib.material(stream.material) if stream.material else None
+    if stream.material and material is None and not _self_sufficient(stream):
+        raise CalcProblem(("material",), f"物料“{stream.material}”不在排放因子库中",
+                          f'material "{stream.material}" is not in the factor library')
+    biogenic = bool(stream.biogenic) or bool(material and material.biogenic)
+
+    if stream.method == "measurement":
+        if stream.emissions is None:
+            raise CalcProblem(("emissions",), "实测法源流须给出 emissions（年实测排放量）或提供 CEMS 读数",
+                              "a measurement-method stream needs emissions (annual total) or CEMS readings")
+        q = parse_quantity(stream.emissions, "[mass]").to("t")
+        co2 = float(q.magnitude)
+        return _finish({"CO2": co2}, gwp, biogenic, "measurement", [_param("emissions", q, "measured")])
+
+    assert stream.activity is not None
+    activity = parse_quantity(stream.activity)
+    params = [_param("activity", activity, "measured")]
+    p = stream.parameters
+
+    def given(name: str) -> tuple[str | dict[str, str], str] | None:
+        if p is None or getattr(p, name) is None:
+            return None
+        value = p.value_of(name)
+        source = p.source_of(name)
+        assert value is not None and source is not None
+        return value, source
+
+    def from_library(name: str) -> tuple[pint.Quantity | float, str, str] | None:
+        if material is None:
+            return None
+        c = getattr(material, name)
+        if c is None:
+            return None
+        v = c.value if isinstance(c.value, float) else parse_quantity(c.value)
+        return v, "library", _cite(c, lib)
+
+    def quantity_of(name: str, dims: tuple[str, ...]) -> pint.Quantity | None:
+        g = given(name)
+        if g is not None:
+            value, source = g
+            if isinstance(value, dict):
+                raise CalcProblem(("parameters", name), f"{name} 不能按气体分列", f"{name} cannot be a map by gas")
+            q = parse_quantity(value)
+            if not any(q.check(d) for d in dims):
+                raise CalcProblem(("parameters", name), f"“{value}”的量纲不适用于{name}",
+                                  f'"{value}" has the wrong dimension for {name}')
+            params.append(_param(name, q, source))
+            return q
+        lib_v = from_library(name)
+        if lib_v is None:
+            return None
+        q = lib_v[0] if isinstance(lib_v[0], pint.Quantity) else parse_quantity(lib_v[0])
+        params.append(_param(name, q, "library", lib_v[2]))
+        return q
+
+    def ncv() -> pint.Quantity:
+        q = quantity_of("ncv", ("[energy] / [mass]", "[energy] / [length] ** 3",
+                                "[energy] / [standard_gas_volume]"))
+        if q is None:
+            raise CalcProblem(("parameters", "ncv"), "缺少低位发热量 ncv（文件和排放因子库中均无）",
+                              "ncv is missing (neither in the file nor in the factor library)")
+        if not (activity * q).check("[energy]"):
+            raise CalcProblem(("parameters", "ncv"), "低位发热量的单位与活动数据的量纲不匹配",
+                              "ncv is not per unit of the activity data's dimension")
+        return q
+
+    ef_given = given("emission_factor")
+    if ef_given is not None:
+        return _factor_form(stream, activity, ef_given[0], ef_given[1], None, ncv, params, gwp, biogenic)
+    has_cc = (p is not None and p.carbon_content is not None) or (
+        material is not None and material.carbon_content is not None)
+    if has_cc:
+        cc = quantity_of("carbon_content", ("[mass] / [energy]", "[]", "[mass] / [mass]"))
+        assert cc is not None
+        of_given = given("oxidation_rate")
+        if of_given is not None:
+            of = parse_ratio(of_given[0])  # type: ignore[arg-type]
+            params.append(Parameter("oxidation_rate", of, "", of_given[1]))
+        elif material is not None and material.oxidation_rate is not None:
+            of = float(material.oxidation_rate.value)
+            params.append(Parameter("oxidation_rate", of, "", "library", _cite(material.oxidation_rate, lib)))
+        else:
+            raise CalcProblem(("parameters", "oxidation_rate"), "缺少碳氧化率 oxidation_rate",
+                              "oxidation_rate is missing (neither in the file nor in the factor library)")
+        if cc.check("[mass] / [energy]"):
+            carbon = activity * ncv() * cc
+            formula = "activity × ncv × carbon_content × oxidation_rate × 44/12"
+        else:
+            if not activity.check("[mass]"):
+                raise CalcProblem(("parameters", "carbon_content"), "按质量分数给出含碳量时，活动数据须为质量",
+                                  "a carbon content by mass needs activity data in mass")
+            carbon = activity * cc.to("dimensionless" if cc.dimensionless else "t/t")
+            formula = "activity × carbon_content × oxidation_rate × 44/12"
+        co2 = float((carbon * of * C_TO_CO2).to("t").magnitude)
+        return _finish({"CO2": co2}, gwp, biogenic, formula, params)
+    if material is not None and material.emission_factor is not None:
+        c = material.emission_factor
+        return _factor_form(stream, activity, c.value, "library", _cite(c, lib), ncv, params, gwp, biogenic)
+    if material is not None and material.emission_factor_by_year:
+        found = material.emission_factor_for(year)
+        if found is None:
+            years = ", ".join(map(str, sorted(material.emission_factor_by_year)))
+            raise CalcProblem(("material",), f"排放因子库中没有 {year} 年或更早的“{stream.material}”因子（有：{years}）",
+                              f'the factor library has no factor for "{stream.material}" in {year} or earlier (has: {years})')
+        fy, c = found
+        note = "" if fy == year else f" (factor of {fy} used for {year})"
+        return _factor_form(stream, activity, c.value, "library", _cite(c, lib) + note, ncv, params, gwp, biogenic)
+    raise CalcProblem(("parameters",), "无法计算排放量：请给出 emission_factor，或 carbon_content 与 ncv",
+                      "cannot compute emissions: give emission_factor, or carbon_content and ncv")
+
+
+def _self_sufficient(stream: SourceStream) -> bool:
+    p = stream.parameters
+    return p is not None and (p.emission_factor is not None or (
+        p.carbon_content is not None and p.oxidation_rate is not None))
+
+
+def _factor_form(stream: SourceStream, activity: pint.Quantity, value: str | dict[str, str],
+                 source: str, citation: str | None, ncv: object, params: list[Parameter],
+                 gwp: dict[str, float], biogenic: bool) -> StreamEmission:
+    factors = value if isinstance(value, dict) else {"CO2": value}
+    gases: dict[str, float] = {}
+    formula = "activity × emission_factor"
+    energy: pint.Quantity | None = None
+    for gas, text in factors.items():
+        try:
+            f = parse_quantity(text)
+        except QuantityError as exc:
+            raise CalcProblem(("parameters", "emission_factor"), exc.zh, exc.en) from None
+        params.append(_param(f"emission_factor.{gas}", f, source, citation))
+        direct = activity * f
+        if direct.check("[mass]"):
+            gases[gas] = float(direct.to("t").magnitude)
+        elif f.check("[mass] / [energy]") and not activity.check("[energy]"):
+            if energy is None:
+                energy = activity * ncv()  # type: ignore[operator]
+            gases[gas] = float((energy * f).to("t").magnitude)
+            formula = "activity × ncv × emission_factor"
+        else:
+            raise CalcProblem(("parameters", "emission_factor"),
+                              f"排放因子“{text}”既不是按活动数据单位，也不是按能量给出",
+                              f'emission factor "{text}" is neither per unit of the activity data nor per energy')
+    return _finish(gases, gwp, biogenic, formula, params)
+
+
+def _finish(gases: dict[str, float], gwp: dict[str, float], biogenic: bool, formula: str,
+            params: list[Parameter]) -> StreamEmission:
+    if biogenic:
+        return StreamEmission(0.0, gases, gases.get("CO2", 0.0), formula, params)
+    co2e = sum(v * gwp[g] for g, v in gases.items())
+    return StreamEmission(co2e, gases, 0.0, formula, params)
+
+
+__all__ = ["C_TO_CO2", "CalcProblem", "Material", "Parameter", "StreamEmission", "stream_emissions"]

@@ -1,0 +1,1 @@
+"""Required metering points, coverage, equipping rates (配备率) and tiers."""

@@ -1,0 +1,99 @@
+"""Major sub-units and equipment — default-pack.md "Major sub-units and equipment".
+
+Emissions are attributed to consumers by their shares (a plain list splits equally); a stream
+consumed by equipment is also attributed to that equipment's sub-unit; a measurement-method
+stream is attributed to the equipment (and sub-unit) of its emission points, equally when there
+are several. A place is major when its attributed emissions reach the pack's threshold, unless
+the file says ``major: true|false``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from tanjiliang.assess.result import PlaceResult
+from tanjiliang.model.unit import BOUNDARY, UnitFile
+from tanjiliang.rules.schema import Pack
+
+
+class Topology:
+    """Where each place sits: boundary → sub-unit → equipment; emission points hang below."""
+
+    def __init__(self, unit: UnitFile) -> None:
+        self.subunits = {s.id: s for s in unit.subunits}
+        self.equipment = {e.id: e for e in unit.equipment}
+        self.emission_points = {p.id: p for p in unit.emission_points}
+
+    def parent(self, place: str) -> str | None:
+        if place == BOUNDARY:
+            return None
+        if place in self.equipment:
+            return self.equipment[place].subunit or BOUNDARY
+        return BOUNDARY
+
+    def level(self, place: str, emission_point_level: int) -> int | None:
+        if place == BOUNDARY:
+            return 1
+        if place in self.subunits:
+            return 2
+        if place in self.equipment:
+            return 3
+        if place in self.emission_points:
+            return emission_point_level
+        return None
+
+    def emission_point_owner(self, point_id: str) -> str | None:
+        p = self.emission_points[point_id]
+        return p.equipment or p.subunit
+
+    def shares(self, consumers: dict[str, float]) -> dict[str, float]:
+        """Share of a stream flowing through each place (boundary 1 when consumed)."""
+        out: dict[str, float] = defaultdict(float)
+        if not consumers:
+            return {}
+        out[BOUNDARY] = 1.0
+        for c, x in consumers.items():
+            out[c] += x
+            parent = self.parent(c)
+            if c in self.equipment and parent not in (None, BOUNDARY):
+                out[parent] += x  # type: ignore[index]
+        return dict(out)
+
+
+def attribute(unit: UnitFile, topo: Topology, emissions: dict[str, float]) -> dict[str, float]:
+    att: dict[str, float] = defaultdict(float)
+    for s in unit.source_streams:
+        e = abs(emissions[s.id])
+        if s.method == "measurement":
+            owners = [topo.emission_point_owner(p) for p in s.emission_points or []]
+            if not owners:
+                continue
+            share = 1.0 / len(owners)
+            for o in owners:
+                if o is None:
+                    continue
+                att[o] += e * share
+                if o in topo.equipment and topo.equipment[o].subunit:
+                    att[topo.equipment[o].subunit] += e * share  # type: ignore[index]
+            continue
+        for place, x in topo.shares(s.consumer_shares()).items():
+            if place != BOUNDARY:
+                att[place] += e * x
+    return att
+
+
+def major_places(unit: UnitFile, topo: Topology, pack: Pack,
+                 emissions: dict[str, float]) -> list[PlaceResult]:
+    att = attribute(unit, topo, emissions)
+    out = []
+    t_sub = pack.major.subunit_threshold_tco2e.value
+    t_eq = pack.major.equipment_threshold_tco2e.value
+    for s in unit.subunits:
+        a = att.get(s.id, 0.0)
+        out.append(PlaceResult(s.id, s.name, "subunit", None, a,
+                               s.major if s.major is not None else a >= t_sub, s.major is not None))
+    for e in unit.equipment:
+        a = att.get(e.id, 0.0)
+        out.append(PlaceResult(e.id, e.name, "equipment", e.subunit, a,
+                               e.major if e.major is not None else a >= t_eq, e.major is not None))
+    return out

@@ -1,0 +1,116 @@
+"""Required metering points — default-pack.md "Required metering points".
+
+Activity-data points by stream class (major → levels 1, 2, 3; minor → 1, 2; de-minimis →
+none): level 1 one point per stream at the boundary; level 2 one per (stream, major sub-unit
+consuming it directly or through its equipment); level 3 one per (stream, major equipment
+consuming it). Places that measure the same quantity — a child taking the whole of what its
+parent receives — form one point at the highest of their levels, and an instrument at any of
+them covers it. Measurement-method streams: five flue-gas points at each emission point.
+Parameter points (laboratory): one per (stream, parameter) measured, plus the pack's forced
+parameters (power-sector major coal: ncv and carbon content).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tanjiliang.equipping.places import Topology
+from tanjiliang.model.unit import BOUNDARY, LAB, STREAM_PARAMETERS, SourceStream, UnitFile
+from tanjiliang.rules.factors import FactorLibrary
+from tanjiliang.rules.schema import Pack
+
+_EPS = 1e-9
+
+
+@dataclass(slots=True)
+class Point:
+    id: str
+    stream: str
+    quantity: str
+    medium: str
+    level: int | None
+    place: str
+    places: tuple[str, ...]
+    required: bool
+    instruments: list[str] = field(default_factory=list)
+
+
+def fold_roots(topo: Topology, shares: dict[str, float], fold: bool) -> dict[str, str]:
+    """Each consuming place → the highest place measuring the same quantity."""
+    roots: dict[str, str] = {}
+
+    def root(p: str) -> str:
+        if p in roots:
+            return roots[p]
+        parent = topo.parent(p)
+        r = p
+        if fold and parent is not None and parent in shares and abs(shares[p] - shares[parent]) < _EPS:
+            r = root(parent)
+        roots[p] = r
+        return r
+
+    for p in shares:
+        root(p)
+    return roots
+
+
+def activity_points(stream: SourceStream, levels: list[int], medium: str, topo: Topology,
+                    major: dict[str, bool], fold: bool) -> tuple[list[Point], dict[str, str]]:
+    """Required activity points of a calculation stream, and the fold roots of its places."""
+    shares = topo.shares(stream.consumer_shares()) or {BOUNDARY: 1.0}
+    roots = fold_roots(topo, shares, fold)
+    required: dict[str, list[int]] = {}
+    for place, x in shares.items():
+        if x <= _EPS:
+            continue
+        lvl = topo.level(place, 1)
+        if place == BOUNDARY:
+            want = 1 in levels
+        elif place in topo.subunits:
+            want = 2 in levels and major.get(place, False)
+        else:
+            want = 3 in levels and major.get(place, False)
+        if want and lvl is not None:
+            required.setdefault(roots[place], []).append(lvl)
+    points = []
+    for r, lvls in required.items():
+        group = tuple(sorted((p for p in roots if roots[p] == r), key=lambda p: (topo.level(p, 1) or 9, p)))
+        points.append(Point(f"{stream.id}@{r}", stream.id, "activity", medium, min(lvls), r,
+                            group, True))
+    points.sort(key=lambda p: (p.level or 9, p.place))
+    return points, roots
+
+
+def forced_parameters(stream: SourceStream, cls: str, sector: str, pack: Pack,
+                      lib: FactorLibrary) -> set[str]:
+    out: set[str] = set()
+    material = lib.material(stream.material) if stream.material else None
+    family = material.family if material else None
+    for rule in pack.points.forced_parameters:
+        if sector not in rule.sectors or cls not in rule.classes:
+            continue
+        if (rule.families or rule.materials) and (
+                family not in rule.families and stream.material not in rule.materials):
+            continue
+        out.update(rule.parameters)
+    return out
+
+
+def parameter_points(stream: SourceStream, forced: set[str]) -> list[Point]:
+    names = [n for n in STREAM_PARAMETERS if stream.source_of(n) == "measured" or n in forced]
+    return [Point(f"{stream.id}.{n}", stream.id, n, "laboratory", None, LAB, (LAB,), True)
+            for n in names]
+
+
+def emission_point_points(unit: UnitFile, pack: Pack) -> list[Point]:
+    seen: dict[str, Point] = {}
+    level = pack.points.emission_point_level.value
+    for s in unit.source_streams:
+        if s.method != "measurement" or s.biogenic:
+            continue
+        for ep in s.emission_points or []:
+            for q in pack.points.emission_point_quantities.value:
+                pid = f"{ep}.{q}"
+                if pid not in seen:
+                    seen[pid] = Point(pid, s.id, q, "flue_gas", level, ep, (ep,), True)
+    return list(seen.values())

@@ -1,0 +1,1 @@
+"""Accuracy (MPE) requirements and confirmation status of instruments."""

@@ -1,0 +1,64 @@
+"""Confirmation status (检定/校准) as of a date — default-pack.md "Confirmation status".
+
+interval = the instrument's, else the type default; next_due = last_confirmed + interval
+(calendar months) unless the latest certificate states its own next due date;
+``out_of_service`` if the instrument says so; ``unknown`` without a confirmation;
+``overdue`` if as_of > next_due; ``due_soon`` if next_due − as_of ≤ the pack's window;
+``valid`` otherwise. Status is derived, never stored (domain.md §7).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from tanjiliang.model.unit import ConfirmationRecord, Instrument, interval_months
+from tanjiliang.rules.schema import InstrumentType
+
+
+@lru_cache(maxsize=65536)
+def add_months(d: date, months: int) -> date:
+    """Calendar months, clamping the day (2024-01-31 + 1 month → 2024-02-29)."""
+    m = d.month - 1 + months
+    y, m = d.year + m // 12, m % 12 + 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def latest_record(ins: Instrument) -> ConfirmationRecord | None:
+    if not ins.confirmations:
+        return None
+    return max(ins.confirmations, key=lambda r: r.date)
+
+
+@dataclass(slots=True, frozen=True)
+class ConfirmationState:
+    status: str
+    last_confirmed: date | None
+    interval_months: int
+    next_due: date | None
+
+
+def confirmation_state(ins: Instrument, itype: InstrumentType, as_of: date,
+                       due_soon_days: int) -> ConfirmationState:
+    interval = interval_months(ins.interval) if ins.interval else itype.default_interval(ins.accuracy)
+    last = ins.last_confirmed
+    next_due: date | None = None
+    rec = latest_record(ins)
+    if rec is not None and (last is None or rec.date >= last):
+        last = rec.date
+        next_due = rec.next_due
+    if last is not None and next_due is None:
+        next_due = add_months(last, interval)
+    if ins.status == "out_of_service":
+        status = "out_of_service"
+    elif last is None or next_due is None:
+        status = "unknown"
+    elif as_of > next_due:
+        status = "overdue"
+    elif (next_due - as_of).days <= due_soon_days:
+        status = "due_soon"
+    else:
+        status = "valid"
+    return ConfirmationState(status, last, interval, next_due)
