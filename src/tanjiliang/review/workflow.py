@@ -289,6 +289,7 @@ def issue_findings(review: Review, actor: Actor, checklist: LoadedChecklist, own
             findings=sorted({lk.code for lk in r.links if lk.severity == "nonconformity"}),
             action=CorrectiveAction(owner=owner, due=due)))
         nxt += 1
+    out.sort(key=lambda n: int(n.id.split("-")[1]))
     dropped = [n.id for n in review.nonconformities if n not in out]
     review.nonconformities = out
     _advance(review, "findings_issued")
