@@ -1,0 +1,234 @@
+"""``tanjiliang data`` — metering data (readings) checks and CEMS (docs/data.md).
+
+``data check UNIT READINGS... [--from --to] [--format text|json] [--flagged out.csv|.xlsx]``:
+exit 0 nothing to report, 1 findings (out-of-tolerance, unreconciled, missing or flagged
+data), 2 bad input (nothing written).
+``data cems UNIT FILES...``: CO2 mass from CEMS DAS exports (point, time, co2, flow,
+temperature, pressure, moisture).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tanjiliang.cli.check import Format, Lang
+from tanjiliang.model.errors import Issue, LoadError
+
+app = typer.Typer(help="计量数据检查与 CEMS 计算 — metering data checks and CEMS.", no_args_is_help=True)
+
+
+def _fail(issues: list[str], lang: str) -> typer.Exit:
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    console.print("[bold red]" + ("输入有误，未写入任何文件：" if lang == "zh" else "bad input, nothing written:") + "[/]")
+    for m in issues:
+        console.print(m, markup=False)
+    return typer.Exit(2)
+
+
+def _date(text: str | None, opt: str, lang: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        msg = Issue(opt, None, "", f"“{text}”不是 YYYY-MM-DD 日期", f'"{text}" is not a date YYYY-MM-DD')
+        raise _fail([msg.message(lang)], lang) from None
+
+
+def _console() -> Console:
+    c = Console(highlight=False)
+    return c if c.is_terminal else Console(highlight=False, width=180)
+
+
+def write_table(df: pl.DataFrame, path: Path, sheet: str = "flagged") -> None:
+    """A frame as CSV (polars) or .xlsx (openpyxl)."""
+    if path.suffix.lower() == ".csv":
+        df.write_csv(path)
+        return
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    ws.append(df.columns)
+    for row in df.iter_rows():  # output only: openpyxl writes cell by cell
+        ws.append(list(row))
+    wb.save(path)
+
+
+def _f(x: Any, nd: int = 3) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:,.{nd}f}"
+    return str(x)
+
+
+def render(rep: Any, lang: str, console: Console) -> None:
+    zh = lang == "zh"
+
+    def t(a: str, b: str) -> str:
+        return a if zh else b
+
+    q = rep.quality
+    console.print(f"[bold]{rep.unit.unit.name}[/]  {t('期间', 'period')} {q.start:%Y-%m-%d} – {q.end:%Y-%m-%d}  ·  "
+                  f"{t('读数', 'readings')} {q.rows:,}  ·  " + ", ".join(f"{Path(f).name} ({lay})" for f, lay in rep.layouts.items()))
+    for i in q.issues:
+        console.print("[yellow]" + escape(i.message(lang)) + "[/]")
+    it = Table(title=t("计量器具数据质量", "Instrument data quality"), title_justify="left")
+    heads = [("instrument", t("器具", "instrument")), ("kind", t("类型", "kind")), ("n", t("条数", "n")),
+             ("coverage_percent", t("覆盖率%", "coverage %")), ("missing", t("缺失", "missing")),
+             ("gaps", t("断档", "gaps")), ("duplicates", t("重复", "dup.")), ("negative", t("负值", "neg.")),
+             ("out_of_range", t("超量程", "range")), ("resets", t("复位", "resets")),
+             ("rollovers", t("溢出", "rollovers")), ("stuck", t("冻结", "stuck")), ("spikes", t("突变", "spikes")),
+             ("amount", t("期间计量量", "amount")), ("unit", t("单位", "unit"))]
+    for _, h in heads:
+        it.add_column(h)
+    for r in q.summary.to_dicts():
+        it.add_row(*[_f(r[k], 2 if k == "coverage_percent" else 3) for k, _ in heads])
+    console.print(it)
+    st = Table(title=t("源流活动数据（读数合计 vs 申报）", "Stream activity (metered vs declared)"), title_justify="left")
+    for h in (t("源流", "stream"), t("器具", "instruments"), t("读数合计", "metered"), t("申报", "declared"),
+              t("单位", "unit"), t("差异%", "diff %"), t("缺失读数", "missing"), t("缺失活动数据", "missing activity"),
+              "tCO2e " + t("无数据支撑", "at stake")):
+        st.add_column(h)
+    for r in rep.streams.to_dicts():
+        st.add_row(r["stream"], _f(r["instruments"]), _f(r["metered"]), _f(r["declared"]), _f(r["declared_unit"]),
+                   _f(r["difference_percent"], 2), _f(r["missing_readings"]), _f(r["missing_activity"]),
+                   _f(r["tco2e_at_stake"], 1))
+    console.print(st)
+    bad = rep.reconciliation.filter(pl.col("status") != "ok")
+    if rep.reconciliation.height:
+        console.print(t(f"主表与分表平衡：{rep.reconciliation.height} 个月次，{bad.height} 个不平衡或无法判定",
+                        f"Main vs sub-meters: {rep.reconciliation.height} node-months, {bad.height} unreconciled or unknown"))
+    if rep.cems is not None:
+        ct = Table(title=t("CEMS 实测 CO2（标准状态干基）", "CEMS CO2 (standard dry conditions)"), title_justify="left")
+        for h in (t("排放口", "point"), "t CO2", t("有效小时", "valid h"), t("邻近值补", "neighbour"),
+                  t("替代", "substitute"), t("补遗量 t (I)", "filled t (I)")):
+            ct.add_column(h)
+        for r in rep.cems.points.to_dicts():
+            ct.add_row(r["point"], _f(r["total_t"], 1), str(r["valid"]), str(r["neighbour"]), str(r["substitute"]),
+                       _f(r["filled_t"], 1))
+        console.print(ct)
+        if rep.cems_comparison is not None:
+            for r in rep.cems_comparison.to_dicts():
+                console.print(t(f"源流 {r['stream']}：实测 {_f(r['cems_t'], 1)} t，计算法 {_f(r['calculation_t'], 1)} t（{r['streams']}），差 {_f(r['difference_percent'], 2)} %",
+                                f"stream {r['stream']}: measured {_f(r['cems_t'], 1)} t, calculated {_f(r['calculation_t'], 1)} t ({r['streams']}), difference {_f(r['difference_percent'], 2)} %"))
+    cal = [f for f in rep.assessment.findings if f.code.startswith("CAL-")]
+    for sev, colour in (("nonconformity", "red"), ("observation", "yellow")):
+        items = [f for f in rep.findings + cal if f.severity == sev]
+        if not items:
+            continue
+        ft = Table(title=f"{t('不符合项', 'Non-conformities') if sev == 'nonconformity' else t('观察项', 'Observations')} ({len(items)})",
+                   title_justify="left", title_style=f"bold {colour}")
+        ft.add_column(t("代码", "code"))
+        ft.add_column(t("对象", "subject"))
+        ft.add_column(t("说明", "message"), overflow="fold")
+        for f in items:
+            ft.add_row(f.code, f.subject, escape(f.message(lang)))
+        console.print(ft)
+
+
+@app.command("check")
+def check(
+    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
+    readings: Annotated[list[Path], typer.Argument(metavar="READINGS...", help="CSV / XLSX / Parquet 读数文件")],
+    from_: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD (default: 1 Jan of the reporting year)")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD, exclusive (default: 1 Jan of the next year)")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
+    flagged: Annotated[Path | None, typer.Option("--flagged", help="write flagged rows to .csv or .xlsx 异常读数")] = None,
+    pack: Annotated[str | None, typer.Option(help="rule pack 规则包")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD")] = None,
+    ledger: Annotated[Path | None, typer.Option(help="Excel ledger replacing the file's instruments 台账")] = None,
+    interval: Annotated[float | None, typer.Option(help="expected interval in seconds (default: per instrument, median step)")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Check readings against the unit: quality, coverage, activity, reconciliation, CEMS,
+    out-of-tolerance impact. 检查计量数据。"""
+    from tanjiliang.data.readings import ReadingsError
+    from tanjiliang.data.report import run
+    from tanjiliang.model.load import load_unit
+    from tanjiliang.rules.load import load_pack
+
+    lg = lang.value
+    start, end = _date(from_, "--from", lg), _date(to, "--to", lg)
+    day = _date(as_of, "--as-of", lg)
+    if flagged is not None and flagged.suffix.lower() not in (".csv", ".xlsx"):
+        raise _fail([Issue(str(flagged), None, "", "只能写 .csv 或 .xlsx", "must be .csv or .xlsx").message(lg)], lg)
+    try:
+        unit = load_unit(unit_file)
+        if ledger is not None:
+            from tanjiliang.ledger import apply_ledger
+
+            unit = apply_ledger(unit, ledger)
+        loaded = load_pack(pack or unit.pack)
+        rep = run(unit, list(readings), loaded, start, end, day, interval)
+    except LoadError as err:
+        raise _fail([i.message(lg) for i in err.issues], lg) from None
+    except ReadingsError as err:
+        raise _fail([i.message(lg) for i in err.issues], lg) from None
+    if flagged is not None:
+        write_table(rep.quality.flagged, flagged)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(rep.to_json(lg), ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        render(rep, lg, _console())
+    cal = [f for f in rep.assessment.findings if f.code.startswith("CAL-") and f.severity == "nonconformity"]
+    raise typer.Exit(1 if rep.findings or cal else 0)
+
+
+@app.command("cems")
+def cems(
+    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILES...", help="DAS exports: point,time,co2,flow,temperature,pressure,moisture")],
+    co2_unit: Annotated[str, typer.Option("--co2-unit", help="percent | mg/m3")] = "percent",
+    basis: Annotated[str, typer.Option(help="dry | wet: CO2 concentration basis")] = "dry",
+    fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """CO2 mass per hour and per year from CEMS exports. 由 CEMS 数据计算 CO2 排放量。"""
+    from tanjiliang.data import cems as cm
+    from tanjiliang.data.quality import reporting_period
+    from tanjiliang.model.load import load_unit
+
+    lg = lang.value
+    try:
+        unit = load_unit(unit_file)
+    except LoadError as err:
+        raise _fail([i.message(lg) for i in err.issues], lg) from None
+    s, e = reporting_period(unit, None, None)
+    frames = []
+    for f in files:
+        if f.suffix.lower() == ".parquet":
+            frames.append(pl.scan_parquet(f))
+        elif f.suffix.lower() == ".csv":
+            frames.append(pl.scan_csv(f, try_parse_dates=True))
+        else:
+            raise _fail([Issue(str(f), None, "", "只能读 .csv 或 .parquet", "must be .csv or .parquet").message(lg)], lg)
+    lf = pl.concat(frames).with_columns(pl.col("time").cast(pl.Datetime("us")))
+    res = cm.compute(cm.samples_from_wide(lf, co2_unit), s, e, 60.0, basis)
+    if fmt is Format.json:
+        out = {"format": "tanjiliang/cems@1", "period": {"from": s.isoformat(), "to": e.isoformat()},
+               "points": res.points.to_dicts(), "rules": res.rules,
+               "streams": cm.measured_emissions(unit, res)}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    console = _console()
+    table = Table(title=("CEMS 实测 CO2" if lg == "zh" else "CEMS CO2"), title_justify="left")
+    for c in res.points.columns:
+        table.add_column(c)
+    for r in res.points.iter_rows():
+        table.add_row(*[_f(v, 1) for v in r])
+    console.print(table)
+    for k, v in res.rules.items():
+        console.print(f"{k}: {escape(v)}")
+

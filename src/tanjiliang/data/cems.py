@@ -1,0 +1,235 @@
+"""CO2 mass from CEMS readings (measurement method, shared/domain.md §6).
+
+Per sample (minute or hour) at an emission point, from CO2 concentration (% vol, dry or wet,
+or mg/m³ at actual conditions), flue-gas flow (m³/h at actual conditions, wet), temperature
+(°C), absolute pressure (kPa) and moisture (% vol):
+
+* flow at standard dry conditions (HJ 75-2017, 273.15 K, 101.325 kPa, S):
+  ``Q_sd = Q × 273.15/(273.15 + t) × P/101.325 × (1 − Xsw)``
+* concentration at standard dry conditions: % vol → ``C = φ/100 × 1.964 kg/Nm³`` (CO2 at
+  100 %, M/22.4, S), divided by ``(1 − Xsw)`` when measured wet; mg/m³ at actual wet
+  conditions → ``C_std = C × 101.325/P × (273.15 + t)/273.15`` then ``C_dry = C_std/(1 − Xsw)``
+* mass rate ``E = C × Q_sd`` (EU MRR 2018/2066 Annex VIII: ``E = Σ conc × flow``, V).
+
+Hours (rules.yaml ``cems``, status I until HJ 75's text is available): a valid hour needs
+samples covering at least 45 of its 60 minutes; its mass is the mean valid mass rate × 1 h.
+Missing or invalid hours are filled: gaps up to 24 h with the higher of the neighbouring valid
+hours (the conservative reading of "filled from neighbouring valid values"); longer gaps, or
+gaps without a neighbour, with the mean + 2σ of the point's valid hours in the period (EU MRR
+Art. 45 style). Every filled hour is marked (``source``: ``measured`` / ``neighbour`` /
+``substitute``) and its status in the result is I (reconstructed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+
+from tanjiliang.assess.result import Assessment
+from tanjiliang.data.profile import conversion
+from tanjiliang.data.rules import citation, rule
+from tanjiliang.model.unit import UnitFile
+
+QUANTITIES = ("co2", "flow", "temperature", "pressure", "moisture")
+
+
+@dataclass
+class CemsResult:
+    start: datetime
+    end: datetime
+    hourly: pl.DataFrame  # point, hour, mass_t, valid_minutes, source
+    points: pl.DataFrame  # point, total_t, hours, valid, neighbour, substitute, substituted_t
+    rules: dict[str, str]  # what was applied, with citations
+
+    def total(self, point: str) -> float:
+        rows = self.points.filter(pl.col("point") == point)["total_t"]
+        return float(rows[0]) if len(rows) else 0.0
+
+
+def mass_rate(co2_basis: str = "dry") -> pl.Expr:
+    """t/h of CO2 from the canonical columns co2_pct | co2_mgm3, flow, temperature, pressure,
+    moisture (the formulas in the module docstring)."""
+    t_std = float(rule("cems", "std_temperature_k"))
+    p_std = float(rule("cems", "std_pressure_kpa"))
+    rho = float(rule("cems", "co2_density_kg_per_nm3"))
+    xsw = pl.col("moisture") / 100.0
+    tk = pl.col("temperature") + 273.15
+    q_sd = pl.col("flow") * (t_std / tk) * (pl.col("pressure") / p_std) * (1.0 - xsw)
+    pct = pl.col("co2_pct") / 100.0 * rho
+    if co2_basis == "wet":
+        pct = pct / (1.0 - xsw)
+    mg = pl.col("co2_mgm3") * (p_std / pl.col("pressure")) * (tk / t_std) / (1.0 - xsw) * 1e-6
+    conc = pl.coalesce(pct, mg)  # kg/Nm³ dry
+    return conc * q_sd / 1000.0
+
+
+def valid_sample() -> pl.Expr:
+    conc = pl.coalesce(pl.col("co2_pct"), pl.col("co2_mgm3"))
+    return (conc.is_not_null() & (conc >= 0) & (pl.col("co2_pct").fill_null(0) <= 100)
+            & (pl.col("flow") > 0) & (pl.col("pressure") > 0) & (pl.col("temperature") > -273.15)
+            & (pl.col("moisture") >= 0) & (pl.col("moisture") < 100)).fill_null(False)
+
+
+def hourly_mass(samples: pl.LazyFrame, start: datetime, end: datetime,
+                sample_seconds: float = 60.0, co2_basis: str = "dry") -> pl.LazyFrame:
+    """Samples (point, time, co2_pct|co2_mgm3, flow, temperature, pressure, moisture) → one
+    row per point and hour of [start, end): mass_t, valid_minutes, source."""
+    need_min = float(rule("cems", "valid_minutes_per_hour"))
+    short = int(rule("cems", "short_gap_hours"))
+    schema = samples.collect_schema()
+    cols = [pl.col(c) if c in schema else pl.lit(None, pl.Float64).alias(c)
+            for c in ("co2_pct", "co2_mgm3")]
+    s = (samples.select("point", "time", *cols, "flow", "temperature", "pressure", "moisture")
+         .filter((pl.col("time") >= start) & (pl.col("time") < end))
+         .with_columns(valid_sample().alias("ok"), mass_rate(co2_basis).alias("rate")))
+    per_hour = (s.group_by("point", pl.col("time").dt.truncate("1h").alias("hour"))
+                .agg((pl.col("ok").sum() * sample_seconds / 60.0).alias("valid_minutes"),
+                     pl.col("rate").filter(pl.col("ok")).mean().alias("rate")))
+    hours = pl.datetime_range(start, end, "1h", closed="left", time_unit="us", eager=True)
+    grid = (s.select("point").unique().join(pl.LazyFrame({"hour": hours}), how="cross"))
+    h = (grid.join(per_hour, on=["point", "hour"], how="left")
+         .sort("point", "hour")
+         .with_columns(pl.col("valid_minutes").fill_null(0.0))
+         .with_columns(((pl.col("valid_minutes") >= need_min) & pl.col("rate").is_not_null())
+                       .alias("valid"))
+         .with_columns(pl.when(pl.col("valid")).then(pl.col("rate")).alias("m")))
+    new_run = (pl.col("valid") != pl.col("valid").shift(1)) | (pl.col("point") != pl.col("point").shift(1))
+    h = (h.with_columns(new_run.fill_null(True).cum_sum().alias("run"))
+         .with_columns(pl.len().over("run").alias("run_len"),
+                       pl.col("m").forward_fill().over("point").alias("before"),
+                       pl.col("m").backward_fill().over("point").alias("after"),
+                       pl.col("m").mean().over("point").alias("mean"),
+                       pl.col("m").std().over("point").fill_null(0.0).alias("sd")))
+    # the neighbour of a gap is the valid hour just before or after it; the forward fill can
+    # reach further back only through other invalid hours of the same run, so it is adjacent.
+    neighbour = pl.max_horizontal("before", "after")
+    fill = (pl.when(pl.col("valid")).then(pl.col("m"))
+            .when((pl.col("run_len") <= short) & neighbour.is_not_null()).then(neighbour)
+            .otherwise(pl.col("mean") + 2 * pl.col("sd")))
+    source = (pl.when(pl.col("valid")).then(pl.lit("measured"))
+              .when((pl.col("run_len") <= short) & neighbour.is_not_null()).then(pl.lit("neighbour"))
+              .otherwise(pl.lit("substitute")))
+    return h.select("point", "hour", fill.alias("mass_t"), "valid_minutes", source.alias("source"))
+
+
+def summarise(hourly: pl.DataFrame) -> pl.DataFrame:
+    return (hourly.group_by("point")
+            .agg(pl.col("mass_t").sum().alias("total_t"), pl.len().alias("hours"),
+                 (pl.col("source") == "measured").sum().alias("valid"),
+                 (pl.col("source") == "neighbour").sum().alias("neighbour"),
+                 (pl.col("source") == "substitute").sum().alias("substitute"),
+                 pl.col("mass_t").filter(pl.col("source") != "measured").sum().alias("filled_t"))
+            .sort("point"))
+
+
+def applied_rules() -> dict[str, str]:
+    return {k: f"{rule('cems', k)} — {citation('cems', k)}"
+            for k in ("valid_minutes_per_hour", "short_gap_hours", "short_gap_fill",
+                      "long_gap_fill", "std_temperature_k", "std_pressure_kpa",
+                      "co2_density_kg_per_nm3")}
+
+
+def compute(samples: pl.LazyFrame, start: datetime, end: datetime, sample_seconds: float = 60.0,
+            co2_basis: str = "dry") -> CemsResult:
+    hourly = hourly_mass(samples, start, end, sample_seconds, co2_basis).collect(engine="streaming")
+    return CemsResult(start, end, hourly, summarise(hourly), applied_rules())
+
+
+def samples_from_wide(frame: pl.LazyFrame, co2_unit: str = "percent") -> pl.LazyFrame:
+    """A DAS export (point, time, co2, flow, temperature, pressure, moisture) → samples."""
+    co2 = "co2_pct" if co2_unit in ("percent", "%") else "co2_mgm3"
+    return frame.rename({"co2": co2})
+
+
+def samples_from_readings(readings: pl.LazyFrame, unit: UnitFile) -> tuple[pl.LazyFrame, float]:
+    """Long readings of the ledger's CEMS instruments (``measures: S1.co2`` …) → samples per
+    emission point, values converted to the canonical units; and the sample interval (s)."""
+    points = {p.id for p in unit.emission_points}
+    rows = [{"instrument": i.id, "point": i.measured_stream(), "quantity": i.measured_quantity()}
+            for i in unit.instruments if i.measured_stream() in points
+            and i.measured_quantity() in QUANTITIES and i.status == "in_use"]
+    m = pl.DataFrame(rows, schema={"instrument": pl.String, "point": pl.String, "quantity": pl.String})
+    r = readings.join(m.lazy(), on="instrument")
+    pairs = r.select("quantity", "unit").unique().collect()
+    conv = []
+    target = {"flow": "m**3/h", "temperature": "degC", "pressure": "kPa", "moisture": "percent"}
+    for qty, u in pairs.iter_rows():  # distinct (quantity, unit) pairs, not rows
+        col, scale, offset = qty, 1.0, 0.0
+        if qty == "co2":
+            col = "co2_pct"
+            if u:
+                try:
+                    scale, offset = conversion(u, "percent")
+                except ValueError:
+                    col = "co2_mgm3"
+                    scale, offset = conversion(u, "mg/m**3")
+        elif u:
+            scale, offset = conversion(u, target[qty])
+        conv.append({"quantity": qty, "unit": u or "", "col": col, "scale": scale, "offset": offset})
+    ct = pl.DataFrame(conv, schema={"quantity": pl.String, "unit": pl.String, "col": pl.String,
+                                    "scale": pl.Float64, "offset": pl.Float64})
+    v = (r.with_columns(pl.col("unit").fill_null(""))
+         .join(ct.lazy(), on=["quantity", "unit"])
+         .with_columns((pl.col("value") * pl.col("scale") + pl.col("offset")).alias("v")))
+    cols = ("co2_pct", "co2_mgm3", "flow", "temperature", "pressure", "moisture")
+    samples = (v.group_by("point", "time")
+               .agg([pl.col("v").filter(pl.col("col") == c).mean().alias(c) for c in cols]))
+    dts = (r.select("instrument", "time").unique().sort("instrument", "time")
+           .select(pl.col("time").diff().over("instrument").dt.total_seconds().alias("dt"))
+           .filter(pl.col("dt") > 0).select(pl.col("dt").median()).collect())
+    dt = float(dts["dt"][0]) if len(dts) and dts["dt"][0] is not None else 3600.0
+    return samples, dt
+
+
+def measured_emissions(unit: UnitFile, result: CemsResult) -> dict[str, float]:
+    """Annual CO2 (t) of each measurement-method stream: the sum over its emission points."""
+    out = {}
+    have = set(result.points["point"].to_list())
+    for s in unit.source_streams:
+        if s.method == "measurement" and s.emission_points and any(p in have for p in s.emission_points):
+            out[s.id] = sum(result.total(p) for p in s.emission_points)
+    return out
+
+
+def with_measured_emissions(unit: UnitFile, result: CemsResult) -> UnitFile:
+    """A copy of ``unit`` whose measurement-method streams carry ``emissions`` computed from
+    the readings (what the engine assesses when readings are supplied)."""
+    totals = measured_emissions(unit, result)
+    streams = [s.model_copy(update={"emissions": f"{totals[s.id]:.3f} t"}) if s.id in totals else s
+               for s in unit.source_streams]
+    new = unit.model_copy(update={"source_streams": streams})
+    for s in new.source_streams:
+        if s.id in totals:
+            s.model_fields_set.add("emissions")
+    new._source = unit._source
+    return new
+
+
+def compare_with_calculation(unit: UnitFile, assessment: Assessment, result: CemsResult
+                             ) -> pl.DataFrame:
+    """Each measurement stream's CEMS total next to the calculation-method emissions of the
+    streams consumed by the equipment behind its emission points (by consumer share)."""
+    eq_of = {p.id: p.equipment for p in unit.emission_points}
+    rows = []
+    totals = measured_emissions(unit, result)
+    for s in unit.source_streams:
+        if s.id not in totals:
+            continue
+        equipment = {eq_of.get(p) for p in s.emission_points or []} - {None}
+        calc = 0.0
+        contributing = []
+        for c in assessment.streams:
+            if c.method != "calculation" or c.kind in ("electricity", "heat"):
+                continue
+            share = sum(v for k, v in c.consumers.items() if k in equipment)
+            if share > 0:
+                calc += c.emissions_tco2e * share
+                contributing.append(c.id)
+        rows.append({"stream": s.id, "cems_t": totals[s.id], "calculation_t": calc or None,
+                     "streams": ",".join(contributing),
+                     "difference_percent": (100.0 * (totals[s.id] - calc) / calc) if calc else None})
+    return pl.DataFrame(rows, schema={"stream": pl.String, "cems_t": pl.Float64,
+                                      "calculation_t": pl.Float64, "streams": pl.String,
+                                      "difference_percent": pl.Float64})

@@ -1,0 +1,159 @@
+"""Out-of-tolerance impact (shared/domain.md §7: "An instrument found out of tolerance casts
+doubt on everything it measured since its last good confirmation: that period's data must be
+traceable and corrected conservatively").
+
+A confirmation *fails* when its result is ``fail`` or its as-found error exceeds the
+instrument's MPE. The affected period runs from the last passing confirmation before it (or,
+without one, the start of the readings) to the failing confirmation. The readings in that
+period give the activity the instrument carried; the stream's emission factor per unit of
+activity (from the assessment) gives the emissions; the conservative correction applies the
+as-found error in the unfavourable direction (more emissions): ``ΔE = E × |as-found| / 100``.
+
+Without readings for the instrument, the activity is estimated pro rata from the declared
+annual activity (its consumer share below the instrument's place × days / days of the year)
+and the finding says so. Parameter and CEMS instruments carry the stream's emissions pro rata.
+Findings use code ``CAL-OOT``, severity non-conformity.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+import polars as pl
+
+from tanjiliang.assess.result import Assessment, Finding
+from tanjiliang.data.activity import _parents, _share_under
+from tanjiliang.data.quality import QualityResult
+from tanjiliang.model.unit import ConfirmationRecord, Instrument, UnitFile, mpe_percent
+from tanjiliang.units import QuantityError, parse_quantity
+
+CODE = "CAL-OOT"
+_ERR = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%?\s*$")
+
+
+def as_found_percent(text: str | None) -> float | None:
+    """``"+0.8 %"`` → 0.8, ``"-1.2%"`` → -1.2; None when not a percentage."""
+    if text is None:
+        return None
+    m = _ERR.match(unicodedata.normalize("NFKC", text).replace("±", ""))
+    return float(m[1]) if m else None
+
+
+def failed(rec: ConfirmationRecord, mpe: float | None) -> bool:
+    err = as_found_percent(rec.as_found)
+    return rec.result == "fail" or (err is not None and mpe is not None and abs(err) > mpe)
+
+
+def affected_periods(ins: Instrument) -> list[tuple[date | None, ConfirmationRecord]]:
+    """(last passing confirmation date before it, the failing record) for each failure."""
+    mpe = mpe_percent(ins.accuracy)
+    recs = sorted(ins.confirmations or [], key=lambda r: r.date)
+    out = []
+    last_pass: date | None = None
+    for r in recs:
+        if failed(r, mpe):
+            out.append((last_pass, r))
+        else:
+            last_pass = r.date
+    return out
+
+
+def _clause(assessment: Assessment | None) -> str:
+    if assessment is not None:
+        from tanjiliang.rules.load import load_pack
+
+        try:
+            pack = load_pack(assessment.pack_name).pack
+            rule = pack.findings.get(CODE) or pack.findings.get("CAL-OVERDUE")
+            if rule is not None:
+                return rule.clause
+        except Exception:  # a pack given by path that moved: fall back to the domain clause
+            pass
+    return "domain.md §7"
+
+
+def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult | None = None
+                 ) -> list[Finding]:
+    """One ``CAL-OOT`` finding per failed confirmation, with the tonnes at stake."""
+    streams = {s.id: s for s in unit.source_streams}
+    emissions = {s.id: s.emissions_tco2e for s in assessment.streams}
+    up = _parents(unit)
+    clause = _clause(assessment)
+    year_start, year_end = date(unit.unit.year, 1, 1), date(unit.unit.year + 1, 1, 1)
+    days_in_year = (year_end - year_start).days
+    out: list[Finding] = []
+    for ins in unit.instruments:
+        for last_pass, rec in affected_periods(ins):
+            err = as_found_percent(rec.as_found)
+            stream_id, qty = ins.measured_stream(), ins.measured_quantity()
+            target = next((s.id for s in unit.source_streams if s.method == "measurement"
+                           and stream_id in (s.emission_points or [])), None) \
+                if stream_id not in streams else stream_id
+            frm = last_pass
+            n = 0
+            amount: float | None = None
+            estimated = False
+            if quality is not None and len(quality.daily):
+                d = quality.daily.filter(pl.col("instrument") == ins.id)
+                if frm is None and len(d):
+                    frm = d["day"].min()  # type: ignore[assignment]
+                d = d.filter((pl.col("day") > frm) & (pl.col("day") <= rec.date)) if frm else d.head(0)
+                n = int(d["n"].sum()) if len(d) else 0
+                if n and qty == "activity":
+                    amount = float(d["amount"].sum())
+            lo = max(frm or year_start, year_start)
+            hi = min(rec.date, year_end)
+            days = max((hi - lo).days, 0)
+            tco2e: float | None = None
+            activity_text = None
+            s = streams.get(target or "")
+            if s is not None and qty == "activity" and s.activity:
+                try:
+                    declared = float(parse_quantity(s.activity).magnitude)
+                    unit_text = f"{parse_quantity(s.activity).units:~}"
+                except QuantityError:
+                    declared, unit_text = 0.0, ""
+                if amount is None and frm is not None:
+                    share = _share_under(unit, s.id, ins.at, up)
+                    amount = declared * share * days / days_in_year
+                    estimated = True
+                if amount is not None and declared:
+                    tco2e = emissions.get(s.id, 0.0) / declared * amount
+                    activity_text = f"{amount:,.3f} {unit_text}"
+            elif s is not None and frm is not None:
+                tco2e = emissions.get(s.id, 0.0) * days / days_in_year
+                estimated = True
+            correction = tco2e * abs(err) / 100.0 if (tco2e is not None and err is not None) else None
+            period_zh = f"{frm or '首条读数'} 至 {rec.date}"
+            period_en = f"{frm or 'first reading'} to {rec.date}"
+            err_txt = rec.as_found or "—"
+            if correction is not None:
+                tail_zh = (f"该期间计量的活动数据 {activity_text or '—'}，对应排放 {tco2e:,.1f} tCO2e；"
+                           f"按示值误差不利方向保守修正 +{correction:,.1f} tCO2e"
+                           + ("（无读数，按申报量折算估计）" if estimated else f"（{n} 条读数）"))
+                tail_en = (f"activity measured in the period {activity_text or '—'}, carrying "
+                           f"{tco2e:,.1f} tCO2e; conservative correction (as-found error applied "
+                           f"unfavourably) +{correction:,.1f} tCO2e"
+                           + (" (no readings: estimated pro rata from the declared activity)"
+                              if estimated else f" ({n} readings)"))
+            else:
+                tail_zh = "无法确定该期间的排放量（缺少读数、上次合格确认或示值误差）"
+                tail_en = ("the emissions of the period cannot be determined (no readings, no "
+                           "previous passing confirmation, or no as-found error)")
+            out.append(Finding(
+                CODE, "nonconformity", clause, ins.id,
+                f"器具 {ins.id} 于 {rec.date} 确认不合格（示值误差 {err_txt}，最大允许误差 "
+                f"{mpe_percent(ins.accuracy) if mpe_percent(ins.accuracy) is not None else '未知'} %），"
+                f"受影响期间 {period_zh}；{tail_zh}",
+                f"instrument {ins.id} failed its confirmation on {rec.date} (as-found {err_txt}, MPE "
+                f"{mpe_percent(ins.accuracy) if mpe_percent(ins.accuracy) is not None else 'unknown'} %); "
+                f"affected period {period_en}; {tail_en}",
+                {"instrument": ins.id, "stream": target, "failed_on": rec.date.isoformat(),
+                 "certificate": rec.certificate,
+                 "period_from": frm.isoformat() if frm else None, "period_to": rec.date.isoformat(),
+                 "as_found_percent": err, "mpe_percent": mpe_percent(ins.accuracy),
+                 "readings": n, "activity": amount, "tco2e_carried": tco2e,
+                 "tco2e_correction": correction, "estimated": estimated}))
+    return out

@@ -1,0 +1,227 @@
+"""Reading metering data (readings) into one lazy polars frame.
+
+Formats (shared/spec/unit-file.md "Readings"): CSV, Excel (.xlsx) and Parquet, either in the
+*long* format — columns ``instrument, time, value[, unit][, kind]`` — or in a *wide* format:
+one time column and one column per instrument, the header being the ledger id optionally
+followed by the unit in brackets (``W-01 [t]``, ``E-01（kWh）``).
+
+Every frame is normalised to the columns of :data:`SCHEMA`, keeping the source file and row so
+that flagged rows can be traced back to what the user exported. Nothing is dropped silently:
+rows whose time or value cannot be read, and readings of ids not in the ledger, are reported
+(:class:`ReadingsIssue`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+
+SCHEMA: dict[str, pl.DataType] = {
+    "file": pl.String(),
+    "row": pl.Int64(),
+    "instrument": pl.String(),
+    "time": pl.Datetime("us"),
+    "value": pl.Float64(),
+    "unit": pl.String(),
+    "kind": pl.String(),
+}
+KINDS = ("reading", "total", "amount")
+
+#: Header names accepted for the long format's columns (compared after :func:`norm_header`).
+LONG_HEADERS: dict[str, tuple[str, ...]] = {
+    "instrument": ("instrument", "id", "器具", "计量器具", "管理编号", "仪表", "表计", "meter"),
+    "time": ("time", "timestamp", "datetime", "date", "时间", "日期", "采集时间", "时刻"),
+    "value": ("value", "reading", "数值", "值", "读数", "示值"),
+    "unit": ("unit", "单位", "计量单位"),
+    "kind": ("kind", "type", "类型", "数据类型"),
+}
+
+#: Time formats tried, in order, on a sample of the time column (the first that reads every
+#: sampled value is applied to the whole column).
+TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d%H%M%S", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z",
+)
+
+
+def norm_header(text: object) -> str:
+    """Header text compared loosely: NFKC (全角→半角), lower case, no spaces or underscores."""
+    s = unicodedata.normalize("NFKC", str(text or "")).lower()
+    return re.sub(r"[\s_\-]+", "", s)
+
+
+_WIDE_HEADER = re.compile(r"^\s*(?P<id>[^\[\(（【]+?)\s*(?:[\[\(（【]\s*(?P<unit>[^\]\)）】]*)\s*[\]\)）】])?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingsIssue:
+    """A problem in a readings file (file, row or column, value, reason in zh/en)."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    zh: str
+    en: str
+
+    def message(self, lang: str = "zh") -> str:
+        where = self.file + (f":{self.row}" if self.row else "") + (f" [{self.column}]" if self.column else "")
+        val = f" “{self.value}”" if self.value is not None else ""
+        return f"{where}{val}: {self.zh if lang == 'zh' else self.en}"
+
+
+class ReadingsError(Exception):
+    """A readings file that cannot be read at all (nothing is analysed)."""
+
+    def __init__(self, issues: list[ReadingsIssue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(i.message("en") for i in issues))
+
+    def message(self, lang: str = "zh") -> str:
+        return "\n".join(i.message(lang) for i in self.issues)
+
+
+@dataclass
+class Readings:
+    """Readings of one or more files, lazily: ``frame`` has the columns of :data:`SCHEMA`."""
+
+    frame: pl.LazyFrame
+    files: list[str] = field(default_factory=list)
+    layouts: dict[str, str] = field(default_factory=dict)  # file → "long" | "wide"
+    issues: list[ReadingsIssue] = field(default_factory=list)
+
+
+def _scan(path: Path) -> pl.LazyFrame:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return pl.scan_parquet(path, row_index_name="row", row_index_offset=1)
+    if suffix in (".csv", ".txt"):
+        return pl.scan_csv(path, row_index_name="row", row_index_offset=2, infer_schema=False,
+                           encoding="utf8-lossy")
+    if suffix in (".xlsx", ".xlsm"):
+        df = pl.read_excel(path, engine="openpyxl", infer_schema_length=0)
+        return df.with_row_index("row", offset=2).lazy()
+    raise ReadingsError([ReadingsIssue(str(path), None, None, None,
+                                       f"不支持的文件类型“{suffix}”（应为 .csv、.xlsx 或 .parquet）",
+                                       f'unsupported file type "{suffix}" (use .csv, .xlsx or .parquet)')])
+
+
+def _time_expr(sample: pl.Series, name: str, file: str) -> pl.Expr:
+    """An expression turning column ``name`` into naive local datetimes (us)."""
+    dtype = sample.dtype
+    col = pl.col(name)
+    if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
+        tz = getattr(dtype, "time_zone", None)
+        if tz:
+            return col.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None).dt.cast_time_unit("us")
+        return col.dt.cast_time_unit("us")
+    if dtype == pl.Date:
+        return col.cast(pl.Datetime("us"))
+    text = sample.cast(pl.String).str.strip_chars().drop_nulls()
+    text = text.filter(text != "")
+    for fmt in TIME_FORMATS:
+        parsed = text.str.to_datetime(fmt, strict=False, time_unit="us")
+        if len(text) and parsed.null_count() == 0:
+            expr = col.cast(pl.String).str.strip_chars().str.to_datetime(fmt, strict=False, time_unit="us")
+            if "%z" in fmt:
+                expr = expr.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
+            return expr
+    raise ReadingsError([ReadingsIssue(file, None, name, str(text[0]) if len(text) else None,
+                                       "无法识别时间格式（应为 ISO 格式，如 2025-01-01 08:00:00）",
+                                       "cannot read the time format (use ISO, e.g. 2025-01-01 08:00:00)")])
+
+
+def _value_expr(dtype: pl.DataType, name: str) -> pl.Expr:
+    if dtype.is_numeric():
+        return pl.col(name).cast(pl.Float64)
+    return (pl.col(name).cast(pl.String).str.strip_chars().str.replace_all(",", "")
+            .cast(pl.Float64, strict=False))
+
+
+def scan_readings(path: str | Path, instrument_ids: set[str] | None = None) -> Readings:
+    """One file → :class:`Readings` (long or wide layout detected from the header)."""
+    p = Path(path)
+    if not p.exists():
+        raise ReadingsError([ReadingsIssue(str(p), None, None, None, "文件不存在", "no such file")])
+    lf = _scan(p)
+    cols = [c for c in lf.collect_schema().names() if c != "row"]
+    normed = {norm_header(c): c for c in cols}
+    mapped: dict[str, str] = {}
+    for key, names in LONG_HEADERS.items():
+        for n in names:
+            if norm_header(n) in normed:
+                mapped[key] = normed[norm_header(n)]
+                break
+    sample = lf.head(2000).collect()
+    file = str(p)
+    issues: list[ReadingsIssue] = []
+    if "time" not in mapped:
+        raise ReadingsError([ReadingsIssue(file, 1, None, None, "找不到时间列（time/时间）",
+                                           "no time column (time/时间)")])
+    time = _time_expr(sample[mapped["time"]], mapped["time"], file)
+    if "instrument" in mapped and "value" in mapped:
+        layout = "long"
+        out = lf.select(
+            pl.lit(file).alias("file"),
+            pl.col("row").cast(pl.Int64),
+            pl.col(mapped["instrument"]).cast(pl.String).str.strip_chars().alias("instrument"),
+            time.alias("time"),
+            _value_expr(sample[mapped["value"]].dtype, mapped["value"]).alias("value"),
+            (pl.col(mapped["unit"]).cast(pl.String).str.strip_chars() if "unit" in mapped
+             else pl.lit(None, pl.String)).alias("unit"),
+            (pl.col(mapped["kind"]).cast(pl.String).str.strip_chars().str.to_lowercase()
+             if "kind" in mapped else pl.lit(None, pl.String)).alias("kind"),
+        )
+    else:
+        layout = "wide"
+        value_cols = [c for c in cols if c != mapped["time"]]
+        ids: dict[str, str] = {}
+        units: dict[str, str | None] = {}
+        for c in value_cols:
+            m = _WIDE_HEADER.match(unicodedata.normalize("NFKC", str(c)))
+            ident = m["id"].strip() if m else str(c).strip()
+            ids[c] = ident
+            units[c] = (m["unit"].strip() or None) if m and m["unit"] else None
+            if instrument_ids is not None and ident not in instrument_ids:
+                issues.append(ReadingsIssue(file, 1, str(c), str(c),
+                                            f"列“{c}”不是台账中的计量器具编号，该列未分析",
+                                            f'column "{c}" is not an instrument id of the ledger; not analysed'))
+        keep = [c for c in value_cols if instrument_ids is None or ids[c] in instrument_ids]
+        renamed = lf.select(
+            pl.col("row").cast(pl.Int64),
+            time.alias("time"),
+            *[_value_expr(sample[c].dtype, c).alias(c) for c in keep],
+        )
+        out = (renamed.unpivot(index=["row", "time"], on=keep, variable_name="column",
+                               value_name="value")
+               .select(pl.lit(file).alias("file"), "row",
+                       pl.col("column").replace_strict(ids, return_dtype=pl.String).alias("instrument"),
+                       "time", "value",
+                       pl.col("column").replace_strict(units, return_dtype=pl.String).alias("unit"),
+                       pl.lit(None, pl.String).alias("kind")))
+    return Readings(out.select([pl.col(k).cast(v) for k, v in SCHEMA.items()]), [file], {file: layout},
+                    issues)
+
+
+def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
+              start: date | datetime | None = None, end: date | datetime | None = None) -> Readings:
+    """Several files as one frame, optionally restricted to ``start <= time < end``."""
+    parts = [scan_readings(p, instrument_ids) for p in paths]
+    frame = pl.concat([r.frame for r in parts], how="vertical") if parts else pl.LazyFrame(schema=SCHEMA)
+    if start is not None:
+        frame = frame.filter(pl.col("time") >= _as_datetime(start))
+    if end is not None:
+        frame = frame.filter(pl.col("time") < _as_datetime(end))
+    return Readings(frame, [f for r in parts for f in r.files],
+                    {k: v for r in parts for k, v in r.layouts.items()},
+                    [i for r in parts for i in r.issues])
+
+
+def _as_datetime(d: date | datetime) -> datetime:
+    return d if isinstance(d, datetime) else datetime(d.year, d.month, d.day)

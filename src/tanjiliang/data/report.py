@@ -1,0 +1,161 @@
+"""The whole data check of a unit: readings quality, stream activity, reconciliation, CEMS,
+out-of-tolerance impact — the functions behind ``tanjiliang data check`` (docs/data.md).
+
+Findings produced here (the assessment's own findings stay in the assessment):
+
+* ``CAL-OOT`` (non-conformity): a failed confirmation and the tonnes at stake (:mod:`.oot`);
+* ``DATA-RECON`` (observation): a month in which a main meter and its sub-meters differ by
+  more than their MPEs allow;
+* ``DATA-MISSING`` (observation): readings missing from an instrument a stream's activity
+  comes from, with the activity and tonnes that hang on them;
+* ``DATA-QUALITY`` (observation): an instrument with flagged readings (duplicates, negative or
+  out-of-range values, resets, stuck values, spikes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from tanjiliang.assess.result import Assessment, Finding
+from tanjiliang.data import cems as cems_mod
+from tanjiliang.data.activity import reconcile, stream_activity
+from tanjiliang.data.oot import oot_findings
+from tanjiliang.data.quality import QualityResult, analyse, reporting_period
+from tanjiliang.data.readings import scan_many
+from tanjiliang.model.unit import UnitFile
+from tanjiliang.rules.load import LoadedPack
+
+FORMAT = "tanjiliang/data-check@1"
+
+
+@dataclass
+class DataReport:
+    unit: UnitFile
+    assessment: Assessment
+    quality: QualityResult
+    layouts: dict[str, str]
+    reconciliation: pl.DataFrame
+    stream_monthly: pl.DataFrame
+    streams: pl.DataFrame
+    cems: cems_mod.CemsResult | None
+    cems_comparison: pl.DataFrame | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def has_nonconformity(self) -> bool:
+        return any(f.severity == "nonconformity" for f in self.findings)
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        def rows(df: pl.DataFrame | None) -> list[dict[str, Any]]:
+            if df is None:
+                return []
+            return [{k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in r.items()}
+                    for r in df.to_dicts()]
+
+        q = self.quality
+        return {
+            "format": FORMAT,
+            "unit": {"name": self.unit.unit.name, "year": self.unit.unit.year},
+            "pack": {"name": self.assessment.pack_name, "version": self.assessment.pack_version},
+            "period": {"from": q.start.isoformat(), "to": q.end.isoformat()},
+            "files": [{"file": f, "layout": lay} for f, lay in self.layouts.items()],
+            "rows": q.rows,
+            "issues": [{"file": i.file, "row": i.row, "column": i.column, "value": i.value,
+                        "message": i.message(lang)} for i in q.issues],
+            "instruments": rows(q.summary),
+            "gaps": rows(q.gaps),
+            "flagged_rows": q.flagged.height,
+            "streams": rows(self.streams),
+            "stream_monthly": rows(self.stream_monthly),
+            "reconciliation": rows(self.reconciliation),
+            "cems": None if self.cems is None else {
+                "points": rows(self.cems.points), "rules": self.cems.rules,
+                "comparison": rows(self.cems_comparison)},
+            "findings": [{"code": f.code, "severity": f.severity, "clause": f.clause,
+                          "subject": f.subject, "message": f.message(lang), "data": f.data}
+                         for f in self.findings],
+            "assessment_findings": [{"code": f.code, "severity": f.severity, "subject": f.subject,
+                                     "message": f.message(lang)}
+                                    for f in self.assessment.findings if f.code.startswith("CAL-")],
+        }
+
+
+def _recon_findings(rec: pl.DataFrame) -> list[Finding]:
+    out = []
+    for r in rec.filter(pl.col("status") == "unreconciled").to_dicts():
+        m = r["month"].strftime("%Y-%m")
+        out.append(Finding(
+            "DATA-RECON", "observation", "domain.md §3, §5", r["main"],
+            f"{m} 源流 {r['stream']}：主表 {r['main']} 计量 {r['main_amount']:,.3f}，分表 {r['subs']} 合计 "
+            f"{r['sub_amount']:,.3f}，差 {r['difference']:,.3f}（{r['difference_percent']:.2f} %），"
+            f"超出最大允许误差所允许的 {r['allowed']:,.3f}",
+            f"{m} stream {r['stream']}: main meter {r['main']} {r['main_amount']:,.3f}, sub-meters "
+            f"{r['subs']} sum {r['sub_amount']:,.3f}, difference {r['difference']:,.3f} "
+            f"({r['difference_percent']:.2f} %) beyond the {r['allowed']:,.3f} the MPEs allow",
+            {k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()}))
+    return out
+
+
+def _missing_findings(streams: pl.DataFrame, q: QualityResult) -> list[Finding]:
+    out = []
+    for r in streams.filter(pl.col("missing_readings") > 0).to_dicts():
+        t = r["tco2e_at_stake"]
+        out.append(Finding(
+            "DATA-MISSING", "observation", "domain.md §7", r["stream"],
+            f"源流 {r['stream']} 的计量器具 {r['instruments']} 缺少 {r['missing_readings']} 条读数"
+            f"（覆盖率 {r['coverage_percent']:.2f} %），约 {r['missing_activity']:,.3f} {r['unit']} 活动数据"
+            + (f"、{t:,.1f} tCO2e 排放无计量数据支撑" if t is not None else ""),
+            f"stream {r['stream']}: instruments {r['instruments']} miss {r['missing_readings']} readings "
+            f"(coverage {r['coverage_percent']:.2f} %), about {r['missing_activity']:,.3f} {r['unit']} of "
+            "activity" + (f" and {t:,.1f} tCO2e without metered data" if t is not None else ""),
+            {k: v for k, v in r.items()}))
+    flagged = q.summary.filter((pl.col("duplicates") + pl.col("negative") + pl.col("out_of_range")
+                                + pl.col("resets") + pl.col("stuck") + pl.col("spikes")
+                                + pl.col("bad_time") + pl.col("bad_value")) > 0)
+    for r in flagged.to_dicts():
+        parts = [(k, r[k]) for k in ("duplicates", "negative", "out_of_range", "resets",
+                                     "rollovers", "stuck", "spikes", "bad_time", "bad_value") if r[k]]
+        zh_names = {"duplicates": "重复", "negative": "负值", "out_of_range": "超量程", "resets": "累计值复位",
+                    "rollovers": "累计值溢出归零", "stuck": "数值冻结", "spikes": "突变",
+                    "bad_time": "时间无效", "bad_value": "数值无效"}
+        out.append(Finding(
+            "DATA-QUALITY", "observation", "domain.md §7", r["instrument"],
+            f"器具 {r['instrument']} 的读数有问题：" + "，".join(f"{zh_names[k]} {v} 条" for k, v in parts),
+            f"instrument {r['instrument']} readings flagged: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in parts),
+            {k: v for k, v in parts}))
+    return out
+
+
+def run(unit: UnitFile, paths: list[str | Path], pack: LoadedPack | None = None,
+        start: date | None = None, end: date | None = None, as_of: date | None = None,
+        interval_s: float | None = None) -> DataReport:
+    """Read ``paths``, check them against ``unit`` and assess (raises ReadingsError/LoadError)."""
+    from tanjiliang.assess.engine import assess
+
+    s, e = reporting_period(unit, start, end)
+    ids = {i.id for i in unit.instruments}
+    # one day either side so that totalisers have their opening and closing register
+    readings = scan_many(paths, ids, s - timedelta(days=1), e + timedelta(days=1))
+    cems_result = None
+    cems_points = {i.id for i in unit.instruments
+                   if i.measured_stream() in {p.id for p in unit.emission_points}}
+    if cems_points and any(st.method == "measurement" for st in unit.source_streams):
+        samples, dt = cems_mod.samples_from_readings(readings.frame, unit)
+        cr = cems_mod.compute(samples, s, e, dt)
+        if cr.points.height:
+            cems_result = cr
+            unit = cems_mod.with_measured_emissions(unit, cr)
+    assessment = assess(unit, pack, as_of)
+    q = analyse(readings, unit, s, e, interval_s)
+    rec = reconcile(unit, assessment, q)
+    monthly, streams = stream_activity(unit, assessment, q)
+    comparison = (cems_mod.compare_with_calculation(unit, assessment, cems_result)
+                  if cems_result is not None else None)
+    findings = oot_findings(unit, assessment, q) + _recon_findings(rec) + _missing_findings(streams, q)
+    return DataReport(unit, assessment, q, readings.layouts, rec, monthly, streams, cems_result,
+                      comparison, findings)
