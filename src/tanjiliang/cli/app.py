@@ -19,6 +19,9 @@ _check.register(app)
 from tanjiliang.cli import packs as _packs  # noqa: E402
 
 app.add_typer(_packs.app, name="packs")
+from tanjiliang.cli import data as _data  # noqa: E402
+
+app.add_typer(_data.app, name="data")
 
 
 def main() -> None:
