@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from math import sqrt
+from typing import Literal
 
 from tanjiliang.assess.result import (
     Assessment,
@@ -192,17 +193,17 @@ def assess(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None = 
         if levels:
             points.extend(activity_points(s, levels, medium, topo, major, fold)[0])
         points.extend(parameter_points(s, forced_parameters(s, classes[s.id], unit.unit.sector, p, lib)))
-    points.extend(pt for pt in emission_point_points(unit, p) if pt.stream not in biogenic)
+    points.extend(e for e in emission_point_points(unit, p) if e.stream not in biogenic)
 
     by_key: dict[tuple[str, str, str], Point] = {}
-    for pt in points:
-        if pt.quantity == "activity":
-            for place in pt.places:
-                by_key[(pt.stream, "activity", place)] = pt
-        elif pt.medium == "laboratory":
-            by_key[(pt.stream, pt.quantity, LAB)] = pt
+    for point in points:
+        if point.quantity == "activity":
+            for place in point.places:
+                by_key[(point.stream, "activity", place)] = point
+        elif point.medium == "laboratory":
+            by_key[(point.stream, point.quantity, LAB)] = point
         else:
-            by_key[(pt.place, pt.quantity, pt.place)] = pt
+            by_key[(point.place, point.quantity, point.place)] = point
 
     # -- instruments ------------------------------------------------------------------------
     types: dict[str, InstrumentType] = {t.id: t for t in p.instrument_types}
@@ -215,6 +216,7 @@ def assess(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None = 
     for ins in unit.instruments:
         itype = types[ins.type]
         target, quantity = ins.measured_stream(), ins.measured_quantity()
+        pt: Point | None
         if target in streams:
             material = streams[target].material
             if quantity == "activity":
@@ -272,6 +274,8 @@ def assess(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None = 
                          next_due=str(state.next_due))
 
     all_points = points + sorted(optional.values(), key=lambda q: q.id)
+    place_point = {(q.stream, place): q.id for q in reversed(all_points) if q.quantity == "activity"
+                   for place in q.places}
     point_results = []
     for pt in all_points:
         cov = covering.get(pt.id, [])
@@ -282,7 +286,7 @@ def assess(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None = 
         else:
             status = "nonconforming"
         point_results.append(PointResult(pt.id, pt.stream, pt.quantity, pt.medium, pt.level, pt.place,
-                                         pt.places, pt.required, list(pt.instruments), status))  # type: ignore[arg-type]
+                                         pt.places, pt.required, sorted(pt.instruments), status))  # type: ignore[arg-type]
 
     # -- equipping rates --------------------------------------------------------------------
     decimals = p.media.rounding_decimals.value
@@ -328,7 +332,7 @@ def assess(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None = 
                 findings.add("TIER-UNKNOWN", s.id, f"实测法源流 {s.id} 未声明测量系统不确定度，无法判定层级",
                              f"measurement stream {s.id} declares no uncertainty; its tier cannot be determined")
         else:
-            unc = _activity_uncertainty(s, covering, all_points, roots_by_stream.get(s.id, {}))
+            unc = _activity_uncertainty(s, covering, place_point)
             achieved = _tier(unc, act_thr)
         if req_tier is not None and (achieved is None or achieved < req_tier) and not (s.method == "measurement" and unc is None):
             findings.add("TIER-SHORT", s.id,
@@ -346,7 +350,7 @@ def assess(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None = 
     _management(unit, p, findings)
 
     ordered = findings.sorted()
-    conclusion = "nonconforming" if any(f.severity == "nonconformity" for f in ordered) else "conforming"
+    conclusion: Literal["conforming", "nonconforming"] = "nonconforming" if any(f.severity == "nonconformity" for f in ordered) else "conforming"
     return Assessment(
         loaded.name, loaded.version, loaded.sha256, lib.version, unit.unit.name, unit.unit.year,
         unit.unit.sector, unit.unit.region, unit.unit.credit_code, as_of, gwp_set, total,
@@ -385,24 +389,24 @@ def _ep_stream(unit: UnitFile, ep: str) -> str:
 
 
 def _activity_uncertainty(s: SourceStream, covering: dict[str, list[InstrumentResult]],
-                          points: list[Point], roots: dict[str, str]) -> float | None:
+                          place_point: dict[tuple[str, str], str]) -> float | None:
     """default-pack.md "Tiers": the best of (a) the MPE of an in-use level-1 instrument and
     (b) for in-use instruments at consumer level covering the whole stream,
     sqrt(Σ (MPE_i·x_i)²) / Σ x_i. An instrument whose MPE is unknown supports no tier."""
-    def best(point_id: str) -> float | None:
-        mpes = [c.mpe_percent for c in covering.get(point_id, []) if c.mpe_percent is not None]
+    def best(place: str) -> float | None:
+        pid = place_point.get((s.id, place))
+        mpes = [c.mpe_percent for c in covering.get(pid, []) if c.mpe_percent is not None] if pid else []
         return min(mpes) if mpes else None
 
     candidates = []
-    root_b = roots.get(BOUNDARY, BOUNDARY)
-    a = best(f"{s.id}@{root_b}")
+    a = best(BOUNDARY)
     if a is not None:
         candidates.append(a)
     shares = s.consumer_shares()
     if shares:
         terms = []
         for c, x in shares.items():
-            m = best(f"{s.id}@{roots.get(c, c)}")
+            m = best(c)
             if m is None:
                 break
             terms.append((m, x))

@@ -56,7 +56,7 @@ class Topology:
             out[c] += x
             parent = self.parent(c)
             if c in self.equipment and parent not in (None, BOUNDARY):
-                out[parent] += x  # type: ignore[index]
+                out[parent] += x
         return dict(out)
 
 

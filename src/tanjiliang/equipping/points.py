@@ -59,7 +59,7 @@ def activity_points(stream: SourceStream, levels: list[int], medium: str, topo: 
     """Required activity points of a calculation stream, and the fold roots of its places."""
     shares = topo.shares(stream.consumer_shares()) or {BOUNDARY: 1.0}
     roots = fold_roots(topo, shares, fold)
-    required: dict[str, list[int]] = {}
+    required: dict[str, list[tuple[int, str]]] = {}
     for place, x in shares.items():
         if x <= _EPS:
             continue
@@ -71,11 +71,12 @@ def activity_points(stream: SourceStream, levels: list[int], medium: str, topo: 
         else:
             want = 3 in levels and major.get(place, False)
         if want and lvl is not None:
-            required.setdefault(roots[place], []).append(lvl)
+            required.setdefault(roots[place], []).append((lvl, place))
     points = []
-    for r, lvls in required.items():
+    for r, places in required.items():
+        level, place = min(places)  # the highest of the required places' levels names the point
         group = tuple(sorted((p for p in roots if roots[p] == r), key=lambda p: (topo.level(p, 1) or 9, p)))
-        points.append(Point(f"{stream.id}@{r}", stream.id, "activity", medium, min(lvls), r,
+        points.append(Point(f"{stream.id}@{place}", stream.id, "activity", medium, level, place,
                             group, True))
     points.sort(key=lambda p: (p.level or 9, p.place))
     return points, roots

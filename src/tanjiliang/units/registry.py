@@ -18,16 +18,25 @@ Q_ = ureg.Quantity
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 
 #: Names for the dimensions the unit file uses, in the user's language.
-DIMENSION_NAMES: dict[str, tuple[str, str]] = {
-    "[mass]": ("质量", "mass"),
-    "[length] ** 3": ("体积", "volume"),
-    "[standard_gas_volume]": ("标准状态气体体积", "standard gas volume"),
-    "[length] ** 2 * [mass] / [time] ** 2": ("能量", "energy"),
-    "[length] ** 2 / [time] ** 2": ("单位质量的能量", "energy per mass"),
-    "[mass] / [standard_gas_volume]": ("单位标准体积的质量", "mass per standard volume"),
-    "[time] ** 2 / [length] ** 2": ("单位能量的质量", "mass per energy"),
-    "[]": ("无量纲", "dimensionless"),
-}
+DIMENSION_NAMES: list[tuple[str, str, str]] = [
+    ("[mass]", "质量", "mass"),
+    ("[length] ** 3", "体积", "volume"),
+    ("[standard_gas_volume]", "标准状态气体体积", "standard gas volume"),
+    ("[energy]", "能量", "energy"),
+    ("[energy] / [mass]", "单位质量的能量", "energy per mass"),
+    ("[energy] / [length] ** 3", "单位体积的能量", "energy per volume"),
+    ("[energy] / [standard_gas_volume]", "单位标准体积的能量", "energy per standard volume"),
+    ("[mass] / [mass]", "质量分数", "mass fraction"),
+    ("[mass] / [energy]", "单位能量的质量", "mass per energy"),
+    ("[mass] / [standard_gas_volume]", "单位标准体积的质量", "mass per standard volume"),
+    ("[mass] / [length] ** 3", "单位体积的质量", "mass per volume"),
+    ("[power]", "功率", "power"),
+    ("[mass] / [time]", "质量流量", "mass flow"),
+    ("[length]", "长度", "length"),
+    ("[time]", "时间", "time"),
+    ("[temperature]", "温度", "temperature"),
+    ("[pressure]", "压力", "pressure"),
+]
 
 
 class QuantityError(ValueError):
@@ -39,12 +48,20 @@ class QuantityError(ValueError):
         self.en = en
 
 
+@lru_cache(maxsize=64)
+def _dims(key: str) -> Any:
+    return ureg.get_dimensionality(key)
+
+
 def dimension_name(dim: Any, lang: str = "en") -> str:
-    key = str(dim)
-    names = DIMENSION_NAMES.get(key)
-    if names is None:
-        return key
-    return names[0] if lang == "zh" else names[1]
+    """A person's name for a dimensionality (``[mass]`` → 质量 / mass)."""
+    target = _dims(dim) if isinstance(dim, str) else dim
+    if not target:
+        return "无量纲" if lang == "zh" else "dimensionless"
+    for key, zh, en in DIMENSION_NAMES:
+        if _dims(key) == target:
+            return zh if lang == "zh" else en
+    return str(target)
 
 
 @lru_cache(maxsize=4096)
