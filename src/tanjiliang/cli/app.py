@@ -22,6 +22,12 @@ app.add_typer(_packs.app, name="packs")
 from tanjiliang.cli import data as _data  # noqa: E402
 
 app.add_typer(_data.app, name="data")
+from tanjiliang.cli import serve as _serve  # noqa: E402
+
+_serve.register(app)
+from tanjiliang.cli import demo as _demo  # noqa: E402
+
+_demo.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,45 @@
+"""``tanjiliang demo`` (what ``make demo`` runs): check the example units briefly, then
+start the web application in demo mode (blocking; ``--no-serve`` stops after preparing)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tanjiliang.cli.serve import example_files, serve
+
+
+def demo(
+    port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
+    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="只检查和准备，不启动 / prepare only")] = False,
+) -> None:
+    """检查示例单位并启动演示网页 / Check the examples and start the demo web app."""
+    from rich.console import Console
+
+    from tanjiliang.assess.engine import assess
+    from tanjiliang.model.errors import LoadError
+    from tanjiliang.model.load import load_unit
+
+    console = Console()
+    zh = lang == "zh"
+    console.print("[bold]" + ("检查示例单位" if zh else "Checking the example units") + "[/]")
+    for path in example_files():
+        try:
+            a = assess(load_unit(path))
+        except LoadError as exc:
+            console.print(f"  [red]✗[/] {path}: {exc.message(lang)}")
+            continue
+        verdict = {"conforming": ("符合", "conforming"),
+                   "nonconforming": ("不符合", "non-conforming")}[a.conclusion][0 if zh else 1]
+        colour = "green" if a.conclusion == "conforming" else "yellow"
+        console.print(f"  {path.parent.name:<10} {a.unit_name}  {a.total_tco2e:,.0f} tCO2e  "
+                      f"[{colour}]{verdict}[/] ({len(a.nonconformities())} "
+                      f"{'项不符合' if zh else 'non-conformities'})")
+    serve(demo=True, database=None, host="127.0.0.1", port=port, workers=0, threads=4,
+          create_admin=None, issue_token=None, access_log=False, lang=lang, no_serve=no_serve)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

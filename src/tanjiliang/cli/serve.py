@@ -1,0 +1,160 @@
+"""``tanjiliang serve``: the web application (issue 5 §1).
+
+``--demo`` migrates an SQLite database in the user data directory, loads the example units
+with demo accounts, prints the URL and the logins, and serves on 127.0.0.1 (DEBUG on).
+Otherwise the settings come from the environment (see ``tanjiliang/web/settings.py``):
+``--database URL`` or ``DATABASE_URL`` (PostgreSQL: ``postgresql://user@host/db``), and
+``TANJILIANG_SECRET_KEY`` is required. Both run under gunicorn, static files by whitenoise.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+DEMO_DB = "demo.sqlite3"
+
+
+def project_root() -> Path:
+    """The checkout the package runs from (for examples/), else the working directory."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "examples").is_dir() and (parent / "pyproject.toml").exists():
+            return parent
+    return Path.cwd()
+
+
+def example_files(root: Path | None = None) -> list[Path]:
+    """examples/*/unit.yaml; the spec's example while there are none."""
+    root = root or project_root()
+    files = sorted(root.glob("examples/*/unit.yaml"))
+    if not files:
+        files = [root / "tests" / "data" / "spec-example.yaml"]
+    return [f for f in files if f.exists()]
+
+
+def configure(*, demo: bool, database: str | None) -> None:
+    """Set the environment the Django settings read, then set Django up."""
+    if demo:
+        os.environ["TANJILIANG_DEMO"] = "1"
+    if database:
+        os.environ["DATABASE_URL"] = database
+    elif demo and not os.environ.get("DATABASE_URL"):
+        from platformdirs import user_data_dir
+
+        data = Path(os.environ.get("TANJILIANG_DATA_DIR") or user_data_dir("tanjiliang", appauthor=False))
+        data.mkdir(parents=True, exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{data / DEMO_DB}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanjiliang.web.settings")
+    import django
+
+    django.setup()
+
+
+def prepare(*, demo: bool, quiet: bool = False) -> list[Any]:
+    """Migrate; in demo mode load the examples and accounts (idempotent)."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if not demo:
+        return []
+    from tanjiliang.web.core.demo import seed
+
+    return seed(example_files())
+
+
+def print_logins(url: str, logins: list[Any], lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    zh = lang == "zh"
+    console.print(f"\n[bold green]{'碳计量演示已启动' if zh else 'tanjiliang demo is running'}:[/] "
+                  f"[bold]{url}[/]\n")
+    table = Table(title="演示账户" if zh else "Demo logins")
+    table.add_column("用户名" if zh else "Username")
+    table.add_column("密码" if zh else "Password")
+    table.add_column("角色" if zh else "Role")
+    for login in logins:
+        table.add_row(login.username, login.password, login.zh if zh else login.en)
+    console.print(table)
+    console.print(("按 Ctrl+C 停止。" if zh else "Press Ctrl+C to stop.") + "\n")
+
+
+def run_gunicorn(host: str, port: int, workers: int, threads: int, *,
+                 access_log: bool = False) -> None:
+    """Serve the WSGI application under gunicorn (blocking)."""
+    from gunicorn.app.base import BaseApplication
+
+    from tanjiliang.web.wsgi import application
+
+    class App(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
+            self.cfg.set("timeout", 120)
+            self.cfg.set("backlog", 2048)
+            self.cfg.set("accesslog", "-" if access_log else None)
+            self.cfg.set("preload_app", True)
+
+        def load(self) -> Any:
+            return application
+
+    App().run()
+
+
+def serve(
+    demo: Annotated[bool, typer.Option("--demo", help="演示模式 / demo data, DEBUG, loopback only")] = False,
+    database: Annotated[str | None, typer.Option("--database", help="数据库 URL / database URL (else DATABASE_URL)")] = None,
+    host: Annotated[str, typer.Option(help="监听地址 / bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
+    workers: Annotated[int, typer.Option(help="gunicorn 进程数 / worker processes")] = 0,
+    threads: Annotated[int, typer.Option(help="每进程线程数 / threads per worker")] = 4,
+    create_admin: Annotated[str | None, typer.Option("--create-admin", help="创建管理员后退出 / create an administrator and exit")] = None,
+    issue_token: Annotated[str | None, typer.Option("--issue-token", help="为用户签发 API 令牌后退出 / print a new API token for a user and exit")] = None,
+    access_log: Annotated[bool, typer.Option("--access-log")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="只迁移/加载，不启动 / prepare only")] = False,
+) -> None:
+    """启动网页应用 / Run the web application."""
+    if demo:
+        host = "127.0.0.1"  # the demo's accounts are public: never listen beyond loopback
+    configure(demo=demo, database=database)
+    logins = prepare(demo=demo)
+    if create_admin:
+        import getpass
+
+        from django.contrib.auth.models import User
+
+        from tanjiliang.web.core.models import ROLE_ADMIN, Profile
+
+        password = os.environ.get("TANJILIANG_ADMIN_PASSWORD") or getpass.getpass()
+        user = User.objects.create_superuser(create_admin, password=password)
+        Profile.objects.create(user=user, role=ROLE_ADMIN)
+        typer.echo(f"created administrator {create_admin}")
+        return
+    if issue_token:
+        from django.contrib.auth.models import User
+
+        from tanjiliang.web.core.api import issue_token as issue
+
+        typer.echo(issue(User.objects.get(username=issue_token), "cli"))
+        return
+    url = f"http://{host}:{port}/"
+    if demo:
+        print_logins(url, logins, lang)
+    if no_serve:
+        return
+    n = workers or (min(4, (os.cpu_count() or 1) + 1) if not demo else 2)
+    sys.stdout.flush()
+    run_gunicorn(host, port, n, threads, access_log=access_log)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

@@ -1,0 +1,68 @@
+"""Account management for administrators (issue 5 §3): users with their role, enterprises,
+reviewer assignments. History is shown read-only (append-only)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+
+from tanjiliang.web.core import models as m
+
+
+class ProfileInline(admin.StackedInline):
+    model = m.Profile
+    can_delete = False
+    extra = 0
+
+
+class TjUserAdmin(UserAdmin):
+    inlines = [ProfileInline]
+    list_display = ("username", "first_name", "is_active", "is_superuser", "role")
+
+    @admin.display(description="角色 / Role")
+    def role(self, obj: User) -> str:
+        p = getattr(obj, "tj", None)
+        return p.get_role_display() if p else "—"
+
+
+admin.site.unregister(User)
+admin.site.register(User, TjUserAdmin)
+
+
+@admin.register(m.Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ("name", "credit_code", "region")
+    search_fields = ("name", "credit_code")
+
+
+@admin.register(m.Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "year", "enterprise", "sector", "region", "revision")
+    list_filter = ("sector", "year")
+    search_fields = ("name", "credit_code")
+    filter_horizontal = ("reviewers",)
+    fields = ("enterprise", "reviewers", "name", "year", "sector", "region", "revision")
+    readonly_fields = ("name", "year", "sector", "region", "revision")
+
+    def has_add_permission(self, request):  # units come from unit files or the editor
+        return False
+
+
+@admin.register(m.HistoryEntry)
+class HistoryAdmin(admin.ModelAdmin):
+    list_display = ("at", "unit_name", "username", "action", "zh")
+    list_filter = ("action",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(m.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "created", "last_used")
+    readonly_fields = ("digest", "created", "last_used")

@@ -1,0 +1,506 @@
+"""The REST API (issue 5 §5), django-ninja at ``/api`` (OpenAPI at ``/api/docs``).
+
+Bearer-token authentication (``Authorization: Bearer <token>``; a token comes from
+``POST /api/auth/token`` or the admin); the same tenancy as the screens (``core.tenancy``);
+bodies are validated by the unit-file loader, so a bad value answers 400 with the issues
+(key path, zh and en) exactly as a bad file would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import File, Form, NinjaAPI, Schema
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer
+
+from tanjiliang.model.errors import Issue, LoadError
+from tanjiliang.model.unit import ConfirmationRecord, Instrument, UnitFile
+from tanjiliang.model.write import dump_json, dump_yaml, unit_to_data
+from tanjiliang.web.core import integrations
+from tanjiliang.web.core import models as m
+from tanjiliang.web.core.assessing import assessment_bytes
+from tanjiliang.web.core.changes import (
+    apply_change,
+    create_unit,
+    parse_upload,
+    record,
+    replace_unit,
+    validate,
+)
+from tanjiliang.web.core.mapping import unit_data, unit_file
+from tanjiliang.web.core.tenancy import (
+    enterprises_for,
+    history_for,
+    instrument_for,
+    unit_for,
+    units_for,
+)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: Any, name: str = "") -> str:
+    """A new API token for ``user`` (only its digest is stored)."""
+    token = secrets.token_urlsafe(32)
+    m.ApiToken.objects.create(user=user, name=name[:100], digest=token_digest(token))
+    return token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        row = (m.ApiToken.objects.select_related("user", "user__tj")
+               .filter(digest=token_digest(token), user__is_active=True).first())
+        if row is None:
+            return None
+        now = timezone.now()
+        if row.last_used is None or (now - row.last_used).total_seconds() > 300:
+            m.ApiToken.objects.filter(pk=row.pk).update(last_used=now)
+        request.user = row.user
+        return row.user
+
+
+class UnitFileAPI(NinjaAPI):
+    """Adds the unit file's JSON schema (the loader's pydantic models) to the OpenAPI
+    components, so request bodies are documented by the same models that validate them."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        comps = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (UnitFile, Instrument, ConfirmationRecord):
+            js = model.model_json_schema(ref_template="#/components/schemas/{model}",
+                                         by_alias=True)
+            for name, d in js.pop("$defs", {}).items():
+                comps.setdefault(name, d)
+            comps[model.__name__] = js
+        return schema
+
+
+api = UnitFileAPI(title="tanjiliang 碳计量 API", version="1", auth=TokenAuth(),
+                  urls_namespace="api",
+                  description="Units, instruments, confirmations, readings, assessment and "
+                              "reports of key emission units. Authenticate with "
+                              "`Authorization: Bearer <token>` (POST /api/auth/token).")
+
+
+class Error(Schema):
+    detail: str
+    issues: list[dict[str, Any]] = []
+
+
+class Problem(Exception):
+    def __init__(self, exc: LoadError, status: int = 400) -> None:
+        self.exc = exc
+        self.status = status
+
+
+@api.exception_handler(Problem)
+def _problem(request: HttpRequest, exc: Problem) -> HttpResponse:
+    return api.create_response(request, {
+        "detail": exc.exc.message("en"),
+        "issues": [{"file": i.file, "line": i.line, "path": i.path, "zh": i.zh, "en": i.en}
+                   for i in exc.exc.issues]}, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "not found", "issues": []}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "read-only for this user", "issues": []},
+                               status=403)
+
+
+def _bad(zh: str, en: str, path: str = "") -> Problem:
+    return Problem(LoadError([Issue("<request>", None, path, zh, en)]))
+
+
+def _json_body(request: HttpRequest) -> Any:
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise _bad("请求体不是有效的 JSON", "the request body is not valid JSON") from None
+
+
+def _body_ref(name: str) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{name}"}}}}}
+
+
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
+READ_ERRORS = {401: Error, 404: Error}
+
+
+# ------------------------------------------------------------------------------ schemas
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    year: int
+    sector: str
+    region: str
+    enterprise: str
+    enterprise_id: int
+    revision: int
+    instruments: int
+    writable: bool
+
+
+class InstrumentOut(Schema):
+    id: str
+    name: str
+    type: str
+    measures: str
+    at: str
+    accuracy: str
+    status: str
+    last_confirmed: str | None
+    data: dict[str, Any]
+
+
+class ConfirmationOut(Schema):
+    date: str
+    kind: str
+    result: str
+    certificate: str
+    body: str
+    next_due: str | None
+    data: dict[str, Any]
+
+
+class HistoryOut(Schema):
+    at: str
+    user: str
+    revision: int
+    action: str
+    subject: str
+    zh: str
+    en: str
+    changes: list[dict[str, Any]]
+
+
+def _unit_out(user: Any, u: m.Unit, writable: set[int]) -> dict[str, Any]:
+    return {"id": u.pk, "name": u.name, "year": u.year, "sector": u.sector, "region": u.region,
+            "enterprise": u.enterprise.name, "enterprise_id": u.enterprise_id,
+            "revision": u.revision, "instruments": getattr(u, "n_instruments", 0),
+            "writable": u.pk in writable}
+
+
+def _ins_out(row: m.Instrument) -> dict[str, Any]:
+    return {"id": row.ident, "name": row.name, "type": row.type, "measures": row.measures,
+            "at": row.at, "accuracy": row.accuracy, "status": row.status,
+            "last_confirmed": row.last_confirmed.isoformat() if row.last_confirmed else None,
+            "data": json.loads(row.data)}
+
+
+# ------------------------------------------------------------------------------ endpoints
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: Error}, tags=["auth"])
+def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
+    """Exchange a username and password for a bearer token."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        return 401, {"detail": "invalid credentials", "issues": []}
+    return 200, {"token": issue_token(user, payload.name or "api")}
+
+
+@api.get("/units", response={200: list[UnitOut], 401: Error}, tags=["units"])
+def list_units(request: HttpRequest, year: int | None = None, sector: str | None = None) -> Any:
+    """The units the caller may see."""
+    from django.db.models import Count
+
+    qs = units_for(request.user).select_related("enterprise").annotate(
+        n_instruments=Count("instruments"))
+    if year is not None:
+        qs = qs.filter(year=year)
+    if sector:
+        qs = qs.filter(sector=sector)
+    writable = set(units_for(request.user, write=True).values_list("pk", flat=True))
+    return [_unit_out(request.user, u, writable) for u in qs]
+
+
+def _enterprise(request: HttpRequest, enterprise: int | None) -> m.Enterprise:
+    ents = enterprises_for(request.user, write=True)
+    if enterprise is None:
+        if ents.count() == 1:
+            return ents.get()
+        raise _bad("请用 enterprise 参数指明企业", "name the enterprise (enterprise=<id>)",
+                   "enterprise")
+    try:
+        return ents.get(pk=enterprise)
+    except m.Enterprise.DoesNotExist:
+        raise Http404("no such enterprise") from None
+
+
+@api.post("/units", response={201: UnitOut, **ERRORS}, tags=["units"],
+          openapi_extra=_body_ref("UnitFile"))
+def create_unit_api(request: HttpRequest, enterprise: int | None = None) -> Any:
+    """Create a unit from a unit file given as JSON (format tanjiliang/unit@1)."""
+    ent = _enterprise(request, enterprise)
+    try:
+        uf = validate(_json_body(request), "<request>")
+    except LoadError as exc:
+        raise Problem(exc) from None
+    u = create_unit(uf, ent, request.user, source="API")
+    return 201, _unit_out(request.user, u, {u.pk})
+
+
+@api.post("/units/import", response={201: UnitOut, **ERRORS}, tags=["units"])
+def import_unit_api(request: HttpRequest, file: File[UploadedFile],
+                    enterprise: Form[int | None] = None) -> Any:
+    """Create a unit from an uploaded unit file (YAML or JSON)."""
+    ent = _enterprise(request, enterprise)
+    try:
+        uf = parse_upload(file.name or "unit.yaml", file.read())
+    except LoadError as exc:
+        raise Problem(exc) from None
+    u = create_unit(uf, ent, request.user, source=file.name or "API")
+    return 201, _unit_out(request.user, u, {u.pk})
+
+
+@api.get("/units/{unit_id}", response={200: dict[str, Any], **READ_ERRORS}, tags=["units"])
+def get_unit(request: HttpRequest, unit_id: int) -> Any:
+    """The unit file as JSON (the same data as the YAML export)."""
+    return unit_data(unit_for(request.user, unit_id))
+
+
+@api.put("/units/{unit_id}", response={200: UnitOut, **ERRORS}, tags=["units"],
+         openapi_extra=_body_ref("UnitFile"))
+def put_unit(request: HttpRequest, unit_id: int) -> Any:
+    """Replace the whole unit by a unit file given as JSON."""
+    unit = unit_for(request.user, unit_id, write=True)
+    try:
+        uf = validate(_json_body(request), "<request>")
+    except LoadError as exc:
+        raise Problem(exc) from None
+    u = replace_unit(unit, uf, request.user, action="import", zh="通过 API 替换单位文件",
+                     en="unit file replaced through the API")
+    return 200, _unit_out(request.user, u, {u.pk})
+
+
+@api.delete("/units/{unit_id}", response={204: None, **ERRORS}, tags=["units"])
+def delete_unit_api(request: HttpRequest, unit_id: int) -> Any:
+    unit = unit_for(request.user, unit_id, write=True)
+    record(unit, request.user, "delete", f"删除单位 {unit.name}", f"unit {unit.name} deleted")
+    unit.delete()
+    return 204, None
+
+
+@api.post("/units/{unit_id}/import", response={200: UnitOut, **ERRORS}, tags=["units"])
+def reimport_unit_api(request: HttpRequest, unit_id: int, file: File[UploadedFile]) -> Any:
+    """Replace the unit by an uploaded unit file (YAML or JSON), all-or-nothing."""
+    unit = unit_for(request.user, unit_id, write=True)
+    try:
+        uf = parse_upload(file.name or "unit.yaml", file.read())
+    except LoadError as exc:
+        raise Problem(exc) from None
+    u = replace_unit(unit, uf, request.user)
+    return 200, _unit_out(request.user, u, {u.pk})
+
+
+@api.get("/units/{unit_id}/export", response={200: None, **READ_ERRORS}, tags=["units"],
+         openapi_extra={"responses": {"200": {"description": "the unit file", "content": {
+             "application/yaml": {"schema": {"type": "string"}},
+             "application/json": {"schema": {"type": "object"}}}}}})
+def export_unit_api(request: HttpRequest, unit_id: int, format: str = "yaml") -> Any:
+    """The unit file (``format=yaml`` or ``json``), the backup and exchange format."""
+    uf = unit_file(unit_for(request.user, unit_id))
+    if format == "json":
+        return HttpResponse(dump_json(uf), content_type="application/json; charset=utf-8")
+    return HttpResponse(dump_yaml(uf), content_type="application/yaml; charset=utf-8")
+
+
+@api.get("/units/{unit_id}/instruments", response={200: list[InstrumentOut], **READ_ERRORS},
+         tags=["instruments"])
+def list_instruments(request: HttpRequest, unit_id: int, offset: int = 0,
+                     limit: int = 100) -> Any:
+    unit = unit_for(request.user, unit_id)
+    offset, limit = max(offset, 0), min(max(limit, 0), 1000)
+    return [_ins_out(r) for r in m.Instrument.objects.filter(unit=unit)
+            .order_by("position")[offset:offset + limit]]
+
+
+@api.get("/units/{unit_id}/instruments/{ident}", response={200: InstrumentOut, **READ_ERRORS},
+         tags=["instruments"])
+def get_instrument(request: HttpRequest, unit_id: int, ident: str) -> Any:
+    _, row = instrument_for(request.user, unit_id, ident=ident)
+    return _ins_out(row)
+
+
+def _index(d: dict[str, Any], ident: str) -> int:
+    for i, x in enumerate(d.get("instruments") or []):
+        if x["id"] == ident:
+            return i
+    raise Http404("no such instrument")
+
+
+def _change(request: HttpRequest, unit: m.Unit, mutate: Any, **kw: Any) -> m.Unit:
+    try:
+        return apply_change(unit, request.user, mutate, **kw)
+    except LoadError as exc:
+        raise Problem(exc) from None
+
+
+@api.post("/units/{unit_id}/instruments", response={201: InstrumentOut, **ERRORS},
+          tags=["instruments"], openapi_extra=_body_ref("Instrument"))
+def add_instrument(request: HttpRequest, unit_id: int) -> Any:
+    unit = unit_for(request.user, unit_id, write=True)
+    body = _json_body(request)
+    if not isinstance(body, dict):
+        raise _bad("应为一个器具（映射）", "expected one instrument (an object)")
+    unit = _change(request, unit, lambda d: d.setdefault("instruments", []).append(body),
+                   action="add", subject=str(body.get("id", "")),
+                   zh=f"新增计量器具 {body.get('id', '')}", en=f"instrument {body.get('id', '')} added")
+    return 201, _ins_out(m.Instrument.objects.get(unit=unit, ident=body["id"]))
+
+
+@api.put("/units/{unit_id}/instruments/{ident}", response={200: InstrumentOut, **ERRORS},
+         tags=["instruments"], openapi_extra=_body_ref("Instrument"))
+def put_instrument(request: HttpRequest, unit_id: int, ident: str) -> Any:
+    unit, _ = instrument_for(request.user, unit_id, ident=ident, write=True)
+    body = _json_body(request)
+    if not isinstance(body, dict):
+        raise _bad("应为一个器具（映射）", "expected one instrument (an object)")
+
+    def mutate(d: dict[str, Any]) -> None:
+        d["instruments"][_index(d, ident)] = body
+
+    unit = _change(request, unit, mutate, action="edit", subject=ident,
+                   zh=f"修改计量器具 {ident}", en=f"instrument {ident} changed")
+    new = m.Instrument.objects.filter(unit=unit, ident=body.get("id", ident)).first()
+    if new is None:
+        raise Http404("no such instrument")
+    return 200, _ins_out(new)
+
+
+@api.delete("/units/{unit_id}/instruments/{ident}", response={204: None, **ERRORS},
+            tags=["instruments"])
+def delete_instrument(request: HttpRequest, unit_id: int, ident: str) -> Any:
+    unit, _ = instrument_for(request.user, unit_id, ident=ident, write=True)
+    _change(request, unit, lambda d: d["instruments"].pop(_index(d, ident)), action="delete",
+            subject=ident, zh=f"删除计量器具 {ident}", en=f"instrument {ident} deleted")
+    return 204, None
+
+
+@api.get("/units/{unit_id}/instruments/{ident}/confirmations",
+         response={200: list[ConfirmationOut], **READ_ERRORS}, tags=["confirmations"])
+def list_confirmations(request: HttpRequest, unit_id: int, ident: str) -> Any:
+    _, row = instrument_for(request.user, unit_id, ident=ident)
+    return [{"date": c.date.isoformat(), "kind": c.kind, "result": c.result,
+             "certificate": c.certificate, "body": c.body,
+             "next_due": c.next_due.isoformat() if c.next_due else None,
+             "data": json.loads(c.data)} for c in row.confirmation_records.all()]
+
+
+@api.post("/units/{unit_id}/instruments/{ident}/confirmations",
+          response={201: InstrumentOut, **ERRORS}, tags=["confirmations"],
+          openapi_extra=_body_ref("ConfirmationRecord"))
+def add_confirmation(request: HttpRequest, unit_id: int, ident: str) -> Any:
+    """Record a verification or calibration of an instrument."""
+    unit, _ = instrument_for(request.user, unit_id, ident=ident, write=True)
+    body = _json_body(request)
+    if not isinstance(body, dict):
+        raise _bad("应为一条检定/校准记录（映射）", "expected one confirmation record (an object)")
+
+    def mutate(d: dict[str, Any]) -> None:
+        d["instruments"][_index(d, ident)].setdefault("confirmations", []).append(body)
+
+    unit = _change(request, unit, mutate, action="confirmation", subject=ident,
+                   zh=f"登记 {ident} 的检定/校准", en=f"confirmation of {ident} recorded")
+    return 201, _ins_out(m.Instrument.objects.get(unit=unit, ident=ident))
+
+
+@api.post("/units/{unit_id}/readings", response={201: dict[str, Any], **ERRORS},
+          tags=["readings"])
+def upload_readings(request: HttpRequest, unit_id: int, file: File[UploadedFile]) -> Any:
+    """Upload readings (CSV, XLSX or Parquet); answers the data-quality report."""
+    from tanjiliang.data.readings import ReadingsError
+
+    unit = unit_for(request.user, unit_id, write=True)
+    name = Path(file.name or "readings.csv").name
+    if Path(name).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
+        raise _bad("只接受 CSV、XLSX、Parquet 文件", "only CSV, XLSX and Parquet files", "file")
+    content = file.read()
+    row = m.ReadingsUpload(unit=unit, name=name[:255], size=len(content), uploaded_by=request.user)
+    row.file.save(name, ContentFile(content), save=False)
+    try:
+        report = integrations.readings_report(unit, Path(row.file.path), "zh")
+    except ReadingsError as exc:
+        row.file.delete(save=False)
+        raise Problem(LoadError([Issue(i.file, i.row, i.column or "", i.zh, i.en)
+                                 for i in exc.issues])) from None
+    row.rows = report["rows"]
+    row.report = json.dumps(report, ensure_ascii=False)
+    row.save()
+    record(unit, request.user, "readings", f"上传计量数据 {name}", f"readings {name} uploaded",
+           subject=name)
+    return 201, {"id": row.pk, **report}
+
+
+@api.get("/units/{unit_id}/assessment", response={200: dict[str, Any], **ERRORS},
+         tags=["assessment"])
+def get_assessment(request: HttpRequest, unit_id: int, lang: str = "zh") -> Any:
+    """The assessment in the JSON contract ``tanjiliang/assessment@1`` (Assessment.to_json)."""
+    unit = unit_for(request.user, unit_id)
+    try:
+        body = assessment_bytes(unit, "en" if lang == "en" else "zh")
+    except LoadError as exc:
+        raise Problem(exc) from None
+    return HttpResponse(body, content_type="application/json")
+
+
+@api.get("/units/{unit_id}/report", response={200: None, **ERRORS}, tags=["reports"],
+         openapi_extra={"responses": {"200": {"description": "the report file", "content": {
+             "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
+def get_report(request: HttpRequest, unit_id: int, format: str = "pdf", lang: str = "zh") -> Any:
+    """The assessment report as PDF, XLSX or HTML (``format``), in ``lang``."""
+    from tanjiliang.web.core.views.other import CONTENT_TYPES
+
+    if format not in CONTENT_TYPES:
+        raise _bad(f"不支持的格式“{format}”（pdf、xlsx、html）",
+                   f'unsupported format "{format}" (pdf, xlsx, html)', "format")
+    unit = unit_for(request.user, unit_id)
+    try:
+        body = integrations.report_bytes(unit, format, "en" if lang == "en" else "zh")
+    except LoadError as exc:
+        raise Problem(exc) from None
+    resp = HttpResponse(body, content_type=CONTENT_TYPES[format])
+    resp["Content-Disposition"] = f'attachment; filename="assessment-{unit.pk}.{format}"'
+    return resp
+
+
+@api.get("/units/{unit_id}/history", response={200: list[HistoryOut], **READ_ERRORS},
+         tags=["history"])
+def get_history(request: HttpRequest, unit_id: int, limit: int = 100) -> Any:
+    unit = unit_for(request.user, unit_id)
+    return [{"at": e.at.isoformat(), "user": e.username, "revision": e.revision,
+             "action": e.action, "subject": e.subject, "zh": e.zh, "en": e.en,
+             "changes": json.loads(e.changes)}
+            for e in history_for(request.user, unit)[:min(max(limit, 0), 1000)]]
+
+
+__all__ = ["api", "issue_token", "tempfile", "unit_to_data"]

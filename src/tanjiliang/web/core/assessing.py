@@ -1,0 +1,112 @@
+"""The assessment of a stored unit, cached per unit revision and date.
+
+The web app displays :func:`tanjiliang.assess.engine.assess` and never re-derives a rule
+(design.md "Findings"). The JSON contract (``Assessment.to_json``) is cached in the database
+(shared by all server workers) and in each worker's memory, keyed by (unit, revision, date):
+any change to the unit raises its revision, so a stale result is never shown.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tanjiliang.assess.engine import assess
+from tanjiliang.assess.result import Assessment
+from tanjiliang.model.errors import LoadError
+from tanjiliang.rules.load import LoadedPack, bundled_pack_names, load_pack
+from tanjiliang.web.core import models as m
+from tanjiliang.web.core.mapping import unit_file
+
+_LOCK = threading.Lock()
+_MEMO: OrderedDict[tuple[int, int, date], dict[str, Any]] = OrderedDict()
+_BYTES: OrderedDict[tuple[int, int, date, str], bytes] = OrderedDict()
+_MAX = 64
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def pack_for(unit: m.Unit) -> LoadedPack:
+    """The unit's pack: a bundled pack by name (a server never reads a pack path from a
+    user's file); the default pack when the file names none."""
+    if unit.pack and unit.pack not in bundled_pack_names():
+        from tanjiliang.model.errors import Issue
+
+        names = ", ".join(bundled_pack_names())
+        raise LoadError([Issue("pack", None, "pack",
+                               f"服务器只使用内置规则包（{names}），“{unit.pack}”不是其中之一",
+                               f'the server uses bundled packs only ({names}); "{unit.pack}" is not one')])
+    return load_pack(unit.pack or None)
+
+
+def assessment(unit: m.Unit, as_of: date | None = None) -> Assessment:
+    """A fresh assessment object (for reports); raises ``LoadError``."""
+    return assess(unit_file(unit), pack_for(unit), as_of or today())
+
+
+def _remember(cache: OrderedDict, key: Any, value: Any) -> None:
+    with _LOCK:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > _MAX:
+            cache.popitem(last=False)
+
+
+def assessment_json(unit: m.Unit, as_of: date | None = None) -> dict[str, Any]:
+    """``Assessment.to_json`` of the unit's current revision (cached); raises ``LoadError``."""
+    as_of = as_of or today()
+    key = (unit.pk, unit.revision, as_of)
+    hit = _MEMO.get(key)
+    if hit is not None:
+        return hit
+    row = (m.AssessmentCache.objects.filter(unit=unit, revision=unit.revision, as_of=as_of)
+           .values_list("data", flat=True).first())
+    if row is not None:
+        data: dict[str, Any] = json.loads(row)
+    else:
+        data = assessment(unit, as_of).to_json("zh")
+        try:
+            with transaction.atomic():
+                m.AssessmentCache.objects.filter(unit=unit).exclude(revision=unit.revision).delete()
+                m.AssessmentCache.objects.create(unit=unit, revision=unit.revision, as_of=as_of,
+                                                 data=json.dumps(data, ensure_ascii=False))
+        except IntegrityError:
+            pass  # another worker stored the same result
+    _remember(_MEMO, key, data)
+    return data
+
+
+def localised(data: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The JSON contract in ``lang`` (the finding ``message`` in that language)."""
+    if lang == "zh":
+        return data
+    out = dict(data)
+    out["findings"] = [{**f, "message": f["message_en"]} for f in data["findings"]]
+    return out
+
+
+def assessment_bytes(unit: m.Unit, lang: str, as_of: date | None = None) -> bytes:
+    """The serialised JSON contract (cached per revision, date and language)."""
+    as_of = as_of or today()
+    key = (unit.pk, unit.revision, as_of, lang)
+    hit = _BYTES.get(key)
+    if hit is None:
+        hit = json.dumps(localised(assessment_json(unit, as_of), lang), ensure_ascii=False,
+                         separators=(",", ":")).encode()
+        _remember(_BYTES, key, hit)
+    return hit
+
+
+def try_assessment(unit: m.Unit, as_of: date | None = None) -> tuple[dict[str, Any] | None, LoadError | None]:
+    try:
+        return assessment_json(unit, as_of), None
+    except LoadError as exc:
+        return None, exc

@@ -1,0 +1,84 @@
+"""The web app's doors into the other packages: the diagram (tanjiliang.diagram), the
+reports (tanjiliang.reports), the readings quality checks (tanjiliang.data) and the Excel
+ledger (tanjiliang.ledger). Nothing here computes a rule; results are cached per revision.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections import OrderedDict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tanjiliang.web.core import models as m
+from tanjiliang.web.core.assessing import assessment, pack_for, today
+from tanjiliang.web.core.mapping import unit_file
+
+_LOCK = threading.Lock()
+_SVG: OrderedDict[tuple[int, int, date, str], str] = OrderedDict()
+
+
+def diagram_svg(unit: m.Unit, lang: str) -> str | None:
+    """The Annex A diagram as inline SVG (None when it cannot be drawn)."""
+    key = (unit.pk, unit.revision, today(), lang)
+    hit = _SVG.get(key)
+    if hit is not None:
+        return hit
+    try:
+        from tanjiliang.diagram.render import inline_svg, render
+
+        a = assessment(unit)
+        svg = inline_svg(render(a, unit_file(unit), pack_for(unit).pack, lang, "svg").decode())
+    except Exception:  # a diagram that cannot be drawn must not take the dashboard down
+        import logging
+
+        logging.getLogger(__name__).exception("diagram of unit %s", unit.pk)
+        return None
+    with _LOCK:
+        _SVG[key] = svg
+        while len(_SVG) > 32:
+            _SVG.popitem(last=False)
+    return svg
+
+
+def report_bytes(unit: m.Unit, fmt: str, lang: str) -> bytes:
+    """The assessment report (pdf | xlsx | html) of the unit's current revision."""
+    from tanjiliang.reports import write_report
+
+    a = assessment(unit)
+    with tempfile.TemporaryDirectory(prefix="tanjiliang-report-") as tmp:
+        path = Path(tmp) / f"report.{fmt}"
+        write_report(a, unit_file(unit), path, lang, pack_for(unit).pack)
+        return path.read_bytes()
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+def readings_report(unit: m.Unit, path: Path, lang: str) -> dict[str, Any]:
+    """Scan and check one readings file against the unit's ledger (tanjiliang.data);
+    raises ``ReadingsError`` when the file cannot be read at all."""
+    from tanjiliang.data.quality import analyse
+    from tanjiliang.data.readings import scan_readings
+
+    uf = unit_file(unit)
+    readings = scan_readings(path, {i.id for i in uf.instruments})
+    q = analyse(readings, uf)
+    flagged = q.flagged.head(500)
+    return {
+        "period": [_plain(q.start), _plain(q.end)],
+        "rows": q.rows,
+        "issues": [{"zh": i.message("zh"), "en": i.message("en")}
+                   for i in [*readings.issues, *q.issues]],
+        "summary": [{k: _plain(v) for k, v in r.items()} for r in q.summary.to_dicts()],
+        "flagged_total": q.flagged.height,
+        "flagged": [{k: _plain(v) for k, v in r.items()} for r in flagged.to_dicts()],
+        "gaps": [{k: _plain(v) for k, v in r.items()} for r in q.gaps.head(200).to_dicts()],
+    }

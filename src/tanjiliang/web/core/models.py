@@ -1,0 +1,239 @@
+"""Persistence of the unit model (issue 5 §2).
+
+What needs querying or tenancy is normalised (enterprise, unit with region/sector/year,
+instrument rows, confirmation records, certificate files, readings uploads, history); each
+row also keeps the exact object the user entered (``data``, ordered JSON text), so that
+:mod:`tanjiliang.web.core.mapping` rebuilds the unit file exactly. The rest of the unit
+(sub-units, equipment, streams, emission points, management) is the canonical document.
+JSON is kept as text, not ``jsonb``: PostgreSQL would reorder the keys of a consumers map.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+ROLE_ENTERPRISE = "enterprise"
+ROLE_REVIEWER = "reviewer"
+ROLE_REGULATOR = "regulator"
+ROLE_ADMIN = "admin"
+ROLES = [
+    (ROLE_ENTERPRISE, "企业用户 / Enterprise user"),
+    (ROLE_REVIEWER, "审查员 / Reviewer"),
+    (ROLE_REGULATOR, "监管部门 / Regulator"),
+    (ROLE_ADMIN, "管理员 / Administrator"),
+]
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Enterprise(models.Model):
+    name = models.CharField("名称 / Name", max_length=200, unique=True)
+    credit_code = models.CharField("统一社会信用代码 / Credit code", max_length=18, blank=True)
+    region = models.CharField("地区 / Region", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "企业 / Enterprise"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    """A user's role: enterprise users belong to one enterprise; a regulator to a region
+    (every unit whose region starts with it); reviewers see the units assigned to them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="tj")
+    role = models.CharField("角色 / Role", max_length=16, choices=ROLES, default=ROLE_ENTERPRISE)
+    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="members", verbose_name="企业 / Enterprise")
+    region = models.CharField("监管地区 / Region", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户角色 / Role"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+class Unit(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(max_length=200)
+    credit_code = models.CharField(max_length=18, blank=True)
+    sector = models.CharField(max_length=20, db_index=True)
+    region = models.CharField(max_length=100, blank=True, db_index=True)
+    year = models.PositiveSmallIntegerField(db_index=True)
+    pack = models.CharField(max_length=200, blank=True)
+    #: The unit file without its instruments (ordered JSON text); see mapping.py.
+    document = models.TextField()
+    #: Increases with every change; the assessment is cached per revision.
+    revision = models.PositiveIntegerField(default=1)
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                       related_name="reviewed_units")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["enterprise__name", "name", "year"]
+        verbose_name = verbose_name_plural = "重点排放单位 / Unit"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        return json.loads(self.document)  # type: ignore[no-any-return]
+
+
+class Instrument(models.Model):
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="instruments")
+    position = models.PositiveIntegerField()
+    ident = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=64, db_index=True)
+    measures = models.CharField(max_length=130)
+    at = models.CharField(max_length=64)
+    accuracy = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=16, db_index=True)
+    confirmation = models.CharField(max_length=16, blank=True)
+    interval = models.CharField(max_length=32, blank=True)
+    last_confirmed = models.DateField(null=True, blank=True)
+    certificate = models.CharField(max_length=200, blank=True)
+    confirmed_by = models.CharField(max_length=200, blank=True)
+    #: The instrument as entered, without its confirmation records (ordered JSON text).
+    data = models.TextField()
+    #: SHA-1 of the instrument with its confirmation records (to skip unchanged rows).
+    digest = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["unit", "position"]
+        constraints = [models.UniqueConstraint(fields=["unit", "ident"], name="instrument_id_unique")]
+        indexes = [models.Index(fields=["unit", "position"])]
+        verbose_name = verbose_name_plural = "计量器具 / Instrument"
+
+    def __str__(self) -> str:
+        return f"{self.ident} {self.name}"
+
+
+class Confirmation(models.Model):
+    """A verification or calibration record (the unit file's ``instruments[].confirmations``)."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE,
+                                   related_name="confirmation_records")
+    position = models.PositiveIntegerField()
+    date = models.DateField()
+    kind = models.CharField(max_length=16)
+    result = models.CharField(max_length=16, blank=True)
+    certificate = models.CharField(max_length=200, blank=True)
+    body = models.CharField(max_length=200, blank=True)
+    next_due = models.DateField(null=True, blank=True)
+    data = models.TextField()
+
+    class Meta:
+        ordering = ["instrument", "position"]
+        verbose_name = verbose_name_plural = "检定/校准记录 / Confirmation"
+
+
+class CertificateFile(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="files")
+    certificate = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to="certificates/%Y/%m/")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = verbose_name_plural = "证书文件 / Certificate file"
+
+
+class ReadingsUpload(models.Model):
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="readings")
+    file = models.FileField(upload_to="readings/%Y/%m/")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    rows = models.PositiveIntegerField(default=0)
+    report = models.TextField(default="{}")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = verbose_name_plural = "计量数据 / Readings upload"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("history is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("history is append-only")
+
+
+class HistoryEntry(models.Model):
+    """Who changed what and when (issue 5 §4); rows are never updated or deleted."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.SET_NULL, related_name="history")
+    unit_name = models.CharField(max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    revision = models.PositiveIntegerField()
+    action = models.CharField(max_length=32)
+    subject = models.CharField(max_length=200, blank=True)
+    zh = models.TextField()
+    en = models.TextField()
+    changes = models.TextField(default="[]")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = verbose_name_plural = "变更记录 / History"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("history is append-only")
+
+
+class AssessmentCache(models.Model):
+    """The assessment JSON of one unit revision on one date (shared by server workers)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    revision = models.PositiveIntegerField()
+    as_of = models.DateField()
+    data = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "revision", "as_of"],
+                                               name="assessment_cache_unique")]
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌 / API token"

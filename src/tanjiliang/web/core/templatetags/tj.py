@@ -1,0 +1,140 @@
+"""Template helpers: ``{% t "中文" "English" %}`` picks the request's language."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def t(context: Any, zh: str, en: str) -> str:
+    return zh if context.get("lang", "zh") == "zh" else en
+
+
+@register.filter
+def num(value: Any, digits: int = 0) -> str:
+    """A number with thousands separators."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{float(value):,.{int(digits)}f}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def pct(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f} %"
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.simple_tag(takes_context=True)
+def query(context: Any, **kwargs: Any) -> str:
+    """The current query string with some parameters replaced (filters, sorting, pages)."""
+    params = context["request"].GET.copy()
+    for k, v in kwargs.items():
+        if v is None or v == "":
+            params.pop(k, None)
+        else:
+            params[k] = v
+    params.pop("lang", None)
+    return "?" + urlencode(list(params.items()))
+
+
+# Words the screens show for values of the model (one table, both languages).
+WORDS: dict[str, tuple[str, str]] = {
+    "conforming": ("符合", "Conforming"),
+    "nonconforming": ("不符合", "Non-conforming"),
+    "nonconformity": ("不符合项", "Non-conformity"),
+    "observation": ("观察项", "Observation"),
+    "valid": ("有效", "Valid"),
+    "due_soon": ("即将到期", "Due soon"),
+    "overdue": ("已过期", "Overdue"),
+    "out_of_service": ("停用", "Out of service"),
+    "unknown": ("未知", "Unknown"),
+    "in_use": ("在用", "In use"),
+    "standby": ("备用", "Standby"),
+    "verification": ("检定", "Verification"),
+    "calibration": ("校准", "Calibration"),
+    "pass": ("合格", "Pass"),
+    "fail": ("不合格", "Fail"),
+    "limited": ("限用", "Limited"),
+    "missing": ("缺失", "Missing"),
+    "major": ("主要", "Major"),
+    "minor": ("次要", "Minor"),
+    "de_minimis": ("微量", "De minimis"),
+    "combustion": ("燃烧", "Combustion"),
+    "process": ("过程", "Process"),
+    "electricity": ("电力", "Electricity"),
+    "heat": ("热力", "Heat"),
+    "power": ("发电", "Power"),
+    "cement": ("水泥", "Cement"),
+    "steel": ("钢铁", "Steel"),
+    "aluminium": ("电解铝", "Aluminium"),
+    "chemical": ("化工", "Chemical"),
+    "petrochemical": ("石化", "Petrochemical"),
+    "glass": ("平板玻璃", "Glass"),
+    "paper": ("造纸", "Paper"),
+    "aviation": ("民航", "Aviation"),
+    "other": ("其他", "Other"),
+    "create": ("创建", "Created"),
+    "import": ("导入", "Import"),
+    "ledger_import": ("导入台账", "Ledger import"),
+    "edit": ("修改", "Edit"),
+    "add": ("新增", "Add"),
+    "delete": ("删除", "Delete"),
+    "confirmation": ("检定/校准记录", "Confirmation"),
+    "file": ("证书文件", "Certificate file"),
+    "readings": ("计量数据", "Readings"),
+    "true": ("是", "Yes"),
+    "True": ("是", "Yes"),
+    "False": ("否", "No"),
+    "false": ("否", "No"),
+    "boundary": ("边界", "Boundary"),
+    "lab": ("化验室", "Laboratory"),
+    "enterprise": ("企业用户", "Enterprise user"),
+    "reviewer": ("审查员", "Reviewer"),
+    "regulator": ("监管部门", "Regulator"),
+    "admin": ("管理员", "Administrator"),
+}
+
+
+@register.simple_tag(takes_context=True)
+def w(context: Any, value: Any) -> str:
+    """A model value in words of the request's language (the value itself if unknown)."""
+    pair = WORDS.get(str(value))
+    if pair is None:
+        return "—" if value is None else str(value)
+    return pair[0] if context.get("lang", "zh") == "zh" else pair[1]
+
+
+def word(value: Any, lang: str) -> str:
+    pair = WORDS.get(str(value))
+    return (pair[0] if lang == "zh" else pair[1]) if pair else str(value)
+
+
+@register.simple_tag(takes_context=True)
+def sortq(context: Any, column: str) -> str:
+    """The query string sorting by ``column`` (descending when already ascending)."""
+    current = context["request"].GET.get("sort", "")
+    return query(context, sort=f"-{column}" if current == column else column, page="",
+                 partial="")
+
+
+@register.simple_tag(takes_context=True)
+def arrow(context: Any, column: str) -> str:
+    current = context["request"].GET.get("sort", "")
+    return "▲" if current == column else "▼" if current == f"-{column}" else ""

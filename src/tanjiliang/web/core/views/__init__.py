@@ -1,0 +1,1 @@
+"""The screens (issue 5 §4). Every view reaches data through ``core.tenancy``."""

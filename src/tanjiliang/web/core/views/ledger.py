@@ -1,0 +1,294 @@
+"""The ledger (台账): table with filters and sorting, Excel import/export, a page per
+instrument (confirmation history, certificate files) and the due/overdue calendar."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import threading
+from collections import OrderedDict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from tanjiliang.model.errors import LoadError
+from tanjiliang.model.unit import ConfirmationRecord, Instrument
+from tanjiliang.web.core import models as m
+from tanjiliang.web.core.assessing import today, try_assessment
+from tanjiliang.web.core.changes import apply_change, record
+from tanjiliang.web.core.forms import fields_for, issue_errors, issue_texts, parse_post
+from tanjiliang.web.core.mapping import unit_data
+from tanjiliang.web.core.tenancy import file_for, instrument_for, unit_for
+from tanjiliang.web.core.views.common import is_htmx, lang_of, page
+
+_LOCK = threading.Lock()
+_ROWS: OrderedDict[tuple[int, int, date], list[dict[str, Any]]] = OrderedDict()
+
+COLUMNS = ("ident", "name", "type", "measures", "at", "accuracy", "status", "level",
+           "calibration_status", "last_confirmed", "next_due", "accuracy_ok")
+PAGE_SIZE = 50
+
+
+def ledger_rows(unit: m.Unit) -> list[dict[str, Any]]:
+    """The ledger's rows with their assessment (cached per revision and day)."""
+    key = (unit.pk, unit.revision, today())
+    hit = _ROWS.get(key)
+    if hit is not None:
+        return hit
+    data, _ = try_assessment(unit)
+    results = {i["id"]: i for i in (data or {}).get("instruments", [])}
+    rows = []
+    for r in (m.Instrument.objects.filter(unit=unit).order_by("position")
+              .values("pk", "ident", "name", "type", "measures", "at", "accuracy", "status",
+                      "last_confirmed", "position")):
+        a = results.get(r["ident"], {})
+        r["level"] = a.get("level")
+        r["calibration_status"] = a.get("calibration_status")
+        r["next_due"] = a.get("next_due") or ""
+        r["accuracy_ok"] = a.get("accuracy_ok")
+        r["last_confirmed"] = r["last_confirmed"].isoformat() if r["last_confirmed"] else \
+            (a.get("last_confirmed") or "")
+        rows.append(r)
+    with _LOCK:
+        _ROWS[key] = rows
+        while len(_ROWS) > 32:
+            _ROWS.popitem(last=False)
+    return rows
+
+
+def filtered(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
+    q = (params.get("q") or "").strip().lower()
+    out = rows
+    if q:
+        out = [r for r in out if q in r["ident"].lower() or q in r["name"].lower()
+               or q in r["measures"].lower()]
+    for key in ("type", "status", "calibration_status", "at"):
+        v = params.get(key)
+        if v:
+            out = [r for r in out if str(r[key]) == v]
+    if params.get("level"):
+        out = [r for r in out if str(r["level"]) == params["level"]]
+    if params.get("accuracy_ok") in ("true", "false"):
+        want = params["accuracy_ok"] == "true"
+        out = [r for r in out if r["accuracy_ok"] is want]
+    sort = params.get("sort") or "position"
+    desc = sort.startswith("-")
+    col = sort.lstrip("-")
+    if col in COLUMNS or col == "position":
+        out = sorted(out, key=lambda r: (r[col] is None, str(r[col]) if col != "position"
+                                         else r[col]), reverse=desc)
+    return out
+
+
+@login_required
+def ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_for(request.user, pk)
+    rows = ledger_rows(unit)
+    shown = filtered(rows, request.GET)
+    pager = Paginator(shown, PAGE_SIZE)
+    pg = pager.get_page(request.GET.get("page"))
+    choices = {k: sorted({str(r[k]) for r in rows if r[k] is not None})
+               for k in ("type", "status", "calibration_status", "at", "level")}
+    labels = {f.name: f.label for f in fields_for(Instrument, {}, lang_of(request))}
+    ctx = {"page": pg, "total": len(rows), "count": len(shown), "choices": choices,
+           "sort": request.GET.get("sort") or "", "labels": labels, "params": request.GET}
+    if is_htmx(request) and request.GET.get("partial"):
+        return page(request, "tj/ledger_table.html", unit, "ledger", **ctx)
+    return page(request, "tj/ledger.html", unit, "ledger", **ctx)
+
+
+@login_required
+def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from tanjiliang.web.core.integrations_ledger import export_workbook
+
+    unit = unit_for(request.user, pk)
+    data = export_workbook(unit, lang_of(request))
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="ledger-{unit.pk}-{unit.year}.xlsx"'
+    return resp
+
+
+@login_required
+@require_POST
+def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace the ledger by an Excel workbook (all-or-nothing; errors name sheet, row, column)."""
+    from tanjiliang.web.core.integrations_ledger import import_workbook
+
+    unit = unit_for(request.user, pk, write=True)
+    lang = lang_of(request)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择 Excel 文件" if lang == "zh" else "choose an Excel file")
+        return redirect("ledger", pk=pk)
+    try:
+        unit, n = import_workbook(unit, upload.name, upload.read(), request.user)
+    except LoadError as exc:
+        return page(request, "tj/errors.html", unit, "ledger", status=400, title=upload.name,
+                    issues=issue_texts(exc, lang))
+    messages.success(request, f"已导入 {n} 台器具" if lang == "zh" else f"{n} instruments imported")
+    return redirect("ledger", pk=pk)
+
+
+def _instrument_ctx(request: HttpRequest, unit: m.Unit, ins: m.Instrument,
+                    values: dict[str, Any] | None = None, errors: Any = None,
+                    general: list[str] | None = None, conf_values: dict[str, Any] | None = None,
+                    conf_errors: Any = None, conf_general: list[str] | None = None) -> dict[str, Any]:
+    lang = lang_of(request)
+    data, _ = try_assessment(unit)
+    result = next((i for i in (data or {}).get("instruments", []) if i["id"] == ins.ident), None)
+    findings = [f for f in (data or {}).get("findings", []) if f["subject"] == ins.ident
+                or f["subject"] in (result or {}).get("points", [])]
+    import json
+
+    raw = json.loads(ins.data)
+    confs = list(ins.confirmation_records.order_by("-date", "-position"))
+    return {
+        "ins": ins, "result": result, "findings": findings,
+        "fields": fields_for(Instrument, values if values is not None else raw, lang, errors),
+        "general": general or [], "confirmations": confs,
+        "conf_fields": fields_for(ConfirmationRecord, conf_values or {}, lang, conf_errors),
+        "conf_general": conf_general or [],
+        "files": list(ins.files.select_related("uploaded_by")),
+    }
+
+
+@login_required
+def instrument(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
+    unit, ins = instrument_for(request.user, pk, ipk)
+    return page(request, "tj/instrument.html", unit, "ledger",
+                **_instrument_ctx(request, unit, ins))
+
+
+def _instrument_index(d: dict[str, Any], ident: str) -> int:
+    for i, x in enumerate(d.get("instruments") or []):
+        if x["id"] == ident:
+            return i
+    raise LookupError(ident)
+
+
+@login_required
+@require_POST
+def instrument_edit(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
+    unit, ins = instrument_for(request.user, pk, ipk, write=True)
+    lang = lang_of(request)
+    values, errors = parse_post(Instrument, request.POST)
+    pos: list[int] = []
+
+    def mutate(d: dict[str, Any]) -> None:
+        i = _instrument_index(d, ins.ident)
+        old = d["instruments"][i]
+        if "confirmations" in old:
+            values["confirmations"] = old["confirmations"]
+        d["instruments"][i] = values
+        pos.append(i)
+
+    if not errors:
+        try:
+            apply_change(unit, request.user, mutate, action="edit", subject=ins.ident,
+                         zh=f"修改计量器具 {ins.ident}", en=f"instrument {ins.ident} changed")
+            messages.success(request, "已保存" if lang == "zh" else "saved")
+            new = m.Instrument.objects.filter(unit=unit, ident=values.get("id")).first()
+            return redirect("instrument", pk=pk, ipk=new.pk if new else ipk)
+        except LoadError as exc:
+            errors, general = issue_errors(exc, f"instruments[{pos[0]}]" if pos else "instruments", lang)
+    else:
+        general = []
+    unit.refresh_from_db()
+    return page(request, "tj/instrument.html", unit, "ledger", status=400,
+                **_instrument_ctx(request, unit, ins, values, errors, general))
+
+
+@login_required
+@require_POST
+def confirmation_add(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
+    """Record a verification or calibration (appended to the instrument's confirmations)."""
+    unit, ins = instrument_for(request.user, pk, ipk, write=True)
+    lang = lang_of(request)
+    values, errors = parse_post(ConfirmationRecord, request.POST)
+    pos: list[int] = []
+
+    def mutate(d: dict[str, Any]) -> None:
+        i = _instrument_index(d, ins.ident)
+        confs = d["instruments"][i].setdefault("confirmations", [])
+        confs.append(values)
+        pos.extend([i, len(confs) - 1])
+
+    if not errors:
+        try:
+            apply_change(unit, request.user, mutate, action="confirmation", subject=ins.ident,
+                         zh=f"登记 {ins.ident} 的检定/校准（{values.get('date', '')}）",
+                         en=f"confirmation of {ins.ident} recorded ({values.get('date', '')})")
+            upload = request.FILES.get("file")
+            if upload is not None:
+                _store_file(unit, ins, upload, values.get("certificate") or "", request.user)
+            messages.success(request, "已登记" if lang == "zh" else "recorded")
+            return redirect("instrument", pk=pk, ipk=ipk)
+        except LoadError as exc:
+            prefix = f"instruments[{pos[0]}].confirmations[{pos[1]}]" if pos else "instruments"
+            errors, general = issue_errors(exc, prefix, lang)
+    else:
+        general = []
+    return page(request, "tj/instrument.html", unit, "ledger", status=400,
+                **_instrument_ctx(request, unit, ins, conf_values=values, conf_errors=errors,
+                                  conf_general=general))
+
+
+def _store_file(unit: m.Unit, ins: m.Instrument, upload: Any, certificate: str,
+                user: Any) -> m.CertificateFile:
+    content = upload.read()
+    upload.seek(0)
+    f = m.CertificateFile(instrument=ins, certificate=certificate[:200],
+                          name=Path(upload.name).name[:255], size=len(content),
+                          sha256=hashlib.sha256(content).hexdigest(),
+                          content_type=(getattr(upload, "content_type", "") or "")[:100],
+                          uploaded_by=user)
+    f.file.save(f"{ins.pk}-{f.sha256[:12]}-{Path(upload.name).name}"[-200:], upload, save=True)
+    record(unit, user, "file", f"上传 {ins.ident} 的证书文件 {f.name}",
+           f"certificate file {f.name} of {ins.ident} uploaded", subject=ins.ident)
+    return f
+
+
+@login_required
+@require_POST
+def file_upload(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
+    unit, ins = instrument_for(request.user, pk, ipk, write=True)
+    upload = request.FILES.get("file")
+    if upload is not None:
+        _store_file(unit, ins, upload, request.POST.get("certificate", ""), request.user)
+    return redirect("instrument", pk=pk, ipk=ipk)
+
+
+@login_required
+def file_download(request: HttpRequest, pk: int, fpk: int) -> FileResponse:
+    f = file_for(request.user, pk, fpk)
+    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.name,
+                        content_type=f.content_type or "application/octet-stream")
+
+
+@login_required
+def calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """Instruments by the month their confirmation falls due; overdue ones first."""
+    unit = unit_for(request.user, pk)
+    rows = ledger_rows(unit)
+    now = today()
+    overdue = [r for r in rows if r["calibration_status"] == "overdue"]
+    unknown = [r for r in rows if r["calibration_status"] == "unknown"]
+    months: dict[str, list[dict[str, Any]]] = {}
+    horizon = date(now.year + 1, now.month, 1)
+    for r in sorted((r for r in rows if r["next_due"] and r["calibration_status"]
+                     in ("valid", "due_soon")), key=lambda r: r["next_due"]):
+        d = date.fromisoformat(r["next_due"])
+        if d < horizon:
+            months.setdefault(r["next_due"][:7], []).append(r)
+    return page(request, "tj/calendar.html", unit, "calendar", overdue=overdue,
+                unknown=unknown, months=sorted(months.items()), today=now)
+
+
+__all__ = ["tempfile", "unit_data"]

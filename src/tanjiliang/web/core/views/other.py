@@ -1,0 +1,114 @@
+"""The assessment, readings uploads and the history of a unit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from tanjiliang.model.errors import LoadError
+from tanjiliang.web.core import integrations
+from tanjiliang.web.core import models as m
+from tanjiliang.web.core.assessing import try_assessment
+from tanjiliang.web.core.changes import record
+from tanjiliang.web.core.forms import issue_texts
+from tanjiliang.web.core.tenancy import history_for, readings_for, unit_for
+from tanjiliang.web.core.views.common import lang_of, page
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+
+
+@login_required
+def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_for(request.user, pk)
+    data, err = try_assessment(unit)
+    return page(request, "tj/assessment.html", unit, "assessment", a=data,
+                error=issue_texts(err, lang_of(request)) if err else None)
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in CONTENT_TYPES:
+        raise Http404("no such format")
+    unit = unit_for(request.user, pk)
+    lang = lang_of(request)
+    try:
+        body = integrations.report_bytes(unit, fmt, lang)
+    except LoadError as exc:
+        return page(request, "tj/errors.html", unit, "assessment", status=400,
+                    title="无法评估" if lang == "zh" else "Cannot assess",
+                    issues=issue_texts(exc, lang))
+    resp = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    resp["Content-Disposition"] = (f'attachment; filename="assessment-{unit.pk}-{unit.year}-'
+                                   f'{lang}.{fmt}"')
+    return resp
+
+
+@login_required
+def readings(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_for(request.user, pk)
+    uploads = list(m.ReadingsUpload.objects.filter(unit=unit)[:50])
+    return page(request, "tj/readings.html", unit, "readings", uploads=uploads)
+
+
+@login_required
+@require_POST
+def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Store a readings file (CSV/XLSX/Parquet) and its quality report (tanjiliang.data)."""
+    from tanjiliang.data.readings import ReadingsError
+
+    unit = unit_for(request.user, pk, write=True)
+    lang = lang_of(request)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择文件" if lang == "zh" else "choose a file")
+        return redirect("readings", pk=pk)
+    name = Path(upload.name).name
+    if Path(name).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
+        return page(request, "tj/errors.html", unit, "readings", status=400, title=name,
+                    issues=["只接受 CSV、XLSX、Parquet 文件" if lang == "zh"
+                            else "only CSV, XLSX and Parquet files are accepted"])
+    content = upload.read()
+    row = m.ReadingsUpload(unit=unit, name=name[:255], size=len(content),
+                           uploaded_by=request.user)
+    row.file.save(name, ContentFile(content), save=False)
+    try:
+        report = integrations.readings_report(unit, Path(row.file.path), lang)
+    except ReadingsError as exc:
+        row.file.delete(save=False)
+        return page(request, "tj/errors.html", unit, "readings", status=400, title=name,
+                    issues=[i.message(lang) for i in exc.issues])
+    row.rows = report["rows"]
+    row.report = json.dumps(report, ensure_ascii=False)
+    row.save()
+    record(unit, request.user, "readings", f"上传计量数据 {name}（{row.rows} 行）",
+           f"readings {name} uploaded ({row.rows} rows)", subject=name)
+    return redirect("readings-report", pk=pk, rpk=row.pk)
+
+
+@login_required
+def readings_report(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
+    upload = readings_for(request.user, pk, rpk)
+    report = json.loads(upload.report)
+    return page(request, "tj/readings_report.html", upload.unit, "readings", upload=upload,
+                r=report)
+
+
+@login_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_for(request.user, pk)
+    pager = Paginator(history_for(request.user, unit).select_related("user"), 50)
+    pg = pager.get_page(request.GET.get("page"))
+    entries = [{"e": e, "changes": json.loads(e.changes)} for e in pg]
+    return page(request, "tj/history.html", unit, "history", page=pg, entries=entries)

@@ -1,0 +1,280 @@
+"""Unit list, dashboard, import/export and the unit editor."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from tanjiliang.model.errors import LoadError
+from tanjiliang.model.unit import UnitInfo
+from tanjiliang.model.write import dump_json, dump_yaml
+from tanjiliang.web.core import integrations
+from tanjiliang.web.core import models as m
+from tanjiliang.web.core.assessing import try_assessment
+from tanjiliang.web.core.changes import apply_change, create_unit, parse_upload, replace_unit
+from tanjiliang.web.core.forms import (
+    SECTION_LABELS,
+    SECTIONS,
+    fields_for,
+    issue_errors,
+    issue_texts,
+    parse_post,
+)
+from tanjiliang.web.core.mapping import unit_data, unit_file
+from tanjiliang.web.core.tenancy import enterprises_for, unit_for, units_for
+from tanjiliang.web.core.views.common import is_htmx, lang_of, page
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    units = list(units_for(request.user).select_related("enterprise")
+                 .order_by("enterprise__name", "name", "-year"))
+    rows = []
+    for u in units:
+        data, err = try_assessment(u)
+        rows.append({"unit": u, "a": data, "error": err,
+                     "nc": sum(1 for f in (data or {}).get("findings", [])
+                               if f["severity"] == "nonconformity")})
+    return page(request, "tj/unit_list.html", rows=rows,
+                enterprises=enterprises_for(request.user, write=True))
+
+
+@login_required
+@require_POST
+def unit_import_new(request: HttpRequest) -> HttpResponse:
+    """Create a unit from an uploaded unit file (YAML/JSON) or Excel ledger workbook."""
+    lang = lang_of(request)
+    ents = enterprises_for(request.user, write=True)
+    try:
+        enterprise = ents.get(pk=int(request.POST.get("enterprise") or 0)) \
+            if ents.count() != 1 else ents.get()
+    except Exception:
+        raise Http404("no such enterprise") from None
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择文件" if lang == "zh" else "choose a file")
+        return redirect("unit-list")
+    try:
+        uf = parse_upload(upload.name, upload.read())
+    except LoadError as exc:
+        return page(request, "tj/errors.html", status=400, title=upload.name,
+                    issues=issue_texts(exc, lang), back="unit-list")
+    unit = create_unit(uf, enterprise, request.user, source=upload.name)
+    return redirect("unit-dashboard", pk=unit.pk)
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_for(request.user, pk)
+    data, err = try_assessment(unit)
+    diagram = integrations.diagram_svg(unit, lang_of(request)) if data else None
+    summary = None
+    if data:
+        summary = {
+            "nc": [f for f in data["findings"] if f["severity"] == "nonconformity"],
+            "obs": [f for f in data["findings"] if f["severity"] == "observation"],
+            "overdue": sum(1 for i in data["instruments"] if i["calibration_status"] == "overdue"),
+            "due_soon": sum(1 for i in data["instruments"]
+                            if i["calibration_status"] == "due_soon"),
+            "instruments": len(data["instruments"]),
+            "points_missing": sum(1 for p in data["metering_points"]
+                                  if p["required"] and p["status"] == "missing"),
+        }
+    return page(request, "tj/dashboard.html", unit, "dashboard", a=data,
+                error=issue_texts(err, lang_of(request)) if err else None, s=summary,
+                diagram=diagram)
+
+
+@login_required
+def export_unit(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    unit = unit_for(request.user, pk)
+    uf = unit_file(unit)
+    if fmt == "json":
+        resp = HttpResponse(dump_json(uf), content_type="application/json; charset=utf-8")
+    else:
+        resp = HttpResponse(dump_yaml(uf), content_type="application/yaml; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="unit-{unit.pk}-{unit.year}.{fmt}"'
+    return resp
+
+
+@login_required
+@require_POST
+def import_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace the unit by an uploaded unit file (all-or-nothing)."""
+    unit = unit_for(request.user, pk, write=True)
+    lang = lang_of(request)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择文件" if lang == "zh" else "choose a file")
+        return redirect("unit-edit", pk=pk)
+    try:
+        uf = parse_upload(upload.name, upload.read())
+    except LoadError as exc:
+        return page(request, "tj/errors.html", unit, "edit", status=400, title=upload.name,
+                    issues=issue_texts(exc, lang))
+    replace_unit(unit, uf, request.user, zh=f"导入单位文件 {upload.name}",
+                 en=f"unit file {upload.name} imported")
+    messages.success(request, "已导入" if lang == "zh" else "imported")
+    return redirect("unit-edit", pk=pk)
+
+
+# ------------------------------------------------------------------------------ the editor
+
+def _section(name: str) -> type:
+    if name not in SECTIONS or name == "instruments":
+        raise Http404("no such section")
+    return SECTIONS[name]
+
+
+@login_required
+def editor(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_for(request.user, pk)
+    data = unit_data(unit)
+    lang = lang_of(request)
+    sections = []
+    for name in ("subunits", "equipment", "emission_points", "source_streams"):
+        model = SECTIONS[name]
+        cols = [f for f in fields_for(model, {}, lang)][:7]
+        sections.append({"name": name, "label": SECTION_LABELS[name][0 if lang == "zh" else 1],
+                         "cols": cols,
+                         "rows": [{"id": r["id"], "cells": [fields_for(model, r, lang)[i].value
+                                                             for i in range(len(cols))]}
+                                  for r in data.get(name, [])]})
+    info = fields_for(UnitInfo, data["unit"], lang)
+    return page(request, "tj/editor.html", unit, "edit", sections=sections, info=info,
+                pack=data.get("pack") or "", gwp=data.get("gwp") or "")
+
+
+def _item_form(request: HttpRequest, unit: m.Unit, section: str, ident: str | None,
+               values: dict[str, Any], errors: dict[str, list[str]] | None = None,
+               general: list[str] | None = None, status: int = 200) -> HttpResponse:
+    model = _section(section)
+    lang = lang_of(request)
+    return page(request, "tj/item_form.html", unit, "edit", status=status, section=section,
+                section_label=SECTION_LABELS[section][0 if lang == "zh" else 1], ident=ident,
+                fields=fields_for(model, values, lang, errors), general=general or [])
+
+
+
+
+@login_required
+def edit_item(request: HttpRequest, pk: int, section: str, index: int | None = None) -> HttpResponse:
+    """Add (``index`` None) or change one sub-unit, equipment, emission point or stream."""
+    model = _section(section)
+    lang = lang_of(request)
+    if request.method != "POST":
+        unit = unit_for(request.user, pk)
+        items = unit_data(unit).get(section, [])
+        if index is not None and not 0 <= index < len(items):
+            raise Http404("no such item")
+        return _item_form(request, unit, section, None if index is None else items[index]["id"],
+                          items[index] if index is not None else {})
+    unit = unit_for(request.user, pk, write=True)
+    values, errors = parse_post(model, request.POST)
+    if errors:
+        return _item_form(request, unit, section, None, values, errors, status=400)
+    pos: list[int] = []
+
+    def mutate(d: dict[str, Any]) -> None:
+        items = d.setdefault(section, [])
+        if index is None:
+            items.append(values)
+            pos.append(len(items) - 1)
+        else:
+            if not 0 <= index < len(items):
+                raise Http404("no such item")
+            items[index] = values
+            pos.append(index)
+
+    try:
+        apply_change(unit, request.user, mutate, action="add" if index is None else "edit",
+                     subject=f"{section}:{values.get('id', '')}",
+                     zh=f"{'新增' if index is None else '修改'}{SECTION_LABELS[section][0]} {values.get('id', '')}",
+                     en=f"{SECTION_LABELS[section][1]} {values.get('id', '')} {'added' if index is None else 'changed'}")
+    except LoadError as exc:
+        by_field, general = issue_errors(exc, f"{section}[{pos[0]}]" if pos else section, lang)
+        return _item_form(request, unit, section, None, values, by_field, general, status=400)
+    messages.success(request, "已保存" if lang == "zh" else "saved")
+    return redirect("unit-edit", pk=pk)
+
+
+@login_required
+@require_POST
+def delete_item(request: HttpRequest, pk: int, section: str, index: int) -> HttpResponse:
+    _section(section)
+    unit = unit_for(request.user, pk, write=True)
+    lang = lang_of(request)
+    removed: list[str] = []
+
+    def mutate(d: dict[str, Any]) -> None:
+        items = d.get(section) or []
+        if not 0 <= index < len(items):
+            raise Http404("no such item")
+        removed.append(items.pop(index)["id"])
+
+    try:
+        apply_change(unit, request.user, mutate, action="delete",
+                     zh=f"删除{SECTION_LABELS[section][0]}", en=f"{SECTION_LABELS[section][1]} deleted",
+                     subject=section)
+    except LoadError as exc:
+        return page(request, "tj/errors.html", unit, "edit", status=400,
+                    title="删除失败" if lang == "zh" else "Cannot delete",
+                    issues=issue_texts(exc, lang))
+    return redirect("unit-edit", pk=pk)
+
+
+@login_required
+def edit_info(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's own fields (name, credit code, sector, region, year) and its pack."""
+    lang = lang_of(request)
+    if request.method != "POST":
+        unit = unit_for(request.user, pk)
+        d = unit_data(unit)
+        return page(request, "tj/info_form.html", unit, "edit",
+                    fields=fields_for(UnitInfo, d["unit"], lang), pack=d.get("pack") or "",
+                    gwp=d.get("gwp") or "", general=[])
+    unit = unit_for(request.user, pk, write=True)
+    values, _ = parse_post(UnitInfo, request.POST)
+    pack = (request.POST.get("pack") or "").strip()
+    gwp = (request.POST.get("gwp") or "").strip()
+
+    def mutate(d: dict[str, Any]) -> None:
+        d["unit"] = values
+        for key, v in (("pack", pack), ("gwp", gwp)):
+            if v:
+                d[key] = v
+            else:
+                d.pop(key, None)
+
+    try:
+        apply_change(unit, request.user, mutate, action="edit", zh="修改单位信息",
+                     en="unit details changed", subject="unit")
+    except LoadError as exc:
+        by_field, general = issue_errors(exc, "unit", lang)
+        return page(request, "tj/info_form.html", unit, "edit", status=400,
+                    fields=fields_for(UnitInfo, values, lang, by_field), pack=pack, gwp=gwp,
+                    general=general)
+    return redirect("unit-edit", pk=pk)
+
+
+@login_required
+@require_POST
+def delete_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_for(request.user, pk, write=True)
+    if request.POST.get("confirm") != unit.name:
+        raise PermissionDenied("confirm by typing the unit's name")
+    from tanjiliang.web.core.changes import record
+
+    record(unit, request.user, "delete", f"删除单位 {unit.name}", f"unit {unit.name} deleted")
+    unit.delete()
+    return redirect("unit-list")
+
+
+__all__ = ["copy", "is_htmx"]

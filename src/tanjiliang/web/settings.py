@@ -1,0 +1,170 @@
+"""Django settings, read from the environment (issue 5 §1: secure defaults, DEBUG only in
+demo mode).
+
+Environment:
+  ``TANJILIANG_SECRET_KEY``  required unless ``TANJILIANG_DEMO=1``;
+  ``DATABASE_URL``           any dj-database-url URL (default: SQLite in the user data dir);
+  ``TANJILIANG_DEMO``        ``1`` → DEBUG on, a fixed demo secret, loopback hosts only;
+  ``TANJILIANG_ALLOWED_HOSTS`` comma-separated (default ``127.0.0.1,localhost``);
+  ``TANJILIANG_DATA_DIR``    where the SQLite database and uploaded files live
+                             (default: platformdirs user data dir);
+  ``TANJILIANG_HTTPS``       ``1`` → secure cookies, HSTS and SSL redirect.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from platformdirs import user_data_dir
+
+HERE = Path(__file__).resolve().parent
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in {"1", "true", "yes", "on"}
+
+
+DEMO = _flag("TANJILIANG_DEMO")
+DEBUG = DEMO and not _flag("TANJILIANG_NO_DEBUG")
+DATA_DIR = Path(os.environ.get("TANJILIANG_DATA_DIR") or user_data_dir("tanjiliang", appauthor=False))
+
+SECRET_KEY = os.environ.get("TANJILIANG_SECRET_KEY", "")
+if not SECRET_KEY:
+    if DEMO:
+        SECRET_KEY = "tanjiliang-demo-only-not-secret"
+    else:
+        raise ImproperlyConfigured(
+            "TANJILIANG_SECRET_KEY is not set (set it, or run `tanjiliang serve --demo`)")
+
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
+    "TANJILIANG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get(
+    "TANJILIANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "tanjiliang.web.core",
+]
+# Apps added by other parts of the project (e.g. the review workflow, issue 6).
+INSTALLED_APPS += [a for a in os.environ.get("TANJILIANG_EXTRA_APPS", "").split(",") if a]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tanjiliang.web.core.i18n.LanguageMiddleware",
+]
+
+ROOT_URLCONF = "tanjiliang.web.urls"
+WSGI_APPLICATION = "tanjiliang.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [HERE / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tanjiliang.web.core.i18n.context",
+            ],
+            "builtins": ["tanjiliang.web.core.templatetags.tj"],
+        },
+    }
+]
+if not DEBUG:
+    TEMPLATES[0]["APP_DIRS"] = False
+    TEMPLATES[0]["OPTIONS"]["loaders"] = [  # type: ignore[index]
+        ("django.template.loaders.cached.Loader", [
+            "django.template.loaders.filesystem.Loader",
+            "django.template.loaders.app_directories.Loader",
+        ])
+    ]
+
+
+def _database() -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / "tanjiliang.sqlite3"),
+        # WAL and a busy timeout let several server workers share one file.
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
+                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [] if DEMO else [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "unit-list"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = os.environ.get("TANJILIANG_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = False  # the UI language is chosen per user by core.i18n (a translation table)
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = Path(os.environ.get("TANJILIANG_MEDIA_ROOT") or DATA_DIR / "files")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+                    if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "tanjiliang"}}
+
+# Secure defaults (issue 5 §1).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if _flag("TANJILIANG_HTTPS"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TANJILIANG_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,47 @@
+"""URLs: the screens, the REST API (/api, OpenAPI at /api/docs) and the admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from tanjiliang.web.core.api import api
+from tanjiliang.web.core.views import ledger, other, units
+
+admin.site.site_header = "碳计量 管理 / tanjiliang administration"
+admin.site.site_title = "tanjiliang"
+
+urlpatterns = [
+    path("", units.unit_list, name="unit-list"),
+    path("login/", auth_views.LoginView.as_view(template_name="tj/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("units/import/", units.unit_import_new, name="unit-import-new"),
+    path("units/<int:pk>/", units.dashboard, name="unit-dashboard"),
+    path("units/<int:pk>/delete/", units.delete_unit, name="unit-delete"),
+    path("units/<int:pk>/unit.<str:fmt>", units.export_unit, name="unit-export"),
+    path("units/<int:pk>/edit/", units.editor, name="unit-edit"),
+    path("units/<int:pk>/edit/import/", units.import_unit, name="unit-import"),
+    path("units/<int:pk>/edit/info/", units.edit_info, name="unit-edit-info"),
+    path("units/<int:pk>/edit/<str:section>/new/", units.edit_item, name="unit-item-new"),
+    path("units/<int:pk>/edit/<str:section>/<int:index>/", units.edit_item, name="unit-item"),
+    path("units/<int:pk>/edit/<str:section>/<int:index>/delete/", units.delete_item,
+         name="unit-item-delete"),
+    path("units/<int:pk>/ledger/", ledger.ledger, name="ledger"),
+    path("units/<int:pk>/ledger/ledger.xlsx", ledger.ledger_export, name="ledger-export"),
+    path("units/<int:pk>/ledger/import/", ledger.ledger_import, name="ledger-import"),
+    path("units/<int:pk>/instruments/<int:ipk>/", ledger.instrument, name="instrument"),
+    path("units/<int:pk>/instruments/<int:ipk>/edit/", ledger.instrument_edit,
+         name="instrument-edit"),
+    path("units/<int:pk>/instruments/<int:ipk>/confirmations/", ledger.confirmation_add,
+         name="confirmation-add"),
+    path("units/<int:pk>/instruments/<int:ipk>/files/", ledger.file_upload, name="file-upload"),
+    path("units/<int:pk>/files/<int:fpk>/", ledger.file_download, name="file-download"),
+    path("units/<int:pk>/calendar/", ledger.calendar, name="calendar"),
+    path("units/<int:pk>/assessment/", other.assessment_page, name="assessment"),
+    path("units/<int:pk>/assessment.<str:fmt>", other.report_download, name="report"),
+    path("units/<int:pk>/readings/", other.readings, name="readings"),
+    path("units/<int:pk>/readings/upload/", other.readings_upload, name="readings-upload"),
+    path("units/<int:pk>/readings/<int:rpk>/", other.readings_report, name="readings-report"),
+    path("units/<int:pk>/history/", other.history, name="history"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
