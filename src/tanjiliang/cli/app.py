@@ -28,6 +28,9 @@ _serve.register(app)
 from tanjiliang.cli import demo as _demo  # noqa: E402
 
 _demo.register(app)
+from tanjiliang.cli import diagram as _diagram  # noqa: E402
+
+_diagram.register(app)
 
 
 def main() -> None:

@@ -35,10 +35,15 @@ class Table:
     classes: list[str] = field(default_factory=list)
     numeric: set[int] = field(default_factory=set)
     note: str = ""
+    #: the unrounded numbers behind numeric cells (column → value), for the XLSX workbook
+    values: list[dict[int, float | int]] = field(default_factory=list)
+    #: Excel number format of a numeric column ("0.0%" for shares given as fractions)
+    formats: dict[int, str] = field(default_factory=dict)
 
-    def add(self, row: list[Any], cls: str = "") -> None:
+    def add(self, row: list[Any], cls: str = "", values: dict[int, float | int | None] | None = None) -> None:
         self.rows.append(["" if v is None else str(v) for v in row])
         self.classes.append(cls)
+        self.values.append({k: v for k, v in (values or {}).items() if v is not None})
 
 
 @dataclass
@@ -210,7 +215,8 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                [tt("col.no"), tt("col.stream"), tt("col.kind"), tt("col.method"), tt("col.material"),
                 tt("col.medium"), tt("col.activity"), tt("col.emissions"), tt("col.share"),
                 tt("col.class"), tt("col.tier_required"), tt("col.tier_achieved"),
-                tt("col.uncertainty")], numeric={7, 8, 12})
+                tt("col.uncertainty")], numeric={0, 7, 8, 12},
+               formats={0: "0", 7: "#,##0.00", 8: "0.00%", 12: "0.00"})
     for i, s in enumerate(streams_sorted, 1):
         cls = enum("class", s.cls, L)
         if s.declared_class and s.declared_class != s.computed_class:
@@ -220,9 +226,10 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                 fmt.tco2e(s.emissions_tco2e), fmt.pct(s.share), cls, _tier(s.tier_required, L),
                 _tier(s.tier_achieved, L),
                 "—" if s.uncertainty_percent is None else fmt.num(s.uncertainty_percent, 2)],
-               cls=f"class-{s.cls}")
+               cls=f"class-{s.cls}",
+               values={0: i, 7: s.emissions_tco2e, 8: s.share, 12: s.uncertainty_percent})
     st.add(["", tt("chart.total"), "", "", "", "", "", fmt.tco2e(a.total_tco2e), fmt.pct(1.0 if a.total_tco2e else 0.0),
-            "", "", "", ""], cls="total")
+            "", "", "", ""], cls="total", values={7: a.total_tco2e, 8: 1.0 if a.total_tco2e else 0.0})
     class_totals = []
     for c in ("major", "minor", "de_minimis"):
         e = sum(abs(s.emissions_tco2e) for s in a.streams if s.cls == c)
@@ -232,10 +239,12 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                      for s in streams_sorted]
 
     thresholds = Table("thresholds", tt("sum.thresholds"), [tt("col.name"), tt("col.value")],
-                       numeric={1})
-    thresholds.add([tt("sum.total"), fmt.tco2e(a.total_tco2e)])
-    thresholds.add([enum("class", "de_minimis", L), fmt.tco2e(a.threshold_de_minimis)])
-    thresholds.add([enum("class", "minor", L), fmt.tco2e(a.threshold_minor)])
+                       numeric={1}, formats={1: "#,##0.00"})
+    thresholds.add([tt("sum.total"), fmt.tco2e(a.total_tco2e)], values={1: a.total_tco2e})
+    thresholds.add([enum("class", "de_minimis", L), fmt.tco2e(a.threshold_de_minimis)],
+                   values={1: a.threshold_de_minimis})
+    thresholds.add([enum("class", "minor", L), fmt.tco2e(a.threshold_minor)],
+                   values={1: a.threshold_minor})
     if pack is not None:
         c = pack.classification
         thresholds.note = (
@@ -251,11 +260,12 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
     rt = Table("rates", tt("sec.rates"),
                [tt("col.medium"), tt("col.level"), tt("col.required"), tt("col.equipped"),
                 tt("col.rate"), tt("col.required_rate"), tt("col.meets")], numeric={2, 3, 4, 5},
-               note=tt("xlsx.rates_note"))
+               note=tt("xlsx.rates_note"), formats={2: "0", 3: "0", 4: "0.0", 5: "0.0"})
     for r in rates_sorted:
         rt.add([n.medium(r.medium), _level(r.level, L), r.required, r.equipped,
                 fmt.pct_value(r.rate_percent), fmt.pct_value(r.required_percent),
-                _bool(r.meets, L, "meets")], cls="" if r.meets else "bad")
+                _bool(r.meets, L, "meets")], cls="" if r.meets else "bad",
+               values={2: r.required, 3: r.equipped, 4: r.rate_percent, 5: r.required_percent})
 
     levels = sorted({r.level for r in a.rates}, key=lambda v: LEVEL_ORDER.get(v, 9))
     pivot = Table("rates-pivot", tt("sec.rates"), [tt("col.medium")] + [_level(v, L) for v in levels],
@@ -294,40 +304,42 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
     acc = Table("accuracy", tt("sec.accuracy"),
                 [tt("col.id"), tt("col.name"), tt("col.type"), tt("col.measures"), tt("col.level"),
                  tt("col.accuracy"), tt("col.mpe"), tt("col.required_mpe"), tt("col.accuracy_ok")],
-                numeric={6, 7})
+                numeric={6, 7}, formats={6: "0.0##", 7: "0.0##"})
     conf = Table("confirmation", tt("sec.confirmation"),
                  [tt("col.id"), tt("col.name"), tt("col.instr_status"), tt("col.confirmation"),
                   tt("col.last_confirmed"), tt("col.interval"), tt("col.next_due"),
                   tt("col.calib_status"), tt("col.certificate"), tt("col.confirmed_by")],
-                 numeric={5})
+                 numeric={5}, formats={5: "0"})
     for i in instruments:
         src = n.instrument.get(i.id)
         acc.add([i.id, i.name, n.itype(i.type), n.measures(i.measures), _level(i.level, L),
                  (src.accuracy if src and src.accuracy else "—"), fmt.sig(i.mpe_percent, 3),
                  fmt.sig(i.required_mpe_percent, 3), _bool(i.accuracy_ok, L)],
-                cls="bad" if i.accuracy_ok is False else "")
+                cls="bad" if i.accuracy_ok is False else "",
+                values={6: i.mpe_percent, 7: i.required_mpe_percent})
         conf.add([i.id, i.name, enum("instrument_status", i.status, L),
                   _confirmation_kind(src.confirmation if src else None, L),
                   fmt.day(i.last_confirmed), i.interval_months, fmt.day(i.next_due),
                   enum("calibration_status", i.calibration_status, L),
                   (src.certificate if src and src.certificate else "—"),
                   (src.confirmed_by if src and src.confirmed_by else "—")],
-                 cls=_calib_class(i))
+                 cls=_calib_class(i), values={5: i.interval_months})
 
     # ------------------------------------------------------------------ findings
     fs = sorted(a.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.code, f.subject))
     ft = Table("findings", tt("sec.findings"),
                [tt("col.no"), tt("col.severity"), tt("col.code"), tt("col.title"), tt("col.clause"),
-                tt("col.subject"), tt("col.message")])
+                tt("col.subject"), tt("col.message")], numeric={0}, formats={0: "0"})
     for k, f in enumerate(fs, 1):
         ft.add([k, enum("severity", f.severity, L), f.code, n.finding_title(f.code),
-                clause_ref(f.clause, L), f.subject, f.message(L)], cls=f"sev-{f.severity}")
+                clause_ref(f.clause, L), f.subject, f.message(L)], cls=f"sev-{f.severity}",
+               values={0: k})
 
     # ------------------------------------------------------------------ data behind the numbers
     pt = Table("parameters", tt("sec.data"),
                [tt("col.stream"), tt("col.formula"), tt("col.activity"), tt("col.parameter"),
                 tt("col.value"), tt("col.unit"), tt("col.source"), tt("col.citation")],
-               numeric={4})
+               numeric={4}, formats={4: "General"})
     for s in sorted(a.streams, key=lambda s: s.id):
         params = s.parameters or []
         first = [n.stream[s.id], s.formula, s.activity or (f"{fmt.tco2e(s.emissions_tco2e)} t" if s.method == "measurement" else "—")]
@@ -338,7 +350,7 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
             lead = first if k == 0 else ["", "", ""]
             pt.add([*lead, _param_name(p.name, L), fmt.sig(p.value), p.unit,
                     t(f"source.{p.source}", L) if f"source.{p.source}" in _source_keys() else p.source,
-                    clause_ref(p.citation, L) or "—"])
+                    clause_ref(p.citation, L) or "—"], values={4: p.value})
     cons = Table("consumers", tt("col.consumers"),
                  [tt("col.stream"), tt("col.consumers"), tt("col.by_gas")])
     for s in sorted(a.streams, key=lambda s: s.id):
@@ -348,11 +360,13 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                   + (f"; bio CO2 {fmt.sig(s.biogenic_co2_t, 6)}" if s.biogenic_co2_t else "")])
     places = Table("places", tt("sec.places"),
                    [tt("col.id"), tt("col.name"), tt("col.kind"), tt("col.parent"),
-                    tt("col.attributed"), tt("col.major"), tt("col.declared")], numeric={4})
+                    tt("col.attributed"), tt("col.major"), tt("col.declared")], numeric={4},
+                   formats={4: "#,##0.00"})
     for p in a.places:
         places.add([p.id, n.of_place(p.id).rsplit(" (", 1)[0], t(f"place.{p.kind}", L),
                     n.of_place(p.parent) if p.parent else "—", fmt.tco2e(p.attributed_tco2e),
-                    tt("yes") if p.major else tt("no"), tt("yes") if p.declared else tt("no")])
+                    tt("yes") if p.major else tt("no"), tt("yes") if p.declared else tt("no")],
+                   values={4: p.attributed_tco2e})
 
     # ------------------------------------------------------------------ ledgers (JJF 1356 B.4–B.6)
     ledgers = []
@@ -367,7 +381,7 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                     tt("col.at"), tt("col.measures"), tt("col.interval"), tt("col.instr_status"),
                     tt("col.type"), tt("col.mpe"), tt("col.last_confirmed"), tt("col.next_due"),
                     tt("col.calib_status"), tt("col.certificate"), tt("col.confirmed_by"),
-                    tt("col.points")])
+                    tt("col.points")], formats={0: "0", 10: "0", 13: "0.0##"})
         for k, i in enumerate(ins, 1):
             src = n.instrument.get(i.id)
             tb.add([k, i.name, _g(src, "model"), _g(src, "accuracy"), _g(src, "range"),
@@ -376,7 +390,8 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                     enum("instrument_status", i.status, L), n.itype(i.type),
                     fmt.sig(i.mpe_percent, 3), fmt.day(i.last_confirmed), fmt.day(i.next_due),
                     enum("calibration_status", i.calibration_status, L), _g(src, "certificate"),
-                    _g(src, "confirmed_by"), ", ".join(i.points) or "—"])
+                    _g(src, "confirmed_by"), ", ".join(i.points) or "—"],
+                   values={0: k, 10: i.interval_months, 13: i.mpe_percent})
         ledgers.append(tb)
 
     ctx = ReportContext(

@@ -45,4 +45,6 @@ def sig(x: float | None, digits: int = 6) -> str:
     """A parameter value with up to ``digits`` significant digits, as entered or computed."""
     if x is None:
         return "—"
+    if abs(x) >= 10 ** (digits - 1):
+        return num(x, 0)
     return f"{x:.{digits}g}"
