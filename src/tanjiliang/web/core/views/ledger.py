@@ -109,7 +109,11 @@ def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
     from tanjiliang.web.core.integrations_ledger import export_workbook
 
     unit = unit_for(request.user, pk)
-    data = export_workbook(unit, lang_of(request))
+    try:
+        data = export_workbook(unit, lang_of(request))
+    except LoadError as exc:
+        return page(request, "tj/errors.html", unit, "ledger", status=400,
+                    title="Excel", issues=issue_texts(exc, lang_of(request)))
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="ledger-{unit.pk}-{unit.year}.xlsx"'
     return resp

@@ -1,0 +1,143 @@
+"""Tenancy holds for every view and API endpoint (issue 5 §3): a user of enterprise A gets
+404 for enterprise B's objects; reviewers see what is assigned to them; the regulator sees its
+region read-only. The URL and endpoint lists are enumerated, so a new view cannot escape."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tanjiliang.web.core import models as m
+from tanjiliang.web.core.api import api
+from tanjiliang.web.core.tenancy import units_for
+
+pytestmark = pytest.mark.django_db
+
+POST_ONLY = {"unit-import-new", "unit-delete", "unit-import", "unit-item-delete", "ledger-import",
+             "instrument-edit", "confirmation-add", "file-upload", "readings-upload"}
+BUILDS_FILES = {"report", "ledger-export"}  # 400 with the reason when a builder refuses
+SCREENS_WITHOUT_UNIT = {"unit-list", "login", "logout", "unit-import-new"}
+
+
+def unit_views() -> list[str]:
+    names = []
+    for p in get_resolver().url_patterns:
+        if isinstance(p, URLPattern) and p.name and "pk" in p.pattern.converters:
+            names.append(p.name)
+        elif isinstance(p, URLPattern) and p.name:
+            assert p.name in SCREENS_WITHOUT_UNIT, f"{p.name}: add it to the tenancy test"
+        else:
+            assert isinstance(p, URLResolver)  # the API and the admin, tested below
+    return names
+
+
+def objects(world: Any, unit: m.Unit) -> dict[str, Any]:
+    ins = unit.instruments.order_by("position").first()
+    f = m.CertificateFile(instrument=ins, name="c.pdf", size=3, sha256="0" * 64)
+    f.file.save("c.pdf", ContentFile(b"pdf"), save=True)
+    r = m.ReadingsUpload.objects.create(unit=unit, name="r.csv", size=1, file="readings/r.csv")
+    return {"pk": unit.pk, "ipk": ins.pk, "fpk": f.pk, "rpk": r.pk, "section": "subunits",
+            "index": 0, "fmt": "yaml"}
+
+
+def url(name: str, objs: dict[str, Any]) -> str:
+    pattern = next(p for p in get_resolver().url_patterns
+                   if isinstance(p, URLPattern) and p.name == name)
+    objs = {**objs, "fmt": "html"} if name == "report" else objs
+    return reverse(name, kwargs={k: objs[k] for k in pattern.pattern.converters})
+
+
+def test_every_unit_view_answers_404_to_another_enterprise(world: Any) -> None:
+    names = unit_views()
+    assert len(names) >= 20
+    theirs = objects(world, world.unit_b)
+    mine = objects(world, world.unit_a)
+    client = world.client(world.a)
+    for name in names:
+        u = url(name, theirs)
+        assert client.post(u).status_code == 404, name
+        if name not in POST_ONLY:
+            assert client.get(u).status_code == 404, name
+            status = client.get(url(name, mine)).status_code
+            assert status == 200 or (name in BUILDS_FILES and status in (200, 400)), name
+
+
+def test_regulator_reads_its_region_and_cannot_change(world: Any) -> None:
+    client = world.client(world.regulator)
+    in_region = objects(world, world.unit_a)
+    outside = objects(world, world.unit_b)
+    for name in unit_views():
+        if name in POST_ONLY:
+            assert client.post(url(name, in_region)).status_code == 403, name
+        elif name not in BUILDS_FILES:
+            assert client.get(url(name, in_region)).status_code == 200, name
+        assert client.get(url(name, outside)).status_code in (404, 405), name
+    for name in ("unit-edit-info", "unit-item"):  # forms that read on GET, write on POST
+        assert client.post(url(name, in_region), {"name": "x"}).status_code == 403
+
+
+def test_reviewer_sees_only_assigned_units(world: Any) -> None:
+    assert list(units_for(world.reviewer)) == [world.unit_a]
+    assert not units_for(world.reviewer, write=True).exists()
+    client = world.client(world.reviewer)
+    assert client.get(reverse("unit-dashboard", args=[world.unit_a.pk])).status_code == 200
+    assert client.get(reverse("unit-dashboard", args=[world.unit_b.pk])).status_code == 404
+    listing = client.get(reverse("unit-list")).content.decode()
+    assert f"/units/{world.unit_a.pk}/" in listing and f"/units/{world.unit_b.pk}/" not in listing
+
+
+def test_anonymous_is_sent_to_login(world: Any) -> None:
+    from django.test import Client
+
+    r = Client().get(reverse("unit-dashboard", args=[world.unit_a.pk]))
+    assert r.status_code == 302 and "/login/" in r["Location"]
+    assert Client().get(f"/api/units/{world.unit_a.pk}").status_code == 401
+
+
+def api_operations() -> list[tuple[str, str, bool]]:
+    """(method, path, whether the body is a file upload) of every endpoint."""
+    schema = api.get_openapi_schema()
+    return [(method.upper(), path, "multipart/form-data" in str(op.get("requestBody", "")))
+            for path, ops in schema["paths"].items() for method, op in ops.items()]
+
+
+def test_every_api_endpoint_answers_404_to_another_enterprise(world: Any) -> None:
+    client = world.client(world.a)
+    auth = world.token(world.a)
+    ops = api_operations()
+    assert len(ops) >= 15
+    tested = 0
+    for method, path, upload in ops:
+        if "{unit_id}" not in path:
+            continue
+        p = path.replace("{unit_id}", str(world.unit_b.pk)).replace("{ident}", world.ins_b.ident)
+        if upload:
+            r = client.post(p, {"file": SimpleUploadedFile("x.csv", b"instrument,time,value")},
+                            **auth)
+        else:
+            r = client.generic(method, p, json.dumps({}), content_type="application/json", **auth)
+        assert r.status_code == 404, (method, path, r.status_code, r.content[:200])
+        tested += 1
+    assert tested >= 14
+    # Endpoints without a unit id: the list shows only A's units; creating under B is 404.
+    listed = client.get("/api/units", **auth).json()
+    assert [u["id"] for u in listed] == [world.unit_a.pk]
+    r = client.post(f"/api/units?enterprise={world.ent_b.pk}", "{}",
+                    content_type="application/json", **auth)
+    assert r.status_code == 404
+
+
+def test_api_regulator_is_read_only(world: Any) -> None:
+    client = world.client(world.regulator)
+    auth = world.token(world.regulator)
+    pk = world.unit_a.pk
+    assert client.get(f"/api/units/{pk}/assessment", **auth).status_code == 200
+    assert client.put(f"/api/units/{pk}", "{}", content_type="application/json",
+                      **auth).status_code == 403
+    assert client.delete(f"/api/units/{pk}", **auth).status_code == 403
+    assert client.get(f"/api/units/{world.unit_b.pk}", **auth).status_code == 404
