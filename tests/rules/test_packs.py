@@ -16,7 +16,7 @@ PACKS = bundled_pack_names()
 
 
 def test_expected_packs_bundled() -> None:
-    assert {"henan-2025-draft", "eu-mrr-2018"} <= set(PACKS)
+    assert set(PACKS) >= {"henan-2025-draft", "eu-mrr-2018", "gb17167-2025-energy"}
 
 
 @pytest.mark.parametrize("name", PACKS)
@@ -95,6 +95,18 @@ def test_eu_pack_differs_in_substance() -> None:
     assert all(r.max_mpe_percent is None for r in eu.accuracy.rows)
     assert eu.gwp.value == "AR5"
     assert eu.points.emission_point_quantities.value == ["co2", "flow"]
+
+
+def test_energy_pack_differs_in_substance() -> None:
+    """GB 17167: every stream metered at three levels, no classes below major, no tiers."""
+    en = load_pack("gb17167-2025-energy").pack
+    assert en.classification.de_minimis.of(1e7) == 0 and en.classification.minor.of(1e7) == 0
+    assert all(v.value == [1, 2, 3] for v in en.points.levels_by_class.values())
+    assert all(r.tier is None for r in en.tiers.required)
+    assert en.points.forced_parameters == []
+    heavy = en.medium("heavy_oil")
+    assert {"heavy_oil", "residual_oil"} <= set(heavy.materials) and heavy.rates["3"] == 90
+    assert en.medium("liquid_fuel").rates["3"] == 95
 
 
 # ---------------------------------------------------------------- the checks can fail
