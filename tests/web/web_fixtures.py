@@ -59,3 +59,6 @@ class World:
 
     def token(self, user: User) -> dict[str, Any]:
         return {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user)}"}
+
+
+JOURNEY = Path(__file__).parent / "data" / "journey.yaml"

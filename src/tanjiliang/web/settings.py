@@ -8,7 +8,8 @@ Environment:
   ``TANJILIANG_ALLOWED_HOSTS`` comma-separated (default ``127.0.0.1,localhost``);
   ``TANJILIANG_DATA_DIR``    where the SQLite database and uploaded files live
                              (default: platformdirs user data dir);
-  ``TANJILIANG_HTTPS``       ``1`` → secure cookies, HSTS and SSL redirect.
+  ``TANJILIANG_HTTPS``       ``1`` → secure cookies, HSTS and SSL redirect;
+  ``TANJILIANG_AS_OF``       assess as of this ISO date instead of today.
 """
 
 from __future__ import annotations
@@ -144,6 +145,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+
+#: Assess as of this date instead of today (ISO date; for reproducible demos and tests).
+AS_OF = os.environ.get("TANJILIANG_AS_OF") or None
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                       "LOCATION": "tanjiliang"}}

@@ -9,6 +9,7 @@ import tempfile
 import uuid
 
 os.environ.setdefault("TANJILIANG_SECRET_KEY", "tests-only")
+os.environ.setdefault("TANJILIANG_AS_OF", "2025-12-31")
 os.environ.setdefault("TANJILIANG_DATA_DIR", tempfile.mkdtemp(prefix="tanjiliang-test-"))
 _PG = os.environ.get("TANJILIANG_TEST_DATABASE_URL")
 if _PG:

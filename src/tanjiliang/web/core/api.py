@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Form, NinjaAPI, Schema
+from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
@@ -224,8 +224,8 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
     """Exchange a username and password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        return 401, {"detail": "invalid credentials", "issues": []}
-    return 200, {"token": issue_token(user, payload.name or "api")}
+        return Status(401, {"detail": "invalid credentials", "issues": []})
+    return Status(200, {"token": issue_token(user, payload.name or "api")})
 
 
 @api.get("/units", response={200: list[UnitOut], 401: Error}, tags=["units"])
@@ -266,7 +266,7 @@ def create_unit_api(request: HttpRequest, enterprise: int | None = None) -> Any:
     except LoadError as exc:
         raise Problem(exc) from None
     u = create_unit(uf, ent, request.user, source="API")
-    return 201, _unit_out(request.user, u, {u.pk})
+    return Status(201, _unit_out(request.user, u, {u.pk}))
 
 
 @api.post("/units/import", response={201: UnitOut, **ERRORS}, tags=["units"])
@@ -279,7 +279,7 @@ def import_unit_api(request: HttpRequest, file: File[UploadedFile],
     except LoadError as exc:
         raise Problem(exc) from None
     u = create_unit(uf, ent, request.user, source=file.name or "API")
-    return 201, _unit_out(request.user, u, {u.pk})
+    return Status(201, _unit_out(request.user, u, {u.pk}))
 
 
 @api.get("/units/{unit_id}", response={200: dict[str, Any], **READ_ERRORS}, tags=["units"])
@@ -299,7 +299,7 @@ def put_unit(request: HttpRequest, unit_id: int) -> Any:
         raise Problem(exc) from None
     u = replace_unit(unit, uf, request.user, action="import", zh="通过 API 替换单位文件",
                      en="unit file replaced through the API")
-    return 200, _unit_out(request.user, u, {u.pk})
+    return Status(200, _unit_out(request.user, u, {u.pk}))
 
 
 @api.delete("/units/{unit_id}", response={204: None, **ERRORS}, tags=["units"])
@@ -307,7 +307,7 @@ def delete_unit_api(request: HttpRequest, unit_id: int) -> Any:
     unit = unit_for(request.user, unit_id, write=True)
     record(unit, request.user, "delete", f"删除单位 {unit.name}", f"unit {unit.name} deleted")
     unit.delete()
-    return 204, None
+    return Status(204, None)
 
 
 @api.post("/units/{unit_id}/import", response={200: UnitOut, **ERRORS}, tags=["units"])
@@ -319,7 +319,7 @@ def reimport_unit_api(request: HttpRequest, unit_id: int, file: File[UploadedFil
     except LoadError as exc:
         raise Problem(exc) from None
     u = replace_unit(unit, uf, request.user)
-    return 200, _unit_out(request.user, u, {u.pk})
+    return Status(200, _unit_out(request.user, u, {u.pk}))
 
 
 @api.get("/units/{unit_id}/export", response={200: None, **READ_ERRORS}, tags=["units"],
@@ -375,7 +375,7 @@ def add_instrument(request: HttpRequest, unit_id: int) -> Any:
     unit = _change(request, unit, lambda d: d.setdefault("instruments", []).append(body),
                    action="add", subject=str(body.get("id", "")),
                    zh=f"新增计量器具 {body.get('id', '')}", en=f"instrument {body.get('id', '')} added")
-    return 201, _ins_out(m.Instrument.objects.get(unit=unit, ident=body["id"]))
+    return Status(201, _ins_out(m.Instrument.objects.get(unit=unit, ident=body["id"])))
 
 
 @api.put("/units/{unit_id}/instruments/{ident}", response={200: InstrumentOut, **ERRORS},
@@ -394,7 +394,7 @@ def put_instrument(request: HttpRequest, unit_id: int, ident: str) -> Any:
     new = m.Instrument.objects.filter(unit=unit, ident=body.get("id", ident)).first()
     if new is None:
         raise Http404("no such instrument")
-    return 200, _ins_out(new)
+    return Status(200, _ins_out(new))
 
 
 @api.delete("/units/{unit_id}/instruments/{ident}", response={204: None, **ERRORS},
@@ -403,7 +403,7 @@ def delete_instrument(request: HttpRequest, unit_id: int, ident: str) -> Any:
     unit, _ = instrument_for(request.user, unit_id, ident=ident, write=True)
     _change(request, unit, lambda d: d["instruments"].pop(_index(d, ident)), action="delete",
             subject=ident, zh=f"删除计量器具 {ident}", en=f"instrument {ident} deleted")
-    return 204, None
+    return Status(204, None)
 
 
 @api.get("/units/{unit_id}/instruments/{ident}/confirmations",
@@ -431,7 +431,7 @@ def add_confirmation(request: HttpRequest, unit_id: int, ident: str) -> Any:
 
     unit = _change(request, unit, mutate, action="confirmation", subject=ident,
                    zh=f"登记 {ident} 的检定/校准", en=f"confirmation of {ident} recorded")
-    return 201, _ins_out(m.Instrument.objects.get(unit=unit, ident=ident))
+    return Status(201, _ins_out(m.Instrument.objects.get(unit=unit, ident=ident)))
 
 
 @api.post("/units/{unit_id}/readings", response={201: dict[str, Any], **ERRORS},
@@ -458,7 +458,7 @@ def upload_readings(request: HttpRequest, unit_id: int, file: File[UploadedFile]
     row.save()
     record(unit, request.user, "readings", f"上传计量数据 {name}", f"readings {name} uploaded",
            subject=name)
-    return 201, {"id": row.pk, **report}
+    return Status(201, {"id": row.pk, **report})
 
 
 @api.get("/units/{unit_id}/assessment", response={200: dict[str, Any], **ERRORS},

@@ -31,6 +31,11 @@ _MAX = 64
 
 
 def today() -> date:
+    """The assessment date: ``settings.AS_OF`` when set, else today in the server's zone."""
+    from django.conf import settings
+
+    if settings.AS_OF:
+        return date.fromisoformat(settings.AS_OF)
     return timezone.localdate()
 
 
