@@ -93,8 +93,8 @@ def _summary_sheet(ws: Worksheet, c: ReportContext) -> None:
             values: list[object] = [r.no, r.clause, r.content, r.method]
             values += [r.self_result] if has_self else []
             values += [r.result, r.remark, r.evidence]
-            for j, v in enumerate(values, start=1):
-                _cell(ws, row, j, v)
+            for j, val in enumerate(values, start=1):
+                _cell(ws, row, j, val)
             if r.result_code == "nonconforming":
                 ws.cell(row=row, column=width - 2).font = _red
             row += 1

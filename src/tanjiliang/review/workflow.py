@@ -132,7 +132,7 @@ def _advance(review: Review, to: str) -> None:
 def _new(kind: str, actor: Actor, unit: str, checklist: LoadedChecklist, a: Assessment,
          at: datetime, reviewers: list[str] | None = None) -> Review:
     review = Review(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         unit=unit, unit_name=a.unit_name, year=a.unit_year,
         checklist_pack=checklist.name, checklist_version=checklist.version,
         checklist_sha256=checklist.sha256, assessment=auto.assessment_ref(a),

@@ -1,0 +1,103 @@
+"""``tanjiliang province generate|reassess|publish``: a generated province, its batch
+reassessment parallel over units, and publishing the summary rows to the web app's database
+(issue 6 §6, docs/review.md "Province")."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tanjiliang.cli.check import Lang, make_console
+
+app = typer.Typer(help="Province 全省: generate a province, reassess every unit, publish the "
+                       "overview rows.", no_args_is_help=True)
+
+
+def _years(text: str | None) -> list[int] | None:
+    if not text:
+        return None
+    out: list[int] = []
+    for part in text.split(","):
+        if "-" in part:
+            a, b = part.split("-", 1)
+            out.extend(range(int(a), int(b) + 1))
+        else:
+            out.append(int(part))
+    return out
+
+
+@app.command("generate")
+def generate(
+    out: Annotated[Path, typer.Argument(help="folder to write the province into 输出目录")],
+    units: Annotated[int, typer.Option(help="number of units 单位数")] = 2000,
+    instruments: Annotated[int, typer.Option(help="instruments per unit 每单位器具数")] = 500,
+    seed: Annotated[int, typer.Option(help="random seed (same seed, same province) 随机种子")] = 2025,
+    years: Annotated[str, typer.Option(help="reporting years, e.g. 2023-2025 报告年度")] = "2023-2025",
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Generate a synthetic province (deterministic) 生成模拟全省数据."""
+    import time
+
+    from tanjiliang.province.generate import write_province
+
+    t0 = time.perf_counter()
+    ys = tuple(_years(years) or [2025])
+    write_province(out, seed=seed, units=units, instruments=instruments, years=ys)
+    s = time.perf_counter() - t0
+    zh = lang is Lang.zh
+    make_console().print(
+        f"{'已生成' if zh else 'generated'} {units} × {len(ys)} "
+        f"{'个单位文件（每个' if zh else 'unit files ('}{instruments}"
+        f"{'台器具）' if zh else ' instruments each)'} → {out}  ({s:.1f} s)")
+
+
+@app.command("reassess")
+def reassess(
+    root: Annotated[Path, typer.Argument(help="province folder 全省数据目录")],
+    years: Annotated[str | None, typer.Option(help="years to reassess (default all) 年度")] = None,
+    workers: Annotated[int, typer.Option(help="processes (default: all cores) 进程数")] = 0,
+    out: Annotated[Path | None, typer.Option(help="summary Parquet file 汇总文件")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Reassess every unit, parallel over units 并行重新评价全部单位."""
+    from tanjiliang.province.batch import reassess_province
+
+    df, s = reassess_province(root, years=_years(years), workers=workers or None, out=out)
+    zh = lang is Lang.zh
+    errors = df.filter(df["error"].is_not_null())
+    bad = df.filter(df["conclusion"] == "nonconforming").height
+    console = make_console()
+    console.print(
+        f"{'已评价' if zh else 'assessed'} {df.height} "
+        f"{'个单位' if zh else 'units'} {s:.1f} s ({workers or os.cpu_count()} "
+        f"{'进程' if zh else 'processes'}); {'不符合' if zh else 'non-conforming'} {bad}; "
+        f"{'无法读取' if zh else 'unreadable'} {errors.height}")
+    for row in errors.head(20).iter_rows(named=True):
+        console.print(f"  {row['credit_code']}: {row['error']}")
+    if errors.height:
+        raise typer.Exit(2)
+
+
+@app.command("publish")
+def publish(
+    summary: Annotated[Path, typer.Argument(help="summary.parquet from reassess 汇总文件")],
+    database: Annotated[str | None, typer.Option(help="database URL (default DATABASE_URL) 数据库")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Store the summary rows for the regulator's overview 写入监管总览数据."""
+    import polars as pl
+
+    from tanjiliang.cli.serve import configure
+
+    configure(demo=False, database=database)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from tanjiliang.web.review.summaries import publish_frame
+
+    n = publish_frame(pl.read_parquet(summary))
+    zh = lang is Lang.zh
+    make_console().print(f"{'已写入' if zh else 'stored'} {n} {'行汇总数据' if zh else 'summary rows'}")
