@@ -7,6 +7,7 @@ accuracy → confirmation → tiers → management → findings → conclusion.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -120,6 +121,17 @@ def check_against_pack(unit: UnitFile, pack: Pack, lib: FactorLibrary) -> None:
 def assess(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None = None,
            library: FactorLibrary | None = None) -> Assessment:
     """Assess ``unit`` against ``pack`` (default: the file's pack, else henan-2025-draft)."""
+    enabled = gc.isenabled()
+    gc.disable()  # the result is a large acyclic graph: collection passes only cost time
+    try:
+        return _assess(unit, pack, as_of, library)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
+            library: FactorLibrary | None) -> Assessment:
     loaded = pack or load_pack(unit.pack)
     p = loaded.pack
     lib = library or bundled_library()

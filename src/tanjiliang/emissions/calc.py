@@ -12,6 +12,7 @@ from its parameters"; domain.md §6).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pint
 
@@ -53,7 +54,7 @@ class StreamEmission:
     parameters: list[Parameter] = field(default_factory=list)
 
 
-def _cite(c: Cited[object], lib: FactorLibrary) -> str:
+def _cite(c: Cited[Any], lib: FactorLibrary) -> str:
     src = lib.sources.get(c.source)
     title = src.title if src else c.source
     return f"{title}, {c.clause or ''} [{c.status}]".replace(", ", ", ", 1).strip()
@@ -185,7 +186,7 @@ def _self_sufficient(stream: SourceStream) -> bool:
         p.carbon_content is not None and p.oxidation_rate is not None))
 
 
-def _factor_form(stream: SourceStream, activity: pint.Quantity, value: str | dict[str, str],
+def _factor_form(stream: SourceStream, activity: pint.Quantity, value: str | dict[Any, str],
                  source: str, citation: str | None, ncv: object, params: list[Parameter],
                  gwp: dict[str, float], biogenic: bool) -> StreamEmission:
     factors = value if isinstance(value, dict) else {"CO2": value}

@@ -9,6 +9,7 @@ references and duplicate ids. Every problem is collected; a file with any proble
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,11 +33,24 @@ _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SourceMap:
-    """Where each key path of a loaded file stands (file name and node tree)."""
+    """Where each key path of a loaded file stands (file name and node tree).
 
-    def __init__(self, file: str, root: yaml.Node | None) -> None:
+    The node tree is composed lazily from the text: only a file with a problem pays for it."""
+
+    def __init__(self, file: str, root: yaml.Node | None = None, text: str | None = None) -> None:
         self.file = file
-        self.root = root
+        self._root = root
+        self._text = text
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if self._root is None and self._text is not None:
+            try:
+                self._root = yaml.compose(self._text, Loader=_Loader)
+            except yaml.YAMLError:
+                self._root = None
+            self._text = None
+        return self._root
 
     def line(self, path: Iterable[str | int]) -> int | None:
         node = self.root
@@ -84,8 +98,79 @@ def _plain(node: yaml.Node, problems: list[tuple[yaml.Node, str, str]]) -> Any:
     return node.value
 
 
+class _Fallback(Exception):
+    """The fast parser cannot give a faithful answer; use the reference path."""
+
+
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+         "yes": True, "Yes": True, "YES": True, "no": False, "No": False, "NO": False,
+         "on": True, "On": True, "ON": True, "off": False, "Off": False, "OFF": False}
+_NULL = {"", "~", "null", "Null", "NULL"}
+
+
+def _fast_yaml(raw: bytes) -> Any:
+    """Plain data from rapidyaml (C++), same rules as :func:`_plain`: plain scalars stay text
+    except null and booleans. Raises _Fallback for anything the reference path should judge
+    (syntax errors, duplicate keys, several documents, tags)."""
+    try:
+        import ryml
+    except ImportError:
+        raise _Fallback from None
+    try:
+        tree = ryml.parse_in_arena(raw)
+        tree.resolve()  # anchors, aliases and merge keys
+    except Exception:  # any parse problem is reported by the reference path
+        raise _Fallback from None
+    is_map, is_seq, first, nxt = tree.is_map, tree.is_seq, tree.first_child, tree.next_sibling
+    key, val, quoted, has_tag = tree.key, tree.val, tree.is_val_quoted, tree.has_val_tag
+    none = ryml.NONE
+
+    def node(i: int) -> Any:
+        if is_map(i):
+            out: dict[str, Any] = {}
+            c = first(i)
+            while c != none:
+                k = bytes(key(c)).decode()
+                if k in out:
+                    raise _Fallback
+                out[k] = node(c)
+                c = nxt(c)
+            return out
+        if is_seq(i):
+            items = []
+            c = first(i)
+            while c != none:
+                items.append(node(c))
+                c = nxt(c)
+            return items
+        if has_tag(i):
+            raise _Fallback
+        v = bytes(val(i)).decode()
+        if not quoted(i):
+            if v in _NULL:
+                return None
+            if v in _BOOL:
+                return _BOOL[v]
+        return v
+
+    root = tree.root_id()
+    if not (is_map(root) or is_seq(root)):
+        raise _Fallback
+    return node(root)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Fallback
+    return out
+
+
 def read_tree(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
-    """Parse a YAML or JSON file into plain data and its source map; LoadError on syntax."""
+    """Parse a YAML or JSON file into plain data and its source map; LoadError on syntax.
+
+    Fast path: ``json`` or rapidyaml; the reference path (PyYAML/libyaml node tree, which also
+    gives every line number) judges any file the fast path declines."""
     name = str(path)
     if text is None:
         try:
@@ -97,10 +182,21 @@ def read_tree(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
                                    f"the file is not UTF-8 (byte {exc.start})")]) from None
     if path.suffix.lower() == ".json":
         try:
-            json.loads(text)
+            return json.loads(text, object_pairs_hook=_no_duplicates), SourceMap(name, text=text)
         except json.JSONDecodeError as exc:
             raise LoadError([Issue(name, exc.lineno, "", f"JSON 语法错误：{exc.msg}（第{exc.colno}列）",
                                    f"JSON syntax error: {exc.msg} (column {exc.colno})")]) from None
+        except _Fallback:
+            pass
+    else:
+        try:
+            return _fast_yaml(text.encode("utf-8")), SourceMap(name, text=text)
+        except _Fallback:
+            pass
+    return _reference_tree(name, text)
+
+
+def _reference_tree(name: str, text: str) -> tuple[Any, SourceMap]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -259,13 +355,13 @@ def reference_issues(unit: UnitFile, src: SourceMap) -> list[Issue]:
         if p.subunit is not None:
             need(("emission_points", i, "subunit"), p.subunit, ("subunits",),
                  "已定义的次级单位", "a sub-unit defined in this file")
-    for i, s in enumerate(unit.source_streams):
-        for c in s.consumer_shares():
-            need(("source_streams", i, "consumers", c) if isinstance(s.consumers, dict)
+    for i, st in enumerate(unit.source_streams):
+        for c in st.consumer_shares():
+            need(("source_streams", i, "consumers", c) if isinstance(st.consumers, dict)
                  else ("source_streams", i, "consumers"), c, ("subunits", "equipment"),
                  "已定义的次级单位或设施", "a sub-unit or equipment defined in this file")
-        for j, p in enumerate(s.emission_points or []):
-            need(("source_streams", i, "emission_points", j), p, ("emission_points",),
+        for j, ep in enumerate(st.emission_points or []):
+            need(("source_streams", i, "emission_points", j), ep, ("emission_points",),
                  "已定义的排放口", "an emission point defined in this file")
     for i, ins in enumerate(unit.instruments):
         path = ("instruments", i, "measures")
@@ -311,5 +407,11 @@ def validate_data(data: Any, src: SourceMap) -> UnitFile:
 def load_unit(path: str | Path, text: str | None = None) -> UnitFile:
     """Load and validate a unit file; raise :class:`LoadError` naming every problem."""
     p = Path(path)
-    data, src = read_tree(p, text)
-    return validate_data(data, src)
+    enabled = gc.isenabled()
+    gc.disable()  # building many small acyclic objects: collection passes only cost time
+    try:
+        data, src = read_tree(p, text)
+        return validate_data(data, src)
+    finally:
+        if enabled:
+            gc.enable()

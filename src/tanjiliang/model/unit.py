@@ -104,9 +104,10 @@ STD_VOLUME = "[standard_gas_volume]"
 ENERGY = "[energy]"
 ACTIVITY_DIMS = (MASS, VOLUME, STD_VOLUME, ENERGY)
 
-ActivityText = QuantityText(*ACTIVITY_DIMS)
-MassText = QuantityText(MASS)
-AnyQuantityText = QuantityText()
+# Quantity strings, checked to parse and (optionally) to have one of the dimensions.
+ActivityText = Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker(*ACTIVITY_DIMS))]
+MassText = Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker(MASS))]
+AnyQuantityText = Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker())]
 
 Ratio = Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker("[]"))]
 
@@ -403,7 +404,7 @@ class Management(Model):
 class UnitFile(Model):
     """The whole unit file."""
 
-    format: Literal["tanjiliang/unit@1"] = FORMAT
+    format: Literal["tanjiliang/unit@1"] = "tanjiliang/unit@1"
     unit: UnitInfo
     pack: Text | None = None
     gwp: GwpSet | None = None

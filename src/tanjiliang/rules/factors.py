@@ -93,7 +93,7 @@ class FactorLibrary:
         return self.materials.get(key)
 
     def gwp(self, name: str) -> dict[str, float]:
-        return dict(self.gwp_sets[name].value)
+        return {str(k): v for k, v in self.gwp_sets[name].value.items()}
 
     @property
     def version(self) -> str:

@@ -147,7 +147,15 @@ class InstrumentType(Citation):
         return self.intervals[-1].months
 
     def can_measure(self, medium: str, quantity: str) -> bool:
-        return any(medium in c.media and quantity in c.quantities for c in self.covers)
+        return (medium, quantity) in self._coverage
+
+    @property
+    def _coverage(self) -> frozenset[tuple[str, str]]:
+        cached: frozenset[tuple[str, str]] | None = self.__dict__.get("_coverage_cache")
+        if cached is None:
+            cached = frozenset((m, q) for c in self.covers for m in c.media for q in c.quantities)
+            self.__dict__["_coverage_cache"] = cached
+        return cached
 
 
 class AccuracyRow(Citation):
