@@ -194,6 +194,36 @@ def test_tier_from_consumer_level_instruments_in_quadrature():
     assert s.tier_achieved == 4  # ≤ 1.5 %
 
 
+def test_tier_from_consumer_instruments_at_places_no_rule_requires():
+    # a minor stream (levels 1, 2) consumed by B1 and B2, each its sub-unit's only consumer of
+    # it: the scales at B1 and B2 stand for the level-2 points of U1 and U2 and together cover
+    # the whole stream: sqrt((0.5·0.6)² + (0.5·0.4)²) = 0.36056 %
+    u = base_unit(subunits=[{"id": "U1", "name": "1号"}, {"id": "U2", "name": "2号"}],
+                  equipment=[{"id": "B1", "name": "1", "subunit": "U1"}, {"id": "B2", "name": "2", "subunit": "U2"},
+                             {"id": "B3", "name": "3", "subunit": "U2"}],
+                  source_streams=[stream("big", 100000, ["B3"]), stream("dolo", 6000, {"B1": 0.6, "B2": 0.4})],
+                  instruments=[instrument("W1", "dolo", "B1", type="belt_scale", accuracy="0.5"),
+                               instrument("W2", "dolo", "B2", type="belt_scale", accuracy="0.5")])
+    a = run(u)
+    assert {p.id: (p.places, p.instruments) for p in a.points if p.stream == "dolo"} == {
+        "dolo@boundary": (("boundary",), []), "dolo@U1": (("U1", "B1"), ["W1"]), "dolo@U2": (("U2", "B2"), ["W2"])}
+    assert a.stream("dolo").uncertainty_percent == pytest.approx(0.360555, rel=1e-5)
+
+
+def test_optional_point_at_a_folded_place_supports_the_tier():
+    # under a pack requiring boundary points only, consumer scales make optional points whose
+    # places include the folded consumer (the steel example's dolomite under eu-mrr-2018)
+    u = base_unit(subunits=[{"id": "U1", "name": "1号"}, {"id": "U2", "name": "2号"}],
+                  equipment=[{"id": "B1", "name": "1", "subunit": "U1"}],
+                  source_streams=[stream("big", 100000, ["U2"]), stream("dolo", 6000, {"B1": 0.6, "U2": 0.4})],
+                  instruments=[instrument("W1", "dolo", "B1", type="belt_scale", accuracy="0.5"),
+                               instrument("W2", "dolo", "U2", type="belt_scale", accuracy="0.5")])
+    a = run(u, pack="eu-mrr-2018")
+    optional = {p.id: p.places for p in a.points if p.stream == "dolo" and not p.required}
+    assert optional == {"dolo@U1": ("U1", "B1"), "dolo@U2": ("U2",)}
+    assert a.stream("dolo").uncertainty_percent == pytest.approx(0.360555, rel=1e-5)
+
+
 def test_tier_short_and_category_b_requires_tier_4():
     # 100 000 t → category B, major → tier 4 (≤ 1.5 %); a 2 % gas meter gives tier 3
     ng = {"id": "ng", "name": "天然气", "kind": "combustion", "material": "natural_gas", "activity": "5000 万Nm3"}

@@ -375,15 +375,21 @@ def _optional_point(optional: dict[str, Point], target: str, quantity: str, medi
                     streams: dict[str, SourceStream], unit: UnitFile, topo: Topology,
                     roots_by_stream: dict[str, dict[str, str]], ep_level: int) -> Point:
     """A point no rule requires but an in-use instrument measures (shown, not counted)."""
+    places: tuple[str, ...]
     if quantity == "activity":
-        place = roots_by_stream.get(target, {}).get(at, at)
+        roots = roots_by_stream.get(target, {})
+        place = roots.get(at, at)
         pid, stream, level = f"{target}@{place}", target, topo.level(place, ep_level)
+        places = tuple(sorted({place, *(q for q, r in roots.items() if r == place)},
+                              key=lambda q: (topo.level(q, ep_level) or 9, q)))
     elif medium == "laboratory":
         place, pid, stream, level = LAB, f"{target}.{quantity}", target, None
+        places = (place,)
     else:
         place, pid, stream, level = target, f"{target}.{quantity}", _ep_stream(unit, target), ep_level
+        places = (place,)
     if pid not in optional:
-        optional[pid] = Point(pid, stream, quantity, medium, level, place, (place,), False)
+        optional[pid] = Point(pid, stream, quantity, medium, level, place, places, False)
     return optional[pid]
 
 
