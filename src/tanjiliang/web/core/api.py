@@ -141,8 +141,14 @@ def _body_ref(name: str) -> dict[str, Any]:
         "schema": {"$ref": f"#/components/schemas/{name}"}}}}}
 
 
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
-READ_ERRORS = {401: Error, 404: Error}
+class Invalid(Schema):
+    """A request that does not fit the operation's parameters (django-ninja's 422)."""
+
+    detail: list[dict[str, Any]]
+
+
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Invalid}
+READ_ERRORS = {401: Error, 404: Error, 422: Invalid}
 
 
 # ------------------------------------------------------------------------------ schemas
@@ -219,7 +225,7 @@ def _ins_out(row: m.Instrument) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------ endpoints
 
-@api.post("/auth/token", auth=None, response={200: TokenOut, 401: Error}, tags=["auth"])
+@api.post("/auth/token", auth=None, response={200: TokenOut, 400: Error, 401: Error, 422: Invalid}, tags=["auth"])
 def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
     """Exchange a username and password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
@@ -228,7 +234,7 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
     return Status(200, {"token": issue_token(user, payload.name or "api")})
 
 
-@api.get("/units", response={200: list[UnitOut], 401: Error}, tags=["units"])
+@api.get("/units", response={200: list[UnitOut], 401: Error, 422: Invalid}, tags=["units"])
 def list_units(request: HttpRequest, year: int | None = None, sector: str | None = None) -> Any:
     """The units the caller may see."""
     from django.db.models import Count
@@ -323,9 +329,9 @@ def reimport_unit_api(request: HttpRequest, unit_id: int, file: File[UploadedFil
 
 
 @api.get("/units/{unit_id}/export", response={200: None, **READ_ERRORS}, tags=["units"],
-         openapi_extra={"responses": {"200": {"description": "the unit file", "content": {
-             "application/yaml": {"schema": {"type": "string"}},
-             "application/json": {"schema": {"type": "object"}}}}}})
+         openapi_extra={"responses": {200: {"description": "the unit file", "content": {
+             "application/yaml": {"schema": {"$ref": "#/components/schemas/UnitFile"}},
+             "application/json": {"schema": {"$ref": "#/components/schemas/UnitFile"}}}}}})
 def export_unit_api(request: HttpRequest, unit_id: int, format: str = "yaml") -> Any:
     """The unit file (``format=yaml`` or ``json``), the backup and exchange format."""
     uf = unit_file(unit_for(request.user, unit_id))
@@ -474,8 +480,11 @@ def get_assessment(request: HttpRequest, unit_id: int, lang: str = "zh") -> Any:
 
 
 @api.get("/units/{unit_id}/report", response={200: None, **ERRORS}, tags=["reports"],
-         openapi_extra={"responses": {"200": {"description": "the report file", "content": {
-             "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
+         openapi_extra={"responses": {200: {"description": "the report file", "content": {
+             "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                 "schema": {"type": "string", "format": "binary"}},
+             "text/html": {"schema": {"type": "string"}}}}}})
 def get_report(request: HttpRequest, unit_id: int, format: str = "pdf", lang: str = "zh") -> Any:
     """The assessment report as PDF, XLSX or HTML (``format``), in ``lang``."""
     from tanjiliang.web.core.views.other import CONTENT_TYPES
