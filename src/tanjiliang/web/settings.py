@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "tanjiliang.web.core",
+    "tanjiliang.web.review",
 ]
 # Apps added by other parts of the project (e.g. the review workflow, issue 6).
 INSTALLED_APPS += [a for a in os.environ.get("TANJILIANG_EXTRA_APPS", "").split(",") if a]

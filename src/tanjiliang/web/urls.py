@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from tanjiliang.web.core.api import api
 from tanjiliang.web.core.views import ledger, other, units
@@ -42,6 +42,7 @@ urlpatterns = [
     path("units/<int:pk>/readings/upload/", other.readings_upload, name="readings-upload"),
     path("units/<int:pk>/readings/<int:rpk>/", other.readings_report, name="readings-report"),
     path("units/<int:pk>/history/", other.history, name="history"),
+    path("", include("tanjiliang.web.review.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
