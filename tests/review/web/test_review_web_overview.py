@@ -1,0 +1,76 @@
+"""The regulator's overview: summary rows from the batch reassessment and from stored units,
+filters, trend, drill-down, Excel export, scoped like the rest of the app."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tanjiliang.province.batch import reassess_province
+from tanjiliang.province.generate import write_province
+from tanjiliang.web.review.models import UnitSummary
+from tanjiliang.web.review.summaries import publish_frame
+
+
+@pytest.fixture
+def province(rw, tmp_path: Path):
+    write_province(tmp_path, seed=11, units=12, instruments=40, years=(2024, 2025))
+    df, _ = reassess_province(tmp_path, workers=1)
+    assert publish_frame(df) == 24
+    return df
+
+
+def test_overview_row_of_a_stored_unit_follows_its_assessment(rw):
+    row = UnitSummary.objects.get(unit=rw.unit)
+    assert row.city == "郑州市" and row.year == rw.unit.year
+    assert row.conclusion == "nonconforming" and row.nonconformities > 0
+
+
+def test_overview_regulator_sees_province_with_filters_and_trend(rw, province):
+    c = rw.client(rw.regulator)
+    r = c.get(reverse("overview"), {"year": 2025})
+    assert r.status_code == 200
+    ctx = r.context
+    extra = 1 if rw.unit.year == 2025 else 0  # the stored unit (nonconforming) is in scope too
+    assert ctx["tot"]["n"] == province.filter(province["year"] == 2025).height + extra
+    assert [t["year"] for t in ctx["trend"]] == [2024, 2025]
+    assert "<svg" in ctx["charts"]["city"] and "<svg" in ctx["charts"]["trend_share"]
+    bad = province.filter((province["year"] == 2025)
+                          & (province["conclusion"] == "nonconforming")).height
+    r = c.get(reverse("overview"), {"year": 2025, "conclusion": "nonconforming"})
+    assert r.context["page_obj"].paginator.count == bad + extra
+    city = province["city"][0]
+    r = c.get(reverse("overview"), {"year": 2025, "city": city})
+    assert all(x.city == city for x in r.context["page_obj"])
+
+
+def test_overview_drill_down_and_export(rw, province):
+    c = rw.client(rw.regulator)
+    code = province["credit_code"][0]
+    r = c.get(reverse("overview-unit", args=[code]))
+    assert r.status_code == 200 and [x.year for x in r.context["rows"]] == [2024, 2025]
+    x = c.get(reverse("overview-export"), {"year": 2025})
+    wb = load_workbook(io.BytesIO(x.content))
+    ws = wb.active
+    assert ws.cell(row=1, column=1).value == "统一社会信用代码"
+    assert ws.max_row == 1 + province.filter(province["year"] == 2025).height + (
+        1 if rw.unit.year == 2025 else 0)
+
+
+def test_overview_scoped_like_the_units(rw, province):
+    # an enterprise sees its own unit's row only; another region's regulator sees nothing
+    r = rw.client(rw.a).get(reverse("overview"))
+    assert [x.unit_id for x in r.context["page_obj"]] == [rw.unit.pk]
+    from review_web_fixtures import make_user
+
+    from tanjiliang.web.core import models as m
+
+    shandong = make_user("sd", m.ROLE_REGULATOR, region="山东省")
+    r = rw.client(shandong).get(reverse("overview"))
+    assert r.context["tot"]["n"] == 0
+    assert rw.client(shandong).get(reverse("overview-unit", args=[province["credit_code"][0]])
+                                   ).status_code == 404
