@@ -12,15 +12,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from tanjiliang.rules.schema import Cited, Source, Text2
+from tanjiliang.rules.schema import Strict as _Strict
 
 Gas = Literal["CO2", "CH4", "N2O"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Material(_Strict):
