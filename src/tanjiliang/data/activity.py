@@ -171,7 +171,7 @@ def _activity_unit(unit: UnitFile, stream_id: str) -> tuple[float | None, str | 
         qv = parse_quantity(s.activity)
     except QuantityError:
         return None, None
-    return float(qv.magnitude), str(qv.units)
+    return float(qv.magnitude), f"{qv.units:~}"
 
 
 def stream_activity(unit: UnitFile, assessment: Assessment, q: QualityResult

@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 
 SCHEMA: dict[str, pl.DataType] = {
-    "file": pl.String(),
+    "fid": pl.UInt16(),  # index into Readings.files
     "row": pl.Int64(),
     "instrument": pl.String(),
     "time": pl.Datetime("us"),
@@ -128,7 +128,10 @@ def _time_expr(sample: pl.Series, name: str, file: str) -> pl.Expr:
     for fmt in TIME_FORMATS:
         parsed = text.str.to_datetime(fmt, strict=False, time_unit="us")
         if len(text) and parsed.null_count() == 0:
-            expr = col.cast(pl.String).str.strip_chars().str.to_datetime(fmt, strict=False, time_unit="us")
+            raw = col.cast(pl.String)
+            if sample.cast(pl.String).str.contains(r"^\s|\s$").any():
+                raw = raw.str.strip_chars()
+            expr = raw.str.to_datetime(fmt, strict=False, time_unit="us")
             if "%z" in fmt:
                 expr = expr.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
             return expr
@@ -144,8 +147,9 @@ def _value_expr(dtype: pl.DataType, name: str) -> pl.Expr:
             .cast(pl.Float64, strict=False))
 
 
-def scan_readings(path: str | Path, instrument_ids: set[str] | None = None) -> Readings:
-    """One file → :class:`Readings` (long or wide layout detected from the header)."""
+def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid: int = 0) -> Readings:
+    """One file → :class:`Readings` (long or wide layout detected from the header); ``fid``
+    is the file's index in a list of files (the ``fid`` column)."""
     p = Path(path)
     if not p.exists():
         raise ReadingsError([ReadingsIssue(str(p), None, None, None, "文件不存在", "no such file")])
@@ -168,15 +172,14 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None) -> R
     if "instrument" in mapped and "value" in mapped:
         layout = "long"
         out = lf.select(
-            pl.lit(file).alias("file"),
+            pl.lit(fid, pl.UInt16).alias("fid"),
             pl.col("row").cast(pl.Int64),
-            pl.col(mapped["instrument"]).cast(pl.String).str.strip_chars().alias("instrument"),
+            pl.col(mapped["instrument"]).cast(pl.String).alias("instrument"),
             time.alias("time"),
             _value_expr(sample[mapped["value"]].dtype, mapped["value"]).alias("value"),
-            (pl.col(mapped["unit"]).cast(pl.String).str.strip_chars() if "unit" in mapped
+            (pl.col(mapped["unit"]).cast(pl.String) if "unit" in mapped
              else pl.lit(None, pl.String)).alias("unit"),
-            (pl.col(mapped["kind"]).cast(pl.String).str.strip_chars().str.to_lowercase()
-             if "kind" in mapped else pl.lit(None, pl.String)).alias("kind"),
+            (pl.col(mapped["kind"]).cast(pl.String) if "kind" in mapped else pl.lit(None, pl.String)).alias("kind"),
         )
     else:
         layout = "wide"
@@ -200,7 +203,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None) -> R
         )
         out = (renamed.unpivot(index=["row", "time"], on=keep, variable_name="column",
                                value_name="value")
-               .select(pl.lit(file).alias("file"), "row",
+               .select(pl.lit(fid, pl.UInt16).alias("fid"), "row",
                        pl.col("column").replace_strict(ids, return_dtype=pl.String).alias("instrument"),
                        "time", "value",
                        pl.col("column").replace_strict(units, return_dtype=pl.String).alias("unit"),
@@ -212,7 +215,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None) -> R
 def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
               start: date | datetime | None = None, end: date | datetime | None = None) -> Readings:
     """Several files as one frame, optionally restricted to ``start <= time < end``."""
-    parts = [scan_readings(p, instrument_ids) for p in paths]
+    parts = [scan_readings(p, instrument_ids, k) for k, p in enumerate(paths)]
     frame = pl.concat([r.frame for r in parts], how="vertical") if parts else pl.LazyFrame(schema=SCHEMA)
     if start is not None:
         frame = frame.filter(pl.col("time") >= _as_datetime(start))

@@ -1,0 +1,236 @@
+"""Benchmark of the readings checks (issue 3, docs/data.md).
+
+Generates long-format hourly readings for a year into a temporary directory (Parquet and
+CSV), then times ``tanjiliang.data.quality.analyse`` — every quality check plus the monthly
+aggregation — and the same job written the obvious way in pandas, in the same process, and a
+year of minute CEMS data for 100 stacks (52.6 M rows) through ``tanjiliang.data.cems``.
+Prints rows/s and peak resident memory (sampled from /proc/self/status) per case.
+
+    .venv/bin/python benchmarks/readings.py            # 10 M readings + CEMS
+    .venv/bin/python benchmarks/readings.py --large    # also 100 M readings (several minutes)
+    .venv/bin/python benchmarks/readings.py --rows 2e6 --no-cems   # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import shutil
+import tempfile
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from tanjiliang.data.cems import compute, samples_from_wide
+from tanjiliang.data.quality import analyse
+from tanjiliang.data.readings import scan_many
+from tanjiliang.data.synth import cems_minutes
+from tanjiliang.model.unit import UnitFile
+
+HOURS = 8760
+YEAR = 2025
+
+
+class PeakRSS:
+    """Peak resident set size while the block runs (a sampling thread, 20 ms)."""
+
+    def __enter__(self) -> PeakRSS:
+        self.peak = self._rss()
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
+            time.sleep(0.02)
+
+    @staticmethod
+    def _rss() -> int:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
+
+def unit_for(n_instruments: int) -> UnitFile:
+    kinds = kind_of(n_instruments)
+    types = {"total": "belt_scale", "amount": "truck_scale", "reading": "calorimeter"}
+    return UnitFile.model_validate({
+        "unit": {"name": "benchmark", "year": YEAR},
+        "source_streams": [{"id": "coal", "name": "coal", "kind": "combustion",
+                            "material": "bituminous_coal", "activity": "1000000 t",
+                            "parameters": {"ncv": "22 GJ/t"}}],
+        "instruments": [{"id": f"I{k:06d}", "name": f"I{k}", "type": types[kinds[k]],
+                         "measures": "coal.ncv" if kinds[k] == "reading" else "coal",
+                         "at": "lab" if kinds[k] == "reading" else "boundary",
+                         "range": "0-2000 t" if kinds[k] == "amount" else None,
+                         "accuracy": "0.5"}
+                        for k in range(n_instruments)],
+    })
+
+
+def kind_of(n: int) -> list[str]:
+    return ["total" if k % 10 < 7 else "amount" if k % 10 < 9 else "reading" for k in range(n)]
+
+
+def generate(rows: int, folder: Path, order: str = "instrument") -> tuple[Path, Path, int]:
+    """Hourly readings of ceil(rows / 8760) instruments, ordered by instrument then time (a
+    per-meter export) or by time then instrument (a DCS snapshot export, needs sorting)."""
+    n = -(-rows // HOURS)
+    inst = pl.LazyFrame({"instrument": [f"I{k:06d}" for k in range(n)],
+                         "k": np.arange(n, dtype=np.int64),
+                         "kind": kind_of(n)})
+    hrs = pl.LazyFrame({"i": np.arange(HOURS, dtype=np.int64)})
+    u = ((pl.col("i") * 2654435761 + pl.col("k") * 40503) % 1000) / 1000.0
+    rate = 10.0 + (pl.col("k") % 50)
+    value = (pl.when(pl.col("kind") == "total").then(1000.0 + pl.col("i") * rate + 0.5 * rate * u)
+             .when(pl.col("kind") == "amount").then(rate * (1 + 0.1 * u))
+             .otherwise(20.0 + u))
+    # a fault now and then: a negative amount, a reset, an out-of-range value
+    value = (pl.when((pl.col("kind") == "amount") & (pl.col("i") == 5000) & (pl.col("k") % 7 == 0))
+             .then(-1.0).otherwise(value))
+    grid = inst.join(hrs, how="cross")
+    grid = grid.sort("k", "i") if order == "instrument" else grid.sort("i", "k")
+    lf = (grid
+          .select("instrument",
+                  (pl.lit(datetime(YEAR, 1, 1, 1)) + pl.duration(hours=pl.col("i"))).alias("time"),
+                  value.alias("value"),
+                  pl.when(pl.col("kind") == "reading").then(pl.lit("GJ/t"))
+                  .when(pl.col("k") % 5 == 0).then(pl.lit("kg")).otherwise(pl.lit("t")).alias("unit"),
+                  pl.col("kind"))
+          .with_columns(pl.when(pl.col("unit") == "kg").then(pl.col("value") * 1000)
+                        .otherwise(pl.col("value")).alias("value")))
+    pq, csv = folder / "readings.parquet", folder / "readings.csv"
+    lf.sink_parquet(pq, row_group_size=1_000_000)
+    lf.with_columns(pl.col("time").dt.strftime("%Y-%m-%d %H:%M:%S")).sink_csv(csv)
+    return pq, csv, n * HOURS
+
+
+def pandas_job(path: Path, unit: UnitFile) -> tuple[int, int]:
+    """The same checks and monthly aggregation, the obvious way in pandas."""
+    import pandas as pd
+
+    from tanjiliang.data.profile import conversion, profiles
+
+    df = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    df["time"] = pd.to_datetime(df["time"])
+    profs = profiles(unit)
+    pairs = df[["instrument", "unit"]].drop_duplicates()
+    pairs["scale"] = [conversion(u, profs[i].unit)[0] for i, u in zip(pairs["instrument"], pairs["unit"], strict=True)]
+    df = df.merge(pairs, on=["instrument", "unit"])
+    df["v"] = df["value"] * df["scale"]
+    df["lo"] = df["instrument"].map({k: p.range_lo for k, p in profs.items()})
+    df["hi"] = df["instrument"].map({k: p.range_hi for k, p in profs.items()})
+    df = df.sort_values(["instrument", "time"])
+    g = df.groupby("instrument")
+    df["dt"] = g["time"].diff().dt.total_seconds()
+    df["prev"] = g["v"].shift()
+    df["interval"] = df.groupby("instrument")["dt"].transform("median")
+    df["dup"] = df["dt"] == 0
+    total = df["kind"] == "total"
+    df["drop"] = total & (df["v"] < df["prev"])
+    df["inc"] = np.where(total, df["v"] - df["prev"], np.where(df["kind"] == "amount", df["v"], np.nan))
+    df["x"] = np.where(total, df["inc"], df["v"])
+    df["med"] = df.groupby("instrument")["x"].transform("median")
+    df["absdev"] = (df["x"] - df["med"]).abs()
+    df["mad"] = df.groupby("instrument")["absdev"].transform("median")
+    df["spike"] = (0.6745 * (df["x"] - df["med"]) / df["mad"]).abs() > 3.5
+    df["run"] = ((df["v"] != df["prev"]) | (df["instrument"] != df["instrument"].shift())).cumsum()
+    df["stuck"] = (df.groupby("run")["v"].transform("size") >= 12) & (df["kind"] == "reading")
+    df["neg"] = df["v"] < 0
+    df["oor"] = (df["kind"] != "total") & ((df["v"] < df["lo"]) | (df["v"] > df["hi"]))
+    df["gap"] = df["dt"] > 1.5 * df["interval"]
+    summary = df.groupby("instrument").agg(
+        n=("v", "size"), first=("time", "min"), last=("time", "max"), dups=("dup", "sum"),
+        neg=("neg", "sum"), oor=("oor", "sum"), resets=("drop", "sum"), stuck=("stuck", "sum"),
+        spikes=("spike", "sum"), gaps=("gap", "sum"), amount=("inc", "sum"))
+    df["month"] = (df["time"] - pd.Timedelta(microseconds=1)).dt.to_period("M")
+    monthly = df.groupby(["instrument", "month"])["inc"].sum()
+    return len(summary), len(monthly)
+
+
+def run_case(label: str, path: Path, unit: UnitFile, rows: int, with_pandas: bool) -> None:
+    gc.collect()
+    with PeakRSS() as mem:
+        t0 = time.perf_counter()
+        q = analyse(scan_many([path], None), unit)
+        dt = time.perf_counter() - t0
+    assert q.rows == rows, (q.rows, rows)
+    line = (f"{label:<26} {rows / 1e6:7.1f} M rows  polars {dt:7.2f} s  {rows / dt / 1e6:6.1f} M rows/s  "
+            f"peak RSS {mem.peak / 2**30:5.2f} GiB")
+    if with_pandas:
+        gc.collect()
+        with PeakRSS() as pmem:
+            t0 = time.perf_counter()
+            pandas_job(path, unit)
+            pdt = time.perf_counter() - t0
+        line += (f"  | pandas {pdt:7.2f} s  {rows / pdt / 1e6:5.2f} M rows/s  peak RSS "
+                 f"{pmem.peak / 2**30:5.2f} GiB  ratio {pdt / dt:5.1f}x")
+    print(line, flush=True)
+
+
+def cems_case(folder: Path, stacks: int) -> None:
+    path = folder / "cems.parquet"
+    cems_minutes(stacks, YEAR, lazy=True).sink_parquet(path, row_group_size=1_000_000)  # type: ignore[union-attr]
+    rows = pl.scan_parquet(path).select(pl.len()).collect().item()
+    gc.collect()
+    with PeakRSS() as mem:
+        t0 = time.perf_counter()
+        res = compute(samples_from_wide(pl.scan_parquet(path)), datetime(YEAR, 1, 1), datetime(YEAR + 1, 1, 1))
+        dt = time.perf_counter() - t0
+    total = res.points["total_t"].sum()
+    print(f"{'CEMS minute, ' + str(stacks) + ' stacks':<26} {rows / 1e6:7.1f} M rows  polars {dt:7.2f} s  "
+          f"{rows / dt / 1e6:6.1f} M rows/s  peak RSS {mem.peak / 2**30:5.2f} GiB  "
+          f"({res.hourly.height:,} stack-hours, {total / 1e6:,.2f} Mt CO2)", flush=True)
+    path.unlink()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=float, default=10e6, help="readings in the standard case (10e6)")
+    ap.add_argument("--large", action="store_true", help="also run 100 M readings")
+    ap.add_argument("--no-cems", action="store_true")
+    ap.add_argument("--no-pandas-large", action="store_true", default=True,
+                    help="skip pandas at 100 M (it needs more memory than the machine has)")
+    ap.add_argument("--stacks", type=int, default=100)
+    ap.add_argument("--order", choices=["instrument", "time"], default="instrument",
+                    help="row order of the generated files (time: the checks must sort)")
+    ap.add_argument("--dir", default=None, help="where to write the temporary files")
+    args = ap.parse_args()
+    print(f"polars {pl.__version__}, {os.cpu_count()} CPUs, POLARS_MAX_THREADS={pl.thread_pool_size()}")
+    cases = [int(args.rows)] + ([100_000_000] if args.large else [])
+    for rows in cases:
+        folder = Path(tempfile.mkdtemp(prefix="tjl-bench-", dir=args.dir))
+        try:
+            t0 = time.perf_counter()
+            pq, csv, n = generate(rows, folder, args.order)
+            print(f"generated {n:,} readings ({args.order} order) in {time.perf_counter() - t0:.1f} s: parquet "
+                  f"{pq.stat().st_size / 2**20:,.0f} MiB, csv {csv.stat().st_size / 2**20:,.0f} MiB", flush=True)
+            unit = unit_for(-(-n // HOURS))
+            pandas_ok = rows <= 20_000_000 or not args.no_pandas_large
+            run_case("Parquet", pq, unit, n, pandas_ok)
+            run_case("CSV", csv, unit, n, pandas_ok)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    if not args.no_cems:
+        folder = Path(tempfile.mkdtemp(prefix="tjl-bench-", dir=args.dir))
+        try:
+            cems_case(folder, args.stacks)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
