@@ -263,6 +263,13 @@ def test_management_findings():
                                 "MGMT-RESPONSIBLE"]
 
 
+def test_management_unstated_retention_is_an_observation():
+    u = base_unit(source_streams=[stream("s", 30000)], instruments=[instrument("W", "s", "boundary")])
+    del u["management"]["records_retention_years"]
+    a = run(u)
+    assert codes(a) == ["DATA-RETENTION-UNSTATED"] and a.conclusion == "conforming"
+
+
 def test_management_not_assessed_is_an_observation():
     u = base_unit(source_streams=[stream("s", 30000)], instruments=[instrument("W", "s", "boundary")])
     del u["management"]

@@ -138,16 +138,31 @@ def test_json_files_get_lines_too():
     assert issue.line == _line_of(text, '"broken"')
 
 
+BAD = {  # kind of error → (edit of the spec example, the key path the message must name)
+    "wrong dimension": (('activity: "310 t"', 'activity: "310 MWh/t"'), "source_streams[1].activity"),
+    "bad accuracy": (('accuracy: "0.2"', 'accuracy: "0.7S"'), "instruments[0].accuracy"),
+    "unknown reference": (("consumers: [AUX]\n  - id: lime", "consumers: [AUX2]\n  - id: lime"), "source_streams[2].consumers"),
+    "duplicate id": (("{id: G2, name: 2号机组}", "{id: W-11, name: 2号机组}"), "instruments[1].id"),
+    "bad date": (("last_confirmed: 2025-03-10", "last_confirmed: 2025-02-30"), "instruments[0].last_confirmed"),
+    "bad check digit": (("91410100MA44ABCD1F", "91410100MA44ABCD1X"), "unit"),
+    "malformed YAML": (("  - {id: G2, name: 2号机组}", "  - {id: G2, name: 2号机组"), ""),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
 @pytest.mark.parametrize("lang,needle", [("zh", "输入有误"), ("en", "bad input")])
-def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path, lang, needle):
+@pytest.mark.parametrize("output", ["report.html", "report.xlsx"])
+def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path, kind, lang, needle, output):
+    (old, new), path = BAD[kind]
     bad = tmp_path / "plant.yaml"
-    bad.write_text(_spec_with('accuracy: "0.2"', 'accuracy: "0.7S"'), encoding="utf-8")
-    out = tmp_path / "report.html"
+    bad.write_text(_spec_with(old, new), encoding="utf-8")
+    out = tmp_path / output
     result = CliRunner().invoke(app, ["check", str(bad), "--output", str(out), "--lang", lang])
-    assert result.exit_code == 2
+    assert result.exit_code == 2, result.output
     assert needle in result.output
-    assert "plant.yaml:" in result.output and "instruments[0].accuracy" in result.output
+    assert "plant.yaml:" in result.output and path in result.output
     assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plant.yaml"]
 
 
 def test_cli_unknown_instrument_type_is_bad_input(tmp_path):

@@ -452,9 +452,11 @@ def _management(unit: UnitFile, p: Pack, findings: _Findings) -> None:
                      "no person's role names the responsible person (负责人)")
     minimum = rules.min_retention_years.value
     years = m.records_retention_years
-    if years is None or years < minimum:
-        stated_zh = "未规定" if years is None else f"{years:g} 年"
-        stated_en = "not stated" if years is None else f"{years:g} years"
-        findings.add("DATA-RETENTION", "unit", f"记录保存期限{stated_zh}，应不少于 {minimum:g} 年",
-                     f"records retention {stated_en}; at least {minimum:g} years required",
+    if years is None:
+        findings.add("DATA-RETENTION-UNSTATED", "unit", f"管理信息未写明记录保存年限（要求不少于 {minimum:g} 年）",
+                     f"the records retention period is not stated (at least {minimum:g} years required)",
+                     minimum=minimum)
+    elif years < minimum:
+        findings.add("DATA-RETENTION", "unit", f"记录保存期限 {years:g} 年，应不少于 {minimum:g} 年",
+                     f"records retention {years:g} years; at least {minimum:g} years required",
                      years=years, minimum=minimum)
