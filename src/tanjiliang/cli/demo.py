@@ -3,6 +3,7 @@ start the web application in demo mode (blocking; ``--no-serve`` stops after pre
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -24,10 +25,21 @@ def demo(
 
     console = Console()
     zh = lang == "zh"
-    console.print("[bold]" + ("检查示例单位" if zh else "Checking the example units") + "[/]")
-    for path in example_files():
+    files = example_files()
+    units = []
+    for path in files:
         try:
-            a = assess(load_unit(path))
+            units.append((path, load_unit(path)))
+        except LoadError as exc:
+            console.print(f"  [red]✗[/] {exc.message(lang)}")
+    # The examples describe a reporting year; assess them as of its last day, as their
+    # READMEs do (a real server assesses as of today).
+    as_of = date(max(u.unit.year for _, u in units), 12, 31) if units else None
+    console.print("[bold]" + ("检查示例单位" if zh else "Checking the example units")
+                  + (f"（{'评价日期' if zh else 'as of'} {as_of}）" if as_of else "") + "[/]")
+    for path, unit in units:
+        try:
+            a = assess(unit, None, as_of)
         except LoadError as exc:
             console.print(f"  [red]✗[/] {path}: {exc.message(lang)}")
             continue
@@ -38,7 +50,8 @@ def demo(
                       f"[{colour}]{verdict}[/] ({len(a.nonconformities())} "
                       f"{'项不符合' if zh else 'non-conformities'})")
     serve(demo=True, database=None, host="127.0.0.1", port=port, workers=0, threads=4,
-          create_admin=None, issue_token=None, access_log=False, lang=lang, no_serve=no_serve)
+          create_admin=None, issue_token=None, access_log=False, lang=lang, no_serve=no_serve,
+          as_of=as_of.isoformat() if as_of else None)
 
 
 def register(app: typer.Typer) -> None:

@@ -121,10 +121,19 @@ def serve(
     access_log: Annotated[bool, typer.Option("--access-log")] = False,
     lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
     no_serve: Annotated[bool, typer.Option("--no-serve", help="只迁移/加载，不启动 / prepare only")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="评价日期 YYYY-MM-DD（默认今天）/ assess as of this date (default today)")] = None,
 ) -> None:
     """启动网页应用 / Run the web application."""
     if demo:
         host = "127.0.0.1"  # the demo's accounts are public: never listen beyond loopback
+    if as_of:
+        from datetime import date
+
+        try:
+            date.fromisoformat(as_of)
+        except ValueError:
+            raise typer.BadParameter(f"--as-of {as_of}: YYYY-MM-DD") from None
+        os.environ["TANJILIANG_AS_OF"] = as_of
     configure(demo=demo, database=database)
     logins = prepare(demo=demo)
     if create_admin:
@@ -149,6 +158,8 @@ def serve(
     url = f"http://{host}:{port}/"
     if demo:
         print_logins(url, logins, lang)
+        if as_of:
+            typer.echo(("评价日期：" if lang == "zh" else "Assessed as of ") + as_of)
     if no_serve:
         return
     n = workers or (min(4, (os.cpu_count() or 1) + 1) if not demo else 2)

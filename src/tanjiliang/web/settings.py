@@ -132,6 +132,7 @@ USE_I18N = False  # the UI language is chosen per user by core.i18n (a translati
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [HERE / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from finders until collectstatic
 MEDIA_ROOT = Path(os.environ.get("TANJILIANG_MEDIA_ROOT") or DATA_DIR / "files")

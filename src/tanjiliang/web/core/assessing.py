@@ -52,6 +52,18 @@ def pack_for(unit: m.Unit) -> LoadedPack:
     return load_pack(unit.pack or None)
 
 
+def pack_names(unit: m.Unit, lang: str) -> dict[str, str]:
+    """Names of the pack's media and instrument types in ``lang`` (for display)."""
+    try:
+        pack = pack_for(unit).pack
+    except LoadError:
+        return {}
+    pick = (lambda t: t.zh) if lang == "zh" else (lambda t: t.en)
+    names = {md.id: pick(md.name) for md in pack.media.rows}
+    names.update({t.id: pick(t.name) for t in pack.instrument_types})
+    return names
+
+
 def assessment(unit: m.Unit, as_of: date | None = None) -> Assessment:
     """A fresh assessment object (for reports); raises ``LoadError``."""
     return assess(unit_file(unit), pack_for(unit), as_of or today())

@@ -138,3 +138,18 @@ def sortq(context: Any, column: str) -> str:
 def arrow(context: Any, column: str) -> str:
     current = context["request"].GET.get("sort", "")
     return "▲" if current == column else "▼" if current == f"-{column}" else ""
+
+
+@register.simple_tag(takes_context=True)
+def lbl(context: Any, group: str, value: Any) -> str:
+    """An assessment enumeration's display name (tanjiliang.assess.labels, shared with the
+    CLI and the reports)."""
+    from tanjiliang.assess.labels import label
+
+    return label(group, value, context.get("lang", "zh"))
+
+
+@register.simple_tag(takes_context=True)
+def name(context: Any, value: Any) -> str:
+    """A medium's or instrument type's name from the unit's pack (``names`` in the context)."""
+    return str(context.get("names", {}).get(value, value if value is not None else "—"))

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tanjiliang.web.core import models as m
+from tanjiliang.web.core.assessing import pack_names
 from tanjiliang.web.core.tenancy import can_write, role_of
 
 
@@ -20,6 +21,7 @@ def page(request: HttpRequest, template: str, unit: m.Unit | None = None, tab: s
     """Render a screen; for a unit, with its tabs and whether the user may change it."""
     if unit is not None:
         ctx.setdefault("writable", can_write(request.user, unit))
+        ctx.setdefault("names", pack_names(unit, lang_of(request)))
         ctx["unit"] = unit
     ctx["tab"] = tab
     ctx["role"] = role_of(request.user)
