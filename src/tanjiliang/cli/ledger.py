@@ -1,0 +1,183 @@
+"""``tanjiliang ledger`` — the Excel instrument ledger (docs/ledger.md).
+
+``ledger template -o F.xlsx``, ``ledger export UNIT -o F.xlsx``, ``ledger import UNIT F.xlsx``
+(all-or-nothing; exit 2 and nothing written on any problem), ``ledger trace UNIT STANDARD``
+(reverse traceability) and ``ledger chain UNIT INSTRUMENT``.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tanjiliang.cli.check import Lang
+from tanjiliang.model.errors import Issue, LoadError
+
+app = typer.Typer(help="计量器具台账（Excel）— the Excel instrument ledger.", no_args_is_help=True)
+
+
+def _fail(err: LoadError, lang: str) -> typer.Exit:
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    console.print("[bold red]" + ("输入有误，未写入任何文件：" if lang == "zh" else "bad input, nothing written:") + "[/]")
+    for issue in err.issues:
+        console.print(issue.message(lang), markup=False)
+    return typer.Exit(2)
+
+
+def _pack(name: str | None, unit_pack: str | None = None):  # type: ignore[no-untyped-def]
+    from tanjiliang.rules.load import load_pack
+
+    return load_pack(name or unit_pack)
+
+
+def _xlsx(path: Path, lang: str) -> None:
+    if path.suffix.lower() != ".xlsx":
+        raise _fail(LoadError([Issue(str(path), None, "", "台账文件须为 .xlsx", "the ledger must be .xlsx")]), lang)
+
+
+@app.command("template")
+def template(
+    output: Annotated[Path, typer.Option("--output", "-o", help="ledger file to write (.xlsx)")],
+    pack: Annotated[str | None, typer.Option(help="rule pack (instrument types) 规则包")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en: language of list values")] = Lang.zh,
+) -> None:
+    """Write an empty ledger with headers and drop-down lists. 生成空白台账模板。"""
+    from tanjiliang.ledger import write_ledger
+
+    _xlsx(output, lang.value)
+    try:
+        loaded = _pack(pack)
+    except LoadError as err:
+        raise _fail(err, lang.value) from None
+    write_ledger(output, None, loaded.pack, lang.value)
+    typer.echo(str(output))
+
+
+@app.command("export")
+def export(
+    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="ledger file to write (.xlsx)")],
+    pack: Annotated[str | None, typer.Option(help="rule pack 规则包")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD for the next-due column")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Write the unit's instruments and confirmation history to an Excel ledger. 导出台账。"""
+    from tanjiliang.ledger import derive, write_ledger
+    from tanjiliang.model.load import load_unit
+
+    _xlsx(output, lang.value)
+    try:
+        unit = load_unit(unit_file)
+        loaded = _pack(pack, unit.pack)
+    except LoadError as err:
+        raise _fail(err, lang.value) from None
+    day = date.fromisoformat(as_of) if as_of else None
+    write_ledger(output, unit, loaded.pack, lang.value, derive(unit, loaded, day, lang.value))
+    typer.echo(str(output))
+
+
+@app.command("import")
+def import_(
+    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file to update 单位文件")],
+    ledger: Annotated[Path, typer.Argument(metavar="LEDGER", help="Excel ledger (.xlsx) 台账")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="check and report; write nothing")] = False,
+    drop_comments: Annotated[bool, typer.Option("--drop-comments", help="allow losing the unit file's comments")] = False,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Replace the unit file's instruments with the ledger's (all or nothing). 导入台账。"""
+    from tanjiliang.ledger import LedgerError
+    from tanjiliang.ledger.excel import import_ledger
+    from tanjiliang.model.load import has_comments, load_unit
+    from tanjiliang.model.write import dump_json, dump_yaml
+
+    lg = lang.value
+    err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        text = unit_file.read_text(encoding="utf-8-sig")
+    except (FileNotFoundError, UnicodeDecodeError):
+        text = None
+    try:
+        unit = load_unit(unit_file, text)
+        new, read = import_ledger(unit, ledger)
+    except LedgerError as err:
+        if err.read is not None:
+            for line in err.read.report(lg):
+                err_console.print(line, markup=False)
+        raise _fail(err, lg) from None
+    except LoadError as err:
+        raise _fail(err, lg) from None
+    for line in read.report(lg):
+        err_console.print(line, markup=False)
+    out = dump_json(new) if unit_file.suffix.lower() == ".json" else dump_yaml(new)
+    n = len(new.instruments)
+    if dry_run:
+        typer.echo(f"{n} 台器具可导入（未写入）" if lg == "zh" else f"{n} instruments can be imported (nothing written)")
+        return
+    assert text is not None
+    if unit_file.suffix.lower() != ".json" and has_comments(text) and not drop_comments:
+        raise _fail(LoadError([Issue(str(unit_file), None, "",
+                                     "单位文件含注释，写回会丢失注释；确认请加 --drop-comments（或先 --dry-run）",
+                                     "the unit file has comments, which writing it back would lose; pass --drop-comments to accept (or --dry-run)")]), lg)
+    unit_file.write_text(out, encoding="utf-8")
+    typer.echo(f"已导入 {n} 台器具 → {unit_file}" if lg == "zh" else f"imported {n} instruments → {unit_file}")
+
+
+@app.command("trace")
+def trace(
+    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
+    standard: Annotated[str, typer.Argument(help="reference standard: ledger id, serial or certificate no. 计量标准")],
+    transitive: Annotated[bool, typer.Option(help="also instruments confirmed through instruments it confirmed")] = False,
+    ledger: Annotated[Path | None, typer.Option(help="Excel ledger replacing the file's instruments")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Which instruments did a reference standard confirm (reverse traceability). 反向溯源查询。"""
+    from tanjiliang.ledger import apply_ledger, confirmed_by
+    from tanjiliang.model.load import load_unit
+
+    lg = lang.value
+    try:
+        unit = load_unit(unit_file)
+        if ledger is not None:
+            unit = apply_ledger(unit, ledger)
+    except LoadError as err:
+        raise _fail(err, lg) from None
+    hits = confirmed_by(unit, standard, transitive)
+    zh = lg == "zh"
+    if not hits:
+        typer.echo(f"没有器具的确认记录使用了“{standard}”" if zh else f'no confirmation record used "{standard}"')
+        return
+    table = Table(title=(f"由“{standard}”确认的器具" if zh else f'Instruments confirmed with "{standard}"'),
+                  title_justify="left")
+    for h in (("器具", "instrument"), ("日期", "date"), ("方式", "kind"), ("结论", "result"),
+              ("证书编号", "certificate"), ("层次", "depth"), ("途径", "via")):
+        table.add_column(h[0] if zh else h[1])
+    for hit in hits:
+        r = hit.record
+        table.add_row(hit.instrument, r.date.isoformat(), r.kind, r.result, r.certificate or "",
+                      str(hit.depth), " → ".join(hit.via))
+    Console(highlight=False, width=160 if not sys.stdout.isatty() else None).print(table)
+
+
+@app.command("chain")
+def chain(
+    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
+    instrument: Annotated[str, typer.Argument(help="management no. 管理编号")],
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """The standards behind an instrument's latest confirmation, upwards. 溯源链。"""
+    from tanjiliang.ledger import traceability_chain
+    from tanjiliang.model.load import load_unit
+
+    try:
+        unit = load_unit(unit_file)
+    except LoadError as err:
+        raise _fail(err, lang.value) from None
+    for ins, std, ident in traceability_chain(unit, instrument):
+        outside = "（台账外）" if lang.value == "zh" else " (outside the ledger)"
+        typer.echo(f"{ins} ← {std}" + (f" = {ident}" if ident else outside))
