@@ -22,6 +22,9 @@ app.add_typer(_packs.app, name="packs")
 from tanjiliang.cli import data as _data  # noqa: E402
 
 app.add_typer(_data.app, name="data")
+from tanjiliang.cli import ledger as _ledger  # noqa: E402
+
+app.add_typer(_ledger.app, name="ledger")
 from tanjiliang.cli import serve as _serve  # noqa: E402
 
 _serve.register(app)
