@@ -34,6 +34,12 @@ _demo.register(app)
 from tanjiliang.cli import diagram as _diagram  # noqa: E402
 
 _diagram.register(app)
+from tanjiliang.cli import province as _province  # noqa: E402
+
+app.add_typer(_province.app, name="province")
+from tanjiliang.cli import review as _review  # noqa: E402
+
+app.add_typer(_review.app, name="review")
 
 
 def main() -> None:

@@ -147,6 +147,7 @@ class NonConformity(_Model):
     clause: str
     basis: str
     description: str
+    description_en: str | None = None  # the same facts in English where generated
     findings: list[str] = Field(default_factory=list)  # finding codes behind it
     action: CorrectiveAction
 

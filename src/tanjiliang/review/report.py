@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tanjiliang.reports.i18n import clause_ref
 from tanjiliang.review.checklist import Checklist
 from tanjiliang.review.model import Review, label
 
@@ -213,8 +214,8 @@ def build(review: Review, checklist: Checklist, lang: str = "zh",
         act = n.action
         item = checklist.item(n.item)
         ncs.append(NcForm(
-            id=n.id, clause=n.clause, basis=n.basis, content=item.text(lang),
-            facts=n.description, findings=", ".join(n.findings) or "—",
+            id=n.id, clause=n.clause, basis=clause_ref(n.basis, lang), content=item.text(lang),
+            facts=(n.description_en or n.description) if lang == "en" else n.description, findings=", ".join(n.findings) or "—",
             owner=act.owner, due=act.due.isoformat(), cause=act.cause or "",
             correction=act.correction or "", verification=act.verification or "",
             status=label(act.status, lang), closed_by=act.closed_by or "",

@@ -279,13 +279,16 @@ def issue_findings(review: Review, actor: Actor, checklist: LoadedChecklist, own
             out.append(existing[r.item])
             continue
         item = checklist.checklist.item(r.item)
-        facts = r.reason if r.overridden or r.method == "attested" else r.auto_reason_zh
-        subjects = [f"{lk.subject}: {lk.zh}" for lk in r.links
-                    if lk.severity == "nonconformity"]
-        lines = [facts or "", *subjects[:20]]
+        own = r.overridden or r.method == "attested"
+        bad = [lk for lk in r.links if lk.severity == "nonconformity"][:20]
+        lines = [(r.reason if own else r.auto_reason_zh) or "",
+                 *[f"{lk.subject}: {lk.zh}" for lk in bad]]
+        lines_en = [(r.reason if own else r.auto_reason_en) or "",
+                    *[f"{lk.subject}: {lk.en}" for lk in bad]]
         out.append(NonConformity(
             id=f"NC-{nxt:02d}", item=r.item, clause=item.clause, basis=item.basis,
             description="\n".join(x for x in lines if x),
+            description_en="\n".join(x for x in lines_en if x),
             findings=sorted({lk.code for lk in r.links if lk.severity == "nonconformity"}),
             action=CorrectiveAction(owner=owner, due=due)))
         nxt += 1

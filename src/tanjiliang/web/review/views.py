@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from tanjiliang.model.errors import LoadError
 from tanjiliang.province.charts import line_chart, stacked_bars
+from tanjiliang.reports.i18n import clause_ref
 from tanjiliang.review import render as review_render
 from tanjiliang.review import report as review_report
 from tanjiliang.review import workflow as w
@@ -113,6 +114,7 @@ def _item_rows(review: Any, checklist: Any, lang: str) -> list[dict[str, Any]]:
             for item in sub.items:
                 r = review.result(item.id)
                 rows.append({"item": item, "r": r, "text": item.text(lang),
+                             "basis": clause_ref(item.basis, lang),
                              "evidence_hint": item.evidence(lang) if item.evidence else "",
                              "auto_reason": r.auto_reason_zh if lang == "zh"
                              else r.auto_reason_en,

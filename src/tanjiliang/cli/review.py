@@ -1,0 +1,162 @@
+"""``tanjiliang review checklist|prefill|report|verify|refresh-summaries``: the review
+checklist, the automatic items of a unit, a stored review's report and hash, and the
+overview rows of the stored units (docs/review.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from tanjiliang.cli.check import Lang, fail, make_console, parse_as_of, run_check
+from tanjiliang.model.errors import Issue, LoadError
+
+app = typer.Typer(help="Review 审查: checklist, automatic items, signed reports.",
+                  no_args_is_help=True)
+
+
+@app.command("checklist")
+def checklist(
+    pack: Annotated[str | None, typer.Option(help="pack name or checklist file 规则包")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Show the review checklist of a pack 显示审查检查表."""
+    from tanjiliang.reports.i18n import clause_ref
+    from tanjiliang.review.checklist import load_checklist
+    from tanjiliang.review.model import label
+
+    try:
+        lc = load_checklist(pack)
+    except LoadError as err:
+        raise fail(err, lang.value) from None
+    c, zh = lc.checklist, lang is Lang.zh
+    table = Table(title=f"{c.title(lang.value)} {c.version}", title_justify="left")
+    for col in (("条款", "Clause"), ("审查内容", "Requirement"), ("方式", "Method"),
+                ("适用条件", "Applies"), ("依据", "Basis"), ("状态", "Status")):
+        table.add_column(col[0] if zh else col[1])
+    for sec in c.sections:
+        for sub in sec.subsections:
+            table.add_row(f"[bold]{sub.id}[/]", f"[bold]{escape(sec.title(lang.value))} · "
+                          f"{escape(sub.title(lang.value))}[/]", "", "", "", "")
+            for i in sub.items:
+                how = label(i.judged, lang.value)
+                if i.auto:
+                    how += " " + ",".join(i.auto.findings)
+                table.add_row(i.clause, escape(i.text(lang.value)), escape(how),
+                              ",".join(i.applies) or "—",
+                              escape(clause_ref(i.basis, lang.value)), i.status)
+    make_console().print(table)
+
+
+@app.command("prefill")
+def prefill(
+    file: Annotated[Path, typer.Argument(help="unit file 单位文件")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD")] = None,
+    pack: Annotated[str | None, typer.Option(help="rule pack 规则包")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """The checklist items judged automatically from the unit's assessment 自动判定条目."""
+    from tanjiliang.review.auto import prefill as run_prefill
+    from tanjiliang.review.checklist import load_checklist
+    from tanjiliang.review.model import label
+    from tanjiliang.rules import load_pack
+
+    try:
+        a = run_check(file, pack, parse_as_of(as_of, lang.value), lang.value)
+        lc = load_checklist(a.pack_name, known_codes=set(load_pack(a.pack_name).pack.findings))
+    except LoadError as err:
+        raise fail(err, lang.value) from None
+    zh = lang is Lang.zh
+    table = Table(title=("自动判定（来自评价）" if zh else "Automatic items (from the assessment)"),
+                  title_justify="left")
+    for col in (("条款", "Clause"), ("结果", "Result"), ("说明", "Remarks")):
+        table.add_column(col[0] if zh else col[1])
+    for r in run_prefill(lc.checklist, a):
+        reason = r.auto_reason_zh if zh else r.auto_reason_en
+        table.add_row(r.item, label(r.result, lang.value), escape(reason or ""))
+    make_console().print(table)
+
+
+def _read_review(path: Path, lang: str):  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from tanjiliang.review.model import Review
+
+    try:
+        return Review.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise fail(LoadError([Issue(str(path), None, "", "文件不存在", "no such file")]),
+                   lang) from None
+    except (ValueError, ValidationError) as exc:
+        raise fail(LoadError([Issue(str(path), None, "", f"不是审查记录：{exc}",
+                                    f"not a review record: {exc}")]), lang) from None
+
+
+@app.command("verify")
+def verify_cmd(
+    file: Annotated[Path, typer.Argument(help="review JSON (as stored) 审查记录")],
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Check a signed review's content against its hash 校验签发内容 (exit 1 on mismatch)."""
+    from tanjiliang.review.seal import content_hash, verify
+
+    review = _read_review(file, lang.value)
+    zh = lang is Lang.zh
+    console = make_console()
+    if review.signature is None:
+        console.print("未签发" if zh else "not signed")
+        raise typer.Exit(1)
+    ok = verify(review)
+    console.print(f"{'一致' if zh else 'verified' if ok else ''}" if ok else
+                  f"{'不一致' if zh else 'mismatch'}: {review.signature.sha256} ≠ "
+                  f"{content_hash(review)}")
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command("report")
+def report_cmd(
+    file: Annotated[Path, typer.Argument(help="review JSON (as stored) 审查记录")],
+    output: Annotated[Path, typer.Option("--output", "-o", help=".pdf | .xlsx | .html")],
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Write a review's report (现场审查情况汇总表, 不符合项报告, evidence list) 生成审查报告."""
+    from tanjiliang.review import render, report
+    from tanjiliang.review.checklist import load_checklist
+
+    review = _read_review(file, lang.value)
+    try:
+        lc = load_checklist(review.checklist_pack)
+    except LoadError as err:
+        raise fail(err, lang.value) from None
+    ctx = report.build(review, lc.checklist, lang.value)
+    suffix = output.suffix.lower()
+    if suffix == ".pdf":
+        output.write_bytes(render.render_pdf(ctx))
+    elif suffix == ".xlsx":
+        output.write_bytes(render.render_xlsx(ctx))
+    elif suffix == ".html":
+        output.write_text(render.render_html(ctx), encoding="utf-8")
+    else:
+        raise fail(LoadError([Issue(str(output), None, "", "报告格式应为 .pdf、.xlsx 或 .html",
+                                    "the report must be .pdf, .xlsx or .html")]), lang.value)
+    make_console().print(str(output))
+
+
+@app.command("refresh-summaries")
+def refresh_summaries(
+    database: Annotated[str | None, typer.Option(help="database URL (default DATABASE_URL)")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Recompute the overview rows of every stored unit 重新计算总览数据."""
+    from tanjiliang.cli.serve import configure
+
+    configure(demo=False, database=database)
+    from tanjiliang.web.core.models import Unit
+    from tanjiliang.web.review.summaries import refresh_unit
+
+    n = sum(1 for u in Unit.objects.all().iterator() if refresh_unit(u) is not None)
+    make_console().print(f"{'已更新' if lang is Lang.zh else 'refreshed'} {n}")
