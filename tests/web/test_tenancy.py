@@ -141,3 +141,12 @@ def test_api_regulator_is_read_only(world: Any) -> None:
                       **auth).status_code == 403
     assert client.delete(f"/api/units/{pk}", **auth).status_code == 403
     assert client.get(f"/api/units/{world.unit_b.pk}", **auth).status_code == 404
+
+
+def test_can_write_agrees_with_the_writable_queryset(world: Any) -> None:
+    from tanjiliang.web.core.tenancy import can_write
+
+    for user in (world.a, world.b, world.reviewer, world.regulator, world.admin):
+        writable = set(units_for(user, write=True))
+        for unit in units_for(user):
+            assert can_write(user, unit) == (unit in writable), (user, unit)

@@ -138,3 +138,35 @@ def test_language_switch_is_remembered(world: Any) -> None:
     assert "Ledger" in page and "器具台账" not in page
     page = client.get(reverse("unit-dashboard", args=[world.unit_a.pk])).content.decode()
     assert 'lang="en"' in page
+
+
+def test_excel_ledger_export_and_import(world: Any) -> None:
+    """Export → import keeps the ledger; a bad cell is reported with sheet, row and column
+    and nothing is stored."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tanjiliang.web.core.mapping import unit_file
+
+    unit = world.unit_a
+    client = world.client(world.a)
+    before = dump_yaml(unit_file(unit))
+    xlsx = client.get(reverse("ledger-export", args=[unit.pk])).content
+    r = client.post(reverse("ledger-import", args=[unit.pk]),
+                    {"file": SimpleUploadedFile("ledger.xlsx", xlsx)})
+    assert r.status_code == 302
+    assert dump_yaml(unit_file(m.Unit.objects.get(pk=unit.pk))) == before
+    wb = load_workbook(io.BytesIO(xlsx))
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    col = next(i for i, h in enumerate(header) if h and "准确度" in str(h)) + 1
+    ws.cell(row=2, column=col, value="0.7S")
+    bad = io.BytesIO()
+    wb.save(bad)
+    rev = m.Unit.objects.get(pk=unit.pk).revision
+    r = client.post(reverse("ledger-import", args=[unit.pk]),
+                    {"file": SimpleUploadedFile("bad.xlsx", bad.getvalue())})
+    assert r.status_code == 400
+    assert "0.7S" in r.content.decode()
+    assert m.Unit.objects.get(pk=unit.pk).revision == rev

@@ -16,12 +16,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.unit import ConfirmationRecord, Instrument
 from tanjiliang.web.core import models as m
-from tanjiliang.web.core.assessing import today, try_assessment
+from tanjiliang.web.core.assessing import pack_names, today, try_assessment
 from tanjiliang.web.core.changes import apply_change, record
 from tanjiliang.web.core.forms import fields_for, issue_errors, issue_texts, parse_post
 from tanjiliang.web.core.mapping import unit_data
@@ -29,17 +30,36 @@ from tanjiliang.web.core.tenancy import file_for, instrument_for, unit_for
 from tanjiliang.web.core.views.common import is_htmx, lang_of, page
 
 _LOCK = threading.Lock()
-_ROWS: OrderedDict[tuple[int, int, date], list[dict[str, Any]]] = OrderedDict()
 
 COLUMNS = ("ident", "name", "type", "measures", "at", "accuracy", "status", "level",
            "calibration_status", "last_confirmed", "next_due", "accuracy_ok")
 PAGE_SIZE = 50
 
 
-def ledger_rows(unit: m.Unit) -> list[dict[str, Any]]:
-    """The ledger's rows with their assessment (cached per revision and day)."""
+class LedgerData:
+    """The ledger's rows joined with their assessment, and the values the filters offer."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.choices = {k: sorted({str(r[k]) for r in rows if r[k] is not None})
+                        for k in ("type", "status", "calibration_status", "at", "level")}
+
+
+_DATA: OrderedDict[tuple[int, int, date], LedgerData] = OrderedDict()
+_TABLES: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+
+
+def _remember(cache: OrderedDict, key: Any, value: Any, size: int) -> None:
+    with _LOCK:
+        cache[key] = value
+        while len(cache) > size:
+            cache.popitem(last=False)
+
+
+def ledger_data(unit: m.Unit) -> LedgerData:
+    """The ledger with its assessment (cached per unit revision and day)."""
     key = (unit.pk, unit.revision, today())
-    hit = _ROWS.get(key)
+    hit = _DATA.get(key)
     if hit is not None:
         return hit
     data, _ = try_assessment(unit)
@@ -56,11 +76,13 @@ def ledger_rows(unit: m.Unit) -> list[dict[str, Any]]:
         r["last_confirmed"] = r["last_confirmed"].isoformat() if r["last_confirmed"] else \
             (a.get("last_confirmed") or "")
         rows.append(r)
-    with _LOCK:
-        _ROWS[key] = rows
-        while len(_ROWS) > 32:
-            _ROWS.popitem(last=False)
-    return rows
+    out = LedgerData(rows)
+    _remember(_DATA, key, out, 32)
+    return out
+
+
+def ledger_rows(unit: m.Unit) -> list[dict[str, Any]]:
+    return ledger_data(unit).rows
 
 
 def filtered(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
@@ -81,27 +103,39 @@ def filtered(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
     sort = params.get("sort") or "position"
     desc = sort.startswith("-")
     col = sort.lstrip("-")
-    if col in COLUMNS or col == "position":
-        out = sorted(out, key=lambda r: (r[col] is None, str(r[col]) if col != "position"
-                                         else r[col]), reverse=desc)
+    if col in COLUMNS:
+        out = sorted(out, key=lambda r: (r[col] is None, str(r[col])), reverse=desc)
+    elif desc and col == "position":
+        out = out[::-1]
     return out
+
+
+_TABLE_PARAMS = ("q", "type", "status", "calibration_status", "at", "level", "accuracy_ok",
+                 "sort", "page")
 
 
 @login_required
 def ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ledger table; the rendered table is cached per unit revision, language and query
+    (a page view then costs the scoping queries and the frame around it)."""
     unit = unit_for(request.user, pk)
-    rows = ledger_rows(unit)
-    shown = filtered(rows, request.GET)
-    pager = Paginator(shown, PAGE_SIZE)
-    pg = pager.get_page(request.GET.get("page"))
-    choices = {k: sorted({str(r[k]) for r in rows if r[k] is not None})
-               for k in ("type", "status", "calibration_status", "at", "level")}
-    labels = {f.name: f.label for f in fields_for(Instrument, {}, lang_of(request))}
-    ctx = {"page": pg, "total": len(rows), "count": len(shown), "choices": choices,
-           "sort": request.GET.get("sort") or "", "labels": labels, "params": request.GET}
+    lang = lang_of(request)
+    ld = ledger_data(unit)
+    params = tuple((k, request.GET.get(k, "")) for k in _TABLE_PARAMS)
+    key = (unit.pk, unit.revision, today(), lang, params)
+    table = _TABLES.get(key)
+    if table is None:
+        shown = filtered(ld.rows, request.GET)
+        pg = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+        labels = {f.name: f.label for f in fields_for(Instrument, {}, lang)}
+        table = render_to_string("tj/ledger_table.html", {
+            "page": pg, "total": len(ld.rows), "count": len(shown), "labels": labels,
+            "unit": unit, "lang": lang, "names": pack_names(unit, lang)}, request)
+        _remember(_TABLES, key, table, 512)
     if is_htmx(request) and request.GET.get("partial"):
-        return page(request, "tj/ledger_table.html", unit, "ledger", **ctx)
-    return page(request, "tj/ledger.html", unit, "ledger", **ctx)
+        return HttpResponse(table)
+    return page(request, "tj/ledger.html", unit, "ledger", table=table, choices=ld.choices,
+                params=request.GET)
 
 
 @login_required
@@ -132,11 +166,15 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择 Excel 文件" if lang == "zh" else "choose an Excel file")
         return redirect("ledger", pk=pk)
     try:
-        unit, n = import_workbook(unit, upload.name, upload.read(), request.user)
+        unit, n, mapping = import_workbook(unit, upload.name, upload.read(), request.user, lang)
     except LoadError as exc:
         return page(request, "tj/errors.html", unit, "ledger", status=400, title=upload.name,
                     issues=issue_texts(exc, lang))
     messages.success(request, f"已导入 {n} 台器具" if lang == "zh" else f"{n} instruments imported")
+    marks = ("格式变体", "同义词", "无法识别", "(variant)", "(synonym)", "(unknown)")
+    unusual = [line for line in mapping if any(k in line for k in marks)]
+    for line in unusual[:20]:  # what was read how, when it was not the exported header
+        messages.info(request, line)
     return redirect("ledger", pk=pk)
 
 
