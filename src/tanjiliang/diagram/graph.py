@@ -69,14 +69,9 @@ class _Builder:
     # ------------------------------------------------------------------ scaffolding
     def setup(self) -> None:
         a, lang = self.a, self.lang
-        title = (f'<<FONT POINT-SIZE="18"><B>{_h(t("diagram.title", lang))}</B></FONT><BR/>'
-                 f'<FONT POINT-SIZE="13">{_h(a.unit_name)} · {a.unit_year}</FONT><BR/>'
-                 f'<FONT POINT-SIZE="10" COLOR="#555555">{_h(t("cover.pack", lang))}: '
-                 f'{_h(a.pack_name)} {_h(a.pack_version)} · {_h(t("cover.as_of", lang))}: '
-                 f'{a.as_of.isoformat()}</FONT>>')
         self.g.graph_attr.update(
             rankdir="LR", compound="true", newrank="true", fontname=FONT, fontsize="11",
-            nodesep="0.18", ranksep="0.45", labelloc="t", labeljust="c", label=title,
+            nodesep="0.18", ranksep="0.45",
             pad="0.3", outputorder="edgesfirst", bgcolor="white",
         )
         self.g.node_attr.update(fontname=FONT, fontsize="10")
@@ -85,7 +80,7 @@ class _Builder:
             name=BOUNDARY_CLUSTER,
             label=f'<<B>{_h(t("diagram.boundary", lang))}</B>  {_h(a.unit_name)}>',
             style="rounded,bold", color="#263238", penwidth="2.2", fontsize="12",
-            labeljust="l", margin="14",
+            labeljust="l", labelloc="t", margin="14",
         )
         self.clusters[BOUNDARY] = b
         for s in self.unit.subunits:
@@ -96,7 +91,7 @@ class _Builder:
                 label=self._place_label(s.id, s.name),
                 style="rounded,filled" if major else "rounded,dashed,filled",
                 fillcolor="#f3f6f9" if major else "#fbfbfb", color="#607d8b",
-                labeljust="l", fontsize="11", margin="8",
+                labeljust="l", labelloc="t", fontsize="11", margin="8",
             )
             self.clusters[s.id] = sub
         for e in self.unit.equipment:
@@ -137,7 +132,7 @@ class _Builder:
         if LAB not in self.clusters:
             self.clusters[LAB] = self.clusters[BOUNDARY].add_subgraph(
                 name="cluster_lab", label=f"<<B>{_h(t('diagram.lab', self.lang))}</B>>",
-                style="rounded,dotted", color="#78909c", labeljust="l", fontsize="10",
+                style="rounded,dotted", color="#78909c", labeljust="l", labelloc="t", fontsize="10",
             )
         return self.clusters[LAB]
 
@@ -170,12 +165,15 @@ class _Builder:
         self.container_of_place(p.place).add_node(node, **self._point_attrs(p, sym))
         return node
 
+    def _tooltip(self, p: PointResult, sym: Symbol) -> str:
+        return (f"{sym.label} = {p.id}: {p.stream} · {enum('quantity', p.quantity, self.lang)}"
+                f" · {self._level(p.level)} · {', '.join(p.instruments) or enum('point_status', 'missing', self.lang)}"
+                f" · {t('point.' + sym.status, self.lang)}")
+
     def _point_attrs(self, p: PointResult, sym: Symbol) -> dict[str, str]:
-        tip = (f"{sym.label} = {p.id}: {p.stream} · {enum('quantity', p.quantity, self.lang)}"
-               f" · {self._level(p.level)} · {', '.join(p.instruments) or enum('point_status', 'missing', self.lang)}"
-               f" · {t('point.' + sym.status, self.lang)}")
         attrs = {"label": sym.label, "shape": "circle", "fixedsize": "true", "width": "0.40",
-                 "fontsize": "8.5", "penwidth": "1.4", "tooltip": tip, "id": f"point-{p.id}"}
+                 "fontsize": "8.5", "penwidth": "1.4", "tooltip": self._tooltip(p, sym),
+                 "id": f"point-{p.id}"}
         if sym.status == "missing":
             attrs.update(style="dashed,filled", fillcolor="white", color=sym.colour,
                          fontcolor=sym.colour, penwidth="1.8")
@@ -243,23 +241,16 @@ class _Builder:
                 attrs["lhead"] = lhead
             self.g.add_edge(tail, head, **attrs)
 
-        head = src
         p1 = activity.get(BOUNDARY)
         consumers = s.consumers
         if p1 is not None:
-            node = self.point_node(p1)
-            seg(head, node, 1.0, end=not consumers)
-            head = node
-        elif consumers:
-            # no level-1 point: the stream still crosses the frame at one place
-            node = f"entry:{s.id}"
-            self.clusters[BOUNDARY].add_node(node, shape="point", width="0.06", color=colour,
-                                             label="")
-            seg(head, node, 1.0, end=False)
-            head = node
+            head = self.point_node(p1)
         else:
-            anchor, cluster = self.anchor(BOUNDARY)
-            seg(head, anchor, 1.0, end=True, lhead=cluster)
+            # no level-1 point: the stream still crosses the frame at one place
+            head = f"entry:{s.id}"
+            self.clusters[BOUNDARY].add_node(head, shape="point", width="0.07", color=colour,
+                                             label="")
+        seg(src, head, 1.0, end=not consumers)
         groups: dict[str | None, list[tuple[str, float]]] = defaultdict(list)
         for c, x in consumers.items():
             groups[c if c in self.clusters and c != BOUNDARY else self.subunit_of.get(c)].append((c, x))
@@ -268,7 +259,7 @@ class _Builder:
             items = groups[su]
             tail = head
             p2 = activity.get(su) if su is not None else None
-            if p2 is not None:
+            if p2 is not None and self.point_node(p2) != tail:
                 node = self.point_node(p2)
                 seg(tail, node, sum(x for _, x in items), end=False)
                 tail = node
@@ -279,7 +270,8 @@ class _Builder:
                     continue
                 t2 = tail
                 p3 = activity.get(c)
-                if p3 is not None and (p2 is None or p3.id != p2.id):
+                # a folded point (one instrument place for several levels) is drawn once
+                if p3 is not None and self.point_node(p3) != t2:
                     node = self.point_node(p3)
                     seg(t2, node, x, end=False)
                     t2 = node
@@ -293,7 +285,7 @@ class _Builder:
         self.statuses_used.add(sym.status)
         fill, text = ("white", sym.colour) if sym.status == "missing" else (sym.colour, "white")
         return (f'<TD STYLE="rounded" BORDER="1" COLOR="{sym.colour}" BGCOLOR="{fill}" '
-                f'CELLPADDING="0" FIXEDSIZE="TRUE" WIDTH="28" HEIGHT="18" TOOLTIP="{_h(p.id)}">'
+                f'CELLPADDING="0" FIXEDSIZE="TRUE" WIDTH="28" HEIGHT="18" ID="point-{_h(p.id)}" TOOLTIP="{_h(self._tooltip(p, sym))}">'
                 f'<FONT COLOR="{text}" POINT-SIZE="{size}">{_h(sym.label)}</FONT></TD>')
 
     def lab_cells(self, lab: list[PointResult]) -> str:
@@ -317,7 +309,15 @@ class _Builder:
     def stacks(self) -> None:
         if not self.unit.emission_points:
             return
-        sink = self.g.add_subgraph(name="stacks", rank="sink")
+        # stacks stand right of everything: one rank, after every piece of equipment and every
+        # sub-unit (newrank keeps each stack level with its origin; "sink" alone is not kept)
+        sink = self.g.add_subgraph(name="stacks", rank="same")
+        sink.add_node("stacks:rank", shape="point", style="invis", width="0.01", label="")
+        for e in self.unit.equipment:
+            self.g.add_edge(f"eq:{e.id}", "stacks:rank", style="invis", weight="0")
+        for su in self.unit.subunits:
+            anchor, _ = self.anchor(su.id)
+            self.g.add_edge(anchor, "stacks:rank", style="invis", weight="0")
         measured: dict[str, list[StreamResult]] = defaultdict(list)
         for us in self.unit.source_streams:
             if us.method == "measurement":
@@ -334,31 +334,32 @@ class _Builder:
             origin_place = ep.equipment or ep.subunit or BOUNDARY
             tail, ltail = (f"eq:{ep.equipment}", None) if ep.equipment else self.target(origin_place)
             streams = measured.get(ep.id, [])
+            at_stack = [p for p in self.a.points if p.place == ep.id]
             if streams:
                 n_eps = {s.id: len(next(u for u in self.unit.source_streams if u.id == s.id)
                                     .emission_points or [ep.id]) for s in streams}
                 e = sum(s.emissions_tco2e / n_eps[s.id] for s in streams)
                 label = " / ".join(f"{s.name} {enum('class', s.cls, self.lang)} · {fmt.pct(s.share)}"
                                    for s in streams)
-                cems = self.cems_node(ep.id, [s.id for s in streams])
+                style = {"color": MEDIUM_COLOUR["flue_gas"], "penwidth": self.pen(e)}
                 self.media_used.add("flue_gas")
-                attrs = {"color": MEDIUM_COLOUR["flue_gas"], "penwidth": self.pen(e),
-                         "arrowhead": "none"}
-                if ltail:
-                    attrs["ltail"] = ltail
-                self.g.add_edge(tail, cems, **attrs)
-                self.g.add_edge(cems, node, color=MEDIUM_COLOUR["flue_gas"], penwidth=self.pen(e),
-                                label=label, fontcolor=MEDIUM_COLOUR["flue_gas"])
-            else:
+            else:  # calculated emissions leave here: the stack's share of its place's
                 pr = self.places.get(origin_place)
                 e = (pr.attributed_tco2e / stacks_of[origin_place]) if pr else 0.0
-                attrs = {"color": "#90a4ae", "penwidth": self.pen(e), "style": "dashed"}
-                if ltail:
-                    attrs["ltail"] = ltail
-                self.g.add_edge(tail, node, **attrs)
+                label = ""
+                style = {"color": "#90a4ae", "penwidth": self.pen(e), "style": "dashed"}
+            head = node
+            if at_stack:  # CEMS at the stack (required, or installed where none is required)
+                head = self.cems_node(ep.id, at_stack)
+                self.g.add_edge(head, node, label=label, fontcolor=style["color"], **style)
+            attrs = dict(style, arrowhead="none" if at_stack else "normal")
+            if ltail:
+                attrs["ltail"] = ltail
+            if not at_stack and label:
+                attrs.update(label=label, fontcolor=style["color"])
+            self.g.add_edge(tail, head, **attrs)
 
-    def cems_node(self, ep: str, stream_ids: list[str]) -> str:
-        pts = [p for p in self.a.points if p.place == ep and p.stream in stream_ids]
+    def cems_node(self, ep: str, pts: list[PointResult]) -> str:
         node = f"cems:{ep}"
         cells = [self.cell(p) for p in pts]
         names = [f'<TD><FONT POINT-SIZE="6.5" COLOR="#455a64">{_h(t("qshort." + p.quantity, self.lang))}</FONT></TD>'
@@ -371,35 +372,55 @@ class _Builder:
 
     # ------------------------------------------------------------------ legend
     def legend(self) -> None:
-        lang = self.lang
-        rows = [f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>{_h(t("diagram.legend", lang))}</B></TD></TR>',
-                f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9"><I>{_h(t("diagram.points", lang))}</I></FONT></TD></TR>']
+        """The title block and legend, as the graph's label under the drawing (bottom right,
+        like a drawing's title block): title, unit and year, pack and date, then one column
+        each for point symbols, stream media and lines, and instrument-class letters."""
+        lang, a = self.lang, self.a
+
+        def head(key: str) -> tuple[str, str]:
+            return (f'<TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9"><B>{_h(t(key, lang))}</B></FONT></TD>', "")
+
+        def text(value: str, size: str = "8.5") -> str:
+            return f'<TD ALIGN="LEFT"><FONT POINT-SIZE="{size}">{_h(value)}</FONT></TD>'
+
+        points = [head("diagram.points")]
         for status in ("conforming", "nonconforming", "missing", "extra"):
             if status == "extra" and status not in self.statuses_used:
                 continue
             c = STATUS_COLOUR[status]
-            if status == "missing":
-                sym = f'<TD STYLE="rounded" BORDER="1" COLOR="{c}" BGCOLOR="white" FIXEDSIZE="TRUE" WIDTH="26" HEIGHT="18"><FONT COLOR="{c}" POINT-SIZE="8">W1</FONT></TD>'
-            else:
-                sym = f'<TD STYLE="rounded" BORDER="1" COLOR="{c}" BGCOLOR="{c}" FIXEDSIZE="TRUE" WIDTH="26" HEIGHT="18"><FONT COLOR="white" POINT-SIZE="8">W1</FONT></TD>'
-            rows.append(f'<TR>{sym}<TD ALIGN="LEFT"><FONT POINT-SIZE="9">{_h(t("point." + status, lang))}</FONT></TD></TR>')
-        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9"><I>{_h(t("diagram.streams", lang))}</I></FONT></TD></TR>')
+            fill, ink = ("white", c) if status == "missing" else (c, "white")
+            points.append((f'<TD STYLE="rounded" BORDER="1" COLOR="{c}" BGCOLOR="{fill}" FIXEDSIZE="TRUE" '
+                           f'WIDTH="26" HEIGHT="16"><FONT COLOR="{ink}" POINT-SIZE="8">W1</FONT></TD>',
+                           text(t("point." + status, lang))))
+        media = [head("diagram.streams")]
         for medium in sorted(m for m in self.media_used if m):
             c = MEDIUM_COLOUR.get(medium, DEFAULT_COLOUR)
-            rows.append(f'<TR><TD BGCOLOR="{c}" FIXEDSIZE="TRUE" WIDTH="26" HEIGHT="6"></TD>'
-                        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="9">{_h(self._medium_name(medium))}</FONT></TD></TR>')
+            media.append((f'<TD BGCOLOR="{c}" FIXEDSIZE="TRUE" WIDTH="26" HEIGHT="6"></TD>',
+                          text(self._medium_name(medium))))
         for key in ("diagram.line_major", "diagram.line_de_minimis", "diagram.stack_line"):
-            rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8.5">{_h(t(key, lang))}</FONT></TD></TR>')
+            media.append((f'<TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8">{_h(t(key, lang))}</FONT></TD>', ""))
+        letters_col = [head("diagram.letters")]
         letters = {s.letter for s in self.symbols.values() if s.point in self.drawn_points}
-        names = letter_names(self.pack, letters, lang)
-        if names:
-            rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="9"><I>{_h(t("diagram.letters", lang))}</I></FONT></TD></TR>')
-            for letter, text in names.items():
-                rows.append(f'<TR><TD><B>{_h(letter)}</B></TD><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="8.5">{_h(text)}</FONT></TD></TR>')
-        label = ('<<TABLE BORDER="1" COLOR="#90a4ae" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">'
-                 + "".join(rows) + "</TABLE>>")
-        sink = self.g.get_subgraph("stacks") or self.g.add_subgraph(name="stacks", rank="sink")
-        sink.add_node("legend", shape="plain", label=label)
+        for letter, names in letter_names(self.pack, letters, lang).items():
+            letters_col.append((f'<TD ALIGN="CENTER"><B>{_h(letter)}</B></TD>', text(names, "8")))
+        columns = [points, media, letters_col]
+        n_rows = max(len(c) for c in columns)
+        body = []
+        for r in range(n_rows):
+            cells = []
+            for col in columns:
+                left, right = col[r] if r < len(col) else ('<TD COLSPAN="2"></TD>', "")
+                cells.append(left + right)
+            body.append("<TR>" + '<TD WIDTH="12"></TD>'.join(cells) + "</TR>")
+        title = (f'<TD COLSPAN="8" ALIGN="LEFT" BGCOLOR="#eceff1" CELLPADDING="6">'
+                 f'<FONT POINT-SIZE="16"><B>{_h(t("diagram.title", lang))}</B></FONT>  '
+                 f'<FONT POINT-SIZE="12">{_h(a.unit_name)} · {a.unit_year}</FONT><BR ALIGN="LEFT"/>'
+                 f'<FONT POINT-SIZE="9" COLOR="#455a64">{_h(t("cover.pack", lang))}: {_h(a.pack_name)} '
+                 f'{_h(a.pack_version)} · {_h(t("cover.as_of", lang))}: {a.as_of.isoformat()}</FONT>'
+                 f'<BR ALIGN="LEFT"/></TD>')
+        label = ('<<TABLE BORDER="1" COLOR="#90a4ae" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
+                 f"<TR>{title}</TR>{''.join(body)}</TABLE>>")
+        self.g.graph_attr.update(label=label, labelloc="b", labeljust="r")
 
     def build(self) -> pgv.AGraph:
         self.setup()

@@ -39,6 +39,25 @@ class Table:
     values: list[dict[int, float | int]] = field(default_factory=list)
     #: Excel number format of a numeric column ("0.0%" for shares given as fractions)
     formats: dict[int, str] = field(default_factory=dict)
+    #: the page's columns as groups of these columns, shown in one cell (the workbook keeps
+    #: every column apart); None: one cell per column
+    view: list[list[int]] | None = None
+
+    def page_header(self) -> list[tuple[str, bool]]:
+        """(header, numeric) of each column on the page."""
+        groups = self.view or [[i] for i in range(len(self.header))]
+        return [(" / ".join(self.header[i] for i in g), all(i in self.numeric for i in g))
+                for g in groups]
+
+    def page_rows(self) -> list[tuple[str, list[str]]]:
+        """(row class, cells) on the page: grouped cells joined, empty parts left out."""
+        groups = self.view or [[i] for i in range(len(self.header))]
+        out = []
+        for cls, row in zip(self.classes, self.rows, strict=True):
+            cells = [" · ".join(row[i] for i in g if row[i] not in ("", "—")) or
+                     ("" if all(row[i] == "" for i in g) else "—") for g in groups]
+            out.append((cls, cells))
+        return out
 
     def add(self, row: list[Any], cls: str = "", values: dict[int, float | int | None] | None = None) -> None:
         self.rows.append(["" if v is None else str(v) for v in row])
@@ -294,7 +313,8 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
             continue
         tb = Table(f"points-{lv}", f"{tt('sec.points')} · {_level(lv, L)}",
                    [tt("col.id"), tt("col.stream"), tt("col.quantity"), tt("col.medium"),
-                    tt("col.place"), tt("col.places"), tt("col.instruments"), tt("col.status")])
+                    tt("col.place"), tt("col.places"), tt("col.instruments"), tt("col.status")],
+                   view=[[0], [1, 2, 3], [5], [6], [7]])
         for p in pts:
             tb.add(_point_row(p, n, L), cls=f"st-{p.status}" if p.required else "extra")
         points_tables.append(tb)
@@ -304,12 +324,13 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
     acc = Table("accuracy", tt("sec.accuracy"),
                 [tt("col.id"), tt("col.name"), tt("col.type"), tt("col.measures"), tt("col.level"),
                  tt("col.accuracy"), tt("col.mpe"), tt("col.required_mpe"), tt("col.accuracy_ok")],
-                numeric={6, 7}, formats={6: "0.0##", 7: "0.0##"})
+                numeric={6, 7}, formats={6: "0.0##", 7: "0.0##"},
+                view=[[0, 1], [2, 3], [4], [5], [6], [7], [8]])
     conf = Table("confirmation", tt("sec.confirmation"),
                  [tt("col.id"), tt("col.name"), tt("col.instr_status"), tt("col.confirmation"),
                   tt("col.last_confirmed"), tt("col.interval"), tt("col.next_due"),
                   tt("col.calib_status"), tt("col.certificate"), tt("col.confirmed_by")],
-                 numeric={5}, formats={5: "0"})
+                 numeric={5}, formats={5: "0"}, view=[[0, 1], [2, 3], [4], [5], [6], [7], [8, 9]])
     for i in instruments:
         src = n.instrument.get(i.id)
         acc.add([i.id, i.name, n.itype(i.type), n.measures(i.measures), _level(i.level, L),
@@ -329,7 +350,8 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
     fs = sorted(a.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.code, f.subject))
     ft = Table("findings", tt("sec.findings"),
                [tt("col.no"), tt("col.severity"), tt("col.code"), tt("col.title"), tt("col.clause"),
-                tt("col.subject"), tt("col.message")], numeric={0}, formats={0: "0"})
+                tt("col.subject"), tt("col.message")], numeric={0}, formats={0: "0"},
+               view=[[0], [1], [2, 3], [4], [5], [6]])
     for k, f in enumerate(fs, 1):
         ft.add([k, enum("severity", f.severity, L), f.code, n.finding_title(f.code),
                 clause_ref(f.clause, L), f.subject, f.message(L)], cls=f"sev-{f.severity}",
@@ -339,7 +361,7 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
     pt = Table("parameters", tt("sec.data"),
                [tt("col.stream"), tt("col.formula"), tt("col.activity"), tt("col.parameter"),
                 tt("col.value"), tt("col.unit"), tt("col.source"), tt("col.citation")],
-               numeric={4}, formats={4: "General"})
+               numeric={4}, formats={4: "General"}, view=[[0, 2], [1], [3], [4, 5], [6, 7]])
     for s in sorted(a.streams, key=lambda s: s.id):
         params = s.parameters or []
         first = [n.stream[s.id], s.formula, s.activity or (f"{fmt.tco2e(s.emissions_tco2e)} t" if s.method == "measurement" else "—")]
@@ -361,7 +383,7 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
     places = Table("places", tt("sec.places"),
                    [tt("col.id"), tt("col.name"), tt("col.kind"), tt("col.parent"),
                     tt("col.attributed"), tt("col.major"), tt("col.declared")], numeric={4},
-                   formats={4: "#,##0.00"})
+                   formats={4: "#,##0.00"}, view=[[0, 1], [2], [3], [4], [5], [6]])
     for p in a.places:
         places.add([p.id, n.of_place(p.id).rsplit(" (", 1)[0], t(f"place.{p.kind}", L),
                     n.of_place(p.parent) if p.parent else "—", fmt.tco2e(p.attributed_tco2e),
