@@ -111,9 +111,11 @@ def verify_cmd(
         console.print("未签发" if zh else "not signed")
         raise typer.Exit(1)
     ok = verify(review)
-    console.print(f"{'一致' if zh else 'verified' if ok else ''}" if ok else
-                  f"{'不一致' if zh else 'mismatch'}: {review.signature.sha256} ≠ "
-                  f"{content_hash(review)}")
+    if ok:
+        console.print(f"{'一致' if zh else 'verified'}: {review.signature.sha256}")
+    else:
+        console.print(f"{'不一致' if zh else 'mismatch'}: {review.signature.sha256} ≠ "
+                      f"{content_hash(review)}")
     raise typer.Exit(0 if ok else 1)
 
 

@@ -32,7 +32,7 @@ LABELS: dict[str, dict[str, str]] = {
     "nonconforming": {"zh": "不符合", "en": "Non-conforming"},
     "not_applicable": {"zh": "不适用", "en": "Not applicable"},
     "pending": {"zh": "待判定", "en": "Pending"},
-    "opened": {"zh": "审查中", "en": "In review"},
+    "opened": {"zh": "进行中", "en": "In progress"},
     "findings_issued": {"zh": "已出具不符合项", "en": "Non-conformities issued"},
     "concluded": {"zh": "已作出结论", "en": "Concluded"},
     "signed": {"zh": "已签发", "en": "Signed"},
