@@ -38,6 +38,7 @@ urlpatterns = [
     path("units/<int:pk>/calendar/", ledger.calendar, name="calendar"),
     path("units/<int:pk>/assessment/", other.assessment_page, name="assessment"),
     path("units/<int:pk>/assessment.<str:fmt>", other.report_download, name="report"),
+    path("units/<int:pk>/assessment/report/", other.report_inline, name="report-inline"),
     path("units/<int:pk>/readings/", other.readings, name="readings"),
     path("units/<int:pk>/readings/upload/", other.readings_upload, name="readings-upload"),
     path("units/<int:pk>/readings/<int:rpk>/", other.readings_report, name="readings-report"),

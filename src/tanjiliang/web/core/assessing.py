@@ -25,9 +25,15 @@ from tanjiliang.web.core import models as m
 from tanjiliang.web.core.mapping import unit_file
 
 _LOCK = threading.Lock()
-_MEMO: OrderedDict[tuple[int, int, date], dict[str, Any]] = OrderedDict()
-_BYTES: OrderedDict[tuple[int, int, date, str], bytes] = OrderedDict()
+_MEMO: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_BYTES: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 _MAX = 64
+
+
+def unit_key(unit: m.Unit) -> tuple[int, int, str]:
+    """What identifies a unit's content in the in-memory caches: id, revision and the time
+    of the last change (so a rolled-back or re-created row never meets a stale entry)."""
+    return (unit.pk, unit.revision, unit.updated.isoformat() if unit.updated else "")
 
 
 def today() -> date:
@@ -80,7 +86,7 @@ def _remember(cache: OrderedDict, key: Any, value: Any) -> None:
 def assessment_json(unit: m.Unit, as_of: date | None = None) -> dict[str, Any]:
     """``Assessment.to_json`` of the unit's current revision (cached); raises ``LoadError``."""
     as_of = as_of or today()
-    key = (unit.pk, unit.revision, as_of)
+    key = (*unit_key(unit), as_of)
     hit = _MEMO.get(key)
     if hit is not None:
         return hit
@@ -113,7 +119,7 @@ def localised(data: dict[str, Any], lang: str) -> dict[str, Any]:
 def assessment_bytes(unit: m.Unit, lang: str, as_of: date | None = None) -> bytes:
     """The serialised JSON contract (cached per revision, date and language)."""
     as_of = as_of or today()
-    key = (unit.pk, unit.revision, as_of, lang)
+    key = (*unit_key(unit), as_of, lang)
     hit = _BYTES.get(key)
     if hit is None:
         hit = json.dumps(localised(assessment_json(unit, as_of), lang), ensure_ascii=False,

@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from tanjiliang.web.core import models as m
-from tanjiliang.web.core.assessing import assessment, pack_for, today
+from tanjiliang.web.core.assessing import assessment, pack_for, today, unit_key
 from tanjiliang.web.core.mapping import unit_file
 
 _LOCK = threading.Lock()
-_SVG: OrderedDict[tuple[int, int, date, str], str] = OrderedDict()
+_SVG: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 
 
 def diagram_svg(unit: m.Unit, lang: str) -> str | None:
     """The Annex A diagram as inline SVG (None when it cannot be drawn)."""
-    key = (unit.pk, unit.revision, today(), lang)
+    key = (*unit_key(unit), today(), lang)
     hit = _SVG.get(key)
     if hit is not None:
         return hit
@@ -43,8 +43,24 @@ def diagram_svg(unit: m.Unit, lang: str) -> str | None:
     return svg
 
 
+_REPORTS: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+
+
 def report_bytes(unit: m.Unit, fmt: str, lang: str) -> bytes:
-    """The assessment report (pdf | xlsx | html) of the unit's current revision."""
+    """The assessment report (pdf | xlsx | html) of the unit's current revision (cached per
+    revision, date, format and language)."""
+    key = (*unit_key(unit), today(), fmt, lang)
+    hit = _REPORTS.get(key)
+    if hit is None:
+        hit = _build_report(unit, fmt, lang)
+        with _LOCK:
+            _REPORTS[key] = hit
+            while len(_REPORTS) > 16:
+                _REPORTS.popitem(last=False)
+    return hit
+
+
+def _build_report(unit: m.Unit, fmt: str, lang: str) -> bytes:
     from tanjiliang.reports import write_report
 
     a = assessment(unit)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.unit import ConfirmationRecord, Instrument
 from tanjiliang.web.core import models as m
-from tanjiliang.web.core.assessing import pack_names, today, try_assessment
+from tanjiliang.web.core.assessing import pack_names, today, try_assessment, unit_key
 from tanjiliang.web.core.changes import apply_change, record
 from tanjiliang.web.core.forms import fields_for, issue_errors, issue_texts, parse_post
 from tanjiliang.web.core.mapping import unit_data
@@ -45,7 +45,7 @@ class LedgerData:
                         for k in ("type", "status", "calibration_status", "at", "level")}
 
 
-_DATA: OrderedDict[tuple[int, int, date], LedgerData] = OrderedDict()
+_DATA: OrderedDict[tuple[Any, ...], LedgerData] = OrderedDict()
 _TABLES: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 
 
@@ -58,7 +58,7 @@ def _remember(cache: OrderedDict, key: Any, value: Any, size: int) -> None:
 
 def ledger_data(unit: m.Unit) -> LedgerData:
     """The ledger with its assessment (cached per unit revision and day)."""
-    key = (unit.pk, unit.revision, today())
+    key = (*unit_key(unit), today())
     hit = _DATA.get(key)
     if hit is not None:
         return hit
@@ -122,7 +122,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     lang = lang_of(request)
     ld = ledger_data(unit)
     params = tuple((k, request.GET.get(k, "")) for k in _TABLE_PARAMS)
-    key = (unit.pk, unit.revision, today(), lang, params)
+    key = (*unit_key(unit), today(), lang, params)
     table = _TABLES.get(key)
     if table is None:
         shown = filtered(ld.rows, request.GET)

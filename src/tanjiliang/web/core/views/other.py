@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from tanjiliang.model.errors import LoadError
@@ -53,6 +54,21 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     resp["Content-Disposition"] = (f'attachment; filename="assessment-{unit.pk}-{unit.year}-'
                                    f'{lang}.{fmt}"')
     return resp
+
+
+@login_required
+@xframe_options_sameorigin
+def report_inline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's HTML (tanjiliang.reports), shown inside the assessment page."""
+    unit = unit_for(request.user, pk)
+    lang = lang_of(request)
+    try:
+        body = integrations.report_bytes(unit, "html", lang)
+    except LoadError as exc:
+        return page(request, "tj/errors.html", unit, "assessment", status=400,
+                    title="无法评估" if lang == "zh" else "Cannot assess",
+                    issues=issue_texts(exc, lang))
+    return HttpResponse(body, content_type="text/html; charset=utf-8")
 
 
 @login_required
