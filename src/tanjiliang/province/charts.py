@@ -56,8 +56,13 @@ def line_chart(points: list[tuple[str, float | None]], *, title: str, unit: str 
     pad = (hi - lo) * 0.1
     lo, hi = lo - pad, hi + pad
     n = max(len(points) - 1, 1)
-    px = lambda i: left + i * (width - left - right) / n  # noqa: E731
-    py = lambda v: top + (hi - v) * (height - top - bottom) / (hi - lo)  # noqa: E731
+
+    def px(i: int) -> float:
+        return left + i * (width - left - right) / n
+
+    def py(v: float) -> float:
+        return top + (hi - v) * (height - top - bottom) / (hi - lo)
+
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
            f'role="img" aria-label="{escape(title)}" class="chart">',
            f'<text x="0" y="16" font-size="13" font-weight="bold" fill="{INK}">'
@@ -69,15 +74,16 @@ def line_chart(points: list[tuple[str, float | None]], *, title: str, unit: str 
                    f'stroke="{GRID}"/><text x="{left - 4}" y="{y + 4:.1f}" font-size="10" '
                    f'text-anchor="end">{v:,.{decimals}f}</text>')
     path: list[str] = []
-    for i, (label, v) in enumerate(points):
+    for i, (label, value) in enumerate(points):
         out.append(f'<text x="{px(i):.1f}" y="{height - 8}" font-size="11" '
                    f'text-anchor="middle">{escape(label)}</text>')
-        if v is None:
+        if value is None:
             path.append("")
             continue
-        path.append(f"{px(i):.1f},{py(v):.1f}")
-        out.append(f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="3" fill="{color}">'
-                   f"<title>{escape(label)}: {v:,.{decimals}f}{escape(unit)}</title></circle>")
+        path.append(f"{px(i):.1f},{py(value):.1f}")
+        out.append(f'<circle cx="{px(i):.1f}" cy="{py(value):.1f}" r="3" fill="{color}">'
+                   f"<title>{escape(label)}: {value:,.{decimals}f}{escape(unit)}</title>"
+                   f"</circle>")
     segs = " ".join(p for p in path if p)
     if segs:
         out.append(f'<polyline points="{segs}" fill="none" stroke="{color}" '
