@@ -92,6 +92,8 @@ def publish(
 
     from tanjiliang.cli.serve import configure
 
+    # a command-line write to the database: no sessions or cookies are signed
+    os.environ.setdefault("TANJILIANG_SECRET_KEY", "tanjiliang-cli-publish")
     configure(demo=False, database=database)
     from django.core.management import call_command
 

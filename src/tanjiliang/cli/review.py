@@ -154,8 +154,11 @@ def refresh_summaries(
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """Recompute the overview rows of every stored unit 重新计算总览数据."""
+    import os
+
     from tanjiliang.cli.serve import configure
 
+    os.environ.setdefault("TANJILIANG_SECRET_KEY", "tanjiliang-cli-refresh")
     configure(demo=False, database=database)
     from tanjiliang.web.core.models import Unit
     from tanjiliang.web.review.summaries import refresh_unit
