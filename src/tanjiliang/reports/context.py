@@ -397,6 +397,7 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
         if not ins:
             continue
         title_ = (tt("xlsx.ledger_level", level=_level(lv, L)) if lv else tt("xlsx.ledger_other"))
+        title_ = title_[:1].upper() + title_[1:]
         tb = Table(f"ledger-{lv}", title_,
                    [tt("col.no"), tt("col.name"), tt("col.model"), tt("col.accuracy"),
                     tt("col.range"), tt("col.manufacturer"), tt("col.serial"), tt("col.id"),
