@@ -140,7 +140,7 @@ def match_header(text: str, columns: tuple[Column, ...]) -> Mapped | None:
     ``exact``: the header as exported (or its zh/en label or field name) character for
     character; ``variant``: the same after folding full-width characters, case and spaces;
     ``synonym``: a listed alternative name (e.g. 精度等级 for 准确度等级)."""
-    raw = str(text).strip()
+    raw = str(text)
     for c in columns:
         if raw in (c.header, c.zh, c.en, c.field, f"{c.zh} {c.en}", f"{c.zh}({c.en})"):
             return Mapped(c, "exact")

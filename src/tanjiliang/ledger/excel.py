@@ -173,6 +173,8 @@ def _put(ws: Worksheet, row: int, col: int, value: Any, kind: str) -> None:
         cell.number_format = "yyyy-mm-dd"
     elif isinstance(value, str) or value is None:
         cell.number_format = "@"  # text: "0.50" stays "0.50", "2019-0032" stays text
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # a text that looks like a formula stays text
 
 
 def _lists(wb: Workbook, pack: Pack | None, unit: UnitFile | None, lang: str) -> dict[str, str]:
@@ -349,7 +351,7 @@ def _text(v: Any) -> str | None:
         return v.date().isoformat() if v.time() == datetime.min.time() else v.isoformat()
     if isinstance(v, date):
         return v.isoformat()
-    s = unicodedata.normalize("NFC", str(v)).strip()
+    s = str(v).strip()
     return s or None
 
 
@@ -604,20 +606,61 @@ def import_ledger(unit: UnitFile, path: str | Path, pack: Pack | None = None
     file = str(path)
     problems = list(read.problems)
     src = _CellSource(file, read.where, problems, read.instruments)
+    # each instrument on its own, so that one bad row does not hide the others' problems
+    valid: list[tuple[int, Instrument]] = []
+    for k, rec in enumerate(read.instruments):
+        try:
+            valid.append((k, Instrument.model_validate(rec)))
+        except ValidationError as exc:
+            validation_issues(exc, rec, _Prefixed(src, ("instruments", k)))  # type: ignore[arg-type]
+            if all(isinstance(rec.get(f), str) for f in ("id", "measures", "at")):
+                # still check its references (a row can have several problems)
+                valid.append((k, Instrument.model_construct(**rec)))
+    # references (ids unique, places, streams) of every row that names them
+    ref = unit.model_copy(update={"instruments": [ins for _, ins in valid]})
+    reference_issues(ref, _Remapped(src, [k for k, _ in valid]))  # type: ignore[arg-type]
     data = unit_to_data(unit)
     data["instruments"] = read.instruments
     new: UnitFile | None = None
-    try:
+    if not problems:
         new = UnitFile.model_validate(data)
-    except ValidationError as exc:
-        validation_issues(exc, data, src)  # type: ignore[arg-type]  # records problems in src
-    if new is not None:
-        reference_issues(new, src)  # type: ignore[arg-type]
     if problems:
         raise LedgerError(file, _dedupe(problems), read)
     assert new is not None
     new._source = unit._source
     return new, read
+
+
+class _Prefixed:
+    """A source whose paths are relative to ``prefix`` (one instrument's dict)."""
+
+    def __init__(self, src: _CellSource, prefix: tuple[str | int, ...]) -> None:
+        self.src, self.prefix = src, prefix
+
+    def line(self, path: Any) -> int | None:
+        return self.src.line((*self.prefix, *path))
+
+    def issue(self, path: tuple[str | int, ...], zh: str, en: str) -> Issue:
+        return self.src.issue((*self.prefix, *path), zh, en)
+
+
+class _Remapped:
+    """A source for a unit holding only the valid rows: ``instruments[j]`` → the row's index."""
+
+    def __init__(self, src: _CellSource, index: list[int]) -> None:
+        self.src, self.index = src, index
+
+    def _map(self, path: Any) -> tuple[str | int, ...]:
+        p = tuple(path)
+        if len(p) >= 2 and p[0] == "instruments" and isinstance(p[1], int) and p[1] < len(self.index):
+            return ("instruments", self.index[p[1]], *p[2:])
+        return p
+
+    def line(self, path: Any) -> int | None:
+        return self.src.line(self._map(path))
+
+    def issue(self, path: tuple[str | int, ...], zh: str, en: str) -> Issue:
+        return self.src.issue(self._map(path), zh, en)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
