@@ -58,10 +58,22 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}, workers: {args.workers}, load average before: "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
+    import resource
+
+    def cpu() -> float:
+        ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        return ch.ru_utime + ch.ru_stime + me.ru_utime + me.ru_stime
+
+    c0 = cpu()
     df1, s1 = reassess_province(root, years=[years[-1]], workers=args.workers,
                                 out=root / f"summary-{years[-1]}.parquet")
-    print(f"reassess {years[-1]}: {df1.height} units in {s1:.1f} s "
-          f"({1000 * s1 / max(df1.height, 1):.1f} ms/unit wall), "
+    c1 = cpu() - c0
+    print(f"reassess {years[-1]}: {df1.height} units in {s1:.1f} s wall "
+          f"({1000 * s1 / max(df1.height, 1):.1f} ms/unit), CPU {c1:.1f} s "
+          f"({1000 * c1 / max(df1.height, 1):.1f} ms/unit; on {args.workers} idle cores "
+          f"≈ {c1 / args.workers:.1f} s), load average after "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}, "
           f"non-conforming {df1.filter(df1['conclusion'] == 'nonconforming').height}, "
           f"errors {df1['error'].drop_nulls().len()}")
     df, s = reassess_province(root, workers=args.workers)
