@@ -17,6 +17,7 @@ import asyncio
 import importlib.util
 import json
 import os
+import random
 import re
 import socket
 import statistics
@@ -101,7 +102,7 @@ def login(base: str) -> str:
 
 
 async def client(port: int, paths: list[str], headers: str, stop: float,
-                 lat: list[float], errors: list[int], offset: int) -> None:
+                 lat: list[float], errors: list[int], offset: int, think: float) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     i = offset
     while time.perf_counter() < stop:
@@ -123,16 +124,19 @@ async def client(port: int, paths: list[str], headers: str, stop: float,
         if re.search(rb"(?i)connection: *close", head):
             writer.close()
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        if think:  # a person reading the page before the next click
+            await asyncio.sleep(think * random.uniform(0.5, 1.5))
     writer.close()
 
 
-def load(port: int, paths: list[str], headers: str, clients: int, seconds: float) -> dict:
+def load(port: int, paths: list[str], headers: str, clients: int, seconds: float,
+         think: float = 0.0) -> dict:
     lat: list[float] = []
     errors: list[int] = []
 
     async def main() -> None:
         stop = time.perf_counter() + seconds
-        await asyncio.gather(*(client(port, paths, headers, stop, lat, errors, k)
+        await asyncio.gather(*(client(port, paths, headers, stop, lat, errors, k, think)
                                for k in range(clients)))
 
     t0 = time.perf_counter()
@@ -185,9 +189,13 @@ def run_one(db: str, args: argparse.Namespace, unit_json: Path) -> dict:
             urllib.request.urlopen(urllib.request.Request(base + path, headers={"Cookie": cookie})).read()
         out = {"db": db, "instruments": info["instruments"], "setup_s": setup_s,
                "first_assessment_s": first_s}
+        auth = f"Authorization: Bearer {info['token']}\r\n"
         out["ledger"] = load(port, pages, f"Cookie: {cookie}\r\n", args.clients, args.seconds)
-        out["assessment_api"] = load(port, api, f"Authorization: Bearer {info['token']}\r\n",
-                                     args.clients, args.seconds)
+        out["assessment_api"] = load(port, api, auth, args.clients, args.seconds)
+        if args.think:
+            out["ledger_think"] = load(port, pages, f"Cookie: {cookie}\r\n", args.clients,
+                                       args.seconds, args.think)
+            out["api_think"] = load(port, api, auth, args.clients, args.seconds, args.think)
         return out
     finally:
         if server is not None:
@@ -210,10 +218,13 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--instruments", type=int, default=5000)
     ap.add_argument("--workers", type=int, default=(os.cpu_count() or 1))
-    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--think", type=float, default=1.0,
+                    help="also measure with this mean pause between a client's requests (s)")
     ap.add_argument("--pg-user", default=os.environ.get("PGUSER", "postgres"))
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         unit_json = Path(tmp) / "unit.json"
         unit_json.write_text(json.dumps(synthetic_unit(args.instruments), ensure_ascii=False),
@@ -223,11 +234,16 @@ def main() -> None:
         print(json.dumps(results, indent=2))
         return
     print(f"{args.clients} concurrent clients, {args.seconds:g} s per endpoint, "
-          f"{args.workers} workers × {args.threads} threads, {os.cpu_count()} CPUs")
+          f"{args.workers} workers × {args.threads} threads, {os.cpu_count()} CPUs shared with "
+          f"the clients and the database; *_think: each client pauses {args.think:g} s "
+          f"(±50 %) between requests, otherwise none (saturation); load average before: "
+          f"{load_before:.1f}")
     print(f"{'db':<9}{'endpoint':<16}{'requests':>9}{'errors':>7}{'req/s':>9}"
           f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for r in results:
-        for name in ("ledger", "assessment_api"):
+        for name in ("ledger", "assessment_api", "ledger_think", "api_think"):
+            if name not in r:
+                continue
             x = r[name]
             print(f"{r['db']:<9}{name:<16}{x['requests']:>9}{x['errors']:>7}{x['rps']:>9.0f}"
                   f"{x['p50_ms']:>9.1f}{x['p95_ms']:>9.1f}{x['p99_ms']:>9.1f}")
