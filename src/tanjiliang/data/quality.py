@@ -394,7 +394,7 @@ def _batches(counts: pl.DataFrame, batch_rows: int) -> list[tuple[int, int]]:
 
 def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = None,
             end: date | datetime | None = None, interval_s: float | None = None,
-            batch_rows: int = 20_000_000, spill_dir: str | Path | None = None) -> QualityResult:
+            batch_rows: int = 5_000_000, spill_dir: str | Path | None = None) -> QualityResult:
     """Run every check on ``readings`` for the instruments of ``unit``.
 
     ``start``/``end`` bound the period that coverage and amounts are counted in (default: the

@@ -125,16 +125,20 @@ def _time_expr(sample: pl.Series, name: str, file: str) -> pl.Expr:
         return col.cast(pl.Datetime("us"))
     text = sample.cast(pl.String).str.strip_chars().drop_nulls()
     text = text.filter(text != "")
+    # the format reading most of the sample wins; values it cannot read become bad_time rows
+    best, best_n = None, 0
     for fmt in TIME_FORMATS:
-        parsed = text.str.to_datetime(fmt, strict=False, time_unit="us")
-        if len(text) and parsed.null_count() == 0:
-            raw = col.cast(pl.String)
-            if sample.cast(pl.String).str.contains(r"^\s|\s$").any():
-                raw = raw.str.strip_chars()
-            expr = raw.str.to_datetime(fmt, strict=False, time_unit="us")
-            if "%z" in fmt:
-                expr = expr.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
-            return expr
+        n = len(text) - text.str.to_datetime(fmt, strict=False, time_unit="us").null_count()
+        if n > best_n:
+            best, best_n = fmt, n
+    if best is not None and best_n * 2 >= len(text):
+        raw = col.cast(pl.String)
+        if sample.cast(pl.String).str.contains(r"^\s|\s$").any():
+            raw = raw.str.strip_chars()
+        expr = raw.str.to_datetime(best, strict=False, time_unit="us")
+        if "%z" in best:
+            expr = expr.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
+        return expr
     raise ReadingsError([ReadingsIssue(file, None, name, str(text[0]) if len(text) else None,
                                        "无法识别时间格式（应为 ISO 格式，如 2025-01-01 08:00:00）",
                                        "cannot read the time format (use ISO, e.g. 2025-01-01 08:00:00)")])
