@@ -170,3 +170,25 @@ def test_excel_ledger_export_and_import(world: Any) -> None:
     assert r.status_code == 400
     assert "0.7S" in r.content.decode()
     assert m.Unit.objects.get(pk=unit.pk).revision == rev
+
+
+def test_readings_upload_shows_the_quality_report(world: Any) -> None:
+    unit = journey_unit(world)
+    client = world.client(world.a)
+    rows = ["instrument,time,value,unit,kind"]
+    for day in range(1, 29):
+        rows.append(f"W-01,2025-02-{day:02d}T08:00:00,{300 + day},t,amount")
+    rows.append("W-01,2025-02-10T08:00:00,-5,t,amount")
+    rows.append("W-09,2025-02-10T08:00:00,1,t,amount")
+    csv = ("\n".join(rows) + "\n").encode()
+    r = client.post(reverse("readings-upload", args=[unit.pk]),
+                    {"file": SimpleUploadedFile("readings.csv", csv)})
+    assert r.status_code == 302, r.content[:500]
+    page = client.get(r["Location"]).content.decode()
+    assert "readings.csv" in page and "W-01" in page and "W-09" in page
+    up = m.ReadingsUpload.objects.get(unit=unit)
+    assert up.rows == 30
+    assert "计量数据" in client.get(reverse("history", args=[unit.pk])).content.decode()
+    r = client.post(reverse("readings-upload", args=[unit.pk]),
+                    {"file": SimpleUploadedFile("x.txt", b"hello")})
+    assert r.status_code == 400

@@ -454,17 +454,20 @@ def upload_readings(request: HttpRequest, unit_id: int, file: File[UploadedFile]
     row = m.ReadingsUpload(unit=unit, name=name[:255], size=len(content), uploaded_by=request.user)
     row.file.save(name, ContentFile(content), save=False)
     try:
-        report = integrations.readings_report(unit, Path(row.file.path), "zh")
+        report = integrations.readings_report(unit, Path(row.file.path), name)
     except ReadingsError as exc:
         row.file.delete(save=False)
-        raise Problem(LoadError([Issue(i.file, i.row, i.column or "", i.zh, i.en)
+        raise Problem(LoadError([Issue(name, i.row, i.column or "", i.zh, i.en)
                                  for i in exc.issues])) from None
+    except LoadError as exc:
+        row.file.delete(save=False)
+        raise Problem(exc) from None
     row.rows = report["rows"]
     row.report = json.dumps(report, ensure_ascii=False)
     row.save()
     record(unit, request.user, "readings", f"上传计量数据 {name}", f"readings {name} uploaded",
            subject=name)
-    return Status(201, {"id": row.pk, **report})
+    return Status(201, {"id": row.pk, **report["zh"]})
 
 
 @api.get("/units/{unit_id}/assessment", response={200: dict[str, Any], **ERRORS},

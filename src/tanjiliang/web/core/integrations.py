@@ -12,6 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.assessing import assessment, pack_for, today, unit_key
 from tanjiliang.web.core.mapping import unit_file
@@ -78,23 +80,15 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def readings_report(unit: m.Unit, path: Path, lang: str) -> dict[str, Any]:
-    """Scan and check one readings file against the unit's ledger (tanjiliang.data);
-    raises ``ReadingsError`` when the file cannot be read at all."""
-    from tanjiliang.data.quality import analyse
-    from tanjiliang.data.readings import scan_readings
+def readings_report(unit: m.Unit, path: Path, name: str) -> dict[str, Any]:
+    """The data check of one readings file against the unit (``tanjiliang data check``:
+    quality, stream activity, reconciliation, CEMS, findings) in both languages, plus the
+    first flagged rows; raises ``ReadingsError`` when the file cannot be read at all."""
+    from tanjiliang.data.report import run
 
-    uf = unit_file(unit)
-    readings = scan_readings(path, {i.id for i in uf.instruments})
-    q = analyse(readings, uf)
-    flagged = q.flagged.head(500)
+    rep = run(unit_file(unit), [path], pack_for(unit), as_of=today())
+    flagged = rep.quality.flagged.head(300).with_columns(pl.lit(name).alias("file"))
     return {
-        "period": [_plain(q.start), _plain(q.end)],
-        "rows": q.rows,
-        "issues": [{"zh": i.message("zh"), "en": i.message("en")}
-                   for i in [*readings.issues, *q.issues]],
-        "summary": [{k: _plain(v) for k, v in r.items()} for r in q.summary.to_dicts()],
-        "flagged_total": q.flagged.height,
+        "zh": rep.to_json("zh"), "en": rep.to_json("en"), "rows": rep.quality.rows,
         "flagged": [{k: _plain(v) for k, v in r.items()} for r in flagged.to_dicts()],
-        "gaps": [{k: _plain(v) for k, v in r.items()} for r in q.gaps.head(200).to_dicts()],
     }

@@ -100,11 +100,15 @@ def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
                            uploaded_by=request.user)
     row.file.save(name, ContentFile(content), save=False)
     try:
-        report = integrations.readings_report(unit, Path(row.file.path), lang)
+        report = integrations.readings_report(unit, Path(row.file.path), name)
     except ReadingsError as exc:
         row.file.delete(save=False)
         return page(request, "tj/errors.html", unit, "readings", status=400, title=name,
                     issues=[i.message(lang) for i in exc.issues])
+    except LoadError as exc:
+        row.file.delete(save=False)
+        return page(request, "tj/errors.html", unit, "readings", status=400, title=name,
+                    issues=issue_texts(exc, lang))
     row.rows = report["rows"]
     row.report = json.dumps(report, ensure_ascii=False)
     row.save()
@@ -117,8 +121,21 @@ def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def readings_report(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
     upload = readings_for(request.user, pk, rpk)
     report = json.loads(upload.report)
+    lang = lang_of(request)
     return page(request, "tj/readings_report.html", upload.unit, "readings", upload=upload,
-                r=report)
+                r=report.get(lang, {}), flagged=report.get("flagged", []), rows=report.get("rows"),
+                columns=READINGS_COLUMNS)
+
+
+#: The quality summary's columns and their headings (the columns of ``tanjiliang data check``).
+READINGS_COLUMNS = [
+    ("instrument", "器具", "instrument"), ("kind", "类型", "kind"), ("n", "条数", "n"),
+    ("coverage_percent", "覆盖率 %", "coverage %"), ("missing", "缺失", "missing"),
+    ("gaps", "断档", "gaps"), ("duplicates", "重复", "duplicates"), ("negative", "负值", "negative"),
+    ("out_of_range", "超量程", "out of range"), ("resets", "复位", "resets"),
+    ("rollovers", "溢出", "rollovers"), ("stuck", "冻结", "stuck"), ("spikes", "突变", "spikes"),
+    ("amount", "期间计量量", "amount"), ("unit", "单位", "unit"),
+]
 
 
 @login_required
