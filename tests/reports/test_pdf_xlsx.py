@@ -150,3 +150,39 @@ def test_check_output_writes_each_format(tmp_path):
         assert out.stat().st_size > 1000
     r = CliRunner().invoke(app, ["check", str(SPEC), "--output", str(tmp_path / "report.doc")])
     assert r.exit_code == 2
+
+
+def test_listing_columns_and_wrapping():
+    from tanjiliang.reports.context import Table
+    from tanjiliang.reports.listing import listing, width, wrap
+
+    assert width("煤coal·") == 2 + 4 + 2  # Han and ambiguous "·" two columns, Latin one
+    assert wrap("入炉烟煤入炉烟煤", 6) == ["入炉烟", "煤入炉", "烟煤"]
+    assert wrap("alpha beta gamma", 11) == ["alpha beta", "gamma"]
+    tb = Table("t", "t", ["编号", "名称", "数值"], numeric={2})
+    tb.add(["A1", "一号锅炉入炉煤皮带秤", "1,234"], cls="bad")
+    tb.add(["B22", "短", "5"])
+    head, rows = listing(tb, total=24)
+    lines = head + [line for _, ls in rows for line in ls]
+    assert all(width(line) <= 24 for line in lines)
+    assert rows[0][0] == "bad" and rows[1][0] == "z"
+    # the numeric column is right-aligned: its last digit ends the line in every row
+    assert [ls[0].endswith(v) for (_, ls), v in zip(rows, ["1,234", "5"], strict=True)] == [True, True]
+    assert "".join("".join(ls) for _, ls in rows).count("一号锅炉入炉煤皮带秤"[:3]) == 1
+
+
+def test_large_plant_pdf(tmp_path):
+    # 311 points, 269 instruments: long tables are printed as listings; nothing is left out
+    from tanjiliang.diagram.synthetic import synthetic_plant
+
+    unit = synthetic_plant()
+    loaded = load_pack(None)
+    a = assess(unit, loaded, AS_OF)
+    pdf = write_report(a, unit, tmp_path / "plant.pdf", "zh", loaded.pack)
+    text = subprocess.run([_need("pdftotext"), "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    missing = [p.id for p in a.points if p.id not in text]
+    assert missing == []
+    assert all(i.id in text for i in a.instruments)
+    pages = _pages(pdf, tmp_path, dpi=15)
+    assert all(_ink(im) > 0.002 for im in pages)

@@ -16,6 +16,8 @@ from tanjiliang.diagram.render import inline_svg
 from tanjiliang.reports import charts
 from tanjiliang.reports.context import ReportContext
 from tanjiliang.reports.i18n import enum, t
+from tanjiliang.reports.listing import MIN_ROWS as LISTING_MIN_ROWS
+from tanjiliang.reports.listing import listing
 
 #: Largest page side WeasyPrint should produce for the diagram (PDF viewers accept up to
 #: 200 in = 14 400 pt); a taller diagram is scaled down to fit.
@@ -61,8 +63,10 @@ def sections(ctx: ReportContext) -> list[tuple[str, str]]:
     return [(k, f"{i} {ctx.t('sec.' + k)}") for i, k in enumerate(keys, 1)]
 
 
-def render_html(ctx: ReportContext, diagram_svg: str | None = None) -> str:
-    """The report page. ``diagram_svg`` may be passed when already rendered."""
+def render_html(ctx: ReportContext, diagram_svg: str | None = None, for_pdf: bool = False) -> str:
+    """The report page. ``diagram_svg`` may be passed when already rendered. ``for_pdf``:
+    the page WeasyPrint prints, where long tables become fixed-width listings
+    (:mod:`tanjiliang.reports.listing`)."""
     svg = diagram_svg if diagram_svg is not None else render_diagram(
         ctx.a, ctx.unit, ctx.pack, ctx.lang, "svg").decode("utf-8")
     pw, ph, scale = diagram_page_size(svg)
@@ -78,5 +82,6 @@ def render_html(ctx: ReportContext, diagram_svg: str | None = None) -> str:
         chart_streams=charts.stream_bars(ctx.chart_streams, class_names, ctx.t("chart.by_stream")),
         chart_classes=charts.class_bar(ctx.class_totals, ctx.t("chart.by_class")),
         conclusion_label=enum("conclusion", ctx.conclusion, ctx.lang),
-        sections=sections(ctx), generator=generator,
+        sections=sections(ctx), generator=generator, for_pdf=for_pdf,
+        listing=listing, listing_min_rows=LISTING_MIN_ROWS,
     )

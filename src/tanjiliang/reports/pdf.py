@@ -15,6 +15,6 @@ def render_pdf(ctx: ReportContext, html: str | None = None) -> bytes:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    page = html if html is not None else render_html(ctx)
+    page = html if html is not None else render_html(ctx, for_pdf=True)
     pdf: bytes = HTML(string=page, base_url=None).write_pdf()
     return pdf
