@@ -166,3 +166,35 @@ def test_data_check_cli(tmp_path) -> None:
     assert r.exit_code == 1 and "2025-07-01" in r.output
     bad = CliRunner().invoke(app, ["data", "check", str(FIXTURE), str(tmp_path / "missing.csv")])
     assert bad.exit_code == 2
+
+
+def test_data_check_fills_measured_emissions_from_cems_readings(tmp_path) -> None:
+    data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    data["source_streams"].append({"id": "flue", "name": "1号烟囱CO2", "kind": "combustion",
+                                   "method": "measurement", "emission_points": ["S1"]})
+    for q, t in (("co2", "cems_co2_analyzer"), ("flow", "cems_flow_monitor"),
+                 ("pressure", "pressure_transmitter"), ("moisture", "moisture_analyzer")):
+        data["instruments"].append({"id": f"C-{q}", "name": q, "type": t, "measures": f"S1.{q}",
+                                    "at": "S1", "last_confirmed": "2025-06-01"})
+    unit_path = tmp_path / "u.yaml"
+    unit_path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    hours = pl.datetime_range(Y0, Y1, "1h", closed="left", eager=True, time_unit="us")
+    rows = [("C-co2", 12.0, "%"), ("C-flow", 1.5e6, "m3/h"), ("T-01", 130.0, "℃"),
+            ("C-pressure", 100.5, "kPa"), ("C-moisture", 8.0, "%")]
+    long = pl.concat([pl.DataFrame({"instrument": i, "time": hours, "value": v, "unit": u})
+                      for i, v, u in rows])
+    # 30 hours of flow missing in May: substituted, marked
+    long = long.filter(~((pl.col("instrument") == "C-flow")
+                         & pl.col("time").is_between(datetime(2025, 5, 1), datetime(2025, 5, 2, 5, 59))))
+    path = tmp_path / "cems.parquet"
+    long.write_parquet(path)
+    r = CliRunner().invoke(app, ["data", "check", str(unit_path), str(path), "--format", "json",
+                                 "--as-of", "2025-12-31"])
+    import json
+
+    out = json.loads(r.output)
+    [pt] = out["cems"]["points"]
+    assert (pt["point"], pt["hours"], pt["substitute"]) == ("S1", 8760, 30)
+    assert pt["total_t"] == pytest.approx(8760 * _rate(), rel=1e-6)  # constant data: mean + 2σ = mean
+    [cmp] = out["cems"]["comparison"]
+    assert cmp["stream"] == "flue" and cmp["cems_t"] == pytest.approx(pt["total_t"])
