@@ -92,7 +92,8 @@ def _show(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, dict | list):
-        return yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10_000).strip()
+        return yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10_000,
+                              sort_keys=False).strip()
     if isinstance(v, date):
         return v.isoformat()
     return str(v)
