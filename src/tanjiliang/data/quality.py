@@ -323,38 +323,45 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
         .fill_null(False).alias("spike"),
         (pl.col("same") & (pl.col("dt") > gap_factor * pl.col("interval"))).fill_null(False).alias("gap"),
     )
-    in_period = (pl.col("t_eff") >= start) & (pl.col("t_eff") < end)
+    # counts and flags are about the period; readings around it only give the edges their
+    # context (and the daily amounts that out-of-tolerance periods reach back to)
+    r = r.with_columns(((pl.col("t_eff") >= start) & (pl.col("t_eff") < end)).alias("inp"))
+    inp = pl.col("inp")
+
+    def count(flag: str) -> pl.Expr:
+        return (pl.col(flag) & inp).sum()
+
     summary = r.group_by("iid").agg(
         pl.col("kind").first(),
-        pl.len().alias("n"),
+        inp.sum().cast(pl.UInt32).alias("n"),
         pl.col("time").min().alias("first"),
         pl.col("time").max().alias("last"),
         pl.col("interval").first().alias("interval_s"),
-        pl.col("t_eff").filter(in_period).min().alias("first_eff"),
-        pl.col("t_eff").filter(in_period).max().alias("last_eff"),
-        (in_period & ~pl.col("duplicate")).sum().cast(pl.UInt32).alias("distinct"),
-        pl.col("gap").sum().alias("gaps"),
-        ((pl.col("dt") / pl.col("interval")).round() - 1).filter(pl.col("gap")).sum()
+        pl.col("t_eff").filter(inp).min().alias("first_eff"),
+        pl.col("t_eff").filter(inp).max().alias("last_eff"),
+        (inp & ~pl.col("duplicate")).sum().cast(pl.UInt32).alias("distinct"),
+        count("gap").alias("gaps"),
+        ((pl.col("dt") / pl.col("interval")).round() - 1).filter(pl.col("gap") & inp).sum()
         .cast(pl.Int64).alias("missing_inner"),
-        pl.col("dt").filter(pl.col("gap")).max().alias("longest_gap_s"),
-        pl.col("duplicate").sum().alias("duplicates"),
-        pl.col("negative").sum().alias("negative"),
-        pl.col("out_of_range").sum().alias("out_of_range"),
-        pl.col("reset").sum().alias("resets"),
-        pl.col("rollover").sum().alias("rollovers"),
-        pl.col("stuck").sum().alias("stuck"),
-        pl.col("spike").sum().alias("spikes"),
-        pl.col("inc").filter(in_period).sum().alias("amount"),
+        pl.col("dt").filter(pl.col("gap") & inp).max().alias("longest_gap_s"),
+        count("duplicate").alias("duplicates"),
+        count("negative").alias("negative"),
+        count("out_of_range").alias("out_of_range"),
+        count("reset").alias("resets"),
+        count("rollover").alias("rollovers"),
+        count("stuck").alias("stuck"),
+        count("spike").alias("spikes"),
+        pl.col("inc").filter(inp).sum().alias("amount"),
     )
     daily = (r.filter(pl.col("inc").is_not_null())
              .group_by("iid", pl.col("t_eff").dt.date().alias("day"))
              .agg(pl.col("inc").sum().alias("amount"), pl.len().alias("n")))
     flag_cols = ["duplicate", "negative", "out_of_range", "reset", "rollover", "stuck", "spike"]
-    flagged = (r.filter(pl.any_horizontal(flag_cols))
+    flagged = (r.filter(pl.any_horizontal(flag_cols) & inp)
                .select("fid", "row", "iid", "key", "time", "value",
                        pl.concat_str([pl.when(pl.col(c)).then(pl.lit(c)) for c in flag_cols],
                                      separator=",", ignore_nulls=True).alias("flags")))
-    gaps = (r.filter(pl.col("gap"))
+    gaps = (r.filter(pl.col("gap") & inp)
             .select("iid",
                     (pl.col("time") - pl.duration(microseconds=(pl.col("dt") * 1e6).cast(pl.Int64)))
                     .alias("gap_from"),

@@ -24,7 +24,7 @@ import polars as pl
 from tanjiliang.assess.result import Assessment, Finding
 from tanjiliang.data import cems as cems_mod
 from tanjiliang.data.activity import reconcile, stream_activity
-from tanjiliang.data.oot import oot_findings
+from tanjiliang.data.oot import affected_periods, oot_findings
 from tanjiliang.data.quality import QualityResult, analyse, reporting_period
 from tanjiliang.data.readings import scan_many
 from tanjiliang.model.unit import UnitFile
@@ -139,8 +139,15 @@ def run(unit: UnitFile, paths: list[str | Path], pack: LoadedPack | None = None,
 
     s, e = reporting_period(unit, start, end)
     ids = {i.id for i in unit.instruments}
-    # one day either side so that totalisers have their opening and closing register
-    readings = scan_many(paths, ids, s - timedelta(days=1), e + timedelta(days=1))
+    # one day either side so that totalisers have their opening and closing register, and
+    # back to the start of any out-of-tolerance period (its readings are traced)
+    lo, hi = s - timedelta(days=1), e + timedelta(days=1)
+    for ins in unit.instruments:
+        for last_pass, rec in affected_periods(ins):
+            if last_pass is not None:
+                lo = min(lo, datetime(last_pass.year, last_pass.month, last_pass.day))
+            hi = max(hi, datetime(rec.date.year, rec.date.month, rec.date.day) + timedelta(days=1))
+    readings = scan_many(paths, ids, lo, hi)
     cems_result = None
     cems_points = {i.id for i in unit.instruments
                    if i.measured_stream() in {p.id for p in unit.emission_points}}
