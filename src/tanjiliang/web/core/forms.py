@@ -100,7 +100,10 @@ def _show(v: Any) -> str:
 
 
 def fields_for(model: type[BaseModel], values: dict[str, Any], lang: str,
-               errors: dict[str, list[str]] | None = None) -> list[Field]:
+               errors: dict[str, list[str]] | None = None,
+               options: dict[str, list[str]] | None = None) -> list[Field]:
+    """The form fields of ``model`` with ``values``; ``options`` offers a list of values for a
+    free-text field (e.g. the pack's instrument types), keeping any other value entered."""
     out = []
     for name, f in model.model_fields.items():
         if name in SKIP.get(model, set()):
@@ -108,6 +111,9 @@ def fields_for(model: type[BaseModel], values: dict[str, Any], lang: str,
         key = f.alias or name
         ann = f.annotation
         choices = _literal_choices(ann)
+        if options and key in options:
+            current = _show(values.get(key))
+            choices = list(options[key]) + ([current] if current and current not in options[key] else [])
         if choices:
             widget = "select"
         elif _is(ann, bool):

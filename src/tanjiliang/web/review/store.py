@@ -98,10 +98,12 @@ def open_review(unit: m.Unit, user: AbstractBaseUser) -> ReviewRecord:
         return prev  # one review per unit and year; later edits are versions (amend)
     si = latest(unit, "self_inspection", unit.year)
     a = assessment(unit)
+    people = list(unit.reviewers.all()) or [user]
     review = w.open_review(actor(user), str(unit.pk), checklist_for(a), a, timezone.now(),
                            self_inspection=review_of(si) if si else None,
-                           reviewers=[u.get_username() for u in unit.reviewers.all()]
-                           or [user.get_username()])
+                           reviewers=[u.get_username() for u in people],
+                           reviewer_names=[u.get_full_name() or u.get_username()
+                                           for u in people])
     return _new_record(unit, user, review)
 
 

@@ -178,6 +178,16 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("ledger", pk=pk)
 
 
+def type_ids(unit: m.Unit) -> list[str]:
+    """The instrument types of the unit's pack (for the type selector)."""
+    from tanjiliang.web.core.assessing import pack_for
+
+    try:
+        return [t.id for t in pack_for(unit).pack.instrument_types]
+    except LoadError:
+        return []
+
+
 def _instrument_ctx(request: HttpRequest, unit: m.Unit, ins: m.Instrument,
                     values: dict[str, Any] | None = None, errors: Any = None,
                     general: list[str] | None = None, conf_values: dict[str, Any] | None = None,
@@ -193,7 +203,8 @@ def _instrument_ctx(request: HttpRequest, unit: m.Unit, ins: m.Instrument,
     confs = list(ins.confirmation_records.order_by("-date", "-position"))
     return {
         "ins": ins, "result": result, "findings": findings,
-        "fields": fields_for(Instrument, values if values is not None else raw, lang, errors),
+        "fields": fields_for(Instrument, values if values is not None else raw, lang, errors,
+                             {"type": type_ids(unit)}),
         "general": general or [], "confirmations": confs,
         "conf_fields": fields_for(ConfirmationRecord, conf_values or {}, lang, conf_errors),
         "conf_general": conf_general or [],
