@@ -194,7 +194,8 @@ class Review(_Model):
     self_inspection_sha256: str | None = None  # the submitted self-inspection reviewed
     opened_by: str
     opened_at: datetime
-    reviewers: list[str] = Field(default_factory=list)
+    reviewers: list[str] = Field(default_factory=list)  # user names allowed to act
+    reviewer_names: list[str] = Field(default_factory=list)  # their display names
     items: list[ItemResult]
     nonconformities: list[NonConformity] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tanjiliang.reports import i18n
 from tanjiliang.reports.i18n import clause_ref
 from tanjiliang.review.checklist import Checklist
 from tanjiliang.review.model import Review, label
@@ -150,6 +151,13 @@ class ReportContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _sector(code: str, lang: str) -> str:
+    try:
+        return i18n.t(f"sector.{code}", lang)
+    except KeyError:
+        return code
+
+
 def _remark(r: Any, lang: str) -> str:
     if r.reason and (r.method == "attested" or r.overridden or r.auto_result is None):
         return str(r.reason)
@@ -191,11 +199,12 @@ def build(review: Review, checklist: Checklist, lang: str = "zh",
         (t("unit", lang), review.unit_name),
         (t("credit_code", lang), a.credit_code or "—"),
         (t("region", lang), a.region or "—"),
-        (t("sector", lang), a.sector),
+        (t("sector", lang), _sector(a.sector, lang)),
         (t("year", lang), str(review.year)),
         (t("version", lang), f"v{review.version} · {label(review.state, lang)}"),
         (t("reviewers", lang) if review.kind == "review" else t("enterprise_rep", lang),
-         "、".join(review.reviewers) if review.reviewers else review.opened_by),
+         ("、" if lang == "zh" else ", ").join(review.reviewer_names or review.reviewers)
+         or review.opened_by),
         (t("opened", lang), review.opened_at.strftime("%Y-%m-%d")),
         (t("basis", lang), f"{review.checklist_pack} {review.checklist_version}"),
         (t("assessment", lang), f"{a.pack_name} {a.pack_version} · {a.as_of.isoformat()}"),

@@ -152,7 +152,8 @@ def open_self_inspection(actor: Actor, unit: str, checklist: LoadedChecklist, a:
 
 def open_review(actor: Actor, unit: str, checklist: LoadedChecklist, a: Assessment,
                 at: datetime, self_inspection: Review | None = None,
-                reviewers: list[str] | None = None) -> Review:
+                reviewers: list[str] | None = None,
+                reviewer_names: list[str] | None = None) -> Review:
     """A reviewer opens the review of a unit for the assessment's year.
 
     The checklist's procedure decides whether a submitted self-inspection must come first.
@@ -170,6 +171,7 @@ def open_review(actor: Actor, unit: str, checklist: LoadedChecklist, a: Assessme
                          "the enterprise has not submitted this year's self-inspection")
     review = _new("review", actor, unit, checklist, a, at,
                   reviewers=reviewers if reviewers is not None else [actor.user])
+    review.reviewer_names = reviewer_names or ([actor.display()] if reviewers is None else [])
     if self_inspection is not None and self_inspection.signature is not None:
         review.self_inspection_sha256 = self_inspection.signature.sha256
     return review
