@@ -108,6 +108,13 @@ def test_malformed_yaml_names_line():
     assert "YAML" in issue.en and "YAML 语法错误" in issue.zh
 
 
+@pytest.mark.parametrize("junk", ["\x03", "a: 1\nb: \x07\n", "\ufffe"])
+def test_control_characters_are_bad_input_not_a_crash(junk):
+    err = _errors(junk)
+    assert err.issues and err.issues[0].file == "plant.yaml"
+    assert err.issues[0].line is not None
+
+
 def test_unknown_key_is_rejected():
     text = _spec_with("    status: in_use  ", "    stauts: in_use  ")
     [issue] = _errors(text).issues

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,8 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
          "yes": True, "Yes": True, "YES": True, "no": False, "No": False, "NO": False,
          "on": True, "On": True, "ON": True, "off": False, "Off": False, "OFF": False}
 _NULL = {"", "~", "null", "Null", "NULL"}
+#: Characters YAML 1.1 does not allow in a stream (PyYAML's Reader.NON_PRINTABLE).
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 def _fast_yaml(raw: bytes) -> Any:
@@ -190,6 +193,8 @@ def read_tree(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
             pass
     else:
         try:
+            if _NON_PRINTABLE.search(text):
+                raise _Fallback
             return _fast_yaml(text.encode("utf-8")), SourceMap(name, text=text)
         except _Fallback:
             pass
@@ -205,6 +210,13 @@ def _reference_tree(name: str, text: str) -> tuple[Any, SourceMap]:
         col = mark.column + 1 if mark else 0
         raise LoadError([Issue(name, line, "", f"YAML 语法错误：{exc.problem}（第{col}列）",
                                f"YAML syntax error: {exc.problem} (column {col})")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control, …)
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+        raise LoadError([Issue(name, line, "", f"文件含不允许的字符 U+{exc.character:04X}（第{col}列）",
+                               f"the file contains a character YAML does not allow, U+{exc.character:04X} (column {col})")]) from None
+    except yaml.YAMLError as exc:
+        raise LoadError([Issue(name, None, "", f"YAML 错误：{exc}", f"YAML error: {exc}")]) from None
     src = SourceMap(name, root)
     if root is None:
         raise LoadError([Issue(name, 1, "", "文件为空", "the file is empty")])
