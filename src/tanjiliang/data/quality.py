@@ -244,8 +244,11 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
         pl.lit(pl.Series(lk.kind)).gather(key).alias("kind"),
         pl.lit(pl.Series(lk.is_rate)).gather(key).alias("is_rate"),
     ).collect()
-    bad = base.filter(pl.col("time").is_null() | pl.col("v").is_null())
-    good = base.filter(pl.col("time").is_not_null() & pl.col("v").is_not_null())
+    if base["time"].null_count() or base["v"].null_count():
+        bad = base.filter(pl.col("time").is_null() | pl.col("v").is_null())
+        good = base.filter(pl.col("time").is_not_null() & pl.col("v").is_not_null())
+    else:  # the usual case: no copy
+        bad, good = base.head(0), base
     in_order = good.select(
         ((pl.col("iid").diff() > 0)
          | ((pl.col("iid").diff() == 0) & (pl.col("time").diff().dt.total_microseconds() >= 0)))
