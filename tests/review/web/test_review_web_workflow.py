@@ -68,6 +68,7 @@ def test_web_review_complete_journey_and_signed_report(rw):
     assert rec.conclusion == "nonconforming" and rec.open_ncs == 0
     page = rev.get(reverse("review-detail", args=[rw.unit.pk, rec.pk]))
     assert page.status_code == 200 and rec.sha256 in page.content.decode()
+    assert 'class="muted self-result"' in page.content.decode()  # the self-inspection beside
     pdf = rev.get(reverse("review-report", args=[rw.unit.pk, rec.pk, "pdf"]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
     text = "".join(subprocess.run(["pdftotext", "-", "-"], input=pdf.content,

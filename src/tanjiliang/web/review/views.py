@@ -105,7 +105,18 @@ def open_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review-detail", pk=unit.pk, rid=rec.pk)
 
 
-def _item_rows(review: Any, checklist: Any, lang: str) -> list[dict[str, Any]]:
+def _self_inspection(unit: m.Unit, rec: ReviewRecord, review: Any) -> Any:
+    """The submitted self-inspection a review was opened on (matched by its hash)."""
+    if rec.kind != "review" or not review.self_inspection_sha256:
+        return None
+    si = ReviewRecord.objects.filter(unit=unit, kind="self_inspection", year=rec.year,
+                                     sha256=review.self_inspection_sha256).first()
+    return store.review_of(si) if si else None
+
+
+def _item_rows(review: Any, checklist: Any, lang: str,
+               self_review: Any = None) -> list[dict[str, Any]]:
+    own = {r.item: r.result for r in self_review.items} if self_review else {}
     ev = {e.id: e for e in review.evidence}
     groups = []
     for sec in checklist.sections:
@@ -115,6 +126,7 @@ def _item_rows(review: Any, checklist: Any, lang: str) -> list[dict[str, Any]]:
                 r = review.result(item.id)
                 rows.append({"item": item, "r": r, "text": item.text(lang),
                              "basis": clause_ref(item.basis, lang),
+                             "self_result": own.get(item.id) if self_review else "",
                              "evidence_hint": item.evidence(lang) if item.evidence else "",
                              "auto_reason": r.auto_reason_zh if lang == "zh"
                              else r.auto_reason_en,
@@ -141,7 +153,8 @@ def review_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
                "done": STATES[review.kind].index(st) < STATES[review.kind].index(review.state),
                "on": st == review.state} for st in STATES[review.kind]]
     return page(request, "tjreview/detail.html", unit, "reviews", rec=rec, review=review,
-                groups=_item_rows(review, checklist, lang), ncs=ncs, can=can,
+                groups=_item_rows(review, checklist, lang,
+                                  _self_inspection(unit, rec, review)), ncs=ncs, can=can,
                 states=states, versions=versions, counts=review.counts(),
                 verified=verify(review) if review.signature else None,
                 labels=LABELS, default_owner=_default_owner(unit),
@@ -326,13 +339,8 @@ def report(request: HttpRequest, pk: int, rid: int, fmt: str) -> HttpResponse:
     unit, rec = _record(request, pk, rid)
     review = store.review_of(rec)
     lang = lang_of(request)
-    si = None
-    if rec.kind == "review":
-        si_rec = next((x for x in ReviewRecord.objects.filter(
-            unit=unit, kind="self_inspection", year=rec.year, state="submitted")
-            if x.sha256 == review.self_inspection_sha256), None)
-        si = store.review_of(si_rec) if si_rec else None
-    ctx = review_report.build(review, store.checklist_of(rec).checklist, lang, si)
+    ctx = review_report.build(review, store.checklist_of(rec).checklist, lang,
+                              _self_inspection(unit, rec, review))
     body = (review_render.render_pdf(ctx) if fmt == "pdf"
             else review_render.render_xlsx(ctx))
     kind = "review" if rec.kind == "review" else "self-inspection"
