@@ -189,7 +189,8 @@ def run_one(db: str, args: argparse.Namespace, unit_json: Path) -> dict:
             urllib.request.urlopen(urllib.request.Request(base + path, headers={"Cookie": cookie})).read()
         out = {"db": db, "instruments": info["instruments"], "setup_s": setup_s,
                "first_assessment_s": first_s}
-        auth = f"Authorization: Bearer {info['token']}\r\n"
+        # as HTTP clients do (requests, browsers): the cached JSON is served gzip-compressed
+        auth = f"Authorization: Bearer {info['token']}\r\nAccept-Encoding: gzip\r\n"
         out["ledger"] = load(port, pages, f"Cookie: {cookie}\r\n", args.clients, args.seconds)
         out["assessment_api"] = load(port, api, auth, args.clients, args.seconds)
         if args.think:

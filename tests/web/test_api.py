@@ -92,3 +92,14 @@ def test_report_download(world: Any) -> None:
     r = c.get(f"/api/units/{world.unit_a.pk}/report?format=html&lang=en", **auth)
     assert r.status_code == 200 and b"<html" in r.content.lower()
     assert c.get(f"/api/units/{world.unit_a.pk}/report?format=doc", **auth).status_code == 400
+
+
+def test_assessment_gzip_when_accepted(world: Any) -> None:
+    import gzip
+
+    c, auth = Client(), world.token(world.a)
+    url = f"/api/units/{world.unit_a.pk}/assessment"
+    plain = c.get(url, **auth)
+    zipped = c.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate", **auth)
+    assert zipped["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert gzip.decompress(zipped.content) == plain.content

@@ -475,11 +475,16 @@ def upload_readings(request: HttpRequest, unit_id: int, file: File[UploadedFile]
 def get_assessment(request: HttpRequest, unit_id: int, lang: str = "zh") -> Any:
     """The assessment in the JSON contract ``tanjiliang/assessment@1`` (Assessment.to_json)."""
     unit = unit_for(request.user, unit_id)
+    zipped = "gzip" in request.headers.get("Accept-Encoding", "")
     try:
-        body = assessment_bytes(unit, "en" if lang == "en" else "zh")
+        body = assessment_bytes(unit, "en" if lang == "en" else "zh", gzipped=zipped)
     except LoadError as exc:
         raise Problem(exc) from None
-    return HttpResponse(body, content_type="application/json")
+    resp = HttpResponse(body, content_type="application/json")
+    resp["Vary"] = "Accept-Encoding"
+    if zipped:
+        resp["Content-Encoding"] = "gzip"
+    return resp
 
 
 @api.get("/units/{unit_id}/report", response={200: None, **ERRORS}, tags=["reports"],

@@ -8,6 +8,7 @@ any change to the unit raises its revision, so a stale result is never shown.
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from collections import OrderedDict
@@ -116,14 +117,19 @@ def localised(data: dict[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
-def assessment_bytes(unit: m.Unit, lang: str, as_of: date | None = None) -> bytes:
-    """The serialised JSON contract (cached per revision, date and language)."""
+def assessment_bytes(unit: m.Unit, lang: str, as_of: date | None = None, *,
+                     gzipped: bool = False) -> bytes:
+    """The serialised JSON contract (cached per revision, date and language), gzip-compressed
+    on request (1.6 MB → 70 kB for 5 000 instruments)."""
     as_of = as_of or today()
-    key = (*unit_key(unit), as_of, lang)
+    key = (*unit_key(unit), as_of, lang, gzipped)
     hit = _BYTES.get(key)
     if hit is None:
-        hit = json.dumps(localised(assessment_json(unit, as_of), lang), ensure_ascii=False,
-                         separators=(",", ":")).encode()
+        if gzipped:
+            hit = gzip.compress(assessment_bytes(unit, lang, as_of), 6)
+        else:
+            hit = json.dumps(localised(assessment_json(unit, as_of), lang), ensure_ascii=False,
+                             separators=(",", ":")).encode()
         _remember(_BYTES, key, hit)
     return hit
 

@@ -275,7 +275,7 @@ def confirmation_add(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
 
     if not errors:
         try:
-            apply_change(unit, request.user, mutate, action="confirmation", subject=ins.ident,
+            unit = apply_change(unit, request.user, mutate, action="confirmation", subject=ins.ident,
                          zh=f"登记 {ins.ident} 的检定/校准（{values.get('date', '')}）",
                          en=f"confirmation of {ins.ident} recorded ({values.get('date', '')})")
             upload = request.FILES.get("file")
