@@ -74,6 +74,7 @@ def main() -> None:
     print(header)
     print(" " * 31 + "wall s / CPU s".rjust(16) * 3)
     worst = {"diagram_svg": 0.0, "pdf": 0.0}
+    worst_cpu = {"diagram_svg": 0.0, "pdf": 0.0}
     with tempfile.TemporaryDirectory() as tmp:
         for name, unit in units():
             loaded = load_pack(unit.pack)  # type: ignore[attr-defined]
@@ -87,12 +88,16 @@ def main() -> None:
             pages = pdf_pages(pdf_path)
             worst["diagram_svg"] = max(worst["diagram_svg"], svg[0])
             worst["pdf"] = max(worst["pdf"], pdf[0])
+            worst_cpu["diagram_svg"] = max(worst_cpu["diagram_svg"], svg[1])
+            worst_cpu["pdf"] = max(worst_cpu["pdf"], pdf[1])
             print(f"{name:<12}{len(a.points):>7}{len(a.instruments):>6}  "
                   f"{svg[0]:>7.2f} / {svg[1]:<6.2f}{png[0]:>7.2f} / {png[1]:<6.2f}"
                   f"{pdf[0]:>7.2f} / {pdf[1]:<6.2f}{pages:>6}{html[0]:>8.2f}{xlsx[0]:>8.2f}")
     for key, target in TARGETS.items():
-        verdict = "meets" if worst[key] < target else "MISSES"
-        print(f"worst {key}: {worst[key]:.2f} s wall, target < {target:g} s: {verdict}")
+        wall = "meets" if worst[key] < target else "MISSES"
+        cpu = "meets" if worst_cpu[key] < target else "MISSES"
+        print(f"worst {key}: {worst[key]:.2f} s wall ({wall} < {target:g} s), "
+              f"{worst_cpu[key]:.2f} s CPU ({cpu}); wall exceeds CPU when the machine is busy")
 
 
 if __name__ == "__main__":
