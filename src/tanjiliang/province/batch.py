@@ -10,7 +10,6 @@ stores the same rows (one indexed table, so the overview is one query).
 from __future__ import annotations
 
 import gzip
-import json
 import multiprocessing as mp
 import os
 import re
@@ -26,7 +25,7 @@ import polars as pl
 from tanjiliang.assess.engine import assess
 from tanjiliang.assess.result import Assessment
 from tanjiliang.model.errors import LoadError
-from tanjiliang.model.load import SourceMap, load_unit, validate_data
+from tanjiliang.model.load import load_unit
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.rules import LoadedPack, load_pack
 
@@ -95,21 +94,11 @@ def summarise(a: Assessment) -> dict[str, Any]:
 
 
 def read_unit(path: Path) -> UnitFile:
-    """Load a (possibly gzipped) unit file.
-
-    JSON files are parsed with the standard library and validated by the same models and
-    reference checks as :func:`load_unit`; only if that fails is the file loaded again by
-    :func:`load_unit`, so that every error names its line (YAML node trees are the slow part of
-    a 500-instrument file and are only needed for error lines).
-    """
+    """Load a (possibly gzipped) unit file with :func:`load_unit` (its fast path parses JSON
+    with the standard library; line numbers are only worked out for a file with a problem)."""
     raw = path.read_bytes()
     text = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8-sig")
     name = str(path)[:-3] if path.suffix == ".gz" else str(path)
-    if name.endswith(".json"):
-        try:
-            return validate_data(json.loads(text), SourceMap(name, None))
-        except (LoadError, ValueError):
-            pass  # fall through: the full loader reports the error with its line
     return load_unit(name, text)
 
 
