@@ -150,3 +150,14 @@ def test_can_write_agrees_with_the_writable_queryset(world: Any) -> None:
         writable = set(units_for(user, write=True))
         for unit in units_for(user):
             assert can_write(user, unit) == (unit in writable), (user, unit)
+
+
+def test_admin_manages_accounts_and_others_cannot(world: Any) -> None:
+    admin = world.client(world.admin)
+    for url in ("/admin/", "/admin/auth/user/", f"/admin/auth/user/{world.a.pk}/change/",
+                "/admin/core/enterprise/", f"/admin/core/unit/{world.unit_a.pk}/change/",
+                "/admin/core/historyentry/"):
+        assert admin.get(url).status_code == 200, url
+    for user in (world.a, world.reviewer, world.regulator):
+        r = world.client(user).get("/admin/auth/user/")
+        assert r.status_code == 302 and "/admin/login/" in r["Location"]

@@ -126,6 +126,12 @@ def serve(
     """启动网页应用 / Run the web application."""
     if demo:
         host = "127.0.0.1"  # the demo's accounts are public: never listen beyond loopback
+    if not demo and not os.environ.get("TANJILIANG_SECRET_KEY"):
+        typer.echo("未设置 TANJILIANG_SECRET_KEY（生产环境必需；试用请运行 tanjiliang serve --demo）"
+                   if lang == "zh" else
+                   "TANJILIANG_SECRET_KEY is not set (required in production; "
+                   "try tanjiliang serve --demo)", err=True)
+        raise typer.Exit(2)
     if as_of:
         from datetime import date
 
