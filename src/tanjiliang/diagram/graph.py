@@ -401,8 +401,20 @@ class _Builder:
             media.append((f'<TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="8">{_h(t(key, lang))}</FONT></TD>', ""))
         letters_col = [head("diagram.letters")]
         letters = {s.letter for s in self.symbols.values() if s.point in self.drawn_points}
+        sep = "、" if lang == "zh" else ", "
+        limit = 26 if lang == "zh" else 48  # wrap long lists (a browser's text may run wider)
         for letter, names in letter_names(self.pack, letters, lang).items():
-            letters_col.append((f'<TD ALIGN="CENTER"><B>{_h(letter)}</B></TD>', text(names, "8")))
+            lines, line = [], ""
+            for name in names.split(sep):
+                if line and len(line) + len(sep) + len(name) > limit:
+                    lines.append(line + sep.strip())
+                    line = name
+                else:
+                    line = f"{line}{sep}{name}" if line else name
+            lines.append(line)
+            cell = '<BR ALIGN="LEFT"/>'.join(_h(x) for x in lines)
+            letters_col.append((f'<TD ALIGN="CENTER" VALIGN="TOP"><B>{_h(letter)}</B></TD>',
+                                f'<TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="8">{cell}</FONT></TD>'))
         columns = [points, media, letters_col]
         n_rows = max(len(c) for c in columns)
         body = []
