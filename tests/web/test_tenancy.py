@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 POST_ONLY = {"unit-import-new", "unit-delete", "unit-import", "unit-item-delete", "ledger-import",
              "instrument-edit", "confirmation-add", "file-upload", "readings-upload"}
 BUILDS_FILES = {"report", "ledger-export"}  # 400 with the reason when a builder refuses
-SCREENS_WITHOUT_UNIT = {"unit-list", "login", "logout", "unit-import-new"}
+SCREENS_WITHOUT_UNIT = {"unit-list", "login", "logout", "unit-import-new", "unit-new"}
 
 
 def unit_views() -> list[str]:

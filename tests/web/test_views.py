@@ -235,3 +235,18 @@ def test_saving_an_unchanged_form_changes_nothing(world: Any, section: str) -> N
             assert r.status_code == 302, r.content.decode()[:3000]
     assert dump_yaml(unit_file(m.Unit.objects.get(pk=unit.pk))) == before
     assert m.Unit.objects.get(pk=unit.pk).revision == unit.revision
+
+
+def test_new_unit_from_its_details(world: Any) -> None:
+    client = world.client(world.a)
+    r = client.post(reverse("unit-new"), {"name": "新单位", "year": "1800", "sector": "cement"})
+    assert r.status_code == 400 and "数值过小" in r.content.decode()
+    r = client.post(reverse("unit-new"), {"name": "新单位", "year": "2025", "sector": "cement",
+                                          "credit_code": "91410100MA44ABCD1X"})
+    assert r.status_code == 400 and "校验码错误" in r.content.decode()
+    r = client.post(reverse("unit-new"), {"name": "新单位", "year": "2025", "sector": "cement",
+                                          "region": "河南省郑州市"})
+    assert r.status_code == 302
+    unit = m.Unit.objects.get(name="新单位")
+    assert unit.enterprise == world.ent_a and unit.sector == "cement"
+    assert world.client(world.regulator).get(reverse("unit-new")).status_code == 404

@@ -15,6 +15,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="tj/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("units/import/", units.unit_import_new, name="unit-import-new"),
+    path("units/new/", units.unit_new, name="unit-new"),
     path("units/<int:pk>/", units.dashboard, name="unit-dashboard"),
     path("units/<int:pk>/delete/", units.delete_unit, name="unit-delete"),
     path("units/<int:pk>/unit.<str:fmt>", units.export_unit, name="unit-export"),

@@ -18,7 +18,13 @@ from tanjiliang.model.write import dump_json, dump_yaml
 from tanjiliang.web.core import integrations
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.assessing import try_assessment
-from tanjiliang.web.core.changes import apply_change, create_unit, parse_upload, replace_unit
+from tanjiliang.web.core.changes import (
+    apply_change,
+    create_unit,
+    parse_upload,
+    replace_unit,
+    validate,
+)
 from tanjiliang.web.core.forms import (
     SECTION_LABELS,
     SECTIONS,
@@ -68,6 +74,38 @@ def unit_import_new(request: HttpRequest) -> HttpResponse:
                     issues=issue_texts(exc, lang), back="unit-list")
     unit = create_unit(uf, enterprise, request.user, source=upload.name)
     return redirect("unit-dashboard", pk=unit.pk)
+
+
+@login_required
+def unit_new(request: HttpRequest) -> HttpResponse:
+    """Start a unit from its details (name, sector, region, year); the rest is added in the
+    editor or imported (unit file, Excel ledger)."""
+    lang = lang_of(request)
+    ents = enterprises_for(request.user, write=True)
+    if not ents.exists():
+        raise Http404("no enterprise to create a unit for")
+    values: dict[str, Any] = {}
+    by_field: dict[str, list[str]] = {}
+    general: list[str] = []
+    if request.method == "POST":
+        values, by_field = parse_post(UnitInfo, request.POST)
+        try:
+            enterprise = ents.get(pk=int(request.POST.get("enterprise") or 0)) \
+                if ents.count() != 1 else ents.get()
+        except (ValueError, m.Enterprise.DoesNotExist):
+            raise Http404("no such enterprise") from None
+        if not by_field:
+            try:
+                uf = validate({"format": "tanjiliang/unit@1", "unit": values})
+            except LoadError as exc:
+                by_field, general = issue_errors(exc, "unit", lang)
+            else:
+                unit = create_unit(uf, enterprise, request.user,
+                                   source="表单" if lang == "zh" else "form")
+                return redirect("unit-edit", pk=unit.pk)
+    return page(request, "tj/unit_new.html", status=400 if by_field or general else 200,
+                fields=fields_for(UnitInfo, values, lang, by_field), general=general,
+                enterprises=ents, writable=True)
 
 
 @login_required
