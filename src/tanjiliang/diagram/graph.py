@@ -50,6 +50,17 @@ def _cluster_id(place: str) -> str:
     return f"cluster_p_{place}"
 
 
+_SHADES = (0.0, 0.38, -0.35, 0.58, -0.18, 0.2, 0.7, -0.5)
+
+
+def shade(colour: str, k: int) -> str:
+    """``colour`` mixed toward white (f > 0) or black (f < 0) by the k-th factor."""
+    f = _SHADES[k % len(_SHADES)]
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    mixed = [round(c + (255 - c) * f) if f >= 0 else round(c * (1 + f)) for c in rgb]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
 class _Builder:
     def __init__(self, a: Assessment, unit: UnitFile, pack: Pack | None, lang: str) -> None:
         self.a, self.unit, self.pack, self.lang = a, unit, pack, lang
@@ -207,7 +218,7 @@ class _Builder:
 
     def stream(self, s: StreamResult, points: list[PointResult], src_rank: pgv.AGraph) -> None:
         lang = self.lang
-        colour = MEDIUM_COLOUR.get(s.medium or "", DEFAULT_COLOUR)
+        colour = self.stream_colour(s)
         self.media_used.add(s.medium or "")
         style = "dashed" if s.cls == "de_minimis" else "solid"
         src = f"src:{s.id}"
@@ -297,6 +308,12 @@ class _Builder:
         names = "".join(f'<TD><FONT POINT-SIZE="6.5" COLOR="#546e7a">{_h(t("qshort." + p.quantity, self.lang))}</FONT></TD>'
                         for p in lab)
         return f"<TR>{cells}</TR><TR>{names}</TR>"
+
+    def stream_colour(self, s: StreamResult) -> str:
+        """The medium's colour, in a lighter or darker shade for the second, third… stream of
+        the same medium, so that parallel arrows can be told apart."""
+        same = [x.id for x in self.a.streams if x.medium == s.medium and x.method != "measurement"]
+        return shade(MEDIUM_COLOUR.get(s.medium or "", DEFAULT_COLOUR), same.index(s.id))
 
     def _medium_name(self, medium: str | None) -> str:
         if self.pack is not None and medium:
