@@ -17,6 +17,8 @@ import argparse
 import gc
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -162,14 +164,16 @@ def pandas_job(path: Path, unit: UnitFile) -> tuple[int, int]:
 
 
 def run_case(label: str, path: Path, unit: UnitFile, rows: int, with_pandas: bool) -> None:
+    """Polars, then pandas, in this (fresh) process; peak RSS counted from its baseline."""
     gc.collect()
+    base = PeakRSS._rss()
     with PeakRSS() as mem:
         t0 = time.perf_counter()
         q = analyse(scan_many([path], None), unit)
         dt = time.perf_counter() - t0
     assert q.rows == rows, (q.rows, rows)
     line = (f"{label:<26} {rows / 1e6:7.1f} M rows  polars {dt:7.2f} s  {rows / dt / 1e6:6.1f} M rows/s  "
-            f"peak RSS {mem.peak / 2**30:5.2f} GiB")
+            f"peak RSS {mem.peak / 2**30:5.2f} GiB (process baseline {base / 2**30:4.2f})")
     if with_pandas:
         gc.collect()
         with PeakRSS() as pmem:
@@ -181,9 +185,7 @@ def run_case(label: str, path: Path, unit: UnitFile, rows: int, with_pandas: boo
     print(line, flush=True)
 
 
-def cems_case(folder: Path, stacks: int) -> None:
-    path = folder / "cems.parquet"
-    cems_minutes(stacks, YEAR, lazy=True).sink_parquet(path, row_group_size=1_000_000)  # type: ignore[union-attr]
+def cems_case(path: Path, stacks: int) -> None:
     rows = pl.scan_parquet(path).select(pl.len()).collect().item()
     gc.collect()
     with PeakRSS() as mem:
@@ -194,7 +196,11 @@ def cems_case(folder: Path, stacks: int) -> None:
     print(f"{'CEMS minute, ' + str(stacks) + ' stacks':<26} {rows / 1e6:7.1f} M rows  polars {dt:7.2f} s  "
           f"{rows / dt / 1e6:6.1f} M rows/s  peak RSS {mem.peak / 2**30:5.2f} GiB  "
           f"({res.hourly.height:,} stack-hours, {total / 1e6:,.2f} Mt CO2)", flush=True)
-    path.unlink()
+
+
+def child(args: list[str]) -> None:
+    """Run one measured case in a fresh interpreter (clean peak-memory figures)."""
+    subprocess.run([sys.executable, __file__, *args], check=True)
 
 
 def main() -> None:
@@ -202,14 +208,24 @@ def main() -> None:
     ap.add_argument("--rows", type=float, default=10e6, help="readings in the standard case (10e6)")
     ap.add_argument("--large", action="store_true", help="also run 100 M readings")
     ap.add_argument("--no-cems", action="store_true")
-    ap.add_argument("--no-pandas-large", action="store_true", default=True,
-                    help="skip pandas at 100 M (it needs more memory than the machine has)")
+    ap.add_argument("--pandas-large", action="store_true",
+                    help="also run pandas at 100 M (needs more memory than a 24 GB machine has)")
     ap.add_argument("--stacks", type=int, default=100)
     ap.add_argument("--order", choices=["instrument", "time"], default="instrument",
                     help="row order of the generated files (time: the checks must sort)")
     ap.add_argument("--dir", default=None, help="where to write the temporary files")
+    ap.add_argument("--case", nargs=4, metavar=("LABEL", "PATH", "ROWS", "PANDAS"), help=argparse.SUPPRESS)
+    ap.add_argument("--cems-case", nargs=2, metavar=("PATH", "STACKS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    print(f"polars {pl.__version__}, {os.cpu_count()} CPUs, POLARS_MAX_THREADS={pl.thread_pool_size()}")
+    if args.case:
+        label, path, rows, pandas = args.case
+        run_case(label, Path(path), unit_for(-(-int(rows) // HOURS)), int(rows), pandas == "1")
+        return
+    if args.cems_case:
+        cems_case(Path(args.cems_case[0]), int(args.cems_case[1]))
+        return
+    print(f"polars {pl.__version__}, {os.cpu_count()} CPUs, POLARS_MAX_THREADS={pl.thread_pool_size()}, "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
     cases = [int(args.rows)] + ([100_000_000] if args.large else [])
     for rows in cases:
         folder = Path(tempfile.mkdtemp(prefix="tjl-bench-", dir=args.dir))
@@ -218,16 +234,17 @@ def main() -> None:
             pq, csv, n = generate(rows, folder, args.order)
             print(f"generated {n:,} readings ({args.order} order) in {time.perf_counter() - t0:.1f} s: parquet "
                   f"{pq.stat().st_size / 2**20:,.0f} MiB, csv {csv.stat().st_size / 2**20:,.0f} MiB", flush=True)
-            unit = unit_for(-(-n // HOURS))
-            pandas_ok = rows <= 20_000_000 or not args.no_pandas_large
-            run_case("Parquet", pq, unit, n, pandas_ok)
-            run_case("CSV", csv, unit, n, pandas_ok)
+            pandas = "1" if rows <= 20_000_000 or args.pandas_large else "0"
+            child(["--case", "Parquet", str(pq), str(n), pandas])
+            child(["--case", "CSV", str(csv), str(n), pandas])
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     if not args.no_cems:
         folder = Path(tempfile.mkdtemp(prefix="tjl-bench-", dir=args.dir))
         try:
-            cems_case(folder, args.stacks)
+            path = folder / "cems.parquet"
+            cems_minutes(args.stacks, YEAR, lazy=True).sink_parquet(path, row_group_size=1_000_000)  # type: ignore[union-attr]
+            child(["--cems-case", str(path), str(args.stacks)])
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -12,8 +12,9 @@ ids, units and batches, never over readings):
    integer code, and unit conversion factors (pint) and effective kinds are computed once per
    combination into lookup arrays.
 2. Every reading becomes a compact row (instrument code, lookup key, file, row, time, value);
-   strings are never touched again. Inputs above ``batch_rows`` are written once to a
-   temporary Parquet file by the streaming engine and processed in batches of instruments.
+   strings are never touched again. Inputs above ``batch_rows`` are written once by the
+   streaming engine into temporary Parquet files partitioned by instrument code, and each
+   partition (a batch of whole instruments) is checked on its own.
 3. A batch is sorted by one 64-bit key (instrument, second) only when it is not already in
    order; then shifts and per-instrument aggregates (gathered back by code) do the checks.
 """
@@ -382,26 +383,6 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
     return [summary_df, out[1], flagged_df, out[3]]
 
 
-def _batches(counts: pl.DataFrame, batch_rows: int) -> list[tuple[int, int]]:
-    """Contiguous iid ranges [lo, hi] of at most ``batch_rows`` readings (one instrument may
-    exceed it alone)."""
-    out: list[tuple[int, int]] = []
-    lo: int | None = None
-    size = 0
-    prev = 0
-    for iid, n in counts.sort("iid").iter_rows():  # one row per instrument
-        if lo is not None and size + n > batch_rows:
-            out.append((lo, prev))
-            lo, size = None, 0
-        if lo is None:
-            lo = iid
-        size += n
-        prev = iid
-    if lo is not None:
-        out.append((lo, prev))
-    return out
-
-
 def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = None,
             end: date | datetime | None = None, interval_s: float | None = None,
             batch_rows: int = 5_000_000, spill_dir: str | Path | None = None) -> QualityResult:
@@ -429,17 +410,24 @@ def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = 
         all_files = ", ".join(files)
         total_rows = frame.select(pl.len()).collect().item()
 
-        def materialise(lk: Lookup) -> tuple[pl.LazyFrame, pl.DataFrame | None, int]:
-            cf = compact(frame, lk)
-            if total_rows > batch_rows:
-                cpath = Path(tmp) / "compact.parquet"
-                cf.sink_parquet(cpath)
-                cf = pl.scan_parquet(cpath)
-                return cf, None, cf.select(pl.col("iid").null_count()).collect().item()
-            mem = cf.collect()
-            return mem.lazy(), mem, mem["iid"].null_count()
+        n_buckets = max(1, math.ceil(total_rows / batch_rows))
 
-        cf, mem, n_unknown = materialise(lk)
+        def materialise(lk: Lookup) -> tuple[list[pl.LazyFrame], int]:
+            """The compact rows in memory, or (large inputs) spilled once by the streaming
+            engine into files partitioned by instrument code; and how many are unknown."""
+            cf = compact(frame, lk)
+            if n_buckets == 1:
+                mem = cf.collect()
+                return [mem.lazy()], mem["iid"].null_count()
+            root = Path(tmp) / f"compact-{len(lk.inst_map)}"
+            (cf.with_columns((pl.col("iid") % n_buckets).fill_null(n_buckets).alias("bucket"))
+             .sink_parquet(pl.PartitionBy(str(root) + "/", key="bucket", include_key=False), mkdir=True))
+            parts = [pl.scan_parquet(d) for d in sorted(root.iterdir()) if d.name != f"bucket={n_buckets}"]
+            unknown_dir = root / f"bucket={n_buckets}"
+            n = pl.scan_parquet(unknown_dir).select(pl.len()).collect().item() if unknown_dir.exists() else 0
+            return parts, n
+
+        batches, n_unknown = materialise(lk)
         if n_unknown:  # ids not in the ledger, perhaps only by spaces or full-width characters
             counts = (frame.filter(~pl.col("instrument").is_in(list(lk.inst_map)))
                       .group_by("instrument").agg(pl.len()).collect())
@@ -447,31 +435,29 @@ def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = 
             lk, unknown = build_lookup(profs, list(profs) + raw,
                                        *(d.to_series().to_list() for d in distinct))
             if len(unknown) < len(raw):
-                cf, mem, n_unknown = materialise(lk)
+                batches, n_unknown = materialise(lk)
             for ident, n in (counts.filter(pl.col("instrument").is_in(unknown)
                                            | pl.col("instrument").is_null())
                              .sort("instrument").iter_rows()):
                 issues.append(ReadingsIssue(all_files, None, "instrument", ident,
                                             f"台账中没有此计量器具，{n} 条读数未分析",
                                             f"not an instrument of the ledger; {n} readings not analysed"))
-        if n_unknown:
-            cf = cf.filter(pl.col("iid").is_not_null())
-            mem = mem.filter(pl.col("iid").is_not_null()) if mem is not None else None
         usable = pl.lit(pl.Series(lk.kind)).gather(pl.col("key")) >= 0
-        if lk.problems:
-            for key, n in (cf.filter(~usable).group_by("key").agg(pl.len()).collect()
-                           .sort("key").iter_rows()):
-                col, val, zh, en = lk.problems[key]
-                issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{n} 条读数未分析",
-                                            f"{en}; {n} readings not analysed"))
         parts: list[list[pl.DataFrame]] = []
-        if mem is not None:
-            parts.append(_check_batch(mem.filter(usable), lk, s, e, interval_s))
-        else:
-            counts = cf.filter(usable).group_by("iid").agg(pl.len()).collect()
-            for lo, hi in _batches(counts, batch_rows):
-                batch = cf.filter(pl.col("iid").is_between(lo, hi) & usable).collect()
+        unusable: dict[int, int] = {}
+        for lf in batches:  # one batch of instruments at a time: bounded memory
+            batch = lf.filter(pl.col("iid").is_not_null()).collect()
+            if lk.problems:
+                for key, n in batch.filter(~usable).group_by("key").agg(pl.len()).iter_rows():
+                    unusable[key] = unusable.get(key, 0) + n
+                batch = batch.filter(usable)
+            if batch.height:
                 parts.append(_check_batch(batch, lk, s, e, interval_s))
+            del batch
+        for key, n in sorted(unusable.items()):
+            col, val, zh, en = lk.problems[key]
+            issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{n} 条读数未分析",
+                                        f"{en}; {n} readings not analysed"))
     return _assemble(parts, lk, files, s, e, issues, profs, total_rows)
 
 
