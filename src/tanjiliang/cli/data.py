@@ -98,12 +98,12 @@ def render(rep: Any, lang: str, console: Console) -> None:
     console.print(it)
     st = Table(title=t("源流活动数据（读数合计 vs 申报）", "Stream activity (metered vs declared)"), title_justify="left")
     for h in (t("源流", "stream"), t("器具", "instruments"), t("读数合计", "metered"), t("申报", "declared"),
-              t("单位", "unit"), t("差异%", "diff %"), t("缺失读数", "missing"), t("缺失活动数据", "missing activity"),
+              t("单位", "unit"), t("期间申报", "declared in period"), t("差异%", "diff %"), t("缺失读数", "missing"), t("缺失活动数据", "missing activity"),
               "tCO2e " + t("无数据支撑", "at stake")):
         st.add_column(h)
     for r in rep.streams.to_dicts():
         st.add_row(r["stream"], _f(r["instruments"]), _f(r["metered"]), _f(r["declared"]), _f(r["declared_unit"]),
-                   _f(r["difference_percent"], 2), _f(r["missing_readings"]), _f(r["missing_activity"]),
+                   _f(r["declared_in_period"]), _f(r["difference_percent"], 2), _f(r["missing_readings"]), _f(r["missing_activity"]),
                    _f(r["tco2e_at_stake"], 1))
     console.print(st)
     bad = rep.reconciliation.filter(pl.col("status") != "ok")

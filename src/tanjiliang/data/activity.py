@@ -21,6 +21,7 @@ point's place, level and the instruments covering it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import polars as pl
 
@@ -205,13 +206,19 @@ def stream_activity(unit: UnitFile, assessment: Assessment, q: QualityResult
     annual = monthly.group_by("stream").agg(pl.col("activity").sum().alias("metered"),
                                              pl.col("unit").first().alias("unit"),
                                              pl.col("instruments").first())
+    # a period other than the reporting year is compared with the declared annual activity
+    # pro rata (its days within the year ÷ the year's days)
+    y0, y1 = datetime(unit.unit.year, 1, 1), datetime(unit.unit.year + 1, 1, 1)
+    overlap = max((min(q.end, y1) - max(q.start, y0)).total_seconds(), 0.0)
+    fraction = overlap / (y1 - y0).total_seconds()
     decl = pl.DataFrame([{"stream": k, "declared": v[0], "declared_unit": v[1],
                           "tco2e_per_unit": ef.get(k)} for k, v in declared.items()],
                         schema={"stream": pl.String, "declared": pl.Float64,
                                 "declared_unit": pl.String, "tco2e_per_unit": pl.Float64})
     summary = (decl.join(annual, on="stream", how="left").join(missing, on="stream", how="left")
-               .with_columns((100.0 * (pl.col("metered") - pl.col("declared")) / pl.col("declared"))
-                             .alias("difference_percent"),
+               .with_columns((pl.col("declared") * fraction).alias("declared_in_period"))
+               .with_columns((100.0 * (pl.col("metered") - pl.col("declared_in_period"))
+                              / pl.col("declared_in_period")).alias("difference_percent"),
                              (pl.col("missing_activity") * pl.col("tco2e_per_unit"))
                              .alias("tco2e_at_stake"))
                .sort("stream"))
