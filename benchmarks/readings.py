@@ -4,7 +4,11 @@ Generates long-format hourly readings for a year into a temporary directory (Par
 CSV), then times ``tanjiliang.data.quality.analyse`` — every quality check plus the monthly
 aggregation — and the same job written the obvious way in pandas, in the same process, and a
 year of minute CEMS data for 100 stacks (52.6 M rows) through ``tanjiliang.data.cems``.
-Prints rows/s and peak resident memory (sampled from /proc/self/status) per case.
+Each case (polars then pandas) runs in a fresh interpreter, so that its peak resident memory
+(sampled from /proc/self/status every 20 ms) is its own. Prints rows/s, peak RSS and the
+pandas/polars time ratio. pandas is skipped at 100 M unless --pandas-large (it needs more
+memory than a 24 GB machine has). Files are generated in instrument order (a per-meter
+export); --order time writes a DCS-style time-major file that the checks must sort.
 
     .venv/bin/python benchmarks/readings.py            # 10 M readings + CEMS
     .venv/bin/python benchmarks/readings.py --large    # also 100 M readings (several minutes)
