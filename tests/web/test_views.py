@@ -250,3 +250,13 @@ def test_new_unit_from_its_details(world: Any) -> None:
     unit = m.Unit.objects.get(name="新单位")
     assert unit.enterprise == world.ent_a and unit.sector == "cement"
     assert world.client(world.regulator).get(reverse("unit-new")).status_code == 404
+
+
+def test_delete_unit_needs_its_name_and_keeps_history(world: Any) -> None:
+    unit = journey_unit(world)
+    client = world.client(world.a)
+    r = client.post(reverse("unit-delete", args=[unit.pk]), {"confirm": "别的名字"})
+    assert r.status_code == 302 and m.Unit.objects.filter(pk=unit.pk).exists()
+    r = client.post(reverse("unit-delete", args=[unit.pk]), {"confirm": unit.name})
+    assert r.status_code == 302 and not m.Unit.objects.filter(pk=unit.pk).exists()
+    assert m.HistoryEntry.objects.filter(unit_name=unit.name, action="delete").exists()

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
@@ -61,7 +60,7 @@ def unit_import_new(request: HttpRequest) -> HttpResponse:
     try:
         enterprise = ents.get(pk=int(request.POST.get("enterprise") or 0)) \
             if ents.count() != 1 else ents.get()
-    except Exception:
+    except (ValueError, m.Enterprise.DoesNotExist):
         raise Http404("no such enterprise") from None
     upload = request.FILES.get("file")
     if upload is None:
@@ -306,8 +305,10 @@ def edit_info(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete_unit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_for(request.user, pk, write=True)
-    if request.POST.get("confirm") != unit.name:
-        raise PermissionDenied("confirm by typing the unit's name")
+    if request.POST.get("confirm", "").strip() != unit.name:
+        messages.error(request, "单位名称不符，未删除" if lang_of(request) == "zh"
+                       else "the name does not match; nothing was deleted")
+        return redirect("unit-edit", pk=pk)
     from tanjiliang.web.core.changes import record
 
     record(unit, request.user, "delete", f"删除单位 {unit.name}", f"unit {unit.name} deleted")
