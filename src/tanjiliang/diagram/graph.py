@@ -276,8 +276,8 @@ class _Builder:
                 tail = node
             for c, x in items:
                 if c == su:
-                    anchor, cluster = self.anchor(c)
-                    seg(tail, anchor, x, end=True, lhead=cluster)
+                    anchor, su_cluster = self.anchor(c)
+                    seg(tail, anchor, x, end=True, lhead=su_cluster)
                     continue
                 t2 = tail
                 p3 = activity.get(c)
@@ -330,16 +330,16 @@ class _Builder:
         # sub-unit (newrank keeps each stack level with its origin; "sink" alone is not kept)
         sink = self.g.add_subgraph(name="stacks", rank="same")
         sink.add_node("stacks:rank", shape="point", style="invis", width="0.01", label="")
-        for e in self.unit.equipment:
-            self.g.add_edge(f"eq:{e.id}", "stacks:rank", style="invis", weight="0")
+        for eq in self.unit.equipment:
+            self.g.add_edge(f"eq:{eq.id}", "stacks:rank", style="invis", weight="0")
         for su in self.unit.subunits:
             anchor, _ = self.anchor(su.id)
             self.g.add_edge(anchor, "stacks:rank", style="invis", weight="0")
         measured: dict[str, list[StreamResult]] = defaultdict(list)
         for us in self.unit.source_streams:
             if us.method == "measurement":
-                for ep in us.emission_points or []:
-                    measured[ep].append(self.a.stream(us.id))
+                for ep_id in us.emission_points or []:
+                    measured[ep_id].append(self.a.stream(us.id))
         stacks_of: dict[str, int] = defaultdict(int)
         for ep in self.unit.emission_points:
             stacks_of[ep.equipment or ep.subunit or BOUNDARY] += 1
@@ -355,16 +355,16 @@ class _Builder:
             if streams:
                 n_eps = {s.id: len(next(u for u in self.unit.source_streams if u.id == s.id)
                                     .emission_points or [ep.id]) for s in streams}
-                e = sum(s.emissions_tco2e / n_eps[s.id] for s in streams)
+                tco2 = sum(s.emissions_tco2e / n_eps[s.id] for s in streams)
                 label = " / ".join(f"{s.name} {enum('class', s.cls, self.lang)} · {fmt.pct(s.share)}"
                                    for s in streams)
-                style = {"color": MEDIUM_COLOUR["flue_gas"], "penwidth": self.pen(e)}
+                style = {"color": MEDIUM_COLOUR["flue_gas"], "penwidth": self.pen(tco2)}
                 self.media_used.add("flue_gas")
             else:  # calculated emissions leave here: the stack's share of its place's
                 pr = self.places.get(origin_place)
-                e = (pr.attributed_tco2e / stacks_of[origin_place]) if pr else 0.0
+                tco2 = (pr.attributed_tco2e / stacks_of[origin_place]) if pr else 0.0
                 label = ""
-                style = {"color": "#90a4ae", "penwidth": self.pen(e), "style": "dashed"}
+                style = {"color": "#90a4ae", "penwidth": self.pen(tco2), "style": "dashed"}
             head = node
             if at_stack:  # CEMS at the stack (required, or installed where none is required)
                 head = self.cems_node(ep.id, at_stack)

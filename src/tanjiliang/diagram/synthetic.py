@@ -119,21 +119,20 @@ def synthetic_data(n_subunits: int = 30, equipment_per_subunit: int = 3, coal_st
                             "status": "in_use"})
 
     sub_of = {e["id"]: e["subunit"] for e in equipment}
-    for s, spec, cons in plan:
+    for st, spec, cons in plan:
         (t1, a1), (t2, a2) = spec[6], spec[7]
-        instrument(t1, s["id"], "boundary", a1, f"{s['name']}入厂计量")
-        sus = sorted({sub_of.get(c, c) for c in cons})
-        for su in sus:
-            eqs = [c for c in cons if sub_of.get(c) == su]
+        instrument(t1, st["id"], "boundary", a1, f"{st['name']}入厂计量")
+        for su_id in sorted({sub_of.get(c, c) for c in cons}):
+            eqs = [c for c in cons if sub_of.get(c) == su_id]
             if len(eqs) == 1:  # one consumer in the sub-unit: one point for both places
-                instrument(t2, s["id"], eqs[0], a2, f"{s['name']}{eqs[0]}计量")
+                instrument(t2, st["id"], eqs[0], a2, f"{st['name']}{eqs[0]}计量")
                 continue
-            instrument(t2, s["id"], su, a2, f"{s['name']}{su}计量")
-            for e in eqs:
-                instrument(t2, s["id"], e, a2, f"{s['name']}{e}计量")
-        if "parameters" in s:
-            instrument("calorimeter", f"{s['id']}.ncv", "lab", "0.2", "量热仪")
-            instrument("carbon_analyzer", f"{s['id']}.carbon_content", "lab", "0.5", "元素分析仪")
+            instrument(t2, st["id"], su_id, a2, f"{st['name']}{su_id}计量")
+            for eq_id in eqs:
+                instrument(t2, st["id"], eq_id, a2, f"{st['name']}{eq_id}计量")
+        if "parameters" in st:
+            instrument("calorimeter", f"{st['id']}.ncv", "lab", "0.2", "量热仪")
+            instrument("carbon_analyzer", f"{st['id']}.carbon_content", "lab", "0.5", "元素分析仪")
     for k in range(1, cems_stacks + 1):
         for q, ty in _CEMS:
             instrument(ty, f"K{k}.{q}", f"K{k}", "2.0", f"K{k} CEMS {q}")

@@ -18,6 +18,7 @@ from tanjiliang.assess.result import Assessment, InstrumentResult, PointResult
 from tanjiliang.model.unit import BOUNDARY, LAB, UnitFile
 from tanjiliang.reports import fmt
 from tanjiliang.reports.i18n import clause_ref, enum, t
+from tanjiliang.rules import FactorLibrary, bundled_library
 from tanjiliang.rules.schema import Pack
 
 LEVEL_ORDER = {1: 0, 2: 1, 3: 2, None: 3}
@@ -128,9 +129,8 @@ class _Names:
         self.place[LAB] = t("place.lab", lang)
         self.stream = {s.id: f"{s.name} ({s.id})" for s in a.streams}
         self.instrument = {i.id: i for i in unit.instruments}
+        self.library: FactorLibrary | None
         try:
-            from tanjiliang.rules import bundled_library
-
             self.library = bundled_library()
         except Exception:  # the factor library is only used for display names here
             self.library = None
@@ -236,17 +236,17 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                 tt("col.class"), tt("col.tier_required"), tt("col.tier_achieved"),
                 tt("col.uncertainty")], numeric={0, 7, 8, 12},
                formats={0: "0", 7: "#,##0.00", 8: "0.00%", 12: "0.00"})
-    for i, s in enumerate(streams_sorted, 1):
+    for no, s in enumerate(streams_sorted, 1):
         cls = enum("class", s.cls, L)
         if s.declared_class and s.declared_class != s.computed_class:
             cls += f" ({tt('col.computed_class')}: {enum('class', s.computed_class, L)})"
-        st.add([i, n.stream[s.id], enum("kind", s.kind, L), enum("method", s.method, L),
+        st.add([no, n.stream[s.id], enum("kind", s.kind, L), enum("method", s.method, L),
                 n.material(s.material), n.medium(s.medium), s.activity or "—",
                 fmt.tco2e(s.emissions_tco2e), fmt.pct(s.share), cls, _tier(s.tier_required, L),
                 _tier(s.tier_achieved, L),
                 "—" if s.uncertainty_percent is None else fmt.num(s.uncertainty_percent, 2)],
                cls=f"class-{s.cls}",
-               values={0: i, 7: s.emissions_tco2e, 8: s.share, 12: s.uncertainty_percent})
+               values={0: no, 7: s.emissions_tco2e, 8: s.share, 12: s.uncertainty_percent})
     st.add(["", tt("chart.total"), "", "", "", "", "", fmt.tco2e(a.total_tco2e), fmt.pct(1.0 if a.total_tco2e else 0.0),
             "", "", "", ""], cls="total", values={7: a.total_tco2e, 8: 1.0 if a.total_tco2e else 0.0})
     class_totals = []
@@ -265,12 +265,12 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
     thresholds.add([enum("class", "minor", L), fmt.tco2e(a.threshold_minor)],
                    values={1: a.threshold_minor})
     if pack is not None:
-        c = pack.classification
+        cl = pack.classification
         thresholds.note = (
-            f"Tdm = max({fmt.num(c.de_minimis.floor_tco2e.value)}, min({c.de_minimis.fraction.value:g}·T, "
-            f"{fmt.num(c.de_minimis.cap_tco2e.value)})); Tmin = max({fmt.num(c.minor.floor_tco2e.value)}, "
-            f"min({c.minor.fraction.value:g}·T, {fmt.num(c.minor.cap_tco2e.value)})) — "
-            f"{clause_ref(c.clause, L)}; {c.mode.value}")
+            f"Tdm = max({fmt.num(cl.de_minimis.floor_tco2e.value)}, min({cl.de_minimis.fraction.value:g}·T, "
+            f"{fmt.num(cl.de_minimis.cap_tco2e.value)})); Tmin = max({fmt.num(cl.minor.floor_tco2e.value)}, "
+            f"min({cl.minor.fraction.value:g}·T, {fmt.num(cl.minor.cap_tco2e.value)})) — "
+            f"{clause_ref(cl.clause, L)}; {cl.mode.value}")
 
     # ------------------------------------------------------------------ rates (GB 17167 table)
     media_order = {m.id: i for i, m in enumerate(pack.media.rows)} if pack else {}
@@ -293,14 +293,14 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
         cells: list[str] = []
         bad = False
         for v in levels:
-            r = next((r for r in rates_sorted if r.medium == medium and r.level == v), None)
-            if r is None:
+            cell = next((x for x in rates_sorted if x.medium == medium and x.level == v), None)
+            if cell is None:
                 cells.append("—")
                 continue
-            bad = bad or not r.meets
-            mark = "" if r.meets else f" {tt('meets.false')}"
-            cells.append(f"{r.equipped}/{r.required} = {fmt.pct_value(r.rate_percent)} "
-                         f"(≥{fmt.pct_value(r.required_percent, 0)}){mark}")
+            bad = bad or not cell.meets
+            mark = "" if cell.meets else f" {tt('meets.false')}"
+            cells.append(f"{cell.equipped}/{cell.required} = {fmt.pct_value(cell.rate_percent)} "
+                         f"(≥{fmt.pct_value(cell.required_percent, 0)}){mark}")
         pivot.add([n.medium(medium), *cells], cls="bad" if bad else "")
 
     # ------------------------------------------------------------------ points by level
@@ -331,20 +331,20 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                   tt("col.last_confirmed"), tt("col.interval"), tt("col.next_due"),
                   tt("col.calib_status"), tt("col.certificate"), tt("col.confirmed_by")],
                  numeric={5}, formats={5: "0"}, view=[[0, 1], [2, 3], [4], [5], [6], [7], [8, 9]])
-    for i in instruments:
-        src = n.instrument.get(i.id)
-        acc.add([i.id, i.name, n.itype(i.type), n.measures(i.measures), _level(i.level, L),
-                 (src.accuracy if src and src.accuracy else "—"), fmt.sig(i.mpe_percent, 3),
-                 fmt.sig(i.required_mpe_percent, 3), _bool(i.accuracy_ok, L)],
-                cls="bad" if i.accuracy_ok is False else "",
-                values={6: i.mpe_percent, 7: i.required_mpe_percent})
-        conf.add([i.id, i.name, enum("instrument_status", i.status, L),
+    for ir in instruments:
+        src = n.instrument.get(ir.id)
+        acc.add([ir.id, ir.name, n.itype(ir.type), n.measures(ir.measures), _level(ir.level, L),
+                 (src.accuracy if src and src.accuracy else "—"), fmt.sig(ir.mpe_percent, 3),
+                 fmt.sig(ir.required_mpe_percent, 3), _bool(ir.accuracy_ok, L)],
+                cls="bad" if ir.accuracy_ok is False else "",
+                values={6: ir.mpe_percent, 7: ir.required_mpe_percent})
+        conf.add([ir.id, ir.name, enum("instrument_status", ir.status, L),
                   _confirmation_kind(src.confirmation if src else None, L),
-                  fmt.day(i.last_confirmed), i.interval_months, fmt.day(i.next_due),
-                  enum("calibration_status", i.calibration_status, L),
+                  fmt.day(ir.last_confirmed), ir.interval_months, fmt.day(ir.next_due),
+                  enum("calibration_status", ir.calibration_status, L),
                   (src.certificate if src and src.certificate else "—"),
                   (src.confirmed_by if src and src.confirmed_by else "—")],
-                 cls=_calib_class(i), values={5: i.interval_months})
+                 cls=_calib_class(ir), values={5: ir.interval_months})
 
     # ------------------------------------------------------------------ findings
     fs = sorted(a.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.code, f.subject))
@@ -368,11 +368,11 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
         if not params:
             pt.add([*first, "—", "—", "—", "—", "—"])
             continue
-        for k, p in enumerate(params):
+        for k, prm in enumerate(params):
             lead = first if k == 0 else ["", "", ""]
-            pt.add([*lead, _param_name(p.name, L), fmt.sig(p.value), p.unit,
-                    t(f"source.{p.source}", L) if f"source.{p.source}" in _source_keys() else p.source,
-                    clause_ref(p.citation, L) or "—"], values={4: p.value})
+            pt.add([*lead, _param_name(prm.name, L), fmt.sig(prm.value), prm.unit,
+                    t(f"source.{prm.source}", L) if f"source.{prm.source}" in _source_keys() else prm.source,
+                    clause_ref(prm.citation, L) or "—"], values={4: prm.value})
     cons = Table("consumers", tt("col.consumers"),
                  [tt("col.stream"), tt("col.consumers"), tt("col.by_gas")])
     for s in sorted(a.streams, key=lambda s: s.id):
@@ -384,11 +384,11 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                    [tt("col.id"), tt("col.name"), tt("col.kind"), tt("col.parent"),
                     tt("col.attributed"), tt("col.major"), tt("col.declared")], numeric={4},
                    formats={4: "#,##0.00"}, view=[[0, 1], [2], [3], [4], [5], [6]])
-    for p in a.places:
-        places.add([p.id, n.of_place(p.id).rsplit(" (", 1)[0], t(f"place.{p.kind}", L),
-                    n.of_place(p.parent) if p.parent else "—", fmt.tco2e(p.attributed_tco2e),
-                    tt("yes") if p.major else tt("no"), tt("yes") if p.declared else tt("no")],
-                   values={4: p.attributed_tco2e})
+    for pl in a.places:
+        places.add([pl.id, n.of_place(pl.id).rsplit(" (", 1)[0], t(f"place.{pl.kind}", L),
+                    n.of_place(pl.parent) if pl.parent else "—", fmt.tco2e(pl.attributed_tco2e),
+                    tt("yes") if pl.major else tt("no"), tt("yes") if pl.declared else tt("no")],
+                   values={4: pl.attributed_tco2e})
 
     # ------------------------------------------------------------------ ledgers (JJF 1356 B.4–B.6)
     ledgers = []
@@ -405,16 +405,16 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                     tt("col.type"), tt("col.mpe"), tt("col.last_confirmed"), tt("col.next_due"),
                     tt("col.calib_status"), tt("col.certificate"), tt("col.confirmed_by"),
                     tt("col.points")], formats={0: "0", 10: "0", 13: "0.0##"})
-        for k, i in enumerate(ins, 1):
-            src = n.instrument.get(i.id)
-            tb.add([k, i.name, _g(src, "model"), _g(src, "accuracy"), _g(src, "range"),
-                    _g(src, "manufacturer"), _g(src, "serial"), i.id, n.of_place(i.at),
-                    n.measures(i.measures), i.interval_months,
-                    enum("instrument_status", i.status, L), n.itype(i.type),
-                    fmt.sig(i.mpe_percent, 3), fmt.day(i.last_confirmed), fmt.day(i.next_due),
-                    enum("calibration_status", i.calibration_status, L), _g(src, "certificate"),
-                    _g(src, "confirmed_by"), ", ".join(i.points) or "—"],
-                   values={0: k, 10: i.interval_months, 13: i.mpe_percent})
+        for k, ir in enumerate(ins, 1):
+            src = n.instrument.get(ir.id)
+            tb.add([k, ir.name, _g(src, "model"), _g(src, "accuracy"), _g(src, "range"),
+                    _g(src, "manufacturer"), _g(src, "serial"), ir.id, n.of_place(ir.at),
+                    n.measures(ir.measures), ir.interval_months,
+                    enum("instrument_status", ir.status, L), n.itype(ir.type),
+                    fmt.sig(ir.mpe_percent, 3), fmt.day(ir.last_confirmed), fmt.day(ir.next_due),
+                    enum("calibration_status", ir.calibration_status, L), _g(src, "certificate"),
+                    _g(src, "confirmed_by"), ", ".join(ir.points) or "—"],
+                   values={0: k, 10: ir.interval_months, 13: ir.mpe_percent})
         ledgers.append(tb)
 
     ctx = ReportContext(

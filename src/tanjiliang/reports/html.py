@@ -12,8 +12,8 @@ from importlib import resources
 import jinja2
 
 import tanjiliang
-from tanjiliang.diagram import render as render_diagram
 from tanjiliang.diagram.render import inline_svg
+from tanjiliang.diagram.render import render as render_diagram
 from tanjiliang.reports import charts
 from tanjiliang.reports.context import ReportContext
 from tanjiliang.reports.i18n import enum, t
