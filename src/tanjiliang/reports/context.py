@@ -235,7 +235,8 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                 tt("col.medium"), tt("col.activity"), tt("col.emissions"), tt("col.share"),
                 tt("col.class"), tt("col.tier_required"), tt("col.tier_achieved"),
                 tt("col.uncertainty")], numeric={0, 7, 8, 12},
-               formats={0: "0", 7: "#,##0.00", 8: "0.00%", 12: "0.00"})
+               formats={0: "0", 7: "#,##0.00", 8: "0.00%", 12: "0.00"},
+               view=[[0], [1], [2, 3], [4, 5], [6], [7], [8], [9], [10, 11], [12]])
     for no, s in enumerate(streams_sorted, 1):
         cls = enum("class", s.cls, L)
         if s.declared_class and s.declared_class != s.computed_class:
