@@ -19,7 +19,7 @@ import unicodedata
 
 from tanjiliang.reports.context import Table
 
-MIN_ROWS = 60
+MIN_ROWS = 40
 #: columns across the A4 portrait text block (182 mm = 516 pt) at 7.5 pt, half an em each
 PAGE_COLUMNS = 136
 GAP = 2
