@@ -198,28 +198,37 @@ def build_lookup(profs: dict[str, Profile], raw_ids: list[str | None], raw_units
     return lk, unknown
 
 
-def _code(col: pl.Expr, mapping: dict[str, int]) -> pl.Expr:
-    """Small integer code of a low-cardinality text column (0 for none): a chain of
-    comparisons for a few values (cheaper than hashing every row), a lookup otherwise."""
-    if len(mapping) <= 1:
-        return pl.lit(0, pl.UInt32)
-    if len(mapping) <= 8:
-        expr = pl.lit(0, pl.UInt32)
-        for text, code in mapping.items():
-            if text:
-                expr = pl.when(col == text).then(pl.lit(code, pl.UInt32)).otherwise(expr)
-        return expr
-    return col.fill_null("").replace_strict(mapping, default=0, return_dtype=pl.UInt32)
+def _table(column: str, mapping: dict[str, int], code: str) -> pl.LazyFrame:
+    return pl.LazyFrame({column: list(mapping), code: list(mapping.values())},
+                        schema={column: pl.String, code: pl.UInt32})
 
 
 def compact(frame: pl.LazyFrame, lk: Lookup) -> pl.LazyFrame:
-    """Readings → (iid, key, fid, row, time, value); unknown ids get a null iid."""
-    iid = pl.col("instrument").replace_strict(lk.inst_map, default=None, return_dtype=pl.UInt32)
-    uid = _code(pl.col("unit"), lk.unit_map)
-    kid = _code(pl.col("kind"), lk.kind_map)
-    return frame.select(
-        iid.alias("iid"),
-        ((iid * lk.nu + uid) * lk.nk + kid).alias("key"),
+    """Readings → (iid, key, fid, row, time, value); unknown ids get a null iid.
+
+    Codes come from joins with the small tables of distinct values (the streaming engine runs
+    joins in bounded memory, where a per-row dictionary lookup would not stream), or for a
+    few units/kinds from a chain of comparisons; row order is kept."""
+    lf = frame.join(_table("instrument", lk.inst_map, "iid"), on="instrument", how="left",
+                    maintain_order="left")
+    codes = []
+    for column, mapping, code in (("unit", lk.unit_map, "uid"), ("kind", lk.kind_map, "kid")):
+        if len(mapping) <= 1:
+            codes.append(pl.lit(0, pl.UInt32))
+        elif len(mapping) <= 8:
+            expr = pl.lit(0, pl.UInt32)
+            for text, c in mapping.items():
+                if text:
+                    expr = pl.when(pl.col(column) == text).then(pl.lit(c, pl.UInt32)).otherwise(expr)
+            codes.append(expr)
+        else:
+            lf = (lf.with_columns(pl.col(column).fill_null(""))
+                  .join(_table(column, mapping, code), on=column, how="left", maintain_order="left"))
+            codes.append(pl.col(code).fill_null(0))
+    uid, kid = codes
+    return lf.select(
+        "iid",
+        ((pl.col("iid") * lk.nu + uid) * lk.nk + kid).alias("key"),
         "fid", "row", "time", "value")
 
 
