@@ -260,3 +260,20 @@ def test_delete_unit_needs_its_name_and_keeps_history(world: Any) -> None:
     r = client.post(reverse("unit-delete", args=[unit.pk]), {"confirm": unit.name})
     assert r.status_code == 302 and not m.Unit.objects.filter(pk=unit.pk).exists()
     assert m.HistoryEntry.objects.filter(unit_name=unit.name, action="delete").exists()
+
+
+def test_unit_list_pages_and_searches(world: Any) -> None:
+    from tanjiliang.model.write import unit_to_data
+    from tanjiliang.web.core.changes import create_unit, validate
+
+    base = unit_to_data(load_unit(JOURNEY))
+    for i in range(30):
+        data = {**base, "unit": {**base["unit"], "name": f"石灰窑{i:02d}号"}}
+        create_unit(validate(data), world.ent_a, world.a)
+    client = world.client(world.regulator)  # 河南省: 31 units of enterprise A
+    first = client.get(reverse("unit-list")).content.decode()
+    assert first.count('class="unit-card"') == 24 and "1 / 2" in first
+    second = client.get(reverse("unit-list"), {"page": 2}).content.decode()
+    assert second.count('class="unit-card"') == 7
+    found = client.get(reverse("unit-list"), {"q": "石灰窑07"}).content.decode()
+    assert found.count('class="unit-card"') == 1 and "不符合" in found

@@ -101,11 +101,39 @@ def assessment_json(unit: m.Unit, as_of: date | None = None) -> dict[str, Any]:
             with transaction.atomic():
                 m.AssessmentCache.objects.filter(unit=unit).exclude(revision=unit.revision).delete()
                 m.AssessmentCache.objects.create(unit=unit, revision=unit.revision, as_of=as_of,
-                                                 data=json.dumps(data, ensure_ascii=False))
+                                                 data=json.dumps(data, ensure_ascii=False),
+                                                 **summary_of(data))
         except IntegrityError:
             pass  # another worker stored the same result
     _remember(_MEMO, key, data)
     return data
+
+
+def summary_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The few figures a list of units shows, from the JSON contract."""
+    return {"conclusion": data["conclusion"],
+            "total_tco2e": data["emissions"]["total_tco2e"],
+            "nonconformities": sum(1 for f in data["findings"] if f["severity"] == "nonconformity"),
+            "instruments": len(data["instruments"])}
+
+
+def summaries(units: list[m.Unit], as_of: date | None = None) -> dict[int, dict[str, Any]]:
+    """Summary figures of ``units`` (their current revisions): read from the cache in one
+    query; a unit not yet assessed is assessed now. A unit that cannot be assessed maps to
+    ``{"error": LoadError}``."""
+    as_of = as_of or today()
+    want = {(u.pk, u.revision) for u in units}
+    out: dict[int, dict[str, Any]] = {}
+    rows = m.AssessmentCache.objects.filter(unit__in=[u.pk for u in units], as_of=as_of).values(
+        "unit_id", "revision", "conclusion", "total_tco2e", "nonconformities", "instruments")
+    for r in rows:
+        if (r["unit_id"], r["revision"]) in want and r["conclusion"]:
+            out[r["unit_id"]] = r
+    for u in units:
+        if u.pk not in out:
+            data, err = try_assessment(u, as_of)
+            out[u.pk] = summary_of(data) if data is not None else {"error": err}
+    return out
 
 
 def localised(data: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -219,6 +219,11 @@ class AssessmentCache(models.Model):
     as_of = models.DateField()
     data = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
+    # The figures the unit list shows, so that it need not read the whole result.
+    conclusion = models.CharField(max_length=16, default="")
+    total_tco2e = models.FloatField(default=0.0)
+    nonconformities = models.PositiveIntegerField(default=0)
+    instruments = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "revision", "as_of"],

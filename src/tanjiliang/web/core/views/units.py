@@ -16,7 +16,7 @@ from tanjiliang.model.unit import UnitInfo
 from tanjiliang.model.write import dump_json, dump_yaml
 from tanjiliang.web.core import integrations
 from tanjiliang.web.core import models as m
-from tanjiliang.web.core.assessing import try_assessment
+from tanjiliang.web.core.assessing import summaries, try_assessment
 from tanjiliang.web.core.changes import (
     apply_change,
     create_unit,
@@ -36,18 +36,33 @@ from tanjiliang.web.core.mapping import unit_data, unit_file
 from tanjiliang.web.core.tenancy import enterprises_for, unit_for, units_for
 from tanjiliang.web.core.views.common import is_htmx, lang_of, page
 
+UNITS_PER_PAGE = 24
+
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    units = list(units_for(request.user).select_related("enterprise")
-                 .order_by("enterprise__name", "name", "-year"))
-    rows = []
-    for u in units:
-        data, err = try_assessment(u)
-        rows.append({"unit": u, "a": data, "error": err,
-                     "nc": sum(1 for f in (data or {}).get("findings", [])
-                               if f["severity"] == "nonconformity")})
-    return page(request, "tj/unit_list.html", rows=rows,
+    """The units in the user's scope, 24 a page, with search and filters; the figures come
+    from the cached assessment summaries (one query a page)."""
+    from django.core.paginator import Paginator
+    from django.db.models import Q
+
+    qs = units_for(request.user).select_related("enterprise").order_by(
+        "enterprise__name", "name", "-year")
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(enterprise__name__icontains=q)
+                       | Q(region__icontains=q) | Q(credit_code__icontains=q))
+    for key in ("year", "sector"):
+        if request.GET.get(key):
+            qs = qs.filter(**{key: request.GET[key]})
+    pg = Paginator(qs, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    units = list(pg)
+    figures = summaries(units)
+    rows = [{"unit": u, "s": figures[u.pk]} for u in units]
+    scope = units_for(request.user)
+    return page(request, "tj/unit_list.html", rows=rows, page=pg, params=request.GET,
+                years=sorted(set(scope.values_list("year", flat=True)), reverse=True),
+                sectors=sorted(set(scope.values_list("sector", flat=True))),
                 enterprises=enterprises_for(request.user, write=True))
 
 
