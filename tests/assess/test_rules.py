@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import base_unit, instrument, run, stream
+from unit_builders import base_unit, instrument, run, stream
 
 
 def codes(a):

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import base_unit, instrument, stream
 from tanjiliang.cli.app import app
+from unit_builders import base_unit, instrument, stream
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = sorted(p.parent.name for p in (ROOT / "examples").glob("*/unit.yaml"))

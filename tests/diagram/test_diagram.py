@@ -14,7 +14,6 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from conftest import AS_OF, base_unit, instrument, load, stream
 from tanjiliang.assess.engine import assess
 from tanjiliang.cli.app import app
 from tanjiliang.diagram import DiagramFormatError, build_graph, render, write_diagram
@@ -23,6 +22,7 @@ from tanjiliang.diagram.synthetic import synthetic_plant
 from tanjiliang.model.load import load_unit
 from tanjiliang.reports.i18n import TEXT
 from tanjiliang.rules.load import load_pack
+from unit_builders import AS_OF, base_unit, instrument, load, stream
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*/unit.yaml"))

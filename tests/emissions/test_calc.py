@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import base_unit, run
+from unit_builders import base_unit, run
 
 
 def _one(stream: dict, **unit_over) -> dict:

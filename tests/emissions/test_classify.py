@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import base_unit, run, stream
 from tanjiliang.emissions.classify import classify_streams
 from tanjiliang.rules.load import load_pack
+from unit_builders import base_unit, run, stream
 
 RULES = load_pack().pack.classification
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import base_unit, instrument, run, stream
+from unit_builders import base_unit, instrument, run, stream
 
 
 def _points(a):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF
 from tanjiliang.assess.engine import assess
 from tanjiliang.model.load import load_unit
 from tanjiliang.reports import ReportFormatError, write_report
@@ -19,6 +18,7 @@ from tanjiliang.reports.context import build_context
 from tanjiliang.reports.html import render_html
 from tanjiliang.reports.i18n import TEXT
 from tanjiliang.rules.load import load_pack
+from unit_builders import AS_OF
 
 ROOT = Path(__file__).parents[2]
 SPEC = ROOT / "tests" / "data" / "spec-example.yaml"

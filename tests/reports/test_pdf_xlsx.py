@@ -13,13 +13,13 @@ import pytest
 from PIL import Image, ImageChops
 from typer.testing import CliRunner
 
-from conftest import AS_OF
 from tanjiliang.assess.engine import assess
 from tanjiliang.cli.app import app
 from tanjiliang.model.load import load_unit
 from tanjiliang.reports import write_report
 from tanjiliang.reports.html import _css
 from tanjiliang.rules.load import load_pack
+from unit_builders import AS_OF
 
 ROOT = Path(__file__).parents[2]
 SPEC = ROOT / "tests" / "data" / "spec-example.yaml"

@@ -21,6 +21,8 @@ from rich.table import Table
 from tanjiliang.assess.labels import label
 from tanjiliang.assess.result import Assessment
 from tanjiliang.model.errors import LoadError
+from tanjiliang.model.unit import UnitFile
+from tanjiliang.rules.load import LoadedPack
 
 EXIT_CONFORMING, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -62,19 +64,20 @@ def _arg_issue(arg: str, zh: str, en: str):  # type: ignore[no-untyped-def]
 
 
 def run_check(file: Path, pack: str | None, as_of: date, lang: str,
-              ledger: Path | None = None) -> Assessment:
-    """Load the unit (and a ledger, if given), the pack, and assess. Raises LoadError."""
+              ledger: Path | None = None) -> tuple[Assessment, UnitFile, LoadedPack]:
+    """Load the unit (and a ledger, if given), the pack, and assess. Raises LoadError.
+    Returns the assessment with the unit and pack it was computed from."""
     from tanjiliang.assess.engine import assess
     from tanjiliang.model.load import load_unit
     from tanjiliang.rules.load import load_pack
 
     unit = load_unit(file)
+    loaded = load_pack(pack or unit.pack)
     if ledger is not None:
         from tanjiliang.ledger import apply_ledger  # issue 3: the Excel ledger replaces instruments
 
-        unit = apply_ledger(unit, ledger)
-    loaded = load_pack(pack or unit.pack)
-    return assess(unit, loaded, as_of)
+        unit = apply_ledger(unit, ledger, loaded.pack)
+    return assess(unit, loaded, as_of), unit, loaded
 
 
 def check(
@@ -93,14 +96,13 @@ def check(
         raise fail(LoadError([_arg_issue(str(output), "报告只能是 .html、.pdf 或 .xlsx",
                                          "a report must be .html, .pdf or .xlsx")]), lang.value)
     try:
-        result = run_check(file, pack, day, lang.value, ledger)
+        result, unit, loaded = run_check(file, pack, day, lang.value, ledger)
     except LoadError as err:
         raise fail(err, lang.value) from None
     if output is not None:
-        from tanjiliang.model.load import load_unit
         from tanjiliang.reports import write_report
 
-        write_report(result, load_unit(file), output, lang.value)
+        write_report(result, unit, output, lang.value, loaded.pack)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(result.to_json(lang.value), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -24,17 +24,13 @@ def diagram(
     """Draw the GHG flow diagram: boundary, sub-units, equipment, streams and metering points
     coloured by status. 绘制温室气体流向图（计量点按符合/不符合/未配备着色）。"""
     from tanjiliang.diagram import FORMATS, write_diagram
-    from tanjiliang.model.load import load_unit
-    from tanjiliang.rules.load import load_pack
 
     day = parse_as_of(as_of, lang.value)
     if output.suffix.lower().lstrip(".") not in FORMATS:
         raise fail(LoadError([_arg_issue(str(output), "流向图只能是 .svg、.png 或 .pdf",
                                          "a diagram must be .svg, .png or .pdf")]), lang.value)
     try:
-        result = run_check(file, pack, day, lang.value)
-        unit = load_unit(file)
-        loaded = load_pack(pack or unit.pack)
+        result, unit, loaded = run_check(file, pack, day, lang.value)
     except LoadError as err:
         raise fail(err, lang.value) from None
     write_diagram(result, unit, output, loaded.pack, lang.value)

@@ -63,11 +63,10 @@ def prefill(
     from tanjiliang.review.auto import prefill as run_prefill
     from tanjiliang.review.checklist import load_checklist
     from tanjiliang.review.model import label
-    from tanjiliang.rules import load_pack
 
     try:
-        a = run_check(file, pack, parse_as_of(as_of, lang.value), lang.value)
-        lc = load_checklist(a.pack_name, known_codes=set(load_pack(a.pack_name).pack.findings))
+        a, _unit, loaded = run_check(file, pack, parse_as_of(as_of, lang.value), lang.value)
+        lc = load_checklist(a.pack_name, known_codes=set(loaded.pack.findings))
     except LoadError as err:
         raise fail(err, lang.value) from None
     zh = lang is Lang.zh
