@@ -161,3 +161,9 @@ def test_admin_manages_accounts_and_others_cannot(world: Any) -> None:
     for user in (world.a, world.reviewer, world.regulator):
         r = world.client(user).get("/admin/auth/user/")
         assert r.status_code == 302 and "/admin/login/" in r["Location"]
+
+
+@pytest.mark.parametrize("lang,text", [("zh", "找不到该页面或对象"), ("en", "Not found")])
+def test_not_found_page_in_the_users_language(world: Any, lang: str, text: str) -> None:
+    r = world.client(world.a).get(f"/units/{world.unit_b.pk}/?lang={lang}")
+    assert r.status_code == 404 and text in r.content.decode()
