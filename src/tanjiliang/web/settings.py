@@ -100,18 +100,22 @@ if not DEBUG:
     ]
 
 
+#: WAL, a busy timeout and immediate write transactions let several server workers share
+#: one SQLite file without "database is locked".
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE",
+                  "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+
+
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(DATA_DIR / "tanjiliang.sqlite3"),
-        # WAL and a busy timeout let several server workers share one file.
-        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
-                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
-    }
+        db = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    else:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "tanjiliang.sqlite3")}
+    if db["ENGINE"] == "django.db.backends.sqlite3" and db.get("NAME") != ":memory:":
+        db["OPTIONS"] = {**SQLITE_OPTIONS, **db.get("OPTIONS", {})}
+    return db
 
 
 DATABASES = {"default": _database()}
