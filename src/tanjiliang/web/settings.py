@@ -109,7 +109,9 @@ SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE",
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        db = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+        db = dj_database_url.parse(
+            url, conn_max_age=int(os.environ.get("TANJILIANG_CONN_MAX_AGE", "600")),
+            conn_health_checks=os.environ.get("TANJILIANG_CONN_HEALTH_CHECKS", "1") != "0")
     else:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "tanjiliang.sqlite3")}
