@@ -127,6 +127,14 @@ def test_regulator_sees_read_only(world: Any, live_server: Any, browser_page: An
     assert "read-only" in page.inner_text(".unit-head")
     page.click("text=Ledger")
     assert page.locator("#ledger-import").count() == 0
+    rows = page.locator("#ledger-table tbody tr td:first-child")
+    first = rows.all_inner_texts()
+    page.click("#ledger-table thead >> text=Management no.")  # HTMX swaps the table only
+    page.wait_for_url("**sort=ident**")
+    page.click("#ledger-table thead >> text=Management no.")
+    page.wait_for_url("**sort=-ident**")
+    assert page.locator("#ledger-table tbody tr td:first-child").all_inner_texts() == \
+        sorted(first, reverse=True)
     page.screenshot(path=SHOTS / "08-regulator-ledger-en.png", full_page=True)
 
 
