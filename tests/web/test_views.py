@@ -277,3 +277,19 @@ def test_unit_list_pages_and_searches(world: Any) -> None:
     assert second.count('class="unit-card"') == 7
     found = client.get(reverse("unit-list"), {"q": "石灰窑07"}).content.decode()
     assert found.count('class="unit-card"') == 1 and "不符合" in found
+
+
+def test_add_and_delete_an_instrument(world: Any) -> None:
+    unit = journey_unit(world)
+    client = world.client(world.a)
+    url = reverse("instrument-new", args=[unit.pk])
+    assert "truck_scale" in client.get(url).content.decode()
+    r = client.post(url, {"id": "W-03", "name": "备用秤", "type": "truck_scale", "measures": "nope",
+                          "at": "boundary", "status": "standby"})
+    assert r.status_code == 400 and "“nope”不是源流" in r.content.decode()
+    r = client.post(url, {"id": "W-03", "name": "备用秤", "type": "truck_scale", "measures": "lime",
+                          "at": "boundary", "status": "standby"})
+    assert r.status_code == 302
+    w03 = unit.instruments.get(ident="W-03")
+    r = client.post(reverse("instrument-delete", args=[unit.pk, w03.pk]))
+    assert r.status_code == 302 and not unit.instruments.filter(ident="W-03").exists()

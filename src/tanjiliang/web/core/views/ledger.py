@@ -213,6 +213,58 @@ def _instrument_ctx(request: HttpRequest, unit: m.Unit, ins: m.Instrument,
 
 
 @login_required
+def instrument_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an instrument to the ledger (validated like a unit file)."""
+    lang = lang_of(request)
+    if request.method != "POST":
+        unit = unit_for(request.user, pk, write=True)
+        return page(request, "tj/instrument_new.html", unit, "ledger",
+                    fields=fields_for(Instrument, {"status": "in_use"}, lang, None,
+                                      {"type": type_ids(unit)}), general=[])
+    unit = unit_for(request.user, pk, write=True)
+    values, errors = parse_post(Instrument, request.POST)
+    pos: list[int] = []
+
+    def mutate(d: dict[str, Any]) -> None:
+        items = d.setdefault("instruments", [])
+        items.append(values)
+        pos.append(len(items) - 1)
+
+    general: list[str] = []
+    if not errors:
+        try:
+            unit = apply_change(unit, request.user, mutate, action="add",
+                                subject=str(values.get("id", "")),
+                                zh=f"新增计量器具 {values.get('id', '')}",
+                                en=f"instrument {values.get('id', '')} added")
+            new = m.Instrument.objects.get(unit=unit, ident=values["id"])
+            return redirect("instrument", pk=pk, ipk=new.pk)
+        except LoadError as exc:
+            errors, general = issue_errors(exc, f"instruments[{pos[0]}]" if pos else "instruments",
+                                           lang)
+    return page(request, "tj/instrument_new.html", unit, "ledger", status=400,
+                fields=fields_for(Instrument, values, lang, errors, {"type": type_ids(unit)}),
+                general=general)
+
+
+@login_required
+@require_POST
+def instrument_delete(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
+    unit, ins = instrument_for(request.user, pk, ipk, write=True)
+
+    def mutate(d: dict[str, Any]) -> None:
+        d["instruments"].pop(_instrument_index(d, ins.ident))
+
+    try:
+        apply_change(unit, request.user, mutate, action="delete", subject=ins.ident,
+                     zh=f"删除计量器具 {ins.ident}", en=f"instrument {ins.ident} deleted")
+    except LoadError as exc:
+        return page(request, "tj/errors.html", unit, "ledger", status=400, title=ins.ident,
+                    issues=issue_texts(exc, lang_of(request)))
+    return redirect("ledger", pk=pk)
+
+
+@login_required
 def instrument(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
     unit, ins = instrument_for(request.user, pk, ipk)
     return page(request, "tj/instrument.html", unit, "ledger",
