@@ -19,8 +19,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from tanjiliang.assess.labels import label
-from tanjiliang.assess.result import Assessment
-from tanjiliang.model.errors import LoadError
+from tanjiliang.assess.result import Assessment, Finding
+from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.rules.load import LoadedPack
 
@@ -57,16 +57,19 @@ def parse_as_of(text: str | None, lang: str) -> date:
                                          f'"{text}" is not a date YYYY-MM-DD')]), lang) from None
 
 
-def _arg_issue(arg: str, zh: str, en: str):  # type: ignore[no-untyped-def]
-    from tanjiliang.model.errors import Issue
-
+def _arg_issue(arg: str, zh: str, en: str) -> Issue:
     return Issue(arg, None, "", zh, en)
 
 
 def run_check(file: Path, pack: str | None, as_of: date, lang: str,
-              ledger: Path | None = None) -> tuple[Assessment, UnitFile, LoadedPack]:
+              ledger: Path | None = None,
+              readings: list[Path] | None = None) -> tuple[Assessment, UnitFile, LoadedPack]:
     """Load the unit (and a ledger, if given), the pack, and assess. Raises LoadError.
-    Returns the assessment with the unit and pack it was computed from."""
+
+    With ``readings`` the metering data are checked too (issue 3): a measurement stream's
+    emissions come from its CEMS readings, and the out-of-tolerance, reconciliation and
+    missing-data findings join the assessment's. Returns the assessment with the unit and pack
+    it was computed from."""
     from tanjiliang.assess.engine import assess
     from tanjiliang.model.load import load_unit
     from tanjiliang.rules.load import load_pack
@@ -74,10 +77,28 @@ def run_check(file: Path, pack: str | None, as_of: date, lang: str,
     unit = load_unit(file)
     loaded = load_pack(pack or unit.pack)
     if ledger is not None:
-        from tanjiliang.ledger import apply_ledger  # issue 3: the Excel ledger replaces instruments
+        from tanjiliang.ledger import apply_ledger  # the Excel ledger replaces instruments
 
         unit = apply_ledger(unit, ledger, loaded.pack)
-    return assess(unit, loaded, as_of), unit, loaded
+    if not readings:
+        return assess(unit, loaded, as_of), unit, loaded
+    from tanjiliang.data.readings import ReadingsError
+    from tanjiliang.data.report import run as check_readings
+
+    try:
+        report = check_readings(unit, list(readings), loaded, as_of=as_of)
+    except ReadingsError as err:
+        raise LoadError([Issue(i.file, i.row, i.column or "", i.zh, i.en) for i in err.issues]) from None
+    return with_findings(report.assessment, report.findings), report.unit, loaded
+
+
+def with_findings(a: Assessment, extra: list[Finding]) -> Assessment:
+    """The assessment with more findings (non-conformities first) and its conclusion again."""
+    from dataclasses import replace
+
+    findings = sorted([*a.findings, *extra], key=lambda f: f.severity != "nonconformity")
+    worst = "nonconforming" if any(f.severity == "nonconformity" for f in findings) else "conforming"
+    return replace(a, findings=findings, conclusion=worst)
 
 
 def check(
@@ -87,6 +108,7 @@ def check(
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write a report: .html, .pdf or .xlsx 输出报告")] = None,
     ledger: Annotated[Path | None, typer.Option(help="Excel ledger replacing the file's instruments 台账")] = None,
+    readings: Annotated[list[Path] | None, typer.Option("--readings", help="metering data (CSV/Excel/Parquet; repeat the option) 计量数据")] = None,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """Assess a unit against a rule pack: exit 0 conforming, 1 non-conforming, 2 bad input.
@@ -96,7 +118,7 @@ def check(
         raise fail(LoadError([_arg_issue(str(output), "报告只能是 .html、.pdf 或 .xlsx",
                                          "a report must be .html, .pdf or .xlsx")]), lang.value)
     try:
-        result, unit, loaded = run_check(file, pack, day, lang.value, ledger)
+        result, unit, loaded = run_check(file, pack, day, lang.value, ledger, readings)
     except LoadError as err:
         raise fail(err, lang.value) from None
     if output is not None:
