@@ -185,6 +185,13 @@ def _section(name: str) -> type:
     return SECTIONS[name]
 
 
+def _shown(f: Any, lang: str) -> str:
+    """A field's value for display: choices in words of ``lang``, other values as entered."""
+    from tanjiliang.web.core.templatetags.tj import word
+
+    return word(f.value, lang) if f.widget in ("select", "bool") and f.value else f.value
+
+
 @login_required
 def editor(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_for(request.user, pk)
@@ -196,10 +203,12 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
         cols = [f for f in fields_for(model, {}, lang)][:7]
         sections.append({"name": name, "label": SECTION_LABELS[name][0 if lang == "zh" else 1],
                          "cols": cols,
-                         "rows": [{"id": r["id"], "cells": [fields_for(model, r, lang)[i].value
-                                                             for i in range(len(cols))]}
+                         "rows": [{"id": r["id"], "cells": [_shown(f, lang) for f in
+                                                            fields_for(model, r, lang)[:len(cols)]]}
                                   for r in data.get(name, [])]})
     info = fields_for(UnitInfo, data["unit"], lang)
+    for f in info:
+        f.value = _shown(f, lang)
     return page(request, "tj/editor.html", unit, "edit", sections=sections, info=info,
                 pack=data.get("pack") or "", gwp=data.get("gwp") or "")
 
