@@ -60,6 +60,11 @@ def prepare(*, demo: bool, quiet: bool = False) -> list[Any]:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    # Cached results are keyed by unit revision and date, not by the rules: a server started
+    # with another version of the packs or factor library must not show the old ones.
+    from tanjiliang.web.core.models import AssessmentCache
+
+    AssessmentCache.objects.all().delete()
     if not demo:
         return []
     from tanjiliang.web.core.demo import seed
