@@ -68,8 +68,11 @@ def prepare(*, demo: bool, quiet: bool = False) -> list[Any]:
     if not demo:
         return []
     from tanjiliang.web.core.demo import seed
+    from tanjiliang.web.review.demo import seed_self_inspections
 
-    return seed(example_files())
+    logins = seed(example_files())
+    seed_self_inspections()
+    return logins
 
 
 def print_logins(url: str, logins: list[Any], lang: str) -> None:
