@@ -29,7 +29,6 @@ from tanjiliang.equipping.points import (
     Point,
     activity_points,
     emission_point_points,
-    fold_roots,
     forced_parameters,
     parameter_points,
 )
@@ -40,6 +39,7 @@ from tanjiliang.model.unit import BOUNDARY, LAB, SourceStream, UnitFile, mpe_per
 from tanjiliang.rules.factors import FactorLibrary, bundled_library
 from tanjiliang.rules.load import LoadedPack, load_pack
 from tanjiliang.rules.schema import InstrumentType, Pack
+from tanjiliang.units import parse_ratio
 
 _LEVEL_ORDER = {1: 0, 2: 1, 3: 2, None: 3}
 
@@ -200,10 +200,8 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
         levels = p.points.levels_by_class[classes[s.id]].value  # type: ignore[index]
         medium = media[s.id]
         assert medium is not None
-        shares = topo.shares(s.consumer_shares()) or {BOUNDARY: 1.0}
-        roots_by_stream[s.id] = fold_roots(topo, shares, fold)
-        if levels:
-            points.extend(activity_points(s, levels, medium, topo, major, fold)[0])
+        activity, roots_by_stream[s.id] = activity_points(s, levels, medium, topo, major, fold)
+        points.extend(activity)
         points.extend(parameter_points(s, forced_parameters(s, classes[s.id], unit.unit.sector, p, lib)))
     points.extend(e for e in emission_point_points(unit, p) if e.stream not in biogenic)
 
@@ -338,7 +336,7 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
         if s.id in biogenic:
             req_tier = None
         if s.method == "measurement":
-            unc = float((s.uncertainty and _ratio_percent(s.uncertainty)) or 0) if s.uncertainty else None
+            unc = parse_ratio(s.uncertainty) * 100.0 if s.uncertainty is not None else None
             achieved = _tier(unc, cems_thr)
             if unc is None and req_tier is not None:
                 findings.add("TIER-UNKNOWN", s.id, f"实测法源流 {s.id} 未声明测量系统不确定度，无法判定层级",
@@ -391,12 +389,6 @@ def _optional_point(optional: dict[str, Point], target: str, quantity: str, medi
     if pid not in optional:
         optional[pid] = Point(pid, stream, quantity, medium, level, place, places, False)
     return optional[pid]
-
-
-def _ratio_percent(text: str) -> float:
-    from tanjiliang.units import parse_ratio
-
-    return parse_ratio(text) * 100.0
 
 
 def _ep_stream(unit: UnitFile, ep: str) -> str:
