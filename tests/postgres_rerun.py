@@ -1,0 +1,56 @@
+"""Run a folder of Django tests again on PostgreSQL (127.0.0.1:5432, trust auth, database
+``test``; each run creates and drops its own throwaway database). With ``CI=true`` a missing
+server fails the run; on a user's machine without one the test is skipped, saying why."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HOST, PORT = "127.0.0.1", 5432
+INNER = "TANJILIANG_TEST_DATABASE_URL"
+
+
+def _server_up() -> bool:
+    try:
+        with socket.create_connection((HOST, PORT), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _url() -> str:
+    """As user ``postgres`` where it exists (Debian), else ``root``."""
+    import psycopg
+
+    for user in ("postgres", "root"):
+        url = f"postgresql://{user}@{HOST}:{PORT}/test"
+        try:
+            psycopg.connect(url, connect_timeout=3).close()
+            return url
+        except psycopg.OperationalError:
+            continue
+    pytest.fail("PostgreSQL answers but neither user postgres nor root can connect to db test")
+
+
+def rerun_on_postgresql(folder: Path, *extra: str) -> None:
+    """Run ``folder``'s tests (not the browser or PostgreSQL ones) on PostgreSQL; they must all
+    pass and none may be skipped."""
+    if os.environ.get(INNER):
+        return  # this is the inner run, already on PostgreSQL
+    if not _server_up():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but no PostgreSQL server on {HOST}:{PORT}")
+        pytest.skip(f"no PostgreSQL server on {HOST}:{PORT} (start one to run these tests there)")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
+         "-m", "not browser and not postgres", *extra, str(folder)],
+        env={**os.environ, INNER: _url()}, capture_output=True, text=True, timeout=600, check=False)
+    tail = (proc.stdout + proc.stderr)[-4000:]
+    assert proc.returncode == 0, tail
+    assert " passed" in proc.stdout and " skipped" not in proc.stdout, tail
