@@ -17,16 +17,22 @@ from tanjiliang.data.synth import plant_year
 FIXTURE = Path(__file__).parent / "fixtures" / "plant.yaml"
 
 
-def test_excel_ledger_and_meter_exports_to_findings(tmp_path) -> None:
-    runner = CliRunner()
-    ledger = tmp_path / "台账.xlsx"
+def _ledger_with_a_failed_confirmation(runner: CliRunner, folder: Path) -> Path:
+    """The exported ledger, in which the enterprise records that E-13 failed its
+    verification on 1 August."""
+    ledger = folder / "台账.xlsx"
     assert runner.invoke(app, ["ledger", "export", str(FIXTURE), "-o", str(ledger)]).exit_code == 0
-    # the enterprise records in Excel that E-13 failed its verification on 1 August
     wb = load_workbook(ledger)
     ws = wb["确认记录 Confirmations"]
     ws.append(["E-13", "2025-01-10", "检定", "合格", "+0.1 %", "豫计2025-0110", "河南省计量院", "STD-E"])
     ws.append(["E-13", "2025-08-01", "检定", "不合格", "-5 %", "豫计2025-0801", "河南省计量院", "STD-E"])
     wb.save(ledger)
+    return ledger
+
+
+def test_excel_ledger_and_meter_exports_to_findings(tmp_path) -> None:
+    runner = CliRunner()
+    ledger = _ledger_with_a_failed_confirmation(runner, tmp_path)
     df, _ = plant_year()
     exports = []
     for ident, part in df.partition_by("instrument", as_dict=True).items():  # one export per meter
@@ -51,13 +57,7 @@ def test_excel_ledger_and_meter_exports_to_findings(tmp_path) -> None:
 def test_check_with_ledger_and_readings_names_the_tonnes_at_stake(tmp_path) -> None:
     """The same journey through `tanjiliang check --ledger --readings` (issue 3 'done when')."""
     runner = CliRunner()
-    ledger = tmp_path / "台账.xlsx"
-    assert runner.invoke(app, ["ledger", "export", str(FIXTURE), "-o", str(ledger)]).exit_code == 0
-    wb = load_workbook(ledger)
-    ws = wb["确认记录 Confirmations"]
-    ws.append(["E-13", "2025-01-10", "检定", "合格", "+0.1 %", "豫计2025-0110", "河南省计量院", "STD-E"])
-    ws.append(["E-13", "2025-08-01", "检定", "不合格", "-5 %", "豫计2025-0801", "河南省计量院", "STD-E"])
-    wb.save(ledger)
+    ledger = _ledger_with_a_failed_confirmation(runner, tmp_path)
     df, _ = plant_year()
     readings = tmp_path / "readings.parquet"
     df.write_parquet(readings)
