@@ -23,6 +23,10 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
                  "emission_factor": ("排放因子", "emission factor"), "co2": ("CO2浓度", "CO2 concentration"),
                  "flow": ("烟气流量", "flue-gas flow"), "temperature": ("烟气温度", "temperature"),
                  "pressure": ("烟气压力", "pressure"), "moisture": ("烟气湿度", "moisture")},
+    "sector": {"power": ("发电", "power"), "cement": ("水泥", "cement"), "steel": ("钢铁", "steel"),
+               "aluminium": ("电解铝", "aluminium"), "chemical": ("化工", "chemicals"),
+               "petrochemical": ("石化", "petrochemicals"), "glass": ("平板玻璃", "glass"),
+               "paper": ("造纸", "paper"), "aviation": ("民航", "aviation"), "other": ("其他", "other")},
     "level": {"1": ("一级", "level 1"), "2": ("二级", "level 2"), "3": ("三级", "level 3"),
               "None": ("实验室", "laboratory")},
 }

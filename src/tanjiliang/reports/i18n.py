@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from tanjiliang.assess.labels import label
+from tanjiliang.assess.labels import LABELS, label
 
 LANGS = ("zh", "en")
 
@@ -66,16 +66,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ok.none": ("不适用/无法判定", "n/a or unknown"),
     "none": ("—", "—"),
     "tier.none": ("无", "none"),
-    "sector.power": ("发电", "power"),
-    "sector.cement": ("水泥", "cement"),
-    "sector.steel": ("钢铁", "steel"),
-    "sector.aluminium": ("电解铝", "aluminium"),
-    "sector.chemical": ("化工", "chemicals"),
-    "sector.petrochemical": ("石化", "petrochemicals"),
-    "sector.glass": ("平板玻璃", "glass"),
-    "sector.paper": ("造纸", "paper"),
-    "sector.aviation": ("民航", "aviation"),
-    "sector.other": ("其他", "other"),
+    **{f"sector.{k}": v for k, v in LABELS["sector"].items()},
     # ---------------------------------------------------------------- report
     "report.title": ("碳计量器具配备和管理评价报告", "Carbon metering assessment report"),
     "report.subtitle": ("重点排放单位碳计量审查", "Review of a key emission unit's carbon metering"),

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 
 from django import template
 
+from tanjiliang.assess.labels import LABELS
+
 register = template.Library()
 
 
@@ -54,42 +56,26 @@ def query(context: Any, **kwargs: Any) -> str:
     return "?" + urlencode(list(params.items()))
 
 
-# Words the screens show for values of the model (one table, both languages).
+def _shared_labels() -> dict[str, tuple[str, str]]:
+    """The assessment's enumerations in the words the CLI and the reports use
+    (tanjiliang.assess.labels), capitalised for English table cells."""
+    out: dict[str, tuple[str, str]] = {}
+    for group in ("class", "calibration_status", "point_status", "conclusion", "severity",
+                  "instrument_status", "kind", "sector"):
+        for key, (zh, en) in LABELS[group].items():
+            out[key] = (zh, en[:1].upper() + en[1:])
+    return out
+
+
+# Words the screens show for values of the model (one table, both languages): the shared
+# labels, then what only the web app shows.
 WORDS: dict[str, tuple[str, str]] = {
-    "conforming": ("符合", "Conforming"),
-    "nonconforming": ("不符合", "Non-conforming"),
-    "nonconformity": ("不符合项", "Non-conformity"),
-    "observation": ("观察项", "Observation"),
-    "valid": ("有效", "Valid"),
-    "due_soon": ("即将到期", "Due soon"),
-    "overdue": ("已过期", "Overdue"),
-    "out_of_service": ("停用", "Out of service"),
-    "unknown": ("未知", "Unknown"),
-    "in_use": ("在用", "In use"),
-    "standby": ("备用", "Standby"),
+    **_shared_labels(),
     "verification": ("检定", "Verification"),
     "calibration": ("校准", "Calibration"),
     "pass": ("合格", "Pass"),
     "fail": ("不合格", "Fail"),
     "limited": ("限用", "Limited"),
-    "missing": ("缺失", "Missing"),
-    "major": ("主要", "Major"),
-    "minor": ("次要", "Minor"),
-    "de_minimis": ("微量", "De minimis"),
-    "combustion": ("燃烧", "Combustion"),
-    "process": ("过程", "Process"),
-    "electricity": ("电力", "Electricity"),
-    "heat": ("热力", "Heat"),
-    "power": ("发电", "Power"),
-    "cement": ("水泥", "Cement"),
-    "steel": ("钢铁", "Steel"),
-    "aluminium": ("电解铝", "Aluminium"),
-    "chemical": ("化工", "Chemical"),
-    "petrochemical": ("石化", "Petrochemical"),
-    "glass": ("平板玻璃", "Glass"),
-    "paper": ("造纸", "Paper"),
-    "aviation": ("民航", "Aviation"),
-    "other": ("其他", "Other"),
     "create": ("创建", "Created"),
     "import": ("导入", "Import"),
     "ledger_import": ("导入台账", "Ledger import"),
