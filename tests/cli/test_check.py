@@ -111,6 +111,8 @@ def test_pack_by_path_works_like_bundled(tmp_path, spec_example_path):
     custom.write_text(text.replace("name: henan-2025-draft", "name: henan-final").replace(
         "{groups: [dynamic_weighing], max_mpe_percent: 0.5", "{groups: [dynamic_weighing], max_mpe_percent: 0.2"),
         encoding="utf-8")
+    text = _invoke("check", spec_example_path, "--pack", str(custom), "--lang", "en")
+    assert text.exit_code == 1 and "Solid fuels" in text.output, text.output  # the text report too
     j = json.loads(_invoke("check", spec_example_path, "--pack", str(custom), "--format", "json").output)
     assert j["pack"]["name"] == "henan-final"
     w11 = next(i for i in j["instruments"] if i["id"] == "W-11")

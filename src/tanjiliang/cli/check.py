@@ -23,6 +23,7 @@ from tanjiliang.assess.result import Assessment, Finding
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.rules.load import LoadedPack
+from tanjiliang.rules.schema import Pack
 
 EXIT_CONFORMING, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -128,7 +129,7 @@ def check(
     if fmt is Format.json:
         sys.stdout.write(json.dumps(result.to_json(lang.value), ensure_ascii=False, indent=2) + "\n")
     else:
-        render(result, lang.value, make_console())
+        render(result, lang.value, make_console(), loaded.pack)
     raise typer.Exit(EXIT_NONCONFORMING if result.conclusion == "nonconforming" else EXIT_CONFORMING)
 
 
@@ -144,11 +145,9 @@ def _n(x: float) -> str:
     return f"{x:,.1f}"
 
 
-def render(a: Assessment, lang: str, console: Console) -> None:
+def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     """The terminal report: streams and classes, the equipping-rate table laid out like
     GB 17167's, findings grouped by severity, and the conclusion."""
-    from tanjiliang.rules.load import load_pack
-
     zh = lang == "zh"
     t = (lambda z, e: z if zh else e)  # noqa: E731
     console.print(f"[bold]{a.unit_name}[/]  {a.unit_year}  ·  "
@@ -171,7 +170,6 @@ def render(a: Assessment, lang: str, console: Console) -> None:
                    "-" if s.uncertainty_percent is None else f"{s.uncertainty_percent:.3g} %")
     console.print(st)
 
-    pack = load_pack(a.pack_name).pack if a.pack_name else None
     levels: list[int | None] = sorted({r.level for r in a.rates}, key=lambda v: 9 if v is None else v)
     rt = Table(title=t("计量器具配备率（实配/应配 = 配备率，要求）", "Equipping rate (equipped/required = rate, requirement)"),
                title_justify="left")
@@ -181,9 +179,8 @@ def render(a: Assessment, lang: str, console: Console) -> None:
     media_order = [r.medium for r in a.rates]
     for medium in dict.fromkeys(media_order):
         name = medium
-        if pack is not None:
-            with contextlib.suppress(KeyError):
-                name = pack.medium(medium).name(lang)
+        with contextlib.suppress(KeyError):
+            name = pack.medium(medium).name(lang)
         cells = []
         for lv in levels:
             row = next((r for r in a.rates if r.medium == medium and r.level == lv), None)
