@@ -107,7 +107,7 @@ def emission_point_points(unit: UnitFile, pack: Pack) -> list[Point]:
     seen: dict[str, Point] = {}
     level = pack.points.emission_point_level.value
     for s in unit.source_streams:
-        if s.method != "measurement" or s.biogenic:
+        if s.method != "measurement":
             continue
         for ep in s.emission_points or []:
             for q in pack.points.emission_point_quantities.value:

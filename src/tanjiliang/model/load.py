@@ -283,9 +283,6 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
         if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             out.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part in ("class",):
-            out.append(part)
-            node = None
         elif isinstance(node, dict) and not (isinstance(part, str) and ("[" in part or part[:1].isupper())):
             out.append(part)  # a missing or unknown key
             node = None

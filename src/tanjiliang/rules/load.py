@@ -8,11 +8,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from tanjiliang.model.errors import Issue, LoadError
-from tanjiliang.model.load import SourceMap, read_tree, validation_issues
+from tanjiliang.model.load import read_tree, validation_issues
 from tanjiliang.rules.schema import Pack
 
 DEFAULT_PACK = "henan-2025-draft"
@@ -68,4 +67,4 @@ def load_pack(ref: str | Path | None = None) -> LoadedPack:
     return _parse(str(path), path.read_text(encoding="utf-8"))
 
 
-__all__ = ["DEFAULT_PACK", "LoadedPack", "SourceMap", "bundled_pack_names", "load_pack", "yaml"]
+__all__ = ["DEFAULT_PACK", "LoadedPack", "bundled_pack_names", "load_pack"]
