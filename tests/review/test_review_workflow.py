@@ -15,9 +15,7 @@ from tanjiliang.review.seal import content_hash, verify
 def _opened(checklist, reviewer, enterprise):
     a = make_assessment()
     si = w.open_self_inspection(enterprise, "u1", checklist, a, AT)
-    for r in si.items:
-        if r.result is None:
-            w.judge_item(si, enterprise, r.item, "conforming", "ok", AT)
+    w.judge_pending(si, enterprise, "ok", AT)
     w.submit(si, enterprise, checklist, AT)
     return si, w.open_review(reviewer, "u1", checklist, a, AT, self_inspection=si)
 
@@ -46,9 +44,7 @@ def test_states_cannot_be_skipped(checklist, reviewer, enterprise):
         w.conclude(rv, reviewer, checklist, "", AT)
     with pytest.raises(w.Incomplete):  # items pending
         w.issue_findings(rv, reviewer, checklist, "张工", AT)
-    for r in rv.items:
-        if r.result is None:
-            w.judge_item(rv, reviewer, r.item, "conforming", "现场核实", AT)
+    w.judge_pending(rv, reviewer, "现场核实", AT)
     w.issue_findings(rv, reviewer, checklist, "张工", AT)
     with pytest.raises(w.StateError):
         w.sign(rv, reviewer, AT)
@@ -67,14 +63,10 @@ def test_states_cannot_be_skipped(checklist, reviewer, enterprise):
 def test_conclusion_conforming_without_nonconforming_items(checklist, reviewer, enterprise):
     a = make_assessment(overdue=False)
     si = w.open_self_inspection(enterprise, "u1", checklist, a, AT)
-    for r in si.items:
-        if r.result is None:
-            w.judge_item(si, enterprise, r.item, "conforming", "ok", AT)
+    w.judge_pending(si, enterprise, "ok", AT)
     w.submit(si, enterprise, checklist, AT)
     rv = w.open_review(reviewer, "u1", checklist, a, AT, self_inspection=si)
-    for r in rv.items:
-        if r.result is None:
-            w.judge_item(rv, reviewer, r.item, "conforming", "ok", AT)
+    w.judge_pending(rv, reviewer, "ok", AT)
     assert w.issue_findings(rv, reviewer, checklist, "张工", AT) == []
     assert w.conclude(rv, reviewer, checklist, "", AT) == "conforming"
 
@@ -132,9 +124,7 @@ def test_reviewer_cannot_edit_enterprise_data(checklist, reviewer, enterprise):
     with pytest.raises(w.Forbidden):
         w.open_self_inspection(reviewer, "u1", checklist, a, AT)
     _, rv = _opened(checklist, reviewer, enterprise)
-    for r in rv.items:
-        if r.result is None:
-            w.judge_item(rv, reviewer, r.item, "conforming", "ok", AT)
+    w.judge_pending(rv, reviewer, "ok", AT)
     w.issue_findings(rv, reviewer, checklist, "张工", AT)
     with pytest.raises(w.Forbidden):  # the answer is the enterprise's
         w.answer_action(rv, reviewer, "NC-01", "代答", "代答", AT)
@@ -170,9 +160,7 @@ def test_override_of_auto_item_needs_reason_and_keeps_auto_result(checklist, rev
 
 def test_corrective_action_assignment_and_default_due(checklist, reviewer, enterprise):
     _, rv = _opened(checklist, reviewer, enterprise)
-    for r in rv.items:
-        if r.result is None:
-            w.judge_item(rv, reviewer, r.item, "conforming", "ok", AT)
+    w.judge_pending(rv, reviewer, "ok", AT)
     (nc,) = w.issue_findings(rv, reviewer, checklist, "张工", AT)
     assert nc.action.due == date(2026, 4, 1)  # AT + 30 days (checklist procedure)
     assert nc.findings == ["CAL-OVERDUE"] and nc.clause == "6.2.2"

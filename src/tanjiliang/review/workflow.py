@@ -221,6 +221,13 @@ def judge_item(review: Review, actor: Actor, item_id: str, result: Result, reaso
     return r
 
 
+def judge_pending(review: Review, actor: Actor, reason: str, at: datetime) -> list[ItemResult]:
+    """Judge every item still pending 符合 with one reason (what was seen on site, or the
+    enterprise's own check); items already judged keep their result."""
+    return [judge_item(review, actor, r.item, "conforming", reason, at)
+            for r in review.items if r.result is None]
+
+
 def add_evidence(review: Review, actor: Actor, evidence: Evidence, at: datetime) -> Evidence:
     """Attach an evidence file (metadata and SHA-256) to an item or a corrective action."""
     if evidence.action is not None:

@@ -203,9 +203,7 @@ def judge_pending(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
 
     def run(r: Any, a: Any, at: Any) -> None:
-        for res in r.items:
-            if res.result is None:
-                w.judge_item(r, a, res.item, "conforming", reason, at)
+        w.judge_pending(r, a, reason, at)
     return _do(request, pk, rid, run, "待判定条目已判为符合", "pending items judged conforming")
 
 
