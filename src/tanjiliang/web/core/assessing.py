@@ -95,18 +95,34 @@ def assessment_json(unit: m.Unit, as_of: date | None = None) -> dict[str, Any]:
            .values_list("data", flat=True).first())
     if row is not None:
         data: dict[str, Any] = json.loads(row)
-    else:
-        data = assessment(unit, as_of).to_json("zh")
-        try:
-            with transaction.atomic():
-                m.AssessmentCache.objects.filter(unit=unit).exclude(revision=unit.revision).delete()
-                m.AssessmentCache.objects.create(unit=unit, revision=unit.revision, as_of=as_of,
-                                                 data=json.dumps(data, ensure_ascii=False),
-                                                 **summary_of(data))
-        except IntegrityError:
-            pass  # another worker stored the same result
-    _remember(_MEMO, key, data)
+        _remember(_MEMO, key, data)
+        return data
+    data = assessment(unit, as_of).to_json("zh")
+    _store(unit, as_of, key, data)
     return data
+
+
+def assessment_cached_too(unit: m.Unit, as_of: date | None = None) -> Assessment:
+    """A fresh assessment object whose JSON also fills the cache of the unit's revision, so
+    that the next page view of that revision does not assess it again; raises ``LoadError``."""
+    as_of = as_of or today()
+    a = assessment(unit, as_of)
+    key = (*unit_key(unit), as_of)
+    if key not in _MEMO:
+        _store(unit, as_of, key, a.to_json("zh"))
+    return a
+
+
+def _store(unit: m.Unit, as_of: date, key: Any, data: dict[str, Any]) -> None:
+    try:
+        with transaction.atomic():
+            m.AssessmentCache.objects.filter(unit=unit).exclude(revision=unit.revision).delete()
+            m.AssessmentCache.objects.create(unit=unit, revision=unit.revision, as_of=as_of,
+                                             data=json.dumps(data, ensure_ascii=False),
+                                             **summary_of(data))
+    except IntegrityError:
+        pass  # another worker stored the same result
+    _remember(_MEMO, key, data)
 
 
 def summary_of(data: dict[str, Any]) -> dict[str, Any]:

@@ -81,10 +81,10 @@ def _key(unit: m.Unit) -> str:
 def refresh_unit(unit: m.Unit, as_of: date | None = None) -> UnitSummary | None:
     """Recompute a stored unit's row from its assessment (None if it cannot be assessed)."""
     from tanjiliang.model.errors import LoadError
-    from tanjiliang.web.core.assessing import assessment
+    from tanjiliang.web.core.assessing import assessment_cached_too
 
     try:
-        a = assessment(unit, as_of)
+        a = assessment_cached_too(unit, as_of)  # the next page view of this revision reuses it
     except LoadError:
         return None
     row = summarise(a)
