@@ -75,14 +75,17 @@ def prepare(*, demo: bool, quiet: bool = False) -> list[Any]:
     return logins
 
 
-def print_logins(url: str, logins: list[Any], lang: str) -> None:
+def print_logins(url: str, logins: list[Any], lang: str, serving: bool = True) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
     zh = lang == "zh"
-    console.print(f"\n[bold green]{'碳计量演示已启动' if zh else 'tanjiliang demo is running'}:[/] "
-                  f"[bold]{url}[/]\n")
+    if serving:
+        head = "碳计量演示已启动" if zh else "tanjiliang demo is running"
+    else:
+        head = "演示数据已准备好（未启动服务）" if zh else "demo data prepared (not serving)"
+    console.print(f"\n[bold green]{head}:[/] [bold]{url}[/]\n")
     table = Table(title="演示账户" if zh else "Demo logins")
     table.add_column("用户名" if zh else "Username")
     table.add_column("密码" if zh else "Password")
@@ -90,7 +93,8 @@ def print_logins(url: str, logins: list[Any], lang: str) -> None:
     for login in logins:
         table.add_row(login.username, login.password, login.zh if zh else login.en)
     console.print(table)
-    console.print(("按 Ctrl+C 停止。" if zh else "Press Ctrl+C to stop.") + "\n")
+    if serving:
+        console.print(("按 Ctrl+C 停止。" if zh else "Press Ctrl+C to stop.") + "\n")
 
 
 def run_gunicorn(host: str, port: int, workers: int, threads: int, *,
@@ -171,7 +175,7 @@ def serve(
         return
     url = f"http://{host}:{port}/"
     if demo:
-        print_logins(url, logins, lang)
+        print_logins(url, logins, lang, serving=not no_serve)
         if as_of:
             typer.echo(("评价日期：" if lang == "zh" else "Assessed as of ") + as_of)
     if no_serve:
