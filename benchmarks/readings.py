@@ -15,7 +15,7 @@ export); --order time writes a DCS-style time-major file that the checks must so
     .venv/bin/python benchmarks/readings.py --rows 2e6 --no-cems   # quick
 """
 
-from __future__ import annotations
+from __future__ import annotations  # noqa: I001  (tanjiliang before polars: see below)
 
 import argparse
 import gc
@@ -29,6 +29,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import tanjiliang  # noqa: F401  (first: it configures polars' allocator before polars loads)
 import numpy as np
 import polars as pl
 

@@ -173,13 +173,17 @@ def test_bad_input_is_reported_never_dropped_silently(unit, tmp_path) -> None:
         "W-01,2025-01-01 01:00:00,abc,t\n"      # not a number → flagged bad_value
         "W-01,2025-13-01 02:00:00,12,t\n"       # not a time → flagged bad_time
         "W-01,2025-01-01 03:00:00,13,m3\n"      # a volume for a mass meter → issue
+        "W-01,2025-01-01 04:00:00,NaN,t\n"      # "not a number" is no reading → bad_value
         "X-99,2025-01-01 00:00:00,1,t\n",       # not in the ledger → issue
         encoding="utf-8")
-    q = analyse(scan_many([path], {i.id for i in unit.instruments}), unit)
-    flags = dict(zip(q.flagged["row"].to_list(), q.flagged["flags"].to_list(), strict=True))
-    assert flags == {3: "bad_value", 4: "bad_time"}
-    messages = [i.message("en") for i in q.issues]
-    assert any("X-99" in m and "not an instrument of the ledger; 1 readings" in m for m in messages)
-    assert any('"m3" cannot be converted' in m for m in messages)
+    # in one batch, and spilled to disk in batches of two readings: the same answers
+    for batch_rows in (16_000_000, 2):
+        q = analyse(scan_many([path], {i.id for i in unit.instruments}), unit, batch_rows=batch_rows)
+        flags = dict(zip(q.flagged["row"].to_list(), q.flagged["flags"].to_list(), strict=True))
+        assert flags == {3: "bad_value", 4: "bad_time", 6: "bad_value"}
+        assert q.instrument("W-01")["amount"] == 10.0  # the NaN does not poison the sum
+        messages = [i.message("en") for i in q.issues]
+        assert any("X-99" in m and "not an instrument of the ledger; 1 readings" in m for m in messages)
+        assert any('"m3" cannot be converted' in m and "1 readings not analysed" in m for m in messages)
     with pytest.raises(ReadingsError):
         scan_many([tmp_path / "nope.csv"])

@@ -5,18 +5,22 @@ negative and out-of-range values, totaliser resets and rollovers, stuck values a
 (robust z-score, rules.yaml); per instrument and day/month the amount measured (the sum of
 amounts, of totaliser increments, or of rates × interval).
 
-How it stays fast and bounded (all bulk work is polars expressions; loops run over distinct
-ids, units and batches, never over readings):
+How it stays fast and bounded (all bulk work is polars expressions or numpy array operations;
+loops run over distinct ids, units and batches, never over readings):
 
-1. The distinct instrument ids, units and kinds are read (one cheap pass); each gets a small
-   integer code, and unit conversion factors (pint) and effective kinds are computed once per
-   combination into lookup arrays.
-2. Every reading becomes a compact row (instrument code, lookup key, file, row, time, value);
-   strings are never touched again. Inputs above ``batch_rows`` are written once by the
-   streaming engine into temporary Parquet files partitioned by instrument code, and each
-   partition (a batch of whole instruments) is checked on its own.
-3. A batch is sorted by one 64-bit key (instrument, second) only when it is not already in
-   order; then shifts and per-instrument aggregates (gathered back by code) do the checks.
+1. One pass reads the readings and replaces the instrument, unit and kind texts by codes (a
+   cast to categoricals of their own, which also yields the distinct texts). Unit conversion
+   factors (pint) and effective kinds are computed once per distinct combination into lookup
+   arrays, and every reading becomes a compact row (instrument code, lookup key, file, row,
+   time, value). Up to ``batch_rows`` readings stay in memory as one batch; more are written
+   once, coded, to temporary Parquet and partitioned by instrument code into batches of whole
+   instruments, each checked on its own.
+2. A batch is sorted by one 64-bit key (instrument, second) only when it is not already in
+   order, and the instrument column is marked sorted: every per-instrument median, count and
+   sum is then a sorted group-by over contiguous slices of plain columns. Conditions are
+   computed once for the whole batch as columns, never inside an aggregation.
+3. Columns are kept in one chunk (a shift leaves two, a lazy collect many), because polars'
+   grouped and conditional kernels slow down several-fold on chunked input.
 """
 
 from __future__ import annotations
@@ -198,38 +202,50 @@ def build_lookup(profs: dict[str, Profile], raw_ids: list[str | None], raw_units
     return lk, unknown
 
 
-def _table(column: str, mapping: dict[str, int], code: str) -> pl.LazyFrame:
-    return pl.LazyFrame({column: list(mapping), code: list(mapping.values())},
-                        schema={column: pl.String, code: pl.UInt32})
+CODED = ("instrument", "unit", "kind")
 
 
-def compact(frame: pl.LazyFrame, lk: Lookup) -> pl.LazyFrame:
-    """Readings → (iid, key, fid, row, time, value); unknown ids get a null iid.
+def encode(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, dict[str, pl.Series]]:
+    """Readings with the instrument, unit and kind texts replaced by small integer codes.
 
-    Codes come from joins with the small tables of distinct values (the streaming engine runs
-    joins in bounded memory, where a per-row dictionary lookup would not stream), or for a
-    few units/kinds from a chain of comparisons; row order is kept."""
-    lf = frame.join(_table("instrument", lk.inst_map, "iid"), on="instrument", how="left",
-                    maintain_order="left")
-    codes = []
-    for column, mapping, code in (("unit", lk.unit_map, "uid"), ("kind", lk.kind_map, "kid")):
-        if len(mapping) <= 1:
-            codes.append(pl.lit(0, pl.UInt32))
-        elif len(mapping) <= 8:
-            expr = pl.lit(0, pl.UInt32)
-            for text, c in mapping.items():
-                if text:
-                    expr = pl.when(pl.col(column) == text).then(pl.lit(c, pl.UInt32)).otherwise(expr)
-            codes.append(expr)
-        else:
-            lf = (lf.with_columns(pl.col(column).fill_null(""))
-                  .join(_table(column, mapping, code), on=column, how="left", maintain_order="left"))
-            codes.append(pl.col(code).fill_null(0))
-    uid, kid = codes
-    return lf.select(
-        "iid",
-        ((pl.col("iid") * lk.nu + uid) * lk.nk + kid).alias("key"),
-        "fid", "row", "time", "value")
+    Each column is cast to a categorical with categories of its own, so one hash per text
+    gives the code, and the distinct texts are left in those categories in code order
+    (:func:`distinct_texts`): no separate pass for the distinct values, and no join. The
+    returned empty series hold the categories alive (polars frees categories that no data
+    refers to) and must be kept until the texts are read."""
+    anchors = {c: pl.Series(c, [], dtype=pl.Categorical(pl.Categories.random())) for c in CODED}
+    return (frame.with_columns(pl.col(c).cast(anchors[c].dtype).to_physical() for c in CODED),
+            anchors)
+
+
+def distinct_texts(anchors: dict[str, pl.Series]) -> dict[str, list[str]]:
+    """The texts seen by :func:`encode`'s codes, per column, indexed by code."""
+    out: dict[str, list[str]] = {}
+    for c, anchor in anchors.items():
+        dtype = anchor.dtype
+        assert isinstance(dtype, pl.Categorical)
+        out[c] = [t or "" for t in dtype.categories.to_series().to_list()]
+    return out
+
+
+def _recode(column: str, codes: list[int | None]) -> pl.Expr:
+    """Column of codes (:func:`encode`) → the code of each text in ``codes`` (by code)."""
+    if not codes:  # no text at all: every value is null
+        return pl.lit(None, pl.UInt32)
+    return pl.lit(pl.Series(codes, dtype=pl.UInt32)).gather(pl.col(column))
+
+
+def compact(coded: pl.LazyFrame, lk: Lookup, texts: dict[str, list[str]]) -> pl.LazyFrame:
+    """Coded readings (:func:`encode`) → (iid, key, fid, row, time, value, instrument code);
+    readings of ids that are not in the ledger get a null iid. ``texts`` are the distinct
+    texts by code."""
+    iid = _recode("instrument", [lk.inst_map.get(t) for t in texts["instrument"]])
+    uid = _recode("unit", [lk.unit_map.get(t, 0) for t in texts["unit"]]).fill_null(0)
+    kid = _recode("kind", [lk.kind_map.get(t, 0) for t in texts["kind"]]).fill_null(0)
+    return coded.select(
+        iid.alias("iid"),
+        ((iid * lk.nu + uid) * lk.nk + kid).alias("key"),
+        "fid", "row", "time", "value", "instrument")
 
 
 def _dense(stats: pl.DataFrame, col: str, n: int, fill: float = np.nan) -> pl.Series:
@@ -239,44 +255,66 @@ def _dense(stats: pl.DataFrame, col: str, n: int, fill: float = np.nan) -> pl.Se
     return pl.Series(col, arr).fill_nan(None)  # NaN would compare greater than any number
 
 
+def _each(values: np.ndarray, by: str) -> pl.Expr:
+    """``values[by]`` for every row (a table by instrument or key code, looked up by the
+    codes in column ``by``); a literal when the table holds a single value."""
+    table = pl.Series(values)
+    if len(values) and (values == values[0]).all():
+        return pl.lit(table[0], dtype=table.dtype)
+    return pl.lit(table).gather(pl.col(by))
+
+
+def _in_order(df: pl.DataFrame) -> bool:
+    """Whether the rows run by instrument, then time (a per-meter export usually does)."""
+    if df.height < 2:
+        return True
+    i = df["iid"].to_numpy()
+    t = df["time"].to_physical().to_numpy()
+    same = i[1:] == i[:-1]
+    return bool((i[1:] >= i[:-1]).all() and (~same | (t[1:] >= t[:-1])).all())
+
+
 def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
                  interval_s: float | None) -> list[pl.DataFrame]:
-    """The checks on one in-memory batch of compact rows → [summary, daily, flagged, gaps]."""
+    """The checks on one in-memory batch of compact rows → [summary, daily, flagged, gaps].
+
+    Rows are put in (instrument, time) order once, and the instrument column is marked
+    sorted, so that every per-instrument median, count and sum below runs on contiguous
+    slices (polars' sorted group-by) over plain columns: each condition is computed once for
+    the whole batch as a column, never inside an aggregation."""
     z_max = float(rule("quality", "spike_robust_z"))
     gap_factor = float(rule("quality", "gap_factor"))
     stuck_n = int(rule("quality", "stuck_min_run"))
     frac = float(rule("quality", "rollover_fraction"))
     n_ids = len(lk.ids)
-    key = pl.col("key")
-    base = df.lazy().with_columns(
-        (pl.col("value") * pl.lit(pl.Series(lk.scale)).gather(key)
-         + pl.lit(pl.Series(lk.offset)).gather(key)).alias("v"),
-        pl.lit(pl.Series(lk.kind)).gather(key).alias("kind"),
-        pl.lit(pl.Series(lk.is_rate)).gather(key).alias("is_rate"),
-    ).collect()
-    if base["time"].null_count() or base["v"].null_count():
-        bad = base.filter(pl.col("time").is_null() | pl.col("v").is_null())
-        good = base.filter(pl.col("time").is_not_null() & pl.col("v").is_not_null())
+    base = df.rechunk().with_columns(  # contiguous columns: slices, not chunk walks
+        (pl.col("value") * _each(lk.scale, "key") + _each(lk.offset, "key")).alias("v"),
+        _each(lk.kind, "key").alias("kind"),
+        _each(lk.is_rate, "key").alias("is_rate"),
+    )
+    # a value that is not a number ("NaN" in an export) is as unreadable as an empty one
+    unreadable = pl.col("time").is_null() | pl.col("v").is_null() | pl.col("v").is_nan()
+    if base.select(unreadable.any()).item():
+        bad = base.filter(unreadable)
+        good = base.filter(~unreadable)
     else:  # the usual case: no copy
         bad, good = base.head(0), base
-    in_order = good.select(
-        ((pl.col("iid").diff() > 0)
-         | ((pl.col("iid").diff() == 0) & (pl.col("time").diff().dt.total_microseconds() >= 0)))
-        .fill_null(True).all()).item()
-    if not in_order:
+    if not _in_order(good):
         t0 = good["time"].min()
         good = good.sort(pl.col("iid").cast(pl.UInt64) * (1 << 40)
                          + (pl.col("time") - t0).dt.total_seconds().cast(pl.UInt64),
                          maintain_order=True)
+    good = good.with_columns(pl.col("iid").set_sorted())
     same = (pl.col("iid") == pl.col("iid").shift(1)).fill_null(False)
     total = pl.col("kind") == TOTAL
-    g = good.lazy().with_columns(
+    g = good.with_columns(  # eager: one chunk per column (a lazy collect may split them)
         same.alias("same"),
         pl.when(same).then((pl.col("time") - pl.col("time").shift(1)).dt.total_microseconds() / 1e6)
         .alias("dt"),
         pl.when(same).then(pl.col("v").shift(1)).alias("prev"),
     ).with_columns(
         (pl.col("same") & (pl.col("dt") == 0)).alias("duplicate"),
+        pl.when(pl.col("dt") > 0).then(pl.col("dt")).alias("dt_pos"),
     ).with_columns(
         (total & pl.col("same") & (pl.col("v") < pl.col("prev")) & ~pl.col("duplicate")).alias("drop"),
         pl.when(total).then(
@@ -284,7 +322,7 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
             .otherwise(pl.col("v") - pl.col("prev")))
         .otherwise(pl.col("v")).alias("x"),
         (~pl.col("same") | (pl.col("v") != pl.col("prev")).fill_null(True)).cum_sum().alias("run"),
-    ).collect()
+    ).rechunk()  # a shift leaves two chunks, which slow every expression that meets them
     # Totaliser falls are rare: classify them (rollover or reset) on those rows only and
     # scatter the corrected increments back.
     at = g["drop"].arg_true()
@@ -302,17 +340,17 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
             (pl.col("drop") & ~pl.col("rollover")).alias("reset"))
     else:
         g = g.with_columns(pl.lit(False).alias("rollover"), pl.lit(False).alias("reset"))
+    g = g.with_columns(pl.col("iid").set_sorted())
     stats = (g.group_by("iid")
-             .agg(pl.col("dt").filter(pl.col("dt") > 0).median().alias("interval"),
-                  pl.col("x").median().alias("med")))
+             .agg(pl.col("dt_pos").median().alias("interval"), pl.col("x").median().alias("med")))
     interval = (pl.lit(float(interval_s)) if interval_s is not None
                 else pl.lit(_dense(stats, "interval", n_ids)).gather(pl.col("iid")).fill_null(3600.0))
     g = g.with_columns(interval.alias("interval"),
                        pl.lit(_dense(stats, "med", n_ids)).gather(pl.col("iid")).alias("med"))
-    mad = g.group_by("iid").agg((pl.col("x") - pl.col("med")).abs().median().alias("mad"))
+    mad = (g.select("iid", (pl.col("x") - pl.col("med")).abs().alias("dev"))
+           .group_by("iid").agg(pl.col("dev").median().alias("mad")))
     run_len = g.select(pl.col("run").rle().struct.field("len"))["len"]
     amount_kind = pl.col("kind") == AMOUNT
-    total = pl.col("kind") == TOTAL
     inc = (pl.when(total).then(pl.col("x"))
            .when(amount_kind).then(pl.when(pl.col("duplicate") & (pl.col("v") == pl.col("prev")))
                                    .then(0.0).otherwise(pl.col("v")))
@@ -322,65 +360,79 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
     # an instantaneous reading belongs to the instant of its time stamp.
     t_eff = (pl.when(total | pl.col("is_rate")).then(pl.col("time") - pl.duration(microseconds=1))
              .otherwise(pl.col("time")))
-    madv = pl.lit(_dense(mad, "mad", n_ids)).gather(pl.col("iid"))
-    lo = pl.lit(pl.Series(lk.lo).fill_nan(None)).gather(pl.col("iid"))
-    hi = pl.lit(pl.Series(lk.hi).fill_nan(None)).gather(pl.col("iid"))
-    nonneg = pl.lit(pl.Series(lk.nonneg)).gather(pl.col("iid"))
-    r = g.lazy().with_columns(
-        inc.alias("inc"), t_eff.alias("t_eff"),
-        (nonneg & (pl.col("v") < 0)).alias("negative"),
-        (~total & ((pl.col("v") < lo) | (pl.col("v") > hi))).fill_null(False).alias("out_of_range"),
-        ((pl.col("kind") == READING)
-         & (pl.lit(run_len).gather(pl.col("run") - 1) >= stuck_n)).alias("stuck"),
-        ((madv > 0) & ((0.6745 * (pl.col("x") - pl.col("med")) / madv).abs() > z_max))
-        .fill_null(False).alias("spike"),
-        (pl.col("same") & (pl.col("dt") > gap_factor * pl.col("interval"))).fill_null(False).alias("gap"),
-    )
+    # robust z = 0.6745 |x − median| / MAD > z_max  ⇔  |x − median| > z_max · MAD / 0.6745
+    mad_by_iid = _dense(mad, "mad", n_ids).to_numpy()
+    spike_at = np.where(mad_by_iid > 0, z_max * mad_by_iid / 0.6745, np.inf)
+    long_run = (run_len >= stuck_n).to_numpy()
+    in_long_run = pl.Series(long_run[g["run"].to_numpy() - 1])  # a gather over runs, in numpy
+    has_range = ~(np.isnan(lk.lo) & np.isnan(lk.hi))
+    out_of_range = (pl.lit(False) if not has_range.any() else
+                    ~total & ((pl.col("v") < _each(np.nan_to_num(lk.lo, nan=-np.inf), "iid"))
+                              | (pl.col("v") > _each(np.nan_to_num(lk.hi, nan=np.inf), "iid"))))
     # counts and flags are about the period; readings around it only give the edges their
     # context (and the daily amounts that out-of-tolerance periods reach back to)
-    r = r.with_columns(((pl.col("t_eff") >= start) & (pl.col("t_eff") < end)).alias("inp"))
+    r = g.with_columns(
+        inc.alias("inc"), t_eff.alias("t_eff"),
+        (_each(lk.nonneg, "iid") & (pl.col("v") < 0)).alias("negative"),
+        out_of_range.alias("out_of_range"),
+        ((pl.col("kind") == READING) & in_long_run).alias("stuck"),
+        ((pl.col("x") - pl.col("med")).abs() > _each(spike_at, "iid")).fill_null(False).alias("spike"),
+        (pl.col("same") & (pl.col("dt") > gap_factor * pl.col("interval"))).fill_null(False).alias("gap"),
+    ).with_columns(
+        ((pl.col("t_eff") >= start) & (pl.col("t_eff") < end)).alias("inp"),
+    ).with_columns(pl.col("iid").set_sorted()).lazy()
     inp = pl.col("inp")
-
-    def count(flag: str) -> pl.Expr:
-        return (pl.col(flag) & inp).sum()
-
-    summary = r.group_by("iid").agg(
+    gap_in = pl.col("gap") & inp
+    counted = {"duplicate": "duplicates", "negative": "negative", "out_of_range": "out_of_range",
+               "reset": "resets", "rollover": "rollovers", "stuck": "stuck", "spike": "spikes",
+               "gap": "gaps"}
+    summary = r.select(
+        "iid", "kind", "time", "interval", inp.alias("n"),
+        pl.when(inp).then(pl.col("t_eff")).alias("t_in"),
+        (inp & ~pl.col("duplicate")).alias("distinct"),
+        pl.when(gap_in).then((pl.col("dt") / pl.col("interval")).round() - 1).alias("missing_inner"),
+        pl.when(gap_in).then(pl.col("dt")).alias("longest_gap_s"),
+        pl.when(inp).then(pl.col("inc")).alias("amount"),
+        *[(pl.col(flag) & inp).alias(name) for flag, name in counted.items()],
+    ).group_by("iid").agg(
         pl.col("kind").first(),
-        inp.sum().cast(pl.UInt32).alias("n"),
+        pl.col("n").sum().cast(pl.UInt32),
         pl.col("time").min().alias("first"),
         pl.col("time").max().alias("last"),
         pl.col("interval").first().alias("interval_s"),
-        pl.col("t_eff").filter(inp).min().alias("first_eff"),
-        pl.col("t_eff").filter(inp).max().alias("last_eff"),
-        (inp & ~pl.col("duplicate")).sum().cast(pl.UInt32).alias("distinct"),
-        count("gap").alias("gaps"),
-        ((pl.col("dt") / pl.col("interval")).round() - 1).filter(pl.col("gap") & inp).sum()
-        .cast(pl.Int64).alias("missing_inner"),
-        pl.col("dt").filter(pl.col("gap") & inp).max().alias("longest_gap_s"),
-        count("duplicate").alias("duplicates"),
-        count("negative").alias("negative"),
-        count("out_of_range").alias("out_of_range"),
-        count("reset").alias("resets"),
-        count("rollover").alias("rollovers"),
-        count("stuck").alias("stuck"),
-        count("spike").alias("spikes"),
-        pl.col("inc").filter(inp).sum().alias("amount"),
+        pl.col("t_in").min().alias("first_eff"),
+        pl.col("t_in").max().alias("last_eff"),
+        pl.col("distinct").sum().cast(pl.UInt32),
+        pl.col("missing_inner").sum().cast(pl.Int64),
+        pl.col("longest_gap_s").max(),
+        pl.col("amount").sum(),
+        *[pl.col(name).sum() for name in counted.values()],
     )
-    daily = (r.filter(pl.col("inc").is_not_null())
-             .group_by("iid", pl.col("t_eff").dt.date().alias("day"))
-             .agg(pl.col("inc").sum().alias("amount"), pl.len().alias("n")))
+    # one 64-bit key (instrument, day): in (instrument, time) order it is sorted, and a sorted
+    # single key groups by slices instead of hashing two columns
+    day_key = r.select((pl.col("iid").cast(pl.Int64) * (1 << 32)
+                        + pl.col("t_eff").dt.date().cast(pl.Int32).cast(pl.Int64) + (1 << 31))
+                       .alias("dk"), "inc").collect(engine="in-memory")
+    if day_key["dk"].is_sorted():
+        day_key = day_key.with_columns(pl.col("dk").set_sorted())
+    daily = (day_key.lazy().group_by("dk")
+             .agg(pl.col("inc").sum().alias("amount"), pl.col("inc").count().alias("n"))
+             .filter(pl.col("n") > 0)
+             .select((pl.col("dk") // (1 << 32)).cast(pl.UInt32).alias("iid"),
+                     ((pl.col("dk") % (1 << 32)) - (1 << 31)).cast(pl.Int32).cast(pl.Date).alias("day"),
+                     "amount", "n"))
     flag_cols = ["duplicate", "negative", "out_of_range", "reset", "rollover", "stuck", "spike"]
     flagged = (r.filter(pl.any_horizontal(flag_cols) & inp)
                .select("fid", "row", "iid", "key", "time", "value",
                        pl.concat_str([pl.when(pl.col(c)).then(pl.lit(c)) for c in flag_cols],
                                      separator=",", ignore_nulls=True).alias("flags")))
-    gaps = (r.filter(pl.col("gap") & inp)
+    gaps = (r.filter(gap_in)
             .select("iid",
                     (pl.col("time") - pl.duration(microseconds=(pl.col("dt") * 1e6).cast(pl.Int64)))
                     .alias("gap_from"),
                     pl.col("time").alias("gap_to"),
                     ((pl.col("dt") / pl.col("interval")).round() - 1).cast(pl.Int64).alias("missing")))
-    out = pl.collect_all([summary, daily, flagged, gaps])
+    out = pl.collect_all([summary, daily, flagged, gaps], engine="in-memory")
     bad_rows = bad.select("fid", "row", "iid", "key", "time", "value",
                           pl.when(pl.col("time").is_null()).then(pl.lit("bad_time"))
                           .otherwise(pl.lit("bad_value")).alias("flags"))
@@ -394,68 +446,66 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
 
 def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = None,
             end: date | datetime | None = None, interval_s: float | None = None,
-            batch_rows: int = 5_000_000, spill_dir: str | Path | None = None) -> QualityResult:
+            batch_rows: int = 16_000_000, spill_dir: str | Path | None = None) -> QualityResult:
     """Run every check on ``readings`` for the instruments of ``unit``.
 
     ``start``/``end`` bound the period that coverage and amounts are counted in (default: the
     unit's reporting year); readings outside still take part in the checks around the edges.
+    Up to ``batch_rows`` readings are read once into memory and checked in one batch; more
+    are written once, coded, to a temporary Parquet file, partitioned by instrument, and
+    checked a batch of instruments at a time (bounded memory).
     """
     s, e = reporting_period(unit, start, end)
     profs = profiles(unit)
     frame = readings.frame
     files = readings.files
     with tempfile.TemporaryDirectory(dir=spill_dir) as tmp:
+        spill = False
         if any(not f.lower().endswith(".parquet") for f in files):
-            size = sum(Path(f).stat().st_size for f in files if Path(f).exists())
-            if size > 200_000_000:
-                spill = Path(tmp) / "readings.parquet"
-                frame.sink_parquet(spill)
-                frame = pl.scan_parquet(spill)
+            if sum(Path(f).stat().st_size for f in files if Path(f).exists()) > 200_000_000:
+                spill = True  # parse large text files once, straight into the coded spill
             else:
                 frame = frame.collect().lazy()
-        distinct = pl.collect_all([frame.select(pl.col(c).unique()) for c in ("unit", "kind")])
-        lk, _ = build_lookup(profs, list(profs), *(d.to_series().to_list() for d in distinct))
+        if not spill:
+            spill = frame.select(pl.len()).collect().item() > batch_rows  # Parquet: metadata
+        coded, anchors = encode(frame)
+        if spill:
+            path = Path(tmp) / "coded.parquet"
+            coded.sink_parquet(path)
+            coded = pl.scan_parquet(path)
+        else:
+            coded = coded.collect().lazy()
+        total_rows = coded.select(pl.len()).collect().item()
+        texts = distinct_texts(anchors)
+        lk, _ = build_lookup(profs, *(texts[c] for c in CODED))
         issues = list(readings.issues)
         all_files = ", ".join(files)
-        total_rows = frame.select(pl.len()).collect().item()
-
+        cf = compact(coded, lk, texts)
+        if not spill:
+            cf = cf.collect().lazy()
+        known = pl.col("iid").is_not_null()
+        counts = cf.filter(~known).group_by("instrument").agg(pl.len()).collect()
+        missing = sorted(((None if c is None else texts["instrument"][c], n) for c, n in counts.iter_rows()),
+                         key=lambda r: (r[0] is not None, r[0] or ""))
+        for ident, n in missing:  # ids not in the ledger (after NFKC and trimming)
+            issues.append(ReadingsIssue(all_files, None, "instrument", ident,
+                                        f"台账中没有此计量器具，{n} 条读数未分析",
+                                        f"not an instrument of the ledger; {n} readings not analysed"))
+        cf = (cf.filter(known) if counts.height else cf).drop("instrument")
         n_buckets = max(1, math.ceil(total_rows / batch_rows))
-
-        def materialise(lk: Lookup) -> tuple[list[pl.LazyFrame], int]:
-            """The compact rows in memory, or (large inputs) spilled once by the streaming
-            engine into files partitioned by instrument code; and how many are unknown."""
-            cf = compact(frame, lk)
-            if n_buckets == 1:
-                mem = cf.collect()
-                return [mem.lazy()], mem["iid"].null_count()
-            root = Path(tmp) / f"compact-{len(lk.inst_map)}"
-            (cf.with_columns((pl.col("iid") % n_buckets).fill_null(n_buckets).alias("bucket"))
+        batches: list[pl.LazyFrame]
+        if n_buckets == 1:
+            batches = [cf]
+        else:  # a second streaming pass over the coded spill, partitioned by instrument code
+            root = Path(tmp) / "compact"
+            (cf.with_columns((pl.col("iid") % n_buckets).alias("bucket"))
              .sink_parquet(pl.PartitionBy(str(root) + "/", key="bucket", include_key=False), mkdir=True))
-            parts = [pl.scan_parquet(d) for d in sorted(root.iterdir()) if d.name != f"bucket={n_buckets}"]
-            unknown_dir = root / f"bucket={n_buckets}"
-            n = pl.scan_parquet(unknown_dir).select(pl.len()).collect().item() if unknown_dir.exists() else 0
-            return parts, n
-
-        batches, n_unknown = materialise(lk)
-        if n_unknown:  # ids not in the ledger, perhaps only by spaces or full-width characters
-            counts = (frame.filter(~pl.col("instrument").is_in(list(lk.inst_map)))
-                      .group_by("instrument").agg(pl.len()).collect())
-            raw = [r for r in counts["instrument"].to_list() if r is not None]
-            lk, unknown = build_lookup(profs, list(profs) + raw,
-                                       *(d.to_series().to_list() for d in distinct))
-            if len(unknown) < len(raw):
-                batches, n_unknown = materialise(lk)
-            for ident, n in (counts.filter(pl.col("instrument").is_in(unknown)
-                                           | pl.col("instrument").is_null())
-                             .sort("instrument").iter_rows()):
-                issues.append(ReadingsIssue(all_files, None, "instrument", ident,
-                                            f"台账中没有此计量器具，{n} 条读数未分析",
-                                            f"not an instrument of the ledger; {n} readings not analysed"))
+            batches = [pl.scan_parquet(d) for d in sorted(root.iterdir())] if root.exists() else []
         usable = pl.lit(pl.Series(lk.kind)).gather(pl.col("key")) >= 0
         parts: list[list[pl.DataFrame]] = []
         unusable: dict[int, int] = {}
         for lf in batches:  # one batch of instruments at a time: bounded memory
-            batch = lf.filter(pl.col("iid").is_not_null()).collect()
+            batch = lf.collect(engine="in-memory")
             if lk.problems:
                 for key, n in batch.filter(~usable).group_by("key").agg(pl.len()).iter_rows():
                     unusable[key] = unusable.get(key, 0) + n
