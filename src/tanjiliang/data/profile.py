@@ -66,8 +66,12 @@ def place_kind(unit: UnitFile, at: str) -> str:
 
 
 def _unit_of(text: str | dict[str, str] | None) -> str | None:
-    if not isinstance(text, str):
-        return None
+    return _unit_of_text(text) if isinstance(text, str) else None
+
+
+@lru_cache(maxsize=4096)
+def _unit_of_text(text: str) -> str | None:
+    """The unit of a quantity text (``"1000000 t"`` → ``t``); instruments share few texts."""
     try:
         return f"{parse_quantity(text).units:~}"
     except QuantityError:

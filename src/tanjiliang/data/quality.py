@@ -268,10 +268,12 @@ def _in_order(df: pl.DataFrame) -> bool:
     """Whether the rows run by instrument, then time (a per-meter export usually does)."""
     if df.height < 2:
         return True
-    i = df["iid"].to_numpy()
+    if not df["iid"].is_sorted():
+        return False
     t = df["time"].to_physical().to_numpy()
-    same = i[1:] == i[:-1]
-    return bool((i[1:] >= i[:-1]).all() and (~same | (t[1:] >= t[:-1])).all())
+    down = np.flatnonzero(t[1:] < t[:-1])  # time may fall only where the instrument changes
+    i = df["iid"].to_numpy()
+    return bool((i[down + 1] != i[down]).all())
 
 
 def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
@@ -477,7 +479,7 @@ def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = 
             coded = coded.collect().lazy()
         total_rows = coded.select(pl.len()).collect().item()
         texts = distinct_texts(anchors)
-        lk, _ = build_lookup(profs, *(texts[c] for c in CODED))
+        lk, _ = build_lookup(profs, list(texts["instrument"]), list(texts["unit"]), list(texts["kind"]))
         issues = list(readings.issues)
         all_files = ", ".join(files)
         cf = compact(coded, lk, texts)
