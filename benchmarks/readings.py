@@ -3,16 +3,17 @@
 Generates long-format hourly readings for a year into a temporary directory (Parquet and
 CSV), then times ``tanjiliang.data.quality.analyse`` — every quality check plus the monthly
 aggregation — and the same job written the obvious way in pandas, in the same process, and a
-year of minute CEMS data for 100 stacks (52.6 M rows) through ``tanjiliang.data.cems``.
+year of minute CEMS data for 100 stacks (52.6 M rows) through ``tanjiliang.data.cems``,
+and the workbook reader (calamine) against openpyxl on a year of 12 hourly meters.
 Each case (polars then pandas) runs in a fresh interpreter, so that its peak resident memory
 (sampled from /proc/self/status every 20 ms) is its own. Prints rows/s, peak RSS and the
 pandas/polars time ratio. pandas is skipped at 100 M unless --pandas-large (it needs more
 memory than a 24 GB machine has). Files are generated in instrument order (a per-meter
 export); --order time writes a DCS-style time-major file that the checks must sort.
 
-    .venv/bin/python benchmarks/readings.py            # 10 M readings + CEMS
+    .venv/bin/python benchmarks/readings.py            # 10 M readings + Excel + CEMS
     .venv/bin/python benchmarks/readings.py --large    # also 100 M readings (several minutes)
-    .venv/bin/python benchmarks/readings.py --rows 2e6 --no-cems   # quick
+    .venv/bin/python benchmarks/readings.py --rows 2e6 --no-cems --no-excel   # quick
 """
 
 from __future__ import annotations  # noqa: I001  (tanjiliang before polars: see below)
@@ -26,7 +27,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import tanjiliang  # noqa: F401  (first: it configures polars' allocator before polars loads)
@@ -212,6 +213,35 @@ def cems_case(path: Path, stacks: int) -> None:
           f"({res.hourly.height:,} stack-hours, {total / 1e6:,.2f} Mt CO2)", flush=True)
 
 
+def excel_case(folder: Path, meters: int = 12) -> None:
+    """A year of hourly readings of ``meters`` meters in one workbook sheet (long layout):
+    the reader used (calamine, exact cells) against openpyxl reading every cell as text."""
+    from openpyxl import Workbook
+
+    from tanjiliang.data.readings import read_excel_text
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("读数")
+    ws.append(["instrument", "time", "value", "unit"])
+    rng = np.random.default_rng(1)
+    start = datetime(YEAR, 1, 1, 1)
+    for k in range(meters):
+        for h, v in enumerate(rng.random(HOURS) * 100):
+            ws.append([f"E-{k:02d}", start + timedelta(hours=h), float(v), "kWh"])
+    path = folder / "readings.xlsx"
+    wb.save(path)
+    t0 = time.perf_counter()
+    fast = read_excel_text(path)
+    t1 = time.perf_counter()
+    slow = pl.read_excel(path, engine="openpyxl", infer_schema_length=0)
+    t2 = time.perf_counter()
+    as_numbers = [pl.col("value").cast(pl.Float64)]  # 7.7e-05 and 0.000077 are one number
+    assert fast.with_columns(as_numbers).equals(slow.with_columns(as_numbers)), "the readers disagree"
+    print(f"{'Excel sheet, ' + str(meters) + ' meters':<26} {fast.height / 1e6:7.2f} M rows  calamine "
+          f"{t1 - t0:5.2f} s  openpyxl {t2 - t1:5.2f} s  ratio {(t2 - t1) / (t1 - t0):4.1f}x "
+          f"(same cells)", flush=True)
+
+
 def child(args: list[str]) -> None:
     """Run one measured case in a fresh interpreter (clean peak-memory figures)."""
     subprocess.run([sys.executable, __file__, *args], check=True)
@@ -222,6 +252,7 @@ def main() -> None:
     ap.add_argument("--rows", type=float, default=10e6, help="readings in the standard case (10e6)")
     ap.add_argument("--large", action="store_true", help="also run 100 M readings")
     ap.add_argument("--no-cems", action="store_true")
+    ap.add_argument("--no-excel", action="store_true", help="skip the workbook reader case")
     ap.add_argument("--pandas-large", action="store_true",
                     help="also run pandas at 100 M (needs more memory than a 24 GB machine has)")
     ap.add_argument("--stacks", type=int, default=100)
@@ -253,6 +284,12 @@ def main() -> None:
             pandas = "1" if rows <= 20_000_000 or args.pandas_large else "0"
             child(["--case", "Parquet", str(pq), str(n), pandas])
             child(["--case", "CSV", str(csv), str(n), pandas])
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    if not args.no_excel:
+        folder = Path(tempfile.mkdtemp(prefix="tjl-bench-", dir=args.dir))
+        try:
+            excel_case(folder)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     if not args.no_cems:

@@ -187,3 +187,31 @@ def test_bad_input_is_reported_never_dropped_silently(unit, tmp_path) -> None:
         assert any('"m3" cannot be converted' in m and "1 readings not analysed" in m for m in messages)
     with pytest.raises(ReadingsError):
         scan_many([tmp_path / "nope.csv"])
+
+
+def test_excel_cells_are_read_exactly_with_their_row_numbers(unit, tmp_path) -> None:
+    """calamine's display text rounds numbers; the reader must not (and must keep rows)."""
+    from openpyxl import Workbook
+
+    from tanjiliang.data.readings import read_excel_text
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["instrument", "time", "value", "unit"])
+    ws.append(["W-01", datetime(2025, 1, 1, 0), 10.1234567890123, "t"])     # row 2
+    ws.append(["W-01", "2025-01-01 01:00:00", "abc", "t"])                  # row 3: text cells
+    ws.append([None, None, None, None])                                     # row 4: empty
+    ws.append(["W-01", datetime(2025, 1, 1, 2), 12, "t"])                   # row 5: a whole number
+    ws.append(["W-01", datetime(2025, 1, 1, 3), "1,234.5", "t"])            # row 6: text number
+    path = tmp_path / "readings.xlsx"
+    wb.save(path)
+    text = read_excel_text(path)
+    assert text["value"].to_list() == ["10.1234567890123", "abc", None, "12", "1,234.5"]
+    assert text["time"].to_list()[:2] == ["2025-01-01 00:00:00", "2025-01-01 01:00:00"]
+    q = analyse(scan_many([path], {i.id for i in unit.instruments}), unit)
+    flags = dict(zip(q.flagged["row"].to_list(), q.flagged["flags"].to_list(), strict=True))
+    assert flags[3] == "bad_value" and "out_of_range" in flags[6]  # numbered as in the sheet
+    assert 4 not in flags  # the empty row is no reading
+    assert q.instrument("W-01")["n"] == 3 and q.instrument("W-01")["bad_value"] == 1
+    assert q.instrument("W-01")["amount"] == 10.1234567890123 + 12 + 1234.5
+

@@ -105,11 +105,59 @@ def _scan(path: Path) -> pl.LazyFrame:
         return pl.scan_csv(path, row_index_name="row", row_index_offset=2, infer_schema=False,
                            encoding="utf8-lossy")
     if suffix in (".xlsx", ".xlsm"):
-        df = pl.read_excel(path, engine="openpyxl", infer_schema_length=0)
-        return df.with_row_index("row", offset=2).lazy()
+        df = read_excel_text(path).with_row_index("row", offset=2)  # the sheet's row numbers
+        return df.filter(~pl.all_horizontal(pl.exclude("row").is_null())).lazy()  # no empty rows
     raise ReadingsError([ReadingsIssue(str(path), None, None, None,
                                        f"不支持的文件类型“{suffix}”（应为 .csv、.xlsx 或 .parquet）",
                                        f'unsupported file type "{suffix}" (use .csv, .xlsx or .parquet)')])
+
+
+def read_excel_text(path: Path) -> pl.DataFrame:
+    """The first sheet of a workbook, every cell as the exact text of its value.
+
+    Read with calamine (fastexcel, ~20× faster than openpyxl on a year of hourly readings:
+    README "Performance"). A column holding one kind of cell keeps its type from the reader;
+    a mixed column (numbers with a few text cells, dates with some typed as text) is read
+    again as numbers and as dates, so that a number or a date is never taken from calamine's
+    display text, which rounds (10.123456789012345 → "10.123456789"). Numbers become their
+    shortest exact text, whole numbers without ".0" (an id 123 stays "123"); date-times
+    become ``YYYY-MM-DD HH:MM:SS[.ffffff]`` as openpyxl would give them."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(path))
+    typed = reader.load_sheet(0, schema_sample_rows=None).to_polars()
+    mixed = [c for c in typed.columns if typed[c].dtype == pl.String]
+    extra: dict[str, pl.DataFrame] = {}
+    if mixed and typed.height:
+        for kind in ("float", "datetime"):
+            extra[kind] = reader.load_sheet(0, use_columns=mixed, dtypes=kind).to_polars()
+    out = []
+    for c in typed.columns:
+        col = typed[c]
+        if c in mixed and extra:
+            text = _cell_text(extra["float"][c])
+            text = text.fill_null(_cell_text(extra["datetime"][c])).fill_null(col)
+        else:
+            text = _cell_text(col)
+        out.append(text.alias(c))
+    return pl.DataFrame(out)
+
+
+def _cell_text(s: pl.Series) -> pl.Series:
+    """Exact text of typed cells (see :func:`read_excel_text`)."""
+    if s.dtype == pl.String:
+        return s
+    if s.dtype.is_float():
+        whole = s.is_finite() & (s == s.round()) & (s.abs() < 2**53)
+        return (pl.select(pl.when(whole).then(s.cast(pl.Int64, strict=False).cast(pl.String))
+                          .otherwise(s.cast(pl.String))).to_series())
+    if s.dtype == pl.Date:
+        s = s.cast(pl.Datetime("us"))
+    if isinstance(s.dtype, pl.Datetime):
+        return (pl.select(pl.when(s.dt.microsecond() == 0)  # microsecond: the whole fraction
+                          .then(s.dt.strftime("%Y-%m-%d %H:%M:%S"))
+                          .otherwise(s.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))).to_series())
+    return s.cast(pl.String)
 
 
 def _time_expr(sample: pl.Series, name: str, file: str) -> pl.Expr:
