@@ -215,3 +215,12 @@ def test_excel_cells_are_read_exactly_with_their_row_numbers(unit, tmp_path) -> 
     assert q.instrument("W-01")["n"] == 3 and q.instrument("W-01")["bad_value"] == 1
     assert q.instrument("W-01")["amount"] == 10.1234567890123 + 12 + 1234.5
 
+
+def test_a_file_with_a_header_only_is_reported_and_the_others_are_checked(unit, tmp_path) -> None:
+    empty, one = tmp_path / "empty.csv", tmp_path / "one.csv"
+    empty.write_text("instrument,time,value,unit\n", encoding="utf-8")
+    one.write_text("instrument,time,value,unit\nW-01,2025-01-01 01:00:00,10,t\n", encoding="utf-8")
+    q = analyse(scan_many([empty, one], {i.id for i in unit.instruments}), unit)
+    assert q.rows == 1 and q.instrument("W-01")["amount"] == 10.0
+    assert [i.message("en") for i in q.issues] == [f"{empty}: the file holds no readings (a header only)"]
+

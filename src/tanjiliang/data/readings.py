@@ -220,6 +220,11 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
     if "time" not in mapped:
         raise ReadingsError([ReadingsIssue(file, 1, None, None, "找不到时间列（time/时间）",
                                            "no time column (time/时间)")])
+    if sample.height == 0:  # a header and no rows: nothing to analyse, and it is said
+        layout = "long" if "instrument" in mapped and "value" in mapped else "wide"
+        return Readings(pl.LazyFrame(schema=SCHEMA), [file], {file: layout},
+                        [ReadingsIssue(file, None, None, None, "文件中没有读数（只有表头）",
+                                       "the file holds no readings (a header only)")])
     time = _time_expr(sample[mapped["time"]], mapped["time"], file)
     if "instrument" in mapped and "value" in mapped:
         layout = "long"
