@@ -337,7 +337,7 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
         roll = (d["prev"] >= frac * d["p10"])
         fixed = pl.select(pl.when(roll).then(d["p10"] - d["prev"] + d["v"]).otherwise(d["v"])).to_series()
         x = g["x"].scatter(at, fixed)
-        rollover = pl.Series("rollover", [False] * len(g), dtype=pl.Boolean).scatter(at.filter(roll), True)
+        rollover = pl.Series("rollover", np.zeros(len(g), dtype=bool)).scatter(at.filter(roll), True)
         g = g.with_columns(x.alias("x"), rollover).with_columns(
             (pl.col("drop") & ~pl.col("rollover")).alias("reset"))
     else:
