@@ -224,3 +224,25 @@ def test_a_file_with_a_header_only_is_reported_and_the_others_are_checked(unit, 
     assert q.rows == 1 and q.instrument("W-01")["amount"] == 10.0
     assert [i.message("en") for i in q.issues] == [f"{empty}: the file holds no readings (a header only)"]
 
+
+def test_spikes_where_most_values_are_equal(unit, tmp_path) -> None:
+    """MAD is 0 when more than half the values are equal (whole-tonne registers), or equal but
+    for rounding: the plain modified z-score then flags nothing, or every other value. The
+    MeanAD form (rules.yaml spike_zero_mad_factor) flags the planted spike and nothing else."""
+    hours = pl.datetime_range(datetime(2025, 1, 1, 1), datetime(2025, 2, 12, 16), "1h", eager=True)
+    n = len(hours)  # 1000
+    k = pl.Series(range(n))
+    step = (k % 10 >= 7).cast(pl.Float64)                            # 70 % of hours 100 t, 30 % 101 t
+    inc = (100.0 + step).scatter(500, 400.0)                         # one increment of 400 t
+    total = inc.cum_sum() + 1000.0                                   # W-12: a whole-tonne register
+    amount = (50.0 + 2.0 * step + k * 1e-13).scatter(700, 150.0)     # W-01: 50/52 t, rounding noise
+    frame = pl.concat([
+        pl.DataFrame({"instrument": "W-12", "time": hours, "value": total}),
+        pl.DataFrame({"instrument": "W-01", "time": hours, "value": amount}),
+    ]).with_columns(pl.lit("t").alias("unit"))
+    path = tmp_path / "discrete.parquet"
+    frame.write_parquet(path)
+    q = analyse(scan_many([path], {i.id for i in unit.instruments}), unit)
+    assert _flag_times(q, "W-12", "spike") == [hours[500]]
+    assert _flag_times(q, "W-01", "spike") == [hours[700]]
+

@@ -285,6 +285,8 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
     slices (polars' sorted group-by) over plain columns: each condition is computed once for
     the whole batch as a column, never inside an aggregation."""
     z_max = float(rule("quality", "spike_robust_z"))
+    zero_mad_factor = float(rule("quality", "spike_zero_mad_factor"))
+    mad_epsilon = float(rule("quality", "spike_mad_epsilon"))
     gap_factor = float(rule("quality", "gap_factor"))
     stuck_n = int(rule("quality", "stuck_min_run"))
     frac = float(rule("quality", "rollover_fraction"))
@@ -350,7 +352,7 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
     g = g.with_columns(interval.alias("interval"),
                        pl.lit(_dense(stats, "med", n_ids)).gather(pl.col("iid")).alias("med"))
     mad = (g.select("iid", (pl.col("x") - pl.col("med")).abs().alias("dev"))
-           .group_by("iid").agg(pl.col("dev").median().alias("mad")))
+           .group_by("iid").agg(pl.col("dev").median().alias("mad"), pl.col("dev").mean().alias("mean_ad")))
     run_len = g.select(pl.col("run").rle().struct.field("len"))["len"]
     amount_kind = pl.col("kind") == AMOUNT
     inc = (pl.when(total).then(pl.col("x"))
@@ -362,9 +364,15 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
     # an instantaneous reading belongs to the instant of its time stamp.
     t_eff = (pl.when(total | pl.col("is_rate")).then(pl.col("time") - pl.duration(microseconds=1))
              .otherwise(pl.col("time")))
-    # robust z = 0.6745 |x − median| / MAD > z_max  ⇔  |x − median| > z_max · MAD / 0.6745
+    # modified z = 0.6745 |x − median| / MAD > z_max  ⇔  |x − median| > z_max · MAD / 0.6745;
+    # where MAD is 0 (more than half the values equal, as with whole-unit registers) the score
+    # is |x − median| / (1.253314 · MeanAD) (rules.yaml); neither → no spike can be told
     mad_by_iid = _dense(mad, "mad", n_ids).to_numpy()
-    spike_at = np.where(mad_by_iid > 0, z_max * mad_by_iid / 0.6745, np.inf)
+    mean_ad = _dense(mad, "mean_ad", n_ids).to_numpy()
+    zero = mad_epsilon * np.maximum(np.abs(_dense(stats, "med", n_ids).to_numpy()), 1.0)
+    with np.errstate(invalid="ignore"):  # NaN: an instrument without values in this batch
+        spike_at = np.where(mad_by_iid > zero, z_max * mad_by_iid / 0.6745,
+                            np.where(mean_ad > zero, z_max * zero_mad_factor * mean_ad, np.inf))
     long_run = (run_len >= stuck_n).to_numpy()
     in_long_run = pl.Series(long_run[g["run"].to_numpy() - 1])  # a gather over runs, in numpy
     has_range = ~(np.isnan(lk.lo) & np.isnan(lk.hi))
@@ -533,7 +541,7 @@ def _assemble(parts: list[list[pl.DataFrame]], lk: Lookup, files: list[str], s: 
     units = pl.Series(lk.target_units, dtype=pl.String)
     raw_units = pl.Series(lk.units, dtype=pl.String)
     kind_names = {TOTAL: "total", AMOUNT: "amount", READING: "reading"}
-    name = pl.lit(ids).gather(pl.col("iid"))
+    name = pl.lit(ids).gather(pl.col("iid"))  # codes follow sorted ids: sort by code, then name
     period_s = (e - s).total_seconds()
     sm = cat(0)
     if sm is None:
@@ -557,27 +565,26 @@ def _assemble(parts: list[list[pl.DataFrame]], lk: Lookup, files: list[str], s: 
             .select([pl.col(k).cast(v) for k, v in SUMMARY_SCHEMA.items()]).sort("instrument"))
     dl = cat(1)
     daily = (pl.DataFrame(schema=DAILY_SCHEMA) if dl is None else
-             dl.select(name.alias("instrument"), "day", "amount", pl.col("n").cast(pl.UInt32))
-             .sort("instrument", "day"))
+             dl.sort("iid", "day")
+             .select(name.alias("instrument"), "day", "amount", pl.col("n").cast(pl.UInt32)))
     monthly = (pl.DataFrame(schema=MONTHLY_SCHEMA) if dl is None else
                dl.filter((pl.col("day") >= s.date()) & (pl.col("day") < e.date()))
                .group_by("iid", pl.col("day").dt.truncate("1mo").alias("month"))
                .agg(pl.col("amount").sum(), pl.col("n").sum().cast(pl.UInt32))
+               .sort("iid", "month")
                .select(name.alias("instrument"), "month", "amount", "n",
-                       pl.lit(units).gather(pl.col("iid")).alias("unit"))
-               .sort("instrument", "month"))
+                       pl.lit(units).gather(pl.col("iid")).alias("unit")))
     fl = cat(2)
     flagged = (pl.DataFrame(schema=FLAGGED_SCHEMA) if fl is None else
-               fl.select(pl.lit(pl.Series(files, dtype=pl.String)).gather(pl.col("fid")).alias("file"),
+               fl.sort("iid", "time", "row", nulls_last=True)
+               .select(pl.lit(pl.Series(files, dtype=pl.String)).gather(pl.col("fid")).alias("file"),
                          "row", name.alias("instrument"), "time", "value",
                          pl.lit(raw_units).gather((pl.col("key") // lk.nk) % lk.nu).alias("unit"),
                          "flags")
-               .with_columns(pl.col("unit").replace("", None))
-               .sort("instrument", "time", "row", nulls_last=True))
+               .with_columns(pl.col("unit").replace("", None)))
     gp = cat(3)
     gaps = (pl.DataFrame(schema=GAPS_SCHEMA) if gp is None else
-            gp.select(name.alias("instrument"), "gap_from", "gap_to", "missing")
-            .sort("instrument", "gap_from"))
+            gp.sort("iid", "gap_from").select(name.alias("instrument"), "gap_from", "gap_to", "missing"))
     return QualityResult(s, e, summary, monthly, flagged, gaps, daily, issues, profs, total_rows)
 
 
