@@ -246,3 +246,16 @@ def test_spikes_where_most_values_are_equal(unit, tmp_path) -> None:
     assert _flag_times(q, "W-12", "spike") == [hours[500]]
     assert _flag_times(q, "W-01", "spike") == [hours[700]]
 
+
+def test_readings_less_than_a_second_apart_are_put_in_order(unit, tmp_path) -> None:
+    path = tmp_path / "subsecond.csv"
+    path.write_text(
+        "instrument,time,value,unit\n"
+        "W-12,2025-01-01 00:00:00.000,100,t\n"
+        "W-12,2025-01-01 00:00:01.500,102,t\n"
+        "W-12,2025-01-01 00:00:01.200,101,t\n"   # out of order within one second
+        "W-12,2025-01-01 00:00:02.000,103,t\n",
+        encoding="utf-8")
+    q = analyse(scan_many([path], {i.id for i in unit.instruments}), unit)
+    assert q.instrument("W-12")["resets"] == 0 and q.instrument("W-12")["amount"] == 3.0
+

@@ -15,8 +15,7 @@ loops run over distinct ids, units and batches, never over readings):
    time, value). Up to ``batch_rows`` readings stay in memory as one batch; more are written
    once, coded, to temporary Parquet and partitioned by instrument code into batches of whole
    instruments, each checked on its own.
-2. A batch is sorted by one 64-bit key (instrument, second) only when it is not already in
-   order, and the instrument column is marked sorted: every per-instrument median, count and
+2. A batch is sorted by (instrument, time) only when it is not already in order, and the instrument column is marked sorted: every per-instrument median, count and
    sum is then a sorted group-by over contiguous slices of plain columns. Conditions are
    computed once for the whole batch as columns, never inside an aggregation.
 3. Columns are kept in one chunk (a shift leaves two, a lazy collect many), because polars'
@@ -303,11 +302,8 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
         good = base.filter(~unreadable)
     else:  # the usual case: no copy
         bad, good = base.head(0), base
-    if not _in_order(good):
-        t0 = good["time"].min()
-        good = good.sort(pl.col("iid").cast(pl.UInt64) * (1 << 40)
-                         + (pl.col("time") - t0).dt.total_seconds().cast(pl.UInt64),
-                         maintain_order=True)
+    if not _in_order(good):  # stable: readings of one instant keep the files' order
+        good = good.sort("iid", "time", maintain_order=True)
     good = good.with_columns(pl.col("iid").set_sorted())
     same = (pl.col("iid") == pl.col("iid").shift(1)).fill_null(False)
     total = pl.col("kind") == TOTAL
