@@ -14,10 +14,10 @@ import os
 # polars' allocator (jemalloc, configured by _RJEM_MALLOC_CONF when polars loads) hands freed
 # memory back to the system within a second by default, so the large columns of the next
 # step are page-faulted in afresh, 4 KiB at a time: a third of the readings checks' time on
-# this project's virtual machines (README "Performance"). Keeping freed pages for 10 s and
-# asking for transparent huge pages removes most of that; memory still goes back when a job
-# is over. Takes effect only when tanjiliang is imported before polars; never overrides a
-# setting of the user's.
+# this project's virtual machines (README, "Choices changed for a measured reason"). Keeping
+# freed pages for 10 s and asking for transparent huge pages removes most of that; memory
+# still goes back when a job is over. Takes effect only when tanjiliang is imported before
+# polars; never overrides a setting of the user's.
 os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:10000,muzzy_decay_ms:10000,thp:always,metadata_thp:always")
 
 __version__ = "0.1.0"

@@ -115,12 +115,12 @@ def _scan(path: Path) -> pl.LazyFrame:
 def read_excel_text(path: Path) -> pl.DataFrame:
     """The first sheet of a workbook, every cell as the exact text of its value.
 
-    Read with calamine (fastexcel, ~20× faster than openpyxl on a year of hourly readings:
-    README "Performance"). A column holding one kind of cell keeps its type from the reader;
-    a mixed column (numbers with a few text cells, dates with some typed as text) is read
-    again as numbers and as dates, so that a number or a date is never taken from calamine's
-    display text, which rounds (10.123456789012345 → "10.123456789"). Numbers become their
-    shortest exact text, whole numbers without ".0" (an id 123 stays "123"); date-times
+    Read with calamine (fastexcel, ~12× faster than openpyxl on a year of hourly readings:
+    benchmarks/readings.py). A column holding one kind of cell keeps its type from the reader;
+    a text or mixed column (numbers with a few text cells, dates with some typed as text) is
+    read again as numbers and as dates, so that a number or a date is never taken from
+    calamine's display text, which rounds (10.1234567890123 → "10.123456789"). Numbers
+    become their shortest exact text, whole numbers without ".0" (an id 123 stays "123"); date-times
     become ``YYYY-MM-DD HH:MM:SS[.ffffff]`` as openpyxl would give them."""
     import fastexcel
 
