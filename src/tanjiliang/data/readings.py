@@ -120,8 +120,8 @@ def read_excel_text(path: Path) -> pl.DataFrame:
     a text or mixed column (numbers with a few text cells, dates with some typed as text) is
     read again as numbers and as dates, so that a number or a date is never taken from
     calamine's display text, which rounds (10.1234567890123 → "10.123456789"). Numbers
-    become their shortest exact text, whole numbers without ".0" (an id 123 stays "123"); date-times
-    become ``YYYY-MM-DD HH:MM:SS[.ffffff]`` as openpyxl would give them."""
+    become their shortest exact text, whole numbers without ".0" (an id 123 stays "123");
+    date-times become ``YYYY-MM-DD HH:MM:SS[.ffffff]`` as openpyxl would give them."""
     import fastexcel
 
     reader = fastexcel.read_excel(str(path))
