@@ -18,7 +18,7 @@ import pint
 import polars as pl
 
 from tanjiliang.model.unit import BOUNDARY, LAB, Instrument, UnitFile, mpe_percent
-from tanjiliang.units import QuantityError, parse_quantity, ureg
+from tanjiliang.units import QuantityError, parse_quantity, parse_unit, ureg
 
 #: Default kind of reading by instrument type (unit-file.md "kind ... default by instrument
 #: type"): static scales report each weighing (amount), continuous meters a totaliser
@@ -133,11 +133,9 @@ def profile_frame(profs: dict[str, Profile]) -> pl.DataFrame:
                 "range_lo": pl.Float64, "range_hi": pl.Float64})
 
 
-@lru_cache(maxsize=1024)
 def _parse_unit(text: str) -> pint.Unit:
-    t = unicodedata.normalize("NFKC", text).replace("%", " percent ").replace("³", "**3")
-    t = t.replace("·", "*").replace("℃", "degC").replace("°C", "degC")
-    return ureg.parse_units(t.strip() or "dimensionless")
+    """A readings unit: the unit-file parser after NFKC (全角 → 半角) and ℃ / °C → degC."""
+    return parse_unit(unicodedata.normalize("NFKC", text).replace("°C", "degC"))
 
 
 @lru_cache(maxsize=4096)

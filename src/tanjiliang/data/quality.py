@@ -39,8 +39,10 @@ from tanjiliang.data.readings import Readings, ReadingsIssue
 from tanjiliang.data.rules import rule
 from tanjiliang.model.unit import UnitFile
 
-FLAGS = ("bad_time", "bad_value", "duplicate", "negative", "out_of_range", "reset", "rollover",
-         "stuck", "spike")
+#: the flags a reading can carry in ``flagged.flags``, each with the summary column counting it
+#: (``bad_time``/``bad_value`` are set where rows are read; gaps lie between readings)
+ROW_FLAGS = {"duplicate": "duplicates", "negative": "negative", "out_of_range": "out_of_range",
+             "reset": "resets", "rollover": "rollovers", "stuck": "stuck", "spike": "spikes"}
 TOTAL, AMOUNT, READING = 0, 1, 2
 KIND_CODE = {"total": TOTAL, "amount": AMOUNT, "reading": READING}
 
@@ -389,9 +391,7 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
     ).with_columns(pl.col("iid").set_sorted()).lazy()
     inp = pl.col("inp")
     gap_in = pl.col("gap") & inp
-    counted = {"duplicate": "duplicates", "negative": "negative", "out_of_range": "out_of_range",
-               "reset": "resets", "rollover": "rollovers", "stuck": "stuck", "spike": "spikes",
-               "gap": "gaps"}
+    counted = {**ROW_FLAGS, "gap": "gaps"}
     summary = r.select(
         "iid", "kind", "time", "interval", inp.alias("n"),
         pl.when(inp).then(pl.col("t_eff")).alias("t_in"),
@@ -427,7 +427,7 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
              .select((pl.col("dk") // (1 << 32)).cast(pl.UInt32).alias("iid"),
                      ((pl.col("dk") % (1 << 32)) - (1 << 31)).cast(pl.Int32).cast(pl.Date).alias("day"),
                      "amount", "n"))
-    flag_cols = ["duplicate", "negative", "out_of_range", "reset", "rollover", "stuck", "spike"]
+    flag_cols = list(ROW_FLAGS)
     flagged = (r.filter(pl.any_horizontal(flag_cols) & inp)
                .select("fid", "row", "iid", "key", "time", "value",
                        pl.concat_str([pl.when(pl.col(c)).then(pl.lit(c)) for c in flag_cols],
@@ -507,7 +507,7 @@ def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = 
             (cf.with_columns((pl.col("iid") % n_buckets).alias("bucket"))
              .sink_parquet(pl.PartitionBy(str(root) + "/", key="bucket", include_key=False), mkdir=True))
             batches = [pl.scan_parquet(d) for d in sorted(root.iterdir())] if root.exists() else []
-        usable = pl.lit(pl.Series(lk.kind)).gather(pl.col("key")) >= 0
+        usable = _each(lk.kind, "key") >= 0
         parts: list[list[pl.DataFrame]] = []
         unusable: dict[int, int] = {}
         for lf in batches:  # one batch of instruments at a time: bounded memory
@@ -583,6 +583,3 @@ def _assemble(parts: list[list[pl.DataFrame]], lk: Lookup, files: list[str], s: 
             gp.sort("iid", "gap_from").select(name.alias("instrument"), "gap_from", "gap_to", "missing"))
     return QualityResult(s, e, summary, monthly, flagged, gaps, daily, issues, profs, total_rows)
 
-
-def expected_count(start: datetime, end: datetime, interval_s: float) -> int:
-    return math.floor((end - start).total_seconds() / interval_s)

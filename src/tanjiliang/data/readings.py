@@ -21,6 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
+from tanjiliang.ledger.catalogue import norm
+
 SCHEMA: dict[str, pl.DataType] = {
     "fid": pl.UInt16(),  # index into Readings.files
     "row": pl.Int64(),
@@ -51,9 +53,9 @@ TIME_FORMATS = (
 
 
 def norm_header(text: object) -> str:
-    """Header text compared loosely: NFKC (全角→半角), lower case, no spaces or underscores."""
-    s = unicodedata.normalize("NFKC", str(text or "")).lower()
-    return re.sub(r"[\s_\-]+", "", s)
+    """Header text compared loosely: the ledger's loose form (NFKC, lower case, no spaces or
+    underscores), without hyphens either (``date-time``)."""
+    return norm(text).replace("-", "")
 
 
 _WIDE_HEADER = re.compile(r"^\s*(?P<id>[^\[\(（【]+?)\s*(?:[\[\(（【]\s*(?P<unit>[^\]\)）】]*)\s*[\]\)）】])?\s*$")

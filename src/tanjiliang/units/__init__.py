@@ -10,7 +10,8 @@ from tanjiliang.units.registry import (
     dimension_name,
     parse_quantity,
     parse_ratio,
+    parse_unit,
     ureg,
 )
 
-__all__ = ["Q_", "QuantityError", "dimension_name", "parse_quantity", "parse_ratio", "ureg"]
+__all__ = ["Q_", "QuantityError", "dimension_name", "parse_quantity", "parse_ratio", "parse_unit", "ureg"]

@@ -65,7 +65,8 @@ def dimension_name(dim: Any, lang: str = "en") -> str:
 
 
 @lru_cache(maxsize=4096)
-def _unit(text: str) -> pint.Unit:
+def parse_unit(text: str) -> pint.Unit:
+    """A unit as written in a unit file or an export (``t``, ``万Nm3``, ``%``, ``kg·m⁻³``)."""
     text = text.replace("%", " percent ").replace("‰", " permille ").replace("³", "**3")
     text = text.replace("·", "*").replace("／", "/")
     return ureg.parse_units(text.strip() or "dimensionless")
@@ -89,7 +90,7 @@ def parse_quantity(text: str | float | int, dimension: str | None = None) -> pin
             )
         number, unit_text = m.groups()
         try:
-            unit = _unit(unit_text)
+            unit = parse_unit(unit_text)
         except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, Exception) as exc:
             raise QuantityError(
                 f"“{text}” 中的单位“{unit_text}”无法识别", f'unknown unit "{unit_text}" in "{text}"'
