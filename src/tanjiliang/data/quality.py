@@ -5,21 +5,20 @@ negative and out-of-range values, totaliser resets and rollovers, stuck values a
 (robust z-score, rules.yaml); per instrument and day/month the amount measured (the sum of
 amounts, of totaliser increments, or of rates × interval).
 
-How it stays fast and bounded (all bulk work is polars expressions or numpy array operations;
-loops run over distinct ids, units and batches, never over readings):
+How it stays fast and bounded (bulk work is polars expressions, numpy array operations and
+one compiled pass per instrument; Python loops run over distinct ids, units and batches, never
+over readings):
 
-1. One pass reads the readings and replaces the instrument, unit and kind texts by codes (a
-   cast to categoricals of their own, which also yields the distinct texts). Unit conversion
-   factors (pint) and effective kinds are computed once per distinct combination into lookup
-   arrays, and every reading becomes a compact row (instrument code, lookup key, file, row,
-   time, value). Up to ``batch_rows`` readings stay in memory as one batch; more are written
-   once, coded, to temporary Parquet and partitioned by instrument code into batches of whole
-   instruments, each checked on its own.
-2. A batch is sorted by (instrument, time) only when it is not already in order, and the instrument column is marked sorted: every per-instrument median, count and
-   sum is then a sorted group-by over contiguous slices of plain columns. Conditions are
-   computed once for the whole batch as columns, never inside an aggregation.
-3. Columns are kept in one chunk (a shift leaves two, a lazy collect many), because polars'
-   grouped and conditional kernels slow down several-fold on chunked input.
+1. One pass reads the readings and replaces the instrument, unit and kind texts by codes
+   (:func:`encode_in_memory` hashes a text only where it changes from the row before).
+   Unit conversion factors (pint) and effective kinds are computed once per distinct
+   combination into lookup arrays, and every reading becomes a compact row (instrument code,
+   lookup key, file, row, time, value). Up to ``batch_rows`` readings stay in memory as one
+   batch; more are written once, coded, to temporary Parquet and partitioned by instrument
+   code into batches of whole instruments, each checked on its own.
+2. A batch is sorted by (instrument, time) only when it is not already in order, and its
+   instruments are checked by :func:`tanjiliang.data.kernel.check_instruments`, which
+   writes only what is reported: one row per instrument, day, flagged reading and gap.
 """
 
 from __future__ import annotations
@@ -28,12 +27,13 @@ import math
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from tanjiliang.data import kernel
 from tanjiliang.data.profile import Profile, conversion, profiles, rate_conversion
 from tanjiliang.data.readings import Readings, ReadingsIssue
 from tanjiliang.data.rules import rule
@@ -219,6 +219,31 @@ def encode(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, dict[str, pl.Series]]:
             anchors)
 
 
+def encode_in_memory(frame: pl.LazyFrame) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    """:func:`encode`, read into memory, hashing the texts only where the instrument, unit or
+    kind differs from the row before: a per-meter export holds a few thousand such runs in
+    millions of rows, and comparing a text with the one before is cheaper than hashing it.
+    Where most rows start a run (a time-major export) every row is coded as in :func:`encode`."""
+    changed = pl.any_horizontal([pl.col(c).ne_missing(pl.col(c).shift(1)) for c in CODED])
+    df = frame.with_columns(changed.alias("_changed")).collect()
+    heads = df["_changed"].arg_true().to_numpy()
+    if len(heads) * 4 > df.height:  # short runs: code every row
+        coded, anchors = encode(df.drop("_changed").lazy())
+        return coded.collect(), anchors
+    if not len(heads) or heads[0] != 0:  # the first rows have no text at all: a run too
+        heads = np.concatenate([np.zeros(1, dtype=heads.dtype), heads])
+    lengths = np.diff(heads, append=df.height)
+    coded_heads, anchors = encode(df[heads].select(CODED).lazy())
+    by_run = coded_heads.collect()
+
+    def each_row(codes: pl.Series) -> pl.Series:
+        if codes.null_count():  # a text missing in some runs
+            return codes.gather(np.repeat(np.arange(len(codes)), lengths))
+        return pl.Series(codes.name, np.repeat(codes.to_numpy(), lengths))
+
+    return df.drop("_changed").with_columns(each_row(by_run[c]) for c in CODED), anchors
+
+
 def distinct_texts(anchors: dict[str, pl.Series]) -> dict[str, list[str]]:
     """The texts seen by :func:`encode`'s codes, per column, indexed by code."""
     out: dict[str, list[str]] = {}
@@ -249,13 +274,6 @@ def compact(coded: pl.LazyFrame, lk: Lookup, texts: dict[str, list[str]]) -> pl.
         "fid", "row", "time", "value", "instrument")
 
 
-def _dense(stats: pl.DataFrame, col: str, n: int, fill: float = np.nan) -> pl.Series:
-    arr = np.full(n, fill, dtype=np.float64)
-    idx = stats["iid"].to_numpy()
-    arr[idx] = stats[col].fill_null(np.nan).to_numpy()
-    return pl.Series(col, arr).fill_nan(None)  # NaN would compare greater than any number
-
-
 def _each(values: np.ndarray, by: str) -> pl.Expr:
     """``values[by]`` for every row (a table by instrument or key code, looked up by the
     codes in column ``by``); a literal when the table holds a single value."""
@@ -281,173 +299,112 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
                  interval_s: float | None) -> list[pl.DataFrame]:
     """The checks on one in-memory batch of compact rows → [summary, daily, flagged, gaps].
 
-    Rows are put in (instrument, time) order once, and the instrument column is marked
-    sorted, so that every per-instrument median, count and sum below runs on contiguous
-    slices (polars' sorted group-by) over plain columns: each condition is computed once for
-    the whole batch as a column, never inside an aggregation."""
-    z_max = float(rule("quality", "spike_robust_z"))
-    zero_mad_factor = float(rule("quality", "spike_zero_mad_factor"))
-    mad_epsilon = float(rule("quality", "spike_mad_epsilon"))
-    gap_factor = float(rule("quality", "gap_factor"))
-    stuck_n = int(rule("quality", "stuck_min_run"))
-    frac = float(rule("quality", "rollover_fraction"))
-    n_ids = len(lk.ids)
-    base = df.rechunk().with_columns(  # contiguous columns: slices, not chunk walks
-        (pl.col("value") * _each(lk.scale, "key") + _each(lk.offset, "key")).alias("v"),
-        _each(lk.kind, "key").alias("kind"),
-        _each(lk.is_rate, "key").alias("is_rate"),
-    )
-    # a value that is not a number ("NaN" in an export) is as unreadable as an empty one
-    unreadable = pl.col("time").is_null() | pl.col("v").is_null() | pl.col("v").is_nan()
-    if base.select(unreadable.any()).item():
-        bad = base.filter(unreadable)
-        good = base.filter(~unreadable)
+    Unreadable rows (no time, no value or NaN) are set aside; the rest are put in
+    (instrument, time) order if they are not already, and every instrument's rows are checked
+    by one compiled pass (:func:`tanjiliang.data.kernel.check_instruments`); only its results
+    (one row per instrument, per day, per flagged reading and per gap) become tables."""
+    value = df["value"]
+    unreadable = pl.col("time").is_null() | pl.col("value").is_null() | pl.col("value").is_nan()
+    if df["time"].null_count() or value.null_count() or np.isnan(value.to_numpy()).any():
+        bad = df.filter(unreadable)
+        good = df.filter(~unreadable)
     else:  # the usual case: no copy
-        bad, good = base.head(0), base
+        bad, good = df.head(0), df
     if not _in_order(good):  # stable: readings of one instant keep the files' order
-        good = good.sort("iid", "time", maintain_order=True)
-    good = good.with_columns(pl.col("iid").set_sorted())
-    same = (pl.col("iid") == pl.col("iid").shift(1)).fill_null(False)
-    total = pl.col("kind") == TOTAL
-    g = good.with_columns(  # eager: one chunk per column (a lazy collect may split them)
-        same.alias("same"),
-        pl.when(same).then((pl.col("time") - pl.col("time").shift(1)).dt.total_microseconds() / 1e6)
-        .alias("dt"),
-        pl.when(same).then(pl.col("v").shift(1)).alias("prev"),
-    ).with_columns(
-        (pl.col("same") & (pl.col("dt") == 0)).alias("duplicate"),
-        pl.when(pl.col("dt") > 0).then(pl.col("dt")).alias("dt_pos"),
-    ).with_columns(
-        (total & pl.col("same") & (pl.col("v") < pl.col("prev")) & ~pl.col("duplicate")).alias("drop"),
-        pl.when(total).then(
-            pl.when(~pl.col("same")).then(None).when(pl.col("duplicate")).then(0.0)
-            .otherwise(pl.col("v") - pl.col("prev")))
-        .otherwise(pl.col("v")).alias("x"),
-        (~pl.col("same") | (pl.col("v") != pl.col("prev")).fill_null(True)).cum_sum().alias("run"),
-    ).rechunk()  # a shift leaves two chunks, which slow every expression that meets them
-    # Totaliser falls are rare: classify them (rollover or reset) on those rows only and
-    # scatter the corrected increments back.
-    at = g["drop"].arg_true()
-    if len(at):
-        d = g[at].select(
-            pl.lit(10.0).pow(pl.col("prev").clip(lower_bound=1e-9).log10().ceil()).alias("p10"),
-            "prev", "v")
-        d = d.with_columns(pl.when(pl.col("p10") == pl.col("prev")).then(pl.col("p10") * 10)
-                           .otherwise(pl.col("p10")).alias("p10"))
-        roll = (d["prev"] >= frac * d["p10"])
-        fixed = pl.select(pl.when(roll).then(d["p10"] - d["prev"] + d["v"]).otherwise(d["v"])).to_series()
-        x = g["x"].scatter(at, fixed)
-        rollover = pl.Series("rollover", np.zeros(len(g), dtype=bool)).scatter(at.filter(roll), True)
-        g = g.with_columns(x.alias("x"), rollover).with_columns(
-            (pl.col("drop") & ~pl.col("rollover")).alias("reset"))
-    else:
-        g = g.with_columns(pl.lit(False).alias("rollover"), pl.lit(False).alias("reset"))
-    g = g.with_columns(pl.col("iid").set_sorted())
-    stats = (g.group_by("iid")
-             .agg(pl.col("dt_pos").median().alias("interval"), pl.col("x").median().alias("med")))
-    interval = (pl.lit(float(interval_s)) if interval_s is not None
-                else pl.lit(_dense(stats, "interval", n_ids)).gather(pl.col("iid")).fill_null(3600.0))
-    g = g.with_columns(interval.alias("interval"),
-                       pl.lit(_dense(stats, "med", n_ids)).gather(pl.col("iid")).alias("med"))
-    mad = (g.select("iid", (pl.col("x") - pl.col("med")).abs().alias("dev"))
-           .group_by("iid").agg(pl.col("dev").median().alias("mad"), pl.col("dev").mean().alias("mean_ad")))
-    run_len = g.select(pl.col("run").rle().struct.field("len"))["len"]
-    amount_kind = pl.col("kind") == AMOUNT
-    inc = (pl.when(total).then(pl.col("x"))
-           .when(amount_kind).then(pl.when(pl.col("duplicate") & (pl.col("v") == pl.col("prev")))
-                                   .then(0.0).otherwise(pl.col("v")))
-           .when(pl.col("is_rate")).then(pl.col("v") * pl.col("interval") / 3600.0)
-           .otherwise(None))
-    # A totaliser or rate value closes the interval that ends at its time stamp; an amount or
-    # an instantaneous reading belongs to the instant of its time stamp.
-    t_eff = (pl.when(total | pl.col("is_rate")).then(pl.col("time") - pl.duration(microseconds=1))
-             .otherwise(pl.col("time")))
-    # modified z = 0.6745 |x − median| / MAD > z_max  ⇔  |x − median| > z_max · MAD / 0.6745;
-    # where MAD is 0 (more than half the values equal, as with whole-unit registers) the score
-    # is |x − median| / (1.253314 · MeanAD) (rules.yaml); neither → no spike can be told
-    mad_by_iid = _dense(mad, "mad", n_ids).to_numpy()
-    mean_ad = _dense(mad, "mean_ad", n_ids).to_numpy()
-    zero = mad_epsilon * np.maximum(np.abs(_dense(stats, "med", n_ids).to_numpy()), 1.0)
-    with np.errstate(invalid="ignore"):  # NaN: an instrument without values in this batch
-        spike_at = np.where(mad_by_iid > zero, z_max * mad_by_iid / 0.6745,
-                            np.where(mean_ad > zero, z_max * zero_mad_factor * mean_ad, np.inf))
-    long_run = (run_len >= stuck_n).to_numpy()
-    in_long_run = pl.Series(long_run[g["run"].to_numpy() - 1])  # a gather over runs, in numpy
-    has_range = ~(np.isnan(lk.lo) & np.isnan(lk.hi))
-    out_of_range = (pl.lit(False) if not has_range.any() else
-                    ~total & ((pl.col("v") < _each(np.nan_to_num(lk.lo, nan=-np.inf), "iid"))
-                              | (pl.col("v") > _each(np.nan_to_num(lk.hi, nan=np.inf), "iid"))))
-    # counts and flags are about the period; readings around it only give the edges their
-    # context (and the daily amounts that out-of-tolerance periods reach back to)
-    r = g.with_columns(
-        inc.alias("inc"), t_eff.alias("t_eff"),
-        (_each(lk.nonneg, "iid") & (pl.col("v") < 0)).alias("negative"),
-        out_of_range.alias("out_of_range"),
-        ((pl.col("kind") == READING) & in_long_run).alias("stuck"),
-        ((pl.col("x") - pl.col("med")).abs() > _each(spike_at, "iid")).fill_null(False).alias("spike"),
-        (pl.col("same") & (pl.col("dt") > gap_factor * pl.col("interval"))).fill_null(False).alias("gap"),
-    ).with_columns(
-        ((pl.col("t_eff") >= start) & (pl.col("t_eff") < end)).alias("inp"),
-    ).with_columns(pl.col("iid").set_sorted()).lazy()
-    inp = pl.col("inp")
-    gap_in = pl.col("gap") & inp
-    counted = {**ROW_FLAGS, "gap": "gaps"}
-    summary = r.select(
-        "iid", "kind", "time", "interval", inp.alias("n"),
-        pl.when(inp).then(pl.col("t_eff")).alias("t_in"),
-        (inp & ~pl.col("duplicate")).alias("distinct"),
-        pl.when(gap_in).then((pl.col("dt") / pl.col("interval")).round() - 1).alias("missing_inner"),
-        pl.when(gap_in).then(pl.col("dt")).alias("longest_gap_s"),
-        pl.when(inp).then(pl.col("inc")).alias("amount"),
-        *[(pl.col(flag) & inp).alias(name) for flag, name in counted.items()],
-    ).group_by("iid").agg(
-        pl.col("kind").first(),
-        pl.col("n").sum().cast(pl.UInt32),
-        pl.col("time").min().alias("first"),
-        pl.col("time").max().alias("last"),
-        pl.col("interval").first().alias("interval_s"),
-        pl.col("t_in").min().alias("first_eff"),
-        pl.col("t_in").max().alias("last_eff"),
-        pl.col("distinct").sum().cast(pl.UInt32),
-        pl.col("missing_inner").sum().cast(pl.Int64),
-        pl.col("longest_gap_s").max(),
-        pl.col("amount").sum(),
-        *[pl.col(name).sum() for name in counted.values()],
-    )
-    # one 64-bit key (instrument, day): in (instrument, time) order it is sorted, and a sorted
-    # single key groups by slices instead of hashing two columns
-    day_key = r.select((pl.col("iid").cast(pl.Int64) * (1 << 32)
-                        + pl.col("t_eff").dt.date().cast(pl.Int32).cast(pl.Int64) + (1 << 31))
-                       .alias("dk"), "inc").collect(engine="in-memory")
-    if day_key["dk"].is_sorted():
-        day_key = day_key.with_columns(pl.col("dk").set_sorted())
-    daily = (day_key.lazy().group_by("dk")
-             .agg(pl.col("inc").sum().alias("amount"), pl.col("inc").count().alias("n"))
-             .filter(pl.col("n") > 0)
-             .select((pl.col("dk") // (1 << 32)).cast(pl.UInt32).alias("iid"),
-                     ((pl.col("dk") % (1 << 32)) - (1 << 31)).cast(pl.Int32).cast(pl.Date).alias("day"),
-                     "amount", "n"))
-    flag_cols = list(ROW_FLAGS)
-    flagged = (r.filter(pl.any_horizontal(flag_cols) & inp)
-               .select("fid", "row", "iid", "key", "time", "value",
-                       pl.concat_str([pl.when(pl.col(c)).then(pl.lit(c)) for c in flag_cols],
-                                     separator=",", ignore_nulls=True).alias("flags")))
-    gaps = (r.filter(gap_in)
-            .select("iid",
-                    (pl.col("time") - pl.duration(microseconds=(pl.col("dt") * 1e6).cast(pl.Int64)))
-                    .alias("gap_from"),
-                    pl.col("time").alias("gap_to"),
-                    ((pl.col("dt") / pl.col("interval")).round() - 1).cast(pl.Int64).alias("missing")))
-    out = pl.collect_all([summary, daily, flagged, gaps], engine="in-memory")
+        # where time never falls (a time-major export) the instrument alone is the sort key
+        good = good.sort(["iid"] if good["time"].is_sorted() else ["iid", "time"],
+                         maintain_order=True)
+    good = good.rechunk()  # zero-copy arrays below
+    parts = [pl.DataFrame(schema=s) for s in (_BATCH_SUMMARY, _BATCH_DAILY, _BATCH_FLAGGED, _BATCH_GAPS)]
+    if good.height:
+        parts = _kernel_tables(good, lk, start, end, interval_s)
     bad_rows = bad.select("fid", "row", "iid", "key", "time", "value",
                           pl.when(pl.col("time").is_null()).then(pl.lit("bad_time"))
                           .otherwise(pl.lit("bad_value")).alias("flags"))
     bad_counts = bad_rows.group_by("iid").agg(
         (pl.col("flags") == "bad_time").sum().cast(pl.UInt32).alias("bad_time"),
         (pl.col("flags") == "bad_value").sum().cast(pl.UInt32).alias("bad_value"))
-    summary_df = out[0].join(bad_counts, on="iid", how="full", coalesce=True)
-    flagged_df = pl.concat([out[2], bad_rows], how="vertical_relaxed")
-    return [summary_df, out[1], flagged_df, out[3]]
+    summary_df = parts[0].join(bad_counts, on="iid", how="full", coalesce=True)
+    flagged_df = pl.concat([parts[2], bad_rows], how="vertical_relaxed")
+    return [summary_df, parts[1], flagged_df, parts[3]]
+
+
+_COUNT_NAMES = [*ROW_FLAGS.values(), "gaps"]  # the kernel's count columns, in its bit order
+_BATCH_SUMMARY: dict[str, pl.DataType] = {
+    "iid": pl.UInt32(), "kind": pl.Int8(), "n": pl.UInt32(), "first": pl.Datetime("us"),
+    "last": pl.Datetime("us"), "interval_s": pl.Float64(), "first_eff": pl.Datetime("us"),
+    "last_eff": pl.Datetime("us"), "distinct": pl.UInt32(), "missing_inner": pl.Int64(),
+    "longest_gap_s": pl.Float64(), "amount": pl.Float64(),
+    **{c: pl.UInt32() for c in _COUNT_NAMES}}
+_BATCH_DAILY: dict[str, pl.DataType] = {"iid": pl.UInt32(), "day": pl.Date(), "amount": pl.Float64(),
+                                        "n": pl.UInt32()}
+_BATCH_FLAGGED: dict[str, pl.DataType] = {"fid": pl.UInt16(), "row": pl.Int64(), "iid": pl.UInt32(),
+                                          "key": pl.Int64(), "time": pl.Datetime("us"),
+                                          "value": pl.Float64(), "flags": pl.String()}
+_BATCH_GAPS: dict[str, pl.DataType] = {"iid": pl.UInt32(), "gap_from": pl.Datetime("us"),
+                                       "gap_to": pl.Datetime("us"), "missing": pl.Int64()}
+#: flag bits → "duplicate,spike" etc. (the kernel's bits follow ROW_FLAGS' order)
+_FLAG_TEXT = pl.Series([",".join(f for k, f in enumerate(ROW_FLAGS) if bits >> k & 1)
+                        for bits in range(1 << len(ROW_FLAGS))], dtype=pl.String)
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _micros(t: datetime) -> int:
+    return (t - _EPOCH) // timedelta(microseconds=1)
+
+
+def _kernel_tables(good: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
+                   interval_s: float | None) -> list[pl.DataFrame]:
+    """Run the compiled checks on readable rows in (instrument, time) order → [summary,
+    daily, flagged, gaps] by instrument code."""
+    iid = good["iid"].to_numpy()
+    key = good["key"].to_numpy()
+    time = good["time"].to_physical().to_numpy()
+    starts = kernel.instrument_bounds(iid)
+    (s_kind, s_n, s_interval, s_first_eff, s_last_eff, s_distinct, s_missing, s_longest,
+     s_amount, s_counts, f_row, f_bits, f_count, g_row, g_dt, g_missing, g_count,
+     d_day, d_amount, d_n, d_count) = kernel.check_instruments(
+        starts, iid, key, time, good["value"].to_numpy(), lk.scale, lk.offset, lk.kind,
+        lk.is_rate, lk.lo, lk.hi, lk.nonneg, np.nan if interval_s is None else float(interval_s),
+        _micros(start), _micros(end), float(rule("quality", "spike_robust_z")),
+        float(rule("quality", "spike_zero_mad_factor")), float(rule("quality", "spike_mad_epsilon")),
+        float(rule("quality", "gap_factor")), int(rule("quality", "stuck_min_run")),
+        float(rule("quality", "rollover_fraction")))
+    first, last = starts[:-1], starts[1:] - 1
+    slot_iid = iid[first]
+    summary = pl.DataFrame({
+        "iid": slot_iid, "kind": s_kind, "n": s_n.astype(np.uint32),
+        "first": time[first], "last": time[last], "interval_s": s_interval,
+        "first_eff": s_first_eff, "last_eff": s_last_eff,
+        "distinct": s_distinct.astype(np.uint32), "missing_inner": s_missing,
+        "longest_gap_s": pl.Series(s_longest).fill_nan(None), "amount": s_amount,
+        **{c: s_counts[:, k].astype(np.uint32) for k, c in enumerate(_COUNT_NAMES)},
+    }).with_columns(pl.col("first", "last").cast(pl.Datetime("us")),
+                    *[pl.when(pl.col("n") > 0).then(pl.col(c).cast(pl.Datetime("us"))).alias(c)
+                      for c in ("first_eff", "last_eff")])
+    at = kernel.gather_ranges(first, d_count)
+    daily = pl.DataFrame({"iid": np.repeat(slot_iid, d_count), "day": d_day[at].astype(np.int32),
+                          "amount": d_amount[at], "n": d_n[at].astype(np.uint32)})
+    if not _days_increase(daily):  # a day met twice (kinds mixed within an instrument)
+        daily = daily.group_by("iid", "day", maintain_order=True).agg(pl.col("amount").sum(),
+                                                                     pl.col("n").sum())
+    daily = daily.filter(pl.col("n") > 0).with_columns(pl.col("day").cast(pl.Date))
+    rows = f_row[kernel.gather_ranges(first, f_count)]
+    flagged = good[rows].select("fid", "row", "iid", "key", "time", "value").with_columns(
+        _FLAG_TEXT.gather(f_bits[kernel.gather_ranges(first, f_count)]).alias("flags"))
+    at = kernel.gather_ranges(first, g_count)
+    gap_to = time[g_row[at]]
+    gaps = pl.DataFrame({
+        "iid": iid[g_row[at]], "gap_from": gap_to - (g_dt[at] * 1e6).astype(np.int64),
+        "gap_to": gap_to, "missing": g_missing[at],
+    }).with_columns(pl.col("gap_from", "gap_to").cast(pl.Datetime("us")))
+    return [summary, daily, flagged, gaps]
+
+
+def _days_increase(daily: pl.DataFrame) -> bool:
+    """Whether each instrument's day runs are distinct days (increasing)."""
+    iid, day = daily["iid"].to_numpy(), daily["day"].to_numpy()
+    return bool(((np.diff(day) > 0) | (iid[1:] != iid[:-1])).all())
 
 
 def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = None,
@@ -474,13 +431,14 @@ def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = 
                 frame = frame.collect().lazy()
         if not spill:
             spill = frame.select(pl.len()).collect().item() > batch_rows  # Parquet: metadata
-        coded, anchors = encode(frame)
         if spill:
+            coded, anchors = encode(frame)
             path = Path(tmp) / "coded.parquet"
             coded.sink_parquet(path)
             coded = pl.scan_parquet(path)
         else:
-            coded = coded.collect().lazy()
+            df, anchors = encode_in_memory(frame)
+            coded = df.lazy()
         total_rows = coded.select(pl.len()).collect().item()
         texts = distinct_texts(anchors)
         lk, _ = build_lookup(profs, list(texts["instrument"]), list(texts["unit"]), list(texts["kind"]))
