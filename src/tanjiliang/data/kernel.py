@@ -45,13 +45,10 @@ def instrument_bounds(iid: np.ndarray) -> np.ndarray:  # pragma: no cover - comp
 
 
 @njit(cache=True, nogil=True)
-def _median(values: np.ndarray, lowest: float, highest: float) -> float:  # pragma: no cover
-    """Median of ``values`` (NaN if none); no selection when they are all equal (an
-    instrument's intervals usually are)."""
+def _median(values: np.ndarray) -> float:  # pragma: no cover - compiled
+    """Median of ``values`` (NaN if none), by selection."""
     if len(values) == 0:
         return np.nan
-    if lowest == highest:
-        return lowest
     return np.median(values)
 
 
@@ -166,16 +163,16 @@ def check_instruments(  # pragma: no cover - compiled
                     bits[r] |= STUCK
         if not math.isnan(interval_given):
             interval = interval_given
-        elif n_dt:
-            interval = _median(pos_dt[:n_dt], dt_lo, dt_hi)
+        elif n_dt:  # no selection when the steps are all equal (they usually are)
+            interval = dt_lo if dt_lo == dt_hi else _median(pos_dt[:n_dt])
         else:
             interval = 3600.0
-        med = _median(xs[:n_x], 0.0, 1.0)
+        med = _median(xs[:n_x])
         mean_ad = 0.0
         for k in range(n_x):
             xs[k] = abs(xs[k] - med)
             mean_ad += xs[k]
-        mad = _median(xs[:n_x], 0.0, 1.0)
+        mad = _median(xs[:n_x])
         spike_at = np.inf
         if n_x and not math.isnan(med):
             mean_ad /= n_x

@@ -389,9 +389,9 @@ def _kernel_tables(good: pl.DataFrame, lk: Lookup, start: datetime, end: datetim
         daily = daily.group_by("iid", "day", maintain_order=True).agg(pl.col("amount").sum(),
                                                                      pl.col("n").sum())
     daily = daily.filter(pl.col("n") > 0).with_columns(pl.col("day").cast(pl.Date))
-    rows = f_row[kernel.gather_ranges(first, f_count)]
-    flagged = good[rows].select("fid", "row", "iid", "key", "time", "value").with_columns(
-        _FLAG_TEXT.gather(f_bits[kernel.gather_ranges(first, f_count)]).alias("flags"))
+    at = kernel.gather_ranges(first, f_count)
+    flagged = good[f_row[at]].select("fid", "row", "iid", "key", "time", "value").with_columns(
+        _FLAG_TEXT.gather(f_bits[at]).alias("flags"))
     at = kernel.gather_ranges(first, g_count)
     gap_to = time[g_row[at]]
     gaps = pl.DataFrame({
