@@ -1,0 +1,350 @@
+"""Names people write for codes: one resolver for the unit file, the Excel ledger and the forms.
+
+Issue 12 (3): "Chinese names are accepted wherever a code is expected — materials (天然气, 烟煤),
+types (气体流量计), places by name, units (万Nm³, 万立方米, 吨, 万千瓦时), dates — stored as codes,
+every mapping reported, an ambiguous name an error listing the candidates."
+
+A name resolves to a code when it is the code, the zh or en label, or a listed word
+(``names.yaml``) — compared after folding full-width characters, case and spaces — else when it
+is contained in exactly one label or contains exactly one (``partial``: an inference, refused by
+``strict``). Vocabularies: materials of the factor library, instrument types of a pack, places
+and streams of a unit (ids and names), and the enumerations of the model.
+
+The factor library and the pack are read lazily (``tanjiliang.rules``): the one place where
+the model layer looks upwards, so that the loader can store 天然气 as ``natural_gas``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+KINDS = ("material", "instrument_type", "place", "stream", "subunit", "equipment",
+         "emission_point", "sector", "stream_kind", "method", "param_source", "status",
+         "confirmation_kind", "result")
+
+#: Labels of the enumerations (code → zh, en), the model's words.
+ENUM_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "sector": {"power": ("发电", "Power"), "cement": ("水泥", "Cement"), "steel": ("钢铁", "Steel"),
+               "aluminium": ("电解铝", "Aluminium"), "chemical": ("化工", "Chemicals"),
+               "petrochemical": ("石化", "Petrochemicals"), "glass": ("平板玻璃", "Flat glass"),
+               "paper": ("造纸", "Paper"), "aviation": ("民航", "Aviation"), "other": ("其他", "Other")},
+    "stream_kind": {"combustion": ("燃料燃烧", "Combustion"), "process": ("工业过程", "Process"),
+                    "electricity": ("购入电力", "Purchased electricity"),
+                    "heat": ("购入热力", "Purchased heat")},
+    "method": {"calculation": ("核算法", "Calculation"), "measurement": ("实测法", "Measurement")},
+    "param_source": {"measured": ("实测值", "Measured"), "default": ("缺省值", "Default"),
+                     "supplier": ("供应商数据", "Supplier")},
+    "status": {"in_use": ("在用", "In use"), "standby": ("备用", "Standby"),
+               "out_of_service": ("停用", "Out of service")},
+    "confirmation_kind": {"verification": ("检定", "Verification"),
+                          "calibration": ("校准", "Calibration")},
+    "result": {"pass": ("合格", "Pass"), "fail": ("不合格", "Fail"), "limited": ("准用", "Limited use")},
+}
+
+HOW_ZH = {"code": "编码", "label": "名称", "word": "同义词", "partial": "唯一部分匹配（推断）",
+          "unit": "单位名称", "date": "日期写法", "keyword": "由名称推断", "value": "写法"}
+
+
+def norm(text: object) -> str:
+    """Loose comparison form: NFKC (全角→半角), lower case, no spaces or underscores."""
+    s = unicodedata.normalize("NFKC", str(text if text is not None else "")).lower()
+    return re.sub(r"[\s_]+", "", s)
+
+
+@lru_cache(maxsize=1)
+def words() -> dict[str, Any]:
+    """The word table (``names.yaml``)."""
+    text = (resources.files("tanjiliang.model") / "names.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    code: str
+    zh: str
+    en: str
+    words: tuple[str, ...] = ()
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Mapped:
+    """One reported mapping: ``text`` was read as ``code`` (``how``: code, label, word,
+    partial, unit, date, keyword, value)."""
+
+    kind: str
+    text: str
+    code: str
+    how: str
+
+    def message(self, lang: str = "zh") -> str:
+        if lang == "zh":
+            return f"“{self.text}” → {self.code}（{HOW_ZH.get(self.how, self.how)}）"
+        return f'"{self.text}" → {self.code} ({self.how})'
+
+    @property
+    def inferred(self) -> bool:
+        return self.how in ("partial", "keyword")
+
+
+@dataclass
+class NameProblem(Exception):
+    """A name that is unknown or ambiguous; ``candidates`` are (code, label)."""
+
+    kind: str
+    text: str
+    candidates: list[tuple[str, str]] = field(default_factory=list)
+    ambiguous: bool = False
+
+    def __post_init__(self) -> None:
+        Exception.__init__(self, self.en)
+
+    @property
+    def zh(self) -> str:
+        shown = "、".join(f"{label}（{code}）" if label != code else code
+                         for code, label in self.candidates[:12])
+        more = " 等" if len(self.candidates) > 12 else ""
+        what = KIND_ZH.get(self.kind, self.kind)
+        if self.ambiguous:
+            return f"“{self.text}”可指多个{what}：{shown}{more}；请写完整名称或编码"
+        return f"“{self.text}”不是已知的{what}" + (f"（可选：{shown}{more}）" if shown else "")
+
+    @property
+    def en(self) -> str:
+        shown = ", ".join(f"{label} ({code})" if label != code else code
+                          for code, label in self.candidates[:12])
+        more = ", …" if len(self.candidates) > 12 else ""
+        what = self.kind.replace("_", " ")
+        if self.ambiguous:
+            return f'"{self.text}" could be several {what}s: {shown}{more}; write the full name or the code'
+        return f'"{self.text}" is not a known {what}' + (f" (choose from: {shown}{more})" if shown else "")
+
+
+KIND_ZH = {"material": "物料", "instrument_type": "器具类型", "place": "安装地点", "stream": "源流",
+           "subunit": "次级单位", "equipment": "设施", "emission_point": "排放口", "sector": "行业",
+           "stream_kind": "源流类别", "method": "核算方法", "param_source": "参数来源",
+           "status": "状态", "confirmation_kind": "检定/校准方式", "result": "结论", "unit": "计量单位"}
+
+
+# ------------------------------------------------------------------------ vocabularies
+
+def enum_entries(kind: str) -> list[Entry]:
+    table = words().get(kind, {})
+    out = []
+    for code, (zh, en) in ENUM_LABELS[kind].items():
+        extra: tuple[str, ...] = ()
+        if kind == "status":
+            extra = tuple(w for w, v in table.items() if v[0] == code)
+        elif isinstance(table, dict):
+            extra = tuple(table.get(code, ()))
+        out.append(Entry(code, zh, en, extra))
+    return out
+
+
+def material_entries() -> list[Entry]:
+    from tanjiliang.rules.factors import bundled_library
+
+    return [Entry(k, m.name.zh, m.name.en) for k, m in bundled_library().materials.items()]
+
+
+def type_entries(pack: Any = None) -> list[Entry]:
+    """Instrument types of ``pack`` (a Pack, a LoadedPack, or a pack name; None: the default)."""
+    p = _pack(pack)
+    if p is None:
+        return []
+    return [Entry(t.id, t.name.zh, t.name.en, tuple(t.name.zh.split("/")) if "/" in t.name.zh else ())
+            for t in p.instrument_types]
+
+
+def _pack(pack: Any) -> Any:
+    if pack is None or isinstance(pack, str):
+        from tanjiliang.model.errors import LoadError
+        from tanjiliang.rules.load import load_pack
+
+        try:
+            return load_pack(pack).pack
+        except LoadError:
+            return None
+    return getattr(pack, "pack", pack)
+
+
+def _items(unit: Any, section: str) -> list[tuple[str, str]]:
+    """(id, name) of a unit's section; ``unit`` is a UnitFile or the file's raw data."""
+    if unit is None:
+        return []
+    if isinstance(unit, Mapping):
+        raw = unit.get(section) or []
+        return [(str(o.get("id")), str(o.get("name") or o.get("id")))
+                for o in raw if isinstance(o, Mapping) and o.get("id") is not None]
+    return [(o.id, o.name) for o in getattr(unit, section)]
+
+
+def place_entries(unit: Any) -> list[Entry]:
+    """boundary, lab, and the unit's sub-units, equipment and emission points."""
+    table = words()["places"]
+    out = [Entry("boundary", "核算边界", "Boundary", tuple(table["boundary"])),
+           Entry("lab", "实验室", "Laboratory", tuple(table["lab"]))]
+    for section in ("subunits", "equipment", "emission_points"):
+        out += [Entry(i, n, n) for i, n in _items(unit, section)]
+    return out
+
+
+def section_entries(unit: Any, section: str) -> list[Entry]:
+    return [Entry(i, n, n) for i, n in _items(unit, section)]
+
+
+def entries(kind: str, *, pack: Any = None, unit: Any = None) -> list[Entry]:
+    """The vocabulary of ``kind``."""
+    if kind == "material":
+        return material_entries()
+    if kind == "instrument_type":
+        return type_entries(pack)
+    if kind == "place":
+        return place_entries(unit)
+    if kind == "stream":
+        return section_entries(unit, "source_streams")
+    if kind in ("subunit", "equipment", "emission_point"):
+        return section_entries(unit, {"subunit": "subunits", "equipment": "equipment",
+                                      "emission_point": "emission_points"}[kind])
+    return enum_entries(kind)
+
+
+def choices(kind: str, lang: str = "zh", *, pack: Any = None, unit: Any = None) -> list[tuple[str, str]]:
+    """(code, label in ``lang``) for a form's drop-down."""
+    return [(e.code, e.label(lang)) for e in entries(kind, pack=pack, unit=unit)]
+
+
+# ------------------------------------------------------------------------ resolution
+
+def resolve_in(vocab: Iterable[Entry], text: str, kind: str, *, strict: bool = False) -> Mapped:
+    """The code ``text`` names in ``vocab``; :class:`NameProblem` if none or several."""
+    vocab = list(vocab)
+    raw = str(text).strip()
+    n = norm(raw)
+    if not n:
+        raise NameProblem(kind, raw, [(e.code, e.zh) for e in vocab])
+    for e in vocab:
+        if n == norm(e.code):
+            return Mapped(kind, raw, e.code, "code")
+    hits = [e for e in vocab if n in (norm(e.zh), norm(e.en))]
+    if not hits:
+        hits = [e for e in vocab if n in {norm(w) for w in e.words}]
+        how = "word"
+    else:
+        how = "label"
+    codes = sorted({e.code for e in hits})
+    if len(codes) == 1:
+        return Mapped(kind, raw, codes[0], how)
+    if len(codes) > 1:
+        raise NameProblem(kind, raw, [(e.code, e.zh) for e in hits], ambiguous=True)
+    if len(n) >= 2:
+        part = {e.code: e for e in vocab
+                for lab in (e.zh, *e.words) if len(norm(lab)) >= 2 and (n in norm(lab) or norm(lab) in n)}
+        if len(part) == 1:
+            code = next(iter(part))
+            if strict:
+                raise NameProblem(kind, raw, [(code, part[code].zh)], ambiguous=True)
+            return Mapped(kind, raw, code, "partial")
+        if len(part) > 1:
+            raise NameProblem(kind, raw, [(e.code, e.zh) for e in part.values()], ambiguous=True)
+    raise NameProblem(kind, raw, [(e.code, e.zh) for e in vocab])
+
+
+def resolve(kind: str, text: str, *, pack: Any = None, unit: Any = None, strict: bool = False) -> Mapped:
+    """The code of a name of ``kind`` (see :data:`KINDS`); ``unit`` gives places and streams,
+    ``pack`` the instrument types. Raises :class:`NameProblem` (zh/en, candidates)."""
+    return resolve_in(entries(kind, pack=pack, unit=unit), text, kind, strict=strict)
+
+
+def status_word(text: str) -> tuple[str, str | None, str] | None:
+    """(status, result of the latest confirmation or None, how) for a status word."""
+    n = norm(text)
+    for code, (zh, en) in ENUM_LABELS["status"].items():
+        if n in (norm(code), norm(zh), norm(en)):
+            return code, None, "label"
+    for word, (status, result) in words()["status"].items():
+        if n == norm(word):
+            return status, result, "word"
+    return None
+
+
+def infer_type(name: str, known: Iterable[str] | None = None) -> str | None:
+    """The instrument type an instrument's name suggests (``type_keywords``), if the pack has it."""
+    n = norm(name)
+    allowed = set(known) if known is not None else None
+    for keyword, code in words()["type_keywords"]:
+        if norm(keyword) in n and (allowed is None or code in allowed):
+            return str(code)
+    return None
+
+
+# ------------------------------------------------------------------------ units, dates
+
+_QTY = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+def unit_code(text: str) -> str:
+    """Unit words replaced by unit codes (``万立方米`` → ``万m3``, ``吨`` → ``t``)."""
+    s = unicodedata.normalize("NFKC", text)
+    table: dict[str, str] = words()["units"]
+    for w in sorted(table, key=len, reverse=True):
+        s = s.replace(unicodedata.normalize("NFKC", w), table[w])
+    return s
+
+
+def quantity_text(text: str) -> tuple[str, Mapped | None]:
+    """A quantity as written (``"3.5 万Nm³"``) → its stored form (``"3.5 万Nm3"``) and the
+    mapping, or the text unchanged and None."""
+    m = _QTY.match(str(text))
+    if not m or not m[2]:
+        return str(text), None
+    number = m[1].replace(",", "")
+    unit = unit_code(m[2])
+    out = f"{number} {unit}"
+    if out == str(text):
+        return out, None
+    if unit == m[2] and number == m[1]:
+        return str(text), None
+    return out, Mapped("unit", str(text), out, "unit")
+
+
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_DATE8 = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def parse_date(value: Any) -> date | None:
+    """A date as people write it: a date cell, ``2025-03-02``, ``2025.03.02``, ``2025/3/2``,
+    ``2025年3月2日``, ``20250302`` or an Excel serial (1900 system). None for an empty value;
+    ValueError for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 20000 <= value <= 80000 and float(value).is_integer():
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        raise ValueError(value)
+    s = unicodedata.normalize("NFKC", str(value)).strip()
+    if not s:
+        return None
+    m = _DATE.match(s) or _DATE8.match(s)
+    if m:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    if re.fullmatch(r"\d{5}(?:\.0+)?", s):
+        return parse_date(float(s))
+    raise ValueError(value)
