@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from math import sqrt
 from typing import Literal
 
@@ -23,7 +23,7 @@ from tanjiliang.assess.result import (
     StreamResult,
 )
 from tanjiliang.emissions.calc import CalcProblem, StreamEmission, stream_emissions
-from tanjiliang.emissions.classify import apply_declared, classify_streams
+from tanjiliang.emissions.classify import apply_declared, class_thresholds, classify_streams
 from tanjiliang.equipping.places import Topology, major_places
 from tanjiliang.equipping.points import (
     Point,
@@ -36,6 +36,7 @@ from tanjiliang.metrology.accuracy import accuracy_rule
 from tanjiliang.metrology.confirmation import confirmation_state
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.unit import BOUNDARY, LAB, SourceStream, UnitFile, mpe_percent
+from tanjiliang.rules.exact import at_least, at_most, exact, exact_sum, rounded
 from tanjiliang.rules.factors import FactorLibrary, bundled_library
 from tanjiliang.rules.load import LoadedPack, load_pack
 from tanjiliang.rules.schema import InstrumentType, Pack
@@ -62,20 +63,21 @@ def resolve_medium(stream: SourceStream, pack: Pack, lib: FactorLibrary) -> str 
     return None
 
 
-def _tier(uncertainty: float | None, thresholds: list[float]) -> int | None:
-    """The highest tier whose threshold is ≥ the uncertainty (None above tier 1)."""
+def _tier(uncertainty: float | None, thresholds: list[float], decimals: int) -> int | None:
+    """The highest tier whose threshold is ≥ the uncertainty (None above tier 1), the
+    uncertainty rounded as the pack declares (default-pack.md "Exactness")."""
     if uncertainty is None:
         return None
     best = None
     for i, t in enumerate(thresholds, start=1):
-        if t + 1e-12 >= uncertainty:
+        if at_most(uncertainty, t, decimals):
             best = i
     return best
 
 
-def _rate(equipped: int, required: int, decimals: int) -> float:
-    q = Decimal(equipped * 100) / Decimal(required)
-    return float(q.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+def _rate(equipped: int, required: int, decimals: int) -> Decimal:
+    """Rp = equipped ÷ required × 100, rounded half-up (default-pack.md, rates)."""
+    return rounded(Decimal(equipped * 100) / Decimal(required), decimals)
 
 
 def _fmt(x: float) -> str:
@@ -160,11 +162,17 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
         raise LoadError(problems)
     biogenic = {s.id for s in unit.source_streams if s.biogenic or calc[s.id].biogenic_co2_t > 0
                 or (s.material and (m := lib.material(s.material)) is not None and m.biogenic)}
+    decimals = p.media.rounding_decimals.value
     counted = {sid: c.counted_tco2e for sid, c in calc.items()}
-    total = sum(abs(v) for v in counted.values()) if p.scope.totals.value == "absolute" else sum(counted.values())
-    biogenic_total = sum(c.biogenic_co2_t for c in calc.values())
-    key_unit = total >= p.scope.key_emission_threshold_tco2e.value
-    category = next(c.name for c in p.scope.categories if c.max_tco2e is None or total <= c.max_tco2e)
+    exact_counted = {sid: exact(v) for sid, v in counted.items()}
+    total_x = (exact_sum(abs(v) for v in exact_counted.values()) if p.scope.totals.value == "absolute"
+               else exact_sum(exact_counted.values()))
+    total = float(total_x)
+    biogenic_total = float(exact_sum(exact(c.biogenic_co2_t) for c in calc.values()))
+    key_unit = at_least(total_x, p.scope.key_emission_threshold_tco2e.value, decimals)
+    total_r = rounded(total_x, decimals)
+    category = next(c.name for c in p.scope.categories
+                    if c.max_tco2e is None or at_most(total_r, c.max_tco2e, decimals))
     if not key_unit:
         findings.add("SCOPE-VOLUNTARY", "unit",
                      f"年排放总量 {_fmt(total)} tCO2e 低于 {_fmt(p.scope.key_emission_threshold_tco2e.value)} tCO2e，本规范自愿参照执行",
@@ -172,8 +180,9 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
                      total_tco2e=total)
 
     # -- classes ----------------------------------------------------------------------------
-    computed = classify_streams({k: v for k, v in counted.items() if k not in biogenic}, total,
-                                p.classification)
+    computed = classify_streams({k: v for k, v in exact_counted.items() if k not in biogenic}, total_r,
+                                p.classification, decimals)
+    t_dm, t_min = class_thresholds(total_r, p.classification, decimals)
     classes: dict[str, str] = {}
     for s in unit.source_streams:
         if s.id in biogenic:
@@ -189,7 +198,7 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
 
     # -- places and points ------------------------------------------------------------------
     topo = Topology(unit)
-    places = major_places(unit, topo, p, counted)
+    places = major_places(unit, topo, p, exact_counted)
     major = {pl.id: pl.major for pl in places}
     fold = p.points.fold_equivalent_places.value
     points: list[Point] = []
@@ -249,7 +258,7 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
         mpe = mpe_percent(ins.accuracy)
         rule = accuracy_rule(p, itype.accuracy_group, medium, material, level, quantity)
         req = rule.max_mpe_percent if rule is not None else None
-        ok = None if req is None or mpe is None else mpe <= req + 1e-9
+        ok = None if req is None or mpe is None else at_most(mpe, req, decimals)
         r = InstrumentResult(ins.id, ins.name, ins.type, itype.letter, ins.measures, ins.at, ins.status,
                              level, [pt.id] if covers and pt is not None else [], mpe, req, ok,
                              state.status, state.last_confirmed, state.interval_months,  # type: ignore[arg-type]
@@ -299,7 +308,6 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
                                          pt.places, pt.required, sorted(pt.instruments), status))  # type: ignore[arg-type]
 
     # -- equipping rates --------------------------------------------------------------------
-    decimals = p.media.rounding_decimals.value
     counts: dict[tuple[str, int | None], list[int]] = defaultdict(lambda: [0, 0])
     for pr in point_results:
         if pr.required:
@@ -310,9 +318,11 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
     rates = []
     for (medium, level), (n_req, n_eq) in sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), _LEVEL_ORDER[kv[0][1]])):
         want = p.medium(medium).rates.get("null" if level is None else str(level), 100.0)
-        rate = _rate(n_eq, n_req, decimals)
-        rates.append(RateRow(medium, level, n_req, n_eq, rate, want, rate >= want))
-        if rate < want:
+        rate_x = _rate(n_eq, n_req, decimals)
+        rate = float(rate_x)
+        meets = rate_x >= exact(want)
+        rates.append(RateRow(medium, level, n_req, n_eq, rate, want, meets))
+        if not meets:
             name = p.medium(medium).name
             lv_zh = "" if level is None else f"{level}级"
             lv_en = "" if level is None else f" level {level}"
@@ -337,19 +347,19 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
             req_tier = None
         if s.method == "measurement":
             unc = parse_ratio(s.uncertainty) * 100.0 if s.uncertainty is not None else None
-            achieved = _tier(unc, cems_thr)
+            achieved = _tier(unc, cems_thr, decimals)
             if unc is None and req_tier is not None:
                 findings.add("TIER-UNKNOWN", s.id, f"实测法源流 {s.id} 未声明测量系统不确定度，无法判定层级",
                              f"measurement stream {s.id} declares no uncertainty; its tier cannot be determined")
         else:
             unc = _activity_uncertainty(s, covering, place_point)
-            achieved = _tier(unc, act_thr)
+            achieved = _tier(unc, act_thr, decimals)
         if req_tier is not None and (achieved is None or achieved < req_tier) and not (s.method == "measurement" and unc is None):
             findings.add("TIER-SHORT", s.id,
                          f"源流 {s.id} 要求层级 {req_tier}，达到 {achieved if achieved is not None else '无'}（不确定度 {'未知' if unc is None else f'{unc:.3g} %'}）",
                          f"stream {s.id}: tier {req_tier} required, {achieved if achieved is not None else 'none'} achieved (uncertainty {'unknown' if unc is None else f'{unc:.3g} %'})",
                          tier_required=req_tier, tier_achieved=achieved, uncertainty_percent=unc)
-        share = abs(e.counted_tco2e) / total if total else 0.0
+        share = float(abs(exact_counted[s.id]) / total_x) if total_x else 0.0
         stream_results.append(StreamResult(
             s.id, s.name, s.kind, s.method, s.material, medium, e.counted_tco2e, e.by_gas_t,
             e.biogenic_co2_t, share, cls, computed.get(s.id, "de_minimis"), s.declared_class,
@@ -364,8 +374,7 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
     return Assessment(
         loaded.name, loaded.version, loaded.sha256, lib.version, unit.unit.name, unit.unit.year,
         unit.unit.sector, unit.unit.region, unit.unit.credit_code, as_of, gwp_set, total,
-        biogenic_total, key_unit, category, p.classification.de_minimis.of(total),
-        p.classification.minor.of(total), stream_results, places, point_results, rates, results,
+        biogenic_total, key_unit, category, float(t_dm), float(t_min), stream_results, places, point_results, rates, results,
         ordered, conclusion)
 
 

@@ -6,12 +6,22 @@ default-pack.md "Source-stream classes — joint mode", after EU MRR 2018/2066 A
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from tanjiliang.rules.exact import ZERO, exact, rounded, threshold
 from tanjiliang.rules.schema import Classification
 
 ORDER = {"de_minimis": 0, "minor": 1, "major": 2}
 
 
-def classify_streams(emissions: dict[str, float], total: float, rules: Classification) -> dict[str, str]:
+def class_thresholds(total: Decimal | float, rules: Classification, decimals: int) -> tuple[Decimal, Decimal]:
+    """(Tdm, Tmin) of a total, exact and rounded as the pack declares."""
+    t = exact(total)
+    return rounded(threshold(rules.de_minimis, t), decimals), rounded(threshold(rules.minor, t), decimals)
+
+
+def classify_streams(emissions: dict[str, float] | dict[str, Decimal], total: float | Decimal,
+                     rules: Classification, decimals: int = 1) -> dict[str, str]:
     """Class of every stream given its (absolute) emissions; biogenic streams excluded by the
     caller.
 
@@ -19,26 +29,28 @@ def classify_streams(emissions: dict[str, float], total: float, rules: Classific
     de-minimis running sum including it stays strictly below Tdm; once one fails, de-minimis is
     closed and the walk continues with minor against Tmin; once minor closes, the rest are major.
     Per-stream mode: each stream compared alone with Tdm and Tmin.
+
+    Exact (default-pack.md "Exactness"): emissions are exact decimals, running sums are exact,
+    and each sum is rounded to ``decimals`` before the strict comparison with Tdm or Tmin.
     """
-    t_dm = rules.de_minimis.of(total)
-    t_min = rules.minor.of(total)
-    ordered = sorted(emissions.items(), key=lambda kv: (abs(kv[1]), kv[0]))
+    t_dm, t_min = class_thresholds(total, rules, decimals)
+    ordered = sorted(((sid, abs(exact(e))) for sid, e in emissions.items()), key=lambda kv: (kv[1], kv[0]))
     out: dict[str, str] = {}
     if rules.mode.value == "per_stream":
         for sid, e in ordered:
-            out[sid] = "de_minimis" if abs(e) < t_dm else "minor" if abs(e) < t_min else "major"
+            r = rounded(e, decimals)
+            out[sid] = "de_minimis" if r < t_dm else "minor" if r < t_min else "major"
         return out
-    stage, running = "de_minimis", 0.0
+    stage, running = "de_minimis", ZERO
     for sid, e in ordered:
-        e = abs(e)
         if stage == "de_minimis":
-            if running + e < t_dm:
+            if rounded(running + e, decimals) < t_dm:
                 running += e
                 out[sid] = stage
                 continue
-            stage, running = "minor", 0.0
+            stage, running = "minor", ZERO
         if stage == "minor":
-            if running + e < t_min:
+            if rounded(running + e, decimals) < t_min:
                 running += e
                 out[sid] = stage
                 continue

@@ -10,9 +10,11 @@ the file says ``major: true|false``.
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from tanjiliang.assess.result import PlaceResult
 from tanjiliang.model.unit import BOUNDARY, UnitFile
+from tanjiliang.rules.exact import ZERO, exact, rounded
 from tanjiliang.rules.schema import Pack
 
 
@@ -60,40 +62,53 @@ class Topology:
         return dict(out)
 
 
-def attribute(unit: UnitFile, topo: Topology, emissions: dict[str, float]) -> dict[str, float]:
-    att: dict[str, float] = defaultdict(float)
+def attribute(unit: UnitFile, topo: Topology,
+              emissions: dict[str, float] | dict[str, Decimal]) -> dict[str, Decimal]:
+    """Emissions attributed to each sub-unit and piece of equipment, as exact decimals."""
+    att: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for s in unit.source_streams:
-        e = abs(emissions[s.id])
+        e = abs(exact(emissions[s.id]))
         if s.method == "measurement":
             owners = [topo.emission_point_owner(p) for p in s.emission_points or []]
             if not owners:
                 continue
-            share = 1.0 / len(owners)
+            part = e / len(owners)
             for o in owners:
                 if o is None:
                     continue
-                att[o] += e * share
+                att[o] += part
                 if o in topo.equipment and topo.equipment[o].subunit:
-                    att[topo.equipment[o].subunit] += e * share  # type: ignore[index]
+                    att[topo.equipment[o].subunit] += part  # type: ignore[index]
             continue
-        for place, x in topo.shares(s.consumer_shares()).items():
-            if place != BOUNDARY:
-                att[place] += e * x
+        if isinstance(s.consumers, list):  # a plain list splits equally: e/n each, exactly
+            shares = {c: e / len(s.consumers) for c in s.consumers}
+        else:
+            shares = {c: e * exact(x) for c, x in s.consumer_shares().items()}
+        for c, part in shares.items():
+            att[c] += part
+            parent = topo.parent(c)
+            if c in topo.equipment and parent not in (None, BOUNDARY):
+                att[parent] += part
     return att
 
 
 def major_places(unit: UnitFile, topo: Topology, pack: Pack,
-                 emissions: dict[str, float]) -> list[PlaceResult]:
+                 emissions: dict[str, float] | dict[str, Decimal]) -> list[PlaceResult]:
+    """Exact (default-pack.md "Exactness"): attributed emissions rounded to the pack's
+    ``rounding_decimals`` are compared with the threshold (≥ 1 000 t: major)."""
     att = attribute(unit, topo, emissions)
+    decimals = pack.media.rounding_decimals.value
     out = []
-    t_sub = pack.major.subunit_threshold_tco2e.value
-    t_eq = pack.major.equipment_threshold_tco2e.value
+    t_sub = exact(pack.major.subunit_threshold_tco2e.value)
+    t_eq = exact(pack.major.equipment_threshold_tco2e.value)
     for s in unit.subunits:
-        a = att.get(s.id, 0.0)
-        out.append(PlaceResult(s.id, s.name, "subunit", None, a,
-                               s.major if s.major is not None else a >= t_sub, s.major is not None))
+        a = att.get(s.id, ZERO)
+        out.append(PlaceResult(s.id, s.name, "subunit", None, float(a),
+                               s.major if s.major is not None else rounded(a, decimals) >= t_sub,
+                               s.major is not None))
     for e in unit.equipment:
-        a = att.get(e.id, 0.0)
-        out.append(PlaceResult(e.id, e.name, "equipment", e.subunit, a,
-                               e.major if e.major is not None else a >= t_eq, e.major is not None))
+        a = att.get(e.id, ZERO)
+        out.append(PlaceResult(e.id, e.name, "equipment", e.subunit, float(a),
+                               e.major if e.major is not None else rounded(a, decimals) >= t_eq,
+                               e.major is not None))
     return out

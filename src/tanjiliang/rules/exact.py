@@ -1,0 +1,59 @@
+"""Exact comparisons with a pack's thresholds (shared/spec/default-pack.md, "Exactness").
+
+Every quantity compared with a threshold of the pack — totals, running sums, attributed
+emissions, MPEs, uncertainties, rates — is taken as the exact decimal of the number the
+engine holds (the shortest decimal that reads back as that float: what the user wrote, or the
+result of the calculation), summed exactly, and rounded half-up to the pack's
+``media.rounding_decimals`` before it is compared with the threshold, itself an exact decimal.
+So a unit whose streams add up to 26 000.0 t is a key emission unit however many fractional
+parts the sum has, and in whatever order they come (GB/T 8170-2008 §4.3.3, comparison of
+rounded values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from tanjiliang.rules.schema import Threshold
+
+ZERO = Decimal(0)
+
+
+def exact(x: float | int | Decimal) -> Decimal:
+    """The decimal a float stands for (its shortest repr), never its binary expansion."""
+    if isinstance(x, Decimal):
+        return x
+    if isinstance(x, int):
+        return Decimal(x)
+    return Decimal(repr(float(x)))
+
+
+def rounded(x: Decimal, decimals: int) -> Decimal:
+    """``x`` rounded half-up to ``decimals`` places (the pack's ``rounding_decimals``)."""
+    return x.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def exact_sum(xs: Iterable[Decimal]) -> Decimal:
+    """An exact sum: the same whatever the order of the parts."""
+    return sum(xs, ZERO)
+
+
+def threshold(th: Threshold, total: Decimal) -> Decimal:
+    """``max(floor, min(fraction × T, cap))`` on exact decimals (default-pack.md, classes)."""
+    return max(exact(th.floor_tco2e.value), min(exact(th.fraction.value) * total, exact(th.cap_tco2e.value)))
+
+
+def at_least(x: Decimal | float, limit: float | Decimal, decimals: int) -> bool:
+    """``x ≥ limit`` once ``x`` is rounded as the pack declares."""
+    return rounded(exact(x), decimals) >= exact(limit)
+
+
+def at_most(x: Decimal | float, limit: float | Decimal, decimals: int) -> bool:
+    """``x ≤ limit`` once ``x`` is rounded as the pack declares."""
+    return rounded(exact(x), decimals) <= exact(limit)
+
+
+def below(x: Decimal | float, limit: float | Decimal, decimals: int) -> bool:
+    """``x < limit`` once ``x`` is rounded as the pack declares."""
+    return rounded(exact(x), decimals) < exact(limit)
