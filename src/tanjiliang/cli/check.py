@@ -247,7 +247,9 @@ def fmt_command(
                                          "the file has comments, which rewriting would lose; pass --drop-comments to accept (or --stdout to preview)")]),
                    lang.value)
     if out != text:
-        file.write_text(out, encoding="utf-8")
+        from tanjiliang.model.write import atomic_write
+
+        atomic_write(file, out)
 
 
 def register(app: typer.Typer) -> None:

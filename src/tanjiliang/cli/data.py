@@ -52,8 +52,11 @@ def _console() -> Console:
 
 def write_table(df: pl.DataFrame, path: Path, sheet: str = "flagged") -> None:
     """A frame as CSV (polars) or .xlsx (openpyxl)."""
+    from tanjiliang.model.write import atomic_path
+
     if path.suffix.lower() == ".csv":
-        df.write_csv(path)
+        with atomic_path(path) as tmp:
+            df.write_csv(tmp)
         return
     from openpyxl import Workbook
 
@@ -62,7 +65,8 @@ def write_table(df: pl.DataFrame, path: Path, sheet: str = "flagged") -> None:
     ws.append(df.columns)
     for row in df.iter_rows():  # output only: openpyxl writes cell by cell
         ws.append(list(row))
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
 
 
 def _f(x: Any, nd: int = 3) -> str:

@@ -124,7 +124,9 @@ def import_(
         raise _fail(LoadError([Issue(str(unit_file), None, "",
                                      "单位文件含注释，写回会丢失注释；确认请加 --drop-comments（或先 --dry-run）",
                                      "the unit file has comments, which writing it back would lose; pass --drop-comments to accept (or --dry-run)")]), lg)
-    unit_file.write_text(out, encoding="utf-8")
+    from tanjiliang.model.write import atomic_write
+
+    atomic_write(unit_file, out)
     typer.echo(f"已导入 {n} 台器具 → {unit_file}" if lg == "zh" else f"imported {n} instruments → {unit_file}")
 
 

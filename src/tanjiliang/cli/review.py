@@ -134,13 +134,15 @@ def report_cmd(
     except LoadError as err:
         raise fail(err, lang.value) from None
     ctx = report.build(review, lc.checklist, lang.value)
+    from tanjiliang.model.write import atomic_write
+
     suffix = output.suffix.lower()
     if suffix == ".pdf":
-        output.write_bytes(render.render_pdf(ctx))
+        atomic_write(output, render.render_pdf(ctx))
     elif suffix == ".xlsx":
-        output.write_bytes(render.render_xlsx(ctx))
+        atomic_write(output, render.render_xlsx(ctx))
     elif suffix == ".html":
-        output.write_text(render.render_html(ctx), encoding="utf-8")
+        atomic_write(output, render.render_html(ctx))
     else:
         raise fail(LoadError([Issue(str(output), None, "", "报告格式应为 .pdf、.xlsx 或 .html",
                                     "the report must be .pdf, .xlsx or .html")]), lang.value)

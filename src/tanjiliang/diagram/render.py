@@ -96,6 +96,7 @@ def write_diagram(a: Assessment, unit: UnitFile, path: str | Path, pack: Pack | 
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise DiagramFormatError(path.suffix or path.name)
-    data = render(a, unit, pack, lang, fmt)
-    path.write_bytes(data)
+    from tanjiliang.model.write import atomic_write
+
+    atomic_write(path, render(a, unit, pack, lang, fmt))
     return path

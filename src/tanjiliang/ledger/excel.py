@@ -274,7 +274,10 @@ def write_ledger(path: str | Path, unit: UnitFile | None, pack: Pack | None, lan
     rows = max(1000, len(instruments) + 500)
     _validate(ws, INSTRUMENT_COLUMNS, formulas, rows, lang)
     _validate(cs, CONFIRMATION_COLUMNS, formulas, max(2000, r + 500), lang)
-    wb.save(path)
+    from tanjiliang.model.write import atomic_path
+
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
 
 
 # ------------------------------------------------------------------------------ reading

@@ -1,10 +1,19 @@
 """Canonical writing of the unit file: the keys in the spec's order, short mappings in flow
-style, values exactly as entered (quantities as their strings), nothing added or dropped."""
+style, values exactly as entered (quantities as their strings), nothing added or dropped.
+
+Every file the system writes goes through :func:`atomic_write` / :func:`atomic_writer` /
+:func:`atomic_path` (issue 18: temp file in the same folder, fsync, rename)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO, Any
 
 import yaml
 
@@ -71,3 +80,78 @@ def _block(data: dict[str, Any]) -> str:
 
 def dump_json(unit: UnitFile) -> str:
     return json.dumps(unit_to_data(unit), ensure_ascii=False, indent=2) + "\n"
+
+
+# ------------------------------------------------------------------------- atomic writing
+
+def _target_mode(path: Path) -> int:
+    """The mode the written file gets: the old file's, or what ``open`` would give (umask)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # a platform or file system without directory handles
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path in ``path``'s folder for a writer that wants a file name (openpyxl,
+    polars, WeasyPrint…); on a clean exit it is fsynced and renamed over ``path``.
+
+    Issue 18 (atomic writes): a reader, or a process killed at any moment, sees the old file or
+    the new one, never a truncated one. The file keeps the old file's permissions. On an
+    exception the temporary file is removed and ``path`` is untouched."""
+    target = Path(path)
+    folder = target.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.chmod(tmp, _target_mode(target))
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    _fsync_dir(folder)
+
+
+@contextmanager
+def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
+    """An open file (text ``"w"`` or binary ``"wb"``) whose content replaces ``path``
+    atomically when the block ends without an exception (see :func:`atomic_path`)."""
+    if mode not in ("w", "wb"):
+        raise ValueError(f"atomic_writer writes whole files: mode 'w' or 'wb', not {mode!r}")
+    with atomic_path(path) as tmp:
+        if mode == "wb":
+            with open(tmp, "wb") as fb:
+                yield fb
+                fb.flush()
+        else:
+            with open(tmp, "w", encoding=encoding, newline="") as ft:
+                yield ft
+                ft.flush()
+
+
+def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> Path:
+    """Write ``data`` to ``path`` atomically (temp file in the same folder, fsync, rename)."""
+    with atomic_writer(path, "wb") as f:
+        f.write(data.encode(encoding) if isinstance(data, str) else data)
+    return Path(path)

@@ -157,5 +157,8 @@ def reassess_province(root: Path, *, years: list[int] | None = None,
     t0 = time.perf_counter()
     df = reassess(paths, workers=workers)
     seconds = time.perf_counter() - t0
-    df.write_parquet(out or root / "summary.parquet")
+    from tanjiliang.model.write import atomic_path
+
+    with atomic_path(out or root / "summary.parquet") as tmp:
+        df.write_parquet(tmp)
     return df, seconds

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tanjiliang.model.uscc import uscc_check_digit
+from tanjiliang.model.write import atomic_write
 
 #: Henan's prefecture-level divisions with their administrative division code prefix
 #: (GB/T 2260), used for the credit code's registration authority digits.
@@ -268,15 +269,13 @@ def write_province(root: Path, seed: int = 2025, units: int = 2000, instruments:
         for k in keys:
             data = generate_unit(seed, k.index, year, instruments)
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-            with gzip.open(unit_path(root, year, k.credit_code), "wt", encoding="utf-8",
-                           compresslevel=1) as f:
-                f.write(text)
+            atomic_write(unit_path(root, year, k.credit_code),
+                         gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0))
     manifest = {"format": "tanjiliang/province@1", "seed": seed, "units": units,
                 "instruments": instruments, "years": list(years),
                 "unit_list": [{"index": k.index, "credit_code": k.credit_code, "name": k.name,
                                "city": k.city, "sector": k.sector} for k in keys]}
-    (root / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
-                                 encoding="utf-8")
+    atomic_write(root / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     return manifest
 
 

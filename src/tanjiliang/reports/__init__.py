@@ -41,21 +41,24 @@ def write_report(assessment: Assessment, unit: UnitFile, path: str | Path, lang:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in REPORT_FORMATS:
         raise ReportFormatError(path.suffix or path.name)
+    from tanjiliang.model.write import atomic_path, atomic_write
     from tanjiliang.reports.context import build_context
 
     ctx = build_context(assessment, unit, pack, lang)
     if fmt == "html":
         from tanjiliang.reports.html import render_html
 
-        path.write_text(render_html(ctx), encoding="utf-8")
+        atomic_write(path, render_html(ctx))
     elif fmt == "pdf":
         from tanjiliang.reports.pdf import render_pdf
 
-        path.write_bytes(render_pdf(ctx))
+        atomic_write(path, render_pdf(ctx))
     else:
         from tanjiliang.reports.xlsx import build_workbook
 
-        build_workbook(ctx).save(path)
+        wb = build_workbook(ctx)
+        with atomic_path(path) as tmp:
+            wb.save(tmp)
     return path
 
 
