@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m tanjiliang.data.warm  # compile the readings kernel once (issue 16)
 	@touch $(STAMP)
 
 $(SYSSTAMP):

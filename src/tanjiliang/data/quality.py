@@ -24,6 +24,7 @@ over readings):
 from __future__ import annotations
 
 import math
+import os
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -353,19 +354,35 @@ def _micros(t: datetime) -> int:
     return (t - _EPOCH) // timedelta(microseconds=1)
 
 
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """``a`` as a read-only view (no copy).
+
+    numba types a read-only array differently from a writable one and compiles the kernel
+    again for each combination it meets. Whether polars hands out a zero-copy (read-only)
+    view or a fresh copy depends on the column (nulls, chunks), and a broadcast lookup table
+    is read-only when it has one unit and one kind: a first run paid a second compilation of
+    ~30 s (issue 16). Passing every input read-only gives the kernel one signature, the one
+    cached on disk."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
 def _kernel_tables(good: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
                    interval_s: float | None) -> list[pl.DataFrame]:
     """Run the compiled checks on readable rows in (instrument, time) order → [summary,
     daily, flagged, gaps] by instrument code."""
-    iid = good["iid"].to_numpy()
-    key = good["key"].to_numpy()
-    time = good["time"].to_physical().to_numpy()
+    iid = _read_only(good["iid"].to_numpy())
+    key = _read_only(good["key"].to_numpy())
+    time = _read_only(good["time"].to_physical().to_numpy())
     starts = kernel.instrument_bounds(iid)
     (s_kind, s_n, s_interval, s_first_eff, s_last_eff, s_distinct, s_missing, s_longest,
      s_amount, s_counts, f_row, f_bits, f_count, g_row, g_dt, g_missing, g_count,
      d_day, d_amount, d_n, d_count) = kernel.check_instruments(
-        starts, iid, key, time, good["value"].to_numpy(), lk.scale, lk.offset, lk.kind,
-        lk.is_rate, lk.lo, lk.hi, lk.nonneg, np.nan if interval_s is None else float(interval_s),
+        _read_only(starts), iid, key, time, _read_only(good["value"].to_numpy()),
+        *(_read_only(a) for a in (lk.scale, lk.offset, lk.kind, lk.is_rate, lk.lo, lk.hi,
+                                  lk.nonneg)),
+        np.nan if interval_s is None else float(interval_s),
         _micros(start), _micros(end), float(rule("quality", "spike_robust_z")),
         float(rule("quality", "spike_zero_mad_factor")), float(rule("quality", "spike_mad_epsilon")),
         float(rule("quality", "gap_factor")), int(rule("quality", "stuck_min_run")),
@@ -407,17 +424,50 @@ def _days_increase(daily: pl.DataFrame) -> bool:
     return bool(((np.diff(day) > 0) | (iid[1:] != iid[:-1])).all())
 
 
+# Peak resident memory per reading of one in-memory batch: 1.4 GiB for 10 M readings
+# (benchmarks/readings.py, docs/data.md), i.e. ~150 bytes, rounded up for wide id texts.
+BYTES_PER_ROW = 200
+MIN_BATCH_ROWS = 2_000_000
+
+
+def available_memory() -> int:
+    """Memory the system can give without swapping (``MemAvailable``, Linux), else the
+    physical memory; bytes."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (OSError, ValueError, AttributeError):
+        return 4 << 30
+
+
+def default_batch_rows(memory: int | None = None) -> int:
+    """Readings checked in one in-memory batch: half the available memory at
+    ``BYTES_PER_ROW``, at least ``MIN_BATCH_ROWS``. A fixed 16 M spilled 35 M readings to disk
+    on a machine where 5 GB would have held them, 3.5× slower (issue 16)."""
+    mem = available_memory() if memory is None else memory
+    return max(MIN_BATCH_ROWS, mem // 2 // BYTES_PER_ROW)
+
+
 def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = None,
             end: date | datetime | None = None, interval_s: float | None = None,
-            batch_rows: int = 16_000_000, spill_dir: str | Path | None = None) -> QualityResult:
+            batch_rows: int | None = None, spill_dir: str | Path | None = None) -> QualityResult:
     """Run every check on ``readings`` for the instruments of ``unit``.
 
     ``start``/``end`` bound the period that coverage and amounts are counted in (default: the
     unit's reporting year); readings outside still take part in the checks around the edges.
     Up to ``batch_rows`` readings are read once into memory and checked in one batch; more
     are written once, coded, to a temporary Parquet file, partitioned by instrument, and
-    checked a batch of instruments at a time (bounded memory).
+    checked a batch of instruments at a time (bounded memory). ``batch_rows`` defaults to
+    what half the available memory holds (:func:`default_batch_rows`).
     """
+    if batch_rows is None:
+        batch_rows = default_batch_rows()
     s, e = reporting_period(unit, start, end)
     profs = profiles(unit)
     frame = readings.frame

@@ -1,0 +1,38 @@
+"""Compile the readings checks' kernel once, at install time (issue 16).
+
+numba caches the compiled pass on disk next to :mod:`tanjiliang.data.kernel` (or in its user
+cache directory when that is not writable). Compiling takes about 8 s; loading the cached
+code takes a fraction of a second. ``make install`` runs ``python -m tanjiliang.data.warm`` so
+that a user's first ``tanjiliang data check`` or a new web worker never pays the compilation.
+The arrays have the types and the read-only flag that :func:`tanjiliang.data.quality.
+_kernel_tables` passes (tests/data/test_data_quality.py checks that the two agree).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tanjiliang.data import kernel
+
+
+def _ro(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+def warm() -> None:
+    """Run every compiled function once on two readings of one instrument."""
+    iid = _ro(np.zeros(2, dtype=np.uint32))
+    starts = kernel.instrument_bounds(iid)
+    out = kernel.check_instruments(
+        _ro(starts), iid, _ro(np.zeros(2, dtype=np.uint32)),
+        _ro(np.array([0, 3_600_000_000], dtype=np.int64)), _ro(np.array([1.0, 2.0])),
+        _ro(np.ones(1)), _ro(np.zeros(1)), _ro(np.zeros(1, dtype=np.int8)),
+        _ro(np.zeros(1, dtype=np.bool_)), _ro(np.full(1, np.nan)), _ro(np.full(1, np.nan)),
+        _ro(np.ones(1, dtype=np.bool_)), np.nan, 0, 7_200_000_000, 3.5, 1.253314, 1e-9, 3.0,
+        24, 0.9)
+    kernel.gather_ranges(starts[:-1], out[12])
+
+
+if __name__ == "__main__":
+    warm()
