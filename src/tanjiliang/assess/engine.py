@@ -22,9 +22,11 @@ from tanjiliang.assess.result import (
     RateRow,
     StreamResult,
 )
+from tanjiliang.assess.timeline import as_of_view
 from tanjiliang.emissions.calc import CalcProblem, StreamEmission, stream_emissions
 from tanjiliang.emissions.classify import apply_declared, class_thresholds, classify_streams
 from tanjiliang.equipping.places import Topology, major_places
+from tanjiliang.equipping.targets import instrument_targets, point_keys
 from tanjiliang.equipping.points import (
     Point,
     activity_points,
@@ -34,6 +36,7 @@ from tanjiliang.equipping.points import (
 )
 from tanjiliang.metrology.accuracy import accuracy_rule
 from tanjiliang.metrology.confirmation import confirmation_state
+from tanjiliang.metrology.weighing import instrument_mpe_percent, weighing_mpe
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.unit import BOUNDARY, LAB, SourceStream, UnitFile, mpe_percent
 from tanjiliang.rules.exact import at_least, at_most, exact, exact_sum, rounded
@@ -139,6 +142,7 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
     lib = library or bundled_library()
     as_of = as_of or date.today()
     check_against_pack(unit, p, lib)
+    unit, later = as_of_view(unit, as_of)  # records dated after as_of do not exist for it
     gwp_set = unit.gwp or p.gwp.value
     gwp = lib.gwp(gwp_set)
     findings = _Findings(p)
@@ -232,46 +236,45 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
     results: list[InstrumentResult] = []
     covering: dict[str, list[InstrumentResult]] = defaultdict(list)
     optional: dict[str, Point] = {}
+    weighing_basis = p.accuracy.weighing()
     for ins in unit.instruments:
         itype = types[ins.type]
-        target, quantity = ins.measured_stream(), ins.measured_quantity()
-        pt: Point | None
-        if target in streams:
-            material = streams[target].material
-            if quantity == "activity":
-                medium = media[target]
-                pt = by_key.get((target, "activity", ins.at))
-            else:
-                medium = "laboratory"
-                pt = by_key.get((target, quantity, LAB))
-        else:  # an emission-point quantity
-            medium, material = "flue_gas", None
-            pt = by_key.get((target, quantity, target))
-        covers = (pt is not None and ins.status == "in_use"
-                  and itype.can_measure(pt.medium, pt.quantity))
-        if pt is None and ins.status == "in_use" and medium is not None and itype.can_measure(medium, quantity):
-            pt = _optional_point(optional, target, quantity, medium, ins.at, streams, unit, topo,
-                                 roots_by_stream, ep_level)
-            covers = True
-        level = pt.level if pt is not None else (None if medium == "laboratory" else topo.level(ins.at, ep_level))
+        # each target of ``measures`` (one or several, equipping/targets.py); the strictest
+        # accuracy requirement among them applies to the instrument
+        served: list[Point] = []
+        req = level = medium = None
+        for tg in instrument_targets(ins, streams, media):
+            pt = by_key.get(tg.key)
+            covers = (pt is not None and ins.status == "in_use"
+                      and itype.can_measure(pt.medium, pt.quantity))
+            if pt is None and ins.status == "in_use" and tg.medium is not None and itype.can_measure(tg.medium, tg.quantity):
+                pt = _optional_point(optional, tg.target, tg.quantity, tg.medium, ins.at, streams, unit, topo,
+                                     roots_by_stream, ep_level)
+                covers = True
+            t_level = pt.level if pt is not None else (None if tg.medium == "laboratory" else topo.level(ins.at, ep_level))
+            rule = accuracy_rule(p, itype.accuracy_group, tg.medium, tg.material, t_level, tg.quantity)
+            t_req = rule.max_mpe_percent if rule is not None else None
+            if medium is None or (t_req is not None and (req is None or t_req < req)):
+                req, level, medium = t_req, t_level, tg.medium
+            if covers and pt is not None and pt not in served:
+                served.append(pt)
         state = confirmation_state(ins, itype, as_of, due_soon)
-        mpe = mpe_percent(ins.accuracy)
-        rule = accuracy_rule(p, itype.accuracy_group, medium, material, level, quantity)
-        req = rule.max_mpe_percent if rule is not None else None
+        mpe = instrument_mpe_percent(ins, weighing_basis)
         ok = None if req is None or mpe is None else at_most(mpe, req, decimals)
-        r = InstrumentResult(ins.id, ins.name, ins.type, itype.letter, ins.measures, ins.at, ins.status,
-                             level, [pt.id] if covers and pt is not None else [], mpe, req, ok,
+        r = InstrumentResult(ins.id, ins.name, ins.type, itype.letter, ins.measures_text(), ins.at, ins.status,
+                             level, [q.id for q in served], mpe, req, ok,
                              state.status, state.last_confirmed, state.interval_months,  # type: ignore[arg-type]
                              state.next_due)
         results.append(r)
-        if covers and pt is not None:
-            covering[pt.id].append(r)
-            pt.instruments.append(ins.id)
+        for q in served:
+            covering[q.id].append(r)
+            q.instruments.append(ins.id)
         if ins.status == "in_use":
             if req is not None and mpe is None:
+                why = weighing_mpe(ins, weighing_basis)
                 findings.add("ACC-UNKNOWN", ins.id,
-                             f"器具 {ins.id} 准确度“{ins.accuracy or '未填写'}”无法与要求（最大允许误差 ±{req:g} %）比较",
-                             f"instrument {ins.id}: accuracy \"{ins.accuracy or 'not stated'}\" cannot be compared with the requirement (MPE ±{req:g} %)",
+                             f"器具 {ins.id} 准确度“{ins.accuracy or '未填写'}”无法与要求（最大允许误差 ±{req:g} %）比较" + (f"：{why.zh}" if why else ""),
+                             f"instrument {ins.id}: accuracy \"{ins.accuracy or 'not stated'}\" cannot be compared with the requirement (MPE ±{req:g} %)" + (f": {why.en}" if why else ""),
                              accuracy=ins.accuracy, required_mpe_percent=req)
             elif ok is False:
                 findings.add("ACC-MPE", ins.id,
@@ -375,7 +378,7 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
         loaded.name, loaded.version, loaded.sha256, lib.version, unit.unit.name, unit.unit.year,
         unit.unit.sector, unit.unit.region, unit.unit.credit_code, as_of, gwp_set, total,
         biogenic_total, key_unit, category, float(t_dm), float(t_min), stream_results, places, point_results, rates, results,
-        ordered, conclusion)
+        ordered, conclusion, later)
 
 
 def _optional_point(optional: dict[str, Point], target: str, quantity: str, medium: str, at: str,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from tanjiliang.assess.timeline import LaterRecord
 from tanjiliang.emissions.calc import Parameter
 
 Severity = Literal["nonconformity", "observation"]
@@ -142,6 +143,7 @@ class Assessment:
     instruments: list[InstrumentResult]
     findings: list[Finding]
     conclusion: Literal["conforming", "nonconforming"]
+    after_as_of: list[LaterRecord] = field(default_factory=list)  # records not counted (timeline.py)
 
     def stream(self, stream_id: str) -> StreamResult:
         for s in self.streams:
@@ -225,4 +227,5 @@ class Assessment:
                 for f in self.findings
             ],
             "conclusion": self.conclusion,
+            "after_as_of": [r.to_json() for r in self.after_as_of],
         }

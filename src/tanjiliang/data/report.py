@@ -138,6 +138,13 @@ def run(unit: UnitFile, paths: list[str | Path], pack: LoadedPack | None = None,
     from tanjiliang.assess.engine import assess
 
     s, e = reporting_period(unit, start, end)
+    cutoff: datetime | None = None
+    if as_of is not None:  # readings and records dated after the as-of date do not count (issue 11)
+        from tanjiliang.assess.timeline import as_of_view
+
+        unit, _ = as_of_view(unit, as_of)
+        cutoff = datetime(as_of.year, as_of.month, as_of.day) + timedelta(days=1)
+        e = max(s, min(e, cutoff))
     ids = {i.id for i in unit.instruments}
     # one day either side so that totalisers have their opening and closing register, and
     # back to the start of any out-of-tolerance period (its readings are traced)
@@ -147,6 +154,8 @@ def run(unit: UnitFile, paths: list[str | Path], pack: LoadedPack | None = None,
             if last_pass is not None:
                 lo = min(lo, datetime(last_pass.year, last_pass.month, last_pass.day))
             hi = max(hi, datetime(rec.date.year, rec.date.month, rec.date.day) + timedelta(days=1))
+    if cutoff is not None:  # up to the end of the as-of day, its closing register included
+        hi = min(hi, cutoff + timedelta(microseconds=1))
     readings = scan_many(paths, ids, lo, hi)
     cems_result = None
     cems_points = {i.id for i in unit.instruments
