@@ -26,7 +26,6 @@ from tanjiliang.assess.timeline import as_of_view
 from tanjiliang.emissions.calc import CalcProblem, StreamEmission, stream_emissions
 from tanjiliang.emissions.classify import apply_declared, class_thresholds, classify_streams
 from tanjiliang.equipping.places import Topology, major_places
-from tanjiliang.equipping.targets import instrument_targets, point_keys
 from tanjiliang.equipping.points import (
     Point,
     activity_points,
@@ -34,11 +33,12 @@ from tanjiliang.equipping.points import (
     forced_parameters,
     parameter_points,
 )
+from tanjiliang.equipping.targets import instrument_targets, point_keys
 from tanjiliang.metrology.accuracy import accuracy_rule
 from tanjiliang.metrology.confirmation import confirmation_state
 from tanjiliang.metrology.weighing import instrument_mpe_percent, weighing_mpe
 from tanjiliang.model.errors import LoadError
-from tanjiliang.model.unit import BOUNDARY, LAB, SourceStream, UnitFile, mpe_percent
+from tanjiliang.model.unit import BOUNDARY, LAB, SourceStream, UnitFile
 from tanjiliang.rules.exact import at_least, at_most, exact, exact_sum, rounded
 from tanjiliang.rules.factors import FactorLibrary, bundled_library
 from tanjiliang.rules.load import LoadedPack, load_pack
@@ -220,13 +220,8 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
 
     by_key: dict[tuple[str, str, str], Point] = {}
     for point in points:
-        if point.quantity == "activity":
-            for place in point.places:
-                by_key[(point.stream, "activity", place)] = point
-        elif point.medium == "laboratory":
-            by_key[(point.stream, point.quantity, LAB)] = point
-        else:
-            by_key[(point.place, point.quantity, point.place)] = point
+        for key in point_keys(point):
+            by_key[key] = point
 
     # -- instruments ------------------------------------------------------------------------
     types: dict[str, InstrumentType] = {t.id: t for t in p.instrument_types}
@@ -269,7 +264,7 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
         for q in served:
             covering[q.id].append(r)
             q.instruments.append(ins.id)
-        if ins.status == "in_use":
+        if ins.status in ("in_use", "standby"):  # a standby instrument can replace an in-use one
             if req is not None and mpe is None:
                 why = weighing_mpe(ins, weighing_basis)
                 findings.add("ACC-UNKNOWN", ins.id,
@@ -281,6 +276,7 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
                              f"器具 {ins.id} 最大允许误差 ±{mpe:g} % 超过要求 ±{req:g} %（{medium}，{level or '-'}级）",
                              f"instrument {ins.id}: MPE ±{mpe:g} % exceeds the required ±{req:g} % ({medium}, level {level or '-'})",
                              mpe_percent=mpe, required_mpe_percent=req)
+        if ins.status == "in_use":
             if state.status == "overdue":
                 findings.add("CAL-OVERDUE", ins.id,
                              f"器具 {ins.id} 已于 {state.next_due} 到期，截至 {as_of} 未检定/校准",
@@ -456,10 +452,10 @@ def _management(unit: UnitFile, p: Pack, findings: _Findings) -> None:
                      "no person's role names the responsible person (负责人)")
     minimum = rules.min_retention_years.value
     years = m.records_retention_years
-    if years is None:
-        findings.add("DATA-RETENTION-UNSTATED", "unit", f"管理信息未写明记录保存年限（要求不少于 {minimum:g} 年）",
+    if years is None:  # issue 11, decision 4b: the reviewer cannot verify the minimum
+        findings.add("DATA-RETENTION", "unit", f"记录保存期限未规定（要求不少于 {minimum:g} 年）",
                      f"the records retention period is not stated (at least {minimum:g} years required)",
-                     minimum=minimum)
+                     years=None, minimum=minimum)
     elif years < minimum:
         findings.add("DATA-RETENTION", "unit", f"记录保存期限 {years:g} 年，应不少于 {minimum:g} 年",
                      f"records retention {years:g} years; at least {minimum:g} years required",

@@ -115,3 +115,23 @@ def emission_point_points(unit: UnitFile, pack: Pack) -> list[Point]:
                 if pid not in seen:
                     seen[pid] = Point(pid, s.id, q, "flue_gas", level, ep, (ep,), True)
     return list(seen.values())
+
+
+#: Stream quantities metered at the boundary besides the activity: the stock-take (盘库) of a
+#: stream with a ``stock``, and the anode-effect minutes of a PFC stream.
+BOUNDARY_QUANTITIES = ("stock", "anode_effects")
+
+
+def boundary_points(stream: SourceStream, medium: str) -> list[Point]:
+    """A stock-take point for a stream with ``stock`` (its opening and closing stock are
+    metered by a stock-take: CETS-AG guidelines' 库存 by 盘库) and an anode-effect point for a
+    PFC stream metered by its anode effects (CETS-AG-04.01-V01-2024; IPCC 2006 Vol. 3 §4.4.2.4).
+    They are shown with their status but not counted in the equipping rates (the pack's
+    rates are per activity medium and level)."""
+    out = []
+    if stream.stock is not None:
+        out.append(Point(f"{stream.id}.stock", stream.id, "stock", medium, 1, BOUNDARY, (BOUNDARY,), False))
+    if stream.anode_effects is not None:
+        out.append(Point(f"{stream.id}.anode_effects", stream.id, "anode_effects", medium, 1, BOUNDARY,
+                         (BOUNDARY,), False))
+    return out

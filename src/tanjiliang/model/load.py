@@ -24,7 +24,7 @@ from tanjiliang.model.unit import (
     BOUNDARY,
     EMISSION_POINT_QUANTITIES,
     LAB,
-    STREAM_PARAMETERS,
+    STREAM_QUANTITIES,
     UnitFile,
 )
 
@@ -373,21 +373,22 @@ def reference_issues(unit: UnitFile, src: SourceMap) -> list[Issue]:
             need(("source_streams", i, "emission_points", j), ep, ("emission_points",),
                  "已定义的排放口", "an emission point defined in this file")
     for i, ins in enumerate(unit.instruments):
-        path = ("instruments", i, "measures")
-        target, _, qty = ins.measures.partition(".")
-        k = kind(target)
-        if k == "source_streams":
-            if qty and qty not in STREAM_PARAMETERS:
-                issues.append(src.issue(path, f"“{qty}”不是源流参数（{', '.join(STREAM_PARAMETERS)}）",
-                                        f'"{qty}" is not a stream parameter ({", ".join(STREAM_PARAMETERS)})'))
-        elif k == "emission_points":
-            if qty not in EMISSION_POINT_QUANTITIES:
-                allowed = ", ".join(f"{target}.{q}" for q in EMISSION_POINT_QUANTITIES)
-                issues.append(src.issue(path, f"排放口须指明测量量：{allowed}",
-                                        f"name the emission-point quantity: {allowed}"))
-        else:
-            issues.append(src.issue(path, f"“{ins.measures}”不是源流、源流参数或排放口测量量",
-                                    f'"{ins.measures}" is not a stream, stream parameter or emission-point quantity'))
+        for j, (target, qty) in enumerate(ins.targets()):
+            path = ("instruments", i, "measures", j) if isinstance(ins.measures, list) else ("instruments", i, "measures")
+            shown = ins.measures_list()[j]
+            k = kind(target)
+            if k == "source_streams":
+                if qty != "activity" and qty not in STREAM_QUANTITIES:
+                    issues.append(src.issue(path, f"“{qty}”不是源流参数（{', '.join(STREAM_QUANTITIES)}）",
+                                            f'"{qty}" is not a stream parameter ({", ".join(STREAM_QUANTITIES)})'))
+            elif k == "emission_points":
+                if qty not in EMISSION_POINT_QUANTITIES:
+                    allowed = ", ".join(f"{target}.{q}" for q in EMISSION_POINT_QUANTITIES)
+                    issues.append(src.issue(path, f"排放口须指明测量量：{allowed}",
+                                            f"name the emission-point quantity: {allowed}"))
+            else:
+                issues.append(src.issue(path, f"“{shown}”不是源流、源流参数或排放口测量量",
+                                        f'"{shown}" is not a stream, stream parameter or emission-point quantity'))
         if ins.at not in (BOUNDARY, LAB) and kind(ins.at) not in ("subunits", "equipment", "emission_points"):
             issues.append(src.issue(("instruments", i, "at"),
                                     f"“{ins.at}”不是安装地点（boundary、lab、次级单位、设施或排放口）",

@@ -34,10 +34,13 @@ Sector = Literal[
     "power", "cement", "steel", "aluminium", "chemical", "petrochemical", "glass", "paper",
     "aviation", "other",
 ]
-StreamKind = Literal["combustion", "process", "electricity", "heat"]
+StreamKind = Literal["combustion", "process", "electricity", "heat", "product", "pfc"]
+#: A stream's direction across the boundary: ``in`` (consumed, the default) or ``out`` (an
+#: export: electricity or heat sent out, a product carrying carbon out of the boundary).
+Direction = Literal["in", "out"]
 Method = Literal["calculation", "measurement"]
 ParamSource = Literal["measured", "default", "supplier"]
-Gas = Literal["CO2", "CH4", "N2O"]
+Gas = Literal["CO2", "CH4", "N2O", "CF4", "C2F6"]
 StreamClass = Literal["major", "minor", "de_minimis"]
 ConfirmationKind = Literal["verification", "calibration"]
 InstrumentStatus = Literal["in_use", "standby", "out_of_service"]
@@ -50,6 +53,9 @@ LAB = "lab"
 #: Quantities measured at an emission point (measurement method, CEMS).
 EMISSION_POINT_QUANTITIES = ("co2", "flow", "temperature", "pressure", "moisture")
 STREAM_PARAMETERS = ("ncv", "carbon_content", "oxidation_rate", "emission_factor")
+#: Further quantities an instrument may measure on a stream: the stock-take (盘库) and the
+#: anode-effect minutes of a PFC stream (pot-line control system).
+STREAM_QUANTITIES = (*STREAM_PARAMETERS, "stock", "anode_effects")
 
 
 def problem(zh: str, en: str) -> PydanticCustomError:
@@ -277,6 +283,67 @@ class Parameters(Model):
         return v  # type: ignore[no-any-return]
 
 
+def _dimension_of(text: str) -> Any:
+    return quantity(text).dimensionality
+
+
+class Stock(Model):
+    """Opening and closing stock of a stream and its receipts in the period (盘库).
+
+    Consumption = receipts + opening − closing (CETS-AG guidelines' 消耗量 = 购入量 + 期初库存
+    − 期末库存 − 外销量; the export part is a separate ``direction: out`` stream). The stock-take is
+    a metering point of its own (quantity ``stock``), with its ``method`` and ``uncertainty``.
+    """
+
+    opening: ActivityText = label("期初库存", "Opening stock")
+    closing: ActivityText = label("期末库存", "Closing stock")
+    receipts: ActivityText = label("购入量", "Receipts")
+    method: Text | None = label("盘库方法", "Stock-take method", default=None)
+    uncertainty: Ratio | None = label("盘库不确定度", "Stock-take uncertainty", default=None)
+    date: IsoDate | None = label("盘库日期", "Stock-take date", default=None)
+
+    @model_validator(mode="after")
+    def _same_dimension(self) -> Stock:
+        dims = {str(_dimension_of(t)) for t in (self.opening, self.closing, self.receipts)}
+        if len(dims) != 1:
+            raise problem("期初库存、期末库存和购入量须为同一量纲",
+                          "opening, closing and receipts must have the same dimension")
+        for name in ("opening", "closing", "receipts"):
+            if quantity(getattr(self, name)).magnitude < 0:
+                raise problem(f"{name} 不能为负", f"{name} cannot be negative")
+        if self.consumption().magnitude < 0:
+            raise problem("购入量 + 期初库存 − 期末库存 为负：期末库存大于可用量",
+                          "receipts + opening − closing is negative: closing stock exceeds what was available")
+        return self
+
+    def consumption(self) -> pint.Quantity:
+        r = quantity(self.receipts)
+        total: pint.Quantity = r + quantity(self.opening).to(r.units) - quantity(self.closing).to(r.units)
+        return total
+
+
+class LowerTier(Model):
+    """A justified lower tier (EU MRR Art. 26(1) second subparagraph, Art. 18 unreasonable
+    costs / technical infeasibility): the tier applied, why, and when it was accepted."""
+
+    tier: int | None = label("采用层级", "Tier applied", default=None, ge=1, le=4)
+    reason: Text = label("理由", "Reason", min_length=1)
+    date: IsoDate = label("日期", "Date")
+    approved_by: Text | None = label("批准机关", "Approved by", default=None)
+
+
+class AnodeEffects(Model):
+    """Data for PFC emissions from anode effects (slope method, IPCC 2006 Vol. 3 §4.4.2.4;
+    CETS-AG-04.01-V01-2024 铝冶炼): anode-effect minutes per cell-day, cells in operation and
+    the aluminium produced."""
+
+    minutes_per_cell_day: AnyQuantityText = label("阳极效应持续时间（分钟/槽日）", "Anode-effect minutes per cell-day")
+    cells: int | None = label("运行槽数", "Cells in operation", default=None, ge=1)
+    technology: Literal["CWPB", "SWPB", "VSS", "HSS"] = label("电解槽型", "Cell technology", default="CWPB")
+    slope_cf4: AnyQuantityText | None = label("CF4 斜率系数", "CF4 slope coefficient", default=None)
+    c2f6_ratio: Ratio | None = label("C2F6/CF4 质量比", "C2F6/CF4 weight fraction", default=None)
+
+
 class SourceStream(Model):
     id: Id = label("编号", "Id")
     name: Text = label("名称", "Name")
@@ -293,13 +360,45 @@ class SourceStream(Model):
     medium: Text | None = label("介质", "Medium", default=None)
     declared_class: StreamClass | None = label("声明分类", "Declared class", default=None,
                                                alias="class")
+    direction: Direction = label("流向", "Direction", default="in")
+    stock: Stock | None = label("库存", "Stock", default=None)
+    lower_tier: LowerTier | None = label("降低层级说明", "Justified lower tier", default=None)
+    anode_effects: AnodeEffects | None = label("阳极效应", "Anode effects", default=None)
+
+    def activity_quantity(self) -> pint.Quantity | None:
+        """The stream's activity data: ``activity`` as written, else from the stock
+        (receipts + opening − closing). An export's amount is its magnitude (the direction,
+        not the sign, says it leaves the boundary)."""
+        if self.activity is not None:
+            q = quantity(self.activity)
+            neg = quantity(self.activity.lstrip().removeprefix("-"))
+            return neg if self.direction == "out" and q.magnitude < 0 else q
+        if self.stock is not None:
+            return self.stock.consumption()
+        return None
+
+    def is_export(self) -> bool:
+        return self.direction == "out"
 
     @model_validator(mode="after")
     def _method_fields(self) -> SourceStream:
+        if self.direction == "out" and self.kind not in ("electricity", "heat", "product"):
+            raise problem("只有电力、热力和含碳产品可以输出（direction: out）",
+                          "only electricity, heat or a product can flow out (direction: out)")
+        if self.direction == "out" and self.method != "calculation":
+            raise problem("输出流须用计算法（给出 activity）",
+                          "a flow out uses the calculation method (give activity)")
+        if self.activity is not None and self.direction == "in" and quantity(self.activity).magnitude < 0:
+            raise problem("活动数据不能为负；输出的电力、热力或产品请写 direction: out",
+                          "activity cannot be negative; an export is written direction: out")
+        if self.kind == "pfc" and self.anode_effects is None and (
+                self.parameters is None or self.parameters.emission_factor is None):
+            raise problem("全氟化碳源流须给出 anode_effects（阳极效应）或 emission_factor",
+                          "a PFC stream needs anode_effects or an emission_factor")
         if self.method == "calculation":
-            if self.activity is None:
-                raise problem("计算法源流须给出 activity（年活动数据）",
-                              "a calculation-method stream needs activity (annual amount)")
+            if self.activity is None and self.stock is None:
+                raise problem("计算法源流须给出 activity（年活动数据）或 stock（库存与购入量）",
+                              "a calculation-method stream needs activity (annual amount) or stock")
             if self.emission_points or self.emissions:
                 raise problem("计算法源流不应有 emission_points/emissions；实测法请写 method: measurement",
                               "emission_points/emissions belong to method: measurement")
@@ -352,9 +451,13 @@ class Instrument(Model):
     id: Id = label("管理编号", "Management no.")
     name: Text = label("名称", "Name")
     type: Id = label("器具类型", "Type")
-    measures: Text = label("测量对象", "Measures")
+    measures: Text | list[Text] = label("测量对象", "Measures")
     at: Id = label("安装使用地点", "Location")
     accuracy: AccuracyText | None = label("准确度等级", "Accuracy class", default=None)
+    verification_interval: MassText | None = label("检定分度值 e", "Verification interval e",
+                                                   default=None)
+    max_capacity: MassText | None = label("最大秤量 Max", "Maximum capacity Max", default=None)
+    usual_load: MassText | None = label("常用称量", "Usual load", default=None)
     range: Text | None = label("测量范围", "Measuring range", default=None)
     model: Text | None = label("型号规格", "Model", default=None)
     manufacturer: Text | None = label("生产厂家", "Manufacturer", default=None)
@@ -370,14 +473,44 @@ class Instrument(Model):
                                                            default=None)
     notes: Text | None = label("备注", "Notes", default=None)
 
+    @model_validator(mode="after")
+    def _measures_and_weighing(self) -> Instrument:
+        items = self.measures_list()
+        if not items or any(not m for m in items):
+            raise problem("measures 不能为空", "measures cannot be empty")
+        if len(set(items)) != len(items):
+            raise problem("measures 中有重复项", "measures lists a target twice")
+        if (self.usual_load is not None and self.max_capacity is not None
+                and quantity(self.usual_load) > quantity(self.max_capacity)):
+            raise problem("常用称量大于最大秤量 Max", "the usual load exceeds the maximum capacity Max")
+        if self.verification_interval is not None and quantity(self.verification_interval).magnitude <= 0:
+            raise problem("检定分度值 e 须大于0", "the verification interval e must be > 0")
+        return self
+
+    def measures_list(self) -> list[str]:
+        """``measures`` as a list (a single target is a list of one)."""
+        return list(self.measures) if isinstance(self.measures, list) else [self.measures]
+
+    def measures_text(self) -> str:
+        """``measures`` as one text (several targets joined by ", "), for a ledger cell."""
+        return ", ".join(self.measures_list())
+
+    def targets(self) -> list[tuple[str, str]]:
+        """Each (stream or emission point id, quantity) measured; quantity ``activity`` for a
+        bare stream id, else the part after the dot (``ncv``, ``co2``, ``stock``…)."""
+        out = []
+        for m in self.measures_list():
+            parts = m.split(".", 1)
+            out.append((parts[0], parts[1] if len(parts) == 2 else "activity"))
+        return out
+
     def measured_stream(self) -> str:
-        """The stream or emission point id in ``measures`` (before any ``.quantity``)."""
-        return self.measures.split(".", 1)[0]
+        """The stream or emission point id of the first target."""
+        return self.targets()[0][0]
 
     def measured_quantity(self) -> str:
-        """``activity`` for a stream id, else the part after the dot (``ncv``, ``co2``…)."""
-        parts = self.measures.split(".", 1)
-        return parts[1] if len(parts) == 2 else "activity"
+        """The quantity of the first target (``activity`` for a bare stream id)."""
+        return self.targets()[0][1]
 
 
 class Procedure(Model):

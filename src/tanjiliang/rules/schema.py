@@ -62,6 +62,24 @@ class Scope(Strict):
     key_emission_threshold_tco2e: Cited[float]
     categories: list[Category]
     totals: Cited[Literal["absolute", "signed"]]
+    #: What the key-unit test counts: direct emissions only (the national market's guidelines)
+    #: or the total including indirect electricity and heat. Absent: ``total``.
+    key_unit_basis: Cited[Literal["direct", "total"]] | None = None
+    #: Flows out (``direction: out``): deducted from the total, or reported apart. Absent:
+    #: ``report_apart``.
+    exports: Cited[Literal["deduct", "report_apart"]] | None = None
+    #: Indirect emissions (purchased electricity and heat): in the total, or reported apart.
+    #: Absent: ``include``.
+    indirect: Cited[Literal["include", "exclude"]] | None = None
+
+    def key_basis(self) -> str:
+        return self.key_unit_basis.value if self.key_unit_basis else "total"
+
+    def exports_rule(self) -> str:
+        return self.exports.value if self.exports else "report_apart"
+
+    def indirect_rule(self) -> str:
+        return self.indirect.value if self.indirect else "include"
 
 
 class Threshold(Strict):
@@ -172,6 +190,12 @@ class AccuracyRow(Citation):
 class Accuracy(Strict):
     clause: str
     rows: list[AccuracyRow]
+    #: Which MPE of a weighing class is compared (metrology/weighing.py): on verification, or
+    #: in service (twice the verification MPE, OIML R76-1 3.5.2). Absent: ``in_service``.
+    weighing_basis: Cited[Literal["verification", "in_service"]] | None = None
+
+    def weighing(self) -> Literal["verification", "in_service"]:
+        return self.weighing_basis.value if self.weighing_basis else "in_service"
 
 
 class TierRow(Citation):
