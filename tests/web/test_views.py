@@ -195,7 +195,7 @@ def test_readings_upload_shows_the_quality_report(world: Any) -> None:
 
 
 def form_values(page: str, form_id: str | None = None) -> dict[str, str]:
-    """What a browser would submit for a form as rendered (text, date, textarea, select)."""
+    """What a browser would submit for a form as rendered (text, number, date, ticked boxes, textarea, select)."""
     import html
     import re
 
@@ -203,7 +203,9 @@ def form_values(page: str, form_id: str | None = None) -> dict[str, str]:
         page = page[page.index(f'id="{form_id}"'):]
         page = page[:page.index("</form>")]
     data = {}
-    for name, value in re.findall(r'<input type="(?:text|date)" name="([^"]+)" value="([^"]*)"', page):
+    for name, value in re.findall(r'<input type="(?:text|date|number|hidden)"[^>]*? name="([^"]+)" value="([^"]*)"', page):
+        data[name] = value
+    for name, value in re.findall(r'<input type="checkbox" name="([^"]+)" value="([^"]*)" checked', page):
         data[name] = value
     for name, value in re.findall(r'<textarea name="([^"]+)"[^>]*>([^<]*)</textarea>', page):
         data[name] = value

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tanjiliang.web.core.api import api
-from tanjiliang.web.core.views import ledger, other, units
+from tanjiliang.web.core.views import ledger, other, units, wizard
 
 admin.site.site_header = "碳计量 管理 / tanjiliang administration"
 admin.site.site_title = "tanjiliang"
@@ -22,6 +22,15 @@ urlpatterns = [
     path("units/<int:pk>/edit/", units.editor, name="unit-edit"),
     path("units/<int:pk>/edit/import/", units.import_unit, name="unit-import"),
     path("units/<int:pk>/edit/info/", units.edit_info, name="unit-edit-info"),
+    path("units/<int:pk>/edit/management/", wizard.edit_management, name="unit-management"),
+    path("units/<int:pk>/wizard/subunits/", wizard.wizard_subunits, name="wizard-subunits"),
+    path("units/<int:pk>/wizard/equipment/", wizard.wizard_equipment, name="wizard-equipment"),
+    path("units/<int:pk>/wizard/streams/", wizard.wizard_streams, name="wizard-streams"),
+    path("units/<int:pk>/wizard/streams/<int:index>/", wizard.wizard_streams, name="wizard-stream"),
+    path("units/<int:pk>/wizard/points/", wizard.wizard_points, name="wizard-points"),
+    path("units/<int:pk>/wizard/instruments/", wizard.wizard_instruments,
+         name="wizard-instruments"),
+    path("units/<int:pk>/wizard/material/", wizard.wizard_material, name="wizard-material"),
     path("units/<int:pk>/edit/<str:section>/new/", units.edit_item, name="unit-item-new"),
     path("units/<int:pk>/edit/<str:section>/<int:index>/", units.edit_item, name="unit-item"),
     path("units/<int:pk>/edit/<str:section>/<int:index>/delete/", units.delete_item,

@@ -5,6 +5,7 @@ field names in zh and en) are shown next to the fields they name.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -78,12 +79,42 @@ def _is(annotation: Any, kind: type) -> bool:
 class Field:
     name: str
     label: str
-    widget: str  # text | select | date | bool | structured
+    widget: str  # text | select | date | bool | quantity | parameters | consumers | multi
     value: str
     choices: list[str] = field(default_factory=list)
     required: bool = False
     errors: list[str] = field(default_factory=list)
     help: str = ""
+    #: words shown for each choice (the stored value is never shown)
+    labels: dict[str, str] = field(default_factory=dict)
+    #: rows of a composite widget (parameters, consumers, multi)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    #: a quantity's number and unit, with the units offered
+    number: str = ""
+    unit: str = ""
+    units: list[tuple[str, str]] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: Words of enumeration values the shared labels do not hold (zh, en).
+EXTRA_WORDS: dict[str, tuple[str, str]] = {
+    "calculation": ("计算法", "Calculation"),
+    "measurement": ("实测法", "Measurement"),
+    "measured": ("实测", "Measured"),
+    "default": ("缺省值", "Default"),
+    "supplier": ("供应商提供", "Supplier"),
+}
+
+#: Fields whose value refers to something else (chosen from a list in words, never typed).
+REFERENCES = {"subunit", "equipment", "material", "type", "measures", "at", "medium", "kind",
+              "consumers", "emission_points"}
+
+
+def _word(value: str, lang: str) -> str:
+    from tanjiliang.web.core.templatetags.tj import WORDS
+
+    pair = EXTRA_WORDS.get(value) or WORDS.get(value)
+    return (pair[0] if lang == "zh" else pair[1]) if pair else value
 
 
 def _show(v: Any) -> str:
@@ -91,7 +122,9 @@ def _show(v: Any) -> str:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
-    if isinstance(v, dict | list):
+    if isinstance(v, list):
+        return ", ".join(str(x) for x in v)
+    if isinstance(v, dict):
         return yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10_000,
                               sort_keys=False).strip()
     if isinstance(v, date):
@@ -99,51 +132,199 @@ def _show(v: Any) -> str:
     return str(v)
 
 
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+def split_quantity(text: str) -> tuple[str, str]:
+    """``"152 万Nm3"`` → ``("152", "万Nm3")``; text that is not a number and unit stays whole."""
+    m = _NUMBER_UNIT.match(text or "")
+    return (m[1], m[2]) if m else (text or "", "")
+
+
+def _param_rows(values: Any, lang: str) -> list[dict[str, Any]]:
+    from tanjiliang.web.core.choices import PARAMETER_NAMES
+
+    rows = []
+    params = values if isinstance(values, dict) else {}
+    for name in PARAMETER_NAMES:
+        v = params.get(name)
+        source = ""
+        if isinstance(v, dict) and "value" in v:
+            source, v = str(v.get("source") or ""), v["value"]
+        by_gas = isinstance(v, dict)
+        gases = {str(k): str(x) for k, x in v.items()} if by_gas else {}
+        rows.append({"name": name, "label": field_label(Parameters, name, lang),
+                     "value": gases.get("CO2", "") if by_gas else _show(v), "source": source,
+                     "by_gas": by_gas, "CH4": gases.get("CH4", ""), "N2O": gases.get("N2O", "")})
+    return rows
+
+
 def fields_for(model: type[BaseModel], values: dict[str, Any], lang: str,
                errors: dict[str, list[str]] | None = None,
-               options: dict[str, list[str]] | None = None) -> list[Field]:
+               options: dict[str, list[str]] | None = None,
+               refs: dict[str, list[tuple[str, str]]] | None = None) -> list[Field]:
     """The form fields of ``model`` with ``values``; ``options`` offers a list of values for a
-    free-text field (e.g. the pack's instrument types), keeping any other value entered."""
+    free-text field (e.g. the pack's instrument types), ``refs`` a list of (value, words) for
+    a field that refers to something (materials, places, streams, equipment: choices.py). A
+    value entered that is not offered is kept and shown as it is."""
+    from tanjiliang.web.core.choices import activity_units
+
+    refs = refs or {}
     out = []
     for name, f in model.model_fields.items():
         if name in SKIP.get(model, set()):
             continue
         key = f.alias or name
         ann = f.annotation
+        raw = values.get(key)
+        current = _show(raw)
         choices = _literal_choices(ann)
-        if options and key in options:
-            current = _show(values.get(key))
-            choices = list(options[key]) + ([current] if current and current not in options[key] else [])
-        if choices:
-            widget = "select"
-        elif _is(ann, bool):
-            widget, choices = "bool", ["true", "false"]
-        elif _is(ann, date):
-            widget = "date"
-        elif name in ("parameters", "consumers", "emission_points", "standards"):
-            widget = "structured"
+        labels: dict[str, str] = {}
+        fld = Field(name=key, label=field_label(model, name, lang), widget="text", value=current,
+                    required=f.is_required() and name != "id", errors=(errors or {}).get(key, []))
+        if name == "parameters":
+            fld.widget, fld.rows = "parameters", _param_rows(raw, lang)
+            fld.sources = [(s, _word(s, lang)) for s in ("measured", "default", "supplier")]
+        elif name == "consumers" and key in refs:
+            shares = raw if isinstance(raw, dict) else {}
+            ticked = set(raw or [])
+            fld.widget = "consumers"
+            fld.rows = [{"id": v, "label": w, "on": v in ticked,
+                         "share": _show(shares.get(v)) if v in shares else ""}
+                        for v, w in refs[key]]
+            fld.help = ("勾选使用该源流的设施；填写份额时各份额之和须为 1，不填则平均分配"
+                        if lang == "zh" else "Tick what uses the stream; shares, when given, "
+                        "must add up to 1, otherwise it is split equally")
+        elif name in ("emission_points",) and key in refs:
+            ticked = set(raw or [])
+            fld.widget = "multi"
+            fld.rows = [{"id": v, "label": w, "on": v in ticked} for v, w in refs[key]]
+        elif name == "activity":
+            fld.widget = "quantity"
+            fld.number, fld.unit = split_quantity(current)
+            fld.units = activity_units(lang)
+            if fld.unit and fld.unit not in {u for u, _ in fld.units}:
+                fld.units.append((fld.unit, fld.unit))
         else:
-            widget = "text"
-        help_ = {"consumers": ("如 [B1, B2] 或 {B1: 0.6, B2: 0.4}", "e.g. [B1, B2] or {B1: 0.6, B2: 0.4}"),
-                 "parameters": ("如 {ncv: 22.35 GJ/t, oxidation_rate: {value: 0.99, source: default}}",
-                                "e.g. {ncv: 22.35 GJ/t, oxidation_rate: {value: 0.99, source: default}}"),
-                 "emission_points": ("如 [S1]", "e.g. [S1]"),
-                 "standards": ("如 [标准器A, 标准器B]", "e.g. [standard A, standard B]")}.get(name)
-        out.append(Field(name=key, label=field_label(model, name, lang), widget=widget,
-                         value=_show(values.get(key)), choices=choices or [],
-                         required=f.is_required(), errors=(errors or {}).get(key, []),
-                         help=(help_[0] if lang == "zh" else help_[1]) if help_ else ""))
+            if key in refs:
+                choices = [v for v, _ in refs[key]]
+                labels = dict(refs[key])
+            elif options and key in options:
+                choices = list(options[key])
+            if choices and current and current not in choices:
+                choices = [*choices, current]
+            if choices:
+                fld.widget = "select"
+                fld.choices = choices
+                fld.labels = {c: labels.get(c) or _word(c, lang) for c in choices}
+            elif _is(ann, bool):
+                fld.widget, fld.choices = "bool", ["true", "false"]
+                fld.labels = {c: _word(c, lang) for c in fld.choices}
+            elif _is(ann, date):
+                fld.widget = "date"
+            if name == "standards":
+                fld.help = ("多个用逗号分隔" if lang == "zh" else "separate several by commas")
+            if name == "id":
+                fld.help = ("可不填，自动编号" if lang == "zh" else "optional: numbered automatically")
+        out.append(fld)
     return out
 
 
+def _getlist(post: Any, key: str) -> list[str]:
+    getlist = getattr(post, "getlist", None)
+    if getlist is not None:
+        return [str(v) for v in getlist(key)]
+    v = post.get(key)
+    return [str(x) for x in v] if isinstance(v, list) else ([] if v is None else [str(v)])
+
+
+def _number(raw: str) -> float | str:
+    try:
+        return float(raw)
+    except ValueError:
+        return raw
+
+
+def _parse_parameters(post: Any) -> dict[str, Any]:
+    from tanjiliang.web.core.choices import PARAMETER_NAMES
+
+    out: dict[str, Any] = {}
+    for name in PARAMETER_NAMES:
+        value = (post.get(f"parameters.{name}") or "").strip()
+        source = (post.get(f"parameters.{name}.source") or "").strip()
+        gases = {g: (post.get(f"parameters.{name}.{g}") or "").strip() for g in ("CH4", "N2O")}
+        by_gas = (post.get(f"parameters.{name}.by_gas") or "") == "1" or any(gases.values())
+        if not value and not any(gases.values()):
+            continue
+        v: Any = value
+        if by_gas:
+            v = {g: x for g, x in (("CO2", value), *gases.items()) if x}
+        out[name] = {"value": v, "source": source} if source else v
+    return out
+
+
+def _parse_consumers(post: Any) -> tuple[Any, list[str]]:
+    """Ticked consumers (a list: equal split) or their shares (a map that must add up to 1)."""
+    keys = [k for k in post if k.startswith("consumers.") and not k.endswith(".share")]
+    ticked = [k.split(".", 1)[1] for k in keys if (post.get(k) or "") not in ("", "0", "false")]
+    shares: dict[str, Any] = {}
+    problems: list[str] = []
+    for k in post:
+        if k.startswith("consumers.") and k.endswith(".share"):
+            raw = (post.get(k) or "").strip()
+            if raw:
+                shares[k[len("consumers."):-len(".share")]] = _number(raw.rstrip("%"))
+                if raw.endswith("%") and isinstance(shares[k[len("consumers."):-len(".share")]], float):
+                    shares[k[len("consumers."):-len(".share")]] /= 100
+    if shares:
+        bad = [k for k, v in shares.items() if not isinstance(v, float)]
+        if bad:
+            problems.append("份额须为数字 / shares must be numbers")
+        else:
+            total = sum(shares.values())
+            if abs(total - 1.0) > 1e-6:
+                problems.append(f"各份额之和应为 1，实为 {total:g} / the shares add up to {total:g}, not 1")
+        return shares, problems
+    return (ticked or None), problems
+
+
 def parse_post(model: type[BaseModel], post: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Form text → plain data as the file loader would read it (blank = not given)."""
+    """Form fields → plain data as the file loader would read it (blank = not given). A
+    material typed by its name is stored as its library key (choices.resolve_material)."""
+    from tanjiliang.web.core.choices import MaterialProblem, resolve_material
+
     data: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for name, f in model.model_fields.items():
         if name in SKIP.get(model, set()):
             continue
         key = f.alias or name
+        if name == "parameters" and model is SourceStream:
+            params = _parse_parameters(post)
+            if params:
+                data[key] = params
+            continue
+        if name == "consumers" and model is SourceStream:
+            value, problems = _parse_consumers(post)
+            if problems:
+                errors[key] = problems
+            if value:
+                data[key] = value
+            if "consumers" not in post or value or problems:
+                continue
+        if name == "emission_points" and model is SourceStream \
+                and any(k.startswith("emission_points.") for k in post):
+            ticked = [k.split(".", 1)[1] for k in post
+                      if k.startswith("emission_points.") and post.get(k)]
+            if ticked:
+                data[key] = ticked
+            continue
+        if name == "activity" and model is SourceStream and "activity.number" in post:
+            number = (post.get("activity.number") or "").strip()
+            unit = (post.get("activity.unit") or "").strip()
+            if number:
+                data[key] = f"{number} {unit}".strip()
+            continue
         raw = (post.get(key) or "").strip()
         if raw == "":
             continue
@@ -155,13 +336,37 @@ def parse_post(model: type[BaseModel], post: Any) -> tuple[dict[str, Any], dict[
                 data[key], _ = read_tree(Path("<form>"), raw)
             except LoadError as exc:
                 errors[key] = [exc.issues[0].zh + " / " + exc.issues[0].en]
-        elif name in ("emission_points", "standards"):
-            data[key] = [raw]
-        elif model is SourceStream and name == "consumers":
-            data[key] = [c.strip() for c in raw.split(",") if c.strip()]
+        elif name in ("emission_points", "standards", "consumers"):
+            data[key] = [c.strip() for c in re.split(r"[,，、;；]", raw) if c.strip()]
+        elif model is SourceStream and name == "material":
+            try:
+                data[key] = resolve_material(raw)
+            except MaterialProblem as exc:
+                data[key] = raw
+                errors[key] = [f"{exc.zh} / {exc.en}"]
         else:
             data[key] = raw
     return data, errors
+
+
+PREFIXES = {"subunits": "G", "equipment": "E", "emission_points": "P", "source_streams": "S",
+            "instruments": "M"}
+
+
+def fill_id(values: dict[str, Any], section: str, items: list[dict[str, Any]]) -> None:
+    """Give a new item without an id the next free one of its section (G1, E1, S1 …)."""
+    if values.get("id"):
+        return
+    taken = {str(x.get("id")) for x in items}
+    prefix = PREFIXES.get(section, "X")
+    n = len(items) + 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    values["id"] = f"{prefix}{n}"
+    # keep "id" first, as the loader's canonical order has it
+    rest = {k: v for k, v in values.items() if k != "id"}
+    values.clear()
+    values.update({"id": f"{prefix}{n}", **rest})
 
 
 def issue_errors(exc: LoadError, prefix: str, lang: str) -> tuple[dict[str, list[str]], list[str]]:
@@ -187,5 +392,6 @@ def simple_issue(zh: str, en: str, path: str = "") -> LoadError:
     return LoadError([Issue("<form>", None, path, zh, en)])
 
 
-__all__ = ["SECTIONS", "SECTION_LABELS", "ConfirmationRecord", "Field", "Parameters",
-           "UnitInfo", "field_label", "fields_for", "issue_errors", "parse_post"]
+__all__ = ["REFERENCES", "SECTIONS", "SECTION_LABELS", "ConfirmationRecord", "Field",
+           "Parameters", "UnitInfo", "field_label", "fields_for", "fill_id", "issue_errors",
+           "parse_post", "split_quantity"]

@@ -204,12 +204,19 @@ def _instrument_ctx(request: HttpRequest, unit: m.Unit, ins: m.Instrument,
     return {
         "ins": ins, "result": result, "findings": findings,
         "fields": fields_for(Instrument, values if values is not None else raw, lang, errors,
-                             {"type": type_ids(unit)}),
+                             {"type": type_ids(unit)}, refs=instrument_refs(unit, lang)),
         "general": general or [], "confirmations": confs,
         "conf_fields": fields_for(ConfirmationRecord, conf_values or {}, lang, conf_errors),
         "conf_general": conf_general or [],
         "files": list(ins.files.select_related("uploaded_by")),
     }
+
+
+def instrument_refs(unit: m.Unit, lang: str) -> dict[str, Any]:
+    """Places, measured quantities and types in words (issue 12: no codes typed)."""
+    from tanjiliang.web.core.views.wizard import refs_for
+
+    return refs_for(unit, unit_data(unit), Instrument, lang)
 
 
 @login_required
@@ -220,7 +227,7 @@ def instrument_new(request: HttpRequest, pk: int) -> HttpResponse:
         unit = unit_for(request.user, pk, write=True)
         return page(request, "tj/instrument_new.html", unit, "ledger",
                     fields=fields_for(Instrument, {"status": "in_use"}, lang, None,
-                                      {"type": type_ids(unit)}), general=[])
+                                      {"type": type_ids(unit)}, refs=instrument_refs(unit, lang)), general=[])
     unit = unit_for(request.user, pk, write=True)
     values, errors = parse_post(Instrument, request.POST)
     pos: list[int] = []
@@ -243,7 +250,7 @@ def instrument_new(request: HttpRequest, pk: int) -> HttpResponse:
             errors, general = issue_errors(exc, f"instruments[{pos[0]}]" if pos else "instruments",
                                            lang)
     return page(request, "tj/instrument_new.html", unit, "ledger", status=400,
-                fields=fields_for(Instrument, values, lang, errors, {"type": type_ids(unit)}),
+                fields=fields_for(Instrument, values, lang, errors, {"type": type_ids(unit)}, refs=instrument_refs(unit, lang)),
                 general=general)
 
 

@@ -28,6 +28,7 @@ from tanjiliang.web.core.forms import (
     SECTION_LABELS,
     SECTIONS,
     fields_for,
+    fill_id,
     issue_errors,
     issue_texts,
     parse_post,
@@ -115,11 +116,13 @@ def unit_new(request: HttpRequest) -> HttpResponse:
                 by_field, general = issue_errors(exc, "unit", lang)
             else:
                 unit = create_unit(uf, enterprise, request.user,
-                                   source="表单" if lang == "zh" else "form")
-                return redirect("unit-edit", pk=unit.pk)
+                                   source="新建单位向导" if lang == "zh" else "new-unit wizard")
+                return redirect("wizard-subunits", pk=unit.pk)
+    from tanjiliang.web.core.views.wizard import steps
+
     return page(request, "tj/unit_new.html", status=400 if by_field or general else 200,
                 fields=fields_for(UnitInfo, values, lang, by_field), general=general,
-                enterprises=ents, writable=True)
+                enterprises=ents, writable=True, steps=steps(None, "basics", lang))
 
 
 @login_required
@@ -209,8 +212,15 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
     info = fields_for(UnitInfo, data["unit"], lang)
     for f in info:
         f.value = _shown(f, lang)
+    mgmt = data.get("management")
     return page(request, "tj/editor.html", unit, "edit", sections=sections, info=info,
-                pack=data.get("pack") or "", gwp=data.get("gwp") or "")
+                pack=data.get("pack") or "", gwp=data.get("gwp") or "",
+                management=None if mgmt is None else {
+                    "procedures": [p.get("title") for p in mgmt.get("procedures") or []],
+                    "personnel": [f"{p.get('name')}（{p.get('role')}）" if lang == "zh"
+                                  else f"{p.get('name')} ({p.get('role')})"
+                                  for p in mgmt.get("personnel") or []],
+                    "years": mgmt.get("records_retention_years")})
 
 
 def _item_form(request: HttpRequest, unit: m.Unit, section: str, ident: str | None,
@@ -218,9 +228,16 @@ def _item_form(request: HttpRequest, unit: m.Unit, section: str, ident: str | No
                general: list[str] | None = None, status: int = 200) -> HttpResponse:
     model = _section(section)
     lang = lang_of(request)
+    from tanjiliang.web.core.views.wizard import refs_for, stream_context
+
+    data = unit_data(unit)
+    extra: dict[str, Any] = {"fields": fields_for(model, values, lang, errors,
+                                                  refs=refs_for(unit, data, model, lang))}
+    if section == "source_streams":
+        extra = stream_context(unit, data, values, lang, errors)
     return page(request, "tj/item_form.html", unit, "edit", status=status, section=section,
                 section_label=SECTION_LABELS[section][0 if lang == "zh" else 1], ident=ident,
-                fields=fields_for(model, values, lang, errors), general=general or [])
+                general=general or [], **extra)
 
 
 
@@ -246,11 +263,15 @@ def edit_item(request: HttpRequest, pk: int, section: str, index: int | None = N
     def mutate(d: dict[str, Any]) -> None:
         items = d.setdefault(section, [])
         if index is None:
+            fill_id(values, section, items)
             items.append(values)
             pos.append(len(items) - 1)
         else:
             if not 0 <= index < len(items):
                 raise Http404("no such item")
+            if not values.get("id"):
+                fill_id(values, section, [])
+                values["id"] = items[index]["id"]
             items[index] = values
             pos.append(index)
 

@@ -1,0 +1,220 @@
+"""The choices the forms offer, each in words of the user's language (issue 12 §3: "nowhere
+in the web app does a user type YAML or an internal code; every choice shows Chinese words").
+
+Materials come from the factor library by name, instrument types, media and procedure kinds
+from the unit's pack, and the places, streams and emission points a field may refer to from
+the unit's own data (shown by their names). A material typed as a name (天然气, Natural gas)
+is resolved to its library key before anything is stored; an unknown or ambiguous name is an
+error listing the candidates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tanjiliang.assess.labels import LABELS
+from tanjiliang.rules.factors import bundled_library
+from tanjiliang.rules.schema import Pack
+
+Choice = tuple[str, str]  # (stored value, words shown)
+
+
+def _pick(zh: str, en: str, lang: str) -> str:
+    return zh if lang == "zh" else en
+
+
+# ------------------------------------------------------------------------------ materials
+
+def materials(lang: str) -> list[Choice]:
+    """Every material of the factor library, by its name in ``lang`` (sorted by family)."""
+    lib = bundled_library()
+    items = sorted(lib.materials.items(), key=lambda kv: (kv[1].family or "~", kv[0]))
+    return [(key, _pick(m.name.zh, m.name.en, lang)) for key, m in items]
+
+
+@dataclass
+class MaterialProblem(Exception):
+    zh: str
+    en: str
+
+
+def resolve_material(text: str) -> str:
+    """A library key for ``text``: the key itself, or a material's exact Chinese or English
+    name (case-insensitive), else a unique name containing it. Raises :class:`MaterialProblem`
+    naming the candidates."""
+    lib = bundled_library()
+    t = text.strip()
+    if t in lib.materials:
+        return t
+    low = t.lower()
+    exact = [k for k, m in lib.materials.items() if t == m.name.zh or low == m.name.en.lower()]
+    if len(exact) == 1:
+        return exact[0]
+    partial = exact or [k for k, m in lib.materials.items()
+                        if t and (t in m.name.zh or low in m.name.en.lower())]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        names = "、".join(lib.materials[k].name.zh for k in partial[:12])
+        names_en = ", ".join(lib.materials[k].name.en for k in partial[:12])
+        raise MaterialProblem(f"物料“{t}”不唯一，可能是：{names}",
+                              f'material "{t}" is ambiguous: {names_en}')
+    raise MaterialProblem(f"因子库中没有物料“{t}”，请从列表中选择",
+                          f'the factor library has no material "{t}"; choose one from the list')
+
+
+PARAMETER_NAMES = ("ncv", "carbon_content", "oxidation_rate", "emission_factor")
+
+
+def material_defaults(key: str | None, lang: str) -> list[dict[str, str]]:
+    """The library's default parameters of a material, each with its citation."""
+    lib = bundled_library()
+    mat = lib.material(key) if key else None
+    if mat is None:
+        return []
+    out = []
+    for name in PARAMETER_NAMES:
+        cited = getattr(mat, name)
+        if cited is None:
+            continue
+        value = cited.value
+        if isinstance(value, dict):
+            value = "，".join(f"{g} {v}" for g, v in value.items()) if lang == "zh" else \
+                ", ".join(f"{g} {v}" for g, v in value.items())
+        src = lib.sources.get(cited.source)
+        out.append({"name": name, "label": _pick(*LABELS["quantity"][name], lang),
+                    "value": str(value), "status": cited.status,
+                    "source": f"{src.title if src else cited.source} {cited.clause or ''}".strip()})
+    if mat.emission_factor_by_year:
+        year = max(mat.emission_factor_by_year)
+        cited = mat.emission_factor_by_year[year]
+        out.append({"name": "emission_factor",
+                    "label": _pick(f"排放因子（{year}年）", f"Emission factor ({year})", lang),
+                    "value": str(cited.value), "status": cited.status,
+                    "source": f"{cited.source} {cited.clause or ''}".strip()})
+    return out
+
+
+# ------------------------------------------------------------------------------ units
+
+#: Units of activity data a form offers (what the quantity parser reads), with their words.
+ACTIVITY_UNITS: list[tuple[str, str, str]] = [
+    ("t", "吨", "t"),
+    ("kg", "千克", "kg"),
+    ("万Nm3", "万标准立方米", "10⁴ Nm³"),
+    ("Nm3", "标准立方米", "Nm³"),
+    ("m3", "立方米", "m³"),
+    ("MWh", "兆瓦时", "MWh"),
+    ("万kWh", "万千瓦时", "10⁴ kWh"),
+    ("kWh", "千瓦时", "kWh"),
+    ("GJ", "吉焦", "GJ"),
+    ("TJ", "太焦", "TJ"),
+]
+
+
+def activity_units(lang: str) -> list[Choice]:
+    return [(u, f"{zh}（{u}）" if lang == "zh" else en) for u, zh, en in ACTIVITY_UNITS]
+
+
+def material_unit(key: str | None) -> str | None:
+    """The unit a material's defaults are per (万Nm3 for gases, t for solids), for the form's
+    initial choice."""
+    mat = bundled_library().material(key) if key else None
+    if mat is None or mat.ncv is None:
+        return None
+    per = str(mat.ncv.value).split("/", 1)
+    return per[1].strip() if len(per) == 2 else None
+
+
+# ------------------------------------------------------------------------------ the pack
+
+def instrument_types(pack: Pack, lang: str) -> list[Choice]:
+    return [(t.id, _pick(t.name.zh, t.name.en, lang)) for t in pack.instrument_types]
+
+
+def media(pack: Pack, lang: str) -> list[Choice]:
+    return [(m.id, _pick(m.name.zh, m.name.en, lang)) for m in pack.media.rows]
+
+
+def procedure_kinds(pack: Pack, lang: str) -> list[Choice]:
+    kinds = [(k.id, _pick(k.name.zh, k.name.en, lang))
+             for k in pack.management.required_procedures.value]
+    return [*kinds, ("other", _pick("其他制度", "Other procedure", lang))]
+
+
+# ------------------------------------------------------------------------------ the unit's own
+
+def _named(items: list[dict[str, Any]]) -> list[Choice]:
+    return [(str(x["id"]), str(x.get("name") or x["id"])) for x in items]
+
+
+def subunits(data: dict[str, Any]) -> list[Choice]:
+    return _named(data.get("subunits") or [])
+
+
+def equipment(data: dict[str, Any]) -> list[Choice]:
+    return _named(data.get("equipment") or [])
+
+
+def emission_points(data: dict[str, Any]) -> list[Choice]:
+    return _named(data.get("emission_points") or [])
+
+
+def consumers(data: dict[str, Any], lang: str) -> list[Choice]:
+    """What may use a stream: the equipment, then the sub-units (unit-file.md ``consumers``)."""
+    su = _pick("（次级单位）", " (sub-unit)", lang)
+    return [*equipment(data), *[(k, v + su) for k, v in subunits(data)]]
+
+
+def places(data: dict[str, Any], lang: str) -> list[Choice]:
+    """Where an instrument may be installed (unit-file.md ``at``)."""
+    return [("boundary", _pick("边界（厂界进出）", "Boundary", lang)),
+            ("lab", _pick("化验室", "Laboratory", lang)),
+            *subunits(data), *equipment(data), *emission_points(data)]
+
+
+def measures(data: dict[str, Any], lang: str) -> list[Choice]:
+    """What an instrument may measure: a stream's activity or parameter, or an emission
+    point's quantity (unit-file.md ``measures``)."""
+    out: list[Choice] = []
+    q = LABELS["quantity"]
+    for s in data.get("source_streams") or []:
+        name = str(s.get("name") or s["id"])
+        out.append((str(s["id"]), f"{name} · {_pick(*q['activity'], lang)}"))
+        for p in ("ncv", "carbon_content"):
+            out.append((f"{s['id']}.{p}", f"{name} · {_pick(*q[p], lang)}"))
+    for p in data.get("emission_points") or []:
+        name = str(p.get("name") or p["id"])
+        for quantity in ("co2", "flow", "temperature", "pressure", "moisture"):
+            out.append((f"{p['id']}.{quantity}", f"{name} · {_pick(*q[quantity], lang)}"))
+    return out
+
+
+def words(group: str, values: list[str], lang: str) -> list[Choice]:
+    """Enumeration values with the words of ``tanjiliang.assess.labels``."""
+    return [(v, _pick(*LABELS[group][v], lang) if v in LABELS.get(group, {}) else v)
+            for v in values]
+
+
+def form_refs(model: str, data: dict[str, Any], pack: Pack | None,
+              lang: str) -> dict[str, list[Choice]]:
+    """The reference fields of one model's form (forms.fields_for ``refs``), by field key."""
+    if model == "Equipment":
+        return {"subunit": subunits(data)}
+    if model == "EmissionPoint":
+        return {"equipment": equipment(data), "subunit": subunits(data)}
+    if model == "SourceStream":
+        out = {"material": materials(lang), "consumers": consumers(data, lang),
+               "emission_points": emission_points(data)}
+        if pack is not None:
+            out["medium"] = media(pack, lang)
+        return out
+    if model == "Instrument":
+        out = {"measures": measures(data, lang), "at": places(data, lang)}
+        if pack is not None:
+            out["type"] = instrument_types(pack, lang)
+        return out
+    if model == "Procedure" and pack is not None:
+        return {"kind": procedure_kinds(pack, lang)}
+    return {}
