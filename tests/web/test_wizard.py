@@ -115,7 +115,7 @@ def test_a_material_typed_by_name_is_stored_as_its_key(world: Any) -> None:
     r = client.post(reverse("wizard-streams", args=[unit.pk]), {
         "name": "煤", "kind": "combustion", "material": "煤", "activity.number": "3",
         "activity.unit": "t"})
-    assert r.status_code == 400 and "不唯一" in r.content.decode() and "烟煤" in r.content.decode()
+    assert r.status_code == 400 and "“煤”" in r.content.decode() and "烟煤" in r.content.decode()
     page = client.get(reverse("unit-dashboard", args=[unit.pk])).content.decode()
     assert 'id="conclusion"' in page
 

@@ -40,28 +40,15 @@ class MaterialProblem(Exception):
 
 
 def resolve_material(text: str) -> str:
-    """A library key for ``text``: the key itself, or a material's exact Chinese or English
-    name (case-insensitive), else a unique name containing it. Raises :class:`MaterialProblem`
-    naming the candidates."""
-    lib = bundled_library()
-    t = text.strip()
-    if t in lib.materials:
-        return t
-    low = t.lower()
-    exact = [k for k, m in lib.materials.items() if t == m.name.zh or low == m.name.en.lower()]
-    if len(exact) == 1:
-        return exact[0]
-    partial = exact or [k for k, m in lib.materials.items()
-                        if t and (t in m.name.zh or low in m.name.en.lower())]
-    if len(partial) == 1:
-        return partial[0]
-    if partial:
-        names = "、".join(lib.materials[k].name.zh for k in partial[:12])
-        names_en = ", ".join(lib.materials[k].name.en for k in partial[:12])
-        raise MaterialProblem(f"物料“{t}”不唯一，可能是：{names}",
-                              f'material "{t}" is ambiguous: {names_en}')
-    raise MaterialProblem(f"因子库中没有物料“{t}”，请从列表中选择",
-                          f'the factor library has no material "{t}"; choose one from the list')
+    """A library key for ``text``: the key itself or a material's name, resolved by the one
+    name resolver (``tanjiliang.model.names``, issue 12 §3). Raises :class:`MaterialProblem`
+    naming the candidates when the name is unknown or ambiguous."""
+    from tanjiliang.model.names import NameProblem, resolve
+
+    try:
+        return resolve("material", text).code
+    except NameProblem as exc:
+        raise MaterialProblem(exc.zh, exc.en) from None
 
 
 PARAMETER_NAMES = ("ncv", "carbon_content", "oxidation_rate", "emission_factor")
