@@ -263,11 +263,14 @@ def test_management_findings():
                                 "MGMT-RESPONSIBLE"]
 
 
-def test_management_unstated_retention_is_an_observation():
+def test_management_unstated_retention_is_a_nonconformity():
+    # issue 11, decision 4b: management present, retention not stated → DATA-RETENTION
+    # (the reviewer cannot verify the 5 years); was the observation DATA-RETENTION-UNSTATED
     u = base_unit(source_streams=[stream("s", 30000)], instruments=[instrument("W", "s", "boundary")])
     del u["management"]["records_retention_years"]
     a = run(u)
-    assert codes(a) == ["DATA-RETENTION-UNSTATED"] and a.conclusion == "conforming"
+    assert codes(a) == ["DATA-RETENTION"] and a.conclusion == "nonconforming"
+    assert a.findings[0].data == {"years": None, "minimum": 5}
 
 
 def test_management_not_assessed_is_an_observation():
@@ -311,3 +314,35 @@ def test_result_does_not_depend_on_order(ins, rnd):
     assert a["equipping_rates"] == b["equipping_rates"]
     assert sorted(map(str, a["findings"])) == sorted(map(str, b["findings"]))
     assert a["conclusion"] == b["conclusion"]
+
+
+# -- issue 11 spec decisions -------------------------------------------------------------------
+
+def test_accuracy_applies_to_standby_not_out_of_service():
+    # decision 4a: a standby instrument can replace an in-use one: ACC-MPE / ACC-UNKNOWN apply
+    ins = [instrument("W", "s", "boundary"),
+           instrument("S", "s", "boundary", status="standby", accuracy="0.5"),   # 0.5 > 0.1
+           instrument("U", "s", "boundary", status="standby", accuracy="III"),   # cannot compare
+           instrument("X", "s", "boundary", status="out_of_service", accuracy="0.5")]
+    a = run(base_unit(source_streams=[stream("s", 30000)], instruments=ins))
+    found = sorted((f.code, f.subject) for f in a.findings if f.code.startswith("ACC"))
+    assert found == [("ACC-MPE", "S"), ("ACC-UNKNOWN", "U")]
+    assert a.conclusion == "nonconforming"
+
+
+def test_instrument_at_a_folded_point_is_judged_at_its_highest_level():
+    # decision 4d: U1 takes the whole electricity stream, so its level-2 place folds into the
+    # level-1 point; a meter at U1 is held to the level-1 requirement (0.5), not level 2 (1.0)
+    u = base_unit(equipment=[], source_streams=[{"id": "p", "name": "外购电", "kind": "electricity", "material": "grid_electricity",
+                                   "activity": "100000 MWh", "consumers": ["U1"]}],
+                  instruments=[instrument("E1", "p", "U1", type="electricity_meter", accuracy="1.0")])
+    a = run(u)
+    assert (a.instruments[0].level, a.instruments[0].required_mpe_percent, a.instruments[0].accuracy_ok) == (1, 0.5, False)
+    assert [f.subject for f in a.findings if f.code == "ACC-MPE"] == ["E1"]
+
+
+def test_class_downgrade_observation_stays():
+    # decision 4e
+    a = run(base_unit(source_streams=[stream("s", 30000, **{"class": "minor"})],
+                      instruments=[instrument("W", "s", "boundary")]))
+    assert [(f.code, f.severity) for f in a.findings] == [("CLASS-DOWNGRADE", "observation")]
