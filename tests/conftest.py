@@ -10,3 +10,25 @@ import pytest
 @pytest.fixture
 def spec_example_path() -> str:
     return str(pathlib.Path(__file__).parent / "data" / "spec-example.yaml")
+
+
+@pytest.fixture(autouse=True)
+def _guarded_rows_flushable(request: pytest.FixtureRequest):
+    """Transactional Django tests end with a flush (DELETE FROM every table on SQLite), which
+    the triggers guarding the history and signed reviews refuse (web/core/triggers.py). Before
+    that flush, delete those rows with the guards dropped for the moment, then put them back."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so torn down after us
+    yield
+    from django.db import connection
+
+    from tanjiliang.web.core.models import HistoryEntry
+    from tanjiliang.web.core.triggers import bypassed
+    from tanjiliang.web.review.models import ReviewRecord
+
+    with bypassed(connection, "tjreview_reviewrecord"), \
+            bypassed(connection, "core_historyentry"), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {ReviewRecord._meta.db_table}")
+        cur.execute(f"DELETE FROM {HistoryEntry._meta.db_table}")

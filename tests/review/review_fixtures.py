@@ -15,8 +15,11 @@ from tanjiliang.assess.result import (
     RateRow,
     StreamResult,
 )
+from tanjiliang.review.seal import Signer
 
 AT = datetime(2026, 3, 2, 9, 0)
+#: The signing key of the pure workflow tests (the web app keeps one per user, keys.py).
+KEY = Signer.generate()
 
 
 def make_assessment(*, overdue: bool = True, management: bool = True,
@@ -82,7 +85,7 @@ def completed_review(checklist, reviewer, enterprise, *, sign: bool = True):
     a = make_assessment()
     si = w.open_self_inspection(enterprise, "u1", checklist, a, AT)
     w.judge_pending(si, enterprise, "自查符合", AT)
-    w.submit(si, enterprise, checklist, AT)
+    w.submit(si, enterprise, checklist, AT, KEY)
     rv = w.open_review(reviewer, "u1", checklist, a, AT, self_inspection=si)
     w.judge_pending(rv, reviewer, "现场查阅文件，符合要求", AT)
     w.add_evidence(rv, reviewer, evidence("E1", "管理制度汇编.pdf", item="4.3.2"), AT)
@@ -92,5 +95,5 @@ def completed_review(checklist, reviewer, enterprise, *, sign: bool = True):
     w.close_action(rv, reviewer, "NC-01", "核查证书有效，整改有效", AT)
     w.conclude(rv, reviewer, checklist, "存在1项不符合，已整改。", AT)
     if sign:
-        w.sign(rv, reviewer, AT)
+        w.sign(rv, reviewer, AT, KEY)
     return si, rv

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from review_fixtures import AT, completed_review, evidence, make_assessment
+from review_fixtures import AT, KEY, completed_review, evidence, make_assessment
 
 from tanjiliang.review import workflow as w
 from tanjiliang.review.seal import content_hash, verify
@@ -16,7 +16,7 @@ def _opened(checklist, reviewer, enterprise):
     a = make_assessment()
     si = w.open_self_inspection(enterprise, "u1", checklist, a, AT)
     w.judge_pending(si, enterprise, "ok", AT)
-    w.submit(si, enterprise, checklist, AT)
+    w.submit(si, enterprise, checklist, AT, KEY)
     return si, w.open_review(reviewer, "u1", checklist, a, AT, self_inspection=si)
 
 
@@ -39,7 +39,7 @@ def test_review_opened_with_auto_items_prefilled(checklist, reviewer, enterprise
 def test_states_cannot_be_skipped(checklist, reviewer, enterprise):
     _, rv = _opened(checklist, reviewer, enterprise)
     with pytest.raises(w.StateError):
-        w.sign(rv, reviewer, AT)
+        w.sign(rv, reviewer, AT, KEY)
     with pytest.raises(w.StateError):
         w.conclude(rv, reviewer, checklist, "", AT)
     with pytest.raises(w.Incomplete):  # items pending
@@ -47,7 +47,7 @@ def test_states_cannot_be_skipped(checklist, reviewer, enterprise):
     w.judge_pending(rv, reviewer, "现场核实", AT)
     w.issue_findings(rv, reviewer, checklist, "张工", AT)
     with pytest.raises(w.StateError):
-        w.sign(rv, reviewer, AT)
+        w.sign(rv, reviewer, AT, KEY)
     w.answer_action(rv, enterprise, "NC-01", "原因", "措施", AT)
     with pytest.raises(w.Incomplete):  # an answer waits for verification
         w.conclude(rv, reviewer, checklist, "", AT)
@@ -56,7 +56,7 @@ def test_states_cannot_be_skipped(checklist, reviewer, enterprise):
     w.answer_action(rv, enterprise, "NC-01", "原因", "补充证书", AT)
     w.close_action(rv, reviewer, "NC-01", "有效", AT)
     assert w.conclude(rv, reviewer, checklist, "", AT) == "nonconforming"  # any 不符合 → 不符合
-    w.sign(rv, reviewer, AT)
+    w.sign(rv, reviewer, AT, KEY)
     assert [e.what for e in rv.history][-2:] == ["concluded", "signed"]
 
 
@@ -64,7 +64,7 @@ def test_conclusion_conforming_without_nonconforming_items(checklist, reviewer, 
     a = make_assessment(overdue=False)
     si = w.open_self_inspection(enterprise, "u1", checklist, a, AT)
     w.judge_pending(si, enterprise, "ok", AT)
-    w.submit(si, enterprise, checklist, AT)
+    w.submit(si, enterprise, checklist, AT, KEY)
     rv = w.open_review(reviewer, "u1", checklist, a, AT, self_inspection=si)
     w.judge_pending(rv, reviewer, "ok", AT)
     assert w.issue_findings(rv, reviewer, checklist, "张工", AT) == []
@@ -99,7 +99,7 @@ def test_edit_after_sign_off_makes_new_version_and_both_stay_readable(checklist,
     w.answer_action(v2, enterprise, "NC-02", "未发文", "已发文", AT)
     w.close_action(v2, reviewer, "NC-02", "已核", AT)
     w.conclude(v2, reviewer, checklist, "", AT)
-    w.sign(v2, reviewer, AT)
+    w.sign(v2, reviewer, AT, KEY)
     assert verify(v2) and v2.signature.sha256 != signed_hash
 
 

@@ -40,6 +40,13 @@ app.add_typer(_province.app, name="province")
 from tanjiliang.cli import review as _review  # noqa: E402
 
 app.add_typer(_review.app, name="review")
+from tanjiliang.cli import audit as _audit  # noqa: E402
+
+app.add_typer(_audit.app, name="audit")
+
+from tanjiliang.cli import plan as _plan  # noqa: E402
+
+_plan.register(app)
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ overview rows of the stored units (docs/review.md)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -97,25 +98,42 @@ def _read_review(path: Path, lang: str):  # type: ignore[no-untyped-def]
 
 @app.command("verify")
 def verify_cmd(
-    file: Annotated[Path, typer.Argument(help="review JSON (as stored) 审查记录")],
+    file: Annotated[Path | None, typer.Argument(help="review JSON (as stored) 审查记录")] = None,
+    key: Annotated[str | None, typer.Option(
+        help="the signer's key id (fingerprint) to trust 签名人登记的密钥指纹")] = None,
+    database: Annotated[str | None, typer.Option(
+        help="verify every signed review stored in this database 数据库")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="the demo database 演示数据库")] = False,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
-    """Check a signed review's content against its hash 校验签发内容 (exit 1 on mismatch)."""
-    from tanjiliang.review.seal import content_hash, verify
+    """Verify a signed review's Ed25519 signature and hash, or every signed review of a
+    database with its versions and history 校验签名 (exit 1 when it does not verify)."""
+    from tanjiliang.review.seal import check
 
-    review = _read_review(file, lang.value)
     zh = lang is Lang.zh
     console = make_console()
-    if review.signature is None:
-        console.print("未签发" if zh else "not signed")
-        raise typer.Exit(1)
-    ok = verify(review)
-    if ok:
-        console.print(f"{'一致' if zh else 'verified'}: {review.signature.sha256}")
-    else:
-        console.print(f"{'不一致' if zh else 'mismatch'}: {review.signature.sha256} ≠ "
-                      f"{content_hash(review)}")
-    raise typer.Exit(0 if ok else 1)
+    if file is None:
+        if not (database or demo or os.environ.get("DATABASE_URL")):
+            raise fail(LoadError([Issue("verify", None, "", "请给出审查记录文件或 --database",
+                                        "give a review file or --database")]), lang.value)
+        from tanjiliang.cli.audit import open_database, print_problems
+
+        open_database(database, demo)
+        from tanjiliang.web.review.integrity import verify_reviews
+
+        signed, problems = verify_reviews()
+        print_problems(problems, lang.value)
+        console.print(f"{'已签发记录' if zh else 'signed records'}: {signed}")
+        raise typer.Exit(1 if problems else 0)
+    review = _read_review(file, lang.value)
+    v = check(review, (lambda _by, kid: kid == key) if key else None)
+    console.print(("一致" if zh else "verified") if v.ok else ("不一致" if zh else "mismatch"),
+                  v.message(lang.value), highlight=False)
+    if v.ok and not key:
+        console.print("签名与内容一致；请核对密钥指纹是否为签名人登记的密钥（--key）" if zh else
+                      "the signature matches the content; check that the key id is the "
+                      "signer's registered key (--key)", highlight=False)
+    raise typer.Exit(0 if v.ok else 1)
 
 
 @app.command("report")

@@ -171,11 +171,18 @@ class AssessmentRef(_Model):
 
 
 class Signature(_Model):
+    """Who signed, when, the content hash and the signer's Ed25519 signature over the
+    canonical content (review/seal.py; docs/security.md "Signatures")."""
+
     by: str
     name: str
     role: Role
     at: datetime
     sha256: str
+    algorithm: str | None = None  # "Ed25519"; None on records sealed by hash only (before 18b)
+    key_id: str | None = None  # the signing key's fingerprint (SHA-256 of the raw public key)
+    public_key: str | None = None  # raw Ed25519 public key, base64
+    value: str | None = None  # the signature, base64
 
 
 class Review(_Model):

@@ -32,7 +32,7 @@ from tanjiliang.review.model import (
     Signature,
     label,
 )
-from tanjiliang.review.seal import content_hash
+from tanjiliang.review.seal import Signer, seal
 
 
 class ReviewError(Exception):
@@ -401,24 +401,24 @@ def conclude(review: Review, actor: Actor, checklist: LoadedChecklist, summary: 
     return review.conclusion  # type: ignore[return-value]
 
 
-def _seal(review: Review, actor: Actor, at: datetime) -> Signature:
-    review.signature = Signature(by=actor.user, name=actor.display(), role=actor.role, at=at,
-                                 sha256="")
-    sha = content_hash(review)
-    review.signature = review.signature.model_copy(update={"sha256": sha})
-    return review.signature
+def _seal(review: Review, actor: Actor, at: datetime, signer: Signer) -> Signature:
+    return seal(review, signer, Signature(by=actor.user, name=actor.display(), role=actor.role,
+                                          at=at, sha256=""))
 
 
-def sign(review: Review, actor: Actor, at: datetime) -> Signature:
-    """Sign-off: the review is frozen under its content hash."""
+def sign(review: Review, actor: Actor, at: datetime, signer: Signer) -> Signature:
+    """Sign-off: the review is frozen under its content hash, signed with the reviewer's
+    Ed25519 key (``signer``; review/seal.py)."""
     _check(review, actor, "sign")
     _advance(review, "signed")
     _event(review, actor, "signed", at)
-    return _seal(review, actor, at)
+    return _seal(review, actor, at, signer)
 
 
-def submit(review: Review, actor: Actor, checklist: LoadedChecklist, at: datetime) -> Signature:
-    """The enterprise submits its self-inspection (frozen like a signed review)."""
+def submit(review: Review, actor: Actor, checklist: LoadedChecklist, at: datetime,
+           signer: Signer) -> Signature:
+    """The enterprise submits its self-inspection (frozen and signed like a review, with the
+    submitting user's key)."""
     _check(review, actor, "submit")
     pending = _pending(review)
     if pending:
@@ -427,7 +427,7 @@ def submit(review: Review, actor: Actor, checklist: LoadedChecklist, at: datetim
     review.conclusion = conclusion_of(review, checklist.checklist.conclusion.rule.value)  # type: ignore[assignment]
     _advance(review, "submitted")
     _event(review, actor, "submitted", at, review.conclusion)
-    return _seal(review, actor, at)
+    return _seal(review, actor, at, signer)
 
 
 def amend(review: Review, actor: Actor, reason: str, at: datetime) -> Review:

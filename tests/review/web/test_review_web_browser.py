@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tanjiliang.web.review import store
+from tanjiliang.web.review import keys, store
 from tanjiliang.web.review.models import ReviewRecord
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -52,7 +52,7 @@ def test_browser_reviewer_completes_review_and_downloads_signed_report(
     store.step(si, rw.a, lambda r, a, at: [w.judge_item(r, a, x.item, "conforming", "自查符合", at)
                                            for x in r.items if x.result is None])
     cl = store.checklist_of(si)
-    store.step(si, rw.a, lambda r, a, at: w.submit(r, a, cl, at))
+    store.step(si, rw.a, lambda r, a, at: w.submit(r, a, cl, at, keys.signer_of(rw.a)))
     shots = Path(os.environ.get("TANJILIANG_ARTIFACTS", tmp_path)) / "review-journey"
     shots.mkdir(parents=True, exist_ok=True)
     base = live_server.url

@@ -53,9 +53,11 @@ def token_digest(token: str) -> str:
 
 
 def issue_token(user: Any, name: str = "") -> str:
-    """A new API token for ``user`` (only its digest is stored)."""
+    """The API token of ``user``'s client ``name`` (only its digest is stored). One token per
+    client name: asking again rotates it — the old token stops working (issue 18 §5)."""
     token = secrets.token_urlsafe(32)
-    m.ApiToken.objects.create(user=user, name=name[:100], digest=token_digest(token))
+    m.ApiToken.objects.update_or_create(user=user, name=name[:100], defaults={
+        "digest": token_digest(token), "last_used": None})
     return token
 
 

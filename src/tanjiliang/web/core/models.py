@@ -14,7 +14,8 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
 ROLE_ENTERPRISE = "enterprise"
 ROLE_REVIEWER = "reviewer"
@@ -179,6 +180,9 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("history is append-only")
 
+    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("history rows are appended one by one (hash chain)")
+
 
 class HistoryEntry(models.Model):
     """Who changed what and when (issue 5 §4); rows are never updated or deleted."""
@@ -188,13 +192,16 @@ class HistoryEntry(models.Model):
     unit_name = models.CharField(max_length=200)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     username = models.CharField(max_length=150)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     revision = models.PositiveIntegerField()
     action = models.CharField(max_length=32)
     subject = models.CharField(max_length=200, blank=True)
     zh = models.TextField()
     en = models.TextField()
     changes = models.TextField(default="[]")
+    #: The hash chain (web/core/audit.py): the previous row's hash and this row's.
+    prev_sha256 = models.CharField(max_length=64, default="")
+    sha256 = models.CharField(max_length=64, default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -205,7 +212,14 @@ class HistoryEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("history is append-only")
-        super().save(*args, **kwargs)
+        from tanjiliang.web.core import audit
+
+        with transaction.atomic():
+            audit.lock()
+            self.prev_sha256 = audit.head_hash(HistoryEntry)
+            self.at = timezone.now()
+            self.sha256 = audit.row_hash(self.prev_sha256, vars(self))
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("history is append-only")
@@ -242,3 +256,5 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "API 令牌 / API token"
+        constraints = [models.UniqueConstraint(fields=["user", "name"],
+                                               name="api_token_one_per_client")]

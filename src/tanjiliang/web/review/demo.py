@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tanjiliang.review import workflow as w
 from tanjiliang.web.core import models as m
-from tanjiliang.web.review import store
+from tanjiliang.web.review import keys, store
 
 REASON = "演示数据：企业自查，记录齐全 / demo: self-inspection, records in place"
 
@@ -23,6 +23,7 @@ def seed_self_inspections() -> int:
         rec = store.open_self_inspection(unit, member.user)
         store.step(rec, member.user, lambda r, a, at: w.judge_pending(r, a, REASON, at))
         checklist = store.checklist_of(rec)
-        store.step(rec, member.user, lambda r, a, at, cl=checklist: w.submit(r, a, cl, at))
+        store.step(rec, member.user, lambda r, a, at, cl=checklist, u=member.user: w.submit(
+            r, a, cl, at, keys.signer_of(u)))
         done += 1
     return done

@@ -22,6 +22,21 @@ class FrozenRecord(Exception):
     """A signed version was about to be changed."""
 
 
+class FrozenQuerySet(models.QuerySet):
+    """Bulk updates and deletes refuse signed rows too (the database triggers of migration
+    0002 refuse them whatever the door; this says so before SQL is sent)."""
+
+    def update(self, **kwargs: Any) -> int:
+        if self.filter(state__in=FROZEN).exists():
+            raise FrozenRecord("signed review records cannot change")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self.filter(state__in=FROZEN).exists():
+            raise FrozenRecord("signed review records cannot be deleted")
+        return super().delete()
+
+
 class ReviewRecord(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reviews")
     kind = models.CharField(max_length=20)  # review | self_inspection
@@ -43,12 +58,20 @@ class ReviewRecord(models.Model):
         indexes = [models.Index(fields=["unit", "kind", "year"])]
         ordering = ["unit", "kind", "year", "version"]
 
+    objects = FrozenQuerySet.as_manager()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             stored = ReviewRecord.objects.filter(pk=self.pk).values_list("state", flat=True)
             if stored and stored[0] in FROZEN:
                 raise FrozenRecord(f"review record {self.pk} is signed and cannot change")
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.pk is not None and ReviewRecord.objects.filter(
+                pk=self.pk, state__in=FROZEN).exists():
+            raise FrozenRecord(f"review record {self.pk} is signed and cannot be deleted")
+        return super().delete(*args, **kwargs)
 
     @property
     def frozen(self) -> bool:
@@ -125,3 +148,28 @@ class UnitSummary(models.Model):
             models.Index(fields=["region", "year"]),
         ]
         ordering = ["year", "city", "sector", "name"]
+
+
+class SigningKey(models.Model):
+    """A user's signing keys (docs/security.md "Keys"): an Ed25519 key that signs review
+    records and a P-256 key with an X.509 certificate, issued by the app's own authority
+    (``purpose="ca"``, no user), that signs the report PDF. Private keys are stored encrypted
+    (AES-256-GCM under a key derived with HKDF from ``SIGNING_KEY_SECRET``). Keys are never
+    deleted: a signature made with a key that was later replaced still verifies."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="signing_keys")
+    purpose = models.CharField(max_length=8, default="user")  # user | ca
+    key_id = models.CharField(max_length=64, unique=True)
+    public_key = models.CharField(max_length=64, blank=True)  # raw Ed25519, base64
+    private_key = models.TextField(blank=True)  # encrypted Ed25519 private key
+    certificate = models.TextField()  # PEM (P-256; the PDF signature's certificate)
+    certificate_key = models.TextField()  # encrypted P-256 private key (PKCS#8 DER)
+    created = models.DateTimeField(auto_now_add=True)
+    replaced = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(replaced__isnull=True),
+                                    name="tjreview_one_current_key"),
+        ]

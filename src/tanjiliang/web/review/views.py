@@ -31,11 +31,11 @@ from tanjiliang.review import render as review_render
 from tanjiliang.review import report as review_report
 from tanjiliang.review import workflow as w
 from tanjiliang.review.model import LABELS, STATES, label
-from tanjiliang.review.seal import verify
+from tanjiliang.review.seal import check
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.tenancy import role_of, unit_for
 from tanjiliang.web.core.views.common import lang_of, page
-from tanjiliang.web.review import store
+from tanjiliang.web.review import keys, store
 from tanjiliang.web.review import summaries as s
 from tanjiliang.web.review.models import EvidenceFile, ReviewRecord
 
@@ -156,7 +156,7 @@ def review_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
                 groups=_item_rows(review, checklist, lang,
                                   _self_inspection(unit, rec, review)), ncs=ncs, can=can,
                 states=states, versions=versions, counts=review.counts(),
-                verified=verify(review) if review.signature else None,
+                verified=check(review, keys.trusted) if review.signature else None,
                 labels=LABELS, default_owner=_default_owner(unit),
                 today=date.today().isoformat())
 
@@ -292,7 +292,9 @@ def conclude(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 @login_required
 @require_POST
 def sign(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
-    return _do(request, pk, rid, lambda r, a, at: w.sign(r, a, at), "审查已签发", "signed")
+    return _do(request, pk, rid,
+               lambda r, a, at: w.sign(r, a, at, keys.signer_of(request.user)),
+               "审查已签发", "signed")
 
 
 @login_required
@@ -300,7 +302,8 @@ def sign(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 def submit(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     _, rec = _record(request, pk, rid)
     cl = store.checklist_of(rec)
-    return _do(request, pk, rid, lambda r, a, at: w.submit(r, a, cl, at), "自查已提交",
+    return _do(request, pk, rid,
+               lambda r, a, at: w.submit(r, a, cl, at, keys.signer_of(request.user)), "自查已提交",
                "self-inspection submitted")
 
 
@@ -341,6 +344,15 @@ def report(request: HttpRequest, pk: int, rid: int, fmt: str) -> HttpResponse:
                               _self_inspection(unit, rec, review))
     body = (review_render.render_pdf(ctx) if fmt == "pdf"
             else review_render.render_xlsx(ctx))
+    sig = review.signature
+    if fmt == "pdf" and rec.frozen and sig is not None and sig.key_id and \
+            keys.trusted(sig.by, sig.key_id):
+        # The signed report carries a standard PDF signature by the signer's key (keys.py).
+        what = "审查报告签发 / review report signed" if rec.kind == "review" else \
+            "自查提交 / self-inspection submitted"
+        body = keys.sign_pdf(body, review.signature.by,
+                             reason=f"{what} SHA-256 {review.signature.sha256}",
+                             location=unit.region or "")
     kind = "review" if rec.kind == "review" else "self-inspection"
     name = f"{kind}-{unit.pk}-{rec.year}-v{rec.version}.{fmt}"
     resp = HttpResponse(body, content_type=CONTENT_TYPES[fmt])

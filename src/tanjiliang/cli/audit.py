@@ -1,0 +1,61 @@
+"""``tanjiliang audit verify``: the hash-chained history and every signed review of a
+database (issue 18 §2; docs/security.md "Verifying"). Exit 0 when everything verifies,
+1 when something was removed, edited or forged (each problem is printed)."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from tanjiliang.cli.check import Lang, make_console
+
+app = typer.Typer(help="Audit 审计: verify the history chain and the signatures.",
+                  no_args_is_help=True)
+
+
+def open_database(database: str | None, demo: bool) -> None:
+    """Set Django up on the given database (read only: nothing is migrated or written)."""
+    from tanjiliang.cli.serve import configure
+
+    # Verifying needs public keys only; the server secret is not used.
+    os.environ.setdefault("TANJILIANG_SECRET_KEY", "tanjiliang-cli-verify")
+    configure(demo=demo, database=database)
+
+
+def print_problems(problems: list, lang: str) -> None:  # type: ignore[type-arg]
+    console = make_console()
+    for p in problems:
+        console.print(f"[red]✗[/] {p.message(lang)}", highlight=False)
+
+
+@app.command("verify")
+def verify_cmd(
+    database: Annotated[str | None, typer.Option(
+        help="database URL (default DATABASE_URL or the local SQLite) 数据库")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="the demo database 演示数据库")] = False,
+    expect: Annotated[str | None, typer.Option(
+        help="a head printed earlier, COUNT:SHA256 (finds rows removed from the end) "
+             "先前记录的链头")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Verify the history's hash chain and every signed review 校验变更记录链和签名."""
+    open_database(database, demo)
+    from tanjiliang.web.core.audit import verify
+    from tanjiliang.web.review.integrity import verify_reviews
+
+    zh = lang is Lang.zh
+    rep = verify(expect)
+    signed, problems = verify_reviews()
+    problems = rep.problems + problems
+    print_problems(problems, lang.value)
+    console = make_console()
+    console.print(f"{'变更记录' if zh else 'history rows'}: {rep.count} · "
+                  f"{'已签发记录' if zh else 'signed records'}: {signed}")
+    console.print(f"{'链头' if zh else 'head'}: {rep.count}:{rep.head}", highlight=False)
+    if problems:
+        console.print(f"[bold red]{'校验未通过' if zh else 'verification failed'}: "
+                      f"{len(problems)}[/]")
+        raise typer.Exit(1)
+    console.print(f"[green]{'全部一致' if zh else 'all verified'}[/]")
