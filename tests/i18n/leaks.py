@@ -1,0 +1,158 @@
+"""The leak detector of issue 13: on a Chinese page no Latin word the user did not write
+(outside an allowlist of units, standard numbers and formula symbols); on an English page no
+Chinese the user did not write.
+
+``UserWords`` gathers what the user wrote from the unit file (ids, names, models, serial
+numbers, certificates …; not the codes that refer to catalogues such as ``type`` or
+``material``), plus any extra strings a test adds (enterprise names, users' full names).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# Keys of the unit file whose values are codes into a catalogue (shown in words, never as is).
+CODE_KEYS = {"format", "sector", "kind", "method", "material", "type", "measures", "at",
+             "confirmation", "status", "interval", "medium", "quantity", "class",
+             "declared_class", "tier", "justified_tier", "gas", "role", "source", "unit_of",
+             "direction"}
+
+# Latin words a Chinese page may show (Chinese practice keeps them in Latin letters).
+ALLOW_ZH: set[str] = {
+    # units and chemical formulas
+    "t", "kg", "g", "mg", "kWh", "MWh", "GWh", "kW", "MW", "GW", "kV", "V", "A", "GJ", "TJ",
+    "MJ", "kJ", "Nm³", "Nm3", "m³", "m3", "m", "mm", "km", "h", "d", "s", "a", "min", "Pa",
+    "kPa", "MPa", "C", "K", "L", "tC", "tCO₂", "tCO₂e", "tCO2", "tCO2e", "CO₂", "CO2", "CH₄",
+    "CH4", "N₂O", "N2O", "CO", "O₂", "O2", "CaO", "MgO", "CaCO₃", "CaCO3", "MgCO₃", "MgCO3",
+    "Nm", "ppm", "mol", "kmol", "tce", "kgce",
+    # standards and documents
+    "GB", "T", "JJF", "JJG", "HJ", "ISO", "IEC", "IPCC", "OIML", "DB41", "DB", "NDRC",
+    # formula symbols (explained where they are printed)
+    "E", "AD", "NCV", "CC", "OF", "EF", "Rp", "Ns", "N1", "MPE", "GWP", "AR5", "AR6", "U",
+    "k", "i", "j", "n",
+    # established abbreviations, formats and the program's own name
+    "CEMS", "SHA", "PDF", "XLSX", "HTML", "CSV", "Excel", "YAML", "JSON", "API", "URL",
+    "tanjiliang", "ID", "S", "No",
+    # the pack's clause numbering ("HN 5.3"), explained on the report's cover
+    "HN",
+}
+ALLOW_EN: set[str] = {"（", "）", "，", "：", "；", "、", "。"}
+
+_TOKEN = re.compile(r"(?<![0-9A-Za-z_.\-@+])[A-Za-z][A-Za-z0-9_₀-₉²³]*(?:[._\-][A-Za-z0-9_₀-₉²³]+)*")
+# Versioned data-file names (``cn-fuels@2025.2``) and finding codes (``CAL-OVERDUE``) are
+# stable identifiers shown like a clause number.
+_IDENT = re.compile(r"^(?:[a-z0-9-]+@[0-9.]+|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)$")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _walk(node: Any, key: str | None, out: list[str]) -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            _walk(v, str(k), out)
+    elif isinstance(node, list):
+        for v in node:
+            _walk(v, key, out)
+    elif isinstance(node, str) and key not in CODE_KEYS:
+        out.append(node)
+
+
+class UserWords:
+    """What the user wrote: strings, their Latin tokens and their Chinese runs."""
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        self.texts: list[str] = []
+        self.tokens: set[str] = set()
+        self.add(texts)
+
+    @classmethod
+    def of_unit(cls, path: Path) -> UserWords:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        out: list[str] = []
+        _walk(data, None, out)
+        return cls(out)
+
+    def add(self, texts: Iterable[str]) -> UserWords:
+        for text in texts:
+            if not text:
+                continue
+            self.texts.append(text)
+            for tok in _TOKEN.findall(text):
+                self.tokens.add(tok)
+                self.tokens.update(re.split(r"[._\-/]", tok))
+        self._joined = "\n".join(self.texts)
+        return self
+
+    def latin_ok(self, token: str) -> bool:
+        if token in ALLOW_ZH or token in self.tokens or _IDENT.match(token):
+            return True
+        parts = [p for p in re.split(r"[/]", token) if p]
+        return len(parts) > 1 and all(p in ALLOW_ZH or p in self.tokens for p in parts)
+
+    def cjk_ok(self, run: str) -> bool:
+        return run in self._joined
+
+
+def leaks(text: str, lang: str, words: UserWords) -> list[str]:
+    """The words of ``text`` that leak in ``lang`` (each with a little context)."""
+    found: list[str] = []
+    if lang == "zh":
+        for m in _TOKEN.finditer(text):
+            if text[m.end():m.end() + 1] == "@" or not words.latin_ok(m.group()):
+                if text[m.end():m.end() + 1] == "@":
+                    continue
+                found.append(_ctx(text, m))
+    else:
+        for m in _CJK.finditer(text):
+            if not words.cjk_ok(m.group()):
+                found.append(_ctx(text, m))
+    return found
+
+
+def _ctx(text: str, m: re.Match[str]) -> str:
+    a, b = max(0, m.start() - 25), min(len(text), m.end() + 25)
+    return f"{m.group()!r} in …{' '.join(text[a:b].split())}…"
+
+
+class _Text(HTMLParser):
+    SKIP = {"script", "style", "noscript", "template"}
+    ATTRS = ("title", "placeholder", "aria-label", "alt")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self._skip += 1
+        a = dict(attrs)
+        for name in self.ATTRS:
+            if a.get(name):
+                self.parts.append(str(a[name]))
+        if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
+            self.parts.append(str(a["value"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    """The text a reader sees on an HTML page (and its tooltips and placeholders)."""
+    p = _Text()
+    p.feed(html)
+    return "\n".join(p.parts)
+
+
+def report(where: str, found: list[str]) -> list[str]:
+    return [f"{where}: {f}" for f in found]
