@@ -1,7 +1,8 @@
 """The compiled per-instrument pass (tanjiliang.data.kernel) against the checks' definitions
 (docs/data.md, "Quality checks") written out plainly, reading by reading, on small random
 readings: intervals, duplicates, totaliser increments, resets and rollovers, stuck runs,
-spikes (both forms of the robust z-score), gaps, negative and out-of-range values, amounts
+spikes (both forms of the robust z-score, on the running state only: not after a gap, not the
+idle state, not a start or stop), gaps, negative and out-of-range values, amounts
 and what counts in the period. Hypothesis draws ties, equal runs, falls near a power of ten
 and readings outside the period, where an off-by-one would show."""
 
@@ -94,7 +95,13 @@ def reference(kind: str, rows: list[tuple[datetime, float]], start: datetime, en
             x.append(v[k] - v[k - 1])
     positive = [d for d in dt[1:] if d and d > 0]
     interval = statistics.median(positive) if positive else 3600.0
-    xs = [e for e in x if e is not None]
+    # spikes are judged on the running state: not after a gap, not idle, not a start or stop
+    idle_level = float(rule("quality", "spike_idle_level"))
+    after_gap = [k > 0 and dt[k] > gap_factor * interval for k in range(n)]
+    idle = [x[k] is not None and abs(x[k]) <= idle_level and "duplicate" not in flags[k]
+            for k in range(n)]
+    judged = [x[k] is not None and not after_gap[k] and not idle[k] for k in range(n)]
+    xs = [x[k] for k in range(n) if judged[k]]
     spike_at = math.inf
     if xs:
         med = statistics.median(xs)
@@ -119,7 +126,8 @@ def reference(kind: str, rows: list[tuple[datetime, float]], start: datetime, en
             flags[k].add("negative")
         if kind != "total" and (v[k] < lo or v[k] > hi):
             flags[k].add("out_of_range")
-        if x[k] is not None and abs(x[k] - med) > spike_at:
+        state_change = (k > 0 and idle[k - 1]) or (k + 1 < n and idle[k + 1])
+        if judged[k] and not state_change and abs(x[k] - med) > spike_at:
             flags[k].add("spike")
         t_eff = t[k] - timedelta(microseconds=1) if kind == "total" else t[k]
         if not start <= t_eff < end:

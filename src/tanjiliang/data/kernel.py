@@ -58,10 +58,12 @@ def check_instruments(  # pragma: no cover - compiled
         scale: np.ndarray, offset: np.ndarray, kind_of_key: np.ndarray, rate_of_key: np.ndarray,
         lo: np.ndarray, hi: np.ndarray, nonneg: np.ndarray, interval_given: float,
         period_start: int, period_end: int, z_max: float, zero_mad_factor: float,
-        mad_epsilon: float, gap_factor: float, stuck_n: int, frac: float):
+        mad_epsilon: float, gap_factor: float, stuck_n: int, frac: float, idle_level: float):
     """The checks on rows ``starts[j]:starts[j + 1]`` of every instrument slot ``j``.
 
-    Rows are in (instrument, time) order and readable (time and value present). ``value`` is
+    Rows are in (instrument, time) order and readable (time and value present). Spikes are
+    judged on the running state only: not the first reading after a gap, not a value at or
+    below ``idle_level`` (the idle state), not the start or stop next to it. ``value`` is
     in the file's unit; ``value * scale[key] + offset[key]`` is the value in the
     instrument's unit. Per row a reading closes the interval that ends at its time stamp when
     it is a totaliser or a rate (its effective time is one microsecond earlier), and counts
@@ -154,9 +156,6 @@ def check_instruments(  # pragma: no cover - compiled
                             if kinds[r] == READING:
                                 bits[r] |= STUCK
                     run_start = k
-            if not math.isnan(x[k]):
-                xs[n_x] = x[k]
-                n_x += 1
         if m - run_start >= stuck_n:
             for r in range(run_start, m):
                 if kinds[r] == READING:
@@ -167,6 +166,21 @@ def check_instruments(  # pragma: no cover - compiled
             interval = dt_lo if dt_lo == dt_hi else _median(pos_dt[:n_dt])
         else:
             interval = 3600.0
+        # what the robust z-score is taken over (docs/data.md "Spikes"): not the first reading
+        # after a gap (a totaliser's increment spans the gap), not the idle state of an
+        # intermittent meter (|x| <= idle_level: a belt scale standing at 0); a start or a stop
+        # next to the idle state is a change of state, never a spike
+        idle = np.zeros(m, dtype=np.bool_)
+        after_gap = np.zeros(m, dtype=np.bool_)
+        for k in range(m):
+            if k > 0:
+                after_gap[k] = (time[a + k] - time[a + k - 1]) / 1e6 > gap_factor * interval
+            idle[k] = (not math.isnan(x[k]) and abs(x[k]) <= idle_level
+                       and not bits[k] & DUPLICATE)
+        for k in range(m):
+            if not math.isnan(x[k]) and not after_gap[k] and not idle[k]:
+                xs[n_x] = x[k]
+                n_x += 1
         med = _median(xs[:n_x])
         mean_ad = 0.0
         for k in range(n_x):
@@ -207,7 +221,9 @@ def check_instruments(  # pragma: no cover - compiled
                 bits[k] |= NEGATIVE
             if not total and (v[k] < lo_i or v[k] > hi_i):
                 bits[k] |= OUT_OF_RANGE
-            if not math.isnan(x[k]) and abs(x[k] - med) > spike_at:
+            if (not math.isnan(x[k]) and not after_gap[k] and not idle[k]
+                    and not (k > 0 and idle[k - 1]) and not (k + 1 < m and idle[k + 1])
+                    and abs(x[k] - med) > spike_at):
                 bits[k] |= SPIKE
             if total:
                 inc = x[k]

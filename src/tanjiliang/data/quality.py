@@ -386,7 +386,7 @@ def _kernel_tables(good: pl.DataFrame, lk: Lookup, start: datetime, end: datetim
         _micros(start), _micros(end), float(rule("quality", "spike_robust_z")),
         float(rule("quality", "spike_zero_mad_factor")), float(rule("quality", "spike_mad_epsilon")),
         float(rule("quality", "gap_factor")), int(rule("quality", "stuck_min_run")),
-        float(rule("quality", "rollover_fraction")))
+        float(rule("quality", "rollover_fraction")), float(rule("quality", "spike_idle_level")))
     first, last = starts[:-1], starts[1:] - 1
     slot_iid = iid[first]
     summary = pl.DataFrame({

@@ -30,7 +30,7 @@ def warm() -> None:
         _ro(np.ones(1)), _ro(np.zeros(1)), _ro(np.zeros(1, dtype=np.int8)),
         _ro(np.zeros(1, dtype=np.bool_)), _ro(np.full(1, np.nan)), _ro(np.full(1, np.nan)),
         _ro(np.ones(1, dtype=np.bool_)), np.nan, 0, 7_200_000_000, 3.5, 1.253314, 1e-9, 3.0,
-        24, 0.9)
+        24, 0.9, 0.0)
     kernel.gather_ranges(starts[:-1], out[12])
 
 

@@ -1,0 +1,55 @@
+"""Spikes are judged on the running state (issue 12 §5, docs/data.md "Spikes"): the first
+reading after a gap is not a spike, an intermittent meter starting or stopping (a belt scale
+idling at 0, then running) is not a spike, and a real jump while running still is."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import polars as pl
+from test_data_kernel import UNIT
+
+from tanjiliang.data.quality import analyse
+from tanjiliang.data.readings import SCHEMA, Readings
+
+T0 = datetime(2025, 1, 1)
+
+
+def spikes(ident: str, values: list[float | None], kind: str) -> list[int]:
+    """Hours (from T0) flagged as spikes; ``None`` leaves the hour out (a gap)."""
+    rows = [(T0 + timedelta(hours=h), v) for h, v in enumerate(values) if v is not None]
+    frame = pl.LazyFrame({
+        "fid": [0] * len(rows), "row": list(range(2, len(rows) + 2)),
+        "instrument": [ident] * len(rows), "time": [t for t, _ in rows],
+        "value": [v for _, v in rows], "unit": ["t"] * len(rows), "kind": [kind] * len(rows),
+    }, schema=SCHEMA)
+    q = analyse(Readings(frame, ["x.csv"]), UNIT, T0, T0 + timedelta(days=30))
+    flagged = q.flagged.filter(pl.col("flags").str.contains("spike"))
+    return [int((t - T0).total_seconds() // 3600) for t in flagged["time"]]
+
+
+def test_the_first_reading_after_a_gap_is_not_a_spike() -> None:
+    # a totaliser rising 50 t an hour, 20 hours missing: the next increment is 1050 t
+    register = [1000.0 + 50 * h + (h % 3) for h in range(60)]
+    with_gap = [v if not 20 <= h < 40 else None for h, v in enumerate(register)]
+    assert spikes("B-1", with_gap, "total") == []
+
+
+def test_an_intermittent_meter_starting_and_stopping_is_not_a_spike() -> None:
+    # a belt scale's amounts: idle (0) most of the day, running ~50 t/h in two shifts, one
+    # shift starting with a partial hour
+    day = [0.0] * 8 + [12.0] + [50.0 + (h % 4) for h in range(8)] + [0.0] * 7
+    assert spikes("W-1", day * 3, "amount") == []
+    # the totaliser of the same belt: increments 0 then ~50
+    register, total = [], 5000.0
+    for x in day * 3:
+        total += x
+        register.append(total)
+    assert spikes("B-1", register, "total") == []
+
+
+def test_a_jump_while_running_is_still_a_spike() -> None:
+    day = [0.0] * 8 + [50.0 + (h % 4) for h in range(9)] + [0.0] * 7
+    values = day * 3
+    values[24 + 12] = 900.0
+    assert spikes("W-1", values, "amount") == [36]
