@@ -165,6 +165,6 @@ def test_no_writer_bypasses_the_atomic_helper():
         if rel.startswith("web/") or rel == "model/write.py":
             continue
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if _RAW_WRITE.search(line):
+            if _RAW_WRITE.search(line) and "devnull" not in line:
                 offenders.append(f"{rel}:{n}: {line.strip()}")
     assert not offenders, "\n".join(offenders)

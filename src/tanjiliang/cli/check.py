@@ -224,18 +224,15 @@ def fmt_command(
     """Rewrite a unit file canonically (key order, layout) without losing any value.
     规范化改写单位文件。Comments cannot be kept: a file with comments is refused unless
     --drop-comments is given."""
+    from tanjiliang.model.limits import read_user_text
     from tanjiliang.model.load import has_comments, load_unit
     from tanjiliang.model.write import dump_json, dump_yaml
 
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (FileNotFoundError, UnicodeDecodeError):
-        text = None
-    try:
+        text = read_user_text(file)  # missing, folder, unreadable, too large, not UTF-8
         unit = load_unit(file, text)
     except LoadError as err:
         raise fail(err, lang.value) from None
-    assert text is not None
     out = dump_json(unit) if file.suffix.lower() == ".json" else dump_yaml(unit)
     if check_only:
         raise typer.Exit(0 if out == text else 1)

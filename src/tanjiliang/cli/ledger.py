@@ -86,25 +86,32 @@ def export(
 def import_(
     unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file to update 单位文件")],
     ledger: Annotated[Path, typer.Argument(metavar="LEDGER", help="Excel ledger (.xlsx) 台账")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="check and report; write nothing")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="show the change set; write nothing")] = False,
+    remove_missing: Annotated[bool, typer.Option(
+        "--remove-missing", help="remove the unit's instruments absent from the ledger (else they are kept)")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="infer nothing (type from the name, place by part of its name, what it measures)")] = False,
     drop_comments: Annotated[bool, typer.Option("--drop-comments", help="allow losing the unit file's comments")] = False,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
-    """Replace the unit file's instruments with the ledger's (all or nothing). 导入台账。"""
+    """Merge a plant's ledger into the unit file: the change set first (added, changed field by
+    field, unchanged, absent), then all or nothing; nothing is removed without --remove-missing.
+    导入台账（先列出变更；未经 --remove-missing 不删除任何器具）。"""
     from tanjiliang.ledger import LedgerError
-    from tanjiliang.ledger.excel import import_ledger
+    from tanjiliang.ledger.changes import apply
+    from tanjiliang.ledger.excel import read_changes
     from tanjiliang.model.load import has_comments, load_unit
-    from tanjiliang.model.write import dump_json, dump_yaml
+    from tanjiliang.model.write import atomic_write, dump_json, dump_yaml
 
     lg = lang.value
+    zh = lg == "zh"
     err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+    from tanjiliang.model.limits import read_user_text
+
     try:
-        text = unit_file.read_text(encoding="utf-8-sig")
-    except (FileNotFoundError, UnicodeDecodeError):
-        text = None
-    try:
+        text = read_user_text(unit_file)  # missing, folder, unreadable, too large, not UTF-8
         unit = load_unit(unit_file, text)
-        new, read = import_ledger(unit, ledger)
+        cs, read = read_changes(unit, ledger, strict=strict)
     except LedgerError as err:
         if err.read is not None:
             for line in err.read.report(lg):
@@ -114,20 +121,22 @@ def import_(
         raise _fail(err, lg) from None
     for line in read.report(lg):
         err_console.print(line, markup=False)
-    out = dump_json(new) if unit_file.suffix.lower() == ".json" else dump_yaml(new)
-    n = len(new.instruments)
+    for line in cs.lines(lg, cs.absent if remove_missing else ()):
+        typer.echo(line)
     if dry_run:
-        typer.echo(f"{n} 台器具可导入（未写入）" if lg == "zh" else f"{n} instruments can be imported (nothing written)")
+        typer.echo("（预览，未写入）" if zh else "(preview, nothing written)")
         return
-    assert text is not None
     if unit_file.suffix.lower() != ".json" and has_comments(text) and not drop_comments:
-        raise _fail(LoadError([Issue(str(unit_file), None, "",
+        raise _fail(LoadError([Issue(unit_file.name, None, "",
                                      "单位文件含注释，写回会丢失注释；确认请加 --drop-comments（或先 --dry-run）",
                                      "the unit file has comments, which writing it back would lose; pass --drop-comments to accept (or --dry-run)")]), lg)
-    from tanjiliang.model.write import atomic_write
-
-    atomic_write(unit_file, out)
-    typer.echo(f"已导入 {n} 台器具 → {unit_file}" if lg == "zh" else f"imported {n} instruments → {unit_file}")
+    try:
+        new = apply(unit, cs, remove=remove_missing)
+    except LoadError as err:
+        raise _fail(err, lg) from None
+    atomic_write(unit_file, dump_json(new) if unit_file.suffix.lower() == ".json" else dump_yaml(new))
+    n = len(new.instruments)
+    typer.echo(f"已写入 {unit_file}：{n} 台器具" if zh else f"written {unit_file}: {n} instruments")
 
 
 @app.command("trace")

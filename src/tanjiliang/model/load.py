@@ -20,6 +20,13 @@ import yaml
 from pydantic import ValidationError
 
 from tanjiliang.model.errors import Issue, LoadError, format_path
+from tanjiliang.model.limits import (
+    check_size,
+    check_yaml,
+    current_limits,
+    may_have_aliases,
+    read_user_text,
+)
 from tanjiliang.model.unit import (
     BOUNDARY,
     EMISSION_POINT_QUANTITIES,
@@ -47,8 +54,9 @@ class SourceMap:
     def root(self) -> yaml.Node | None:
         if self._root is None and self._text is not None:
             try:
+                check_yaml(self.file, self._text)  # never compose what the limits refuse
                 self._root = yaml.compose(self._text, Loader=_Loader)
-            except yaml.YAMLError:
+            except (yaml.YAMLError, LoadError, RecursionError):
                 self._root = None
             self._text = None
         return self._root
@@ -84,6 +92,9 @@ def _plain(node: yaml.Node, problems: list[tuple[yaml.Node, str, str]]) -> Any:
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for k, v in node.value:
+            if not isinstance(k, yaml.ScalarNode):  # "? [a, b]": a list or mapping as a key
+                problems.append((k, "键应为文字，不能是列表或映射", "a key must be text, not a list or mapping"))
+                continue
             key = k.value
             if key in out:
                 problems.append((k, f"键“{key}”重复", f'duplicate key "{key}"'))
@@ -128,27 +139,37 @@ def _fast_yaml(raw: bytes) -> Any:
     key, val, quoted, has_tag = tree.key, tree.val, tree.is_val_quoted, tree.has_val_tag
     none = ryml.NONE
 
-    def node(i: int) -> Any:
+    max_depth = current_limits().max_depth
+
+    def node(i: int, depth: int = 0) -> Any:
+        if depth > max_depth:  # the reference path names the line (model/limits.py)
+            raise _Fallback
         if is_map(i):
             out: dict[str, Any] = {}
             c = first(i)
             while c != none:
-                k = bytes(key(c)).decode()
+                kb = key(c)
+                if kb is None:
+                    raise _Fallback
+                k = bytes(kb).decode()
                 if k in out:
                     raise _Fallback
-                out[k] = node(c)
+                out[k] = node(c, depth + 1)
                 c = nxt(c)
             return out
         if is_seq(i):
             items = []
             c = first(i)
             while c != none:
-                items.append(node(c))
+                items.append(node(c, depth + 1))
                 c = nxt(c)
             return items
         if has_tag(i):
             raise _Fallback
-        v = bytes(val(i)).decode()
+        vb = val(i)
+        if vb is None:  # a key left blank ("region:")
+            return None
+        v = bytes(vb).decode()
         if not quoted(i):
             if v in _NULL:
                 return None
@@ -159,7 +180,10 @@ def _fast_yaml(raw: bytes) -> Any:
     root = tree.root_id()
     if not (is_map(root) or is_seq(root)):
         raise _Fallback
-    return node(root)
+    try:
+        return node(root)
+    except UnicodeDecodeError:  # "\uD800": a lone surrogate; the reference path reports it
+        raise _Fallback from None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -176,16 +200,15 @@ def read_tree(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
     gives every line number) judges any file the fast path declines."""
     name = str(path)
     if text is None:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise LoadError([Issue(name, None, "", "文件不存在", "no such file")]) from None
-        except UnicodeDecodeError as exc:
-            raise LoadError([Issue(name, None, "", f"文件不是 UTF-8 编码（字节 {exc.start}）",
-                                   f"the file is not UTF-8 (byte {exc.start})")]) from None
+        text = read_user_text(path)  # size, folder, permission, encoding (model/limits.py)
+    else:
+        check_size(name, text)
     if path.suffix.lower() == ".json":
         try:
             return json.loads(text, object_pairs_hook=_no_duplicates), SourceMap(name, text=text)
+        except RecursionError:
+            check_yaml(name, text)  # names the line where the nesting goes too deep
+            raise LoadError([Issue(name, None, "", "嵌套过深", "nested too deeply")]) from None
         except json.JSONDecodeError as exc:
             raise LoadError([Issue(name, exc.lineno, "", f"JSON 语法错误：{exc.msg}（第{exc.colno}列）",
                                    f"JSON syntax error: {exc.msg} (column {exc.colno})")]) from None
@@ -195,6 +218,8 @@ def read_tree(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
         try:
             if _NON_PRINTABLE.search(text):
                 raise _Fallback
+            if may_have_aliases(text):
+                check_yaml(name, text)  # recursive aliases crash rapidyaml: refused before
             return _fast_yaml(text.encode("utf-8")), SourceMap(name, text=text)
         except _Fallback:
             pass
@@ -202,6 +227,7 @@ def read_tree(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
 
 
 def _reference_tree(name: str, text: str) -> tuple[Any, SourceMap]:
+    check_yaml(name, text)  # aliases and depth within the limits (model/limits.py)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -261,6 +287,8 @@ _GENERIC_ZH = {
     "string_type": "应为文字",
     "string_too_short": "不能为空",
     "string_too_long": "过长",
+    "string_unicode": "含无效字符（孤立的 Unicode 代理码位，如 \\uD800）",
+    "recursion_loop": "嵌套过深或循环引用",
     "string_pattern_mismatch": "编号不能含空格或 . , ; : 等字符",
     "list_type": "应为列表",
     "dict_type": "应为映射（键: 值）",

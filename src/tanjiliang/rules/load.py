@@ -11,7 +11,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tanjiliang.model.errors import Issue, LoadError
+from tanjiliang.model.limits import read_user_text
 from tanjiliang.model.load import read_tree, validation_issues
+from tanjiliang.rules.extend import resolve_extends
 from tanjiliang.rules.schema import Pack
 
 DEFAULT_PACK = "henan-2025-draft"
@@ -41,10 +43,16 @@ def bundled_pack_names() -> list[str]:
 
 def _parse(name: str, text: str) -> LoadedPack:
     data, src = read_tree(Path(name), text)
+    data, text = resolve_extends(data, text)  # ``extends: <pack>`` (rules/extend.py)
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
         raise LoadError(validation_issues(exc, data, src)) from None
+    from tanjiliang.assess.findings import pack_issues  # the one registry of finding codes
+
+    problems = pack_issues(pack, src)
+    if problems:
+        raise LoadError(problems)
     return LoadedPack(pack, hashlib.sha256(text.encode()).hexdigest(), name)
 
 
@@ -64,7 +72,7 @@ def load_pack(ref: str | Path | None = None) -> LoadedPack:
         names = ", ".join(bundled_pack_names())
         raise LoadError([Issue(str(ref), None, "", f"没有名为“{ref}”的规则包，也没有此文件（内置：{names}）",
                                f'no bundled pack "{ref}" and no such file (bundled: {names})')])
-    return _parse(str(path), path.read_text(encoding="utf-8"))
+    return _parse(str(path), read_user_text(path))  # size, folder, encoding: LoadError
 
 
 __all__ = ["DEFAULT_PACK", "LoadedPack", "bundled_pack_names", "load_pack"]
