@@ -25,10 +25,12 @@ from tanjiliang.assess.result import (
 from tanjiliang.assess.timeline import as_of_view
 from tanjiliang.emissions.calc import CalcProblem, StreamEmission, stream_emissions
 from tanjiliang.emissions.classify import apply_declared, class_thresholds, classify_streams
+from tanjiliang.emissions.totals import stream_extras, totals_json, unit_totals
 from tanjiliang.equipping.places import Topology, major_places
 from tanjiliang.equipping.points import (
     Point,
     activity_points,
+    boundary_points,
     emission_point_points,
     forced_parameters,
     parameter_points,
@@ -36,6 +38,8 @@ from tanjiliang.equipping.points import (
 from tanjiliang.equipping.targets import instrument_targets, point_keys
 from tanjiliang.metrology.accuracy import accuracy_rule
 from tanjiliang.metrology.confirmation import confirmation_state
+from tanjiliang.metrology.stock import consumption_uncertainty, stock_findings
+from tanjiliang.metrology.tiers import justified_tier
 from tanjiliang.metrology.weighing import instrument_mpe_percent, weighing_mpe
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.unit import BOUNDARY, LAB, SourceStream, UnitFile
@@ -169,11 +173,11 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
     decimals = p.media.rounding_decimals.value
     counted = {sid: c.counted_tco2e for sid, c in calc.items()}
     exact_counted = {sid: exact(v) for sid, v in counted.items()}
-    total_x = (exact_sum(abs(v) for v in exact_counted.values()) if p.scope.totals.value == "absolute"
-               else exact_sum(exact_counted.values()))
+    totals = unit_totals(unit.source_streams, calc, p)  # direct, indirect, flows out (emissions/totals.py)
+    total_x = totals.total
     total = float(total_x)
     biogenic_total = float(exact_sum(exact(c.biogenic_co2_t) for c in calc.values()))
-    key_unit = at_least(total_x, p.scope.key_emission_threshold_tco2e.value, decimals)
+    key_unit = at_least(totals.key_basis, p.scope.key_emission_threshold_tco2e.value, decimals)
     total_r = rounded(total_x, decimals)
     category = next(c.name for c in p.scope.categories
                     if c.max_tco2e is None or at_most(total_r, c.max_tco2e, decimals))
@@ -216,6 +220,7 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
         activity, roots_by_stream[s.id] = activity_points(s, levels, medium, topo, major, fold)
         points.extend(activity)
         points.extend(parameter_points(s, forced_parameters(s, classes[s.id], unit.unit.sector, p, lib)))
+        points.extend(boundary_points(s, medium))  # stock-take, anode effects
     points.extend(e for e in emission_point_points(unit, p) if e.stream not in biogenic)
 
     by_key: dict[tuple[str, str, str], Point] = {}
@@ -351,19 +356,23 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
                 findings.add("TIER-UNKNOWN", s.id, f"实测法源流 {s.id} 未声明测量系统不确定度，无法判定层级",
                              f"measurement stream {s.id} declares no uncertainty; its tier cannot be determined")
         else:
-            unc = _activity_uncertainty(s, covering, place_point)
+            unc = consumption_uncertainty(s, _activity_uncertainty(s, covering, place_point))
             achieved = _tier(unc, act_thr, decimals)
-        if req_tier is not None and (achieved is None or achieved < req_tier) and not (s.method == "measurement" and unc is None):
+            stock_findings(s, unc, findings.add)
+        short = req_tier is not None and (achieved is None or achieved < req_tier) and not (s.method == "measurement" and unc is None)
+        if short and s.lower_tier is not None:
+            justified_tier(s, req_tier, achieved, unc, findings.add)
+        elif short:
             findings.add("TIER-SHORT", s.id,
                          f"源流 {s.id} 要求层级 {req_tier}，达到 {achieved if achieved is not None else '无'}（不确定度 {'未知' if unc is None else f'{unc:.3g} %'}）",
                          f"stream {s.id}: tier {req_tier} required, {achieved if achieved is not None else 'none'} achieved (uncertainty {'unknown' if unc is None else f'{unc:.3g} %'})",
                          tier_required=req_tier, tier_achieved=achieved, uncertainty_percent=unc)
-        share = float(abs(exact_counted[s.id]) / total_x) if total_x else 0.0
+        share = float(abs(exact(totals.counted[s.id])) / total_x) if total_x else 0.0
         stream_results.append(StreamResult(
-            s.id, s.name, s.kind, s.method, s.material, medium, e.counted_tco2e, e.by_gas_t,
+            s.id, s.name, s.kind, s.method, s.material, medium, totals.counted[s.id], e.by_gas_t,
             e.biogenic_co2_t, share, cls, computed.get(s.id, "de_minimis"), s.declared_class,
             req_tier, achieved, None if unc is None else round(unc, 6), e.formula, e.parameters,
-            s.activity, s.consumer_shares()))
+            s.activity, s.consumer_shares(), **stream_extras(s, totals)))
 
     # -- management -------------------------------------------------------------------------
     _management(unit, p, findings)
@@ -374,7 +383,7 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
         loaded.name, loaded.version, loaded.sha256, lib.version, unit.unit.name, unit.unit.year,
         unit.unit.sector, unit.unit.region, unit.unit.credit_code, as_of, gwp_set, total,
         biogenic_total, key_unit, category, float(t_dm), float(t_min), stream_results, places, point_results, rates, results,
-        ordered, conclusion, later)
+        ordered, conclusion, later, totals_json(totals))
 
 
 def _optional_point(optional: dict[str, Point], target: str, quantity: str, medium: str, at: str,

@@ -57,6 +57,11 @@ class StreamResult:
     parameters: list[Parameter]
     activity: str | None  # as entered
     consumers: dict[str, float]
+    direction: str = "in"  # out: a flow out of the boundary (exported electricity, heat, products)
+    role: str = "direct"  # direct | indirect | export (emissions/totals.py)
+    reported_apart: bool = False  # not in the total (the pack's scope.exports / scope.indirect)
+    stock: dict[str, Any] | None = None  # opening, closing, receipts, consumption, method, …
+    lower_tier: dict[str, Any] | None = None  # tier, reason, date, approved_by
 
 
 @dataclass(slots=True)
@@ -144,6 +149,7 @@ class Assessment:
     findings: list[Finding]
     conclusion: Literal["conforming", "nonconforming"]
     after_as_of: list[LaterRecord] = field(default_factory=list)  # records not counted (timeline.py)
+    totals: dict[str, Any] = field(default_factory=dict)  # direct, indirect, flows out (emissions/totals.py)
 
     def stream(self, stream_id: str) -> StreamResult:
         for s in self.streams:
@@ -171,6 +177,7 @@ class Assessment:
                 "total_tco2e": self.total_tco2e,
                 "biogenic_tco2": self.biogenic_tco2,
                 "by_stream": {s.id: s.emissions_tco2e for s in self.streams},
+                **self.totals,
             },
             "key_emission_unit": self.key_emission_unit,
             "installation_category": self.installation_category,
@@ -185,6 +192,8 @@ class Assessment:
                  "uncertainty_percent": s.uncertainty_percent,
                  "biogenic_co2_t": s.biogenic_co2_t, "by_gas_t": s.by_gas_t,
                  "formula": s.formula, "activity": s.activity, "consumers": s.consumers,
+                 "direction": s.direction, "role": s.role, "reported_apart": s.reported_apart,
+                 "stock": s.stock, "lower_tier": s.lower_tier,
                  "parameters": [{"name": p.name, "value": p.value, "unit": p.unit,
                                  "source": p.source, "citation": p.citation}
                                 for p in s.parameters]}
@@ -210,7 +219,7 @@ class Assessment:
                 for r in self.rates
             ],
             "instruments": [
-                {"id": i.id, "type": i.type, "measures": i.measures, "at": i.at,
+                {"id": i.id, "type": i.type, "measures": i.measures, "targets": i.measures.split(", "), "at": i.at,
                  "status": i.status, "level": i.level, "points": i.points,
                  "calibration_status": i.calibration_status,
                  "last_confirmed": i.last_confirmed.isoformat() if i.last_confirmed else None,

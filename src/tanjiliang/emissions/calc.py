@@ -55,9 +55,14 @@ class StreamEmission:
 
 
 def _cite(c: Cited[Any], lib: FactorLibrary) -> str:
+    """The document a value comes from, by its title, with table and status. A value read only
+    in a secondary copy names the primary document and says 转引 (quoted through) the copy."""
     src = lib.sources.get(c.source)
     title = src.title if src else c.source
-    return f"{title}, {c.clause or ''} [{c.status}]".replace(", ", ", ", 1).strip()
+    primary = lib.sources.get(src.reproduces) if src is not None and src.reproduces else None
+    if primary is not None:
+        return f"{primary.title}，{c.clause or ''} [{c.status}]，转引自：{title}".strip()
+    return f"{title}, {c.clause or ''} [{c.status}]".strip()
 
 
 def _param(name: str, q: pint.Quantity, source: str, citation: str | None = None) -> Parameter:
@@ -83,10 +88,12 @@ def stream_emissions(
         co2 = float(q.magnitude)
         return _finish({"CO2": co2}, gwp, biogenic, "measurement", [_param("emissions", q, "measured")])
 
-    assert stream.activity is not None
-    activity = parse_quantity(stream.activity)
-    params = [_param("activity", activity, "measured")]
+    activity = stream.activity_quantity()
+    assert activity is not None  # the model requires activity or stock
+    params = [_param("activity", activity, "measured" if stream.activity is not None else "stock")]
     p = stream.parameters
+    if stream.anode_effects is not None:
+        return _anode_effects(stream, activity, lib, gwp, params)
 
     def given(name: str) -> tuple[str | dict[str, str], str] | None:
         if p is None or getattr(p, name) is None:
@@ -174,10 +181,52 @@ def stream_emissions(
             raise CalcProblem(("material",), f"排放因子库中没有 {year} 年或更早的“{stream.material}”因子（有：{years}）",
                               f'the factor library has no factor for "{stream.material}" in {year} or earlier (has: {years})')
         fy, c = found
-        note = "" if fy == year else f" (factor of {fy} used for {year})"
+        note = "" if fy == year else f"（{year} 年采用 {fy} 年因子）"
         return _factor_form(stream, activity, c.value, "library", _cite(c, lib) + note, ncv, params, gwp, biogenic)
     raise CalcProblem(("parameters",), "无法计算排放量：请给出 emission_factor，或 carbon_content 与 ncv",
                       "cannot compute emissions: give emission_factor, or carbon_content and ncv")
+
+
+def _anode_effects(stream: SourceStream, activity: pint.Quantity, lib: FactorLibrary,
+                   gwp: dict[str, float], params: list[Parameter]) -> StreamEmission:
+    """PFC from anode effects, slope method (IPCC 2006 Vol. 3 §4.4.2.4 equation 4.27; the
+    aluminium guidelines' 阳极效应 PFC): ``E_CF4 = S_CF4 × AEM × P``, ``E_C2F6 = E_CF4 ×
+    F_C2F6/CF4`` with P the primary aluminium produced (the activity), AEM the anode-effect
+    minutes per cell-day, S_CF4 and F from the file or the factor library by cell technology."""
+    ae = stream.anode_effects
+    assert ae is not None
+    if not activity.check("[mass]"):
+        raise CalcProblem(("activity",), "阳极效应排放的活动数据应为原铝产量（质量）",
+                          "the activity of an anode-effect PFC stream is the primary aluminium produced (a mass)")
+    aem = parse_quantity(ae.minutes_per_cell_day)
+    aem_min = float(aem.to("min").magnitude) if not aem.dimensionless else float(aem.magnitude)
+    params.append(Parameter("anode_effect_minutes_per_cell_day", aem_min, "min", "measured"))
+    slope = lib.pfc_slope(ae.technology)
+    if ae.slope_cf4 is not None:
+        s_cf4 = float(parse_quantity(ae.slope_cf4).magnitude)
+        params.append(Parameter("slope_cf4", s_cf4, "kg/t/(min/cell-day)", "measured"))
+    elif slope is not None:
+        s_cf4 = slope.slope_cf4.value
+        params.append(Parameter("slope_cf4", s_cf4, "kg/t/(min/cell-day)", "library", _cite(slope.slope_cf4, lib)))
+    else:
+        raise CalcProblem(("anode_effects", "slope_cf4"), f"排放因子库中没有 {ae.technology} 槽型的 CF4 斜率系数",
+                          f"the factor library has no CF4 slope coefficient for {ae.technology} cells")
+    if ae.c2f6_ratio is not None:
+        ratio = parse_ratio(ae.c2f6_ratio)
+        params.append(Parameter("c2f6_to_cf4", ratio, "", "measured"))
+    elif slope is not None:
+        ratio = slope.c2f6_to_cf4.value
+        params.append(Parameter("c2f6_to_cf4", ratio, "", "library", _cite(slope.c2f6_to_cf4, lib)))
+    else:
+        raise CalcProblem(("anode_effects", "c2f6_ratio"), f"排放因子库中没有 {ae.technology} 槽型的 C2F6/CF4 比",
+                          f"the factor library has no C2F6/CF4 ratio for {ae.technology} cells")
+    tonnes_al = float(activity.to("t").magnitude)
+    cf4 = s_cf4 * aem_min * tonnes_al / 1000.0  # kg → t
+    for gas in ("CF4", "C2F6"):
+        if gas not in gwp:
+            raise CalcProblem(("anode_effects",), f"所用 GWP 集中没有 {gas}", f"the GWP set in use has no {gas}")
+    return _finish({"CF4": cf4, "C2F6": cf4 * ratio}, gwp, False,
+                   "CF4 = S_CF4 × AEM × P; C2F6 = CF4 × F_C2F6/CF4", params)
 
 
 def _self_sufficient(stream: SourceStream) -> bool:

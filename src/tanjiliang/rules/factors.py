@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError
 from tanjiliang.rules.schema import Cited, Source, Text2
 from tanjiliang.rules.schema import Strict as _Strict
 
-Gas = Literal["CO2", "CH4", "N2O"]
+Gas = Literal["CO2", "CH4", "N2O", "CF4", "C2F6"]
 
 
 class Material(_Strict):
@@ -42,16 +42,35 @@ class Material(_Strict):
 
 
 class GwpSet(Cited[dict[Gas, float]]):
-    pass
+    #: further gases with their own citation and status (PFCs read in other copies than the
+    #: set's CO2/CH4/N2O)
+    gases: dict[Gas, Cited[float]] = Field(default_factory=dict)
+
+
+class PfcSlope(_Strict):
+    """Slope-method coefficients of one cell technology (IPCC 2006 Vol. 3 Table 4.16)."""
+
+    name: Text2
+    slope_cf4: Cited[float]  # (kg CF4 / t Al) / (AE-minutes / cell-day)
+    c2f6_to_cf4: Cited[float]  # weight fraction C2F6/CF4
+
+
+class LibrarySource(Source):
+    """A source of the library. A secondary copy (a calculator or code reproducing a table)
+    names the primary document it reproduces, so that a value read only in the copy is cited
+    as the primary's table "转引自" the copy (issue 13: citations an auditor accepts)."""
+
+    reproduces: str | None = None
 
 
 class LibraryFile(_Strict):
     format: Literal["tanjiliang/factors@1"]
     name: str
     version: str
-    sources: list[Source]
+    sources: list[LibrarySource]
     gwp_sets: dict[str, GwpSet] = Field(default_factory=dict)
     materials: dict[str, Material] = Field(default_factory=dict)
+    pfc_slopes: dict[str, PfcSlope] = Field(default_factory=dict)
 
 
 class FactorLibrary:
@@ -61,7 +80,8 @@ class FactorLibrary:
         self.files = files
         self.materials: dict[str, Material] = {}
         self.gwp_sets: dict[str, GwpSet] = {}
-        self.sources: dict[str, Source] = {}
+        self.sources: dict[str, LibrarySource] = {}
+        self.pfc_slopes: dict[str, PfcSlope] = {}
         for f in files:
             for s in f.sources:
                 self.sources.setdefault(s.id, s)
@@ -69,6 +89,10 @@ class FactorLibrary:
                 if key in self.materials:
                     raise ValueError(f"material {key!r} defined twice (in {f.name})")
                 self.materials[key] = m
+            for key, sl in f.pfc_slopes.items():
+                if key in self.pfc_slopes:
+                    raise ValueError(f"PFC slope {key!r} defined twice (in {f.name})")
+                self.pfc_slopes[key] = sl
             for key, g in f.gwp_sets.items():
                 if key in self.gwp_sets:
                     raise ValueError(f"GWP set {key!r} defined twice (in {f.name})")
@@ -79,18 +103,26 @@ class FactorLibrary:
 
     def _citations(self) -> list[Cited[object]]:
         out: list[Cited[object]] = list(self.gwp_sets.values())  # type: ignore[arg-type]
+        for g in self.gwp_sets.values():
+            out.extend(g.gases.values())  # type: ignore[arg-type]
         for m in self.materials.values():
             for c in (m.ncv, m.carbon_content, m.oxidation_rate, m.emission_factor):
                 if c is not None:
                     out.append(c)  # type: ignore[arg-type]
             out.extend((m.emission_factor_by_year or {}).values())  # type: ignore[arg-type]
+        for sl in self.pfc_slopes.values():
+            out.extend((sl.slope_cf4, sl.c2f6_to_cf4))  # type: ignore[arg-type]
         return out
+
+    def pfc_slope(self, technology: str) -> PfcSlope | None:
+        return self.pfc_slopes.get(technology)
 
     def material(self, key: str) -> Material | None:
         return self.materials.get(key)
 
     def gwp(self, name: str) -> dict[str, float]:
-        return {str(k): v for k, v in self.gwp_sets[name].value.items()}
+        g = self.gwp_sets[name]
+        return {**{str(k): v for k, v in g.value.items()}, **{str(k): c.value for k, c in g.gases.items()}}
 
     @property
     def version(self) -> str:

@@ -65,9 +65,10 @@ class Scope(Strict):
     #: What the key-unit test counts: direct emissions only (the national market's guidelines)
     #: or the total including indirect electricity and heat. Absent: ``total``.
     key_unit_basis: Cited[Literal["direct", "total"]] | None = None
-    #: Flows out (``direction: out``): deducted from the total, or reported apart. Absent:
-    #: ``report_apart``.
-    exports: Cited[Literal["deduct", "report_apart"]] | None = None
+    #: Flows out (``direction: out``): all deducted from the total (``deduct``), only products
+    #: carrying carbon out deducted and exported electricity and heat reported apart
+    #: (``deduct_products``), or all reported apart. Absent: ``report_apart``.
+    exports: Cited[Literal["deduct", "deduct_products", "report_apart"]] | None = None
     #: Indirect emissions (purchased electricity and heat): in the total, or reported apart.
     #: Absent: ``include``.
     indirect: Cited[Literal["include", "exclude"]] | None = None
