@@ -205,13 +205,17 @@ class _Builder:
         by_stream: dict[str, list[PointResult]] = defaultdict(list)
         for p in self.a.points:
             by_stream[p.stream].append(p)
+        sink_rank = self.g.add_subgraph(name="sinks", rank="sink")
         for s in self.a.streams:
             if s.method == "measurement":
+                continue
+            if s.direction == "out":
+                self.flow_out(s, by_stream.get(s.id, []), sink_rank)
                 continue
             self.stream(s, by_stream.get(s.id, []), src_rank)
         # anything the walk did not place (an instrument where no point was needed, ...)
         for p in self.a.points:
-            if p.id not in self.drawn_points and p.quantity == "activity":
+            if p.id not in self.drawn_points and p.quantity in ("activity", "stock", "anode_effects"):
                 node = self.point_node(p)
                 self.g.add_edge(f"src:{p.stream}", node, style="dotted", arrowhead="none",
                                 color="#90a4ae")
@@ -288,6 +292,38 @@ class _Builder:
                     t2 = node
                 target, cluster = self.target(c)
                 seg(t2, target, x, end=True, lhead=cluster)
+
+    def flow_out(self, s: StreamResult, points: list[PointResult], sink_rank: pgv.AGraph) -> None:
+        """A flow out of the boundary (exported electricity or heat, a product carrying carbon
+        out): from the places that give it, through its boundary point, to a node outside the
+        frame on the right, labelled with what it counts in the total."""
+        colour = self.stream_colour(s)
+        self.media_used.add(s.medium or "")
+        node = f"src:{s.id}"
+        counted = (f"{enum('direction', 'out', self.lang)} · {fmt.tco2e(abs(s.emissions_tco2e))} tCO2e"
+                   if s.emissions_tco2e else f"{enum('direction', 'out', self.lang)}")
+        sink_rank.add_node(
+            node, shape="cds", style="filled", fillcolor="#fafafa", color=colour, penwidth="1.5",
+            margin="0.10,0.03",
+            label=(f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">'
+                   f'<TR><TD ALIGN="LEFT"><B>{_h(s.name)}</B> ({_h(s.id)})</TD></TR>'
+                   f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8.5" COLOR="#455a64">'
+                   f'{_h(self._medium_name(s.medium))} · {_h(counted)}</FONT></TD></TR></TABLE>>'),
+        )
+        p1 = next((p for p in points if p.quantity == "activity" and BOUNDARY in p.places), None)
+        if p1 is not None:
+            exit_node = self.point_node(p1)
+        else:
+            exit_node = f"exit:{s.id}"
+            self.clusters[BOUNDARY].add_node(exit_node, shape="point", width="0.07", color=colour, label="")
+        self.g.add_edge(exit_node, node, color=colour, penwidth=self.pen(s.emissions_tco2e),
+                        style="dashed" if s.reported_apart else "solid", arrowhead="normal")
+        for c, x in s.consumers.items():
+            tail, cluster = self.target(c)
+            attrs = {"color": colour, "penwidth": self.pen(s.emissions_tco2e * x), "arrowhead": "none"}
+            if cluster:
+                attrs["ltail"] = cluster
+            self.g.add_edge(tail, exit_node, **attrs)
 
     def cell(self, p: PointResult, size: str = "8.5") -> str:
         """A point symbol as an HTML-label cell (points drawn inside another node)."""
