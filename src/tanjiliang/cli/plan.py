@@ -37,6 +37,7 @@ def plan(
     costs: Annotated[Path | None, typer.Option("--costs", help="your own cost catalogue (YAML) 成本目录")] = None,
     accredited: Annotated[bool | None, typer.Option("--accredited/--in-house", help="the laboratory is CNAS-accredited, or in-house (default: the table's assumption) 化验室是否经认可")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write the report with the plan's section: .html or .pdf 输出报告")] = None,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """What metering is worth: uncertainty budget, tonnes and yuan at risk, least-cost plan.
@@ -51,6 +52,8 @@ def plan(
         raise fail(_bad("--budget", f"预算不能为负（{budget:g}）", f"the budget cannot be negative ({budget:g})"), lang.value)
     if price is not None and price <= 0:
         raise fail(_bad("--price", f"碳价须大于0（{price:g}）", f"the carbon price must be > 0 ({price:g})"), lang.value)
+    if output is not None and output.suffix.lower() not in (".html", ".pdf"):
+        raise fail(_bad(str(output), "报告只能是 .html 或 .pdf", "a report must be .html or .pdf"), lang.value)
     try:
         unit = load_unit(file)
         loaded = load_pack(pack or unit.pack)
@@ -62,6 +65,10 @@ def plan(
     except OSError as err:
         raise fail(_bad(str(costs), f"无法读取成本目录：{err.strerror}",
                         f"cannot read the cost catalogue: {err.strerror}"), lang.value) from None
+    if output is not None and result.assessment is not None:
+        from tanjiliang.reports import write_report
+
+        write_report(result.assessment, unit, output, lang.value, loaded.pack, plan=result)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(result.to_json(lang.value), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -18,6 +18,7 @@ assessing the unit again (tests/plan).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from math import ceil
@@ -193,7 +194,7 @@ class _Builder:
                 if tier is not None and mpe is not None and mpe <= tier[1] + 1e-9:
                     cl.append(tier[0])
                 effects: tuple[tuple[str, Any], ...] = ()
-                new_id = f"NEW-{pt.id}"
+                new_id = "NEW-" + re.sub(r"[\s.,;:]", "-", pt.id)[:60]
                 if pt.quantity == "activity" and mpe is not None:
                     if pt.place == BOUNDARY:
                         effects = ((f"l1:{new_id}", mpe),)

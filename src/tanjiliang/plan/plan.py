@@ -104,6 +104,7 @@ class Plan:
     after: After | None
     at_risk_after_tco2e: float | None = None  # Σ streams after plan (b)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    assessment: Assessment | None = None  # what the plan was made from (not in the JSON)
 
     @property
     def yuan_at_risk(self) -> float:
@@ -240,4 +241,4 @@ def make_plan(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None
     return Plan(a.unit_name, as_of, f"{a.pack_name}@{a.pack_version}",
                 {"uncertainty": f"{table.name}@{table.version}", "costs": f"{cat.name}@{cat.version}",
                  "prices": f"{ptable.name}@{ptable.version}"},
-                pr, ub, views, reqs, lc, wb, b_yuan, b_from, after, after_b)
+                pr, ub, views, reqs, lc, wb, b_yuan, b_from, after, after_b, assessment=a)

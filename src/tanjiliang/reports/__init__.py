@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tanjiliang.assess.result import Assessment
     from tanjiliang.model.unit import UnitFile
+    from tanjiliang.plan.plan import Plan
     from tanjiliang.rules.schema import Pack
 
 REPORT_FORMATS = ("html", "pdf", "xlsx")
@@ -30,12 +31,13 @@ class ReportFormatError(ValueError):
 
 
 def write_report(assessment: Assessment, unit: UnitFile, path: str | Path, lang: str = "zh",
-                 pack: Pack | None = None) -> Path:
+                 pack: Pack | None = None, plan: Plan | None = None) -> Path:
     """Write the report of ``assessment`` to ``path`` (.html, .pdf or .xlsx) in ``lang``.
 
     ``pack`` is the rule pack the assessment used (for the names of media, instrument types
     and findings); when not given it is loaded by the assessment's pack name and checked
-    against the recorded SHA-256.
+    against the recorded SHA-256. ``plan`` (issue 15) adds the section on what metering is
+    worth to the HTML and PDF report.
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -48,11 +50,11 @@ def write_report(assessment: Assessment, unit: UnitFile, path: str | Path, lang:
     if fmt == "html":
         from tanjiliang.reports.html import render_html
 
-        atomic_write(path, render_html(ctx))
+        atomic_write(path, render_html(ctx, plan=plan))
     elif fmt == "pdf":
         from tanjiliang.reports.pdf import render_pdf
 
-        atomic_write(path, render_pdf(ctx))
+        atomic_write(path, render_pdf(ctx, plan=plan))
     else:
         from tanjiliang.reports.xlsx import build_workbook
 

@@ -8,6 +8,7 @@ import base64
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -19,6 +20,9 @@ from tanjiliang.reports.context import ReportContext
 from tanjiliang.reports.i18n import enum, t
 from tanjiliang.reports.listing import MIN_ROWS as LISTING_MIN_ROWS
 from tanjiliang.reports.listing import listing
+
+if TYPE_CHECKING:
+    from tanjiliang.plan.plan import Plan
 
 #: Largest page side WeasyPrint should produce for the diagram (PDF viewers accept up to
 #: 200 in = 14 400 pt); a taller diagram is scaled down to fit.
@@ -64,7 +68,8 @@ def sections(ctx: ReportContext) -> list[tuple[str, str]]:
     return [(k, f"{i} {ctx.t('sec.' + k)}") for i, k in enumerate(keys, 1)]
 
 
-def render_html(ctx: ReportContext, diagram_svg: str | None = None, for_pdf: bool = False) -> str:
+def render_html(ctx: ReportContext, diagram_svg: str | None = None, for_pdf: bool = False,
+                plan: Plan | None = None) -> str:
     """The report page. ``diagram_svg`` may be passed when already rendered. ``for_pdf``:
     the page WeasyPrint prints, where long tables become fixed-width listings
     (:mod:`tanjiliang.reports.listing`)."""
@@ -83,6 +88,14 @@ def render_html(ctx: ReportContext, diagram_svg: str | None = None, for_pdf: boo
         data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         svg = f'<img alt="" src="data:image/svg+xml;base64,{data}"{size}>'
     class_names = {c: enum("class", c, ctx.lang) for c in ("major", "minor", "de_minimis")}
+    secs = sections(ctx)
+    plan_html = ""
+    if plan is not None:  # the plan's section (issue 15), numbered after the others
+        from tanjiliang.plan.words import w
+        from tanjiliang.reports.plan_section import section_html
+
+        secs.append(("plan", f"{len(secs) + 1} {w('title', ctx.lang)}"))
+        plan_html = section_html(plan, ctx.lang, len(secs))
     generator = t("generated_by", ctx.lang, version=tanjiliang.__version__
                   if hasattr(tanjiliang, "__version__") else "")
     return _env().get_template("report.html.j2").render(
@@ -90,6 +103,6 @@ def render_html(ctx: ReportContext, diagram_svg: str | None = None, for_pdf: boo
         chart_streams=charts.stream_bars(ctx.chart_streams, class_names, ctx.t("chart.by_stream")),
         chart_classes=charts.class_bar(ctx.class_totals, ctx.t("chart.by_class")),
         conclusion_label=enum("conclusion", ctx.conclusion, ctx.lang),
-        sections=sections(ctx), generator=generator, for_pdf=for_pdf,
+        sections=secs, generator=generator, for_pdf=for_pdf, plan_html=plan_html,
         listing=listing, listing_min_rows=LISTING_MIN_ROWS,
     )
