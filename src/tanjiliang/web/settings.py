@@ -136,7 +136,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = os.environ.get("TANJILIANG_TIME_ZONE", "Asia/Shanghai")
-USE_I18N = False  # the UI language is chosen per user by core.i18n (a translation table)
+# The UI language is chosen per request by core.i18n (``?lang=``, then a cookie); Chinese is the
+# source language of every text, the other languages are gettext catalogues in web/locale,
+# compiled and committed (python -m tanjiliang.i18n.sweep). The admin uses Django's own.
+USE_I18N = True
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [HERE / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
