@@ -3,33 +3,48 @@ Media and instrument-type names come from the pack (``Medium.name``, ``Instrumen
 
 from __future__ import annotations
 
-LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "class": {"major": ("主要源流", "major"), "minor": ("次要源流", "minor"),
-              "de_minimis": ("微量源流", "de minimis")},
-    "calibration_status": {"valid": ("有效", "valid"), "due_soon": ("即将到期", "due soon"),
-                           "overdue": ("超期", "overdue"), "out_of_service": ("停用", "out of service"),
-                           "unknown": ("无记录", "unknown")},
-    "point_status": {"conforming": ("符合", "conforming"), "nonconforming": ("不符合", "nonconforming"),
-                     "missing": ("未配备", "missing")},
-    "severity": {"nonconformity": ("不符合项", "non-conformity"), "observation": ("观察项", "observation")},
-    "conclusion": {"conforming": ("符合", "conforming"), "nonconforming": ("不符合", "non-conforming")},
-    "instrument_status": {"in_use": ("在用", "in use"), "standby": ("备用", "standby"),
-                          "out_of_service": ("停用", "out of service")},
-    "kind": {"combustion": ("燃料燃烧", "combustion"), "process": ("工业过程", "process"),
-             "electricity": ("净购入电力", "purchased electricity"), "heat": ("净购入热力", "purchased heat")},
-    "method": {"calculation": ("计算法", "calculation"), "measurement": ("实测法", "measurement")},
-    "quantity": {"activity": ("活动数据", "activity data"), "ncv": ("低位发热量", "NCV"),
-                 "carbon_content": ("单位热值含碳量", "carbon content"), "oxidation_rate": ("碳氧化率", "oxidation rate"),
-                 "emission_factor": ("排放因子", "emission factor"), "co2": ("CO2浓度", "CO2 concentration"),
-                 "flow": ("烟气流量", "flue-gas flow"), "temperature": ("烟气温度", "temperature"),
-                 "pressure": ("烟气压力", "pressure"), "moisture": ("烟气湿度", "moisture")},
-    "sector": {"power": ("发电", "power"), "cement": ("水泥", "cement"), "steel": ("钢铁", "steel"),
-               "aluminium": ("电解铝", "aluminium"), "chemical": ("化工", "chemicals"),
-               "petrochemical": ("石化", "petrochemicals"), "glass": ("平板玻璃", "glass"),
-               "paper": ("造纸", "paper"), "aviation": ("民航", "aviation"), "other": ("其他", "other")},
-    "level": {"1": ("一级", "level 1"), "2": ("二级", "level 2"), "3": ("三级", "level 3"),
-              "None": ("实验室", "laboratory")},
-}
+from typing import cast
+
+from tanjiliang.i18n import pairs, pick
+
+LABELS = cast("dict[str, dict[str, tuple[str, str]]]", pairs("label", {
+    "class": {"major": "主要源流", "minor": "次要源流",
+              "de_minimis": "微量源流"},
+    "calibration_status": {"valid": "有效", "due_soon": "即将到期",
+                           "overdue": "超期", "out_of_service": "停用",
+                           "unknown": "无记录"},
+    "point_status": {"conforming": "符合", "nonconforming": "不符合",
+                     "missing": "未配备"},
+    "severity": {"nonconformity": "不符合项", "observation": "观察项"},
+    "conclusion": {"conforming": "符合", "nonconforming": "不符合"},
+    "instrument_status": {"in_use": "在用", "standby": "备用",
+                          "out_of_service": "停用"},
+    "kind": {"combustion": "燃料燃烧", "process": "工业过程",
+             "electricity": "净购入电力", "heat": "净购入热力",
+             "product": "含碳产品",
+             "pfc": "全氟化碳（阳极效应）"},
+    "direction": {"in": "输入", "out": "输出"},
+    "role": {"direct": "直接排放", "indirect": "间接排放",
+             "export": "输出"},
+    "method": {"calculation": "计算法", "measurement": "实测法"},
+    "quantity": {"activity": "活动数据", "ncv": "低位发热量",
+                 "carbon_content": "单位热值含碳量", "oxidation_rate": "碳氧化率",
+                 "emission_factor": "排放因子", "co2": "CO2浓度",
+                 "flow": "烟气流量", "temperature": "烟气温度",
+                 "pressure": "烟气压力", "moisture": "烟气湿度",
+                 "emissions": "排放量",
+                 "stock": "盘库（库存）",
+                 "anode_effects": "阳极效应持续时间"},
+    "sector": {"power": "发电", "cement": "水泥", "steel": "钢铁",
+               "aluminium": "电解铝", "chemical": "化工",
+               "petrochemical": "石化", "glass": "平板玻璃",
+               "paper": "造纸", "aviation": "民航", "other": "其他"},
+    "pack_status": {"draft": "征求意见稿", "official": "正式发布",
+                    "reference": "参考规则包", "custom": "自定义"},
+    "classification_mode": {"joint": "累计判定", "per_stream": "逐一判定"},
+    "level": {"1": "一级", "2": "二级", "3": "三级",
+              "None": "实验室"},
+}))
 
 
 def label(group: str, key: object, lang: str = "zh") -> str:
@@ -37,4 +52,4 @@ def label(group: str, key: object, lang: str = "zh") -> str:
     pair = LABELS.get(group, {}).get(str(key))
     if pair is None:
         return str(key)
-    return pair[0] if lang == "zh" else pair[1]
+    return pick(pair, lang, f"label:{group}.{key}")

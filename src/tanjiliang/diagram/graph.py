@@ -177,7 +177,8 @@ class _Builder:
         return node
 
     def _tooltip(self, p: PointResult, sym: Symbol) -> str:
-        return (f"{sym.label} = {p.id}: {p.stream} · {enum('quantity', p.quantity, self.lang)}"
+        stream = next((s.name for s in self.a.streams if s.id == p.stream), p.stream)
+        return (f"{sym.label}: {stream} ({p.stream}) · {enum('quantity', p.quantity, self.lang)}"
                 f" · {self._level(p.level)} · {', '.join(p.instruments) or enum('point_status', 'missing', self.lang)}"
                 f" · {t('point.' + sym.status, self.lang)}")
 

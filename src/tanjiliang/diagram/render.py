@@ -79,7 +79,10 @@ def run_dot(dot: str, fmt: str, timeout: float = 300.0) -> bytes:
 
 
 def svg_fonts(svg: str) -> str:
-    """Give every text of the SVG a font stack ending in a Chinese-capable fallback."""
+    """Give every text of the SVG a font stack ending in a Chinese-capable fallback, and drop
+    graphviz's ``<title>`` elements: they hold internal node names (``pt:grid@boundary``) that
+    a browser shows on hover; the readable tooltips are on the links (issue 13)."""
+    svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
     return re.sub(r'font-family="[^"]*"', f'font-family="{SVG_FALLBACK}"', svg)
 
 

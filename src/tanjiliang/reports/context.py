@@ -17,7 +17,7 @@ from typing import Any
 from tanjiliang.assess.result import Assessment, InstrumentResult, PointResult
 from tanjiliang.model.unit import BOUNDARY, LAB, UnitFile
 from tanjiliang.reports import fmt
-from tanjiliang.reports.i18n import clause_ref, enum, t
+from tanjiliang.reports.i18n import citation_text, clause_ref, enum, formula_text, t
 from tanjiliang.rules import FactorLibrary, bundled_library
 from tanjiliang.rules.schema import Pack
 
@@ -226,7 +226,7 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
     ]
     conclusion_text = (tt("sum.conclusion_conforming") if a.conclusion == "conforming"
                        else tt("sum.conclusion_nonconforming", n=len(ncs)))
-    pack_note = tt("sum.pack_note", status=pack.status if pack else "—")
+    pack_note = tt("sum.pack_note", status=enum("pack_status", pack.status, L) if pack else "—")
 
     # ------------------------------------------------------------------ streams
     streams_sorted = sorted(a.streams, key=lambda s: (-abs(s.emissions_tco2e), s.id))
@@ -243,7 +243,10 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
             cls += f" ({tt('col.computed_class')}: {enum('class', s.computed_class, L)})"
         st.add([no, n.stream[s.id], enum("kind", s.kind, L), enum("method", s.method, L),
                 n.material(s.material), n.medium(s.medium), s.activity or "—",
-                fmt.tco2e(s.emissions_tco2e), fmt.pct(s.share), cls, _tier(s.tier_required, L),
+                fmt.tco2e(s.emissions_tco2e), fmt.pct(s.share), cls,
+                _tier(s.tier_required, L) + (
+                    f" → {_tier(s.lower_tier['tier'], L)} ({s.lower_tier['date']}: {s.lower_tier['reason']})"
+                    if s.lower_tier else ""),
                 _tier(s.tier_achieved, L),
                 "—" if s.uncertainty_percent is None else fmt.num(s.uncertainty_percent, 2)],
                cls=f"class-{s.cls}",
@@ -267,11 +270,13 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                    values={1: a.threshold_minor})
     if pack is not None:
         cl = pack.classification
-        thresholds.note = (
-            f"Tdm = max({fmt.num(cl.de_minimis.floor_tco2e.value)}, min({cl.de_minimis.fraction.value:g}·T, "
-            f"{fmt.num(cl.de_minimis.cap_tco2e.value)})); Tmin = max({fmt.num(cl.minor.floor_tco2e.value)}, "
-            f"min({cl.minor.fraction.value:g}·T, {fmt.num(cl.minor.cap_tco2e.value)})) — "
-            f"{clause_ref(cl.clause, L)}; {cl.mode.value}")
+        thresholds.note = tt(
+            "thresholds.note",
+            tdm=f"Tdm = max({fmt.num(cl.de_minimis.floor_tco2e.value)}, min({cl.de_minimis.fraction.value:g}·T, "
+                f"{fmt.num(cl.de_minimis.cap_tco2e.value)}))",
+            tmin=f"Tmin = max({fmt.num(cl.minor.floor_tco2e.value)}, "
+                 f"min({cl.minor.fraction.value:g}·T, {fmt.num(cl.minor.cap_tco2e.value)}))",
+            clause=clause_ref(cl.clause, L), mode=enum("classification_mode", cl.mode.value, L))
 
     # ------------------------------------------------------------------ rates (GB 17167 table)
     media_order = {m.id: i for i, m in enumerate(pack.media.rows)} if pack else {}
@@ -362,10 +367,11 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
     pt = Table("parameters", tt("sec.data"),
                [tt("col.stream"), tt("col.formula"), tt("col.activity"), tt("col.parameter"),
                 tt("col.value"), tt("col.unit"), tt("col.source"), tt("col.citation")],
-               numeric={4}, formats={4: "General"}, view=[[0, 2], [1], [3], [4, 5], [6, 7]])
+               numeric={4}, formats={4: "General"}, view=[[0, 2], [1], [3], [4, 5], [6, 7]],
+               note=tt("formula.symbols"))
     for s in sorted(a.streams, key=lambda s: s.id):
         params = s.parameters or []
-        first = [n.stream[s.id], s.formula, s.activity or (f"{fmt.tco2e(s.emissions_tco2e)} t" if s.method == "measurement" else "—")]
+        first = [n.stream[s.id], formula_text(s.formula, L), s.activity or (f"{fmt.tco2e(s.emissions_tco2e)} t" if s.method == "measurement" else "—")]
         if not params:
             pt.add([*first, "—", "—", "—", "—", "—"])
             continue
@@ -373,7 +379,7 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
             lead = first if k == 0 else ["", "", ""]
             pt.add([*lead, _param_name(prm.name, L), fmt.sig(prm.value), prm.unit,
                     t(f"source.{prm.source}", L) if f"source.{prm.source}" in _source_keys() else prm.source,
-                    clause_ref(prm.citation, L) or "—"], values={4: prm.value})
+                    citation_text(prm.citation, L) or "—"], values={4: prm.value})
     cons = Table("consumers", tt("col.consumers"),
                  [tt("col.stream"), tt("col.consumers"), tt("col.by_gas")])
     for s in sorted(a.streams, key=lambda s: s.id):

@@ -1,8 +1,10 @@
 """The UI language (issue 5 §4): Chinese by default, English on request, never mixed.
 
-The text of each screen sits in its template as a pair (``{% t "中文" "English" %}``), so the
-two languages live side by side and one is chosen per request; field labels come from the
-pydantic models (``json_schema_extra``), the single place where they are defined.
+The text of each screen is written in Chinese in its template (``{% translate "中文" %}``) and
+translated by the gettext catalogues of ``web/locale`` (issue 13; ``python -m
+tanjiliang.i18n.sweep`` converts any remaining ``{% t "中文" "English" %}`` pair); the language
+is chosen per request and activated for Django too, so the admin and the error pages follow it.
+Field labels come from the pydantic models (``json_schema_extra``).
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 LANGS = ("zh", "en")
+#: Django's language codes (its own catalogues, e.g. the admin's, are found by them).
+DJANGO_CODES = {"zh": "zh-hans", "en": "en"}
 COOKIE = "tj_lang"
 
 
@@ -29,6 +34,8 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.lang = request_lang(request)  # type: ignore[attr-defined]
+        translation.activate(DJANGO_CODES[request.lang])  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
         response = self.get_response(request)
         if request.GET.get("lang") in LANGS:
             response.set_cookie(COOKIE, request.GET["lang"], max_age=365 * 86400,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import template
 
 from tanjiliang.assess.labels import LABELS
+from tanjiliang.i18n import pairs, pick
 
 register = template.Library()
 
@@ -69,33 +70,33 @@ def _shared_labels() -> dict[str, tuple[str, str]]:
 
 # Words the screens show for values of the model (one table, both languages): the shared
 # labels, then what only the web app shows.
-WORDS: dict[str, tuple[str, str]] = {
+WORDS = cast("dict[str, tuple[str, str]]", pairs("word", {
     **_shared_labels(),
-    "verification": ("检定", "Verification"),
-    "calibration": ("校准", "Calibration"),
-    "pass": ("合格", "Pass"),
-    "fail": ("不合格", "Fail"),
-    "limited": ("限用", "Limited"),
-    "create": ("创建", "Created"),
-    "import": ("导入", "Import"),
-    "ledger_import": ("导入台账", "Ledger import"),
-    "edit": ("修改", "Edit"),
-    "add": ("新增", "Add"),
-    "delete": ("删除", "Delete"),
-    "confirmation": ("检定/校准记录", "Confirmation"),
-    "file": ("证书文件", "Certificate file"),
-    "readings": ("计量数据", "Readings"),
-    "true": ("是", "Yes"),
-    "True": ("是", "Yes"),
-    "False": ("否", "No"),
-    "false": ("否", "No"),
-    "boundary": ("边界", "Boundary"),
-    "lab": ("化验室", "Laboratory"),
-    "enterprise": ("企业用户", "Enterprise user"),
-    "reviewer": ("审查员", "Reviewer"),
-    "regulator": ("监管部门", "Regulator"),
-    "admin": ("管理员", "Administrator"),
-}
+    "verification": "检定",
+    "calibration": "校准",
+    "pass": "合格",
+    "fail": "不合格",
+    "limited": "限用",
+    "create": "创建",
+    "import": "导入",
+    "ledger_import": "导入台账",
+    "edit": "修改",
+    "add": "新增",
+    "delete": "删除",
+    "confirmation": "检定/校准记录",
+    "file": "证书文件",
+    "readings": "计量数据",
+    "true": "是",
+    "True": "是",
+    "False": "否",
+    "false": "否",
+    "boundary": "边界",
+    "lab": "化验室",
+    "enterprise": "企业用户",
+    "reviewer": "审查员",
+    "regulator": "监管部门",
+    "admin": "管理员",
+}))
 
 
 @register.simple_tag(takes_context=True)
@@ -104,12 +105,12 @@ def w(context: Any, value: Any) -> str:
     pair = WORDS.get(str(value))
     if pair is None:
         return "—" if value is None else str(value)
-    return pair[0] if context.get("lang", "zh") == "zh" else pair[1]
+    return pick(pair, context.get("lang", "zh"), f"word:{value}")
 
 
 def word(value: Any, lang: str) -> str:
     pair = WORDS.get(str(value))
-    return (pair[0] if lang == "zh" else pair[1]) if pair else str(value)
+    return pick(pair, lang, f"word:{value}") if pair else str(value)
 
 
 @register.simple_tag(takes_context=True)
