@@ -138,3 +138,15 @@ def test_justified_lower_tier(justified: int, code: str) -> None:
 def test_only_electricity_heat_or_products_flow_out() -> None:
     with pytest.raises(LoadError):
         load(base_unit(source_streams=[stream("coal", 100, direction="out")]))
+
+
+def test_justified_tier_in_report_and_review() -> None:
+    from tanjiliang.reports.context import build_context
+    from tanjiliang.review.auto import figures
+
+    coal = stream("coal", 600000, lower_tier={"tier": 2, "reason": "改造成本过高", "date": "2025-03-01"})
+    unit = base_unit(source_streams=[coal], instruments=[instrument("W1", "coal", "boundary", accuracy="±4 %")])
+    a = run(unit)
+    assert figures(a, "tiers")[0]["lower_tier"]["reason"] == "改造成本过高"
+    ctx = build_context(a, load(unit), None, "zh")
+    assert "改造成本过高" in str(ctx)

@@ -45,7 +45,8 @@ def figures(a: Assessment, name: str) -> Any:
         return {"total_tco2e": a.total_tco2e, "biogenic_tco2": a.biogenic_tco2,
                 "key_emission_unit": a.key_emission_unit,
                 "installation_category": a.installation_category,
-                "streams": {s.id: round(s.emissions_tco2e, 3) for s in a.streams}}
+                "streams": {s.id: round(s.emissions_tco2e, 3) for s in a.streams},
+                **({"reported_apart": a.totals["reported_apart"]} if a.totals.get("reported_apart") else {})}
     if name == "equipping_rates":
         return [{"medium": r.medium, "level": r.level, "required": r.required,
                  "equipped": r.equipped, "rate_percent": r.rate_percent,
@@ -57,7 +58,8 @@ def figures(a: Assessment, name: str) -> Any:
     if name == "tiers":
         return [{"stream": s.id, "class": s.cls, "tier_required": s.tier_required,
                  "tier_achieved": s.tier_achieved,
-                 "uncertainty_percent": s.uncertainty_percent} for s in a.streams]
+                 "uncertainty_percent": s.uncertainty_percent,
+                 **({"lower_tier": s.lower_tier} if s.lower_tier else {})} for s in a.streams]
     if name == "calibration":
         c = Counter(i.calibration_status for i in a.instruments)
         return {k: c[k] for k in ("valid", "due_soon", "overdue", "out_of_service", "unknown")}
