@@ -96,7 +96,7 @@ def test_bad_rows_all_reported_with_sheet_row_column_value(tmp_path) -> None:
     bad_l1 = [
         [1, "轨道衡", "", "0.7", "", "", "", "W-01", "boundary", "coal", "轨道衡", "检定", "12 个月",
          "2025-13-45", "坏了"],
-        [2, "重复", "", "0.5", "", "", "", "W-01", "B9", "coke", "rail_scale", "检定", "十二个月",
+        [2, "重复", "", "0.5", "", "", "", "W-01", "B9", "coke", "rail_scale", "检定", "每年一次",
          None, "在用"],
         [3, None, "", "0.5", "", "", "", "W-03", "boundary", "coal", "rail_scale", "检定", None, None, "在用"],
     ]
@@ -113,7 +113,7 @@ def test_bad_rows_all_reported_with_sheet_row_column_value(tmp_path) -> None:
         ("一级计量器具", 4, "H", "W-01"),        # duplicate id
         ("一级计量器具", 4, "I", "B9"),          # unknown place
         ("一级计量器具", 4, "J", "coke"),        # unknown stream
-        ("一级计量器具", 4, "M", "十二个月"),     # not an interval
+        ("一级计量器具", 4, "M", "每年一次"),     # not an interval
         ("一级计量器具", 5, "B", None),          # name missing
         ("一级计量器具", 2, "P", None),          # unknown column with data
         ("检定记录", 2, "A", "W-99"),            # confirmation of an unknown instrument
@@ -133,6 +133,11 @@ def test_cli_import_is_all_or_nothing(tmp_path) -> None:
     assert unit_path.read_text(encoding="utf-8") == before
     good = _book(tmp_path / "good.xlsx", GOOD_L1, GOOD_L2)
     r = CliRunner().invoke(app, ["ledger", "import", str(unit_path), str(good)])
+    assert r.exit_code == 0, r.output
+    # nothing removed without asking: OLD is absent from the ledger and kept
+    assert [i.id for i in load_unit(unit_path).instruments] == ["OLD", "W-01", "W-11"]
+    assert "OLD" in r.output and "--remove-missing" in r.output
+    r = CliRunner().invoke(app, ["ledger", "import", str(unit_path), str(good), "--remove-missing"])
     assert r.exit_code == 0, r.output
     assert [i.id for i in load_unit(unit_path).instruments] == ["W-01", "W-11"]
 

@@ -25,6 +25,9 @@ app.add_typer(_data.app, name="data")
 from tanjiliang.cli import ledger as _ledger  # noqa: E402
 
 app.add_typer(_ledger.app, name="ledger")
+from tanjiliang.cli import init as _init  # noqa: E402
+
+_init.register(app)
 from tanjiliang.cli import serve as _serve  # noqa: E402
 
 _serve.register(app)

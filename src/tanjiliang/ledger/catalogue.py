@@ -13,6 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from tanjiliang.model.unit import ConfirmationRecord, Instrument
 
@@ -38,60 +42,76 @@ def _label(model: type, name: str) -> tuple[str, str]:
     return str(extra["zh"]), str(extra["en"])
 
 
-def _col(model: type, name: str, kind: str = "text", synonyms: tuple[str, ...] = (),
-         width: int = 14) -> Column:
-    zh, en = _label(model, name)
-    return Column(name, zh, en, kind, False, synonyms, width)
+@lru_cache(maxsize=1)
+def header_words() -> dict[str, dict[str, list[str]]]:
+    """The header synonyms (``headers.yaml``): sheet → field → words."""
+    text = (resources.files("tanjiliang.ledger") / "headers.yaml").read_text(encoding="utf-8")
+    data: dict[str, dict[str, list[str]]] = yaml.safe_load(text)
+    return data
+
+
+def _syn(sheet: str, name: str) -> tuple[str, ...]:
+    return tuple(str(w) for w in header_words()[sheet].get(name) or ())
+
+
+def _ic(name: str, kind: str = "text", width: int = 14) -> Column:
+    zh, en = _label(Instrument, name)
+    return Column(name, zh, en, kind, False, _syn("instruments", name), width)
+
+
+def _dc(name: str, zh: str, en: str, kind: str, width: int, derived: bool = True) -> Column:
+    return Column(name, zh, en, kind, derived, _syn("instruments", name), width)
+
+
+def _cc(name: str, kind: str = "text", width: int = 14) -> Column:
+    zh, en = _label(ConfirmationRecord, name)
+    return Column(name, zh, en, kind, False, _syn("confirmations", name), width)
 
 
 #: The instrument sheet, JJF 1356 Annex B order then carbon fields (domain.md §7).
 INSTRUMENT_COLUMNS: tuple[Column, ...] = (
-    Column("_no", "序号", "No.", "text", True, ("序", "编号序号"), 6),
-    Column("_level", "层级", "Level", "text", True, ("级别", "配备级别", "计量级别"), 8),
-    _col(Instrument, "name", synonyms=("器具名称", "计量器具名称", "设备名称", "仪表名称"), width=22),
-    _col(Instrument, "model", synonyms=("型号", "规格型号", "规格", "型号规格"), width=14),
-    _col(Instrument, "accuracy", synonyms=("精度等级", "准确度", "精度", "准确级", "准确度级别",
-                                           "准确度等级/最大允许误差", "accuracy"), width=10),
-    Column("_mpe", "最大允许误差(%)", "MPE (%)", "text", True, ("最大允许误差", "MPE", "允许误差"), 10),
-    _col(Instrument, "range", synonyms=("量程", "测量范围", "测量区间"), width=14),
-    _col(Instrument, "manufacturer", synonyms=("生产厂家", "制造厂", "制造单位", "厂家", "生产厂商"), width=18),
-    _col(Instrument, "serial", synonyms=("出厂编号", "出厂号", "序列号", "serial number"), width=14),
-    _col(Instrument, "id", synonyms=("管理编号", "器具编号", "内部编号", "计量器具编号", "id"), width=12),
-    _col(Instrument, "at", "place", synonyms=("安装使用地点", "安装地点", "使用地点", "安装使用地点及用途",
-                                              "安装位置", "location", "place"), width=14),
-    _col(Instrument, "measures", synonyms=("测量对象", "计量对象", "测量参数", "源流", "用途"), width=14),
-    _col(Instrument, "type", "type", synonyms=("器具类型", "类型", "器具类别", "类别"), width=16),
-    _col(Instrument, "confirmation", "enum_kind", synonyms=("检定/校准", "确认方式", "检定或校准",
-                                                            "溯源方式"), width=10),
-    _col(Instrument, "interval", synonyms=("检定周期", "校准间隔", "检定周期/校准间隔", "检定/校准周期",
-                                           "周期", "确认间隔"), width=12),
-    _col(Instrument, "last_confirmed", "date", synonyms=("最近检定/校准日期", "检定日期", "校准日期",
-                                                         "最近检定日期", "上次检定日期", "确认日期"), width=12),
-    Column("_next_due", "下次确认日期", "Next due", "date", True, ("有效期至", "下次检定日期",
-                                                                "下次校准日期", "到期日期"), 12),
-    _col(Instrument, "certificate", synonyms=("证书号", "证书编号", "检定证书编号"), width=18),
-    _col(Instrument, "confirmed_by", synonyms=("检定/校准机构", "检定单位", "校准单位", "检定机构",
-                                               "校准机构", "溯源单位"), width=20),
-    _col(Instrument, "status", "enum_status", synonyms=("状态", "使用状态", "器具状态"), width=8),
-    Column("_points", "计量点", "Metering points", "text", True, ("计量点位",), 16),
-    _col(Instrument, "notes", synonyms=("备注", "说明", "remarks"), width=18),
+    _dc("_no", "序号", "No.", "text", 6),
+    _dc("_level", "层级", "Level", "text", 8),
+    _ic("name", width=22),
+    _ic("model"),
+    _ic("accuracy", "accuracy", width=10),
+    _dc("_mpe", "最大允许误差(%)", "MPE (%)", "text", 10),
+    _ic("range", "range"),
+    _ic("manufacturer", width=18),
+    _ic("serial"),
+    _ic("id", width=12),
+    _ic("at", "place"),
+    _ic("measures", "measures"),
+    _ic("type", "type", width=16),
+    _ic("confirmation", "enum_kind", width=10),
+    _ic("interval", "interval", width=12),
+    _ic("last_confirmed", "date", width=12),
+    _dc("_next_due", "下次确认日期", "Next due", "date", 12),
+    _ic("certificate", width=18),
+    _ic("confirmed_by", width=20),
+    _ic("status", "enum_status", width=8),
+    _dc("_points", "计量点", "Metering points", "text", 16),
+    _ic("notes", width=18),
 )
+
+#: Read on import, never written: 有效期至 as the certificate states it (issue 12).
+IMPORT_ONLY_COLUMNS: tuple[Column, ...] = (
+    _dc("_valid_until", "有效期至", "Valid until", "date", 12, derived=False),
+)
+READ_COLUMNS = INSTRUMENT_COLUMNS + IMPORT_ONLY_COLUMNS
 
 #: The confirmation history sheet (one row per verification or calibration).
 CONFIRMATION_COLUMNS: tuple[Column, ...] = (
-    Column("instrument", "管理编号", "Management no.", "text", False,
-           ("器具编号", "计量器具编号", "instrument"), 12),
-    _col(ConfirmationRecord, "date", "date", synonyms=("日期", "检定日期", "校准日期"), width=12),
-    _col(ConfirmationRecord, "kind", "enum_kind", synonyms=("检定/校准", "方式"), width=10),
-    _col(ConfirmationRecord, "result", "enum_result", synonyms=("结果", "检定结论", "校准结论"), width=10),
-    _col(ConfirmationRecord, "as_found", synonyms=("示值误差", "调整前示值误差", "as found"), width=12),
-    _col(ConfirmationRecord, "as_left", synonyms=("调整后示值误差", "as left"), width=12),
-    _col(ConfirmationRecord, "certificate", synonyms=("证书号", "证书编号"), width=18),
-    _col(ConfirmationRecord, "body", synonyms=("检定单位", "校准单位", "检定/校准机构", "机构"), width=20),
-    _col(ConfirmationRecord, "standards", "list", synonyms=("标准器", "计量标准器", "所用计量标准",
-                                                            "standards"), width=20),
-    _col(ConfirmationRecord, "next_due", "date", synonyms=("有效期至", "下次检定日期", "证书有效期"),
-         width=12),
+    Column("instrument", "管理编号", "Management no.", "text", False, _syn("confirmations", "instrument"), 12),
+    _cc("date", "date", width=12),
+    _cc("kind", "enum_kind", width=10),
+    _cc("result", "enum_result", width=10),
+    _cc("as_found", width=12),
+    _cc("as_left", width=12),
+    _cc("certificate", width=18),
+    _cc("body", width=20),
+    _cc("standards", "list", width=20),
+    _cc("next_due", "date", width=12),
 )
 
 SHEET_INSTRUMENTS = "台账 Ledger"

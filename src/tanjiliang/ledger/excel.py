@@ -10,26 +10,25 @@ written.
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
+from tanjiliang.ledger import changes
 from tanjiliang.ledger.catalogue import (
     CONFIRMATION_COLUMNS,
     INSTRUMENT_COLUMNS,
     KIND,
     LEVELS,
-    PLACE_WORDS,
     RESULT,
     SHEET_CONFIRMATIONS,
     SHEET_INSTRUMENTS,
@@ -37,10 +36,9 @@ from tanjiliang.ledger.catalogue import (
     SHEET_NOTES,
     STATUS,
     Column,
-    Mapped,
-    match_header,
-    norm,
 )
+from tanjiliang.ledger.changes import ChangeSet
+from tanjiliang.ledger.reader import LedgerError, LedgerRead, Problem, read_ledger
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import (
     BOUNDARY,
@@ -54,7 +52,6 @@ from tanjiliang.rules.schema import Pack
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 DERIVED_FILL = PatternFill("solid", fgColor="EDEDED")
-MAX_HEADER_SCAN = 10
 
 
 # ------------------------------------------------------------------------------ writing
@@ -280,274 +277,15 @@ def write_ledger(path: str | Path, unit: UnitFile | None, pack: Pack | None, lan
         wb.save(tmp)
 
 
-# ------------------------------------------------------------------------------ reading
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    sheet: str
-    row: int | None
-    column: str | None  # letter
-    header: str | None
-    value: Any
-    zh: str
-    en: str
-
-    def issue(self, file: str) -> Issue:
-        where = f"{self.sheet}" + (f"!{self.column}{self.row or ''}" if self.column else "")
-        where += f" [{self.header.replace(chr(10), ' ')}]" if self.header else ""
-        shown = "" if self.value is None else f"“{self.value}” "
-        shown_en = "" if self.value is None else f'"{self.value}": '
-        return Issue(file, self.row, where, f"{shown}{self.zh}", f"{shown_en}{self.en}")
-
-
-@dataclass
-class MappedHeader:
-    sheet: str
-    column: str  # letter
-    text: str
-    field: str | None
-    how: str  # exact | variant | synonym | derived | empty | unknown
-
-
-@dataclass
-class LedgerRead:
-    instruments: list[dict[str, Any]]
-    headers: list[MappedHeader]
-    problems: list[Problem]
-    where: dict[tuple[str | int, ...], tuple[str, int, str | None, str | None]]  # model path → cell
-
-    def report(self, lang: str = "zh") -> list[str]:
-        """What each header was mapped to (never a silent guess)."""
-        zh = lang == "zh"
-        how_zh = {"exact": "完全一致", "variant": "格式变体（全角/空格/大小写）", "synonym": "同义词",
-                  "derived": "计算列，不导入", "empty": "空列，忽略", "unknown": "无法识别"}
-        out = []
-        for h in self.headers:
-            text = h.text.replace("\n", " ")
-            if zh:
-                out.append(f"{h.sheet}!{h.column} “{text}” → {h.field or '—'}（{how_zh[h.how]}）")
-            else:
-                out.append(f"{h.sheet}!{h.column} \"{text}\" → {h.field or '—'} ({h.how})")
-        return out
-
-
-class LedgerError(LoadError):
-    """A ledger that cannot be imported; ``problems`` has sheet/row/column/value/reason."""
-
-    def __init__(self, file: str, problems: list[Problem], read: LedgerRead | None = None) -> None:
-        self.problems = problems
-        self.read = read
-        super().__init__([p.issue(file) for p in problems])
-
-
-_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
-
-
-def _text(v: Any) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    if isinstance(v, datetime):
-        return v.date().isoformat() if v.time() == datetime.min.time() else v.isoformat()
-    if isinstance(v, date):
-        return v.isoformat()
-    s = str(v).strip()
-    return s or None
-
-
-def _date(v: Any) -> tuple[date | None, bool]:
-    """(date, ok)."""
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None, True
-    if isinstance(v, datetime):
-        return v.date(), True
-    if isinstance(v, date):
-        return v, True
-    m = _DATE_TEXT.match(unicodedata.normalize("NFKC", str(v)))
-    if m:
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3])), True
-        except ValueError:
-            return None, False
-    return None, False
-
-
-def _enum(mapping: dict[str, tuple[str, str]], text: str) -> str | None:
-    n = norm(text)
-    for code, (zh, en) in mapping.items():
-        if n in (norm(code), norm(zh), norm(en)):
-            return code
-    return None
-
-
-def _type_code(pack: Pack | None, text: str) -> str:
-    if pack is None:
-        return text
-    n = norm(text)
-    for t in pack.instrument_types:
-        if n in (norm(t.id), norm(t.name.zh), norm(t.name.en)):
-            return t.id
-    return text
-
-
-def _find_header(ws: Worksheet, columns: tuple[Column, ...]) -> tuple[int, dict[int, Mapped]] | None:
-    best: tuple[int, dict[int, Mapped]] | None = None
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=MAX_HEADER_SCAN, values_only=True), 1):
-        mapped = {j: m for j, v in enumerate(row, 1)
-                  if v is not None and (m := match_header(str(v), columns)) is not None}
-        if len(mapped) >= 2 and (best is None or len(mapped) > len(best[1])):
-            best = (r, mapped)
-    return best
-
-
-def _is_confirmation_sheet(mapped: dict[int, Mapped]) -> bool:
-    fields = {m.column.field for m in mapped.values()}
-    return "date" in fields and "instrument" in fields
-
-
-def read_ledger(path: str | Path, pack: Pack | None = None) -> LedgerRead:
-    """Read every instrument sheet and the confirmation sheet; collect every problem."""
-    file = str(path)
-    try:
-        wb = load_workbook(path, data_only=True, read_only=False)
-    except FileNotFoundError:
-        raise LedgerError(file, [Problem("", None, None, None, None, "文件不存在", "no such file")]) from None
-    except Exception as exc:  # openpyxl raises several kinds for a file that is not xlsx
-        raise LedgerError(file, [Problem("", None, None, None, None, f"不是有效的 .xlsx 文件（{exc}）",
-                                         f"not a valid .xlsx file ({exc})")]) from None
-    problems: list[Problem] = []
-    headers: list[MappedHeader] = []
-    instruments: list[dict[str, Any]] = []
-    where: dict[tuple[str | int, ...], tuple[str, int, str | None, str | None]] = {}
-    confirmations: list[tuple[str, int, dict[str, Any], dict[str, tuple[str, str]]]] = []
-    found_instruments = False
-    for ws in wb.worksheets:
-        if ws.title == SHEET_LISTS or ws.sheet_state != "visible":
-            continue
-        conf = _find_header(ws, CONFIRMATION_COLUMNS)
-        inst = _find_header(ws, INSTRUMENT_COLUMNS)
-        if conf is not None and _is_confirmation_sheet(conf[1]) and (inst is None or len(conf[1]) >= len(inst[1])):
-            (hrow, mapped), is_conf = conf, True
-        elif inst is not None and {"id", "name"} <= {m.column.field for m in inst[1].values()}:
-            (hrow, mapped), is_conf = inst, False
-            found_instruments = True
-        else:
-            continue
-        header_row = next(ws.iter_rows(min_row=hrow, max_row=hrow, values_only=True))
-        body = list(ws.iter_rows(min_row=hrow + 1, values_only=True))
-        seen: dict[str, str] = {}
-        use: dict[int, Column] = {}
-        for j, text in enumerate(header_row, 1):
-            if text is None or str(text).strip() == "":
-                continue
-            letter = get_column_letter(j)
-            m = mapped.get(j)
-            has_data = any(j - 1 < len(r) and _text(r[j - 1]) is not None for r in body)
-            if m is None:
-                headers.append(MappedHeader(ws.title, letter, str(text), None,
-                                            "unknown" if has_data else "empty"))
-                if has_data:
-                    problems.append(Problem(ws.title, hrow, letter, str(text), None,
-                                            "无法识别的列（有数据）；请改用台账模板中的列名",
-                                            "unknown column with data; use a column name of the ledger template"))
-                continue
-            c = m.column
-            headers.append(MappedHeader(ws.title, letter, str(text), c.field,
-                                        "derived" if c.derived else m.how))
-            if c.field in seen:
-                problems.append(Problem(ws.title, hrow, letter, str(text), None,
-                                        f"与 {seen[c.field]} 列是同一字段，列重复",
-                                        f"names the same field as column {seen[c.field]}"))
-                continue
-            seen[c.field] = letter
-            use[j] = c
-        for i, row in enumerate(body, hrow + 1):
-            values = {j: row[j - 1] if j - 1 < len(row) else None for j in use}
-            if all(_text(v) is None for v in values.values()):
-                continue
-            rec: dict[str, Any] = {}
-            cells: dict[str, tuple[str, str]] = {}
-            for j, c in use.items():
-                v = values[j]
-                letter = get_column_letter(j)
-                header = c.header
-                if c.derived:
-                    if c.field == "_mpe" and _text(v) is not None:
-                        acc_col = next((k for k, cc in use.items() if cc.field == "accuracy"), None)
-                        if acc_col is None or _text(values[acc_col]) is None:
-                            problems.append(Problem(ws.title, i, letter, header, _text(v),
-                                                    "最大允许误差为计算列；请在“准确度等级”列填写（如 ±0.5 %）",
-                                                    'MPE is computed; write it in the accuracy column (e.g. "±0.5 %")'))
-                    continue
-                cells[c.field] = (letter, header)
-                if c.kind == "date":
-                    d, ok = _date(v)
-                    if not ok:
-                        problems.append(Problem(ws.title, i, letter, header, _text(v),
-                                                "不是有效日期（应为 YYYY-MM-DD）", "not a date (YYYY-MM-DD)"))
-                    elif d is not None:
-                        rec[c.field] = d
-                    continue
-                t = _text(v)
-                if t is None:
-                    continue
-                if c.kind in ("enum_status", "enum_kind", "enum_result"):
-                    mapping = {"enum_status": STATUS, "enum_kind": KIND, "enum_result": RESULT}[c.kind]
-                    code = _enum(mapping, t)
-                    if code is None:
-                        allowed = "、".join(f"{z}/{e}/{k}" for k, (z, e) in mapping.items())
-                        problems.append(Problem(ws.title, i, letter, header, t, f"应为 {allowed} 之一",
-                                                f"must be one of {allowed}"))
-                        continue
-                    rec[c.field] = code
-                elif c.kind == "type":
-                    rec[c.field] = _type_code(pack, t)
-                elif c.kind == "place":
-                    rec[c.field] = PLACE_WORDS.get(norm(t), t)
-                elif c.kind == "list":
-                    rec[c.field] = [p.strip() for p in re.split(r"[;；,，\n]", t) if p.strip()]
-                else:
-                    rec[c.field] = t
-            if is_conf:
-                confirmations.append((ws.title, i, rec, cells))
-            else:
-                k = len(instruments)
-                instruments.append(rec)
-                for f, (letter, header) in cells.items():
-                    where[("instruments", k, f)] = (ws.title, i, letter, header)
-                where[("instruments", k)] = (ws.title, i, None, None)
-    if not found_instruments:
-        problems.append(Problem("", None, None, None, None,
-                                "找不到台账表（表头须含“管理编号”和“名称”）",
-                                'no ledger sheet (its header needs "管理编号/Management no." and "名称/Name")'))
-    # attach confirmation records to their instruments
-    index = {rec.get("id"): k for k, rec in enumerate(instruments) if rec.get("id")}
-    for sheet, i, rec, cells in confirmations:
-        ident = rec.pop("instrument", None)
-        letter, header = cells.get("instrument", (None, None))
-        if ident is None or ident not in index:
-            problems.append(Problem(sheet, i, letter, header, ident,
-                                    "不是台账中的管理编号" if ident else "缺少管理编号",
-                                    "is not a management no. of the ledger" if ident else "management no. missing"))
-            continue
-        k = index[ident]
-        lst = instruments[k].setdefault("confirmations", [])
-        n = len(lst)
-        lst.append(rec)
-        for f, (lt, hd) in cells.items():
-            where[("instruments", k, "confirmations", n, f)] = (sheet, i, lt, hd)
-        where[("instruments", k, "confirmations", n)] = (sheet, i, None, None)
-    return LedgerRead(instruments, headers, problems, where)
-
+# ------------------------------------------------------------------------------ importing
 
 class _CellSource:
     """Duck-typed source map (model path → sheet/row/column) for the loader's checks."""
 
     def __init__(self, file: str, where: dict[tuple[str | int, ...], tuple[str, int, str | None, str | None]],
-                 problems: list[Problem], values: list[dict[str, Any]]) -> None:
+                 problems: list[Problem], values: list[dict[str, Any]],
+                 reported: set[tuple[int, str]] | None = None) -> None:
+        self.reported = reported or set()
         self.file = file
         self.where = where
         self.problems = problems
@@ -582,56 +320,65 @@ class _CellSource:
                 header = col.header
         v = self.value(path)
         prob = Problem(sheet, row, letter, header, v.isoformat() if isinstance(v, date) else v, zh, en)
-        self.problems.append(prob)
+        if not (len(path) >= 3 and path[0] == "instruments" and (path[1], path[2]) in self.reported):
+            self.problems.append(prob)
         return prob.issue(self.file)
 
 
-def apply_ledger(unit: UnitFile, path: str | Path, pack: Pack | None = None) -> UnitFile:
-    """``unit`` with its instruments replaced by the ledger's; :class:`LedgerError` listing
-    every problem (nothing is applied) if any."""
-    return import_ledger(unit, path, pack)[0]
+def _unit_pack(unit: UnitFile, pack: Pack | None) -> Pack | None:
+    if pack is not None:
+        return pack
+    from tanjiliang.rules.load import load_pack
+
+    try:
+        return load_pack(unit.pack).pack
+    except LoadError:
+        return None
 
 
-def import_ledger(unit: UnitFile, path: str | Path, pack: Pack | None = None
-                  ) -> tuple[UnitFile, LedgerRead]:
-    """:func:`apply_ledger`, also returning what was read (the header mapping report)."""
+def read_changes(unit: UnitFile, path: str | Path, pack: Pack | None = None, *, strict: bool = False,
+                 display_name: str | None = None) -> tuple[ChangeSet, LedgerRead]:
+    """Read a ledger and compute what importing it into ``unit`` would change (nothing is
+    applied). :class:`LedgerError` listing every problem if the file cannot be imported."""
     from tanjiliang.model.load import reference_issues, validation_issues
-    from tanjiliang.model.write import unit_to_data
 
-    if pack is None:
-        from tanjiliang.rules.load import load_pack
-
-        try:
-            pack = load_pack(unit.pack).pack
-        except LoadError:
-            pack = None
-    read = read_ledger(path, pack)
-    file = str(path)
+    pack = _unit_pack(unit, pack)
+    read = read_ledger(path, pack, unit, strict=strict, display_name=display_name)
+    file = display_name or Path(path).name
     problems = list(read.problems)
-    src = _CellSource(file, read.where, problems, read.instruments)
-    # each instrument on its own, so that one bad row does not hide the others' problems
+    src = _CellSource(file, read.where, problems, read.instruments, read.bad_cells)
     valid: list[tuple[int, Instrument]] = []
     for k, rec in enumerate(read.instruments):
         try:
             valid.append((k, Instrument.model_validate(rec)))
         except ValidationError as exc:
             validation_issues(exc, rec, _Prefixed(src, ("instruments", k)))  # type: ignore[arg-type]
-            if all(isinstance(rec.get(f), str) for f in ("id", "measures", "at")):
-                # still check its references (a row can have several problems)
-                valid.append((k, Instrument.model_construct(**rec)))
-    # references (ids unique, places, streams) of every row that names them
+            if all(isinstance(rec.get(f), str) for f in ("id", "at")):
+                valid.append((k, Instrument.model_construct(**rec)))  # still check its references
     ref = unit.model_copy(update={"instruments": [ins for _, ins in valid]})
     reference_issues(ref, _Remapped(src, [k for k, _ in valid]))  # type: ignore[arg-type]
-    data = unit_to_data(unit)
-    data["instruments"] = read.instruments
-    new: UnitFile | None = None
-    if not problems:
-        new = UnitFile.model_validate(data)
     if problems:
         raise LedgerError(file, _dedupe(problems), read)
-    assert new is not None
-    new._source = unit._source
-    return new, read
+    cs = changes.compute(unit, read.instruments, read.stated)
+    read.changes = cs
+    return cs, read
+
+
+def import_ledger(unit: UnitFile, path: str | Path, pack: Pack | None = None, *, strict: bool = False,
+                  remove: bool | Iterable[str] = False, display_name: str | None = None
+                  ) -> tuple[UnitFile, LedgerRead]:
+    """Merge a ledger into ``unit`` (:mod:`tanjiliang.ledger.changes`): instruments absent from
+    the file are removed only as ``remove`` says. Returns the new unit and what was read
+    (``read.changes`` is the change set)."""
+    cs, read = read_changes(unit, path, pack, strict=strict, display_name=display_name)
+    return changes.apply(unit, cs, remove), read
+
+
+def apply_ledger(unit: UnitFile, path: str | Path, pack: Pack | None = None, *, strict: bool = False) -> UnitFile:
+    """``unit`` as the ledger describes it, in memory (``check --ledger``): the ledger's
+    instruments, each keeping what the file does not state from the unit's matching
+    instrument; :class:`LedgerError` listing every problem if any."""
+    return import_ledger(unit, path, pack, strict=strict, remove=True)[0]
 
 
 class _Prefixed:

@@ -122,6 +122,15 @@ class NameProblem(Exception):
         return f"“{self.text}”不是已知的{what}" + (f"（可选：{shown}{more}）" if shown else "")
 
     @property
+    def reason_zh(self) -> str:
+        """The message without the name itself (shown beside it)."""
+        return self.zh.removeprefix(f"“{self.text}”")
+
+    @property
+    def reason_en(self) -> str:
+        return self.en.removeprefix(f'"{self.text}" ')
+
+    @property
     def en(self) -> str:
         shown = ", ".join(f"{label} ({code})" if label != code else code
                           for code, label in self.candidates[:12])

@@ -1,0 +1,80 @@
+"""``tanjiliang init --sector S -o FILE`` — a starting unit file for one's own plant and the
+matching Excel ledger beside it (issue 12, item 3; tanjiliang.ledger.starters)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tanjiliang.cli.check import Lang
+from tanjiliang.ledger.starters import SECTORS
+
+
+class SectorChoice(StrEnum):
+    power = "power"
+    cement = "cement"
+    steel = "steel"
+    chemical = "chemical"
+    glass = "glass"
+    lime = "lime"
+    aluminium = "aluminium"
+    heat = "heat"
+
+
+assert tuple(s.value for s in SectorChoice) == SECTORS
+
+
+def ledger_path(output: Path) -> Path:
+    """The ledger written beside the unit file: ``plant.yaml`` → ``plant-台账.xlsx``."""
+    return output.with_name(f"{output.stem}-台账.xlsx")
+
+
+def init_command(
+    sector: Annotated[SectorChoice, typer.Option("--sector", help="kind of plant 行业")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="unit file to write (.yaml) 单位文件")],
+    year: Annotated[int, typer.Option(help="reporting year 报告年度")] = 2025,
+    force: Annotated[bool, typer.Option("--force", help="overwrite existing files")] = False,
+    lang: Annotated[Lang, typer.Option(help="zh | en: language of messages and list values")] = Lang.zh,
+) -> None:
+    """Write a commented starting unit file for a kind of plant and its Excel ledger beside it.
+    生成某类企业的单位文件模板（含中文注释）及配套台账。"""
+    from tanjiliang.ledger import write_ledger
+    from tanjiliang.ledger.starters import starter_text
+    from tanjiliang.model.errors import LoadError
+    from tanjiliang.model.load import load_unit
+    from tanjiliang.model.write import atomic_write
+    from tanjiliang.rules.load import load_pack
+
+    zh = lang.value == "zh"
+    book = ledger_path(output)
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        typer.echo("单位文件须为 .yaml" if zh else "the unit file must be .yaml", err=True)
+        raise typer.Exit(2)
+    existing = [p for p in (output, book) if p.exists()]
+    if existing and not force:
+        names = "、".join(p.name for p in existing) if zh else ", ".join(p.name for p in existing)
+        typer.echo(f"{names} 已存在；覆盖请加 --force" if zh else f"{names} exists; pass --force to overwrite",
+                   err=True)
+        raise typer.Exit(2)
+    text = starter_text(sector.value, year)
+    atomic_write(output, text)
+    try:
+        unit = load_unit(output, text)
+        pack = load_pack(unit.pack).pack
+    except LoadError as err:  # a starter that does not load is a bug: say so plainly
+        typer.echo(err.message(lang.value), err=True)
+        raise typer.Exit(1) from None
+    write_ledger(book, unit, pack, lang.value)
+    if zh:
+        typer.echo(f"已生成 {output}（单位文件）和 {book}（台账）")
+        typer.echo(f"下一步：按本单位情况修改后运行 tanjiliang check {output}")
+    else:
+        typer.echo(f"written {output} (unit file) and {book} (ledger)")
+        typer.echo(f"next: edit them for your plant, then run tanjiliang check {output}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init_command)

@@ -1,0 +1,218 @@
+"""Change sets: what an import would do to a unit's instruments, before it does it.
+
+Issue 12 (2) "Nothing removed without asking": every import first computes a change set —
+added, changed (field by field), unchanged, absent from the file — and shows it. Applying it
+merges: an instrument of the file is matched with the unit's by 管理编号 (id), else 出厂编号
+(serial), else name and place; a matched instrument keeps every field the file does not state
+(and keeps its id); confirmation records are merged by date. Instruments absent from the file
+stay unless they are named in ``remove`` (the web app's ticks) or ``remove`` is ``True``
+(``--remove-missing``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from tanjiliang.model.names import norm
+from tanjiliang.model.unit import Instrument, UnitFile
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class Changed:
+    id: str  # the unit's id (kept)
+    matched_by: str  # id | serial | name_place
+    fields: list[FieldChange]
+    merged: dict[str, Any]
+
+
+@dataclass
+class ChangeSet:
+    added: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[Changed] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # ids of the unit not in the file
+    file_ids: dict[str, str] = field(default_factory=dict)  # unit id → id the file gave it
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed)
+
+    def summary(self, lang: str = "zh") -> str:
+        a, c, u, m = len(self.added), len(self.changed), len(self.unchanged), len(self.absent)
+        if lang == "zh":
+            return f"新增 {a} 台，修改 {c} 台，未变 {u} 台，文件中没有 {m} 台"
+        return f"{a} added, {c} changed, {u} unchanged, {m} absent from the file"
+
+    def lines(self, lang: str = "zh", removed: Iterable[str] = ()) -> list[str]:
+        """The change set as lines for a terminal or a page."""
+        zh = lang == "zh"
+        gone = set(removed)
+        out = [self.summary(lang)]
+        for rec in self.added:
+            out.append(f"+ {rec.get('id')} {rec.get('name', '')}" + ("（新增）" if zh else " (added)"))
+        how = {"id": ("按管理编号", "by management no."), "serial": ("按出厂编号", "by serial no."),
+               "name_place": ("按名称和地点", "by name and place")}
+        for ch in self.changed:
+            by = how[ch.matched_by][0 if zh else 1]
+            out.append(f"~ {ch.id}（{by}）" if zh else f"~ {ch.id} ({by})")
+            for fc in ch.fields:
+                out.append(f"    {fc.field}: {_show(fc.old)} → {_show(fc.new)}")
+        for ident in self.absent:
+            if ident in gone:
+                out.append(f"- {ident}" + ("（文件中没有，按您的选择删除）" if zh else " (absent from the file; removed as you chose)"))
+            else:
+                out.append(f"= {ident}" + ("（文件中没有，保留；删除须明确选择 --remove-missing）" if zh else
+                                           " (absent from the file; kept — removing needs --remove-missing)"))
+        return out
+
+    def to_json(self, removed: Iterable[str] = ()) -> dict[str, Any]:
+        """The change set as stored in the history (and returned by the API)."""
+        return {
+            "added": [str(r.get("id")) for r in self.added],
+            "changed": [{"id": c.id, "matched_by": c.matched_by,
+                         "fields": [{"field": f.field, "old": _json(f.old), "new": _json(f.new)} for f in c.fields]}
+                        for c in self.changed],
+            "unchanged": list(self.unchanged),
+            "absent": list(self.absent),
+            "removed": sorted(set(removed) & set(self.absent)),
+        }
+
+
+def _json(v: Any) -> Any:
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, list):
+        return [_json(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _json(x) for k, x in v.items()}
+    return v
+
+
+def _show(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, list):
+        return f"[{len(v)}]"
+    return str(_json(v))
+
+
+def _data(ins: Instrument) -> dict[str, Any]:
+    """What the user set (defaults they did not write stay out), as JSON values."""
+    data: dict[str, Any] = ins.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return data
+
+
+def _merge_confirmations(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records merged by date: the file's record of a date updates the unit's, others stay."""
+    by_date = {r["date"]: {k: v for k, v in r.items() if v is not None} for r in old}
+    for r in new:
+        base = by_date.get(r["date"], {})
+        by_date[r["date"]] = {**base, **{k: v for k, v in r.items() if v is not None}}
+    return [by_date[d] for d in sorted(by_date)]
+
+
+def _index(instruments: list[Instrument]) -> tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int]]:
+    by_id = {ins.id: k for k, ins in enumerate(instruments)}
+    by_serial: dict[str, int] = {}
+    by_name: dict[tuple[str, str], int] = {}
+    for k, ins in enumerate(instruments):
+        if ins.serial:
+            by_serial.setdefault(norm(ins.serial), k)
+        by_name.setdefault((norm(ins.name), ins.at), k)
+    return by_id, by_serial, by_name
+
+
+def compute(unit: UnitFile, incoming: list[dict[str, Any]], stated: list[set[str]] | None = None) -> ChangeSet:
+    """The change set of importing ``incoming`` (model data of the file's instruments; each
+    with the set of fields the file states) into ``unit``."""
+    stated = stated if stated is not None else [set(r) for r in incoming]
+    old = list(unit.instruments)
+    by_id, by_serial, by_name = _index(old)
+    cs = ChangeSet()
+    matched: set[int] = set()
+    for raw, fields in zip(incoming, stated, strict=True):
+        rec: dict[str, Any] = _json(raw)
+        k: int | None = None
+        how = ""
+        if rec.get("id") in by_id and by_id[rec["id"]] not in matched:
+            k, how = by_id[rec["id"]], "id"
+        elif rec.get("serial") and norm(rec["serial"]) in by_serial and by_serial[norm(rec["serial"])] not in matched:
+            k, how = by_serial[norm(rec["serial"])], "serial"
+        elif (norm(rec.get("name", "")), rec.get("at")) in by_name and by_name[(norm(rec.get("name", "")), rec.get("at"))] not in matched:
+            k, how = by_name[(norm(rec.get("name", "")), rec.get("at"))], "name_place"
+        if k is None:
+            cs.added.append(rec)
+            continue
+        matched.add(k)
+        full = old[k].model_dump(mode="json", by_alias=True)
+        after = _data(old[k])
+        diffs = []
+        for f in _order(fields):
+            if f == "id" or f not in rec:
+                continue
+            value = _merge_confirmations(full.get(f) or [], rec[f]) if f == "confirmations" else rec[f]
+            if _strip(value) != _strip(full.get(f)):
+                diffs.append(FieldChange(f, full.get(f), value))
+                after[f] = value
+        if rec.get("id") != old[k].id:
+            cs.file_ids[old[k].id] = str(rec.get("id"))
+        if diffs:
+            cs.changed.append(Changed(old[k].id, how, diffs, after))
+        else:
+            cs.unchanged.append(old[k].id)
+    cs.absent = [ins.id for k, ins in enumerate(old) if k not in matched]
+    return cs
+
+
+def _strip(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _strip(x) for k, x in v.items() if x is not None}
+    if isinstance(v, list):
+        return [_strip(x) for x in v]
+    return v
+
+
+def _order(fields: set[str]) -> list[str]:
+    return [k for k in Instrument.model_fields if k in fields]
+
+
+def apply(unit: UnitFile, cs: ChangeSet, remove: bool | Iterable[str] = False) -> UnitFile:
+    """``unit`` with the change set merged in. Absent instruments are removed only when named
+    in ``remove`` (or all of them with ``remove=True``)."""
+    from tanjiliang.model.write import unit_to_data
+
+    gone = set(cs.absent) if remove is True else (set() if remove is False else set(remove) & set(cs.absent))
+    changed = {c.id: c.merged for c in cs.changed}
+    out: list[Any] = []
+    for ins in unit.instruments:
+        if ins.id in gone:
+            continue
+        out.append(changed.get(ins.id, _data(ins)))
+    out.extend(cs.added)
+    data = unit_to_data(unit)
+    data["instruments"] = [_plain(r) for r in out]
+    try:
+        new = UnitFile.model_validate(data)
+    except ValidationError as exc:
+        from tanjiliang.model.errors import LoadError
+        from tanjiliang.model.load import SourceMap, validation_issues
+
+        raise LoadError(validation_issues(exc, data, SourceMap("<merge>"))) from None
+    new._source = unit._source
+    return new
+
+
+def _plain(rec: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in rec.items() if v is not None}

@@ -1,0 +1,661 @@
+"""Reading a plant's own ledger (台账) as it keeps it — one reader for the CLI, the web app and
+the API (issue 12, docs/ledger.md "Import").
+
+* Every visible sheet: the header row is the row among the first :data:`MAX_HEADER_SCAN` that
+  maps most headers (title rows above it are ignored); merged cells are filled from their
+  top-left cell; headers are matched by the words of ``headers.yaml`` and every mapping is
+  reported.
+* Values as people write them: accuracy "1.5级", "0.5S级", "±1%", "III级"; dates 2025.03.02,
+  2025/3/2, 2025年3月2日, Excel serials or date cells; status words of JJF 1356 and practice
+  (合格/准用/停用/备用/封存); places by their Chinese name; the instrument type inferred from
+  the name; what an instrument measures from a stream's name or, failing that, from a unique
+  stream of the material or kind the instrument implies. Every rewrite and inference is
+  reported; ``strict`` turns every inference into a problem.
+* What cannot be determined (which stream an instrument measures) is left out and listed as
+  待补充 (``pending``): the instrument is imported incomplete.
+* 有效期至 (the validity the certificate states) is kept: it becomes the next due date of the
+  latest confirmation record.
+* Malformed or contradictory values are problems with sheet, row, column, header, value and
+  reason, all collected before anything is applied; file paths are shown by name only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tanjiliang.ledger import values
+from tanjiliang.ledger.catalogue import (
+    CONFIRMATION_COLUMNS,
+    KIND,
+    READ_COLUMNS,
+    RESULT,
+    SHEET_LISTS,
+    Column,
+    Mapped,
+    match_header,
+    norm,
+)
+from tanjiliang.model import names
+from tanjiliang.model.errors import Issue, LoadError
+
+MAX_HEADER_SCAN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    sheet: str
+    row: int | None
+    column: str | None  # letter
+    header: str | None
+    value: Any
+    zh: str
+    en: str
+
+    def issue(self, file: str) -> Issue:
+        where = f"{self.sheet}" + (f"!{self.column}{self.row or ''}" if self.column else "")
+        where += f" [{self.header.replace(chr(10), ' ')}]" if self.header else ""
+        shown = "" if self.value is None else f"“{self.value}” "
+        shown_en = "" if self.value is None else f'"{self.value}": '
+        return Issue(file, self.row, where, f"{shown}{self.zh}", f"{shown_en}{self.en}")
+
+
+@dataclass
+class MappedHeader:
+    sheet: str
+    column: str  # letter
+    text: str
+    field: str | None
+    how: str  # exact | variant | synonym | derived | empty | unknown | id_from_no
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A value rewritten or inferred on import (reported; ``inferred`` ones refused by strict)."""
+
+    sheet: str
+    row: int
+    column: str | None
+    field: str
+    text: str
+    code: str
+    how: str  # label | word | code | partial | keyword | unit | date | value | default
+
+    @property
+    def inferred(self) -> bool:
+        return self.how in ("partial", "keyword", "default", "stream")
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A field that could not be determined (待补充): the instrument is imported without it."""
+
+    sheet: str
+    row: int
+    instrument: str
+    field: str
+
+
+@dataclass
+class LedgerRead:
+    instruments: list[dict[str, Any]]
+    headers: list[MappedHeader]
+    problems: list[Problem]
+    where: dict[tuple[str | int, ...], tuple[str, int, str | None, str | None]]  # model path → cell
+    notes: list[Note] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
+    skipped: list[tuple[str, int, str]] = field(default_factory=list)
+    stated: list[set[str]] = field(default_factory=list)  # per instrument: fields the file states
+    bad_cells: set[tuple[int, str]] = field(default_factory=set)  # (instrument, field) reported
+    changes: Any = None  # the change set, once computed (tanjiliang.ledger.changes.ChangeSet)
+
+    def report(self, lang: str = "zh") -> list[str]:
+        """What each header was mapped to, every value rewritten or inferred, what is
+        pending and which rows were not read as instruments (never a silent guess)."""
+        zh = lang == "zh"
+        how_zh = {"exact": "完全一致", "variant": "格式变体（全角/空格/大小写）", "synonym": "同义词",
+                  "derived": "计算列，不导入", "empty": "空列，忽略", "unknown": "无法识别",
+                  "id_from_no": "无管理编号列，序号作管理编号"}
+        out = []
+        for h in self.headers:
+            text = h.text.replace("\n", " ")
+            if zh:
+                out.append(f"{h.sheet}!{h.column} “{text}” → {h.field or '—'}（{how_zh[h.how]}）")
+            else:
+                out.append(f"{h.sheet}!{h.column} \"{text}\" → {h.field or '—'} ({h.how})")
+        grouped: dict[tuple[str, str, str, str], list[str]] = {}
+        for n in self.notes:
+            grouped.setdefault((n.field, n.text, n.code, n.how), []).append(f"{n.sheet}!{n.column or ''}{n.row}")
+        for (fld, text, code, how), cells in grouped.items():
+            at = ", ".join(cells[:6]) + (f" …（共{len(cells)}处）" if zh and len(cells) > 6 else
+                                         f" … ({len(cells)} cells)" if len(cells) > 6 else "")
+            if zh:
+                kind = "推断" if how in ("partial", "keyword", "default", "stream") else "读作"
+                out.append(f"{kind} {fld}: “{text}” → {code}（{names.HOW_ZH.get(how, how)}）{at}")
+            else:
+                kind = "inferred" if how in ("partial", "keyword", "default", "stream") else "read"
+                out.append(f"{kind} {fld}: \"{text}\" → {code} ({how}) {at}")
+        for p in self.pending:
+            out.append(f"待补充 {p.instrument}: {p.field}（{p.sheet} 第{p.row}行）" if zh else
+                       f"to complete {p.instrument}: {p.field} ({p.sheet} row {p.row})")
+        for sheet, row, text in self.skipped:
+            out.append(f"{sheet} 第{row}行 “{text}” 不是器具行（说明/合计行），未导入" if zh else
+                       f"{sheet} row {row} \"{text}\" is not an instrument row (a note or total), not imported")
+        return out
+
+
+class LedgerError(LoadError):
+    """A ledger that cannot be imported; ``problems`` has sheet/row/column/value/reason."""
+
+    def __init__(self, file: str, problems: list[Problem], read: LedgerRead | None = None) -> None:
+        self.problems = problems
+        self.read = read
+        super().__init__([p.issue(file) for p in problems])
+
+
+def _text(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == datetime.min.time() else v.isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    s = str(v).strip()
+    return s or None
+
+
+def _enum(mapping: dict[str, tuple[str, str]], text: str) -> str | None:
+    n = norm(text)
+    for code, (zh, en) in mapping.items():
+        if n in (norm(code), norm(zh), norm(en)):
+            return code
+    return None
+
+
+def _rows(ws: Worksheet) -> list[list[Any]]:
+    """The sheet's values with every merged range filled from its top-left cell."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    for rng in ws.merged_cells.ranges:
+        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
+        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
+            row = rows[r - 1]
+            for c in range(rng.min_col, rng.max_col + 1):
+                if c - 1 < len(row):
+                    row[c - 1] = top
+    return rows
+
+
+def _find_header(rows: list[list[Any]], columns: tuple[Column, ...]) -> tuple[int, dict[int, Mapped]] | None:
+    best: tuple[int, dict[int, Mapped]] | None = None
+    for r, row in enumerate(rows[:MAX_HEADER_SCAN], 1):
+        mapped: dict[int, Mapped] = {}
+        for j, v in enumerate(row, 1):
+            if isinstance(v, str) and (m := match_header(v, columns)) is not None:
+                mapped[j] = m
+        fields = {m.column.field for m in mapped.values()}
+        if len(fields) >= 2 and (best is None or len(fields) > len({m.column.field for m in best[1].values()})):
+            best = (r, mapped)
+    return best
+
+
+def _is_confirmation_sheet(mapped: dict[int, Mapped]) -> bool:
+    fields = {m.column.field for m in mapped.values()}
+    return "date" in fields and "instrument" in fields and "name" not in fields
+
+
+_NOTE_ROW = re.compile(r"^(注|备注|说明|填表|制表|审核|批准|合计|总计|小计|负责人|编制|日期)")
+
+
+class _Sheet:
+    """Reading one instrument sheet's rows into model data."""
+
+    def __init__(self, reader: _Reader, title: str, hrow: int, use: dict[int, Column],
+                 hints: dict[int, str | None], id_from_no: bool, prefix: str) -> None:
+        self.r, self.title, self.hrow, self.use, self.hints = reader, title, hrow, use, hints
+        self.id_from_no, self.prefix = id_from_no, prefix
+
+    def problem(self, row: int, j: int | None, value: Any, zh: str, en: str) -> None:
+        c = self.use.get(j) if j is not None else None
+        letter = get_column_letter(j) if j is not None else None
+        self.r.problems.append(Problem(self.title, row, letter, c.header if c else None, value, zh, en))
+        if c is not None:  # the loader's later checks do not report this cell again
+            self.r.bad_cells.add((len(self.r.instruments), c.field))
+
+    def note(self, row: int, j: int | None, fld: str, text: str, code: str, how: str) -> None:
+        n = Note(self.title, row, get_column_letter(j) if j is not None else None, fld, text, code, how)
+        if n.inferred and self.r.strict:
+            self.problem(row, j, text, f"须明确填写（--strict 不推断；推断值为 {code}）",
+                         f"must be stated (--strict infers nothing; the inference would be {code})")
+        self.r.notes.append(n)
+
+    def row(self, i: int, raw: list[Any]) -> None:
+        vals = {j: (raw[j - 1] if j - 1 < len(raw) else None) for j in self.use}
+        filled = {j: v for j, v in vals.items() if _text(v) is not None}
+        if not filled:
+            return
+        by_field = {self.use[j].field: j for j in filled}
+        texts = [_text(v) or "" for v in filled.values()]
+        if "name" not in by_field and (len(filled) <= 2 or all(_NOTE_ROW.match(t) for t in texts)):
+            # a total, a signature or a note under the table: reported, not imported
+            self.r.skipped.append((self.title, i, " ".join(texts)[:40]))
+            return
+        rec: dict[str, Any] = {}
+        cells: dict[str, tuple[str, str]] = {}
+        got: dict[str, Any] = {}
+        for j, v in vals.items():
+            c = self.use[j]
+            cells[c.field] = (get_column_letter(j), c.header)
+            if _text(v) is None:
+                continue
+            got[c.field] = self.value(i, j, c, v)
+        # the id: 管理编号, else 序号 (when the sheet has no id column)
+        if self.id_from_no and got.get("_no") is not None:
+            got["id"] = f"{self.prefix}{got['_no']}"
+            cells["id"] = cells["_no"]
+        for k, v in got.items():
+            if not k.startswith("_") and v is not None:
+                rec[k] = v
+        if "name" in rec:
+            self.infer_type(i, rec, by_field)
+        self.infer_measures(i, rec, by_field)
+        self.confirmation(i, rec, got.get("_valid_until"), by_field)
+        k = len(self.r.instruments)
+        self.r.instruments.append(rec)
+        self.r.stated.append(set(rec))
+        for f, (letter, header) in cells.items():
+            if not f.startswith("_") or f == "_valid_until":
+                self.r.where[("instruments", k, f if f != "_valid_until" else "confirmations")] = \
+                    (self.title, i, letter, header)
+        self.r.where[("instruments", k)] = (self.title, i, None, None)
+        if "measures" not in rec:
+            self.r.pending.append(Pending(self.title, i, str(rec.get("id", "?")), "measures"))
+
+    # -- values ----------------------------------------------------------------------------
+    def value(self, i: int, j: int, c: Column, v: Any) -> Any:
+        t = _text(v)
+        assert t is not None
+        if c.derived:
+            if c.field == "_no":
+                return t
+            if c.field == "_mpe":
+                acc_j = next((k for k, cc in self.use.items() if cc.field == "accuracy"), None)
+                if acc_j is None:
+                    self.problem(i, j, t, "最大允许误差为计算列；请在“准确度等级”列填写（如 ±0.5 %）",
+                                 'MPE is computed; write it in the accuracy column (e.g. "±0.5 %")')
+            return None
+        if c.kind == "date":
+            try:
+                d = names.parse_date(v)
+            except ValueError:
+                self.problem(i, j, t, "不是有效日期（如 2025-03-02、2025.03.02、2025/3/2、2025年3月2日）",
+                             "not a date (e.g. 2025-03-02, 2025.03.02, 2025/3/2, 2025年3月2日)")
+                return None
+            if d is not None and not isinstance(v, date) and t != d.isoformat():
+                self.note(i, j, c.field, t, d.isoformat(), "date")
+            return d
+        if c.kind == "accuracy":
+            try:
+                a = values.accuracy(t)
+            except values.ValueProblem as e:
+                self.problem(i, j, t, e.zh, e.en)
+                return None
+            if a != t:
+                self.note(i, j, c.field, t, a, "value")
+            return a
+        if c.kind == "interval":
+            try:
+                s, inferred = values.interval(t, self.hints.get(j))
+            except values.ValueProblem as e:
+                self.problem(i, j, t, e.zh, e.en)
+                return None
+            if s != t:
+                self.note(i, j, c.field, t, s, "default" if inferred else "value")
+            return s
+        if c.kind == "range":
+            hint = self.hints.get(j)
+            if hint and not re.search(r"[^\d\s.~\-—–至()（）]", t):
+                s = f"{t} {hint}"
+                self.note(i, j, c.field, t, s, "unit")
+                return s
+            return t
+        if c.kind == "enum_status":
+            sw = names.status_word(t)
+            if sw is None:
+                allowed = "、".join(names.words()["status"])
+                self.problem(i, j, t, f"不是器具状态（应为 {allowed} 或 在用/备用/停用）",
+                             "not an instrument status (in use / standby / out of service, or 合格/准用/停用/备用/封存)")
+                return None
+            code, result, how = sw
+            if how != "label" or t != code:
+                self.note(i, j, "status", t, code + (f"（{result}）" if result else ""), "word" if how == "word" else "label")
+            if result is not None:
+                self.r.status_results[(self.title, i)] = result
+            return code
+        if c.kind in ("enum_kind", "enum_result"):
+            mapping = KIND if c.kind == "enum_kind" else RESULT
+            code = _enum(mapping, t)
+            if code is None:
+                kind = "confirmation_kind" if c.kind == "enum_kind" else "result"
+                try:
+                    code = names.resolve(kind, t).code
+                except names.NameProblem:
+                    allowed = "、".join(f"{z}/{e}/{k}" for k, (z, e) in mapping.items())
+                    self.problem(i, j, t, f"应为 {allowed} 之一", f"must be one of {allowed}")
+                    return None
+                self.note(i, j, c.field, t, code, "word")
+            return code
+        if c.kind in ("type", "place"):
+            vocab = self.r.type_vocab if c.kind == "type" else self.r.place_vocab
+            kind = "instrument_type" if c.kind == "type" else "place"
+            try:
+                m = names.resolve_in(vocab, t, kind, strict=self.r.strict)
+            except names.NameProblem as e:
+                if c.kind == "place" or e.ambiguous:
+                    self.problem(i, j, t, e.reason_zh, e.reason_en)
+                return t  # a type of one's own is kept as written (the pack check judges it)
+            if m.how != "code":
+                self.note(i, j, c.field, t, m.code, m.how)
+            return m.code
+        if c.kind == "measures":
+            return self.measures(i, j, t)
+        if c.kind == "list":
+            return [p.strip() for p in re.split(r"[;；,，\n]", t) if p.strip()]
+        return t
+
+    def measures(self, i: int, j: int, t: str) -> str | None:
+        target = t.partition(".")[0]
+        if target in self.r.stream_ids or target in self.r.point_ids:
+            return t
+        try:
+            m = names.resolve_in(self.r.stream_vocab, t, "stream", strict=self.r.strict)
+        except names.NameProblem as e:
+            # a material's name (天然气) naming the one stream of that material
+            s = self.r.stream_of_material(t)
+            if s is not None:
+                self.note(i, j, "measures", t, s, "stream")
+                return s
+            if e.ambiguous:
+                self.problem(i, j, t, e.reason_zh, e.reason_en)
+                return t
+            if re.fullmatch(r"[\x21-\x7e]+", t):
+                return t  # a code that names nothing: the reference check reports it
+            # a use written in words (生产用电…): which stream is not said — pending
+            self.note(i, j, "measures", t, "待补充", "pending")
+            return None
+        if m.how != "code":
+            self.note(i, j, "measures", t, m.code, m.how)
+        return m.code
+
+    # -- inferences ------------------------------------------------------------------------
+    def infer_type(self, i: int, rec: dict[str, Any], by_field: dict[str, int]) -> None:
+        if "type" in rec or "type" in by_field:
+            return
+        known = [e.code for e in self.r.type_vocab] if self.r.type_vocab else None
+        code = names.infer_type(str(rec["name"]), known)
+        j = by_field.get("name")
+        if code is None:
+            self.problem(i, by_field.get("type", j), rec["name"],
+                         "器具类型无法从名称推断，请填写“器具类型”列（如 电能表、汽车衡、气体流量计）",
+                         'the instrument type cannot be inferred from the name; fill a "器具类型/Type" column '
+                         "(e.g. 电能表, 汽车衡, 气体流量计)")
+            return
+        rec["type"] = code
+        self.note(i, j, "type", str(rec["name"]), code, "keyword")
+
+    def infer_measures(self, i: int, rec: dict[str, Any], by_field: dict[str, int]) -> None:
+        if "measures" in rec or "name" not in rec:
+            return
+        name = norm(rec["name"])
+        j = by_field.get("name")
+        # a stream whose name is in the instrument's name
+        hits = {s for s, sname in self.r.stream_names.items() if len(norm(sname)) >= 2 and norm(sname) in name}
+        if len(hits) != 1:
+            hits = {s for s, mat in self.r.stream_material_words.items()
+                    if any(len(norm(w)) >= 2 and norm(w) in name for w in mat)}
+        if len(hits) != 1 and rec.get("type") in names.words()["type_stream_kind"]:
+            kind = names.words()["type_stream_kind"][rec["type"]]
+            hits = {s for s, k in self.r.stream_kinds.items() if k == kind}
+        if len(hits) == 1:
+            s = next(iter(hits))
+            rec["measures"] = s
+            self.note(i, j, "measures", str(rec["name"]), s, "stream")
+
+    def confirmation(self, i: int, rec: dict[str, Any], valid_until: date | None,
+                     by_field: dict[str, int]) -> None:
+        """有效期至 (and a status word's result) as the latest confirmation record."""
+        result = self.r.status_results.get((self.title, i))
+        if valid_until is None and result is None:
+            return
+        last = rec.get("last_confirmed")
+        jv = by_field.get("_valid_until")
+        if last is None:
+            if valid_until is not None:
+                self.problem(i, jv, valid_until.isoformat(),
+                             "有效期至须与检定/校准日期一同填写（否则无法形成确认记录）",
+                             "a valid-until date needs the date of the verification or calibration")
+            return
+        if valid_until is not None and valid_until <= last:
+            self.problem(i, jv, valid_until.isoformat(), f"有效期至早于检定/校准日期 {last.isoformat()}，两者矛盾",
+                         f"valid-until is not after the confirmation date {last.isoformat()} (contradictory)")
+            return
+        kind = rec.get("confirmation")
+        if kind is None:
+            hdr = " ".join(self.r.header_text.get((self.title, f), "") for f in ("confirmed_by", "last_confirmed"))
+            kind = "calibration" if "校准" in hdr and "检定" not in hdr else "verification"
+            self.note(i, by_field.get("last_confirmed"), "confirmations.kind", kind, kind, "default")
+        record: dict[str, Any] = {"date": last, "kind": kind}
+        if result is not None:
+            record["result"] = result
+        if valid_until is not None:
+            record["next_due"] = valid_until
+        for src, dst in (("certificate", "certificate"), ("confirmed_by", "body")):
+            if rec.get(src):
+                record[dst] = rec[src]
+        rec["confirmations"] = [record]
+        self.r.row_records.add(id(record))
+
+
+class _Reader:
+    def __init__(self, file: str, pack: Any, unit: Any, strict: bool) -> None:
+        self.file, self.strict = file, strict
+        self.problems: list[Problem] = []
+        self.headers: list[MappedHeader] = []
+        self.instruments: list[dict[str, Any]] = []
+        self.stated: list[set[str]] = []
+        self.where: dict[tuple[str | int, ...], tuple[str, int, str | None, str | None]] = {}
+        self.notes: list[Note] = []
+        self.pending: list[Pending] = []
+        self.skipped: list[tuple[str, int, str]] = []
+        self.status_results: dict[tuple[str, int], str] = {}
+        self.bad_cells: set[tuple[int, str]] = set()
+        self.row_records: set[int] = set()  # records made from a row's 有效期至 / status word
+        self.header_text: dict[tuple[str, str], str] = {}
+        self.type_vocab = names.type_entries(pack) if pack is not None else []
+        self.place_vocab = names.place_entries(unit)
+        self.stream_vocab = names.section_entries(unit, "source_streams")
+        streams = list(getattr(unit, "source_streams", []) or [])
+        self.stream_ids = {s.id for s in streams}
+        self.point_ids = {p.id for p in getattr(unit, "emission_points", []) or []}
+        self.stream_names = {s.id: s.name for s in streams}
+        self.stream_kinds = {s.id: s.kind for s in streams}
+        mats = {e.code: e for e in names.material_entries()} if streams else {}
+        self.stream_material_words: dict[str, list[str]] = {}
+        for s in streams:
+            e = mats.get(s.material or "")
+            self.stream_material_words[s.id] = [e.zh, *e.words] if e is not None else []
+
+    def stream_of_material(self, text: str) -> str | None:
+        n = norm(text)
+        hits = {s for s, ws in self.stream_material_words.items() if any(norm(w) == n for w in ws)}
+        return next(iter(hits)) if len(hits) == 1 else None
+
+
+def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict: bool = False,
+                display_name: str | None = None) -> LedgerRead:
+    """Read every instrument sheet and the confirmation sheet of a workbook; collect every
+    problem. ``unit`` (a UnitFile) gives places and streams by name; ``pack`` the types."""
+    file = display_name or Path(path).name
+    try:
+        wb = load_workbook(path, data_only=True, read_only=False)
+    except FileNotFoundError:
+        raise LedgerError(file, [Problem("", None, None, None, None, "文件不存在", "no such file")]) from None
+    except Exception:  # openpyxl raises several kinds for a file that is not xlsx
+        raise LedgerError(file, [Problem("", None, None, None, None, "不是有效的 Excel 工作簿（.xlsx）",
+                                         "not a valid Excel workbook (.xlsx)")]) from None
+    rd = _Reader(file, pack, unit, strict)
+    confirmations: list[tuple[str, int, dict[str, Any], dict[str, tuple[str, str]]]] = []
+    sheets: list[tuple[Worksheet, list[list[Any]], int, dict[int, Mapped], bool]] = []
+    for ws in wb.worksheets:
+        if ws.title == SHEET_LISTS or ws.sheet_state != "visible":
+            continue
+        rows = _rows(ws)
+        conf = _find_header(rows, CONFIRMATION_COLUMNS)
+        inst = _find_header(rows, READ_COLUMNS)
+        inst_fields = {m.column.field for m in inst[1].values()} if inst else set()
+        if conf is not None and _is_confirmation_sheet(conf[1]) and (inst is None or len(conf[1]) >= len(inst[1])):
+            sheets.append((ws, rows, conf[0], conf[1], True))
+        elif inst is not None and "name" in inst_fields and ({"id", "_no", "serial"} & inst_fields):
+            sheets.append((ws, rows, inst[0], inst[1], False))
+    n_inst_sheets = sum(1 for s in sheets if not s[4])
+    if not n_inst_sheets:
+        rd.problems.append(Problem("", None, None, None, None,
+                                   "找不到台账表（表头须含“名称/器具名称”和“管理编号/编号/序号”）",
+                                   'no ledger sheet (its header needs a name column and "管理编号/编号/序号")'))
+    for k, (ws, rows, hrow, mapped, is_conf) in enumerate(sheets):
+        header_row = rows[hrow - 1]
+        body = rows[hrow:]
+        seen: dict[str, str] = {}
+        use: dict[int, Column] = {}
+        hints: dict[int, str | None] = {}
+        fields = {m.column.field for m in mapped.values()}
+        id_from_no = not is_conf and "id" not in fields and "_no" in fields
+        for j, text in enumerate(header_row, 1):
+            if text is None or str(text).strip() == "":
+                continue
+            letter = get_column_letter(j)
+            m = mapped.get(j)
+            has_data = any(j - 1 < len(r) and _text(r[j - 1]) is not None for r in body)
+            if m is None:
+                rd.headers.append(MappedHeader(ws.title, letter, str(text), None, "unknown" if has_data else "empty"))
+                if has_data:
+                    rd.problems.append(Problem(ws.title, hrow, letter, str(text), None,
+                                               "无法识别的列（有数据）；请改用台账模板中的列名，或把它并入“备注”",
+                                               "unknown column with data; use a column name of the ledger template, or move it to the notes"))
+                continue
+            c = m.column
+            how = "derived" if c.derived else m.how
+            if c.field == "_no" and id_from_no:
+                how = "id_from_no"
+            rd.headers.append(MappedHeader(ws.title, letter, str(text), c.field, how))
+            if c.field in seen:
+                rd.problems.append(Problem(ws.title, hrow, letter, str(text), None,
+                                           f"与 {seen[c.field]} 列是同一字段，列重复",
+                                           f"names the same field as column {seen[c.field]}"))
+                continue
+            seen[c.field] = letter
+            use[j] = c
+            hints[j] = values.unit_hint(str(text))
+            rd.header_text[(ws.title, c.field)] = str(text)
+        if is_conf:
+            for i, row in enumerate(body, hrow + 1):
+                rec, cells = _confirmation_row(rd, ws.title, i, row, use)
+                if rec is not None:
+                    confirmations.append((ws.title, i, rec, cells))
+            continue
+        prefix = f"{k + 1}-" if id_from_no and n_inst_sheets > 1 else ""
+        sheet = _Sheet(rd, ws.title, hrow, use, hints, id_from_no, prefix)
+        if id_from_no:
+            j_no = next(j for j, c in use.items() if c.field == "_no")
+            sheet.note(hrow, j_no, "id", str(header_row[j_no - 1]), "id", "default")
+        for i, row in enumerate(body, hrow + 1):
+            sheet.row(i, row)
+    _attach(rd, confirmations)
+    return LedgerRead(rd.instruments, rd.headers, rd.problems, rd.where, rd.notes, rd.pending,
+                      rd.skipped, rd.stated, bad_cells=rd.bad_cells)
+
+
+def _confirmation_row(rd: _Reader, title: str, i: int, row: list[Any], use: dict[int, Column]
+                      ) -> tuple[dict[str, Any] | None, dict[str, tuple[str, str]]]:
+    values_ = {j: row[j - 1] if j - 1 < len(row) else None for j in use}
+    if all(_text(v) is None for v in values_.values()):
+        return None, {}
+    rec: dict[str, Any] = {}
+    cells: dict[str, tuple[str, str]] = {}
+    for j, c in use.items():
+        v = values_[j]
+        letter = get_column_letter(j)
+        cells[c.field] = (letter, c.header)
+        t = _text(v)
+        if t is None:
+            continue
+        if c.kind == "date":
+            try:
+                d = names.parse_date(v)
+            except ValueError:
+                rd.problems.append(Problem(title, i, letter, c.header, t, "不是有效日期（如 2025-03-02）",
+                                           "not a date (e.g. 2025-03-02)"))
+                continue
+            if d is not None:
+                rec[c.field] = d
+        elif c.kind in ("enum_kind", "enum_result"):
+            mapping = KIND if c.kind == "enum_kind" else RESULT
+            code = _enum(mapping, t)
+            if code is None:
+                try:
+                    code = names.resolve("confirmation_kind" if c.kind == "enum_kind" else "result", t).code
+                except names.NameProblem:
+                    allowed = "、".join(f"{z}/{e}/{k}" for k, (z, e) in mapping.items())
+                    rd.problems.append(Problem(title, i, letter, c.header, t, f"应为 {allowed} 之一",
+                                               f"must be one of {allowed}"))
+                    continue
+            rec[c.field] = code
+        elif c.kind == "list":
+            rec[c.field] = [p.strip() for p in re.split(r"[;；,，\n]", t) if p.strip()]
+        else:
+            rec[c.field] = t
+    return rec, cells
+
+
+def _attach(rd: _Reader, confirmations: list[tuple[str, int, dict[str, Any], dict[str, tuple[str, str]]]]) -> None:
+    """Confirmation-sheet records to their instruments; a record of the same date as one made
+    from a row's 有效期至 is merged with it (a contradiction is a problem)."""
+    index = {rec.get("id"): k for k, rec in enumerate(rd.instruments) if rec.get("id")}
+    for sheet, i, rec, cells in confirmations:
+        ident = rec.pop("instrument", None)
+        letter, header = cells.get("instrument", (None, None))
+        if ident is None or ident not in index:
+            rd.problems.append(Problem(sheet, i, letter, header, ident,
+                                       "不是台账中的管理编号" if ident else "缺少管理编号",
+                                       "is not a management no. of the ledger" if ident else "management no. missing"))
+            continue
+        k = index[ident]
+        lst = rd.instruments[k].setdefault("confirmations", [])
+        rd.stated[k].add("confirmations")
+        same = next((r for r in lst if r.get("date") == rec.get("date") and id(r) in rd.row_records), None)
+        if same is not None:
+            rd.row_records.discard(id(same))  # a second record of that date is a record of its own
+            for f, v in rec.items():
+                if same.get(f) is not None and f != "kind" and same[f] != v:
+                    lt, hd = cells.get(f, (None, None))
+                    rd.problems.append(Problem(sheet, i, lt, hd, v if not isinstance(v, date) else v.isoformat(),
+                                               f"与台账行中同日记录的 {f}（{same[f]}）矛盾",
+                                               f"contradicts the {f} ({same[f]}) of the ledger row's record of the same date"))
+                else:
+                    same[f] = v
+            continue
+        n = len(lst)
+        lst.append(rec)
+        for f, (lt, hd) in cells.items():
+            rd.where[("instruments", k, "confirmations", n, f)] = (sheet, i, lt, hd)
+        rd.where[("instruments", k, "confirmations", n)] = (sheet, i, None, None)

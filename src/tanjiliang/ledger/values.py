@@ -1,0 +1,92 @@
+"""Cell values as people write them in a plant's ledger, turned into the model's values.
+
+Issue 12 (1): accuracy "1.5级", "0.5S级", "±1%", "III级"; intervals "12个月", "1年", a bare 12
+under a header "检定周期(月)"; ranges with the unit in the header. Each function returns the
+stored value and whether it differs from what was written (so the import can report it), or
+raises :class:`ValueProblem` (zh, en).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from tanjiliang.model.unit import accuracy_problem, interval_months
+
+
+class ValueProblem(ValueError):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+_ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IIII", "IV": "IIII"}
+_CLASS_WORDS = re.compile(r"(准确度等级|准确度|精度等级|精度|准确级|等级|级别|级|class)", re.IGNORECASE)
+
+
+def accuracy(text: str) -> str:
+    """``"1.5级"`` → ``"1.5"``, ``"0.5s级"`` → ``"0.5S"``, ``"±1%"`` → ``"±1 %"``,
+    ``"Ⅲ级"`` → ``"III"``, ``"1%"`` → ``"±1 %"``; ValueProblem if it is not a class or MPE."""
+    s = str(text).strip()
+    for k, v in _ROMAN.items():
+        s = s.replace(k, v)
+    s = unicodedata.normalize("NFKC", s)
+    s = _CLASS_WORDS.sub("", s).strip().replace(" ", "")
+    s = s.replace("+-", "±").replace("+/-", "±")
+    m = re.fullmatch(r"±?(\d+(?:\.\d+)?)%(?:FS)?", s, re.IGNORECASE)
+    if m:
+        s = f"±{m[1]} %"
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([sS])", s)
+    if m:
+        s = f"{m[1]}S"
+    if re.fullmatch(r"[iI]{1,4}", s):
+        s = s.upper()
+    p = accuracy_problem(s)
+    if p:
+        raise ValueProblem("不是准确度等级或最大允许误差（如 0.5级、0.2S级、III级、±1%）",
+                           'not an accuracy class or MPE (e.g. "0.5级", "0.2S级", "III级", "±1%")')
+    return s
+
+
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "十二": 12, "半": 0}
+
+
+def interval(text: str, header_unit: str | None) -> tuple[str, bool]:
+    """An interval; (stored text, inferred). A bare number takes the header's unit
+    (``检定周期(月)``), else months (an inference)."""
+    try:
+        if interval_months(str(text)) > 0:
+            return str(text), False  # already as the model writes it
+    except ValueError:
+        pass
+    s = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+    if s in ("半年", "0.5年"):
+        return "6 个月", False
+    for w, n in _CN_NUM.items():
+        if s.startswith(w) and n:
+            s = str(n) + s[len(w):]
+            break
+    s = re.sub(r"^(\d+)\.0+(?=\D|$)", r"\1", s)
+    if re.fullmatch(r"\d+", s):
+        unit = header_unit or "个月"
+        return f"{s} {unit}", header_unit is None
+    m = re.fullmatch(r"(\d+)(个月|月|年|months?|years?|a)", s, re.IGNORECASE)
+    if not m:
+        raise ValueProblem("不是检定周期/校准间隔（如 12个月、1年）",
+                           'not an interval (e.g. "12个月", "1年")')
+    return f"{m[1]} {m[2]}", False
+
+
+def unit_hint(header: str) -> str | None:
+    """The unit a header states in brackets: ``检定周期(月)`` → ``个月``, ``(年)`` → ``年``;
+    any other bracketed unit is returned as written (``测量范围(t/h)`` → ``t/h``)."""
+    h = unicodedata.normalize("NFKC", header)
+    m = re.search(r"[(\[]\s*([^()\[\]]+?)\s*[)\]]\s*$", h.split("\n")[0])
+    if not m:
+        return None
+    u = m[1]
+    if u in ("月", "个月", "月份"):
+        return "个月"
+    if u in ("年", "a"):
+        return "年"
+    return u
