@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from tanjiliang.web.core import api_plan  # noqa: F401  (registers /api/units/{id}/plan)
 from tanjiliang.web.core.api import api
-from tanjiliang.web.core.views import ledger, other, units, wizard
+from tanjiliang.web.core.views import ledger, other, plan, units, wizard
 
 admin.site.site_header = "碳计量 管理 / tanjiliang administration"
 admin.site.site_title = "tanjiliang"
@@ -52,6 +53,7 @@ urlpatterns = [
     path("units/<int:pk>/assessment/", other.assessment_page, name="assessment"),
     path("units/<int:pk>/assessment.<str:fmt>", other.report_download, name="report"),
     path("units/<int:pk>/assessment/report/", other.report_inline, name="report-inline"),
+    path("units/<int:pk>/plan/", plan.plan_page, name="plan"),
     path("units/<int:pk>/readings/", other.readings, name="readings"),
     path("units/<int:pk>/readings/upload/", other.readings_upload, name="readings-upload"),
     path("units/<int:pk>/readings/<int:rpk>/", other.readings_report, name="readings-report"),

@@ -1,0 +1,42 @@
+"""The plan's web page and API figures (issue 15)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client
+from web_fixtures import SPEC_EXAMPLE
+
+from tanjiliang.model.load import load_unit
+from tanjiliang.plan import make_plan
+from tanjiliang.web.core.assessing import today
+
+
+def test_api_plan_is_make_plan(world: Any) -> None:
+    c, auth = Client(), world.token(world.a)
+    got = c.get(f"/api/units/{world.unit_a.pk}/plan?price=80&budget=100000", **auth)
+    assert got.status_code == 200, got.content
+    want = make_plan(load_unit(SPEC_EXAMPLE), None, today(), price=80.0, budget=100000.0).to_json("zh")
+    data = got.json()
+    assert data == json.loads(json.dumps(want))
+    assert data["price"]["value"] == 80 and data["budget_yuan"] == 100000
+
+
+def test_api_plan_refuses_bad_numbers_and_other_tenants(world: Any) -> None:
+    c, auth = Client(), world.token(world.a)
+    for q in ("price=0", "price=abc", "budget=-5", "budget=nan", "price=inf"):
+        r = c.get(f"/api/units/{world.unit_a.pk}/plan?{q}", **auth)
+        assert r.status_code == 400, q
+    assert c.get(f"/api/units/{world.unit_b.pk}/plan", **auth).status_code == 404
+
+
+def test_plan_page(world: Any) -> None:
+    c = world.client(world.a)
+    r = c.get(f"/units/{world.unit_a.pk}/plan/")
+    assert r.status_code == 200
+    html = r.content.decode("utf-8")
+    assert "风险排放量" in html and 'id="at-risk"' in html and "<svg" in html
+    r = c.get(f"/units/{world.unit_a.pk}/plan/?price=-1")
+    assert r.status_code == 400 and "price" in r.content.decode("utf-8")
+    assert world.client(world.b).get(f"/units/{world.unit_a.pk}/plan/").status_code == 404
