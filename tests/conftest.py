@@ -17,10 +17,14 @@ def _guarded_rows_flushable(request: pytest.FixtureRequest):
     """Transactional Django tests end with a flush (DELETE FROM every table on SQLite), which
     the triggers guarding the history and signed reviews refuse (web/core/triggers.py). Before
     that flush, delete those rows with the guards dropped for the moment, then put them back."""
-    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    if not ({"transactional_db", "live_server"} & set(request.fixturenames)
+            or (marker is not None and marker.kwargs.get("transaction"))):
         yield
         return
-    request.getfixturevalue("transactional_db")  # set up first, so torn down after us
+    # pytest-django's database fixture (flushes in its teardown): set up first, so torn
+    # down after this one.
+    request.getfixturevalue("_django_db_helper")
     yield
     from django.db import connection
 

@@ -50,18 +50,22 @@ def test_unit_crud_and_round_trip(world: Any) -> None:
     r = c.post("/api/units", json.dumps(data), content_type="application/json", **auth)
     assert r.status_code == 201, r.content
     pk = r.json()["id"]
-    assert c.get(f"/api/units/{pk}", **auth).json() == json.loads(json.dumps(data))
+    got = c.get(f"/api/units/{pk}", **auth)
+    assert got.json() == json.loads(json.dumps(data))
     yaml_text = c.get(f"/api/units/{pk}/export", **auth).content.decode()
     assert yaml_text == dump_yaml(load_unit(JOURNEY))
     data["unit"]["year"] = 2026
-    assert c.put(f"/api/units/{pk}", json.dumps(data), content_type="application/json",
-                 **auth).json()["year"] == 2026
+    r = c.put(f"/api/units/{pk}", json.dumps(data), content_type="application/json",
+              HTTP_IF_MATCH=got["ETag"], **auth)
+    assert r.json()["year"] == 2026 and r["ETag"] != got["ETag"]
+    tag = r["ETag"]
     bad = {**data, "instruments": [{**data["instruments"][0], "accuracy": "0.7S"}]}
-    r = c.put(f"/api/units/{pk}", json.dumps(bad), content_type="application/json", **auth)
+    r = c.put(f"/api/units/{pk}", json.dumps(bad), content_type="application/json",
+              HTTP_IF_MATCH=tag, **auth)
     assert r.status_code == 400
     issue = r.json()["issues"][0]
     assert issue["path"] == "instruments[0].accuracy" and "不是准确度等级" in issue["zh"]
-    assert c.delete(f"/api/units/{pk}", **auth).status_code == 204
+    assert c.delete(f"/api/units/{pk}", HTTP_IF_MATCH=tag, **auth).status_code == 204
     assert c.get(f"/api/units/{pk}", **auth).status_code == 404
 
 
@@ -77,10 +81,12 @@ def test_import_file_instruments_and_confirmations(world: Any) -> None:
            "at": "boundary", "status": "standby"}
     assert c.post(f"/api/units/{pk}/instruments", json.dumps(new),
                   content_type="application/json", **auth).status_code == 201
+    tag = c.get(f"/api/units/{pk}/instruments/W-03", **auth)["ETag"]
     r = c.put(f"/api/units/{pk}/instruments/W-03", json.dumps({**new, "at": "Z9"}),
-              content_type="application/json", **auth)
+              content_type="application/json", HTTP_IF_MATCH=tag, **auth)
     assert r.status_code == 400 and r.json()["issues"][0]["path"] == "instruments[2].at"
-    assert c.delete(f"/api/units/{pk}/instruments/W-03", **auth).status_code == 204
+    assert c.delete(f"/api/units/{pk}/instruments/W-03", HTTP_IF_MATCH=tag,
+                    **auth).status_code == 204
     a = c.get(f"/api/units/{pk}/assessment", **auth).json()
     assert a["conclusion"] == "nonconforming"
     r = c.post(f"/api/units/{pk}/instruments/W-01/confirmations",

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tanjiliang.web.core.concurrency.RevisionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tanjiliang.web.core.i18n.LanguageMiddleware",
 ]

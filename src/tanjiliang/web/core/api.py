@@ -27,12 +27,14 @@ from ninja.security import HttpBearer
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import ConfirmationRecord, Instrument, UnitFile
 from tanjiliang.model.write import dump_json, dump_yaml, unit_to_data
-from tanjiliang.web.core import integrations
+from tanjiliang.web.core import concurrency, integrations
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.assessing import assessment_bytes
 from tanjiliang.web.core.changes import (
+    UnitHasReviews,
     apply_change,
     create_unit,
+    delete_unit,
     parse_upload,
     record,
     replace_unit,
@@ -127,6 +129,52 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
                                status=403)
 
 
+class Precondition(Exception):
+    """Optimistic concurrency refused the request (428: no If-Match; 412: stale)."""
+
+    def __init__(self, status: int, unit: m.Unit, zh: str, en: str) -> None:
+        self.status, self.unit, self.zh, self.en = status, unit, zh, en
+
+
+@api.exception_handler(Precondition)
+def _precondition(request: HttpRequest, exc: Precondition) -> HttpResponse:
+    resp = api.create_response(request, {"detail": exc.en, "issues": [
+        {"file": "<request>", "line": None, "path": "If-Match", "zh": exc.zh, "en": exc.en,
+         "revision": exc.unit.revision}]}, status=exc.status)
+    resp["ETag"] = concurrency.etag(exc.unit)
+    return resp
+
+
+@api.exception_handler(concurrency.StaleEdit)
+def _stale(request: HttpRequest, exc: concurrency.StaleEdit) -> HttpResponse:
+    exc.unit.refresh_from_db()
+    return _precondition(request, _stale_precondition(exc.unit))
+
+
+def _stale_precondition(unit: m.Unit) -> Precondition:
+    return Precondition(412, unit, f"单位已被修改（当前为第 {unit.revision} 版）：请重新读取后再修改",
+                        f"the unit has changed (now revision {unit.revision}): read it again "
+                        "and repeat the change")
+
+
+def _if_match(request: HttpRequest, unit: m.Unit, required: bool = True) -> None:
+    """``If-Match`` with the unit's ETag (issue 18 §6): required for PUT/PATCH/DELETE (428
+    without), 412 when it names another revision. The revision it names is then checked
+    again with the unit locked, where the change is made (changes.apply_change)."""
+    header = (request.headers.get("If-Match") or "").strip()
+    if not header:
+        if required:
+            raise Precondition(428, unit, "请在 If-Match 中给出读取时的 ETag（GET 的 ETag 头）",
+                               "send the ETag you read (the GET's ETag header) in If-Match")
+        return
+    if header == "*":
+        return
+    revisions = {concurrency.parse_revision(x) for x in header.split(",")}
+    if unit.revision not in revisions:
+        raise _stale_precondition(unit)
+    concurrency.expect(unit.revision)
+
+
 def _bad(zh: str, en: str, path: str = "") -> Problem:
     return Problem(LoadError([Issue("<request>", None, path, zh, en)]))
 
@@ -150,6 +198,8 @@ class Invalid(Schema):
 
 
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Invalid}
+#: Changes of an existing unit: optimistic concurrency (If-Match).
+WRITE_ERRORS = {**ERRORS, 409: Error, 412: Error, 428: Error}
 READ_ERRORS = {401: Error, 404: Error, 422: Invalid}
 
 
@@ -291,37 +341,48 @@ def import_unit_api(request: HttpRequest, file: File[UploadedFile],
 
 
 @api.get("/units/{unit_id}", response={200: dict[str, Any], **READ_ERRORS}, tags=["units"])
-def get_unit(request: HttpRequest, unit_id: int) -> Any:
-    """The unit file as JSON (the same data as the YAML export)."""
-    return unit_data(unit_for(request.user, unit_id))
+def get_unit(request: HttpRequest, unit_id: int, response: HttpResponse) -> Any:
+    """The unit file as JSON (the same data as the YAML export); ``ETag`` is its revision
+    (send it back in ``If-Match`` to change the unit)."""
+    unit = unit_for(request.user, unit_id)
+    response["ETag"] = concurrency.etag(unit)
+    return unit_data(unit)
 
 
-@api.put("/units/{unit_id}", response={200: UnitOut, **ERRORS}, tags=["units"],
+@api.put("/units/{unit_id}", response={200: UnitOut, **WRITE_ERRORS}, tags=["units"],
          openapi_extra=_body_ref("UnitFile"))
-def put_unit(request: HttpRequest, unit_id: int) -> Any:
-    """Replace the whole unit by a unit file given as JSON."""
+def put_unit(request: HttpRequest, unit_id: int, response: HttpResponse) -> Any:
+    """Replace the whole unit by a unit file given as JSON (``If-Match`` required)."""
     unit = unit_for(request.user, unit_id, write=True)
+    _if_match(request, unit)
     try:
         uf = validate(_json_body(request), "<request>")
     except LoadError as exc:
         raise Problem(exc) from None
     u = replace_unit(unit, uf, request.user, action="import", zh="通过 API 替换单位文件",
                      en="unit file replaced through the API")
+    response["ETag"] = concurrency.etag(u)
     return Status(200, _unit_out(request.user, u, {u.pk}))
 
 
-@api.delete("/units/{unit_id}", response={204: None, **ERRORS}, tags=["units"])
+@api.delete("/units/{unit_id}", response={204: None, **WRITE_ERRORS}, tags=["units"])
 def delete_unit_api(request: HttpRequest, unit_id: int) -> Any:
+    """Delete a unit (``If-Match`` required); refused (409) when it has reviews."""
     unit = unit_for(request.user, unit_id, write=True)
-    record(unit, request.user, "delete", f"删除单位 {unit.name}", f"unit {unit.name} deleted")
-    unit.delete()
+    _if_match(request, unit)
+    try:
+        delete_unit(unit, request.user)
+    except UnitHasReviews as exc:
+        raise Problem(LoadError([Issue("<request>", None, "", exc.zh, exc.en)]), 409) from None
     return Status(204, None)
 
 
-@api.post("/units/{unit_id}/import", response={200: UnitOut, **ERRORS}, tags=["units"])
+@api.post("/units/{unit_id}/import", response={200: UnitOut, **WRITE_ERRORS}, tags=["units"])
 def reimport_unit_api(request: HttpRequest, unit_id: int, file: File[UploadedFile]) -> Any:
-    """Replace the unit by an uploaded unit file (YAML or JSON), all-or-nothing."""
+    """Replace the unit by an uploaded unit file (YAML or JSON), all-or-nothing
+    (``If-Match`` honoured when sent)."""
     unit = unit_for(request.user, unit_id, write=True)
+    _if_match(request, unit, required=False)
     try:
         uf = parse_upload(file.name or "unit.yaml", file.read())
     except LoadError as exc:
@@ -354,8 +415,11 @@ def list_instruments(request: HttpRequest, unit_id: int, offset: int = 0,
 
 @api.get("/units/{unit_id}/instruments/{ident}", response={200: InstrumentOut, **READ_ERRORS},
          tags=["instruments"])
-def get_instrument(request: HttpRequest, unit_id: int, ident: str) -> Any:
-    _, row = instrument_for(request.user, unit_id, ident=ident)
+def get_instrument(request: HttpRequest, unit_id: int, ident: str,
+                   response: HttpResponse) -> Any:
+    """One instrument; ``ETag`` is its unit's revision."""
+    unit, row = instrument_for(request.user, unit_id, ident=ident)
+    response["ETag"] = concurrency.etag(unit)
     return _ins_out(row)
 
 
@@ -386,10 +450,13 @@ def add_instrument(request: HttpRequest, unit_id: int) -> Any:
     return Status(201, _ins_out(m.Instrument.objects.get(unit=unit, ident=body["id"])))
 
 
-@api.put("/units/{unit_id}/instruments/{ident}", response={200: InstrumentOut, **ERRORS},
+@api.put("/units/{unit_id}/instruments/{ident}", response={200: InstrumentOut, **WRITE_ERRORS},
          tags=["instruments"], openapi_extra=_body_ref("Instrument"))
-def put_instrument(request: HttpRequest, unit_id: int, ident: str) -> Any:
+def put_instrument(request: HttpRequest, unit_id: int, ident: str,
+                   response: HttpResponse) -> Any:
+    """Replace one instrument (``If-Match``: the unit's ETag, required)."""
     unit, _ = instrument_for(request.user, unit_id, ident=ident, write=True)
+    _if_match(request, unit)
     body = _json_body(request)
     if not isinstance(body, dict):
         raise _bad("应为一个器具（映射）", "expected one instrument (an object)")
@@ -402,13 +469,16 @@ def put_instrument(request: HttpRequest, unit_id: int, ident: str) -> Any:
     new = m.Instrument.objects.filter(unit=unit, ident=body.get("id", ident)).first()
     if new is None:
         raise Http404("no such instrument")
+    response["ETag"] = concurrency.etag(unit)
     return Status(200, _ins_out(new))
 
 
-@api.delete("/units/{unit_id}/instruments/{ident}", response={204: None, **ERRORS},
+@api.delete("/units/{unit_id}/instruments/{ident}", response={204: None, **WRITE_ERRORS},
             tags=["instruments"])
 def delete_instrument(request: HttpRequest, unit_id: int, ident: str) -> Any:
+    """Delete one instrument (``If-Match``: the unit's ETag, required)."""
     unit, _ = instrument_for(request.user, unit_id, ident=ident, write=True)
+    _if_match(request, unit)
     _change(request, unit, lambda d: d["instruments"].pop(_index(d, ident)), action="delete",
             subject=ident, zh=f"删除计量器具 {ident}", en=f"instrument {ident} deleted")
     return Status(204, None)

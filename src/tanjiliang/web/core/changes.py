@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.load import SourceMap, read_tree, validate_data
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.model.write import unit_to_data
+from tanjiliang.web.core import concurrency
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.mapping import store_unit, unit_data
 from tanjiliang.web.core.models import dumps
@@ -96,9 +98,11 @@ def replace_unit(unit: m.Unit, uf: UnitFile, user: Any, *, action: str = "import
                  zh: str = "导入单位文件", en: str = "unit file imported") -> m.Unit:
     """Replace a unit's content by a whole validated unit file (import, ledger import)."""
     unit = m.Unit.objects.select_for_update().get(pk=unit.pk)
+    concurrency.check(unit)
     old = unit_data(unit)
     unit = store_unit(uf, unit=unit)
     record(unit, user, action, zh, en, changes=diff(old, unit_data(unit)))
+    concurrency.advanced(unit)
     return unit
 
 
@@ -108,6 +112,7 @@ def apply_change(unit: m.Unit, user: Any, mutate: Callable[[dict[str, Any]], Non
     """Apply ``mutate`` to the unit's data, validate the result like a unit file, store it,
     and record who changed what. Raises ``LoadError`` (nothing stored) on invalid data."""
     unit = m.Unit.objects.select_for_update().get(pk=unit.pk)
+    concurrency.check(unit)
     old = unit_data(unit)
     new = copy.deepcopy(old)
     mutate(new)
@@ -117,4 +122,35 @@ def apply_change(unit: m.Unit, user: Any, mutate: Callable[[dict[str, Any]], Non
         return unit
     unit = store_unit(uf, unit=unit)
     record(unit, user, action, zh, en, subject=subject, changes=changes)
+    concurrency.advanced(unit)
     return unit
+
+
+class UnitHasReviews(Exception):
+    """A unit with review or self-inspection records is kept (issue 18 §7)."""
+
+    def __init__(self, n: int) -> None:
+        self.zh = f"该单位已有 {n} 份审查或自查记录，不能删除：审查记录须完整保留。"
+        self.en = (f"this unit has {n} review or self-inspection records and cannot be "
+                   "deleted: review records are kept in full.")
+        super().__init__(self.en)
+
+    def message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@transaction.atomic
+def delete_unit(unit: m.Unit, user: Any) -> None:
+    """Delete a unit and record it, unless it has reviews (refused before anything is
+    written: no history row)."""
+    unit = m.Unit.objects.select_for_update().get(pk=unit.pk)
+    concurrency.check(unit)
+    n = unit.reviews.count()  # type: ignore[attr-defined]  # tjreview.ReviewRecord
+    if n:
+        raise UnitHasReviews(n)
+    try:
+        with transaction.atomic():
+            record(unit, user, "delete", f"删除单位 {unit.name}", f"unit {unit.name} deleted")
+            unit.delete()
+    except ProtectedError as exc:  # anything else that must outlive the unit
+        raise UnitHasReviews(len(exc.protected_objects)) from None

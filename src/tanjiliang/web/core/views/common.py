@@ -23,6 +23,8 @@ def page(request: HttpRequest, template: str, unit: m.Unit | None = None, tab: s
         ctx.setdefault("writable", can_write(request.user, unit))
         ctx.setdefault("names", pack_names(unit, lang_of(request)))
         ctx["unit"] = unit
+        # The revision this page was read at; its POST forms carry it (concurrency.py).
+        request.tj_revision = unit.revision  # type: ignore[attr-defined]
     ctx["tab"] = tab
     ctx["role"] = role_of(request.user)
     return render(request, template, ctx, status=status)

@@ -354,10 +354,14 @@ def delete_unit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "单位名称不符，未删除" if lang_of(request) == "zh"
                        else "the name does not match; nothing was deleted")
         return redirect("unit-edit", pk=pk)
-    from tanjiliang.web.core.changes import record
+    from tanjiliang.web.core.changes import UnitHasReviews
+    from tanjiliang.web.core.changes import delete_unit as delete
 
-    record(unit, request.user, "delete", f"删除单位 {unit.name}", f"unit {unit.name} deleted")
-    unit.delete()
+    try:
+        delete(unit, request.user)
+    except UnitHasReviews as exc:
+        messages.error(request, exc.message(lang_of(request)))
+        return redirect("unit-edit", pk=pk)
     return redirect("unit-list")
 
 
