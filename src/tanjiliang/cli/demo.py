@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tanjiliang.cli.serve import example_files, serve
+from tanjiliang.cli.serve import example_files, refuse_taken_port, serve
 
 
 def demo(
@@ -25,6 +25,8 @@ def demo(
 
     console = Console()
     zh = lang == "zh"
+    if not no_serve:  # say so at once, before preparing anything (issue 12 §6)
+        refuse_taken_port("127.0.0.1", port, lang)
     files = example_files()
     units = []
     for path in files:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -97,6 +98,67 @@ def print_logins(url: str, logins: list[Any], lang: str, serving: bool = True) -
         console.print(("按 Ctrl+C 停止。" if zh else "Press Ctrl+C to stop.") + "\n")
 
 
+def port_taken(host: str, port: int) -> bool:
+    """Whether something already listens on ``host:port`` (issue 12 §6). The probe binds as
+    gunicorn does (SO_REUSEADDR), so a port in TIME_WAIT counts as free."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def free_port_near(host: str, port: int) -> int | None:
+    return next((p for p in range(port + 1, min(port + 50, 65536)) if not port_taken(host, p)),
+                None)
+
+
+def refuse_taken_port(host: str, port: int, lang: str) -> None:
+    """Say that the port is taken, suggest ``--port`` with a free one, exit 1."""
+    if not port_taken(host, port):
+        return
+    other = free_port_near(host, port)
+    if lang == "zh":
+        msg = f"端口 {port} 已被占用（可能已有一个服务或演示在运行），未启动。"
+        hint = f"请换一个端口，例如：--port {other}" if other else "请用 --port 指定其他端口"
+    else:
+        msg = f"port {port} is already in use (another server or demo may be running); not started."
+        hint = f"choose another port, e.g. --port {other}" if other else "choose another port with --port"
+    typer.echo(f"{msg}\n{hint}", err=True)
+    raise typer.Exit(1)
+
+
+def announce_when_answering(url: str, announce: Any, timeout: float = 120.0) -> threading.Thread:
+    """Call ``announce()`` once ``url`` answers an HTTP request (issue 12 §6: the server is
+    announced only when it serves), polling from a thread beside gunicorn's master."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    def watch() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url + "login/", timeout=2):
+                    pass
+            except urllib.error.HTTPError:
+                pass  # an HTTP answer of any status: the server is up
+            except (OSError, ValueError):
+                time.sleep(0.2)
+                continue
+            announce()
+            sys.stdout.flush()
+            return
+
+    thread = threading.Thread(target=watch, name="tanjiliang-announce", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_gunicorn(host: str, port: int, workers: int, threads: int, *,
                  access_log: bool = False) -> None:
     """Serve the WSGI application under gunicorn (blocking)."""
@@ -152,6 +214,8 @@ def serve(
         except ValueError:
             raise typer.BadParameter(f"--as-of {as_of}: YYYY-MM-DD") from None
         os.environ["TANJILIANG_AS_OF"] = as_of
+    if not (no_serve or create_admin or issue_token):
+        refuse_taken_port(host, port, lang)
     configure(demo=demo, database=database)
     logins = prepare(demo=demo)
     if create_admin:
@@ -174,14 +238,21 @@ def serve(
         typer.echo(issue(User.objects.get(username=issue_token), "cli"))
         return
     url = f"http://{host}:{port}/"
-    if demo:
-        print_logins(url, logins, lang, serving=not no_serve)
-        if as_of:
-            typer.echo(("评价日期：" if lang == "zh" else "Assessed as of ") + as_of)
+
+    def announce() -> None:
+        if demo:
+            print_logins(url, logins, lang, serving=not no_serve)
+            if as_of:
+                typer.echo(("评价日期：" if lang == "zh" else "Assessed as of ") + as_of)
+        else:
+            typer.echo(("服务已启动：" if lang == "zh" else "serving on ") + url)
+
     if no_serve:
+        announce()
         return
     n = workers or (min(4, (os.cpu_count() or 1) + 1) if not demo else 2)
     sys.stdout.flush()
+    announce_when_answering(url, announce)
     run_gunicorn(host, port, n, threads, access_log=access_log)
 
 
