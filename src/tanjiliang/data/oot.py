@@ -12,7 +12,7 @@ as-found error in the unfavourable direction (more emissions): ``ΔE = E × |as-
 Without readings for the instrument, the activity is estimated pro rata from the declared
 annual activity (its consumer share below the instrument's place × days / days of the year)
 and the finding says so. Parameter and CEMS instruments carry the stream's emissions pro rata.
-Findings use code ``CAL-OOT``, severity non-conformity.
+Findings use code ``CAL-OOT``, with the severity and clause the pack gives it.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from datetime import date
 
 import polars as pl
 
+from tanjiliang.assess.findings import make_finding
 from tanjiliang.assess.result import Assessment, Finding
 from tanjiliang.data.activity import _parents, _share_under
 from tanjiliang.data.quality import QualityResult
 from tanjiliang.model.unit import ConfirmationRecord, Instrument, UnitFile, mpe_percent
+from tanjiliang.rules.schema import Pack
 from tanjiliang.units import QuantityError, parse_quantity
 
 CODE = "CAL-OOT"
@@ -60,27 +62,21 @@ def affected_periods(ins: Instrument) -> list[tuple[date | None, ConfirmationRec
     return out
 
 
-def _clause(assessment: Assessment | None) -> str:
-    if assessment is not None:
-        from tanjiliang.rules.load import load_pack
+def _pack(assessment: Assessment) -> Pack:
+    """The pack the assessment was made with (bundled by name, else the default pack)."""
+    from tanjiliang.rules.load import bundled_pack_names, load_pack
 
-        try:
-            pack = load_pack(assessment.pack_name).pack
-            rule = pack.findings.get(CODE) or pack.findings.get("CAL-OVERDUE")
-            if rule is not None:
-                return rule.clause
-        except Exception:  # a pack given by path that moved: fall back to the domain clause
-            pass
-    return "domain.md §7"
+    return load_pack(assessment.pack_name if assessment.pack_name in bundled_pack_names() else None).pack
 
 
-def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult | None = None
-                 ) -> list[Finding]:
-    """One ``CAL-OOT`` finding per failed confirmation, with the tonnes at stake."""
+def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult | None = None,
+                 pack: Pack | None = None) -> list[Finding]:
+    """One ``CAL-OOT`` finding per failed confirmation, with the tonnes at stake; severity
+    and clause from the pack (assess/findings.py registry)."""
+    pack = pack or _pack(assessment)
     streams = {s.id: s for s in unit.source_streams}
     emissions = {s.id: s.emissions_tco2e for s in assessment.streams}
     up = _parents(unit)
-    clause = _clause(assessment)
     year_start, year_end = date(unit.unit.year, 1, 1), date(unit.unit.year + 1, 1, 1)
     days_in_year = (year_end - year_start).days
     out: list[Finding] = []
@@ -142,8 +138,8 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
                 tail_zh = "无法确定该期间的排放量（缺少读数、上次合格确认或示值误差）"
                 tail_en = ("the emissions of the period cannot be determined (no readings, no "
                            "previous passing confirmation, or no as-found error)")
-            out.append(Finding(
-                CODE, "nonconformity", clause, ins.id,
+            out.append(make_finding(
+                pack, CODE, ins.id,
                 f"器具 {ins.id} 于 {rec.date} 确认不合格（示值误差 {err_txt}，最大允许误差 "
                 f"{mpe_percent(ins.accuracy) if mpe_percent(ins.accuracy) is not None else '未知'} %），"
                 f"受影响期间 {period_zh}；{tail_zh}",

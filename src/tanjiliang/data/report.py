@@ -21,14 +21,16 @@ from typing import Any
 
 import polars as pl
 
+from tanjiliang.assess.findings import make_finding
 from tanjiliang.assess.result import Assessment, Finding
 from tanjiliang.data import cems as cems_mod
 from tanjiliang.data.activity import reconcile, stream_activity
 from tanjiliang.data.oot import affected_periods, oot_findings
 from tanjiliang.data.quality import QualityResult, analyse, reporting_period
-from tanjiliang.data.readings import scan_many
+from tanjiliang.data.readings import ReadingsIssue, scan_many
 from tanjiliang.model.unit import UnitFile
-from tanjiliang.rules.load import LoadedPack
+from tanjiliang.rules.load import LoadedPack, load_pack
+from tanjiliang.rules.schema import Pack
 
 FORMAT = "tanjiliang/data-check@1"
 
@@ -85,12 +87,12 @@ class DataReport:
         }
 
 
-def _recon_findings(rec: pl.DataFrame) -> list[Finding]:
+def _recon_findings(rec: pl.DataFrame, pack: Pack) -> list[Finding]:
     out = []
     for r in rec.filter(pl.col("status") == "unreconciled").to_dicts():
         m = r["month"].strftime("%Y-%m")
-        out.append(Finding(
-            "DATA-RECON", "observation", "domain.md §3, §5", r["main"],
+        out.append(make_finding(
+            pack, "DATA-RECON", r["main"],
             f"{m} 源流 {r['stream']}：主表 {r['main']} 计量 {r['main_amount']:,.3f}，分表 {r['subs']} 合计 "
             f"{r['sub_amount']:,.3f}，差 {r['difference']:,.3f}（{r['difference_percent']:.2f} %），"
             f"超出最大允许误差所允许的 {r['allowed']:,.3f}",
@@ -101,12 +103,12 @@ def _recon_findings(rec: pl.DataFrame) -> list[Finding]:
     return out
 
 
-def _missing_findings(streams: pl.DataFrame, q: QualityResult) -> list[Finding]:
+def _missing_findings(streams: pl.DataFrame, q: QualityResult, pack: Pack) -> list[Finding]:
     out = []
     for r in streams.filter(pl.col("missing_readings") > 0).to_dicts():
         t = r["tco2e_at_stake"]
-        out.append(Finding(
-            "DATA-MISSING", "observation", "domain.md §7", r["stream"],
+        out.append(make_finding(
+            pack, "DATA-MISSING", r["stream"],
             f"源流 {r['stream']} 的计量器具 {r['instruments']} 缺少 {r['missing_readings']} 条读数"
             f"（覆盖率 {r['coverage_percent']:.2f} %），约 {r['missing_activity']:,.3f} {r['unit']} 活动数据"
             + (f"、{t:,.1f} tCO2e 排放无计量数据支撑" if t is not None else ""),
@@ -123,8 +125,8 @@ def _missing_findings(streams: pl.DataFrame, q: QualityResult) -> list[Finding]:
         zh_names = {"duplicates": "重复", "negative": "负值", "out_of_range": "超量程", "resets": "累计值复位",
                     "rollovers": "累计值溢出归零", "stuck": "数值冻结", "spikes": "突变",
                     "bad_time": "时间无效", "bad_value": "数值无效"}
-        out.append(Finding(
-            "DATA-QUALITY", "observation", "domain.md §7", r["instrument"],
+        out.append(make_finding(
+            pack, "DATA-QUALITY", r["instrument"],
             f"器具 {r['instrument']} 的读数有问题：" + "，".join(f"{zh_names[k]} {v} 条" for k, v in parts),
             f"instrument {r['instrument']} readings flagged: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in parts),
             {k: v for k, v in parts}))
@@ -168,10 +170,20 @@ def run(unit: UnitFile, paths: list[str | Path], pack: LoadedPack | None = None,
             unit = cems_mod.with_measured_emissions(unit, cr)
     assessment = assess(unit, pack, as_of)
     q = analyse(readings, unit, s, e, interval_s)
+    if e <= s:  # reversed or equal dates: an empty period is a "no data" result (issue 18)
+        q.issues.append(ReadingsIssue("--from/--to", None, None, None,
+                                      f"期间为空（{s:%Y-%m-%d} 不早于 {e:%Y-%m-%d}）：无数据",
+                                      f"the period is empty ({s:%Y-%m-%d} is not before {e:%Y-%m-%d}): no data"))
+    elif q.rows == 0:
+        q.issues.append(ReadingsIssue(", ".join(readings.files), None, None, None,
+                                      f"{s:%Y-%m-%d} 至 {e:%Y-%m-%d} 期间没有读数：无数据",
+                                      f"no readings from {s:%Y-%m-%d} to {e:%Y-%m-%d}: no data"))
     rec = reconcile(unit, assessment, q)
     monthly, streams = stream_activity(unit, assessment, q)
     comparison = (cems_mod.compare_with_calculation(unit, assessment, cems_result)
                   if cems_result is not None else None)
-    findings = oot_findings(unit, assessment, q) + _recon_findings(rec) + _missing_findings(streams, q)
+    p = (pack or load_pack(unit.pack)).pack
+    findings = (oot_findings(unit, assessment, q, p) + _recon_findings(rec, p)
+                + _missing_findings(streams, q, p))
     return DataReport(unit, assessment, q, readings.layouts, rec, monthly, streams, cems_result,
                       comparison, findings)

@@ -11,6 +11,7 @@ checklist is revised).
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.load import read_tree, validation_issues
-from tanjiliang.rules.schema import Cited, Source, Status, Text2
+from tanjiliang.rules.load import LoadedPack
+from tanjiliang.rules.schema import Cited, Pack, Source, Status, Text2
 
 FORMAT = "tanjiliang/checklist@1"
 
@@ -206,6 +208,70 @@ def _bundled_packs() -> list[str]:
     return bundled_pack_names()
 
 
+_SECTIONS = {  # registry stage → (section id, zh, en) of a derived checklist
+    "scope": ("1", "范围与源流分类", "Scope and stream classes"),
+    "classes": ("1", "范围与源流分类", "Scope and stream classes"),
+    "instruments": ("2", "计量器具配备与准确度", "Instruments: equipping and accuracy"),
+    "rates": ("2", "计量器具配备与准确度", "Instruments: equipping and accuracy"),
+    "tiers": ("2", "计量器具配备与准确度", "Instruments: equipping and accuracy"),
+    "confirmation": ("3", "检定/校准", "Confirmation"),
+    "management": ("4", "碳计量管理", "Carbon metering management"),
+}
+
+
+def derived_checklist(pack: Pack, ref: str) -> LoadedChecklist:
+    """A review checklist derived from the finding registry for a pack that has none of its
+    own (issue 11): one automatic item per finding code the assessment raises (the readings
+    findings need readings, so they have no item), grouped by stage, each citing the clause
+    the pack gives the code. ``ref`` is what names the pack again later (its name if bundled,
+    else its path), stored in the review as ``checklist_pack``."""
+    from tanjiliang.assess.findings import REGISTRY
+
+    sections: dict[str, dict[str, object]] = {}
+    for code in REGISTRY.values():
+        if code.stage not in _SECTIONS:
+            continue
+        sid, zh, en = _SECTIONS[code.stage]
+        sec = sections.setdefault(sid, {"id": sid, "title": {"zh": zh, "en": en},
+                                        "subsections": [{"id": f"{sid}.1", "title": {"zh": zh, "en": en},
+                                                         "items": []}]})
+        items: list[dict[str, object]] = sec["subsections"][0]["items"]  # type: ignore[index]
+        rule = pack.findings[code.code]
+        undetermined = ["MGMT-NOT-ASSESSED"] if code.stage == "management" and code.code != "MGMT-NOT-ASSESSED" else []
+        items.append({"id": f"{sid}.1.{len(items) + 1}",
+                      "text": {"zh": f"无“{rule.title.zh}”（{code.code}）", "en": f"No “{rule.title.en}” ({code.code})"},
+                      "basis": rule.clause, "judged": "auto",
+                      "auto": {"findings": [code.code], "undetermined": undetermined},
+                      "source": "tanjiliang", "status": "I"})
+    cite = {"source": "tanjiliang", "clause": "derived from the finding registry", "status": "I"}
+    data = {"format": FORMAT, "pack": ref, "version": f"derived-{pack.version}",
+            "title": {"zh": f"{pack.title.zh}：由发现代码派生的审查检查表",
+                      "en": f"{pack.title.en}: review checklist derived from the finding codes"},
+            "sources": [{"id": "tanjiliang", "title": "tanjiliang finding registry (assess/findings.py)"}],
+            "conclusion": {"rule": {"value": "any_nonconforming", **cite}},
+            "procedure": {"self_inspection_required": {"value": False, **cite},
+                          "corrective_action_days": {"value": 30, **cite}},
+            "sections": [sections[k] for k in sorted(sections)]}
+    checklist = Checklist.model_validate(data)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return LoadedChecklist(checklist, hashlib.sha256(text.encode()).hexdigest(), f"derived:{ref}")
+
+
+def checklist_for_pack(loaded: LoadedPack) -> LoadedChecklist:
+    """The review checklist of a loaded pack: the bundled checklist of a bundled pack; for a
+    pack file, ``<pack>.checklist.yaml`` beside it if there is one; else one derived from the
+    finding registry (:func:`derived_checklist`)."""
+    codes = set(loaded.pack.findings)
+    if loaded.origin == f"{loaded.name}.yaml" and loaded.name in bundled_checklist_names():
+        return _bundled(loaded.name)
+    origin = Path(loaded.origin)
+    beside = origin.with_name(origin.name.removesuffix(origin.suffix) + ".checklist.yaml")
+    if origin.exists() and beside.exists():
+        return _parse(str(beside), beside.read_text(encoding="utf-8"), codes)
+    ref = loaded.name if loaded.origin == f"{loaded.name}.yaml" else str(origin.resolve())
+    return derived_checklist(loaded.pack, ref)
+
+
 def load_checklist(ref: str | Path | None = None, *,
                    known_codes: set[str] | None = None) -> LoadedChecklist:
     """The checklist of a pack by the pack's name (bundled), or a checklist file by path.
@@ -218,6 +284,10 @@ def load_checklist(ref: str | Path | None = None, *,
     ref = ref or DEFAULT_PACK
     if isinstance(ref, str) and ref in bundled_checklist_names():
         return _bundled(ref)
+    if isinstance(ref, str) and ref in _bundled_packs():  # a bundled pack without its own file
+        from tanjiliang.rules import load_pack
+
+        return checklist_for_pack(load_pack(ref))
     path = Path(ref)
     if not path.exists():
         names = ", ".join(bundled_checklist_names())
@@ -225,9 +295,19 @@ def load_checklist(ref: str | Path | None = None, *,
                                f"没有规则包“{ref}”的审查检查表，也没有此文件（内置：{names}）",
                                f'no review checklist for pack "{ref}" and no such file '
                                f"(bundled: {names})")])
-    return _parse(str(path), path.read_text(encoding="utf-8"), known_codes)
+    text = path.read_text(encoding="utf-8")
+    if _is_pack(text):  # a pack file, not a checklist: the checklist of that pack
+        from tanjiliang.rules import load_pack
+
+        return checklist_for_pack(load_pack(path))
+    return _parse(str(path), text, known_codes)
+
+
+def _is_pack(text: str) -> bool:
+    return any(line.strip().startswith("format:") and "tanjiliang/pack@1" in line
+               for line in text.splitlines()[:60])
 
 
 __all__ = ["CONDITIONS", "FIGURES", "FORMAT", "AutoRule", "Checklist", "Item",
            "LoadedChecklist", "Section", "Subsection", "bundled_checklist_names",
-           "load_checklist"]
+           "checklist_for_pack", "derived_checklist", "load_checklist"]
