@@ -150,3 +150,17 @@ def test_justified_tier_in_report_and_review() -> None:
     assert figures(a, "tiers")[0]["lower_tier"]["reason"] == "改造成本过高"
     ctx = build_context(a, load(unit), None, "zh")
     assert "改造成本过高" in str(ctx)
+
+
+def test_process_level_totals() -> None:
+    # 工序 totals: sintering SJ 50 000 t; iron-making LT 150 000 t; steel-making LG gives the
+    # crude steel out (1 000 000 t × 0.0154 = 15 400 t deducted under cn-ets-2024)
+    # → SJ 50 000, LT 150 000, LG −15 400 (sum 184 600 = the total)
+    unit = base_unit(unit={"name": "钢厂", "sector": "steel", "year": 2025},
+                     subunits=[{"id": "SJ", "name": "烧结"}, {"id": "LT", "name": "炼铁"},
+                               {"id": "LG", "name": "炼钢"}], equipment=[],
+                     source_streams=[stream("s1", 50000, consumers=["SJ"]), stream("s2", 150000, consumers=["LT"]),
+                                     {"id": "steel", "name": "粗钢", "kind": "product", "material": "crude_steel",
+                                      "activity": "1000000 t", "direction": "out", "consumers": ["LG"]}])
+    by = run(unit, pack="cn-ets-2024").to_json("en")["emissions"]["by_subunit"]
+    assert by == {"SJ": pytest.approx(50000), "LT": pytest.approx(150000), "LG": pytest.approx(-15400)}

@@ -26,7 +26,7 @@ from tanjiliang.assess.timeline import as_of_view
 from tanjiliang.emissions.calc import CalcProblem, StreamEmission, stream_emissions
 from tanjiliang.emissions.classify import apply_declared, class_thresholds, classify_streams
 from tanjiliang.emissions.totals import stream_extras, totals_json, unit_totals
-from tanjiliang.equipping.places import Topology, major_places
+from tanjiliang.equipping.places import Topology, major_places, subunit_totals
 from tanjiliang.equipping.points import (
     Point,
     activity_points,
@@ -383,7 +383,8 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
         loaded.name, loaded.version, loaded.sha256, lib.version, unit.unit.name, unit.unit.year,
         unit.unit.sector, unit.unit.region, unit.unit.credit_code, as_of, gwp_set, total,
         biogenic_total, key_unit, category, float(t_dm), float(t_min), stream_results, places, point_results, rates, results,
-        ordered, conclusion, later, totals_json(totals))
+        ordered, conclusion, later,
+        totals_json(totals) | {"by_subunit": subunit_totals(unit, topo, totals.counted)})
 
 
 def _optional_point(optional: dict[str, Point], target: str, quantity: str, medium: str, at: str,

@@ -63,11 +63,12 @@ class Topology:
 
 
 def attribute(unit: UnitFile, topo: Topology,
-              emissions: dict[str, float] | dict[str, Decimal]) -> dict[str, Decimal]:
-    """Emissions attributed to each sub-unit and piece of equipment, as exact decimals."""
+              emissions: dict[str, float] | dict[str, Decimal], signed: bool = False) -> dict[str, Decimal]:
+    """Emissions attributed to each sub-unit and piece of equipment, as exact decimals
+    (absolute values, or as signed when ``signed``: a deducted flow out counts negative)."""
     att: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for s in unit.source_streams:
-        e = abs(exact(emissions[s.id]))
+        e = exact(emissions[s.id]) if signed else abs(exact(emissions[s.id]))
         if s.method == "measurement":
             owners = [topo.emission_point_owner(p) for p in s.emission_points or []]
             if not owners:
@@ -112,3 +113,12 @@ def major_places(unit: UnitFile, topo: Topology, pack: Pack,
                                e.major if e.major is not None else rounded(a, decimals) >= t_eq,
                                e.major is not None))
     return out
+
+
+def subunit_totals(unit: UnitFile, topo: Topology, counted: dict[str, float]) -> dict[str, float]:
+    """Process-level (工序) totals: what each sub-unit's streams count in the unit's total
+    (deducted flows out negative, streams reported apart zero), attributed by consumer shares
+    as for major sub-units (default-pack.md "Major sub-units and equipment") — the steel
+    guideline's 工序 totals (CETS-AG-03.01-V01-2024, I)."""
+    att = attribute(unit, topo, {k: exact(v) for k, v in counted.items()}, signed=True)
+    return {s.id: float(att.get(s.id, ZERO)) for s in unit.subunits}
