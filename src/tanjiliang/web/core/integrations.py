@@ -5,10 +5,11 @@ ledger (tanjiliang.ledger). Nothing here computes a rule; results are cached per
 
 from __future__ import annotations
 
+import json
 import tempfile
 import threading
 from collections import OrderedDict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -80,15 +81,45 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def readings_report(unit: m.Unit, path: Path, name: str) -> dict[str, Any]:
+def readings_period(path: Path, instrument_ids: set[str]) -> tuple[date, date] | None:
+    """The whole months the readings of a file fall in (issue 12 §5: a month's file is judged
+    for that month, not against the whole year); None when it has no readable time."""
+    from tanjiliang.data.readings import scan_readings
+
+    frame = scan_readings(path, instrument_ids).frame
+    span = frame.select(pl.col("time").min().alias("lo"), pl.col("time").max().alias("hi")).collect()
+    lo, hi = span["lo"][0], span["hi"][0]
+    if lo is None or hi is None:
+        return None
+    start = date(lo.year, lo.month, 1)
+    # a totaliser's closing register at 00:00 on the 1st belongs to the month before
+    last = hi - timedelta(microseconds=1) if (hi.day, hi.hour, hi.minute, hi.second) == (1, 0, 0, 0) \
+        and hi > lo else hi
+    end = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    return start, end
+
+
+def hide_path(text: str, path: Path, name: str) -> str:
+    """``text`` with the server's path of an uploaded file replaced by its name (no server
+    paths on a page, issue 12 §5)."""
+    for p in (str(path), str(path.resolve())):
+        text = text.replace(json.dumps(p)[1:-1], json.dumps(name, ensure_ascii=False)[1:-1])
+        text = text.replace(p, name)
+    return text
+
+
+def readings_report(unit: m.Unit, path: Path, name: str, start: date | None = None,
+                    end: date | None = None) -> dict[str, Any]:
     """The data check of one readings file against the unit (``tanjiliang data check``:
     quality, stream activity, reconciliation, CEMS, findings) in both languages, plus the
-    first flagged rows; raises ``ReadingsError`` when the file cannot be read at all."""
+    first flagged rows; for ``start``–``end`` (end exclusive), else the reporting year. Raises
+    ``ReadingsError`` when the file cannot be read at all."""
     from tanjiliang.data.report import run
 
-    rep = run(unit_file(unit), [path], pack_for(unit), as_of=today())
+    rep = run(unit_file(unit), [path], pack_for(unit), start=start, end=end, as_of=today())
     flagged = rep.quality.flagged.head(300).with_columns(pl.lit(name).alias("file"))
-    return {
+    out = {
         "zh": rep.to_json("zh"), "en": rep.to_json("en"), "rows": rep.quality.rows,
         "flagged": [{k: _plain(v) for k, v in r.items()} for r in flagged.to_dicts()],
     }
+    return json.loads(hide_path(json.dumps(out, ensure_ascii=False, default=str), path, name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib import messages
@@ -75,13 +76,67 @@ def report_inline(request: HttpRequest, pk: int) -> HttpResponse:
 def readings(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_for(request.user, pk)
     uploads = list(m.ReadingsUpload.objects.filter(unit=unit)[:50])
-    return page(request, "tj/readings.html", unit, "readings", uploads=uploads)
+    return page(request, "tj/readings.html", unit, "readings", uploads=uploads,
+                periods=json_periods(uploads), year=unit.year)
+
+
+def json_periods(uploads: list[m.ReadingsUpload]) -> dict[int, str]:
+    """The period each upload was judged for (from its stored report)."""
+    out = {}
+    for u in uploads:
+        try:
+            per = json.loads(u.report or "{}").get("zh", {}).get("period") or {}
+        except ValueError:
+            per = {}
+        if per:
+            out[u.pk] = f"{per.get('from', '')[:10]} — {_last_day(per.get('to', ''))}"
+    return out
+
+
+def _last_day(end: str) -> str:
+    """The inclusive last day of an exclusive end (``2025-03-01T00:00`` → ``2025-02-28``)."""
+    from datetime import datetime, timedelta
+
+    try:
+        return (datetime.fromisoformat(end) - timedelta(seconds=1)).date().isoformat()
+    except ValueError:
+        return end[:10]
+
+
+class PeriodProblem(ValueError):
+    pass
+
+
+def chosen_period(post: object, year: int, lang: str) -> tuple[str, date | None, date | None]:
+    """The period asked for on the upload form: ``data`` (the months the file covers, the
+    default), ``year`` (the reporting year), ``month`` (YYYY-MM) or ``range`` (from–to, both
+    days included)."""
+    get = post.get  # type: ignore[attr-defined]
+    how = (get("period") or "data").strip()
+    try:
+        if how == "month":
+            y, mo = (int(x) for x in (get("month") or "").split("-"))
+            return how, date(y, mo, 1), date(y + (mo == 12), mo % 12 + 1, 1)
+        if how == "range":
+            start = date.fromisoformat(get("from") or "")
+            end = date.fromisoformat(get("to") or "") + timedelta(days=1)
+            if end <= start:
+                raise ValueError
+            return how, start, end
+    except ValueError:
+        raise PeriodProblem("统计期无效：请选择月份，或填写起止日期（止日不早于起日）" if lang == "zh"
+                            else "invalid period: choose a month, or a start and an end date "
+                                 "(the end not before the start)") from None
+    if how == "year":
+        return how, date(year, 1, 1), date(year + 1, 1, 1)
+    return "data", None, None
 
 
 @login_required
 @require_POST
 def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Store a readings file (CSV/XLSX/Parquet) and its quality report (tanjiliang.data)."""
+    """Store a readings file (CSV/XLSX/Parquet) and its quality report (tanjiliang.data) for
+    the period chosen, or the months the data covers (issue 12 §5)."""
     from tanjiliang.data.readings import ReadingsError
 
     unit = unit_for(request.user, pk, write=True)
@@ -95,20 +150,31 @@ def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return page(request, "tj/errors.html", unit, "readings", status=400, title=name,
                     issues=["只接受 CSV、XLSX、Parquet 文件" if lang == "zh"
                             else "only CSV, XLSX and Parquet files are accepted"])
+    try:
+        how, start, end = chosen_period(request.POST, unit.year, lang)
+    except PeriodProblem as exc:
+        return page(request, "tj/errors.html", unit, "readings", status=400, title=name,
+                    issues=[str(exc)])
     content = upload.read()
     row = m.ReadingsUpload(unit=unit, name=name[:255], size=len(content),
                            uploaded_by=request.user)
     row.file.save(name, ContentFile(content), save=False)
+    path = Path(row.file.path)
     try:
-        report = integrations.readings_report(unit, Path(row.file.path), name)
+        if how == "data":
+            ids = set(unit.instruments.values_list("ident", flat=True))
+            start, end = integrations.readings_period(path, ids) or (None, None)
+        report = integrations.readings_report(unit, path, name, start, end)
     except ReadingsError as exc:
         row.file.delete(save=False)
         return page(request, "tj/errors.html", unit, "readings", status=400, title=name,
-                    issues=[i.message(lang) for i in exc.issues])
+                    issues=[integrations.hide_path(i.message(lang), path, name)
+                            for i in exc.issues])
     except LoadError as exc:
         row.file.delete(save=False)
         return page(request, "tj/errors.html", unit, "readings", status=400, title=name,
                     issues=issue_texts(exc, lang))
+    report["period_how"] = how
     row.rows = report["rows"]
     row.report = json.dumps(report, ensure_ascii=False)
     row.save()
@@ -122,9 +188,31 @@ def readings_report(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
     upload = readings_for(request.user, pk, rpk)
     report = json.loads(upload.report)
     lang = lang_of(request)
+    r = report.get(lang, {})
+    per = r.get("period") or {}
     return page(request, "tj/readings_report.html", upload.unit, "readings", upload=upload,
-                r=report.get(lang, {}), flagged=report.get("flagged", []), rows=report.get("rows"),
-                columns=READINGS_COLUMNS)
+                r=r, flagged=report.get("flagged", []), rows=report.get("rows"),
+                columns=READINGS_COLUMNS, period_how=report.get("period_how", "year"),
+                period_to=_last_day(per.get("to", "")), monthly=monthly_table(r, stream_names(upload.unit)))
+
+
+def stream_names(unit: m.Unit) -> dict[str, str]:
+    from tanjiliang.web.core.mapping import unit_data
+
+    return {s["id"]: s.get("name") or s["id"] for s in unit_data(unit).get("source_streams") or []}
+
+
+def monthly_table(r: dict, names: dict[str, str]) -> dict[str, object]:
+    """Metered activity by stream and month (``stream_monthly``) as a table: one row per
+    month, one column per stream."""
+    streams = sorted({x["stream"] for x in r.get("stream_monthly", [])})
+    months = sorted({x["month"][:7] for x in r.get("stream_monthly", [])})
+    cell = {(x["stream"], x["month"][:7]): x for x in r.get("stream_monthly", [])}
+    units = {x["stream"]: x.get("unit") for x in r.get("stream_monthly", [])}
+    rows = [{"month": mo, "cells": [cell.get((s, mo), {}).get("activity") for s in streams]}
+            for mo in months]
+    return {"streams": [{"id": s, "name": names.get(s, s), "unit": units.get(s) or ""}
+                        for s in streams], "rows": rows}
 
 
 #: The quality summary's columns and their headings (the columns of ``tanjiliang data check``).
