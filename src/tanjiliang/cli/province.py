@@ -60,20 +60,28 @@ def reassess(
     years: Annotated[str | None, typer.Option(help="years to reassess (default all) 年度")] = None,
     workers: Annotated[int, typer.Option(help="processes (default: all cores) 进程数")] = 0,
     out: Annotated[Path | None, typer.Option(help="summary Parquet file 汇总文件")] = None,
+    cluster: Annotated[str | None, typer.Option(
+        help="Dask scheduler (tcp://host:8786, or local:N for N local workers) 计算集群地址")] = None,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """Reassess every unit, parallel over units 并行重新评价全部单位."""
     from tanjiliang.province.batch import reassess_province
+    from tanjiliang.province.cluster import ClusterError
 
-    df, s = reassess_province(root, years=_years(years), workers=workers or None, out=out)
     zh = lang is Lang.zh
+    try:
+        df, s = reassess_province(root, years=_years(years), workers=workers or None, out=out,
+                                  cluster=cluster)
+    except ClusterError as exc:
+        make_console().print(exc.message("zh" if zh else "en"))
+        raise typer.Exit(2) from None
     errors = df.filter(df["error"].is_not_null())
     bad = df.filter(df["conclusion"] == "nonconforming").height
     console = make_console()
     console.print(
         f"{'已评价' if zh else 'assessed'} {df.height} "
-        f"{'个单位' if zh else 'units'} {s:.1f} s ({workers or os.cpu_count()} "
-        f"{'进程' if zh else 'processes'}); {'不符合' if zh else 'non-conforming'} {bad}; "
+        f"{'个单位' if zh else 'units'} {s:.1f} s ("
+        f"{(('集群 ' if zh else 'cluster ') + cluster) if cluster else str(workers or os.cpu_count()) + (' 进程' if zh else ' processes')}); {'不符合' if zh else 'non-conforming'} {bad}; "
         f"{'无法读取' if zh else 'unreadable'} {errors.height}")
     for row in errors.head(20).iter_rows(named=True):
         console.print(f"  {row['credit_code']}: {row['error']}")

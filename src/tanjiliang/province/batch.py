@@ -109,11 +109,13 @@ class Job:
 
 
 _pack: LoadedPack | None = None
+_pack_ref: str | None = None
 
 
 def _init(pack_ref: str | None) -> None:
-    global _pack
+    global _pack, _pack_ref
     _pack = load_pack(pack_ref)
+    _pack_ref = pack_ref
 
 
 def _work(job: Job) -> dict[str, Any]:
@@ -126,16 +128,38 @@ def _work(job: Job) -> dict[str, Any]:
         return {"credit_code": path.name.split(".")[0], "error": exc.message("zh")}
 
 
+@dataclass(frozen=True)
+class PackedJob:
+    """A job that carries its pack reference (for workers of a cluster, which start empty)."""
+
+    path: str
+    as_of: date | None
+    pack: str | None
+
+
+def _work_packed(job: PackedJob) -> dict[str, Any]:
+    if _pack is None or _pack_ref != job.pack:
+        _init(job.pack)
+    return _work(Job(job.path, job.as_of))
+
+
 def reassess(paths: list[Path], *, workers: int | None = None, pack: str | None = None,
-             as_of: date | None = None, chunksize: int = 8) -> pl.DataFrame:
-    """Assess every unit file, ``workers`` processes in parallel (default: all cores).
+             as_of: date | None = None, chunksize: int = 8,
+             cluster: str | None = None) -> pl.DataFrame:
+    """Assess every unit file, ``workers`` processes in parallel (default: all cores), or on
+    the Dask cluster at ``cluster`` (:mod:`tanjiliang.province.cluster`).
 
     ``as_of`` defaults to the end of each unit's reporting year. Units that cannot be loaded
     are kept as rows with ``error`` set (nothing is dropped silently).
     """
     jobs = [Job(str(p), as_of) for p in paths]
     workers = workers or os.cpu_count() or 1
-    if workers == 1:
+    if cluster:
+        from tanjiliang.province.cluster import map_on_cluster
+
+        rows = map_on_cluster(_work_packed, [PackedJob(j.path, j.as_of, pack) for j in jobs],
+                              cluster, chunksize=chunksize)
+    elif workers == 1:
         _init(pack)
         rows = [_work(j) for j in jobs]
     else:
@@ -148,14 +172,14 @@ def reassess(paths: list[Path], *, workers: int | None = None, pack: str | None 
 
 
 def reassess_province(root: Path, *, years: list[int] | None = None,
-                      workers: int | None = None, out: Path | None = None
-                      ) -> tuple[pl.DataFrame, float]:
+                      workers: int | None = None, out: Path | None = None,
+                      cluster: str | None = None) -> tuple[pl.DataFrame, float]:
     """Reassess a generated province (province/generate.py); write ``summary.parquet``."""
     from tanjiliang.province.generate import iter_unit_files
 
     paths = [p for _, p in iter_unit_files(root, years)]
     t0 = time.perf_counter()
-    df = reassess(paths, workers=workers)
+    df = reassess(paths, workers=workers, cluster=cluster)
     seconds = time.perf_counter() - t0
     from tanjiliang.model.write import atomic_path
 
