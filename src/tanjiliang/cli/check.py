@@ -6,7 +6,6 @@ Exit codes: 0 conforming, 1 non-conformities found, 2 bad input (nothing written
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from datetime import date
 from enum import StrEnum
@@ -127,7 +126,9 @@ def check(
 
         write_report(result, unit, output, lang.value, loaded.pack)
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(result.to_json(lang.value), ensure_ascii=False, indent=2) + "\n")
+        from tanjiliang.model.write import json_text
+
+        sys.stdout.write(json_text(result.to_json(lang.value)))  # never NaN or Infinity
     else:
         render(result, lang.value, make_console(), loaded.pack)
     raise typer.Exit(EXIT_NONCONFORMING if result.conclusion == "nonconforming" else EXIT_CONFORMING)

@@ -9,7 +9,6 @@ temperature, pressure, moisture).
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,7 @@ from rich.table import Table
 
 from tanjiliang.cli.check import Format, Lang
 from tanjiliang.model.errors import Issue, LoadError
+from tanjiliang.model.write import json_text
 
 app = typer.Typer(help="计量数据检查与 CEMS 计算 — metering data checks and CEMS.", no_args_is_help=True)
 
@@ -183,7 +183,7 @@ def check(
     if flagged is not None:
         write_table(rep.quality.flagged, flagged)
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(rep.to_json(lg), ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.write(json_text(rep.to_json(lg)))  # never NaN or Infinity
     else:
         render(rep, lg, _console())
     cal = [f for f in rep.assessment.findings if f.code.startswith("CAL-") and f.severity == "nonconformity"]
@@ -224,7 +224,7 @@ def cems(
         out = {"format": "tanjiliang/cems@1", "period": {"from": s.isoformat(), "to": e.isoformat()},
                "points": res.points.to_dicts(), "rules": res.rules,
                "streams": cm.measured_emissions(unit, res)}
-        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.write(json_text(out))
         return
     console = _console()
     table = Table(title=("CEMS 实测 CO2" if lg == "zh" else "CEMS CO2"), title_justify="left")

@@ -228,7 +228,7 @@ def encode_in_memory(frame: pl.LazyFrame) -> tuple[pl.DataFrame, dict[str, pl.Se
     changed = pl.any_horizontal([pl.col(c).ne_missing(pl.col(c).shift(1)) for c in CODED])
     df = frame.with_columns(changed.alias("_changed")).collect()
     heads = df["_changed"].arg_true().to_numpy()
-    if len(heads) * 4 > df.height:  # short runs: code every row
+    if len(heads) * 4 > df.height or df.height == 0:  # short runs (or none): code every row
         coded, anchors = encode(df.drop("_changed").lazy())
         return coded.collect(), anchors
     if not len(heads) or heads[0] != 0:  # the first rows have no text at all: a run too

@@ -9,10 +9,19 @@ Every frame is normalised to the columns of :data:`SCHEMA`, keeping the source f
 that flagged rows can be traced back to what the user exported. Nothing is dropped silently:
 rows whose time or value cannot be read, and readings of ids not in the ledger, are reported
 (:class:`ReadingsIssue`).
+
+Everyday files never crash the reader (issue 18): an empty or header-only file is a "no data"
+result; CSV text in GBK/GB18030, UTF-16 or with a BOM is detected (charset-normalizer); the
+separator is detected from the header (``,`` ``;`` tab ``|``), and with ``;`` a decimal comma is
+read as one (``12,5`` → 12.5); a line with more fields than the header is reported by its line
+number; a folder, an unreadable file or a corrupt Parquet/Excel file is a :class:`ReadingsError`
+naming the file; a value that is not finite (``NaN``, ``inf``, ``1e400``) is a bad value.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -36,9 +45,12 @@ KINDS = ("reading", "total", "amount")
 
 #: Header names accepted for the long format's columns (compared after :func:`norm_header`).
 LONG_HEADERS: dict[str, tuple[str, ...]] = {
-    "instrument": ("instrument", "id", "器具", "计量器具", "管理编号", "仪表", "表计", "meter"),
-    "time": ("time", "timestamp", "datetime", "date", "时间", "日期", "采集时间", "时刻"),
-    "value": ("value", "reading", "数值", "值", "读数", "示值"),
+    "instrument": ("instrument", "id", "器具", "计量器具", "管理编号", "仪表", "表计", "meter",
+                   "器具编号", "计量器具编号", "仪表编号", "表计编号", "表号", "编号", "测点",
+                   "测点编号", "instrumentid", "meterid"),
+    "time": ("time", "timestamp", "datetime", "date", "时间", "日期", "采集时间", "时刻",
+             "数据时间", "记录时间", "抄表时间", "日期时间", "时间戳", "采样时间"),
+    "value": ("value", "reading", "数值", "值", "读数", "示值", "测量值", "读数值", "示数"),
     "unit": ("unit", "单位", "计量单位"),
     "kind": ("kind", "type", "类型", "数据类型"),
 }
@@ -99,16 +111,127 @@ class Readings:
     issues: list[ReadingsIssue] = field(default_factory=list)
 
 
-def _scan(path: Path) -> pl.LazyFrame:
+def _issue(path: Path, zh: str, en: str, row: int | None = None) -> ReadingsError:
+    return ReadingsError([ReadingsIssue(str(path), row, None, None, zh, en)])
+
+
+#: Bytes read to detect a CSV file's encoding and separator.
+_SNIFF_BYTES = 256 * 1024
+_SEPARATORS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True, slots=True)
+class CsvDialect:
+    """How a CSV file is written: its encoding, separator and decimal mark."""
+
+    encoding: str  # a Python codec name; "utf-8" needs no transcoding
+    separator: str
+    decimal_comma: bool
+
+
+def _encoding(head: bytes) -> str:
+    """The encoding of a text file from its first bytes: a BOM, else UTF-8 if it decodes, else
+    charset-normalizer's best guess (a GBK export from Chinese Windows reads as GB18030)."""
+    for bom, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
+                      (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if head.startswith(bom):
+            return name
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a character cut by the sample's end
+            return "utf-8"
+    from charset_normalizer import from_bytes
+
+    # Chinese first: a short GBK header is as plausible in Korean (cp949) to the detector
+    candidates = [m.encoding.lower().replace("-", "_") for m in from_bytes(head)]
+    if any(c in _CHINESE for c in candidates) or not candidates:
+        return "gb18030"
+    return candidates[0]
+
+
+#: Codecs a Chinese Windows export may be in; read as GB18030, their superset.
+_CHINESE = {"gb18030", "gbk", "gb2312", "cp936", "hz"}
+
+
+def sniff_csv(path: Path) -> CsvDialect:
+    """Encoding, separator (the most frequent of , ; tab | in the header line) and decimal mark
+    (a comma when the separator is ``;`` and the first lines hold numbers like ``12,5``)."""
+    with open(path, "rb") as f:
+        head = f.read(_SNIFF_BYTES)
+    enc = _encoding(head)
+    text = head.decode(enc, errors="replace").lstrip("\ufeff")
+    lines = text.splitlines()[:50]
+    header = lines[0] if lines else ""
+    sep = max(_SEPARATORS, key=lambda c: (header.count(c), c == ","))
+    if not header.count(sep):
+        sep = ","
+    decimal_comma = sep == ";" and any(re.search(r"(?:^|;)\s*-?\d+,\d+\s*(?:;|$)", ln) for ln in lines[1:])
+    return CsvDialect("utf-8" if enc == "utf-8-sig" else enc, sep, decimal_comma)
+
+
+def _ragged_lines(path: Path, d: CsvDialect, limit: int = 20) -> list[ReadingsIssue]:
+    """The lines with more fields than the header (polars refuses the file; the user is told
+    which lines). Only run when polars has refused a file."""
+    out: list[ReadingsIssue] = []
+    with open(path, encoding=d.encoding, errors="replace", newline="") as f:
+        reader = csv.reader(f, delimiter=d.separator)
+        width = None
+        for row in reader:
+            if width is None:
+                width = len(row)
+                continue
+            if len(row) > width:
+                out.append(ReadingsIssue(str(path), reader.line_num, None, d.separator.join(row)[:80],
+                                         f"此行有 {len(row)} 个字段，表头只有 {width} 个",
+                                         f"the line has {len(row)} fields, the header {width}"))
+                if len(out) >= limit:
+                    break
+    return out
+
+
+def _scan_csv(path: Path) -> tuple[pl.LazyFrame, CsvDialect]:
+    d = sniff_csv(path)
+    options = {"separator": d.separator, "row_index_name": "row", "row_index_offset": 2,
+               "infer_schema": False}
+    try:
+        if d.encoding == "utf-8":
+            lf = pl.scan_csv(path, encoding="utf8-lossy", **options)  # type: ignore[arg-type]
+        else:  # transcoded in memory: polars reads UTF-8 only
+            data = path.read_bytes().decode(d.encoding, errors="replace").lstrip("\ufeff")
+            lf = pl.read_csv(io.BytesIO(data.encode("utf-8")), **options).lazy()  # type: ignore[arg-type]
+        lf.head(2000).collect()
+        return lf, d
+    except pl.exceptions.NoDataError:  # not even a header
+        return pl.LazyFrame(), d
+    except pl.exceptions.PolarsError as exc:
+        ragged = _ragged_lines(path, d)
+        if ragged:
+            raise ReadingsError(ragged) from None
+        raise _issue(path, "无法读取 CSV 文件（格式错误，或不是文本文件）",
+                     f"cannot read the CSV file: {str(exc).splitlines()[0]}") from None
+
+
+def _scan(path: Path) -> tuple[pl.LazyFrame, CsvDialect | None]:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return pl.scan_parquet(path, row_index_name="row", row_index_offset=1)
+        try:
+            lf = pl.scan_parquet(path, row_index_name="row", row_index_offset=1)
+            lf.collect_schema()
+            return lf, None
+        except pl.exceptions.PolarsError:
+            raise _issue(path, "不是有效的 Parquet 文件（文件损坏或不完整）",
+                         "not a valid Parquet file (corrupt or incomplete)") from None
     if suffix in (".csv", ".txt"):
-        return pl.scan_csv(path, row_index_name="row", row_index_offset=2, infer_schema=False,
-                           encoding="utf8-lossy")
+        return _scan_csv(path)
     if suffix in (".xlsx", ".xlsm"):
-        df = read_excel_text(path).with_row_index("row", offset=2)  # the sheet's row numbers
-        return df.filter(~pl.all_horizontal(pl.exclude("row").is_null())).lazy()  # no empty rows
+        try:
+            df = read_excel_text(path).with_row_index("row", offset=2)  # the sheet's row numbers
+        except Exception as exc:  # fastexcel raises its own error types for a corrupt workbook
+            raise _issue(path, f"无法读取 Excel 文件（文件损坏或不是 .xlsx）：{type(exc).__name__}",
+                         f"cannot read the Excel file (corrupt or not .xlsx): {type(exc).__name__}") from None
+        return df.filter(~pl.all_horizontal(pl.exclude("row").is_null())).lazy(), None  # no empty rows
     raise ReadingsError([ReadingsIssue(str(path), None, None, None,
                                        f"不支持的文件类型“{suffix}”（应为 .csv、.xlsx 或 .parquet）",
                                        f'unsupported file type "{suffix}" (use .csv, .xlsx or .parquet)')])
@@ -194,11 +317,19 @@ def _time_expr(sample: pl.Series, name: str, file: str) -> pl.Expr:
                                        "cannot read the time format (use ISO, e.g. 2025-01-01 08:00:00)")])
 
 
-def _value_expr(dtype: pl.DataType, name: str) -> pl.Expr:
+def _value_expr(dtype: pl.DataType, name: str, decimal_comma: bool = False) -> pl.Expr:
+    """Numbers as floats; text that is not a finite number becomes null (a bad value).
+    ``1,234.5`` drops its thousands separator; with ``decimal_comma`` ``1.234,5`` is 1234.5."""
     if dtype.is_numeric():
-        return pl.col(name).cast(pl.Float64)
-    return (pl.col(name).cast(pl.String).str.strip_chars().str.replace_all(",", "")
-            .cast(pl.Float64, strict=False))
+        v = pl.col(name).cast(pl.Float64)
+    else:
+        text = pl.col(name).cast(pl.String).str.strip_chars()
+        if decimal_comma:
+            text = text.str.replace_all(r"[.\s]", "").str.replace(",", ".", literal=True)
+        else:
+            text = text.str.replace_all(",", "")
+        v = text.cast(pl.Float64, strict=False)
+    return pl.when(v.is_finite()).then(v).otherwise(None)
 
 
 def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid: int = 0) -> Readings:
@@ -207,8 +338,25 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
     p = Path(path)
     if not p.exists():
         raise ReadingsError([ReadingsIssue(str(p), None, None, None, "文件不存在", "no such file")])
-    lf = _scan(p)
-    cols = [c for c in lf.collect_schema().names() if c != "row"]
+    if p.is_dir():
+        raise _issue(p, "这是文件夹，不是文件", "this is a folder, not a file")
+    try:
+        lf, dialect = _scan(p)
+        cols = [c for c in lf.collect_schema().names() if c != "row"]
+        sample = lf.head(2000).collect()
+    except PermissionError:
+        raise _issue(p, "没有读取此文件的权限", "permission denied: cannot read the file") from None
+    except OSError as exc:
+        raise _issue(p, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from None
+    except pl.exceptions.PolarsError as exc:
+        raise _issue(p, "无法读取文件（格式错误或文件损坏）",
+                     f"cannot read the file: {str(exc).splitlines()[0]}") from None
+    decimal_comma = dialect is not None and dialect.decimal_comma
+    file = str(p)
+    if not cols:  # an empty file: no header, no readings: a "no data" result
+        return Readings(pl.LazyFrame(schema=SCHEMA), [file], {file: "long"},
+                        [ReadingsIssue(file, None, None, None, "文件为空，没有读数",
+                                       "the file is empty: no readings")])
     normed = {norm_header(c): c for c in cols}
     mapped: dict[str, str] = {}
     for key, names in LONG_HEADERS.items():
@@ -216,8 +364,6 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
             if norm_header(n) in normed:
                 mapped[key] = normed[norm_header(n)]
                 break
-    sample = lf.head(2000).collect()
-    file = str(p)
     issues: list[ReadingsIssue] = []
     if "time" not in mapped:
         raise ReadingsError([ReadingsIssue(file, 1, None, None, "找不到时间列（time/时间）",
@@ -235,7 +381,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
             pl.col("row").cast(pl.Int64),
             pl.col(mapped["instrument"]).cast(pl.String).alias("instrument"),
             time.alias("time"),
-            _value_expr(sample[mapped["value"]].dtype, mapped["value"]).alias("value"),
+            _value_expr(sample[mapped["value"]].dtype, mapped["value"], decimal_comma).alias("value"),
             (pl.col(mapped["unit"]).cast(pl.String) if "unit" in mapped
              else pl.lit(None, pl.String)).alias("unit"),
             (pl.col(mapped["kind"]).cast(pl.String) if "kind" in mapped else pl.lit(None, pl.String)).alias("kind"),
@@ -258,7 +404,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
         renamed = lf.select(
             pl.col("row").cast(pl.Int64),
             time.alias("time"),
-            *[_value_expr(sample[c].dtype, c).alias(c) for c in keep],
+            *[_value_expr(sample[c].dtype, c, decimal_comma).alias(c) for c in keep],
         )
         out = (renamed.unpivot(index=["row", "time"], on=keep, variable_name="column",
                                value_name="value")

@@ -7,6 +7,7 @@ Every file the system writes goes through :func:`atomic_write` / :func:`atomic_w
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 import tempfile
@@ -155,3 +156,24 @@ def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
     with atomic_writer(path, "wb") as f:
         f.write(data.encode(encoding) if isinstance(data, str) else data)
     return Path(path)
+
+
+# ------------------------------------------------------------------------- JSON output
+
+def json_safe(obj: Any) -> Any:
+    """``obj`` with every float that is not finite (NaN, ±Infinity) replaced by ``null``: JSON
+    has no such numbers and strict parsers refuse them (issue 18)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    return obj
+
+
+def json_text(obj: Any, indent: int | None = 2) -> str:
+    """The one way a command prints JSON: UTF-8 text, valid JSON (never NaN or Infinity),
+    dates and other objects as their text, a final newline."""
+    return json.dumps(json_safe(obj), ensure_ascii=False, indent=indent, default=str,
+                      allow_nan=False) + "\n"

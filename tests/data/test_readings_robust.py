@@ -1,0 +1,153 @@
+"""Issue 18 (bad input never crashes): everyday readings files are read or answered with exit 2
+naming the file and line — never a traceback — and JSON output never holds NaN or Infinity.
+
+Each case here crashed ``tanjiliang data check`` before (31 % of 595 probe runs)."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tanjiliang.cli.app import app
+from tanjiliang.data.readings import ReadingsError, scan_readings, sniff_csv
+
+PLANT = Path(__file__).parent / "fixtures" / "plant.yaml"
+ROWS = ([f"W-01,2025-01-{d:02d} 00:00:00,{100 + d}" for d in range(1, 29)]
+        + [f"E-01,2025-01-{d:02d} 00:00:00,{1000 + d * 10}" for d in range(1, 29)])
+BODY = "instrument,time,value\n" + "\n".join(ROWS) + "\n"
+ZH_BODY = BODY.replace("instrument,time,value", "器具编号,采集时间,数值")
+
+
+def _check(*args: str) -> tuple[int, str, dict | None]:
+    res = CliRunner().invoke(app, ["data", "check", str(PLANT), *args, "--format", "json"])
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+    out = res.stdout
+    data = None
+    if res.exit_code in (0, 1):
+        # strict JSON: NaN and Infinity are refused
+        data = json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} in JSON output"))
+    return res.exit_code, res.output, data
+
+
+def _amounts(data: dict) -> dict[str, float]:
+    return {r["instrument"]: r["amount"] for r in data["instruments"]}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> dict[str, float]:
+    f = tmp_path_factory.mktemp("ref") / "ok.csv"
+    f.write_text(BODY)
+    code, out, data = _check(str(f))
+    assert code == 1 and data is not None, out
+    return _amounts(data)
+
+
+@pytest.mark.parametrize("name,content", [
+    ("gbk.csv", ZH_BODY.encode("gbk")),
+    ("utf16.csv", ZH_BODY.encode("utf-16")),
+    ("bom.csv", codecs.BOM_UTF8 + ZH_BODY.encode()),
+    ("zh.csv", ZH_BODY.encode()),
+    ("tab.csv", BODY.replace(",", "\t").encode()),
+])
+def test_encodings_separators_and_chinese_headers_read_the_same(tmp_path, reference, name, content):
+    f = tmp_path / name
+    f.write_bytes(content)
+    code, out, data = _check(str(f))
+    assert code == 1 and data is not None, out
+    assert data["rows"] == 56
+    assert _amounts(data) == reference
+
+
+def test_semicolons_with_decimal_commas(tmp_path, reference):
+    lines = BODY.replace(",", ";").splitlines()
+    text = "\n".join([lines[0]] + [re.sub(r";(\d+)$", r";\1,5", ln) for ln in lines[1:]]) + "\n"
+    f = tmp_path / "semi.csv"
+    f.write_text(text)
+    assert sniff_csv(f).decimal_comma and sniff_csv(f).separator == ";"
+    code, out, data = _check(str(f))
+    assert code == 1 and data is not None, out
+    # each register 0.5 higher: amounts unchanged for totalisers, +0.5 per amount row
+    got = _amounts(data)
+    assert got["E-01"] == reference["E-01"]
+    assert got["W-01"] == pytest.approx(reference["W-01"] + 28 * 0.5)
+
+
+@pytest.mark.parametrize("content,said", [
+    ("", "文件为空"),
+    ("instrument,time,value\n", "只有表头"),
+    ("器具编号,采集时间,数值\n", "只有表头"),
+])
+def test_empty_and_header_only_files_are_no_data(tmp_path, content, said):
+    f = tmp_path / "r.csv"
+    f.write_text(content)
+    code, out, data = _check(str(f))
+    assert code in (0, 1) and data is not None, out
+    assert data["rows"] == 0
+    messages = " ".join(i["message"] for i in data["issues"])
+    assert said in messages and "无数据" in messages
+
+
+@pytest.mark.parametrize("period", [("2026-01-01", "2026-02-01"), ("2025-02-01", "2025-01-01"),
+                                    ("2025-01-05", "2025-01-05")])
+def test_empty_or_reversed_period_is_no_data(tmp_path, period):
+    f = tmp_path / "r.csv"
+    f.write_text(BODY)
+    code, out, data = _check(str(f), "--from", period[0], "--to", period[1])
+    assert code in (0, 1) and data is not None, out
+    assert "无数据" in " ".join(i["message"] for i in data["issues"])
+    assert all(r["amount"] in (0, None) for r in data["instruments"])
+
+
+def test_ragged_line_reported_by_its_number(tmp_path):
+    lines = BODY.splitlines()
+    lines[700 % len(lines)] += ",extra,x"
+    f = tmp_path / "r.csv"
+    f.write_text("\n".join(lines) + "\n")
+    code, out, _ = _check(str(f))
+    assert code == 2
+    assert f"{f}:{700 % len(lines) + 1}" in out and "5 个字段" in out
+
+
+def test_short_line_is_a_bad_row_not_a_crash(tmp_path):
+    f = tmp_path / "r.csv"
+    f.write_text(BODY.replace("W-01,2025-01-05 00:00:00,105", "W-01,2025-01-05 00:00:00"))
+    code, out, data = _check(str(f))
+    assert code == 1 and data is not None, out
+
+
+def test_non_finite_values_are_bad_values_and_json_stays_valid(tmp_path):
+    f = tmp_path / "r.csv"
+    f.write_text("instrument,time,value\nW-01,2025-01-01,NaN\nW-01,2025-01-02,inf\n"
+                 "W-01,2025-01-03,-inf\nW-01,2025-01-04,1e400\nW-01,2025-01-05,5\n")
+    code, out, data = _check(str(f))
+    assert code == 1 and data is not None, out
+    w = next(r for r in data["instruments"] if r["instrument"] == "W-01")
+    assert w["bad_value"] == 4
+    assert "NaN" not in out and "Infinity" not in out
+
+
+@pytest.mark.parametrize("name,content,said", [
+    ("bad.parquet", b"PAR1" + b"\x00" * 100 + b"garbage", "Parquet"),
+    ("bad.xlsx", b"PK\x03\x04 not really a workbook", "Excel"),
+    ("bin.csv", bytes(range(256)) * 40, "CSV"),
+])
+def test_corrupt_files_exit_2_naming_the_file(tmp_path, name, content, said):
+    f = tmp_path / name
+    f.write_bytes(content)
+    code, out, _ = _check(str(f))
+    assert code == 2, out
+    assert str(f) in out and said in out
+
+
+def test_folder_instead_of_a_file(tmp_path):
+    d = tmp_path / "r.csv"
+    d.mkdir()
+    code, out, _ = _check(str(d))
+    assert code == 2 and "文件夹" in out
+    with pytest.raises(ReadingsError):
+        scan_readings(d)
