@@ -164,3 +164,16 @@ def test_process_level_totals() -> None:
                                       "activity": "1000000 t", "direction": "out", "consumers": ["LG"]}])
     by = run(unit, pack="cn-ets-2024").to_json("en")["emissions"]["by_subunit"]
     assert by == {"SJ": pytest.approx(50000), "LT": pytest.approx(150000), "LG": pytest.approx(-15400)}
+
+
+def test_flow_out_without_factor_is_metered_and_counted_zero() -> None:
+    # a power plant's electricity sent out: no material or factor → 0 t, de-minimis, yet its
+    # level-1 point at the boundary is required (de-minimis streams otherwise need none)
+    out = {"id": "out", "name": "上网电量", "kind": "electricity", "activity": "6000000 MWh",
+           "direction": "out", "consumers": ["U1"]}
+    a = run(base_unit(source_streams=[stream("coal", 100000), out]))
+    s = a.stream("out")
+    assert (s.emissions_tco2e, s.cls) == (0.0, "de_minimis")
+    pt = next(p for p in a.points if p.stream == "out")
+    assert (pt.id, pt.required, pt.status) == ("out@boundary", True, "missing")
+    assert any(f.code == "EQ-RATE" and f.subject == "electricity/1" for f in a.findings)

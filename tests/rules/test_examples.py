@@ -17,7 +17,8 @@ AS_OF = date(2025, 12, 31)
 
 #: What each README documents: (category, {stream: class}, {(code, subject)}).
 EXPECTED: dict[str, tuple[str, dict[str, str], set[tuple[str, str]]]] = {
-    "power": ("C", {"coal": "major", "lime": "minor", "grid": "de_minimis", "oil": "de_minimis"},
+    "power": ("C", {"coal": "major", "lime": "minor", "grid": "de_minimis", "oil": "de_minimis",
+                    "power_out": "de_minimis", "heat_out": "de_minimis"},
               {("EQ-RATE", "process_material/2"), ("ACC-MPE", "W-12"), ("CAL-DUE-SOON", "L-01")}),
     "cement": ("C", {"kiln_co2": "major", "grid": "minor", "dryer_coal": "minor", "mine_diesel": "de_minimis"},
                {("CAL-OVERDUE", "W-01"), ("TIER-SHORT", "kiln_co2"), ("CAL-DUE-SOON", "C-01")}),
@@ -42,7 +43,7 @@ def test_example_loads_and_references_known_data(name: str) -> None:
     pack = load_pack(unit.pack).pack
     lib = bundled_library()
     for s in unit.source_streams:
-        assert s.method == "measurement" or s.material in lib.materials, (name, s.id)
+        assert s.method == "measurement" or s.direction == "out" or s.material in lib.materials, (name, s.id)
     for i in unit.instruments:
         assert pack.instrument_type(i.type) is not None, (name, i.id, i.type)
         assert i.last_confirmed is None or date(2020, 1, 1) <= i.last_confirmed <= AS_OF

@@ -94,6 +94,11 @@ def stream_emissions(
     p = stream.parameters
     if stream.anode_effects is not None:
         return _anode_effects(stream, activity, lib, gwp, params)
+    if stream.direction == "out" and material is None and (p is None or all(
+            getattr(p, n) is None for n in ("emission_factor", "carbon_content"))):
+        # a flow out with nothing to weigh its carbon (a power plant's electricity sent out):
+        # metered, counted 0
+        return StreamEmission(0.0, {}, 0.0, "flow out, metered (no carbon counted)", params)
 
     def given(name: str) -> tuple[str | dict[str, str], str] | None:
         if p is None or getattr(p, name) is None:

@@ -56,7 +56,12 @@ def fold_roots(topo: Topology, shares: dict[str, float], fold: bool) -> dict[str
 
 def activity_points(stream: SourceStream, levels: list[int], medium: str, topo: Topology,
                     major: dict[str, bool], fold: bool) -> tuple[list[Point], dict[str, str]]:
-    """Required activity points of a calculation stream, and the fold roots of its places."""
+    """Required activity points of a calculation stream, and the fold roots of its places.
+    A flow out (``direction: out``) always has its level-1 point at the boundary, whatever its
+    class: what leaves the unit is metered where it leaves (the guidelines' 供电量、供热量 and
+    product output, cn-power-2022 §5, I)."""
+    if stream.direction == "out" and 1 not in levels:
+        levels = [1, *levels]
     shares = topo.shares(stream.consumer_shares()) or {BOUNDARY: 1.0}
     roots = fold_roots(topo, shares, fold)
     required: dict[str, list[tuple[int, str]]] = {}
