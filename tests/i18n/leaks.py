@@ -41,13 +41,25 @@ ALLOW_ZH: set[str] = {
     "tanjiliang", "ID", "S", "No",
     # the pack's clause numbering ("HN 5.3"), explained on the report's cover
     "HN",
+    # the language switch names the other language in that language
+    "English",
+    # weighing instruments' own symbols (JJG 539, OIML R76: 检定分度值 e, 最大秤量 Max)
+    "e", "Max", "Min",
+    # accreditation marks and report names used as such in Chinese
+    "CNAS", "CMA", "SAR", "AR4", "LPG", "LNG", "CO₂e", "CO2e",
+    # formula functions and symbols of the classification thresholds
+    "max", "Tdm", "Tmin",
 }
 ALLOW_EN: set[str] = {"（", "）", "，", "：", "；", "、", "。"}
 
 _TOKEN = re.compile(r"(?<![0-9A-Za-z_.\-@+])[A-Za-z][A-Za-z0-9_₀-₉²³]*(?:[._\-][A-Za-z0-9_₀-₉²³]+)*")
 # Versioned data-file names (``cn-fuels@2025.2``) and finding codes (``CAL-OVERDUE``) are
 # stable identifiers shown like a clause number.
-_IDENT = re.compile(r"^(?:[a-z0-9-]+@[0-9.]+|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)$")
+# Single capital letters (status marks V/S/I, the diagram's instrument-class letters) and the
+# diagram's point symbols (``W1``, ``G12``: letter and number, GB/T 33656 style, explained in
+# its legend) are symbols; hexadecimal digests (content hashes) are identifiers.
+_IDENT = re.compile(r"^(?:[a-z0-9-]+@[0-9.]+|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]{1,2}\d{0,3}"
+                    r"|(?=[0-9a-f]*\d)[0-9a-f]{8,64})$")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 

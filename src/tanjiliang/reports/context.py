@@ -17,7 +17,14 @@ from typing import Any
 from tanjiliang.assess.result import Assessment, InstrumentResult, PointResult
 from tanjiliang.model.unit import BOUNDARY, LAB, UnitFile
 from tanjiliang.reports import fmt
-from tanjiliang.reports.i18n import citation_text, clause_ref, enum, formula_text, t
+from tanjiliang.reports.i18n import (
+    citation_text,
+    clause_ref,
+    enum,
+    finding_subject,
+    formula_text,
+    t,
+)
 from tanjiliang.rules import FactorLibrary, bundled_library
 from tanjiliang.rules.schema import Pack
 
@@ -360,7 +367,7 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                view=[[0], [1], [2, 3], [4], [5], [6]])
     for k, f in enumerate(fs, 1):
         ft.add([k, enum("severity", f.severity, L), f.code, n.finding_title(f.code),
-                clause_ref(f.clause, L), f.subject, f.message(L)], cls=f"sev-{f.severity}",
+                clause_ref(f.clause, L), finding_subject(f.subject, pack, L), f.message(L)], cls=f"sev-{f.severity}",
                values={0: k})
 
     # ------------------------------------------------------------------ data behind the numbers

@@ -190,6 +190,7 @@ TEXT = cast("dict[str, tuple[str, str]]", pairs("report", {
     "thresholds.note": "微量阈值 {tdm}；次要阈值 {tmin}（T 为年排放总量，tCO2e）— {clause}；判定方式：{mode}",
     "formula.symbols": "计算式符号：E 排放量（tCO2）；AD 活动数据；NCV 低位发热量；CC 单位热值含碳量；OF 碳氧化率；EF 排放因子；44/12 二氧化碳与碳的相对分子质量之比。",
     "formula.measured": "E = 实测排放量（CEMS）",
+    "subject.unit": "本单位",
     "none_found": "无",
     "colon": "：",
     "page": "第 {n} 页",
@@ -233,6 +234,28 @@ def enum(group: str, key: object, lang: str = "zh") -> str:
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
+
+
+def finding_subject(subject: str | None, pack: object | None, lang: str = "zh") -> str:
+    """What a finding is about, in words: ``byproduct_gas/3`` → ``副产煤气 三级`` (a medium and a
+    level of GB 17167's table), ``data_management`` → the procedure's name, ``unit`` → 本单位;
+    ids the user wrote are shown as they are."""
+    if not subject:
+        return "—"
+    if subject == "unit":
+        return t("subject.unit", lang)
+    media = {m.id: m.name for m in getattr(getattr(pack, "media", None), "rows", [])}
+    medium, sep, level = subject.partition("/")
+    if sep and medium in media:
+        if level in ("lab", "null", "None", ""):
+            return str(media[medium](lang))
+        return f"{media[medium](lang)} {enum('level', level, lang)}"
+    mgmt = getattr(pack, "management", None)
+    procs = getattr(getattr(mgmt, "required_procedures", None), "value", None) or []
+    for kind in procs:
+        if kind.id == subject:
+            return str(kind.name(lang))
+    return subject
 
 
 _YEAR_NOTE = re.compile(r"（(\d{4}) 年采用 (\d{4}) 年因子）")

@@ -140,3 +140,51 @@ def lbl(context: Any, group: str, value: Any) -> str:
 def name(context: Any, value: Any) -> str:
     """A medium's or instrument type's name from the unit's pack (``names`` in the context)."""
     return str(context.get("names", {}).get(value, value if value is not None else "—"))
+
+
+@register.simple_tag(takes_context=True)
+def subject(context: Any, value: Any) -> str:
+    """What a finding is about, in words (``byproduct_gas/3`` → 副产煤气 三级; issue 13)."""
+    from tanjiliang.reports.i18n import finding_subject
+
+    pack = None
+    unit = context.get("unit")
+    if unit is not None and hasattr(unit, "pack"):
+        from tanjiliang.model.errors import LoadError
+        from tanjiliang.web.core.assessing import pack_for
+
+        try:
+            pack = pack_for(unit).pack
+        except LoadError:
+            pack = None
+    return finding_subject(value, pack, context.get("lang", "zh"))
+
+
+@register.simple_tag(takes_context=True)
+def measures(context: Any, value: Any) -> str:
+    """What an instrument measures, in words: ``S1.co2`` → ``S1 · CO2浓度``, ``coal.ncv`` →
+    ``coal · 低位发热量`` (ids as the user wrote them, quantities in words; issue 13)."""
+    from tanjiliang.assess.labels import label
+
+    if value in (None, ""):
+        return "—"
+    lang = context.get("lang", "zh")
+    out = []
+    for part in str(value).split(","):
+        part = part.strip()
+        sid, dot, qty = part.rpartition(".")
+        if dot and qty in LABELS["quantity"]:
+            out.append(f"{sid} · {label('quantity', qty, lang)}")
+        else:
+            out.append(part)
+    return ", ".join(out)
+
+
+@register.simple_tag(takes_context=True)
+def flags(context: Any, value: Any) -> str:
+    """A reading's flags in words (``out_of_range,spike`` → ``超量程、突变``; issue 13)."""
+    from tanjiliang.assess.labels import label
+
+    lang = context.get("lang", "zh")
+    parts = [p.strip() for p in str(value or "").split(",") if p.strip()]
+    return ("、" if lang == "zh" else ", ").join(label("flag", p, lang) for p in parts) or "—"
