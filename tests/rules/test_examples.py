@@ -23,8 +23,8 @@ EXPECTED: dict[str, tuple[str, dict[str, str], set[tuple[str, str]]]] = {
     "cement": ("C", {"kiln_co2": "major", "grid": "minor", "dryer_coal": "minor", "mine_diesel": "de_minimis"},
                {("CAL-OVERDUE", "W-01"), ("TIER-SHORT", "kiln_co2"), ("CAL-DUE-SOON", "C-01")}),
     "steel": ("C", {"bfg": "major", "breeze": "major", "ldg": "major", "grid": "major", "limestone": "major",
-                    "cog": "major", "dolomite": "minor", "electrode": "de_minimis"},
-              {("EQ-RATE", "byproduct_gas/3"), ("ACC-UNKNOWN", "W-601")}),
+                    "cog": "major", "dolomite": "major", "electrode": "de_minimis", "crude_steel": "minor"},
+              {("EQ-RATE", "byproduct_gas/3"), ("ACC-MPE", "W-601")}),
     "chemical": ("C", {"ng_feed": "major", "coal": "major", "ng_fuel": "major", "grid": "minor", "steam": "minor"},
                  {("MGMT-PROCEDURE", "data_management"), ("DATA-RETENTION", "unit")}),
 }
