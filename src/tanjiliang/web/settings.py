@@ -55,12 +55,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "tanjiliang.web.core",
     "tanjiliang.web.review",
+    "axes",  # login and token throttling with lockout (docs/security.md)
 ]
 # Apps added by other parts of the project (e.g. the review workflow, issue 6).
 INSTALLED_APPS += [a for a in os.environ.get("TANJILIANG_EXTRA_APPS", "").split(",") if a]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tanjiliang.web.core.security.UploadLimitMiddleware",
+    "tanjiliang.web.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +74,7 @@ MIDDLEWARE = [
     "tanjiliang.web.core.concurrency.RevisionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tanjiliang.web.core.i18n.LanguageMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tanjiliang.web.urls"
@@ -130,7 +134,24 @@ AUTH_PASSWORD_VALIDATORS = [] if DEMO else [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["tanjiliang.web.core.auth.RoleBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "tanjiliang.web.core.auth.RoleBackend"]
+
+# Abuse limits (issue 18 §5, docs/security.md "Limits"). Login (the form and POST
+# /api/auth/token): after TANJILIANG_LOGIN_FAILURES wrong passwords for one user name from one
+# address, that pair is locked for TANJILIANG_LOCKOUT_MINUTES (the right password too).
+AXES_FAILURE_LIMIT = int(os.environ.get("TANJILIANG_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("TANJILIANG_LOCKOUT_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tanjiliang.web.core.security.lockout"
+AXES_VERBOSE = False
+#: Upload limits per kind, bytes (web/core/security.py); TANJILIANG_UPLOAD_MAX_<KIND>.
+UPLOAD_LIMITS = {k: int(os.environ[f"TANJILIANG_UPLOAD_MAX_{k.upper()}"])
+                 for k in ("unit", "ledger", "readings", "certificate", "evidence", "other")
+                 if os.environ.get(f"TANJILIANG_UPLOAD_MAX_{k.upper()}")}
+#: Signing keys are encrypted under a key derived from this (web/review/keys.py).
+SIGNING_KEY_SECRET = os.environ.get("TANJILIANG_SIGNING_SECRET", "")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "unit-list"
 LOGOUT_REDIRECT_URL = "login"

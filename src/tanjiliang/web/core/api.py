@@ -12,6 +12,7 @@ import hashlib
 import json
 import secrets
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from tanjiliang.web.core.changes import (
     validate,
 )
 from tanjiliang.web.core.mapping import unit_data, unit_file
+from tanjiliang.web.core.security import lockout
 from tanjiliang.web.core.tenancy import (
     enterprises_for,
     history_for,
@@ -277,10 +279,15 @@ def _ins_out(row: m.Instrument) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------ endpoints
 
-@api.post("/auth/token", auth=None, response={200: TokenOut, 400: Error, 401: Error, 422: Invalid}, tags=["auth"])
+@api.post("/auth/token", auth=None, response={200: TokenOut, 400: Error, 401: Error, 422: Invalid, 429: Error}, tags=["auth"])
 def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for the bearer token of client ``name`` (asking
+    again rotates that client's token). Wrong passwords count towards the login lockout
+    (429 while locked; docs/security.md)."""
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        body = json.loads(lockout(request).content)
+        return Status(429, body)
     if user is None or not user.is_active:
         return Status(401, {"detail": "invalid credentials", "issues": []})
     return Status(200, {"token": issue_token(user, payload.name or "api")})
@@ -544,12 +551,21 @@ def upload_readings(request: HttpRequest, unit_id: int, file: File[UploadedFile]
 
 @api.get("/units/{unit_id}/assessment", response={200: dict[str, Any], **ERRORS},
          tags=["assessment"])
-def get_assessment(request: HttpRequest, unit_id: int, lang: str = "zh") -> Any:
-    """The assessment in the JSON contract ``tanjiliang/assessment@1`` (Assessment.to_json)."""
+def get_assessment(request: HttpRequest, unit_id: int, lang: str = "zh",
+                   as_of: str | None = None) -> Any:
+    """The assessment in the JSON contract ``tanjiliang/assessment@1`` (Assessment.to_json),
+    as of ``as_of`` (YYYY-MM-DD; default: the end of the unit's reporting year for a past
+    year, today for the current one), with the readings uploaded for the unit."""
     unit = unit_for(request.user, unit_id)
     zipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    day = None
+    if as_of is not None:
+        try:
+            day = date.fromisoformat(as_of)
+        except ValueError:
+            raise _bad(f"“{as_of}”不是 YYYY-MM-DD 日期", f'"{as_of}" is not a date YYYY-MM-DD', "as_of") from None
     try:
-        body = assessment_bytes(unit, "en" if lang == "en" else "zh", gzipped=zipped)
+        body = assessment_bytes(unit, "en" if lang == "en" else "zh", day, gzipped=zipped)
     except LoadError as exc:
         raise Problem(exc) from None
     resp = HttpResponse(body, content_type="application/json")

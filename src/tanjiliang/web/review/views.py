@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -33,6 +32,7 @@ from tanjiliang.review import workflow as w
 from tanjiliang.review.model import LABELS, STATES, label
 from tanjiliang.review.seal import check
 from tanjiliang.web.core import models as m
+from tanjiliang.web.core.security import download
 from tanjiliang.web.core.tenancy import role_of, unit_for
 from tanjiliang.web.core.views.common import lang_of, page
 from tanjiliang.web.review import keys, store
@@ -235,8 +235,7 @@ def download_evidence(request: HttpRequest, pk: int, rid: int, ident: str) -> Ht
         ef = EvidenceFile.objects.get(ident=ident, unit=unit)
     except EvidenceFile.DoesNotExist:
         raise Http404("no such evidence") from None
-    return FileResponse(ef.file.open("rb"), as_attachment=True, filename=ef.name,
-                        content_type=ef.content_type or "application/octet-stream")
+    return download(ef.file.open("rb"), ef.name)  # typed from its content (security.py)
 
 
 @login_required

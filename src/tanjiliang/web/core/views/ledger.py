@@ -26,6 +26,7 @@ from tanjiliang.web.core.assessing import pack_names, today, try_assessment, uni
 from tanjiliang.web.core.changes import apply_change, record
 from tanjiliang.web.core.forms import fields_for, issue_errors, issue_texts, parse_post
 from tanjiliang.web.core.mapping import unit_data
+from tanjiliang.web.core.security import download
 from tanjiliang.web.core.tenancy import file_for, instrument_for, unit_for
 from tanjiliang.web.core.views.common import is_htmx, lang_of, page
 
@@ -380,8 +381,8 @@ def file_upload(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
 @login_required
 def file_download(request: HttpRequest, pk: int, fpk: int) -> FileResponse:
     f = file_for(request.user, pk, fpk)
-    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.name,
-                        content_type=f.content_type or "application/octet-stream")
+    # an attachment typed from its content, never the uploader's Content-Type (security.py)
+    return download(f.file.open("rb"), f.name)
 
 
 @login_required
