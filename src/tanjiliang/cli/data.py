@@ -142,10 +142,48 @@ def render(rep: Any, lang: str, console: Console) -> None:
         console.print(ft)
 
 
+def _unit_key(unit: Any) -> str:
+    """A unit's partition in the readings store: its credit code, else its name."""
+    return str(unit.unit.credit_code or unit.unit.name)
+
+
+@app.command("import")
+def import_(
+    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
+    readings: Annotated[list[Path], typer.Argument(metavar="READINGS...", help="CSV / XLSX / Parquet 读数文件")],
+    store: Annotated[str, typer.Option(help="readings store: a folder or s3://bucket/prefix 读数库")],
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Write readings into the store, month by month (re-importing a file changes nothing).
+    将读数按月写入读数库。"""
+    from tanjiliang.data.readings import ReadingsError
+    from tanjiliang.data.store import ReadingsStore
+    from tanjiliang.model.load import load_unit
+
+    lg = lang.value
+    try:
+        unit = load_unit(unit_file)
+        st = ReadingsStore(store)
+        res = st.import_files(_unit_key(unit), list(readings), {i.id for i in unit.instruments})
+    except LoadError as err:
+        raise _fail([i.message(lg) for i in err.issues], lg) from None
+    except ReadingsError as err:
+        raise _fail([i.message(lg) for i in err.issues], lg) from None
+    except (OSError, ValueError) as err:
+        raise _fail([f"{store}: {err}"], lg) from None
+    console = _console()
+    for i in res.issues:
+        console.print("[yellow]" + escape(i.message(lg)) + "[/]")
+    months = ", ".join(f"{y}-{m:02d}" for y, m in res.months) or "—"
+    console.print(f"已写入 {res.readings:,} 条读数（{months}）→ {store}" if lg == "zh"
+                  else f"wrote {res.readings:,} readings ({months}) → {store}")
+
+
 @app.command("check")
 def check(
     unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
-    readings: Annotated[list[Path], typer.Argument(metavar="READINGS...", help="CSV / XLSX / Parquet 读数文件")],
+    readings: Annotated[list[Path] | None, typer.Argument(metavar="READINGS...", help="CSV / XLSX / Parquet 读数文件")] = None,
+    store: Annotated[str | None, typer.Option(help="read from the readings store instead of files 读数库")] = None,
     from_: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD (default: 1 Jan of the reporting year)")] = None,
     to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD, exclusive (default: 1 Jan of the next year)")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
@@ -175,7 +213,16 @@ def check(
 
             unit = apply_ledger(unit, ledger)
         loaded = load_pack(pack or unit.pack)
-        rep = run(unit, list(readings), loaded, start, end, day, interval)
+        if store is not None:
+            from tanjiliang.data.store import ReadingsStore
+
+            rep = run(unit, ReadingsStore(store).source(_unit_key(unit)), loaded, start, end,
+                      day, interval)
+        elif readings:
+            rep = run(unit, list(readings), loaded, start, end, day, interval)
+        else:
+            raise _fail([Issue("READINGS", None, "", "请给出读数文件或 --store",
+                               "give readings files or --store").message(lg)], lg)
     except LoadError as err:
         raise _fail([i.message(lg) for i in err.issues], lg) from None
     except ReadingsError as err:

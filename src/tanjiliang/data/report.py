@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -27,7 +27,7 @@ from tanjiliang.data import cems as cems_mod
 from tanjiliang.data.activity import reconcile, stream_activity
 from tanjiliang.data.oot import affected_periods, oot_findings
 from tanjiliang.data.quality import QualityResult, analyse, reporting_period
-from tanjiliang.data.readings import ReadingsIssue, scan_many
+from tanjiliang.data.readings import Readings, ReadingsIssue, scan_many
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.rules.load import LoadedPack, load_pack
 from tanjiliang.rules.schema import Pack
@@ -133,10 +133,18 @@ def _missing_findings(streams: pl.DataFrame, q: QualityResult, pack: Pack) -> li
     return out
 
 
-def run(unit: UnitFile, paths: list[str | Path], pack: LoadedPack | None = None,
+class ReadingsSource(Protocol):
+    """Where readings come from besides files: the readings store bound to a unit
+    (:meth:`tanjiliang.data.store.ReadingsStore.source`)."""
+
+    def readings(self, instrument_ids: set[str], start: datetime, end: datetime) -> Readings: ...
+
+
+def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPack | None = None,
         start: date | None = None, end: date | None = None, as_of: date | None = None,
         interval_s: float | None = None) -> DataReport:
-    """Read ``paths``, check them against ``unit`` and assess (raises ReadingsError/LoadError)."""
+    """Read ``paths`` (files, or a readings store), check them against ``unit`` and assess
+    (raises ReadingsError/LoadError)."""
     from tanjiliang.assess.engine import assess
 
     s, e = reporting_period(unit, start, end)
@@ -158,7 +166,8 @@ def run(unit: UnitFile, paths: list[str | Path], pack: LoadedPack | None = None,
             hi = max(hi, datetime(rec.date.year, rec.date.month, rec.date.day) + timedelta(days=1))
     if cutoff is not None:  # up to the end of the as-of day, its closing register included
         hi = min(hi, cutoff + timedelta(microseconds=1))
-    readings = scan_many(paths, ids, lo, hi)
+    readings = (scan_many(paths, ids, lo, hi) if isinstance(paths, list)
+                else paths.readings(ids, lo, hi))
     cems_result = None
     cems_points = {i.id for i in unit.instruments
                    if i.measured_stream() in {p.id for p in unit.emission_points}}
