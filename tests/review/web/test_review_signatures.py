@@ -221,3 +221,35 @@ def test_signed_report_pdf_carries_a_valid_pdf_signature(rw):
     if tampered != pdf:
         s2 = PdfFileReader(io.BytesIO(tampered)).embedded_signatures[0]
         assert not validate_pdf_signature(s2, ValidationContext(trust_roots=[root])).intact
+
+
+def test_web_audit_check_for_regulator_and_admin_only(rw):
+    from django.urls import reverse as r
+
+    signed_review(rw)
+    for user in (rw.regulator, rw.admin):
+        page = rw.client(user).get(r("audit-check"))
+        assert page.status_code == 200 and "全部一致" in page.content.decode()
+    assert rw.client(rw.a).get(r("audit-check")).status_code == 403
+    assert rw.client(rw.reviewer).get(r("audit-check")).status_code == 403
+    rows = list(HistoryEntry.objects.order_by("id"))
+    with bypassed(connection, "core_historyentry"), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {HistoryEntry._meta.db_table} WHERE id = %s", [rows[1].pk])
+    page = rw.client(rw.regulator).get(r("audit-check") + "?lang=en")
+    assert "Verification failed" in page.content.decode()
+
+
+def test_signing_key_page_replace_and_old_signatures_still_verify(rw):
+    from django.urls import reverse as r
+
+    rec = signed_review(rw)
+    c = rw.client(rw.reviewer)
+    old = SigningKey.objects.get(user=rw.reviewer)
+    page = c.get(r("signing-key")).content.decode()
+    assert old.key_id in page
+    assert c.post(r("signing-key-replace")).status_code == 302
+    new = SigningKey.objects.get(user=rw.reviewer, replaced__isnull=True)
+    assert new.key_id != old.key_id and new.key_id in c.get(r("signing-key")).content.decode()
+    assert check(Review.model_validate(rec.content), keys.trusted).ok
+    pem = c.get(r("signing-root"))
+    assert pem.content.startswith(b"-----BEGIN CERTIFICATE-----")

@@ -2,10 +2,15 @@
 
 from django.urls import path
 
+from tanjiliang.web.review import audit_views
 from tanjiliang.web.review import views as v
 
 urlpatterns = [
     path("reviews/", v.my_reviews, name="review-mine"),
+    path("audit/", audit_views.audit_check, name="audit-check"),
+    path("keys/", audit_views.my_key, name="signing-key"),
+    path("keys/replace/", audit_views.replace_key, name="signing-key-replace"),
+    path("keys/root.pem", audit_views.root_pem, name="signing-root"),
     path("overview/", v.overview, name="overview"),
     path("overview/overview.xlsx", v.overview_export, name="overview-export"),
     path("overview/units/<str:code>/", v.overview_unit, name="overview-unit"),
