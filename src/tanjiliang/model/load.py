@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from tanjiliang.model.errors import Issue, LoadError, format_path
 from tanjiliang.model.limits import (
@@ -32,6 +32,11 @@ from tanjiliang.model.unit import (
     EMISSION_POINT_QUANTITIES,
     LAB,
     STREAM_QUANTITIES,
+    EmissionPoint,
+    Equipment,
+    Instrument,
+    SourceStream,
+    SubUnit,
     UnitFile,
 )
 
@@ -49,6 +54,7 @@ class SourceMap:
         self.file = file
         self._root = root
         self._text = text
+        self.resolution: Any = None  # names read as codes (tanjiliang.model.names.Resolution)
 
     @property
     def root(self) -> yaml.Node | None:
@@ -424,22 +430,91 @@ def reference_issues(unit: UnitFile, src: SourceMap) -> list[Issue]:
     return issues
 
 
+_SECTION_MODELS: dict[str, type[BaseModel]] = {"subunits": SubUnit, "equipment": Equipment, "emission_points": EmissionPoint,
+                   "source_streams": SourceStream, "instruments": Instrument}
+
+
+class _Partial:
+    """A source for a unit holding only the items that validated: ``(section, j)`` → the
+    item's index in the file."""
+
+    def __init__(self, src: Any, index: dict[str, list[int]]) -> None:
+        self.src, self.index = src, index
+
+    def _map(self, path: Any) -> tuple[str | int, ...]:
+        p = tuple(path)
+        if len(p) >= 2 and p[0] in self.index and isinstance(p[1], int) and p[1] < len(self.index[p[0]]):
+            return (p[0], self.index[p[0]][p[1]], *p[2:])
+        return p
+
+    def line(self, path: Any) -> int | None:
+        line: int | None = self.src.line(self._map(path))
+        return line
+
+    def issue(self, path: tuple[str | int, ...], zh: str, en: str) -> Issue:
+        issue: Issue = self.src.issue(self._map(path), zh, en)
+        return issue
+
+
+def _partial_unit(data: dict[str, Any]) -> tuple[UnitFile, dict[str, list[int]]]:
+    """The items of each section that validate on their own (for the reference checks of a
+    file that has other problems), and where each stood in the file."""
+    index: dict[str, list[int]] = {}
+    parts: dict[str, list[Any]] = {}
+    for section, model in _SECTION_MODELS.items():
+        raw = data.get(section)
+        index[section], parts[section] = [], []
+        for i, item in enumerate(raw if isinstance(raw, list) else []):
+            try:
+                parts[section].append(model.model_validate(item))
+                index[section].append(i)
+            except ValidationError:
+                continue
+    partial: UnitFile = UnitFile.model_construct(None, **parts)  # type: ignore[arg-type]
+    return partial, index
+
+
 def validate_data(data: Any, src: SourceMap) -> UnitFile:
+    """Validate a unit file's data; every problem at once (issue 12 (4)): names written where
+    codes are expected resolved first (``tanjiliang.model.names``, each mapping kept on
+    ``src.mappings``), then the model's checks and the references of every item that is valid
+    on its own, so that a file with six mistakes reports six."""
     if not isinstance(data, dict):
         raise LoadError([src.issue((), "文件顶层应为映射（键: 值）", "the top level must be a mapping")])
+    issues: list[Issue] = []
     fmt = data.get("format")
     if fmt is not None and fmt != "tanjiliang/unit@1":
-        raise LoadError([src.issue(("format",), f"不支持的格式“{fmt}”，应为 tanjiliang/unit@1",
-                                   f'unsupported format "{fmt}", expected tanjiliang/unit@1')])
+        issues.append(src.issue(("format",), f"不支持的格式“{fmt}”，应为 tanjiliang/unit@1",
+                                f'unsupported format "{fmt}", expected tanjiliang/unit@1'))
+    from tanjiliang.model.names import resolve_unit_data
+
+    resolution = resolve_unit_data(data)
+    if isinstance(src, SourceMap):
+        src.resolution = resolution
+    issues += [src.issue(path, zh, en) for path, zh, en in resolution.problems]
     try:
         unit = UnitFile.model_validate(data)
     except ValidationError as exc:
-        raise LoadError(validation_issues(exc, data, src)) from None
-    issues = reference_issues(unit, src)
+        issues += validation_issues(exc, data, src)
+        partial, index = _partial_unit(data)
+        seen = {(i.path, i.zh) for i in issues}
+        issues += [i for i in reference_issues(partial, _Partial(src, index))  # type: ignore[arg-type]
+                   if (i.path, i.zh) not in seen]
+        raise LoadError(issues) from None
+    issues += reference_issues(unit, src)
     if issues:
         raise LoadError(issues)
     unit._source = src
     return unit
+
+
+def name_mappings(unit: UnitFile, lang: str = "zh") -> list[str]:
+    """The names the loader read as codes in ``unit``'s file (``material: 天然气`` →
+    ``natural_gas``…), one line each; empty when the file wrote codes."""
+    src = unit._source
+    res = getattr(src, "resolution", None)
+    lines: list[str] = res.lines(lang) if res is not None else []
+    return lines
 
 
 def load_unit(path: str | Path, text: str | None = None) -> UnitFile:

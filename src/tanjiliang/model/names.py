@@ -357,3 +357,172 @@ def parse_date(value: Any) -> date | None:
     if re.fullmatch(r"\d{5}(?:\.0+)?", s):
         return parse_date(float(s))
     raise ValueError(value)
+
+
+# ------------------------------------------------------------------------ unit-file data
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Resolution:
+    """What :func:`resolve_unit_data` did: every name read as a code, every name it could not."""
+
+    mapped: list[tuple[Path_, Mapped]] = field(default_factory=list)
+    problems: list[tuple[Path_, str, str]] = field(default_factory=list)
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        from tanjiliang.model.errors import format_path
+
+        return [f"{format_path(p)}: {m.message(lang)}" for p, m in self.mapped]
+
+
+_ENUM_FIELDS = {"sector": "sector", "kind": "stream_kind", "method": "method", "source": "param_source",
+                "status": "status", "confirmation": "confirmation_kind", "result": "result"}
+
+
+def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resolution:
+    """Replace, in the raw data of a unit file, the names people write where a code is expected
+    (issue 12 (3)): 天然气 → natural_gas, 气体流量计 → gas_flow_meter, 1号锅炉 → B1, 电力 → power,
+    "350 万立方米" → "350 万m3", 2025年3月2日 → 2025-03-02. A value that already is a code is left
+    alone; an unknown name is left for the validation to judge; an ambiguous one is a problem
+    listing the candidates. Mutates ``data``."""
+    res = Resolution()
+    if not isinstance(data, dict):
+        return res
+
+    def enum(path: Path_, node: dict[str, Any], key: str, kind: str) -> None:
+        v = node.get(key)
+        if not isinstance(v, str) or v in ENUM_LABELS[kind]:
+            return
+        if kind == "status":
+            sw = status_word(v)
+            if sw is not None:
+                node[key] = sw[0]
+                res.mapped.append(((*path, key), Mapped(kind, v, sw[0], sw[2])))
+            return
+        one(path, node, key, kind, enum_entries(kind))
+
+    def one(path: Path_, node: dict[str, Any], key: str, kind: str, vocab: list[Entry]) -> None:
+        v = node.get(key)
+        if not isinstance(v, str) or not v.strip() or any(v == e.code for e in vocab):
+            return
+        try:
+            m = resolve_in(vocab, v, kind, strict=strict)
+        except NameProblem as e:
+            if e.ambiguous:
+                res.problems.append(((*path, key), e.zh, e.en))
+            return
+        node[key] = m.code
+        res.mapped.append(((*path, key), m))
+
+    def refs(path: Path_, node: dict[str, Any], key: str, kind: str, vocab: list[Entry]) -> None:
+        v = node.get(key)
+        if isinstance(v, str):
+            one(path, node, key, kind, vocab)
+        elif isinstance(v, list):
+            box = {i: x for i, x in enumerate(v)}
+            for i in list(box):
+                one((*path, key), box, i, kind, vocab)  # type: ignore[arg-type]
+            node[key] = [box[i] for i in range(len(v))]
+        elif isinstance(v, dict):
+            out: dict[Any, Any] = {}
+            for k, share in v.items():
+                box2 = {0: k}
+                one((*path, key), box2, 0, kind, vocab)  # type: ignore[arg-type]
+                out[box2[0]] = share
+            node[key] = out
+
+    def qty(path: Path_, node: dict[str, Any], key: str) -> None:
+        v = node.get(key)
+        if isinstance(v, str):
+            out, m = quantity_text(v)
+            if m is not None:
+                node[key] = out
+                res.mapped.append(((*path, key), m))
+        elif isinstance(v, dict) and "value" in v:
+            qty((*path, key), v, "value")
+
+    def day(path: Path_, node: dict[str, Any], key: str) -> None:
+        v = node.get(key)
+        if not isinstance(v, str) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
+            return
+        try:
+            d = parse_date(v)
+        except ValueError:
+            return  # the validation reports it
+        if d is not None:
+            node[key] = d.isoformat()
+            res.mapped.append(((*path, key), Mapped("date", v, d.isoformat(), "date")))
+
+    def items(section: str) -> list[tuple[Path_, dict[str, Any]]]:
+        raw = data.get(section)
+        if not isinstance(raw, list):
+            return []
+        return [((section, i), x) for i, x in enumerate(raw) if isinstance(x, dict)]
+
+    def coded(v: Any) -> bool:  # snake_case codes (natural_gas, gas_flow_meter): nothing to look up
+        return isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9_]*", v) is not None
+
+    info = data.get("unit")
+    if isinstance(info, dict):
+        enum(("unit",), info, "sector", "sector")
+    subunits = section_entries(data, "subunits")
+    equipment = section_entries(data, "equipment")
+    points = section_entries(data, "emission_points")
+    for path, e in items("equipment"):
+        refs(path, e, "subunit", "subunit", subunits)
+    for path, p in items("emission_points"):
+        refs(path, p, "equipment", "equipment", equipment)
+        refs(path, p, "subunit", "subunit", subunits)
+    materials: list[Entry] | None = None
+    for path, s in items("source_streams"):
+        enum(path, s, "kind", "stream_kind")
+        enum(path, s, "method", "method")
+        if isinstance(s.get("material"), str) and not coded(s["material"]):
+            materials = materials if materials is not None else material_entries()
+            one(path, s, "material", "material", materials)
+        qty(path, s, "activity")
+        refs(path, s, "consumers", "place", subunits + equipment)
+        refs(path, s, "emission_points", "emission_point", points)
+        params = s.get("parameters")
+        if isinstance(params, dict):
+            for name, v in params.items():
+                if isinstance(v, dict) and "source" in v:
+                    enum((*path, "parameters", name), v, "source", "param_source")
+                qty((*path, "parameters"), params, name)
+    places = place_entries(data)
+    streams = section_entries(data, "source_streams")
+    types: list[Entry] | None = None
+    for path, ins in items("instruments"):
+        if isinstance(ins.get("type"), str) and not coded(ins["type"]):
+            types = types if types is not None else type_entries(data.get("pack") if isinstance(data.get("pack"), str) else None)
+            one(path, ins, "type", "instrument_type", types)
+        refs(path, ins, "at", "place", places)
+        m = ins.get("measures")
+        if isinstance(m, str) and "." not in m:
+            refs(path, ins, "measures", "stream", streams)
+        elif isinstance(m, list):
+            box = {i: x for i, x in enumerate(m)}
+            for i, x in box.items():
+                if isinstance(x, str) and "." not in x:
+                    one((*path, "measures"), box, i, "stream", streams)  # type: ignore[arg-type]
+            ins["measures"] = [box[i] for i in range(len(m))]
+        enum(path, ins, "status", "status")
+        enum(path, ins, "confirmation", "confirmation_kind")
+        day(path, ins, "last_confirmed")
+        recs = ins.get("confirmations")
+        for k, rec in enumerate(recs if isinstance(recs, list) else []):
+            if isinstance(rec, dict):
+                rp = (*path, "confirmations", k)
+                enum(rp, rec, "kind", "confirmation_kind")
+                enum(rp, rec, "result", "result")
+                day(rp, rec, "date")
+                day(rp, rec, "next_due")
+    mgmt = data.get("management")
+    if isinstance(mgmt, dict):
+        for section, key in (("procedures", "issued"), ("personnel", "trained")):
+            for k, x in enumerate(mgmt.get(section) or []):
+                if isinstance(x, dict):
+                    day(("management", section, k), x, key)
+    return res
