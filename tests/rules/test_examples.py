@@ -17,6 +17,8 @@ AS_OF = date(2025, 12, 31)
 
 #: What each README documents: (category, {stream: class}, {(code, subject)}).
 EXPECTED: dict[str, tuple[str, dict[str, str], set[tuple[str, str]]]] = {
+    "lime": ("B", {"limestone": "major", "coal": "major", "grid": "minor", "diesel": "de_minimis"},
+             {("EQ-RATE", "solid_fuel/3"), ("CAL-OVERDUE", "W-12"), ("TIER-JUSTIFIED", "coal")}),
     "aluminium": ("C", {"anode": "major", "pfc": "minor", "lng": "minor", "grid": "major"},
                   {("EQ-RATE", "process_material/3"), ("ACC-MPE", "W-03")}),
     "power": ("C", {"coal": "major", "lime": "minor", "grid": "de_minimis", "oil": "de_minimis",

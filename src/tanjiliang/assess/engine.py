@@ -356,7 +356,7 @@ def _assess(unit: UnitFile, pack: LoadedPack | None, as_of: date | None,
                 findings.add("TIER-UNKNOWN", s.id, f"实测法源流 {s.id} 未声明测量系统不确定度，无法判定层级",
                              f"measurement stream {s.id} declares no uncertainty; its tier cannot be determined")
         else:
-            unc = consumption_uncertainty(s, _activity_uncertainty(s, covering, place_point))
+            unc = _activity_uncertainty(s, covering, place_point)
             achieved = _tier(unc, act_thr, decimals)
             stock_findings(s, unc, findings.add)
         short = req_tier is not None and (achieved is None or achieved < req_tier) and not (s.method == "measurement" and unc is None)
@@ -427,7 +427,7 @@ def _activity_uncertainty(s: SourceStream, covering: dict[str, list[InstrumentRe
         return min(mpes) if mpes else None
 
     candidates = []
-    a = best(BOUNDARY)
+    a = consumption_uncertainty(s, best(BOUNDARY))  # receipts ± stock change (metrology/stock.py)
     if a is not None:
         candidates.append(a)
     shares = s.consumer_shares()

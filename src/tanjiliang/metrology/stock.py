@@ -9,8 +9,10 @@ uncertainty assessment, section 8.3 error propagation, I):
 
     u(C) = sqrt((u_R·R)² + (u_S·O)² + (u_S·K)²) / C
 
-with ``u_R`` the relative uncertainty of the receipts (the instruments metering them) and
-``u_S`` the stock-take's (the stream's ``stock.uncertainty``).
+with ``u_R`` the relative uncertainty of the receipts (the level-1 instrument at the boundary)
+and ``u_S`` the stock-take's (the stream's ``stock.uncertainty``). Consumer-level instruments
+measure the consumption itself: their combination (default-pack.md "Tiers" (b)) needs no stock
+term, and the better of the two applies.
 """
 
 from __future__ import annotations
