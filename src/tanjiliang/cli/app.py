@@ -53,4 +53,6 @@ _plan.register(app)
 
 
 def main() -> None:
-    app()
+    from tanjiliang.cli import safety  # bad input that escaped a command: exit 2, no traceback
+
+    safety.run(app)

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import yaml
 
+from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 
 _FLOW_WIDTH = 96
@@ -108,6 +109,34 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+class OutputError(LoadError):
+    """A file cannot be written where the user asked (a folder that does not exist, a folder in
+    the file's place, no permission): bad input, exit 2, nothing written."""
+
+
+def output_issue(path: str | Path) -> Issue | None:
+    """Why ``path`` cannot be written, or None (checked before any work is done)."""
+    target = Path(path)
+    name = str(path)
+    if target.is_dir():
+        return Issue(name, None, "", "这是文件夹，不能写成文件；请给出文件名", "this is a folder; give a file name")
+    folder = target.parent
+    if not folder.exists():
+        return Issue(name, None, "", f"文件夹“{folder}”不存在", f'the folder "{folder}" does not exist')
+    if not folder.is_dir():
+        return Issue(name, None, "", f"“{folder}”不是文件夹", f'"{folder}" is not a folder')
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return Issue(name, None, "", f"没有写入文件夹“{folder}”的权限", f'no permission to write in "{folder}"')
+    return None
+
+
+def check_output(path: str | Path) -> None:
+    """Raise :class:`OutputError` when ``path`` cannot be written."""
+    issue = output_issue(path)
+    if issue is not None:
+        raise OutputError([issue])
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """A temporary path in ``path``'s folder for a writer that wants a file name (openpyxl,
@@ -118,7 +147,12 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     exception the temporary file is removed and ``path`` is untouched."""
     target = Path(path)
     folder = target.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    check_output(target)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError([Issue(str(path), None, "", f"无法写入：{exc.strerror or exc}",
+                                 f"cannot write: {exc.strerror or exc}")]) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:

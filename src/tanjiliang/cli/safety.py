@@ -1,0 +1,74 @@
+"""The last line of defence of the ``tanjiliang`` command (issue 18: nothing crashes).
+
+Every command answers bad input itself (exit 2, the file, line and field named). This wrapper
+turns what slips through — a user's file problem (:class:`LoadError`, a readings error) or the
+operating system refusing a path (a folder given as a file, an output folder that does not
+exist, no permission) — into the same answer: a message naming the file in the user's
+language and exit 2, never a traceback. Any other exception is a bug and is raised as is."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+from rich.console import Console
+
+from tanjiliang.model.errors import Issue, LoadError
+
+EXIT_BAD_INPUT = 2
+
+
+def lang_of(argv: Sequence[str]) -> str:
+    """The ``--lang`` given on the command line (zh by default)."""
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return "en" if argv[i + 1] == "en" else "zh"
+        if a.startswith("--lang="):
+            return "en" if a.split("=", 1)[1] == "en" else "zh"
+    return "zh"
+
+
+def os_issue(exc: OSError) -> Issue:
+    """An operating-system refusal as an issue naming the file."""
+    name = str(exc.filename) if exc.filename is not None else ""
+    if isinstance(exc, FileNotFoundError):
+        zh, en = "文件或文件夹不存在", "no such file or folder"
+    elif isinstance(exc, IsADirectoryError):
+        zh, en = "这是文件夹，不是文件", "this is a folder, not a file"
+    elif isinstance(exc, NotADirectoryError):
+        zh, en = "路径中有一段不是文件夹", "a part of the path is not a folder"
+    elif isinstance(exc, PermissionError):
+        zh, en = "没有权限", "permission denied"
+    else:
+        zh = en = exc.strerror or str(exc)
+    if not name:  # some libraries put the path in the text only
+        text = str(exc)
+        zh, en = f"{zh}：{text}", f"{en}: {text}"
+    return Issue(name or "tanjiliang", None, "", zh, en)
+
+
+def report(issues: list[str], lang: str) -> None:
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    console.print("[bold red]" + ("输入有误，未写入任何文件：" if lang == "zh" else "bad input, nothing written:") + "[/]")
+    for m in issues:
+        console.print(m, markup=False)
+
+
+def run(app: Callable[[], object], argv: Sequence[str] | None = None) -> None:
+    """Run the Typer app; bad input that escaped a command exits 2 with its message."""
+    lang = lang_of(sys.argv if argv is None else argv)
+    try:
+        app()
+    except LoadError as err:
+        report([i.message(lang) for i in err.issues], lang)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as exc:
+        report([os_issue(exc).message(lang)], lang)
+        sys.exit(EXIT_BAD_INPUT)
+    except Exception as exc:
+        from tanjiliang.data.readings import ReadingsError
+
+        if isinstance(exc, ReadingsError):
+            report([i.message(lang) for i in exc.issues], lang)
+            sys.exit(EXIT_BAD_INPUT)
+        raise
