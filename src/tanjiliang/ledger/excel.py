@@ -88,9 +88,9 @@ def derive(unit: UnitFile, pack: Any = None, as_of: date | None = None, lang: st
     out = Derived()
     result = None
     try:
-        from tanjiliang.assess.engine import assess
+        from tanjiliang.check import check  # the one door (issue 11)
 
-        result = assess(unit, pack, as_of)
+        result = check(unit, pack, as_of)
     except LoadError:
         result = None
     by_id = {i.id: i for i in result.instruments} if result is not None else {}
@@ -130,6 +130,8 @@ def _cell_value(ins: Instrument, col: Column, pack: Pack | None, lang: str, no: 
         return derived.next_due.get(ins.id)
     if col.field == "_points":
         return derived.points.get(ins.id)
+    if col.field == "measures":
+        return ins.measures_text() or None  # several targets joined by ", "; empty when 待补充
     v = getattr(ins, col.field)
     if col.kind == "enum_status":
         return _enum_label(STATUS, v, lang)

@@ -373,7 +373,14 @@ class _Sheet:
             return [p.strip() for p in re.split(r"[;；,，\n]", t) if p.strip()]
         return t
 
-    def measures(self, i: int, j: int, t: str) -> str | None:
+    def measures(self, i: int, j: int, t: str) -> str | list[str] | None:
+        parts = [p.strip() for p in re.split(r"[,，、;；]", t) if p.strip()]
+        if len(parts) > 1:  # several targets (a weighbridge for coal and limestone)
+            got = [self.one_measure(i, j, p) for p in parts]
+            return None if any(g is None for g in got) else [g for g in got if g is not None]
+        return self.one_measure(i, j, t)
+
+    def one_measure(self, i: int, j: int, t: str) -> str | None:
         target = t.partition(".")[0]
         if target in self.r.stream_ids or target in self.r.point_ids:
             return t

@@ -57,7 +57,7 @@ _STARTERS: dict[str, Starter] = {
         """  - {id: JL-01, name: 入厂煤汽车衡, type: truck_scale, measures: coal, at: boundary, accuracy: III,
      interval: 1 年, last_confirmed: 2025-03-01, status: in_use}
   - {id: JL-02, name: 1号炉入炉煤皮带秤, type: belt_scale, measures: coal, at: B1, accuracy: "0.5",
-     interval: 6 个月, last_confirmed: 2025-06-01, status: in_use}
+     interval: 6 个月, last_confirmed: 2025-10-01, status: in_use}
   - {id: JL-03, name: 燃煤量热仪, type: calorimeter, measures: coal.ncv, at: lab, interval: 1 年,
      last_confirmed: 2025-02-15, status: in_use}
   - {id: JL-04, name: 柴油流量计, type: oil_flow_meter, measures: oil, at: B1, accuracy: "0.5",
@@ -89,9 +89,9 @@ _STARTERS: dict[str, Starter] = {
     consumers: [CEM]
 """,
         """  - {id: JL-01, name: 入窑煤粉转子秤, type: belt_scale, measures: coal, at: K1, accuracy: "0.5",
-     interval: 6 个月, last_confirmed: 2025-06-01, status: in_use}
+     interval: 6 个月, last_confirmed: 2025-10-01, status: in_use}
   - {id: JL-02, name: 生料喂料皮带秤, type: belt_scale, measures: limestone, at: K1, accuracy: "0.5",
-     interval: 6 个月, last_confirmed: 2025-06-01, status: in_use}
+     interval: 6 个月, last_confirmed: 2025-10-01, status: in_use}
   - {id: JL-03, name: 入厂煤汽车衡, type: truck_scale, measures: coal, at: boundary, accuracy: III,
      interval: 1 年, last_confirmed: 2025-03-01, status: in_use}
   - {id: JL-04, name: 关口电能表, type: electricity_meter, measures: power, at: boundary, accuracy: 0.5S,
@@ -124,9 +124,9 @@ _STARTERS: dict[str, Starter] = {
         """  - {id: JL-01, name: 入厂焦炭汽车衡, type: truck_scale, measures: coke, at: boundary, accuracy: III,
      interval: 1 年, last_confirmed: 2025-03-01, status: in_use}
   - {id: JL-02, name: 高炉上料皮带秤, type: belt_scale, measures: coke, at: BF1, accuracy: "0.5",
-     interval: 6 个月, last_confirmed: 2025-06-01, status: in_use}
+     interval: 6 个月, last_confirmed: 2025-10-01, status: in_use}
   - {id: JL-03, name: 熔剂皮带秤, type: belt_scale, measures: flux, at: BF1, accuracy: "0.5",
-     interval: 6 个月, last_confirmed: 2025-06-01, status: in_use}
+     interval: 6 个月, last_confirmed: 2025-10-01, status: in_use}
   - {id: JL-04, name: 关口电能表, type: electricity_meter, measures: power, at: boundary, accuracy: 0.5S,
      interval: 2 年, last_confirmed: 2024-05-20, status: in_use}
 """),
@@ -226,9 +226,9 @@ _STARTERS: dict[str, Starter] = {
         """  - {id: JL-01, name: 入厂汽车衡, type: truck_scale, measures: [coal, limestone], at: boundary, accuracy: III,
      interval: 1 年, last_confirmed: 2025-03-01, status: in_use}
   - {id: JL-02, name: 入窑石灰石皮带秤, type: belt_scale, measures: limestone, at: L1, accuracy: "0.5",
-     interval: 6 个月, last_confirmed: 2025-06-01, status: in_use}
+     interval: 6 个月, last_confirmed: 2025-10-01, status: in_use}
   - {id: JL-03, name: 入窑煤皮带秤, type: belt_scale, measures: coal, at: L1, accuracy: "0.5",
-     interval: 6 个月, last_confirmed: 2025-06-01, status: in_use}
+     interval: 6 个月, last_confirmed: 2025-10-01, status: in_use}
   - {id: JL-04, name: 关口电能表, type: electricity_meter, measures: power, at: boundary, accuracy: 0.5S,
      interval: 2 年, last_confirmed: 2024-05-20, status: in_use}
 """),
