@@ -19,6 +19,7 @@ from __future__ import annotations
 import gettext as _gettext
 import os
 import sys
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -105,3 +106,18 @@ def pick(pair: Pair, lang: str, context: str | None = None) -> str:
         return en
     out = gettext(zh, lang, context)
     return out if out != zh else en
+
+
+def time_zone() -> str:
+    """The configured zone for times shown to people (``TANJILIANG_TIME_ZONE``, default
+    Asia/Shanghai; the web app's ``TIME_ZONE`` reads the same variable)."""
+    return os.environ.get("TANJILIANG_TIME_ZONE") or "Asia/Shanghai"
+
+
+def local_time(moment: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """``moment`` in the configured zone (a naive value is taken as UTC, as stored)."""
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(time_zone())).strftime(fmt)

@@ -46,7 +46,7 @@ EXTENDS = re.compile(r"\{%\s*extends\s[^%]*%\}\s*\n?")
 TABLES: dict[str, list[tuple[str, str]]] = {
     "reports/i18n.py": [("TEXT", "report")],
     "assess/labels.py": [("LABELS", "label")],
-    "web/core/templatetags/tj.py": [("WORDS", "word")],
+    "web/core/templatetags/tj.py": [("WORDS", "word"), ("FIGURES", "figure")],
 }
 
 
@@ -187,8 +187,43 @@ def convert_tables(cat: Catalog, check: bool = False) -> int:
     return n
 
 
+# ---------------------------------------------------------------------------- django python
+#: Python files of the web app whose ``"中文 / English"`` labels (model and app names, the
+#: admin's titles) become ``_("中文")`` (gettext_lazy) with the English in the catalogue.
+DJANGO_PY = ("web/core/models.py", "web/core/apps.py", "web/review/apps.py", "web/urls.py",
+             "web/core/admin.py", "web/review/models.py")
+_SLASHED = re.compile(r'"([^"]*[\u4e00-\u9fff][^"]*?) / ([A-Za-z][^"]*)"')
+_LAZY = "from django.utils.translation import gettext_lazy as _\n"
+
+
+def convert_django_python(cat: Catalog, check: bool = False) -> int:
+    n = 0
+    for rel in DJANGO_PY:
+        path = PKG / rel
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+
+        def repl(m: re.Match[str]) -> str:
+            cat.add(m.group(1), m.group(2))
+            return f"_({_quote(m.group(1))})"
+
+        new, count = _SLASHED.subn(repl, text)
+        if count and _LAZY not in new:
+            lines = new.splitlines(keepends=True)
+            at = max((i for i, line in enumerate(lines) if line.startswith(("from ", "import "))),
+                     default=0)
+            lines.insert(at + 1, _LAZY)
+            new = "".join(lines)
+        n += count
+        if count and not check:
+            path.write_text(new, encoding="utf-8")
+    return n
+
+
 def sweep(check: bool = False) -> dict[str, int]:
     n_tags, web_cat = convert_templates(check)
+    n_py = convert_django_python(web_cat, check)
     core_po = CORE_LOCALE / "en" / "LC_MESSAGES" / "tanjiliang.po"
     core_cat = _load(core_po, "en", "tanjiliang")
     n_rows = convert_tables(core_cat, check)
@@ -200,7 +235,7 @@ def sweep(check: bool = False) -> dict[str, int]:
                 po = root / lang / "LC_MESSAGES" / f"{domain}.po"
                 if po.exists():
                     _save(_load(po, lang, domain), po)
-    return {"template pairs": n_tags, "table pairs": n_rows}
+    return {"template pairs": n_tags, "web labels": n_py, "table pairs": n_rows}
 
 
 def add_language(lang: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tanjiliang.i18n import local_time
 from tanjiliang.reports import i18n
 from tanjiliang.reports.i18n import clause_ref
 from tanjiliang.review.checklist import Checklist
@@ -205,7 +206,7 @@ def build(review: Review, checklist: Checklist, lang: str = "zh",
         (t("reviewers", lang) if review.kind == "review" else t("enterprise_rep", lang),
          ("、" if lang == "zh" else ", ").join(review.reviewer_names or review.reviewers)
          or review.opened_by),
-        (t("opened", lang), review.opened_at.strftime("%Y-%m-%d")),
+        (t("opened", lang), local_time(review.opened_at, "%Y-%m-%d")),
         (t("basis", lang), f"{review.checklist_pack} {review.checklist_version}"),
         (t("assessment", lang), f"{a.pack_name} {a.pack_version} · {a.as_of.isoformat()}"),
         (t("total", lang), f"{a.total_tco2e:,.0f}"),
@@ -214,7 +215,7 @@ def build(review: Review, checklist: Checklist, lang: str = "zh",
     if review.signature is not None:
         s = review.signature
         seal = [(t("signed_by", lang), s.name), (t("signed_at", lang),
-                 s.at.strftime("%Y-%m-%d %H:%M")), (t("sha256", lang), s.sha256)]
+                 local_time(s.at)), (t("sha256", lang), s.sha256)]
     if review.previous_sha256:
         seal.append((t("previous", lang), review.previous_sha256))
         seal.append((t("amend_reason", lang), review.amend_reason or ""))
@@ -228,7 +229,7 @@ def build(review: Review, checklist: Checklist, lang: str = "zh",
             owner=act.owner, due=act.due.isoformat(), cause=act.cause or "",
             correction=act.correction or "", verification=act.verification or "",
             status=label(act.status, lang), closed_by=act.closed_by or "",
-            closed_at=act.closed_at.strftime("%Y-%m-%d") if act.closed_at else "",
+            closed_at=local_time(act.closed_at, "%Y-%m-%d") if act.closed_at else "",
             evidence="；".join(ev_names[e] for e in act.evidence if e in ev_names)))
     where: dict[str, str] = {}
     for r in review.items:
@@ -239,7 +240,7 @@ def build(review: Review, checklist: Checklist, lang: str = "zh",
             where[e] = n.id
     evidence = [EvidenceRow(no=i + 1, filename=e.filename, supports=where.get(e.id, ""),
                             party=label(e.role, lang), uploaded_by=e.uploaded_by,
-                            uploaded_at=e.uploaded_at.strftime("%Y-%m-%d %H:%M"),
+                            uploaded_at=local_time(e.uploaded_at),
                             size=e.size, sha256=e.sha256)
                 for i, e in enumerate(review.evidence)]
     return ReportContext(

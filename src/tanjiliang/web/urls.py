@@ -3,12 +3,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from tanjiliang.web.core import api_plan  # noqa: F401  (registers /api/units/{id}/plan)
 from tanjiliang.web.core.api import api
 from tanjiliang.web.core.views import ledger, other, plan, units, wizard
 
-admin.site.site_header = "碳计量 管理 / tanjiliang administration"
+admin.site.site_header = _("碳计量 管理")
 admin.site.site_title = "tanjiliang"
 
 urlpatterns = [

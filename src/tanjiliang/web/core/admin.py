@@ -4,6 +4,7 @@ reviewer assignments. History is shown read-only (append-only)."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 from tanjiliang.web.core import models as m
 
@@ -17,8 +18,17 @@ class ProfileInline(admin.StackedInline):
 class TjUserAdmin(UserAdmin):
     inlines = [ProfileInline]
     list_display = ("username", "first_name", "is_active", "is_superuser", "role")
+    # Permissions follow the role (auth.RoleBackend): Django's per-model permission lists,
+    # named in English in the database, are not shown (issue 13).
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("姓名与联系方式"), {"fields": ("first_name", "last_name", "email")}),
+        (_("账户状态"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
+    )
+    list_filter = ("is_active", "is_superuser")
 
-    @admin.display(description="角色 / Role")
+    @admin.display(description=_("角色"))
     def role(self, obj: User) -> str:
         p = getattr(obj, "tj", None)
         return p.get_role_display() if p else "—"
@@ -36,7 +46,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 @admin.register(m.Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("name", "year", "enterprise", "sector", "region", "revision")
+    list_display = ("name", "year", "enterprise", "sector_name", "region", "revision")
     list_filter = ("sector", "year")
     search_fields = ("name", "credit_code")
     filter_horizontal = ("reviewers",)
@@ -45,6 +55,14 @@ class UnitAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # units come from unit files or the editor
         return False
+
+    @admin.display(description=_("行业"), ordering="sector")
+    def sector_name(self, obj: m.Unit) -> str:
+        from django.utils.translation import get_language
+
+        from tanjiliang.assess.labels import label
+
+        return label("sector", obj.sector, "zh" if (get_language() or "").startswith("zh") else "en")
 
 
 @admin.register(m.HistoryEntry)

@@ -16,16 +16,17 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 ROLE_ENTERPRISE = "enterprise"
 ROLE_REVIEWER = "reviewer"
 ROLE_REGULATOR = "regulator"
 ROLE_ADMIN = "admin"
 ROLES = [
-    (ROLE_ENTERPRISE, "企业用户 / Enterprise user"),
-    (ROLE_REVIEWER, "审查员 / Reviewer"),
-    (ROLE_REGULATOR, "监管部门 / Regulator"),
-    (ROLE_ADMIN, "管理员 / Administrator"),
+    (ROLE_ENTERPRISE, _("企业用户")),
+    (ROLE_REVIEWER, _("审查员")),
+    (ROLE_REGULATOR, _("监管部门")),
+    (ROLE_ADMIN, _("管理员")),
 ]
 
 
@@ -34,13 +35,13 @@ def dumps(value: Any) -> str:
 
 
 class Enterprise(models.Model):
-    name = models.CharField("名称 / Name", max_length=200, unique=True)
-    credit_code = models.CharField("统一社会信用代码 / Credit code", max_length=18, blank=True)
-    region = models.CharField("地区 / Region", max_length=100, blank=True)
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    region = models.CharField(_("地区"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = verbose_name_plural = "企业 / Enterprise"
+        verbose_name = verbose_name_plural = _("企业")
 
     def __str__(self) -> str:
         return self.name
@@ -52,38 +53,42 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="tj")
-    role = models.CharField("角色 / Role", max_length=16, choices=ROLES, default=ROLE_ENTERPRISE)
+    role = models.CharField(_("角色"), max_length=16, choices=ROLES, default=ROLE_ENTERPRISE)
     enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="members", verbose_name="企业 / Enterprise")
-    region = models.CharField("监管地区 / Region", max_length=100, blank=True)
+                                   related_name="members", verbose_name=_("企业"))
+    region = models.CharField(_("监管地区"), max_length=100, blank=True)
+    #: The organisation a person signs for (审查机构, 监管部门); enterprise users sign for their
+    #: enterprise, so this may stay empty for them (issue 13: names on reviews and history).
+    organisation = models.CharField(_("所在单位"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "用户角色 / Role"
+        verbose_name = verbose_name_plural = _("用户角色")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
 
 
 class Unit(models.Model):
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="units")
-    name = models.CharField(max_length=200)
-    credit_code = models.CharField(max_length=18, blank=True)
-    sector = models.CharField(max_length=20, db_index=True)
-    region = models.CharField(max_length=100, blank=True, db_index=True)
-    year = models.PositiveSmallIntegerField(db_index=True)
-    pack = models.CharField(max_length=200, blank=True)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="units",
+                                   verbose_name=_("企业"))
+    name = models.CharField(_("名称"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    sector = models.CharField(_("行业"), max_length=20, db_index=True)
+    region = models.CharField(_("地区"), max_length=100, blank=True, db_index=True)
+    year = models.PositiveSmallIntegerField(_("报告年度"), db_index=True)
+    pack = models.CharField(_("规则包"), max_length=200, blank=True)
     #: The unit file without its instruments (ordered JSON text); see mapping.py.
     document = models.TextField()
     #: Increases with every change; the assessment is cached per revision.
-    revision = models.PositiveIntegerField(default=1)
+    revision = models.PositiveIntegerField(_("修订号"), default=1)
     reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
-                                       related_name="reviewed_units")
+                                       related_name="reviewed_units", verbose_name=_("审查员"))
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["enterprise__name", "name", "year"]
-        verbose_name = verbose_name_plural = "重点排放单位 / Unit"
+        verbose_name = verbose_name_plural = _("重点排放单位")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year})"
@@ -117,7 +122,7 @@ class Instrument(models.Model):
         ordering = ["unit", "position"]
         constraints = [models.UniqueConstraint(fields=["unit", "ident"], name="instrument_id_unique")]
         indexes = [models.Index(fields=["unit", "position"])]
-        verbose_name = verbose_name_plural = "计量器具 / Instrument"
+        verbose_name = verbose_name_plural = _("计量器具")
 
     def __str__(self) -> str:
         return f"{self.ident} {self.name}"
@@ -139,7 +144,7 @@ class Confirmation(models.Model):
 
     class Meta:
         ordering = ["instrument", "position"]
-        verbose_name = verbose_name_plural = "检定/校准记录 / Confirmation"
+        verbose_name = verbose_name_plural = _("检定/校准记录")
 
 
 class CertificateFile(models.Model):
@@ -155,7 +160,7 @@ class CertificateFile(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at"]
-        verbose_name = verbose_name_plural = "证书文件 / Certificate file"
+        verbose_name = verbose_name_plural = _("证书文件")
 
 
 class ReadingsUpload(models.Model):
@@ -170,7 +175,7 @@ class ReadingsUpload(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at"]
-        verbose_name = verbose_name_plural = "计量数据 / Readings upload"
+        verbose_name = verbose_name_plural = _("计量数据")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -207,7 +212,7 @@ class HistoryEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = verbose_name_plural = "变更记录 / History"
+        verbose_name = verbose_name_plural = _("变更记录")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -255,6 +260,6 @@ class ApiToken(models.Model):
     last_used = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "API 令牌 / API token"
+        verbose_name = verbose_name_plural = _("API 令牌")
         constraints = [models.UniqueConstraint(fields=["user", "name"],
                                                name="api_token_one_per_client")]

@@ -8,7 +8,7 @@ from tanjiliang.review import workflow as w
 from tanjiliang.web.core import models as m
 from tanjiliang.web.review import keys, store
 
-REASON = "演示数据：企业自查，记录齐全 / demo: self-inspection, records in place"
+REASON = "演示数据：企业自查，记录齐全"
 
 
 def seed_self_inspections() -> int:

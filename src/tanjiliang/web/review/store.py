@@ -22,13 +22,14 @@ from tanjiliang.review.checklist import LoadedChecklist, load_checklist
 from tanjiliang.review.model import Actor, Evidence, Review
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.assessing import assessment
+from tanjiliang.web.core.templatetags.tj import person_text
 from tanjiliang.web.core.tenancy import role_of
 from tanjiliang.web.review.models import EvidenceFile, ReviewRecord
 
 
 def actor(user: AbstractBaseUser) -> Actor:
     role = role_of(user) or "regulator"
-    full = getattr(user, "get_full_name", lambda: "")() or None
+    full = person_text(user) if getattr(user, "get_full_name", None) else None
     return Actor(role=role, user=user.get_username(), name=full)  # type: ignore[arg-type]
 
 
@@ -102,7 +103,7 @@ def open_review(unit: m.Unit, user: AbstractBaseUser) -> ReviewRecord:
     review = w.open_review(actor(user), str(unit.pk), checklist_for(a), a, timezone.now(),
                            self_inspection=review_of(si) if si else None,
                            reviewers=[u.get_username() for u in people],
-                           reviewer_names=[u.get_full_name() or u.get_username()
+                           reviewer_names=[person_text(u)
                                            for u in people])
     return _new_record(unit, user, review)
 

@@ -91,6 +91,10 @@ WORDS = cast("dict[str, tuple[str, str]]", pairs("word", {
     "False": "否",
     "false": "否",
     "boundary": "边界",
+    "self_inspection_signed": "自查签署",
+    "review_signed": "审查签署",
+    "in": "输入",
+    "out": "输出",
     "lab": "化验室",
     "enterprise": "企业用户",
     "reviewer": "审查员",
@@ -188,3 +192,101 @@ def flags(context: Any, value: Any) -> str:
     lang = context.get("lang", "zh")
     parts = [p.strip() for p in str(value or "").split(",") if p.strip()]
     return ("、" if lang == "zh" else ", ").join(label("flag", p, lang) for p in parts) or "—"
+
+
+# Names of the assessment figures a review item rests on (review/auto.py ``figures``).
+FIGURES = cast("dict[str, tuple[str, str]]", pairs("figure", {
+    "accuracy": "准确度",
+    "biogenic_tco2": "生物质 CO2 (t)",
+    "calibration": "检定/校准状态",
+    "class": "分类",
+    "emissions": "排放量 (tCO2e)",
+    "equipped": "实配数",
+    "equipping_rates": "配备率",
+    "installation_category": "排放设施类别",
+    "instruments": "计量器具",
+    "key_emission_unit": "重点排放单位",
+    "level": "级别",
+    "medium": "介质",
+    "meets": "达标",
+    "not_ok": "不满足",
+    "not_required_or_unknown": "无要求或无法判定",
+    "ok": "满足",
+    "points": "计量点",
+    "rate_percent": "配备率 (%)",
+    "required": "应配数",
+    "required_percent": "要求 (%)",
+    "stream": "源流",
+    "streams": "源流",
+    "tier_achieved": "达到层级",
+    "tier_required": "要求层级",
+    "tiers": "层级",
+    "total": "合计",
+    "total_tco2e": "年排放总量 (tCO2e)",
+    "uncertainty_percent": "不确定度 (%)",
+    "unit": "单位",
+}))
+
+
+def _figure_value(value: Any, lang: str, key: str = "") -> str:
+    from django.utils.html import escape
+
+    from tanjiliang.assess.labels import LABELS, label
+
+    if isinstance(value, dict):
+        rows = "".join(f"<tr><th>{escape(_figure_key(k, lang))}</th><td>{_figure_value(v, lang, str(k))}</td></tr>"
+                       for k, v in value.items())
+        return f'<table class="grid small">{rows}</table>'
+    if isinstance(value, list):
+        return "".join(_figure_value(v, lang, key) for v in value) or "—"
+    if isinstance(value, bool) or value is None:
+        return escape(word(str(value).lower() if value is not None else "None", lang)) if value is not None else "—"
+    if key == "level":
+        return escape(label("level", value, lang))
+    if key == "class" and str(value) in LABELS["class"]:
+        return escape(label("class", value, lang))
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    return escape(word(value, lang))
+
+
+def _figure_key(key: Any, lang: str) -> str:
+    pair = FIGURES.get(str(key))
+    if pair is not None:
+        return pick(pair, lang, f"figure:{key}")
+    return word(key, lang)
+
+
+@register.simple_tag(takes_context=True)
+def figures(context: Any, value: Any) -> str:
+    """The figures a review item rests on, as a small table in words (never a data dump)."""
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(_figure_value(value, context.get("lang", "zh")))
+
+
+@register.simple_tag(takes_context=True)
+def ver(context: Any, number: Any) -> str:
+    """A version number: 第 2 版 (English: v2)."""
+    return f"第 {number} 版" if context.get("lang", "zh") == "zh" else f"v{number}"
+
+
+def person_text(user: Any, fallback: str = "", lang: str = "zh") -> str:
+    """A person as shown on reviews, signatures and history: full name (姓名) and the
+    organisation they act for — ``李工（河南省计量科学研究院）`` — the login name only when
+    no name was given (issue 13)."""
+    if user is None:
+        return fallback or "—"
+    name = (user.get_full_name() or "").strip() or user.get_username()
+    profile = getattr(user, "tj", None)
+    org = ""
+    if profile is not None:
+        org = profile.organisation or (profile.enterprise.name if profile.enterprise_id else "")
+    if not org:
+        return name
+    return f"{name}（{org}）" if lang == "zh" else f"{name} ({org})"
+
+
+@register.simple_tag(takes_context=True)
+def person(context: Any, user: Any, fallback: str = "") -> str:
+    return person_text(user, fallback, context.get("lang", "zh"))

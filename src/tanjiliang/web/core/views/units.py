@@ -192,6 +192,11 @@ def _shown(f: Any, lang: str) -> str:
     """A field's value for display: choices in words of ``lang``, other values as entered."""
     from tanjiliang.web.core.templatetags.tj import word
 
+    if f.value and f.labels.get(f.value):
+        return str(f.labels[f.value])
+    if f.widget == "parameters":  # "低位发热量 386.5 GJ/万Nm3；…", never the mapping's text
+        return "；".join(f"{r['label']} {r['value']}" for r in f.rows if r.get("value")) \
+            if lang == "zh" else "; ".join(f"{r['label']} {r['value']}" for r in f.rows if r.get("value"))
     return word(f.value, lang) if f.widget in ("select", "bool") and f.value else f.value
 
 
@@ -201,13 +206,16 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
     data = unit_data(unit)
     lang = lang_of(request)
     sections = []
+    from tanjiliang.web.core.views.wizard import refs_for
+
     for name in ("subunits", "equipment", "emission_points", "source_streams"):
         model = SECTIONS[name]
+        refs = refs_for(unit, data, model, lang)
         cols = [f for f in fields_for(model, {}, lang)][:7]
         sections.append({"name": name, "label": SECTION_LABELS[name][0 if lang == "zh" else 1],
                          "cols": cols,
                          "rows": [{"id": r["id"], "cells": [_shown(f, lang) for f in
-                                                            fields_for(model, r, lang)[:len(cols)]]}
+                                                            fields_for(model, r, lang, refs=refs)[:len(cols)]]}
                                   for r in data.get(name, [])]})
     info = fields_for(UnitInfo, data["unit"], lang)
     for f in info:
