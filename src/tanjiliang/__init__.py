@@ -2,9 +2,11 @@
 
 The public API is small; the depth is in the packages:
 
->>> from tanjiliang import load_unit, load_pack, assess
->>> unit = load_unit("examples/power/unit.yaml")          # doctest: +SKIP
->>> result = assess(unit, load_pack(unit.pack))          # doctest: +SKIP
+>>> import tanjiliang
+>>> result = tanjiliang.check("examples/power/unit.yaml")   # doctest: +SKIP
+
+``tanjiliang.check(unit, pack=None, as_of=None, ledger=None, readings=None)`` is the one door to
+an assessment (tanjiliang/check.py); every door of the application goes through it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:10000,muzzy_decay_ms:
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "assess", "load_pack", "load_unit"]
+__all__ = ["__version__", "assess", "check", "load_pack", "load_unit"]
 
 
 def __getattr__(name: str) -> object:  # lazy: keep `import tanjiliang` cheap
@@ -34,6 +36,10 @@ def __getattr__(name: str) -> object:  # lazy: keep `import tanjiliang` cheap
         from tanjiliang.rules.load import load_pack
 
         return load_pack
+    if name == "check":
+        from tanjiliang.check import check
+
+        return check
     if name == "assess":
         from tanjiliang.assess.engine import assess
 

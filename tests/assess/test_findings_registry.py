@@ -127,3 +127,18 @@ def test_docs_finding_table_is_generated_from_the_registry():
     from cogapp import Cog
 
     assert Cog().main(["cog", "--check", str(ROOT / "docs" / "assessment.md")]) == 0
+
+
+def test_cli_review_prefill_with_a_users_pack_without_checklist(tmp_path):
+    import yaml
+
+    path = tmp_path / "mine.yaml"
+    path.write_text(HENAN.read_text(encoding="utf-8").replace("name: henan-2025-draft", "name: mine"),
+                    encoding="utf-8")
+    unit = tmp_path / "unit.yaml"
+    unit.write_text(yaml.safe_dump(base_unit(source_streams=[stream("s", 30000)],
+                                             instruments=[instrument("W", "s", "boundary")]), allow_unicode=True))
+    r = CliRunner().invoke(app, ["review", "prefill", str(unit), "--pack", str(path), "--as-of", "2025-12-31",
+                                 "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    assert "1.1.1" in r.output

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tanjiliang.assess.labels import label
-from tanjiliang.assess.result import Assessment, Finding
+from tanjiliang.assess.result import Assessment
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.rules.load import LoadedPack
@@ -64,41 +64,14 @@ def _arg_issue(arg: str, zh: str, en: str) -> Issue:
 def run_check(file: Path, pack: str | None, as_of: date, lang: str,
               ledger: Path | None = None,
               readings: list[Path] | None = None) -> tuple[Assessment, UnitFile, LoadedPack]:
-    """Load the unit (and a ledger, if given), the pack, and assess. Raises LoadError.
+    """Through the one door (:func:`tanjiliang.check.check_full`): load the unit (and a
+    ledger, if given), the pack, and assess; with ``readings`` the metering data are checked
+    too and their findings join the assessment's. Raises LoadError. Returns the assessment with
+    the unit and pack it was computed from."""
+    from tanjiliang.check import check_full
 
-    With ``readings`` the metering data are checked too (issue 3): a measurement stream's
-    emissions come from its CEMS readings, and the out-of-tolerance, reconciliation and
-    missing-data findings join the assessment's. Returns the assessment with the unit and pack
-    it was computed from."""
-    from tanjiliang.assess.engine import assess
-    from tanjiliang.model.load import load_unit
-    from tanjiliang.rules.load import load_pack
-
-    unit = load_unit(file)
-    loaded = load_pack(pack or unit.pack)
-    if ledger is not None:
-        from tanjiliang.ledger import apply_ledger  # the Excel ledger replaces instruments
-
-        unit = apply_ledger(unit, ledger, loaded.pack)
-    if not readings:
-        return assess(unit, loaded, as_of), unit, loaded
-    from tanjiliang.data.readings import ReadingsError
-    from tanjiliang.data.report import run as check_readings
-
-    try:
-        report = check_readings(unit, list(readings), loaded, as_of=as_of)
-    except ReadingsError as err:
-        raise LoadError([Issue(i.file, i.row, i.column or "", i.zh, i.en) for i in err.issues]) from None
-    return with_findings(report.assessment, report.findings), report.unit, loaded
-
-
-def with_findings(a: Assessment, extra: list[Finding]) -> Assessment:
-    """The assessment with more findings (non-conformities first) and its conclusion again."""
-    from dataclasses import replace
-
-    findings = sorted([*a.findings, *extra], key=lambda f: f.severity != "nonconformity")
-    worst = "nonconforming" if any(f.severity == "nonconformity" for f in findings) else "conforming"
-    return replace(a, findings=findings, conclusion=worst)
+    done = check_full(file, pack, as_of, ledger, readings)
+    return done.assessment, done.unit, done.pack
 
 
 def check(

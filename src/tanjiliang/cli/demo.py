@@ -19,7 +19,7 @@ def demo(
     """检查示例单位并启动演示网页 / Check the examples and start the demo web app."""
     from rich.console import Console
 
-    from tanjiliang.assess.engine import assess
+    from tanjiliang.check import check
     from tanjiliang.model.errors import LoadError
     from tanjiliang.model.load import load_unit
 
@@ -41,7 +41,7 @@ def demo(
                   + (f"（{'评价日期' if zh else 'as of'} {as_of}）" if as_of else "") + "[/]")
     for path, unit in units:
         try:
-            a = assess(unit, None, as_of)
+            a = check(unit, None, as_of)
         except LoadError as exc:
             console.print(f"  [red]✗[/] {path}: {exc.message(lang)}")
             continue

@@ -62,12 +62,12 @@ def prefill(
 ) -> None:
     """The checklist items judged automatically from the unit's assessment 自动判定条目."""
     from tanjiliang.review.auto import prefill as run_prefill
-    from tanjiliang.review.checklist import load_checklist
+    from tanjiliang.review.checklist import checklist_for_pack
     from tanjiliang.review.model import label
 
     try:
         a, _unit, loaded = run_check(file, pack, parse_as_of(as_of, lang.value), lang.value)
-        lc = load_checklist(a.pack_name, known_codes=set(loaded.pack.findings))
+        lc = checklist_for_pack(loaded)  # a user's pack without a checklist gets a derived one
     except LoadError as err:
         raise fail(err, lang.value) from None
     zh = lang is Lang.zh

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from tanjiliang.assess.engine import assess
+from tanjiliang.check import check
 from tanjiliang.assess.result import Assessment
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.load import load_unit
@@ -122,7 +122,7 @@ def _work(job: Job) -> dict[str, Any]:
     path = Path(job.path)
     try:
         unit = read_unit(path)
-        a = assess(unit, _pack, job.as_of or date(unit.unit.year, 12, 31))
+        a = check(unit, _pack, job.as_of or date(unit.unit.year, 12, 31))  # the one door
         return summarise(a)
     except LoadError as exc:
         return {"credit_code": path.name.split(".")[0], "error": exc.message("zh")}

@@ -5,6 +5,8 @@ figures (shared/design.md "Findings") and keeps them as the item's links.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from typing import Any
 
@@ -13,13 +15,23 @@ from tanjiliang.review.checklist import Checklist, Item
 from tanjiliang.review.model import AssessmentRef, ItemResult, Link
 
 
+def assessment_sha256(snapshot: dict[str, Any]) -> str:
+    """SHA-256 of an assessment's JSON contract as canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def assessment_ref(a: Assessment) -> AssessmentRef:
+    """What the review is judged on, with the whole assessment kept (issue 11: a signed review
+    keeps the assessment it was signed on; the snapshot is part of the signed content)."""
+    snapshot = json.loads(json.dumps(a.to_json("zh"), ensure_ascii=False, default=str))
     return AssessmentRef(
         pack_name=a.pack_name, pack_version=a.pack_version, pack_sha256=a.pack_sha256,
         as_of=a.as_of, unit_name=a.unit_name, unit_year=a.unit_year,
         credit_code=a.credit_code, sector=a.sector, region=a.region,
         total_tco2e=a.total_tco2e, conclusion=a.conclusion,
-        nonconformities=len(a.nonconformities()), observations=len(a.observations()))
+        nonconformities=len(a.nonconformities()), observations=len(a.observations()),
+        sha256=assessment_sha256(snapshot), snapshot=snapshot)
 
 
 def condition(a: Assessment, name: str) -> bool:

@@ -168,6 +168,10 @@ class AssessmentRef(_Model):
     conclusion: Conclusion
     nonconformities: int
     observations: int
+    # The assessment the review was judged (and signed) on, kept whole in the JSON contract
+    # and hashed with the review (issue 11); None on records made before it was kept.
+    sha256: str | None = None  # SHA-256 of the snapshot's canonical JSON
+    snapshot: dict[str, Any] | None = None  # Assessment.to_json("zh")
 
 
 class Signature(_Model):

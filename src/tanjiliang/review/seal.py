@@ -39,6 +39,11 @@ _OPTIONAL = ("algorithm", "key_id", "public_key")
 
 def canonical(review: Review) -> bytes:
     data: dict[str, Any] = review.model_dump(mode="json")
+    ref = data.get("assessment")
+    if isinstance(ref, dict):  # the assessment snapshot (issue 11): absent on older records
+        for k in ("sha256", "snapshot"):
+            if ref.get(k) is None:
+                ref.pop(k, None)
     sig = data.get("signature")
     if isinstance(sig, dict):
         for k in _OUTSIDE:

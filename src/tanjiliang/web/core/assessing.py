@@ -1,9 +1,13 @@
-"""The assessment of a stored unit, cached per unit revision and date.
+"""The assessment of a stored unit, cached per unit revision, readings and date.
 
-The web app displays :func:`tanjiliang.assess.engine.assess` and never re-derives a rule
-(design.md "Findings"). The JSON contract (``Assessment.to_json``) is cached in the database
-(shared by all server workers) and in each worker's memory, keyed by (unit, revision, date):
-any change to the unit raises its revision, so a stale result is never shown.
+The web app obtains its assessments through the one door, :func:`tanjiliang.check.check`
+(issue 11), with the readings uploaded for the unit (the data check keeps those of the reporting
+year up to the as-of date), and never re-derives a rule (design.md "Findings"). A unit is
+assessed for its reporting year as of :func:`default_as_of` (the year's last day for a past
+year, today for the current one) unless a date is asked for. The JSON contract
+(``Assessment.to_json``) is cached in the database (shared by all server workers) and in each
+worker's memory, keyed by (unit, revision, readings, date): any change to the unit raises its
+revision and a readings upload is newer than a cached row, so a stale result is never shown.
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ import json
 import threading
 from collections import OrderedDict
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
-from tanjiliang.assess.engine import assess
 from tanjiliang.assess.result import Assessment
+from tanjiliang.check import check
 from tanjiliang.model.errors import LoadError
 from tanjiliang.rules.load import LoadedPack, bundled_pack_names, load_pack
 from tanjiliang.web.core import models as m
@@ -31,10 +37,37 @@ _BYTES: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 _MAX = 64
 
 
-def unit_key(unit: m.Unit) -> tuple[int, int, str]:
-    """What identifies a unit's content in the in-memory caches: id, revision and the time
-    of the last change (so a rolled-back or re-created row never meets a stale entry)."""
-    return (unit.pk, unit.revision, unit.updated.isoformat() if unit.updated else "")
+def unit_key(unit: m.Unit) -> tuple[Any, ...]:
+    """What identifies a unit's content in the in-memory caches: id, revision, the time of
+    the last change (so a rolled-back or re-created row never meets a stale entry) and its
+    readings uploads (count, latest)."""
+    r = unit.readings.aggregate(n=Count("pk"), last=Max("pk"))
+    return (unit.pk, unit.revision, unit.updated.isoformat() if unit.updated else "", r["n"], r["last"])
+
+
+def default_as_of(unit: m.Unit) -> date:
+    """The date a unit is assessed on unless another is asked for: ``settings.AS_OF`` when
+    set; else the last day of its reporting year for a past year, today for the current one
+    (issue 11)."""
+    from django.conf import settings
+
+    if settings.AS_OF:
+        return date.fromisoformat(settings.AS_OF)
+    now = timezone.localdate()
+    return date(unit.year, 12, 31) if unit.year < now.year else now
+
+
+def readings_paths(unit: m.Unit) -> list[Path]:
+    """The readings files uploaded for the unit (oldest first)."""
+    out = []
+    for r in unit.readings.order_by("pk"):
+        try:
+            path = Path(r.file.path)
+        except (NotImplementedError, ValueError):
+            continue
+        if path.exists():
+            out.append(path)
+    return out
 
 
 def today() -> date:
@@ -72,8 +105,10 @@ def pack_names(unit: m.Unit, lang: str) -> dict[str, str]:
 
 
 def assessment(unit: m.Unit, as_of: date | None = None) -> Assessment:
-    """A fresh assessment object (for reports); raises ``LoadError``."""
-    return assess(unit_file(unit), pack_for(unit), as_of or today())
+    """A fresh assessment object through the one door, with the unit's uploaded readings;
+    raises ``LoadError``."""
+    return check(unit_file(unit), pack_for(unit), as_of or default_as_of(unit),
+                 readings=readings_paths(unit) or None)
 
 
 def _remember(cache: OrderedDict, key: Any, value: Any) -> None:
@@ -86,15 +121,15 @@ def _remember(cache: OrderedDict, key: Any, value: Any) -> None:
 
 def assessment_json(unit: m.Unit, as_of: date | None = None) -> dict[str, Any]:
     """``Assessment.to_json`` of the unit's current revision (cached); raises ``LoadError``."""
-    as_of = as_of or today()
+    as_of = as_of or default_as_of(unit)
     key = (*unit_key(unit), as_of)
     hit = _MEMO.get(key)
     if hit is not None:
         return hit
     row = (m.AssessmentCache.objects.filter(unit=unit, revision=unit.revision, as_of=as_of)
-           .values_list("data", flat=True).first())
-    if row is not None:
-        data: dict[str, Any] = json.loads(row)
+           .values_list("data", "created").first())
+    if row is not None and _fresh(unit, row[1]):
+        data: dict[str, Any] = json.loads(row[0])
         _remember(_MEMO, key, data)
         return data
     data = assessment(unit, as_of).to_json("zh")
@@ -105,7 +140,7 @@ def assessment_json(unit: m.Unit, as_of: date | None = None) -> dict[str, Any]:
 def assessment_cached_too(unit: m.Unit, as_of: date | None = None) -> Assessment:
     """A fresh assessment object whose JSON also fills the cache of the unit's revision, so
     that the next page view of that revision does not assess it again; raises ``LoadError``."""
-    as_of = as_of or today()
+    as_of = as_of or default_as_of(unit)
     a = assessment(unit, as_of)
     key = (*unit_key(unit), as_of)
     if key not in _MEMO:
@@ -113,10 +148,17 @@ def assessment_cached_too(unit: m.Unit, as_of: date | None = None) -> Assessment
     return a
 
 
+def _fresh(unit: m.Unit, created: Any) -> bool:
+    """A cached row is stale when readings were uploaded after it was computed."""
+    last = unit.readings.aggregate(last=Max("uploaded_at"))["last"]
+    return last is None or created is None or created >= last
+
+
 def _store(unit: m.Unit, as_of: date, key: Any, data: dict[str, Any]) -> None:
     try:
         with transaction.atomic():
             m.AssessmentCache.objects.filter(unit=unit).exclude(revision=unit.revision).delete()
+            m.AssessmentCache.objects.filter(unit=unit, revision=unit.revision, as_of=as_of).delete()
             m.AssessmentCache.objects.create(unit=unit, revision=unit.revision, as_of=as_of,
                                              data=json.dumps(data, ensure_ascii=False),
                                              **summary_of(data))
@@ -136,18 +178,22 @@ def summary_of(data: dict[str, Any]) -> dict[str, Any]:
 def summaries(units: list[m.Unit], as_of: date | None = None) -> dict[int, dict[str, Any]]:
     """Summary figures of ``units`` (their current revisions): read from the cache in one
     query; a unit not yet assessed is assessed now. A unit that cannot be assessed maps to
-    ``{"error": LoadError}``."""
-    as_of = as_of or today()
-    want = {(u.pk, u.revision) for u in units}
+    ``{"error": LoadError}``. Each unit as of ``as_of``, else its :func:`default_as_of`."""
+    days = {u.pk: as_of or default_as_of(u) for u in units}
+    want = {(u.pk, u.revision, days[u.pk]) for u in units}
     out: dict[int, dict[str, Any]] = {}
-    rows = m.AssessmentCache.objects.filter(unit__in=[u.pk for u in units], as_of=as_of).values(
-        "unit_id", "revision", "conclusion", "total_tco2e", "nonconformities", "instruments")
+    uploads = dict(m.ReadingsUpload.objects.filter(unit__in=[u.pk for u in units])
+                   .values("unit_id").annotate(last=Max("uploaded_at")).values_list("unit_id", "last"))
+    rows = m.AssessmentCache.objects.filter(unit__in=[u.pk for u in units], as_of__in=set(days.values())).values(
+        "unit_id", "revision", "as_of", "created", "conclusion", "total_tco2e", "nonconformities", "instruments")
     for r in rows:
-        if (r["unit_id"], r["revision"]) in want and r["conclusion"]:
+        last = uploads.get(r["unit_id"])
+        if ((r["unit_id"], r["revision"], r["as_of"]) in want and r["conclusion"]
+                and (last is None or r["created"] >= last)):
             out[r["unit_id"]] = r
     for u in units:
         if u.pk not in out:
-            data, err = try_assessment(u, as_of)
+            data, err = try_assessment(u, days[u.pk])
             out[u.pk] = summary_of(data) if data is not None else {"error": err}
     return out
 
@@ -165,7 +211,7 @@ def assessment_bytes(unit: m.Unit, lang: str, as_of: date | None = None, *,
                      gzipped: bool = False) -> bytes:
     """The serialised JSON contract (cached per revision, date and language), gzip-compressed
     on request (1.6 MB → 70 kB for 5 000 instruments)."""
-    as_of = as_of or today()
+    as_of = as_of or default_as_of(unit)
     key = (*unit_key(unit), as_of, lang, gzipped)
     hit = _BYTES.get(key)
     if hit is None:

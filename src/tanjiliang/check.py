@@ -1,0 +1,110 @@
+"""The one door to an assessment (issue 11; shared/design.md, layer 8 ``check``).
+
+``tanjiliang.check(unit, pack=None, as_of=None, ledger=None, readings=None) -> Assessment`` is
+the only way the CLI, the web app and its API, the review, the ledger export, the reports and
+the province batch obtain an assessment, so for the same inputs they reach the same result:
+
+* ``unit``: a loaded :class:`UnitFile` or a path to a unit file;
+* ``pack``: a loaded pack, a bundled pack's name or a pack file (default: the file's pack, else
+  the default pack);
+* ``as_of``: what exists (assess/timeline.py; default today);
+* ``ledger``: an Excel ledger replacing the file's instruments;
+* ``readings``: metering data files: a measurement stream's emissions come from its CEMS
+  readings, and the readings findings (``CAL-OOT``, ``DATA-RECON``, ``DATA-MISSING``,
+  ``DATA-QUALITY``) join the assessment's, which then decides the conclusion.
+
+:func:`check_full` answers the same with what it was computed from (the unit as assessed, the
+pack, the data report) for doors that show more than the assessment. Raises ``LoadError``
+(bad input: the CLI's exit 2) naming file, line and key.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tanjiliang.assess.result import Assessment, Finding
+from tanjiliang.model.errors import Issue, LoadError
+from tanjiliang.model.unit import UnitFile
+from tanjiliang.rules.load import LoadedPack, load_pack
+
+if TYPE_CHECKING:
+    from tanjiliang.data.report import DataReport
+    from tanjiliang.rules.factors import FactorLibrary
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An assessment with the unit (as assessed: ledger applied, CEMS emissions filled in),
+    the pack and, with readings, the data report it was computed from."""
+
+    assessment: Assessment
+    unit: UnitFile
+    pack: LoadedPack
+    data: DataReport | None = None
+
+
+def with_findings(a: Assessment, extra: list[Finding]) -> Assessment:
+    """The assessment with more findings (non-conformities first) and its conclusion again."""
+    if not extra:
+        return a
+    findings = sorted([*a.findings, *extra], key=lambda f: f.severity != "nonconformity")
+    worst = "nonconforming" if any(f.severity == "nonconformity" for f in findings) else "conforming"
+    return replace(a, findings=findings, conclusion=worst)
+
+
+def check_full(unit: UnitFile | str | Path, pack: LoadedPack | str | Path | None = None,
+               as_of: date | None = None, ledger: str | Path | None = None,
+               readings: Sequence[str | Path] | None = None, *, start: date | None = None,
+               end: date | None = None, library: FactorLibrary | None = None) -> Checked:
+    """The assessment and what it was computed from (see the module docstring)."""
+    from tanjiliang.assess.engine import assess
+
+    u = unit if isinstance(unit, UnitFile) else _load(unit)
+    loaded = pack if isinstance(pack, LoadedPack) else load_pack(pack or u.pack)
+    day = as_of or date.today()
+    if ledger is not None:
+        from tanjiliang.ledger import apply_ledger  # the Excel ledger replaces instruments
+
+        u = apply_ledger(u, Path(ledger), loaded.pack)
+    if not readings:
+        return Checked(assess(u, loaded, day, library), u, loaded)
+    from tanjiliang.data.readings import ReadingsError
+    from tanjiliang.data.report import run as check_readings
+
+    try:
+        report = check_readings(u, list(readings), loaded, start=start, end=end, as_of=day)
+    except ReadingsError as err:
+        raise LoadError([Issue(i.file, i.row, i.column or "", i.zh, i.en) for i in err.issues]) from None
+    return Checked(with_findings(report.assessment, report.findings), report.unit, loaded, report)
+
+
+def check(unit: UnitFile | str | Path, pack: LoadedPack | str | Path | None = None,
+          as_of: date | None = None, ledger: str | Path | None = None,
+          readings: Sequence[str | Path] | None = None) -> Assessment:
+    """The assessment of ``unit`` (see the module docstring): the one door."""
+    return check_full(unit, pack, as_of, ledger, readings).assessment
+
+
+def _load(path: str | Path) -> UnitFile:
+    from tanjiliang.model.load import load_unit
+
+    return load_unit(path)
+
+
+class _Door(types.ModuleType):
+    """``tanjiliang.check`` is both this module and the function: calling the module calls
+    :func:`check` (importing the submodule rebinds the package attribute to the module)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Assessment:
+        return check(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _Door
+
+__all__ = ["Checked", "check", "check_full", "with_findings"]
