@@ -425,8 +425,12 @@ def candidate_actions(unit: UnitFile, a: Assessment, pack: Pack, lib: FactorLibr
     b.improvements()
     actions = sorted(b.actions.values(), key=lambda x: x.id)
     reqs = list(b.requirements.values())
+    meeting: dict[str, list[str]] = {}
+    for x in actions:
+        for key in x.closes:
+            meeting.setdefault(key, []).append(x.id)
     for r in reqs:
-        r.actions = [x.id for x in actions if r.key in x.closes]
+        r.actions = meeting.get(r.key, [])
     return actions, reqs
 
 

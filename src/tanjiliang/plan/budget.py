@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from math import sqrt
 from typing import Any
 
-from tanjiliang.assess.result import Assessment, InstrumentResult, StreamResult
+from tanjiliang.assess.result import Assessment, InstrumentResult, PointResult, StreamResult
 from tanjiliang.model.unit import BOUNDARY, SourceStream, UnitFile, quantity
 from tanjiliang.plan.tables import UncertaintyTable, Value
 from tanjiliang.rules.factors import FactorLibrary
@@ -53,8 +54,17 @@ class Cite:
                 "status": self.status}
 
 
+_CITES: dict[tuple[int, int], tuple[Citation, Cite]] = {}
+
+
 def cite(table: UncertaintyTable, c: Citation) -> Cite:
-    return Cite(c.source, table.source_title(c.source), c.clause or "", c.status)
+    key = (id(table), id(c))
+    hit = _CITES.get(key)
+    if hit is not None and hit[0] is c:
+        return hit[1]
+    made = Cite(c.source, table.source_title(c.source), c.clause or "", c.status)
+    _CITES[key] = (c, made)
+    return made
 
 
 # ------------------------------------------------------------------------------ inputs
@@ -99,6 +109,7 @@ class ParamInput:
     samples_per_year: int
     accredited: bool
     laboratory: str  # the laboratory instrument (or "lab")
+    reference_j_per_g: float | None = None  # an NCV per mass in J/g (absolute limits), else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,27 +132,45 @@ class StreamInputs:
     carbon_fraction: float | None  # carbon mass fraction (t/t) when CC and NCV allow it
 
     def with_effects(self, effects: tuple[tuple[str, Any], ...]) -> StreamInputs:
-        """The inputs after actions (see :mod:`tanjiliang.plan.actions` for the keys)."""
-        s = self
+        """The inputs after actions (see :mod:`tanjiliang.plan.actions` for the keys). A new
+        meter also ends the out-of-tolerance period of the one it replaces."""
+        if not effects:
+            return self
+        l1 = self.l1
+        meters: dict[str, Meter] = {}
+        intervals: dict[str, int] = {}
+        changes: dict[str, list[tuple[str, Any]]] = {}
+        gone: set[str] = set()
         for key, value in effects:
             kind, _, target = key.partition(":")
             if kind == "l1":
-                s = replace(s, l1=Meter(target, float(value)))
+                l1 = Meter(target, float(value))
+                gone.add(target)
             elif kind == "consumer":
                 consumer, _, ins = target.partition("@")
-                s = replace(s, consumers=tuple(
-                    replace(c, meter=Meter(ins, float(value))) if c.consumer == consumer else c
-                    for c in s.consumers))
+                meters[consumer] = Meter(ins, float(value))
+                gone.add(ins)
             elif kind == "interval":
-                s = replace(s, out_of_tolerance=tuple(
-                    replace(o, interval_months=int(value)) if o.instrument == target else o
-                    for o in s.out_of_tolerance))
+                intervals[target] = int(value)
             elif kind in ("samples", "accredited", "measured"):
-                s = replace(s, params=tuple(_param_effect(p, kind, value) if p.name == target else p
-                                            for p in s.params))
+                changes.setdefault(target, []).append((kind, value))
             else:
                 raise KeyError(key)
-        return s
+        consumers = self.consumers if not meters else tuple(
+            ConsumerMeter(c.consumer, c.share, meters[c.consumer]) if c.consumer in meters else c
+            for c in self.consumers)
+        oot = self.out_of_tolerance if not (gone or intervals) else tuple(
+            replace(o, interval_months=intervals[o.instrument]) if o.instrument in intervals else o
+            for o in self.out_of_tolerance if o.instrument not in gone)
+        params = self.params
+        if changes:
+            out = []
+            for p in params:
+                for kind, value in changes.get(p.name, ()):
+                    p = _param_effect(p, kind, value)
+                out.append(p)
+            params = tuple(out)
+        return replace(self, l1=l1, consumers=consumers, out_of_tolerance=oot, params=params)
 
 
 def _param_effect(p: ParamInput, kind: str, value: Any) -> ParamInput:
@@ -206,16 +235,14 @@ def _as_found_percent(text: str | None) -> float | None:
     return abs(float(m.group())) if m else None
 
 
-def _route_meters(stream_id: str, a: Assessment) -> tuple[Meter | None, dict[str, Meter]]:
+def _route_meters(points: list[PointResult], by_id: dict[str, InstrumentResult]
+                  ) -> tuple[Meter | None, dict[str, Meter]]:
     """The best in-use level-1 instrument and the best per consumer, as the engine's tier
     rule reads them (default-pack.md "Tiers"): instruments covering the stream's activity
     points, with a known MPE."""
-    by_id: dict[str, InstrumentResult] = {i.id: i for i in a.instruments}
     l1: Meter | None = None
     consumers: dict[str, Meter] = {}
-    for pt in a.points:
-        if pt.stream != stream_id or pt.quantity != "activity":
-            continue
+    for pt in points:
         meters = [Meter(i, m) for i in pt.instruments
                   if (r := by_id.get(i)) is not None and r.status == "in_use"
                   and (m := r.mpe_percent) is not None]
@@ -249,10 +276,14 @@ def gather_inputs(unit: UnitFile, a: Assessment, lib: FactorLibrary, table: Unce
     for pt in a.points:
         if pt.medium == "laboratory" and pt.instruments:
             labs[(pt.stream, pt.quantity)] = pt.instruments[0]
+    activity_points: dict[str, list[PointResult]] = {}
+    for pt in a.points:
+        if pt.quantity == "activity":
+            activity_points.setdefault(pt.stream, []).append(pt)
     out = []
     for s in a.streams:
         f = files.get(s.id)
-        l1, by_consumer = _route_meters(s.id, a)
+        l1, by_consumer = _route_meters(activity_points.get(s.id, []), results)
         consumers = tuple(ConsumerMeter(c, x, by_consumer.get(c)) for c, x in s.consumers.items())
         oot = []
         route_ids = {m.instrument for m in [l1, *by_consumer.values()] if m is not None}
@@ -276,12 +307,25 @@ def gather_inputs(unit: UnitFile, a: Assessment, lib: FactorLibrary, table: Unce
                 continue
             base = p.name.split(".", 1)[0]
             params.append(ParamInput(p.name, base, p.source, p.value, p.unit, p.citation, n0, acc,
-                                     labs.get((s.id, base), "lab")))
+                                     labs.get((s.id, base), "lab"), _j_per_g(p.value, p.unit)))
         out.append(StreamInputs(
             s.id, s.name, s.method, s.kind, s.material, _family(lib, s.material),
             abs(s.emissions_tco2e), l1, consumers, _stock(f), tuple(oot), tuple(params),
             _declared(f), _carbon_fraction(s)))
     return out
+
+
+def _j_per_g(value: float, unit: str) -> float | None:
+    factor = _j_per_g_factor(unit)
+    return None if factor is None else value * factor
+
+
+@lru_cache(maxsize=256)
+def _j_per_g_factor(unit: str) -> float | None:
+    try:
+        return float(parse_quantity(f"1 {unit}").to("J/g").magnitude)
+    except Exception:  # not an energy per mass (an NCV per volume, a ratio): relative rows apply
+        return None
 
 
 def _stock(f: SourceStream | None) -> StockInput | None:
@@ -347,6 +391,16 @@ def activity_mpe(s: StreamInputs) -> tuple[float | None, str]:
 
 def stream_components(s: StreamInputs, table: UncertaintyTable) -> list[Component]:
     """The components of one stream's relative standard uncertainty (%)."""
+    comps = activity_components(s, table)
+    if s.method != "measurement":
+        for p in s.params:
+            comps.extend(param_components(s, p, table))
+    return comps
+
+
+def activity_components(s: StreamInputs, table: UncertaintyTable) -> list[Component]:
+    """The components that are not a parameter's: activity data, stock, out-of-tolerance
+    periods, or a CEMS."""
     comps: list[Component] = []
     rect = cite(table, table.rectangular_divisor)
     if s.method == "measurement":
@@ -399,8 +453,6 @@ def stream_components(s: StreamInputs, table: UncertaintyTable) -> list[Componen
         c = rect if o.stated else cite(table, table.activity.out_of_tolerance_factor)
         comps.append(Component(s.id, "out_of_tolerance", f"oot.{o.instrument}", u,
                                f"{o.instrument} as-found ±{o.as_found_percent:g} % × {weight:g} × {o.interval_months}/12 / √3", c))
-    for p in s.params:
-        comps.extend(_param_components(s, p, table))
     return comps
 
 
@@ -413,7 +465,8 @@ def _route_weight(s: StreamInputs, instrument: str, route: str) -> float:
     return 0.0
 
 
-def _param_components(s: StreamInputs, p: ParamInput, table: UncertaintyTable) -> list[Component]:
+def param_components(s: StreamInputs, p: ParamInput, table: UncertaintyTable) -> list[Component]:
+    """The components of one parameter (default value, or measured)."""
     if p.source == "measured" and p.base in ("ncv", "carbon_content"):
         row = table.measured_row(p.base, s.family)
         if row is not None:
@@ -439,11 +492,9 @@ def _measured(s: StreamInputs, p: ParamInput, row: Any, table: UncertaintyTable)
         if v.kind != "limit":
             return _u(table, v)
         if p.base == "ncv":
-            try:
-                ref = float(parse_quantity(f"{p.value} {p.unit}").to(v.unit or "J/g").magnitude)
-            except Exception:  # an NCV per volume: no absolute limit applies
+            if p.reference_j_per_g is None or (v.unit or "J/g") != "J/g":
                 return None
-            return _u(table, v, ref)
+            return _u(table, v, p.reference_j_per_g)
         if s.carbon_fraction is None:
             return None
         return _u(table, v, s.carbon_fraction * 100.0)

@@ -15,22 +15,32 @@ again without it, so that the plan for everything else is still shown.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import os
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from math import sqrt
+from typing import Any
 
 import highspy
 import numpy as np
 
 from tanjiliang.plan.actions import Action, Requirement
-from tanjiliang.plan.budget import StreamInputs, at_risk
+from tanjiliang.plan.budget import (
+    StreamInputs,
+    activity_components,
+    at_risk,
+    param_components,
+    stream_components,
+)
 from tanjiliang.plan.tables import UncertaintyTable
 
 #: Combinations of one stream's action groups considered at most in (b); beyond it the
 #: groups with the smallest gain on their own are left out (said in the result).
-MAX_COMBINATIONS = 4096
+MAX_COMBINATIONS = 1024
 
 
 @dataclass(slots=True)
@@ -171,37 +181,174 @@ class Combination:
     gain: float
 
 
+def _param_of(action: Action) -> str | None:
+    """The parameter an action's effects all touch (samples, laboratory, measured), else None."""
+    names = set()
+    for key, _ in action.effects:
+        kind, _, target = key.partition(":")
+        if kind not in ("samples", "accredited", "measured"):
+            return None
+        names.add(target)
+    return names.pop() if len(names) == 1 else None
+
+
+@dataclass(slots=True)
+class _Option:
+    actions: tuple[Action, ...]
+    cost: float
+    variance: float
+
+
+def _pareto(options: list[_Option]) -> list[_Option]:
+    """Options sorted by cost, each dearer one lowering the variance (else it is dropped)."""
+    options.sort(key=lambda o: (o.cost, o.variance))
+    kept: list[_Option] = []
+    for o in options:
+        if not kept or o.variance < kept[-1].variance - 1e-15:
+            kept.append(o)
+    return kept
+
+
+def _slot_options(groups: list[list[Action]], variance: Callable[[tuple[tuple[str, Any], ...]], float],
+                  cap: int, prune: bool = True) -> tuple[list[_Option], list[str]]:
+    """Every combination of ``groups`` (≤ one action each) with the slot's variance; when
+    there are more than ``cap``, the groups that lower it least on their own are left out."""
+    base = variance(())
+    alone = {g[0].group: base - min(variance(a.effects) for a in g) for g in groups}
+    kept: list[list[Action]] = []
+    size, dropped = 1, []
+    for g in sorted(groups, key=lambda g: (-alone[g[0].group], g[0].group)):
+        if size * (len(g) + 1) <= cap:
+            kept.append(g)
+            size *= len(g) + 1
+        else:
+            dropped.append(g[0].group)
+    options = []
+    for pick in itertools.product(*[[None, *g] for g in kept]):
+        chosen = tuple(a for a in pick if a is not None)
+        effects = tuple(e for a in chosen for e in a.effects)
+        options.append(_Option(chosen, sum(a.cost for a in chosen), variance(effects)))
+    return (_pareto(options) if prune else options), dropped
+
+
+def _consumer_frontier(s: StreamInputs, groups: list[list[Action]]
+                       ) -> list[tuple[float, float, tuple[Action, ...]]]:
+    """The consumers' meters combined exactly by their sum Σ (MPE·x)² (the consumer route,
+    budget.activity_mpe): a frontier of (cost, sum, actions), each dearer entry lowering
+    the sum — one consumer at a time, dominated entries dropped."""
+    shares = {c.consumer: c for c in s.consumers}
+    frontier: list[tuple[float, float, tuple[Action, ...]]] = [(0.0, 0.0, ())]
+    touched = set()
+    for g in groups:
+        consumer = g[0].effects[0][0].split(":", 1)[1].partition("@")[0]
+        touched.add(consumer)
+        c = shares[consumer]
+        now = (c.meter.mpe * c.share) ** 2 if c.meter is not None else float("inf")
+        opts = [(0.0, now, ())] + [(a.cost, (float(a.effects[0][1]) * c.share) ** 2, (a,)) for a in g]
+        merged = [(f[0] + o[0], f[1] + o[1], f[2] + o[2]) for f in frontier for o in opts]
+        merged.sort(key=lambda m: (m[0], m[1]))
+        frontier = []
+        for m in merged:
+            if not frontier or m[1] < frontier[-1][1] - 1e-15:
+                frontier.append(m)
+    return frontier
+
+
+def _activity_options(s: StreamInputs, groups: list[list[Action]], table: UncertaintyTable,
+                      cap: int) -> tuple[list[_Option], list[str]]:
+    """The activity slot: meters at the consumers (without an out-of-tolerance record) go
+    through :func:`_consumer_frontier`; the level-1 meter, intervals and the rest are
+    combined in full."""
+    oot = {o.instrument for o in s.out_of_tolerance}
+
+    def simple_consumer(g: list[Action]) -> bool:
+        return all(len(a.effects) == 1 and a.effects[0][0].startswith("consumer:")
+                   and a.effects[0][0].partition("@")[2] not in oot for a in g) and not any(
+            c.meter is not None and c.meter.instrument in oot
+            for c in s.consumers if c.consumer == g[0].effects[0][0].split(":", 1)[1].partition("@")[0])
+
+    consumer_groups = [g for g in groups if simple_consumer(g)]
+    consumers = {g[0].effects[0][0].split(":", 1)[1].partition("@")[0] for g in consumer_groups}
+    if len(consumers) != len(consumer_groups):  # two groups for one consumer: combine in full
+        consumer_groups = []
+    others = [g for g in groups if not any(g is c for c in consumer_groups)]
+
+    def variance(eff: tuple[tuple[str, Any], ...]) -> float:
+        return float(sum(c.u_percent ** 2 for c in activity_components(s.with_effects(eff), table)))
+
+    frontier = _consumer_frontier(s, consumer_groups) if consumer_groups else [(0.0, 0.0, ())]
+    # not pruned alone: which route counts (and so an out-of-tolerance period's weight)
+    # depends on the consumers' meters too
+    rest_opts, dropped = _slot_options(others, variance, max(cap // max(len(frontier), 1), 2),
+                                       prune=False) if others else ([_Option((), 0.0, 0.0)], [])
+    options = []
+    for cost_c, _sum, acts_c in frontier:
+        for o in rest_opts:
+            chosen = o.actions + acts_c
+            effects = tuple(e for a in chosen for e in a.effects)
+            options.append(_Option(chosen, o.cost + cost_c, variance(effects)))
+    return _pareto(options), dropped
+
+
 def stream_combinations(s: StreamInputs, actions: list[Action], table: UncertaintyTable,
                         base: float) -> tuple[list[Combination], list[str]]:
     """Every combination (≤ one action per group) of a stream's budget actions with its exact
     gain, Pareto-pruned (a dearer combination that removes no more is dropped); the groups
-    left out when there are more than MAX_COMBINATIONS."""
+    left out when there are more than MAX_COMBINATIONS.
+
+    The stream's variance is a sum over independent slots — its activity data (the meters,
+    out-of-tolerance periods) and each parameter — so each slot's options are found and
+    pruned alone, then combined by adding variances (budget.py: components in quadrature)."""
     groups: dict[str, list[Action]] = defaultdict(list)
     for a in actions:
         groups[a.group].append(a)
-    alone = {g: max(base - at_risk(s.with_effects(a.effects), table) for a in acts)
-             for g, acts in groups.items()}
-    order = sorted(groups, key=lambda g: (-alone[g], g))
-    kept: list[str] = []
-    size = 1
-    dropped: list[str] = []
-    for g in order:
-        if size * (len(groups[g]) + 1) <= MAX_COMBINATIONS:
-            kept.append(g)
-            size *= len(groups[g]) + 1
+    by_slot: dict[str, list[list[Action]]] = defaultdict(list)
+    for g in groups.values():
+        params = {_param_of(a) for a in g}
+        slot = params.pop() if len(params) == 1 else None
+        by_slot[f"param:{slot}" if slot else "activity"].append(g)
+
+    def var(comps: list[Any]) -> float:
+        return float(sum(c.u_percent ** 2 for c in comps))
+
+    def slot_variance(slot: str) -> Callable[[tuple[tuple[str, Any], ...]], float]:
+        if slot == "activity":
+            return lambda eff: var(activity_components(s.with_effects(eff), table))
+        name = slot.split(":", 1)[1]
+
+        def f(eff: tuple[tuple[str, Any], ...]) -> float:
+            s2 = s.with_effects(eff)
+            return var([c for p in s2.params if p.name == name for c in param_components(s2, p, table)])
+        return f
+
+    total0 = var(stream_components(s, table))
+    slots, dropped = [], []
+    rest = total0
+    for slot, gs in sorted(by_slot.items()):
+        if slot == "activity":
+            opts, left = _activity_options(s, gs, table, MAX_COMBINATIONS)
         else:
-            dropped.append(g)
-    options = [[None, *groups[g]] for g in kept]
-    combos = []
-    for pick in itertools.product(*options):
-        chosen = [a for a in pick if a is not None]
+            opts, left = _slot_options(gs, slot_variance(slot), MAX_COMBINATIONS)
+        dropped.extend(left)
+        rest -= opts[0].variance if opts and not opts[0].actions else slot_variance(slot)(())
+        slots.append(opts)
+    k_e = table.coverage_factor.value * s.emissions_tco2e / 100.0
+    combos: list[Combination] = []
+    count = 1
+    for opts in slots:
+        count *= len(opts)
+    if count > MAX_COMBINATIONS * 16:  # keep the product in bounds: the cheapest options first
+        slots = [opts[: max(2, int(len(opts) * (MAX_COMBINATIONS * 16 / count) ** (1 / len(slots))))]
+                 for opts in slots]
+    for pick in itertools.product(*slots):
+        chosen = [a for o in pick for a in o.actions]
         if not chosen:
             continue
-        effects = tuple(e for a in chosen for e in a.effects)
-        gain = base - at_risk(s.with_effects(effects), table)
+        v = max(rest + sum(o.variance for o in pick), 0.0)
+        gain = base - k_e * sqrt(v)
         if gain <= 1e-9:
             continue
-        combos.append(Combination(s.id, tuple(a.id for a in chosen), sum(a.cost for a in chosen), gain))
+        combos.append(Combination(s.id, tuple(a.id for a in chosen), sum(o.cost for o in pick), gain))
     combos.sort(key=lambda c: (c.cost, -c.gain))
     pareto: list[Combination] = []
     for c in combos:
@@ -251,52 +398,74 @@ def most_removed(inputs: list[StreamInputs], actions: list[Action], table: Uncer
 
 def greedy_least_cost(actions: list[Action], requirements: list[Requirement]) -> Solution:
     """Baseline for (a): repeatedly take the action with the lowest cost per requirement
-    unit it still meets (classic greedy set cover)."""
+    unit it still meets (greedy set cover, lazily re-evaluated); it may end with
+    requirements unmet (an action of the group it needed was taken for another)."""
     by_id = {a.id: a for a in actions}
     need = {r.key: r.need for r in requirements if _unmeetable(r, by_id) is None}
     chosen: list[str] = []
     used_groups: set[str] = set()
-    while any(v > 0 for v in need.values()):
-        best, best_ratio = None, float("inf")
-        for a in actions:
-            if a.id in chosen or a.group in used_groups:
-                continue
-            hits = sum(1 for k in a.closes if need.get(k, 0) > 0)
-            if hits and a.cost / hits < best_ratio:
-                best, best_ratio = a, a.cost / hits
-        if best is None:
-            break
-        chosen.append(best.id)
-        used_groups.add(best.group)
-        for k in best.closes:
-            if k in need and need[k] > 0:
+
+    def ratio(a: Action) -> float:
+        hits = sum(1 for k in a.closes if need.get(k, 0) > 0)
+        return a.cost / hits if hits else float("inf")
+
+    heap = [(ratio(a), a.id) for a in actions if a.closes]
+    heapq.heapify(heap)
+    while heap and any(v > 0 for v in need.values()):
+        r, aid = heapq.heappop(heap)
+        a = by_id[aid]
+        if a.group in used_groups or r == float("inf"):
+            continue
+        now = ratio(a)
+        if now > r + 1e-12:
+            heapq.heappush(heap, (now, aid))
+            continue
+        chosen.append(aid)
+        used_groups.add(a.group)
+        for k in a.closes:
+            if need.get(k, 0) > 0:
                 need[k] -= 1
-    return Solution(sorted(chosen), sum(by_id[a].cost for a in chosen), "greedy")
+    by_req = {r.key: r for r in requirements}
+    unmet = [Unmet(k, by_req[k].zh, by_req[k].en) for k, v in need.items() if v > 0]
+    return Solution(sorted(chosen), sum(by_id[a].cost for a in chosen),
+                    "greedy" if not unmet else "greedy-incomplete", unmet)
 
 
 def greedy_most_removed(inputs: list[StreamInputs], actions: list[Action],
                         table: UncertaintyTable, budget: float) -> Solution:
-    """Baseline for (b): take single actions by gain per yuan while the budget lasts."""
-    streams = {s.id: s for s in inputs}
-    state = dict(streams)
-    spent, chosen, used_groups = 0.0, [], set()
-    removed = 0.0
-    candidates = [a for a in actions if a.effects and a.stream in streams]
-    while True:
-        best, best_ratio, best_gain = None, 0.0, 0.0
-        for a in candidates:
-            if a.id in chosen or a.group in used_groups or spent + a.cost > budget + 1e-9:
-                continue
-            s = state[a.stream]  # type: ignore[index]
-            gain = at_risk(s, table) - at_risk(s.with_effects(a.effects), table)
-            ratio = gain / a.cost if a.cost > 0 else float("inf")
-            if gain > 1e-9 and ratio > best_ratio:
-                best, best_ratio, best_gain = a, ratio, gain
-        if best is None:
-            break
-        chosen.append(best.id)
-        used_groups.add(best.group)
-        spent += best.cost
-        removed += best_gain
-        state[best.stream] = state[best.stream].with_effects(best.effects)  # type: ignore[index]
+    """Baseline for (b): take single actions by gain per yuan while the budget lasts (a
+    stream's actions are re-evaluated after one of them is taken)."""
+    state = {s.id: s for s in inputs}
+    risk = {sid: at_risk(s, table) for sid, s in state.items()}
+    version = dict.fromkeys(state, 0)
+    by_id = {a.id: a for a in actions}
+
+    def entry(a: Action) -> tuple[float, str, int, float]:
+        s = state[a.stream]  # type: ignore[index]
+        gain = risk[s.id] - at_risk(s.with_effects(a.effects), table)
+        ratio = gain / a.cost if a.cost > 0 else float("inf")
+        return (-ratio, a.id, version[s.id], gain)
+
+    heap = [entry(a) for a in actions if a.effects and a.stream in state]
+    heapq.heapify(heap)
+    spent, removed = 0.0, 0.0
+    chosen: list[str] = []
+    used_groups: set[str] = set()
+    while heap:
+        _neg, aid, ver, gain = heapq.heappop(heap)
+        a = by_id[aid]
+        sid = a.stream
+        assert sid is not None
+        if a.group in used_groups or spent + a.cost > budget + 1e-9 or gain <= 1e-9:
+            continue
+        if ver != version[sid]:
+            heapq.heappush(heap, entry(a))
+            continue
+        chosen.append(aid)
+        used_groups.add(a.group)
+        spent += a.cost
+        removed += gain
+        state[sid] = state[sid].with_effects(a.effects)
+        risk[sid] = at_risk(state[sid], table)
+        version[sid] += 1
     return Solution(sorted(chosen), spent, "greedy", removed_tco2e=removed)
