@@ -65,15 +65,33 @@ def point_letter(p: PointResult, a: Assessment, pack: Pack | None) -> str:
     return "?"
 
 
+def _bad_instruments(a: Assessment) -> set[str]:
+    """Instruments that make every point they are on non-conforming: confirmation overdue or
+    missing, accuracy out of tolerance, or a failed confirmation (``CAL-OOT``)."""
+    bad = {i.id for i in a.instruments
+           if i.calibration_status in ("overdue", "unknown") or i.accuracy_ok is False}
+    return bad | {f.subject for f in a.findings if f.code == "CAL-OOT"}
+
+
+def point_status(p: PointResult, bad: set[str]) -> str:
+    """The colour of a point from every instrument on it (issue 11): one overdue or
+    out-of-tolerance instrument makes it non-conforming, whatever the others."""
+    if not p.instruments:
+        return "missing"
+    if any(i in bad for i in p.instruments):
+        return "nonconforming"
+    return p.status if p.required else "extra"
+
+
 def point_symbols(a: Assessment, pack: Pack | None) -> dict[str, Symbol]:
     """A symbol for every point of the assessment, keyed by point id."""
     counters: dict[str, int] = {}
     out: dict[str, Symbol] = {}
+    bad = _bad_instruments(a)
     for p in a.points:
         letter = point_letter(p, a, pack)
         counters[letter] = counters.get(letter, 0) + 1
-        status = p.status if p.required else ("extra" if p.instruments else "missing")
-        out[p.id] = Symbol(p.id, letter, counters[letter], status)
+        out[p.id] = Symbol(p.id, letter, counters[letter], point_status(p, bad))
     return out
 
 
