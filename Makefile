@@ -35,7 +35,7 @@ demo: install
 
 test: install
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/mypy src/tanjiliang/units src/tanjiliang/model src/tanjiliang/rules src/tanjiliang/emissions src/tanjiliang/metrology src/tanjiliang/equipping src/tanjiliang/assess
+	$(BIN)/mypy src/tanjiliang/units src/tanjiliang/model src/tanjiliang/rules src/tanjiliang/emissions src/tanjiliang/metrology src/tanjiliang/equipping src/tanjiliang/assess src/tanjiliang/plan
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: install
