@@ -71,7 +71,9 @@ def test_main_journey(world: Any, live_server: Any, browser_page: Any, tmp_path:
     page.click("text=器具台账")
     page.set_input_files("#ledger-file", str(ledger_path))
     page.click("#ledger-import")
-    page.wait_for_selector("text=已导入 2 台器具")
+    page.wait_for_selector("#change-summary")  # the change set first (issue 12)
+    page.click("#ledger-apply")
+    page.wait_for_selector("text=现有 2 台器具")
     page.screenshot(path=SHOTS / "02-ledger-imported.png", full_page=True)
 
     page.click("text=概览")

@@ -18,7 +18,7 @@ from tanjiliang.web.core.tenancy import units_for
 
 pytestmark = pytest.mark.django_db
 
-POST_ONLY = {"unit-import-new", "unit-delete", "unit-import", "unit-item-delete", "ledger-import",
+POST_ONLY = {"unit-import-new", "unit-delete", "unit-import", "unit-item-delete", "ledger-import", "ledger-import-apply", "ledger-restore",
              "instrument-edit", "confirmation-add", "file-upload", "readings-upload",
              "instrument-delete"}
 WRITE_FORMS = {"instrument-new"}  # a form only for those who may change the unit

@@ -40,6 +40,8 @@ urlpatterns = [
     path("units/<int:pk>/ledger/", ledger.ledger, name="ledger"),
     path("units/<int:pk>/ledger/ledger.xlsx", ledger.ledger_export, name="ledger-export"),
     path("units/<int:pk>/ledger/import/", ledger.ledger_import, name="ledger-import"),
+    path("units/<int:pk>/ledger/import/apply/", ledger.ledger_import_apply, name="ledger-import-apply"),
+    path("units/<int:pk>/ledger/restore/", ledger.ledger_restore, name="ledger-restore"),
     path("units/<int:pk>/instruments/new/", ledger.instrument_new, name="instrument-new"),
     path("units/<int:pk>/instruments/<int:ipk>/", ledger.instrument, name="instrument"),
     path("units/<int:pk>/instruments/<int:ipk>/delete/", ledger.instrument_delete,

@@ -135,8 +135,10 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
         _remember(_TABLES, key, table, 512)
     if is_htmx(request) and request.GET.get("partial"):
         return HttpResponse(table)
+    from tanjiliang.web.core.integrations_ledger import last_import
+
     return page(request, "tj/ledger.html", unit, "ledger", table=table, choices=ld.choices,
-                params=request.GET)
+                params=request.GET, undo=last_import(unit))
 
 
 @login_required
@@ -154,11 +156,19 @@ def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
     return resp
 
 
+_UPLOAD = "ledger_upload"
+
+
 @login_required
 @require_POST
 def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Replace the ledger by an Excel workbook (all-or-nothing; errors name sheet, row, column)."""
-    from tanjiliang.web.core.integrations_ledger import import_workbook
+    """Step 1 of an import: read the workbook and show its change set (added, changed field by
+    field, unchanged, absent from the file — each absent one with a tick box, unticked), what
+    each column was read as, every inference and what is left 待补充. Nothing is stored yet
+    (issue 12: nothing removed without asking)."""
+    import base64
+
+    from tanjiliang.web.core.integrations_ledger import preview_workbook
 
     unit = unit_for(request.user, pk, write=True)
     lang = lang_of(request)
@@ -166,16 +176,70 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
     if upload is None:
         messages.error(request, "请选择 Excel 文件" if lang == "zh" else "choose an Excel file")
         return redirect("ledger", pk=pk)
+    content = upload.read()
+    strict = request.POST.get("strict") == "1"
     try:
-        unit, n, mapping = import_workbook(unit, upload.name, upload.read(), request.user, lang)
+        cs, read = preview_workbook(unit, upload.name or "ledger.xlsx", content, strict)
     except LoadError as exc:
         return page(request, "tj/errors.html", unit, "ledger", status=400, title=upload.name,
                     issues=issue_texts(exc, lang))
-    messages.success(request, f"已导入 {n} 台器具" if lang == "zh" else f"{n} instruments imported")
-    marks = ("格式变体", "同义词", "无法识别", "(variant)", "(synonym)", "(unknown)")
-    unusual = [line for line in mapping if any(k in line for k in marks)]
-    for line in unusual[:20]:  # what was read how, when it was not the exported header
-        messages.info(request, line)
+    sha256 = hashlib.sha256(content).hexdigest()
+    request.session[_UPLOAD] = {"unit": unit.pk, "name": upload.name, "strict": strict, "sha256": sha256,
+                                "data": base64.b64encode(content).decode("ascii")}
+    names = {i.ident: i.name for i in unit.instruments.all()}
+    return page(request, "tj/ledger_import.html", unit, "ledger", cs=cs, file_name=upload.name,
+                summary=cs.summary(lang), sha256=sha256,
+                report=read.report(lang), pending=read.pending, strict=strict,
+                absent=[(ident, names.get(ident, "")) for ident in cs.absent],
+                added=[(str(r.get("id")), str(r.get("name", ""))) for r in cs.added])
+
+
+@login_required
+@require_POST
+def ledger_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 2: merge the previewed workbook; only the ticked absent instruments are removed."""
+    import base64
+
+    from tanjiliang.web.core.integrations_ledger import import_workbook
+
+    unit = unit_for(request.user, pk, write=True)
+    lang = lang_of(request)
+    held = request.session.get(_UPLOAD)
+    if not held or held.get("unit") != unit.pk or held.get("sha256") != request.POST.get("sha256"):
+        messages.error(request, "请重新选择要导入的 Excel 文件" if lang == "zh" else "choose the Excel file to import again")
+        return redirect("ledger", pk=pk)
+    content = base64.b64decode(held["data"])
+    remove = request.POST.getlist("remove")
+    try:
+        unit, cs, _ = import_workbook(unit, held["name"], content, request.user, lang, remove,
+                                      bool(held.get("strict")))
+    except LoadError as exc:
+        return page(request, "tj/errors.html", unit, "ledger", status=400, title=held["name"],
+                    issues=issue_texts(exc, lang))
+    del request.session[_UPLOAD]
+    n = unit.instruments.count()
+    messages.success(request, (f"已导入：{cs.summary('zh')}；现有 {n} 台器具" if lang == "zh" else
+                               f"imported: {cs.summary('en')}; {n} instruments now"))
+    return redirect("ledger", pk=pk)
+
+
+@login_required
+@require_POST
+def ledger_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo the last ledger import in one click (the previous revision's instruments back)."""
+    from tanjiliang.web.core.integrations_ledger import restore_previous
+
+    unit = unit_for(request.user, pk, write=True)
+    lang = lang_of(request)
+    try:
+        restore_previous(unit, request.user)
+    except LookupError:
+        messages.error(request, "没有可撤销的台账导入" if lang == "zh" else "no ledger import to undo")
+        return redirect("ledger", pk=pk)
+    except LoadError as exc:
+        return page(request, "tj/errors.html", unit, "ledger", status=400, title="",
+                    issues=issue_texts(exc, lang))
+    messages.success(request, "已撤销上次台账导入" if lang == "zh" else "the last ledger import was undone")
     return redirect("ledger", pk=pk)
 
 

@@ -1,0 +1,87 @@
+"""The web import of a plant's ledger (issue 12): the change set is shown first, absent
+instruments are removed only when ticked, the history states the change set, and the last
+import is undone in one click."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from tanjiliang.web.core import models as m
+from tanjiliang.web.core.mapping import unit_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _ledger(rows: list[list[Any]]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["计量器具一览表"])
+    ws.append(["序号", "器具名称", "出厂编号", "管理编号", "安装地点", "精度等级", "检定日期", "有效期至", "状态"])
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_preview_then_merge_then_undo(world: Any) -> None:
+    unit = world.unit_a
+    client = world.client(world.a)
+    before = unit_data(unit)
+    old_ids = [i["id"] for i in before["instruments"]]
+    assert len(old_ids) >= 2
+    first = before["instruments"][0]
+    book = _ledger([[1, first["name"], first.get("serial"), first["id"], "边界", "0.2级", "2025.03.02", "2026年3月1日", "合格"],
+                    [2, "新增电能表", "SN-NEW", "E-NEW", "边界", "0.5S级", "2025/3/2", None, "合格"]])
+    r = client.post(reverse("ledger-import", args=[unit.pk]), {"file": SimpleUploadedFile("三台.xlsx", book)})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "changes-absent" in page and 'name="remove"' in page and "checked" not in page
+    assert "E-NEW" in page
+    assert "/tmp" not in page and "tanjiliang-ledger-" not in page  # no server paths
+    assert m.Unit.objects.get(pk=unit.pk).revision == unit.revision  # nothing stored yet
+    sha = client.session["ledger_upload"]["sha256"]
+    # nothing ticked: everything absent from the file is kept
+    r = client.post(reverse("ledger-import-apply", args=[unit.pk]), {"sha256": sha})
+    assert r.status_code == 302
+    assert set(old_ids) | {"E-NEW"} == {i["id"] for i in unit_data(m.Unit.objects.get(pk=unit.pk))["instruments"]}
+    assert client.post(reverse("ledger-restore", args=[unit.pk])).status_code == 302
+    assert sorted(i["id"] for i in unit_data(m.Unit.objects.get(pk=unit.pk))["instruments"]) == sorted(old_ids)
+    # again, ticking exactly one absent instrument
+    r = client.post(reverse("ledger-import", args=[unit.pk]), {"file": SimpleUploadedFile("三台.xlsx", book)})
+    sha = client.session["ledger_upload"]["sha256"]
+    gone = old_ids[-1]
+    r = client.post(reverse("ledger-import-apply", args=[unit.pk]), {"sha256": sha, "remove": [gone]})
+    assert r.status_code == 302
+    after = unit_data(m.Unit.objects.get(pk=unit.pk))
+    ids = [i["id"] for i in after["instruments"]]
+    assert gone not in ids and "E-NEW" in ids
+    assert set(old_ids) - {gone} <= set(ids)  # every unticked one kept
+    entry = m.HistoryEntry.objects.filter(unit=unit).order_by("-at", "-id").first()
+    assert entry is not None and entry.action == "ledger_import"
+    assert "新增 1 台" in entry.zh and "删除 1 台（经确认）" in entry.zh
+    # the ledger page offers to undo it; one click restores the previous instruments
+    page = client.get(reverse("ledger", args=[unit.pk])).content.decode()
+    assert "ledger-restore" in page
+    r = client.post(reverse("ledger-restore", args=[unit.pk]))
+    assert r.status_code == 302
+    restored = unit_data(m.Unit.objects.get(pk=unit.pk))
+    assert sorted(i["id"] for i in restored["instruments"]) == sorted(old_ids)
+    by_id = {i["id"]: i for i in restored["instruments"]}
+    assert by_id[first["id"]] == first
+    assert "ledger-restore" not in client.get(reverse("ledger", args=[unit.pk])).content.decode()
+
+
+def test_apply_without_a_preview_changes_nothing(world: Any) -> None:
+    unit = world.unit_a
+    client = world.client(world.a)
+    r = client.post(reverse("ledger-import-apply", args=[unit.pk]), {"sha256": "x", "remove": ["W-01"]})
+    assert r.status_code == 302
+    assert m.Unit.objects.get(pk=unit.pk).revision == unit.revision
