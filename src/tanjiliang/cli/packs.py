@@ -1,19 +1,22 @@
-"""``tanjiliang packs list|show``: the bundled rule packs and their citations."""
+"""``tanjiliang packs list|show|diff``: the bundled rule packs, their citations, and what
+changes unit by unit between two packs (docs/packs.md)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tanjiliang.cli.check import Lang, fail, make_console
+from tanjiliang.cli.check import Format, Lang, _arg_issue, fail, make_console, parse_as_of
 from tanjiliang.model.errors import LoadError
 from tanjiliang.rules.load import bundled_pack_names, load_pack
 from tanjiliang.rules.schema import Citation, Pack
 
-app = typer.Typer(help="Rule packs 规则包: list the bundled ones, show one with its citations.",
+app = typer.Typer(help="Rule packs 规则包: list the bundled ones, show one with its citations, diff two.",
                   no_args_is_help=True)
 
 
@@ -127,3 +130,138 @@ def show(
     for src in p.sources:
         st.add_row(src.id, src.title, src.edition or "")
     console.print(st)
+
+
+def _unit_files(paths: list[Path]) -> list[Path]:
+    """Each file given, and the unit files (YAML/JSON, gzipped or not) under each folder."""
+    out: list[Path] = []
+    ends = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.name.endswith(ends)))
+        else:
+            out.append(p)
+    return out
+
+
+@app.command("diff")
+def diff(
+    old: Annotated[str, typer.Argument(help="the pack in use: name or file 原规则包")],
+    new: Annotated[str, typer.Argument(help="the new pack: name or file 新规则包")],
+    units: Annotated[list[Path], typer.Argument(help="unit files or folders of them 单位文件或目录")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: each unit's year end) 评价日期")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write an .xlsx workbook 输出 Excel")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """What changes, unit by unit, between two packs: conclusion, classes, required points,
+    rates, findings 比较两个规则包对各单位评价结果的影响. Exit 0; 2 if a pack or a unit cannot be read."""
+    from datetime import date
+
+    from tanjiliang.assess.diff import UnitDiff, diff_assessments, to_json
+    from tanjiliang.check import check
+    from tanjiliang.province.batch import read_unit
+
+    day = parse_as_of(as_of, lang.value) if as_of else None
+    try:
+        lp_old, lp_new = load_pack(old), load_pack(new)
+    except LoadError as err:
+        raise fail(err, lang.value) from None
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise fail(LoadError([_arg_issue(str(output), "输出文件只能是 .xlsx", "the output must be .xlsx")]), lang.value)
+    files = _unit_files(units)
+    if not files:
+        raise fail(LoadError([_arg_issue(" ".join(map(str, units)), "没有找到单位文件", "no unit files found")]), lang.value)
+    results: list[UnitDiff] = []
+    for f in files:
+        try:
+            unit = read_unit(f)
+            when = day or date(unit.unit.year, 12, 31)
+            results.append(diff_assessments(str(f), check(unit, lp_old, when), check(unit, lp_new, when)))
+        except (LoadError, OSError, UnicodeDecodeError) as err:
+            msg = err.message(lang.value) if isinstance(err, LoadError) else str(err)
+            results.append(UnitDiff(str(f), f.name, None, None, None, error=msg))
+    data = to_json(lp_old, lp_new, results)
+    if output is not None:
+        _write_diff_xlsx(data, output, lang.value)
+    if fmt is Format.json:
+        from tanjiliang.model.write import json_text
+
+        sys.stdout.write(json_text(data))
+    else:
+        _print_diff(data, lang.value)
+    raise typer.Exit(2 if any(u.error for u in results) else 0)
+
+
+_KINDS = {"conclusion": ("结论", "conclusion"), "key_unit": ("重点排放单位", "key emission unit"),
+          "category": ("类别", "category"), "class": ("源流分类", "stream class"),
+          "tier": ("层级（要求/达到）", "tier (required/achieved)"), "point": ("应配计量点", "required point"),
+          "rate": ("配备率", "equipping rate"), "finding": ("发现", "finding")}
+
+
+def _word(v: Any, lang: str) -> str:
+    from tanjiliang.assess.labels import label
+
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+    if isinstance(v, str) and v in ("conforming", "nonconforming"):
+        return label("conclusion", v, lang)
+    if isinstance(v, str) and v in ("nonconformity", "observation"):
+        return label("severity", v, lang)
+    if isinstance(v, str) and v in ("major", "minor", "de_minimis"):
+        return label("class", v, lang)
+    if v == "required":
+        return "应配" if lang == "zh" else "required"
+    return str(v)
+
+
+def _print_diff(data: dict[str, Any], lang: str) -> None:
+    zh = lang == "zh"
+    console = make_console()
+    o, n = data["old"], data["new"]
+    console.print(f"[bold]{o['name']} {o['version']} → {n['name']} {n['version']}[/]")
+    for u in data["units"]:
+        head = f"{u['unit']} {u['year'] or ''} ({u['file']})"
+        if u["error"]:
+            console.print(f"[red]✗[/] {escape(head)}: {escape(u['error'])}", markup=True)
+            continue
+        c = u["conclusion"]
+        verdict = f"{_word(c['old'], lang)} → {_word(c['new'], lang)}" if c["old"] != c["new"] else _word(c["old"], lang)
+        console.print(f"[bold]{escape(head)}[/]  {'结论' if zh else 'conclusion'}: {verdict}")
+        if not u["changes"]:
+            console.print("  " + ("无变化" if zh else "no change"))
+        for ch in u["changes"]:
+            if ch["kind"] == "conclusion":
+                continue
+            kind = _KINDS[ch["kind"]][0 if zh else 1]
+            console.print(f"  {kind} {escape(ch['subject'])}: {escape(_word(ch['old'], lang))} → {escape(_word(ch['new'], lang))}")
+    console.print(("单位 {0} 个，有变化 {1} 个，结论改变 {2} 个" if zh else "{0} units, {1} changed, {2} with another conclusion")
+                  .format(len(data["units"]), data["changed"], data["conclusion_changed"]))
+
+
+def _write_diff_xlsx(data: dict[str, Any], path: Path, lang: str) -> None:
+    from openpyxl import Workbook
+
+    from tanjiliang.model.xlsx import save_workbook
+
+    zh = lang == "zh"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "单位" if zh else "Units"
+    ws.append(["文件", "单位", "年度", "原结论", "新结论", "变化数", "错误"] if zh else
+              ["file", "unit", "year", "old conclusion", "new conclusion", "changes", "error"])
+    for u in data["units"]:
+        ws.append([u["file"], u["unit"], u["year"], _word(u["conclusion"]["old"], lang),
+                   _word(u["conclusion"]["new"], lang), len(u["changes"]), u["error"]])
+    ch = wb.create_sheet("变化" if zh else "Changes")
+    ch.append(["文件", "单位", "类别", "对象", "原", "新"] if zh else ["file", "unit", "kind", "subject", "old", "new"])
+    for u in data["units"]:
+        for c in u["changes"]:
+            ch.append([u["file"], u["unit"], _KINDS[c["kind"]][0 if zh else 1], c["subject"],
+                       _word(c["old"], lang), _word(c["new"], lang)])
+    meta = wb.create_sheet("规则包" if zh else "Packs")
+    for k in ("old", "new"):
+        meta.append([k, data[k]["name"], data[k]["version"], data[k]["sha256"]])
+    save_workbook(wb, path)

@@ -62,19 +62,24 @@ def reassess(
     out: Annotated[Path | None, typer.Option(help="summary Parquet file 汇总文件")] = None,
     cluster: Annotated[str | None, typer.Option(
         help="Dask scheduler (tcp://host:8786, or local:N for N local workers) 计算集群地址")] = None,
+    pack: Annotated[str | None, typer.Option(help="rule pack name or file for every unit 规则包")] = None,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """Reassess every unit, parallel over units 并行重新评价全部单位."""
+    from tanjiliang.cli.check import fail
+    from tanjiliang.model.errors import LoadError
     from tanjiliang.province.batch import reassess_province
     from tanjiliang.province.cluster import ClusterError
 
     zh = lang is Lang.zh
     try:
         df, s = reassess_province(root, years=_years(years), workers=workers or None, out=out,
-                                  cluster=cluster)
+                                  cluster=cluster, pack=pack)
     except ClusterError as exc:
         make_console().print(exc.message("zh" if zh else "en"))
         raise typer.Exit(2) from None
+    except LoadError as err:  # the pack given with --pack cannot be loaded
+        raise fail(err, lang.value) from None
     errors = df.filter(df["error"].is_not_null())
     bad = df.filter(df["conclusion"] == "nonconforming").height
     console = make_console()

@@ -22,8 +22,8 @@ from typing import Any
 
 import polars as pl
 
-from tanjiliang.check import check
 from tanjiliang.assess.result import Assessment
+from tanjiliang.check import check
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.load import load_unit
 from tanjiliang.model.unit import UnitFile
@@ -173,13 +173,18 @@ def reassess(paths: list[Path], *, workers: int | None = None, pack: str | None 
 
 def reassess_province(root: Path, *, years: list[int] | None = None,
                       workers: int | None = None, out: Path | None = None,
-                      cluster: str | None = None) -> tuple[pl.DataFrame, float]:
-    """Reassess a generated province (province/generate.py); write ``summary.parquet``."""
+                      cluster: str | None = None,
+                      pack: str | None = None) -> tuple[pl.DataFrame, float]:
+    """Reassess a generated province (province/generate.py); write ``summary.parquet``.
+    ``pack``: a bundled pack's name or a pack file for every unit (default: each file's own,
+    else the default pack) — e.g. the official tables when they arrive (docs/packs.md)."""
     from tanjiliang.province.generate import iter_unit_files
 
     paths = [p for _, p in iter_unit_files(root, years)]
     t0 = time.perf_counter()
-    df = reassess(paths, workers=workers, cluster=cluster)
+    if pack is not None:
+        load_pack(pack)  # a broken pack is refused once, before any work (LoadError)
+    df = reassess(paths, workers=workers, cluster=cluster, pack=pack)
     seconds = time.perf_counter() - t0
     from tanjiliang.model.write import atomic_path
 
