@@ -150,6 +150,9 @@ AXES_VERBOSE = False
 UPLOAD_LIMITS = {k: int(os.environ[f"TANJILIANG_UPLOAD_MAX_{k.upper()}"])
                  for k in ("unit", "ledger", "readings", "certificate", "evidence", "other")
                  if os.environ.get(f"TANJILIANG_UPLOAD_MAX_{k.upper()}")}
+#: Reading an uploaded unit file or ledger: time and memory limits (web/core/bounded.py).
+IMPORT_SECONDS = float(os.environ.get("TANJILIANG_IMPORT_SECONDS", "60"))
+IMPORT_MEMORY_MB = int(os.environ.get("TANJILIANG_IMPORT_MEMORY_MB", "2048"))
 #: Signing keys are encrypted under a key derived from this (web/review/keys.py).
 SIGNING_KEY_SECRET = os.environ.get("TANJILIANG_SIGNING_SECRET", "")
 LOGIN_URL = "login"

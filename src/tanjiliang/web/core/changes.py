@@ -31,7 +31,14 @@ def validate(data: dict[str, Any], where: str = "<form>") -> UnitFile:
 
 
 def parse_upload(name: str, content: bytes) -> UnitFile:
-    """A uploaded unit file (YAML or JSON), with errors naming the file, line and key."""
+    """A uploaded unit file (YAML or JSON), with errors naming the file, line and key; read
+    in a child process under the import limits (bounded.py)."""
+    from tanjiliang.web.core import bounded
+
+    return bounded.run(_parse_upload, name, content, name=name)
+
+
+def _parse_upload(name: str, content: bytes) -> UnitFile:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -50,11 +50,17 @@ def preview_workbook(unit: m.Unit, name: str, content: bytes, strict: bool = Fal
                      ) -> tuple[ChangeSet, LedgerRead]:
     """What importing the workbook would change (nothing is stored); ``LedgerError`` names
     sheet, row, column, value and reason of every problem (the file by its name only)."""
+    from functools import partial
+
+    from tanjiliang.web.core import bounded
+
     with tempfile.TemporaryDirectory(prefix="tanjiliang-ledger-") as tmp:
         path = Path(tmp) / "upload.xlsx"
         path.write_bytes(content)
-        return read_changes(unit_file(unit), path, _pack(unit), strict=strict,
-                            display_name=Path(name).name)
+        # read in a child process under the import limits (time, memory, crashes; bounded.py)
+        return bounded.run(partial(read_changes, unit_file(unit), path, _pack(unit),
+                                   strict=strict, display_name=Path(name).name),
+                           name=Path(name).name)
 
 
 def import_workbook(unit: m.Unit, name: str, content: bytes, user: Any, lang: str = "zh",
