@@ -14,7 +14,7 @@ import random
 import time
 from datetime import date
 
-from tanjiliang.assess.engine import assess
+from tanjiliang.check import check_full
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.plan.actions import candidate_actions
 from tanjiliang.plan.budget import gather_inputs, unit_budget
@@ -100,7 +100,7 @@ def run(size: int, budget: float) -> None:
     pack = load_pack("henan-2025-draft")
     lib, table, cat = bundled_library(), uncertainty_table(), bundled_costs()
     t0 = time.perf_counter()
-    a = assess(unit, pack, AS_OF, lib)
+    a = check_full(unit, pack, AS_OF, library=lib).assessment
     t1 = time.perf_counter()
     inputs = gather_inputs(unit, a, lib, table)
     ub = unit_budget(inputs, table)

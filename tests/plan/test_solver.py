@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tanjiliang.assess.engine import assess
+from tanjiliang.check import check
 from tanjiliang.plan import make_plan
 from tanjiliang.plan.actions import apply_to_unit
 from tanjiliang.plan.budget import at_risk, gather_inputs
@@ -70,7 +70,7 @@ def _groups(actions: list) -> list[list]:
 
 
 def _meets(unit, pack, chosen) -> bool:
-    a = assess(apply_to_unit(unit, chosen, AS_OF, pack.pack), pack, AS_OF)
+    a = check(apply_to_unit(unit, chosen, AS_OF, pack.pack), pack, AS_OF)
     return a.conclusion == "conforming" and all(
         s.tier_required is None or (s.tier_achieved is not None and s.tier_achieved >= s.tier_required)
         for s in a.streams)
@@ -108,7 +108,7 @@ def test_most_removed_equals_brute_force(data: dict, budget: float) -> None:
     pack = load_pack("henan-2025-draft")
     p = make_plan(unit, pack, AS_OF, budget=budget, verify=False)
     table = uncertainty_table()
-    a = assess(unit, pack, AS_OF)
+    a = check(unit, pack, AS_OF)
     inputs = {s.id: s for s in gather_inputs(unit, a, bundled_library(), table)}
     base = sum(at_risk(s, table) for s in inputs.values())
     effective = [v.action for v in p.actions if v.action.effects]

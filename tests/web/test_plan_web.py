@@ -10,14 +10,14 @@ from web_fixtures import SPEC_EXAMPLE
 
 from tanjiliang.model.load import load_unit
 from tanjiliang.plan import make_plan
-from tanjiliang.web.core.assessing import today
+from tanjiliang.web.core.assessing import default_as_of
 
 
 def test_api_plan_is_make_plan(world: Any) -> None:
     c, auth = Client(), world.token(world.a)
     got = c.get(f"/api/units/{world.unit_a.pk}/plan?price=80&budget=100000", **auth)
     assert got.status_code == 200, got.content
-    want = make_plan(load_unit(SPEC_EXAMPLE), None, today(), price=80.0, budget=100000.0).to_json("zh")
+    want = make_plan(load_unit(SPEC_EXAMPLE), None, default_as_of(world.unit_a), price=80.0, budget=100000.0).to_json("zh")
     data = got.json()
     assert data == json.loads(json.dumps(want))
     assert data["price"]["value"] == 80 and data["budget_yuan"] == 100000

@@ -3,7 +3,6 @@ least-cost plan (issue 15, docs/plan.md). Exit 0, or 2 on bad input (nothing wri
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -70,7 +69,9 @@ def plan(
 
         write_report(result.assessment, unit, output, lang.value, loaded.pack, plan=result)
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(result.to_json(lang.value), ensure_ascii=False, indent=2) + "\n")
+        from tanjiliang.model.write import json_text
+
+        sys.stdout.write(json_text(result.to_json(lang.value)))
     else:
         render(result, lang.value, make_console())
 

@@ -9,7 +9,6 @@ The least-cost plan is checked by assessing the unit again with its actions appl
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -41,19 +40,10 @@ FORMAT = "tanjiliang/plan@1"
 
 
 def _assess(unit: UnitFile, pack: LoadedPack, as_of: date, lib: FactorLibrary) -> Assessment:
-    """The one door to an assessment: ``tanjiliang.check.check`` once #11 lands it (board),
-    else :func:`tanjiliang.assess.engine.assess`."""
-    try:
-        door: Any = importlib.import_module("tanjiliang.check")
-    except ModuleNotFoundError:
-        door = None
-    check = getattr(door, "check", None)
-    if check is None:
-        from tanjiliang.assess.engine import assess
+    """The assessment through the one door (``tanjiliang.check``, issue 11)."""
+    from tanjiliang.check import check_full
 
-        return assess(unit, pack, as_of, lib)
-    result = check(unit, pack=pack, as_of=as_of)
-    return result if isinstance(result, Assessment) else result.assessment
+    return check_full(unit, pack, as_of, library=lib).assessment
 
 
 @dataclass(slots=True)

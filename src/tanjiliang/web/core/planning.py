@@ -15,7 +15,7 @@ from typing import Any
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.plan import Plan, make_plan
 from tanjiliang.web.core import models as m
-from tanjiliang.web.core.assessing import assessment, pack_for, today, unit_key
+from tanjiliang.web.core.assessing import assessment, default_as_of, pack_for, unit_key
 from tanjiliang.web.core.mapping import unit_file
 
 _LOCK = threading.Lock()
@@ -45,7 +45,7 @@ def number(text: str | None, name: str, positive: bool) -> float | None:
 def plan_for(unit: m.Unit, price: float | None = None, budget: float | None = None,
              accredited: bool | None = None) -> Plan:
     """The plan of the unit's current revision; raises ``LoadError``."""
-    as_of = today()
+    as_of = default_as_of(unit)
     key = (*unit_key(unit), as_of, price, budget, accredited)
     with _LOCK:
         hit = _PLANS.get(key)
