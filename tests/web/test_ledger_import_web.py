@@ -5,6 +5,7 @@ import is undone in one click."""
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pytest
@@ -85,3 +86,29 @@ def test_apply_without_a_preview_changes_nothing(world: Any) -> None:
     r = client.post(reverse("ledger-import-apply", args=[unit.pk]), {"sha256": "x", "remove": ["W-01"]})
     assert r.status_code == 302
     assert m.Unit.objects.get(pk=unit.pk).revision == unit.revision
+
+
+def test_api_ledger_import_shows_the_change_set_and_removes_only_when_asked(world: Any) -> None:
+    from django.test import Client
+
+    unit = world.unit_a
+    c, auth = Client(), world.token(world.a)
+    before = [i["id"] for i in unit_data(unit)["instruments"]]
+    book = _ledger([[1, "新增电能表", "SN-NEW", "E-NEW", "边界", "0.5S级", "2025/3/2", None, "合格"]])
+    url = f"/api/units/{unit.pk}/ledger"
+    r = c.post(url + "?dry_run=true", {"file": SimpleUploadedFile("l.xlsx", book)}, **auth)
+    assert r.status_code == 200, r.content
+    j = r.json()
+    assert j["applied"] is False and j["changes"]["added"] == ["E-NEW"] and j["changes"]["absent"] == before
+    assert m.Unit.objects.get(pk=unit.pk).revision == unit.revision
+    r = c.post(url, {"file": SimpleUploadedFile("l.xlsx", book)}, **auth)
+    assert r.status_code == 200 and r.json()["changes"]["removed"] == []
+    assert set(before) | {"E-NEW"} == {i["id"] for i in unit_data(m.Unit.objects.get(pk=unit.pk))["instruments"]}
+    r = c.post(url + "?remove_missing=true", {"file": SimpleUploadedFile("l.xlsx", book)}, **auth)
+    assert r.status_code == 200 and r.json()["changes"]["removed"] == sorted(before)
+    assert [i["id"] for i in unit_data(m.Unit.objects.get(pk=unit.pk))["instruments"]] == ["E-NEW"]
+    bad = _ledger([[1, "电能表", "SN-X", "E-X", "火星", "0.7级", "2025/13/2", None, "合格"]])
+    r = c.post(url, {"file": SimpleUploadedFile("bad.xlsx", bad)}, **auth)
+    assert r.status_code == 400
+    text = json.dumps(r.json(), ensure_ascii=False)
+    assert "火星" in text and "0.7级" in text and "2025/13/2" in text and "/tmp" not in text

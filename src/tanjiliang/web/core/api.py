@@ -549,6 +549,36 @@ def upload_readings(request: HttpRequest, unit_id: int, file: File[UploadedFile]
     return Status(201, {"id": row.pk, **report["zh"]})
 
 
+@api.post("/units/{unit_id}/ledger", response={200: dict[str, Any], **WRITE_ERRORS}, tags=["instruments"])
+def import_ledger_api(request: HttpRequest, unit_id: int, file: File[UploadedFile],
+                      dry_run: bool = False, remove_missing: bool = False, strict: bool = False) -> Any:
+    """Merge a plant's Excel ledger into the unit (issue 12). The answer is the change set —
+    ``added``, ``changed`` (field by field), ``unchanged``, ``absent`` (from the file) and
+    ``removed`` — and the report of how the file was read. Instruments absent from the file
+    are removed only with ``remove_missing=true``; ``dry_run=true`` stores nothing;
+    ``strict=true`` infers nothing. ``If-Match`` honoured when sent."""
+    from tanjiliang.web.core.integrations_ledger import import_workbook, preview_workbook
+
+    unit = unit_for(request.user, unit_id, write=True)
+    _if_match(request, unit, required=False)
+    name = Path(file.name or "ledger.xlsx").name
+    if Path(name).suffix.lower() != ".xlsx":
+        raise _bad("台账须为 .xlsx 文件", "the ledger must be an .xlsx file", "file")
+    content = file.read()
+    lang = "en" if request.GET.get("lang") == "en" else "zh"
+    try:
+        if dry_run:
+            cs, read = preview_workbook(unit, name, content, strict)
+            return {"applied": False, "revision": unit.revision, "changes": cs.to_json(),
+                    "report": read.report(lang)}
+        cs0, _ = preview_workbook(unit, name, content, strict)
+        remove = list(cs0.absent) if remove_missing else []
+        u, cs, report = import_workbook(unit, name, content, request.user, lang, remove, strict)
+    except LoadError as exc:
+        raise Problem(exc) from None
+    return {"applied": True, "revision": u.revision, "changes": cs.to_json(remove), "report": report}
+
+
 @api.get("/units/{unit_id}/assessment", response={200: dict[str, Any], **ERRORS},
          tags=["assessment"])
 def get_assessment(request: HttpRequest, unit_id: int, lang: str = "zh",
