@@ -121,3 +121,25 @@ def test_out_of_tolerance_and_shorter_interval() -> None:
     assert u["oot.W-01"] == pytest.approx(0.8 / sqrt(3))
     shorter = [v for v in p.actions if v.action.id == "interval:W-01:6"]
     assert shorter and shorter[0].removed_tco2e > 0
+
+
+def test_stock_change_by_hand() -> None:
+    """Limestone from stock: receipts 100 000 t, opening 20 000 t, closing 10 000 t → 110 000 t
+    used; receipts weighed at ±0.1 %, each stock-take ±2 % (declared, a 95 % half-width)."""
+    data = base_unit(
+        source_streams=[{"id": "lime", "name": "石灰石", "kind": "process", "material": "limestone",
+                         "stock": {"receipts": "100000 t", "opening": "20000 t", "closing": "10000 t",
+                                   "uncertainty": "2 %"},
+                         "parameters": {"emission_factor": "0.44 t/t"}, "consumers": ["B1"]}],
+        instruments=[{"id": "W-01", "name": "汽车衡", "type": "truck_scale", "measures": "lime",
+                      "at": "boundary", "accuracy": "±0.1 %", "last_confirmed": "2025-06-01"}])
+    p = make_plan(load(data), as_of=AS_OF)
+    u = {c.name: c.u_percent for c in p.budget.stream("lime").components}
+    # receipts: 0.1/√3 × 100 000/110 000 = 0.052486 %
+    assert u["activity"] == pytest.approx(0.1 / sqrt(3) * 100000 / 110000)
+    # stock-takes: 2/2 = 1 % each: √((0.01×20 000)² + (0.01×10 000)²) / 110 000 = 223.607/110 000 = 0.203279 %
+    assert u["stock"] == pytest.approx(0.203279, abs=1e-6)
+    # the carbonate factor: IPCC 2006 Vol. 3 ±2 % → 1 %;
+    # u = √(0.052486² + 0.203279² + 1²) = √(0.0027548 + 0.0413223 + 1) = √1.0440771 = 1.021801 %
+    assert u["emission_factor.CO2.default"] == pytest.approx(1.0)
+    assert p.budget.stream("lime").u_percent == pytest.approx(1.021801, abs=1e-6)
