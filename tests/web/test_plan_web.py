@@ -33,6 +33,7 @@ def test_api_plan_refuses_bad_numbers_and_other_tenants(world: Any) -> None:
 
 def test_plan_page(world: Any) -> None:
     c = world.client(world.a)
+    assert f'href="/units/{world.unit_a.pk}/plan/"' in c.get(f"/units/{world.unit_a.pk}/assessment/").content.decode()
     r = c.get(f"/units/{world.unit_a.pk}/plan/")
     assert r.status_code == 200
     html = r.content.decode("utf-8")
