@@ -101,6 +101,12 @@ def verify(expect: str | None = None) -> Report:
         prev = row["sha256"]
         seen[prev] = rep.count
     rep.head = prev
+    from tanjiliang.web.core.triggers import missing
+
+    for name in missing(connection):
+        rep.problems.append(Problem(None, f"数据库保护触发器 {name} 不存在或已停用：记录可被改动",
+                                    f"the database guard trigger {name} is missing or disabled: "
+                                    "rows can be changed"))
     if expect:
         count, _, want = expect.rpartition(":")
         if want not in seen:

@@ -123,3 +123,17 @@ def bypassed(connection: Any, table: str) -> Any:
                 for sql in statements(connection.vendor, table):
                     cur.execute(sql)
     return ctx()
+
+
+def missing(connection: Any) -> list[str]:
+    """The guard triggers that are not in the database (dropped behind the app's back)."""
+    want = {f"{g.name}_{op}" for g in GUARDS for op in ("update", "delete")}
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        elif connection.vendor == "postgresql":
+            cur.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")
+        else:
+            return []
+        have = {row[0] for row in cur.fetchall()}
+    return sorted(want - have)
