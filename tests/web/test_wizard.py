@@ -168,3 +168,26 @@ def test_editor_forms_have_no_yaml_and_keep_the_spec_example(world: Any) -> None
     assert after == before
     page = client.get(reverse("unit-edit", args=[unit.pk])).content.decode()
     assert 'id="section-management"' in page and reverse("unit-management", args=[unit.pk]) in page
+
+
+def test_a_nested_object_is_entered_by_its_fields(world: Any) -> None:
+    """A stream's stock-take (期初/期末库存, 购入量) has its own fields, never YAML."""
+    client = world.client(world.a)
+    unit = boiler_house(client)
+    page = client.get(reverse("wizard-stream", args=[unit.pk, 0])).content.decode()
+    assert 'name="stock.opening"' in page and 'name="lower_tier.reason"' in page
+    r = client.post(reverse("wizard-stream", args=[unit.pk, 0]), {
+        "name": "锅炉天然气", "kind": "combustion", "material": "natural_gas",
+        "activity.number": "152", "activity.unit": "万Nm3", "consumers.E1": "1",
+        "stock.opening": "10 万Nm3", "stock.closing": "8 万Nm3", "stock.receipts": "150 万Nm3",
+        "stock.date": "2025-12-31", "lower_tier.reason": ""})
+    assert r.status_code == 302, r.content.decode()
+    stream = unit_data(m.Unit.objects.get(pk=unit.pk))["source_streams"][0]
+    assert stream["stock"] == {"opening": "10 万Nm3", "closing": "8 万Nm3",
+                               "receipts": "150 万Nm3", "date": "2025-12-31"}
+    assert "lower_tier" not in stream
+    r = client.post(reverse("wizard-stream", args=[unit.pk, 0]), {
+        "name": "锅炉天然气", "kind": "combustion", "material": "natural_gas",
+        "activity.number": "152", "activity.unit": "万Nm3", "consumers.E1": "1",
+        "stock.opening": "10 万Nm3", "stock.closing": "80 t", "stock.receipts": "150 万Nm3"})
+    assert r.status_code == 400 and "同一量纲" in r.content.decode()

@@ -199,6 +199,12 @@ def fields_for(model: type[BaseModel], values: dict[str, Any], lang: str,
             ticked = set(raw or [])
             fld.widget = "multi"
             fld.rows = [{"id": v, "label": w, "on": v in ticked} for v, w in refs[key]]
+        elif (sub := _model_of(ann)) is not None:
+            # a nested object (a stream's stock, its justified lower tier …): its own fields
+            fld.widget = "group"
+            fld.rows = [{"field": x, "name": f"{key}.{x.name}"} for x in
+                        fields_for(sub, raw if isinstance(raw, dict) else {}, lang, None,
+                                   refs=refs)]
         elif name == "activity":
             fld.widget = "quantity"
             fld.number, fld.unit = split_quantity(current)
@@ -228,6 +234,37 @@ def fields_for(model: type[BaseModel], values: dict[str, Any], lang: str,
                 fld.help = ("可不填，自动编号" if lang == "zh" else "optional: numbered automatically")
         out.append(fld)
     return out
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model of a field holding one nested object (``Stock | None``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        models = [a for a in typing.get_args(annotation) if _model_of(a) is not None]
+        others = [a for a in typing.get_args(annotation) if a is not type(None) and a not in models]
+        if len(models) == 1 and not others:
+            return _model_of(models[0])
+    return None
+
+
+class _Sub:
+    """The keys of a POST under ``prefix.`` (a nested object's fields)."""
+
+    def __init__(self, post: Any, prefix: str) -> None:
+        self.post, self.prefix = post, prefix + "."
+
+    def __iter__(self) -> Any:
+        return iter([k[len(self.prefix):] for k in self.post if k.startswith(self.prefix)])
+
+    def keys(self) -> list[str]:
+        return list(self)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.post.get(self.prefix + key, default)
+
+    def __contains__(self, key: str) -> bool:
+        return self.prefix + key in self.post
 
 
 def _getlist(post: Any, key: str) -> list[str]:
@@ -324,6 +361,14 @@ def parse_post(model: type[BaseModel], post: Any) -> tuple[dict[str, Any], dict[
             unit = (post.get("activity.unit") or "").strip()
             if number:
                 data[key] = f"{number} {unit}".strip()
+            continue
+        sub = _model_of(f.annotation) if name != "parameters" else None
+        if sub is not None and any(k.startswith(key + ".") for k in post):
+            nested, errs = parse_post(sub, _Sub(post, key))
+            if nested:
+                data[key] = nested
+            for v in errs.values():
+                errors.setdefault(key, []).extend(v)
             continue
         raw = (post.get(key) or "").strip()
         if raw == "":
