@@ -126,7 +126,7 @@ def verify_cmd(
         console.print(f"{'已签发记录' if zh else 'signed records'}: {signed}")
         raise typer.Exit(1 if problems else 0)
     review = _read_review(file, lang.value)
-    v = check(review, (lambda _by, kid: kid == key) if key else None)
+    v = check(review, (lambda _by, kid, _at: kid == key) if key else None)
     console.print(("一致" if zh else "verified") if v.ok else ("不一致" if zh else "mismatch"),
                   v.message(lang.value), highlight=False)
     if v.ok and not key:

@@ -18,6 +18,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -119,8 +120,9 @@ class Verification:
         return self.zh if lang == "zh" else self.en
 
 
-#: ``trusted(user, key_id)`` → whether that key is the user's registered signing key.
-Trust = Callable[[str, str], bool]
+#: ``trusted(user, key_id, at)`` → whether that key was the user's registered signing key at
+#: the time of signing.
+Trust = Callable[[str, str, datetime], bool]
 
 
 def check(review: Review, trusted: Trust | None = None) -> Verification:
@@ -150,7 +152,7 @@ def check(review: Review, trusted: Trust | None = None) -> Verification:
         return Verification(False, "签名无效：内容在签发后被改动或签名被伪造",
                             "invalid signature: the content was changed after signing or "
                             "the signature is forged", actual, s.key_id)
-    if trusted is not None and not trusted(s.by, s.key_id):
+    if trusted is not None and not trusted(s.by, s.key_id, s.at):
         return Verification(False, f"签名密钥 {s.key_id[:16]}… 不是 {s.by} 登记的密钥",
                             f"signing key {s.key_id[:16]}… is not the key registered for "
                             f"{s.by}", actual, s.key_id)

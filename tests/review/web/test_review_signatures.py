@@ -253,5 +253,16 @@ def test_signing_key_page_replace_and_old_signatures_still_verify(rw):
     new = SigningKey.objects.get(user=rw.reviewer, replaced__isnull=True)
     assert new.key_id != old.key_id and new.key_id in c.get(r("signing-key")).content.decode()
     assert check(Review.model_validate(rec.content), keys.trusted).ok
+    # the replaced key no longer vouches for signatures made after its replacement
+    from tanjiliang.review.seal import Signer, seal
+
+    stolen = keys.decrypt(old.private_key, old.key_id)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    late = Review.model_validate(rec.content)
+    seal(late, Signer(Ed25519PrivateKey.from_private_bytes(stolen)),
+         late.signature.model_copy(update={"at": new.created}))
+    v = check(late, keys.trusted)
+    assert not v.ok and "not the key registered" in v.en
     pem = c.get(r("signing-root"))
     assert pem.content.startswith(b"-----BEGIN CERTIFICATE-----")

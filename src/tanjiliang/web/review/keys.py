@@ -34,6 +34,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tanjiliang.review.seal import Signer
@@ -159,10 +160,13 @@ def signer_of(user: AbstractBaseUser) -> Signer:
     return Signer(Ed25519PrivateKey.from_private_bytes(raw))
 
 
-def trusted(username: str, key_id: str) -> bool:
-    """Whether ``key_id`` is (or was) the registered key of the user named ``username``."""
-    return SigningKey.objects.filter(purpose="user", key_id=key_id,
-                                     user__username=username).exists()
+def trusted(username: str, key_id: str, at: dt.datetime | None = None) -> bool:
+    """Whether ``key_id`` was the registered key of the user named ``username`` at ``at`` (a
+    replaced key still vouches for what it signed before it was replaced, not after)."""
+    qs = SigningKey.objects.filter(purpose="user", key_id=key_id, user__username=username)
+    if at is not None:
+        qs = qs.filter(Q(replaced__isnull=True) | Q(replaced__gt=at))
+    return qs.exists()
 
 
 def sign_pdf(pdf: bytes, user_name: str, *, reason: str, location: str = "") -> bytes:
