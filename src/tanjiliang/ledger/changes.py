@@ -201,6 +201,16 @@ def apply(unit: UnitFile, cs: ChangeSet, remove: bool | Iterable[str] = False) -
             continue
         out.append(changed.get(ins.id, _data(ins)))
     out.extend(cs.added)
+    seen: set[str] = set()
+    dup = sorted({str(r.get("id")) for r in out if str(r.get("id")) in seen or seen.add(str(r.get("id")))})  # type: ignore[func-returns-value]
+    if dup:
+        from tanjiliang.model.errors import Issue, LoadError
+
+        ids = "、".join(dup)
+        raise LoadError([Issue("<ledger>", None, "instruments",
+                               f"管理编号 {ids} 在合并后重复：文件中的另一行已按出厂编号或名称与该器具对应",
+                               f"management no. {', '.join(dup)} would be used twice after the merge: another "
+                               "row of the file was matched with that instrument by serial no. or name")])
     data = unit_to_data(unit)
     data["instruments"] = [_plain(r) for r in out]
     try:

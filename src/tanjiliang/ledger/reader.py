@@ -322,6 +322,13 @@ class _Sheet:
             if s != t:
                 self.note(i, j, c.field, t, s, "default" if inferred else "value")
             return s
+        if c.kind == "quantity":  # "20 kg", "100吨", or 100 under a header "最大秤量(t)"
+            hint = self.hints.get(j)
+            q = f"{t} {hint}" if hint and re.fullmatch(r"[\d.]+", t) else t
+            q, _ = names.quantity_text(q)
+            if q != t:
+                self.note(i, j, c.field, t, q, "unit")
+            return q
         if c.kind == "range":
             hint = self.hints.get(j)
             if hint and not re.search(r"[^\d\s.~\-—–至()（）]", t):
