@@ -82,8 +82,7 @@ def render(p: Plan, lang: str, console: Console) -> None:
     b = p.budget
     price = p.price
     console.print(f"[bold]{escape(p.unit_name)}[/]  ·  {w('title', lang)}")
-    src = (f"{price.citation.title}，{price.citation.clause} [{price.citation.status}]" if zh else
-           f"{price.citation.title}, {price.citation.clause} [{price.citation.status}]") if price.citation else w("price_user", lang)
+    src = price.citation.text(lang) if price.citation else w("price_user", lang)
     console.print(f"{w('as_of', lang)} {p.as_of}  ·  {w('pack', lang)} {p.pack}  ·  "
                   f"{w('price', lang)} {price.value:g} {price.unit}" + (f" ({price.date})" if price.date else "")
                   + f"  ·  {escape(src)}")
@@ -107,7 +106,7 @@ def render(p: Plan, lang: str, console: Console) -> None:
         ct.add_column(col, overflow="fold")
     for i, c in enumerate(b.ranked[:10], start=1):
         ct.add_row(str(i), c.stream, component_label(c.name, lang), f"{c.u_percent:.3f}", _t(c.u_tco2e),
-                   f"{c.contribution:.1%}", escape(c.basis), escape(c.citation.text()))
+                   f"{c.contribution:.1%}", escape(c.basis), escape(c.citation.text(lang)))
     console.print(ct)
 
     _solution(console, p, p.least_cost, w("least_cost", lang), lang)

@@ -45,12 +45,22 @@ class Cite:
     title: str
     clause: str
     status: str
+    clause_zh: str | None = None  # our own clauses are written in both languages
 
-    def text(self) -> str:
-        return f"{self.title}, {self.clause} [{self.status}]"
+    def clause_in(self, lang: str) -> str:
+        return self.clause_zh if lang == "zh" and self.clause_zh else self.clause
 
-    def to_json(self) -> dict[str, str]:
-        return {"source": self.source, "document": self.title, "clause": self.clause,
+    def title_in(self, lang: str) -> str:
+        if self.source == "tanjiliang":  # our own assumptions, documented in docs/plan.md
+            return "tanjiliang 假设（docs/plan.md）" if lang == "zh" else "tanjiliang assumption (docs/plan.md)"
+        return self.title
+
+    def text(self, lang: str = "zh") -> str:
+        sep = "，" if lang == "zh" else ", "
+        return f"{self.title_in(lang)}{sep}{self.clause_in(lang)} [{self.status}]"
+
+    def to_json(self, lang: str = "zh") -> dict[str, str]:
+        return {"source": self.source, "document": self.title_in(lang), "clause": self.clause_in(lang),
                 "status": self.status}
 
 
@@ -62,7 +72,8 @@ def cite(table: UncertaintyTable, c: Citation) -> Cite:
     hit = _CITES.get(key)
     if hit is not None and hit[0] is c:
         return hit[1]
-    made = Cite(c.source, table.source_title(c.source), c.clause or "", c.status)
+    made = Cite(c.source, table.source_title(c.source), c.clause or "", c.status,
+                getattr(c, "clause_zh", None))
     _CITES[key] = (c, made)
     return made
 

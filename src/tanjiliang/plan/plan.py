@@ -53,10 +53,10 @@ class Price:
     date: date | None
     citation: Cite | None  # None: set by the user
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {"value": self.value, "unit": self.unit,
                 "date": self.date.isoformat() if self.date else None,
-                "citation": self.citation.to_json() if self.citation else None,
+                "citation": self.citation.to_json(lang) if self.citation else None,
                 "user_set": self.citation is None}
 
 
@@ -122,9 +122,9 @@ class Plan:
             "as_of": self.as_of.isoformat(),
             "pack": self.pack,
             "tables": self.tables,
-            "price": self.price.to_json(),
+            "price": self.price.to_json(lang),
             "coverage_factor": b.coverage_factor,
-            "coverage_citation": b.coverage_citation.to_json(),
+            "coverage_citation": b.coverage_citation.to_json(lang),
             "total": {"emissions_tco2e": b.total_tco2e, "u_tco2e": b.u_tco2e,
                       "expanded_tco2e": b.expanded_tco2e, "expanded_percent": b.expanded_percent,
                       "at_risk_tco2e": b.expanded_tco2e, "at_risk_yuan": b.expanded_tco2e * p,
@@ -134,9 +134,9 @@ class Plan:
                 {"id": s.id, "name": s.name, "emissions_tco2e": s.emissions_tco2e,
                  "u_percent": s.u_percent, "expanded_percent": s.expanded_percent,
                  "at_risk_tco2e": s.at_risk_tco2e, "at_risk_yuan": s.at_risk_tco2e * p,
-                 "components": [_component(c) for c in s.components]}
+                 "components": [_component(c, lang) for c in s.components]}
                 for s in b.streams],
-            "contributors": [_component(c) for c in b.ranked],
+            "contributors": [_component(c, lang) for c in b.ranked],
             "requirements": [{"key": r.key, "need": r.need, "finding": r.finding,
                               "subject": r.subject, "text": r.text(lang), "actions": r.actions}
                              for r in self.requirements],
@@ -144,7 +144,7 @@ class Plan:
                 {"id": v.action.id, "kind": v.action.kind, "group": v.action.group,
                  "subject": v.action.subject, "stream": v.action.stream,
                  "text": v.action.text(lang), "cost_yuan": v.action.cost,
-                 "annual_cost_yuan": v.action.annual_cost, "citation": v.action.citation.to_json(),
+                 "annual_cost_yuan": v.action.annual_cost, "citation": v.action.citation.to_json(lang),
                  "closes": list(v.action.closes),
                  "removed_tco2e": v.removed_tco2e, "benefit_yuan": v.benefit_yuan,
                  "art18_reasonable": v.reasonable}
@@ -160,10 +160,10 @@ class Plan:
         }
 
 
-def _component(c: Any) -> dict[str, Any]:
+def _component(c: Any, lang: str) -> dict[str, Any]:
     return {"stream": c.stream, "kind": c.kind, "name": c.name, "u_percent": c.u_percent,
             "u_tco2e": c.u_tco2e, "contribution": c.contribution, "basis": c.basis,
-            "citation": c.citation.to_json(), "correlation_key": c.correlation_key}
+            "citation": c.citation.to_json(lang), "correlation_key": c.correlation_key}
 
 
 def action_views(inputs: list[StreamInputs], actions: list[Action], table: UncertaintyTable,

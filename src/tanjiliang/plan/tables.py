@@ -22,11 +22,18 @@ Kind = Literal["half_width_95", "mpe", "limit", "limit_percent", "between_defaul
 
 
 class Value(Citation):
-    """A cited number and how it turns into a standard uncertainty."""
+    """A cited number and how it turns into a standard uncertainty (``clause_zh``: the
+    clause in Chinese where ours is written in English)."""
 
     value: float
     kind: Kind | None = None
     unit: str | None = None
+    clause_zh: str | None = None
+
+
+class Flag(Citation):
+    value: bool
+    clause_zh: str | None = None
 
 
 class DefaultRow(Value):
@@ -56,14 +63,14 @@ class Measured(Strict):
     ncv: list[MeasuredRow]
     carbon_content: list[MeasuredRow]
     samples_per_year: Cited[int]
-    unaccredited_bias_factor: Cited[float]
-    accredited_by_default: Cited[bool]
+    unaccredited_bias_factor: Value
+    accredited_by_default: Flag
 
 
 class ActivityDefaults(Strict):
     no_instrument: Value
     stock_take: Value
-    out_of_tolerance_factor: Cited[float]
+    out_of_tolerance_factor: Value
 
 
 class Correlation(Citation):
