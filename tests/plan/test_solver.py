@@ -182,3 +182,20 @@ def test_infeasible_rate_and_cems_tier() -> None:
     assert "more points must be equipped" in reasons[next(k for k in reasons if k.startswith("RATE:"))]
     # what can be met is still planned: the overdue belt scale is recalibrated
     assert "recalibrate:W-11" in p.least_cost.actions
+
+
+def test_reasonable_only_keeps_plan_b_to_art18() -> None:
+    """With reasonable_only, plan (b) takes only actions whose MRR Art. 18 test passes alone."""
+    data = base_unit(source_streams=[
+        {"id": "coal", "name": "燃煤", "kind": "combustion", "material": "bituminous_coal",
+         "activity": "300000 t", "consumers": ["B1"],
+         "parameters": {"ncv": "21.0 GJ/t", "carbon_content": {"value": "0.0265 tC/GJ", "source": "measured"}}},
+        {"id": "oil", "name": "柴油", "kind": "combustion", "material": "diesel", "activity": "300 t"}],
+        instruments=[{"id": "W-01", "name": "汽车衡", "type": "truck_scale", "measures": "coal",
+                      "at": "boundary", "accuracy": "±0.1 %", "last_confirmed": "2025-06-01"}])
+    p = make_plan(load(data), as_of=AS_OF, budget=1_000_000.0, reasonable_only=True)
+    assert p.within_budget is not None and p.within_budget.actions
+    assert all(p.action(a).reasonable for a in p.within_budget.actions)
+    everything = make_plan(load(data), as_of=AS_OF, budget=1_000_000.0)
+    assert everything.within_budget is not None
+    assert everything.within_budget.removed_tco2e >= p.within_budget.removed_tco2e

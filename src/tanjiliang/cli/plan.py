@@ -35,6 +35,7 @@ def plan(
     as_of: Annotated[str | None, typer.Option("--as-of", help="as of YYYY-MM-DD (default today) 评价日期")] = None,
     costs: Annotated[Path | None, typer.Option("--costs", help="your own cost catalogue (YAML) 成本目录")] = None,
     accredited: Annotated[bool | None, typer.Option("--accredited/--in-house", help="the laboratory is CNAS-accredited, or in-house (default: the table's assumption) 化验室是否经认可")] = None,
+    reasonable_only: Annotated[bool, typer.Option("--reasonable-only", help="plan (b) only with actions that pass the MRR Art. 18 test 仅采用成本合理的措施")] = False,
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="write the report with the plan's section: .html or .pdf 输出报告")] = None,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
@@ -58,7 +59,7 @@ def plan(
         loaded = load_pack(pack or unit.pack)
         catalogue = read_costs(costs) if costs is not None else None
         result = make_plan(unit, loaded, day, price=price, budget=budget, costs=catalogue,
-                           accredited=accredited)
+                           accredited=accredited, reasonable_only=reasonable_only)
     except LoadError as err:
         raise fail(err, lang.value) from None
     except OSError as err:

@@ -85,6 +85,12 @@ def _annual(row: CostRow) -> float:
     return row.cost / row.lifetime_years
 
 
+def _pname(name: str, lang: str) -> str:
+    from tanjiliang.plan.words import component_label
+
+    return component_label(name, lang)
+
+
 def min_equipped(required: int, want_percent: float, decimals: int) -> int:
     """The fewest equipped points whose rate, rounded half-up to ``decimals`` (default-pack.md
     "Media"), reaches ``want_percent``."""
@@ -385,8 +391,8 @@ class _Builder:
                     effects: list[tuple[str, Any]] = [(f"samples:{p.name}", n)]
                     if acc != p.accredited:
                         effects.append((f"accredited:{p.name}", True))
-                    zh = (f"{s.id} {p.name} 每年 {n} 个样" + ("，送CNAS认可实验室" if acc and not p.accredited else ""))
-                    en = (f"{s.id} {p.name}: {n} samples a year" + (", at a CNAS-accredited laboratory" if acc and not p.accredited else ""))
+                    zh = (f"{s.id} {_pname(p.name, 'zh')}每年化验 {n} 个样" + ("，送CNAS认可实验室" if acc and not p.accredited else ""))
+                    en = (f"{s.id} {_pname(p.name, 'en')}: {n} samples a year" + (", at a CNAS-accredited laboratory" if acc and not p.accredited else ""))
                     self.add(Action(f"{kind}:{s.id}.{p.name}:{n}:{int(acc)}", kind, group,
                                     f"{s.id}.{p.name}", s.id, cost, cost, c, zh, en, (),
                                     tuple(effects)))
@@ -397,8 +403,8 @@ class _Builder:
                 cost = n * price.accredited
                 self.add(Action(f"measure:{s.id}.{p.name}:{n}", "measure", group, f"{s.id}.{p.name}",
                                 s.id, cost, cost, c,
-                                f"{s.id} {p.name} 改为实测：CNAS认可实验室每年 {n} 个样",
-                                f"measure {s.id} {p.name} at a CNAS-accredited laboratory, {n} samples a year",
+                                f"{s.id} {_pname(p.name, 'zh')}改为实测：CNAS认可实验室每年 {n} 个样",
+                                f"measure {s.id} {_pname(p.name, 'en')} at a CNAS-accredited laboratory, {n} samples a year",
                                 (), ((f"measured:{p.name}", "accredited-lab"), (f"accredited:{p.name}", True),
                                      (f"samples:{p.name}", n))))
 

@@ -185,12 +185,14 @@ def make_plan(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None
               price: float | None = None, budget: float | None = None,
               costs: CostCatalogue | None = None, prices: PriceTable | None = None,
               accredited: bool | None = None, library: FactorLibrary | None = None,
-              assessment: Assessment | None = None, verify: bool = True) -> Plan:
+              assessment: Assessment | None = None, verify: bool = True,
+              reasonable_only: bool = False) -> Plan:
     """The budget, the money at risk and both plans for ``unit``.
 
     ``price`` (元/tCO2) overrides the dated price table; ``budget`` (元) sets plan (b)'s
     budget, else the least-cost plan's cost is used; ``accredited`` says whether the
-    laboratory is accredited (else the table's assumption)."""
+    laboratory is accredited (else the table's assumption); ``reasonable_only`` limits plan
+    (b) to actions that pass the MRR Art. 18 test on their own."""
     loaded = pack or load_pack(unit.pack)
     lib = library or bundled_library()
     as_of = as_of or date.today()
@@ -216,7 +218,8 @@ def make_plan(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None
         b_yuan, b_from = lc.cost, "least_cost"
     else:
         b_yuan, b_from = None, "none"
-    wb = most_removed(inputs, actions, table, b_yuan) if b_yuan is not None else None
+    pool = [v.action for v in views if v.reasonable] if reasonable_only else actions
+    wb = most_removed(inputs, pool, table, b_yuan) if b_yuan is not None else None
     after_b = None
     if wb is not None:
         after_b = ub.sum_at_risk_tco2e - wb.removed_tco2e
