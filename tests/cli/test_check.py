@@ -91,8 +91,8 @@ def test_examples_follow_the_contract(name):
     assert j["key_emission_unit"] is True
 
 
-def test_four_examples_exist():
-    assert EXAMPLES == ["cement", "chemical", "power", "steel"]
+def test_six_examples_exist():
+    assert EXAMPLES == ["aluminium", "cement", "chemical", "lime", "power", "steel"]
 
 
 def test_packs_list_and_show():
