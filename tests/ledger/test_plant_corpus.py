@@ -76,3 +76,46 @@ def test_valid_until_is_the_next_due_date_not_a_computed_one(tmp_path: Path) -> 
     jl3 = next(i for i in result.instruments if i.id == "JL-003")
     assert jl3.next_due == date(2025, 9, 11)
     assert jl3.calibration_status == "overdue"
+
+
+def test_strict_refuses_every_inference(tmp_path: Path) -> None:
+    unit = _unit(tmp_path)
+    case = next(c for c in CASES if c.name.startswith("01"))
+    case.build(tmp_path / "l.xlsx")
+    with pytest.raises(LedgerError) as exc:
+        read_changes(unit, tmp_path / "l.xlsx", strict=True)
+    text = exc.value.message("zh")
+    assert "--strict 不推断" in text
+    assert "gas_flow_meter" in text  # the type it would have inferred from 2号炉天然气流量计
+    # the same file imports without --strict, listing each inference
+    _, read = read_changes(unit, tmp_path / "l.xlsx")
+    report = "\n".join(read.report("zh"))
+    assert "推断 type: “2号炉天然气流量计” → gas_flow_meter" in report
+    assert "推断 measures: “关口电能表” → power" in report
+
+
+def test_malformed_values_are_all_reported_with_sheet_row_column_in_the_users_language(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+    from tests.ledger.plant_corpus import STD_HEADERS
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "台账"
+    ws.append(["计量器具台账"])
+    ws.append(STD_HEADERS)
+    ws.append([1, "入厂煤汽车衡", "", "1.7级", "", "A1", "JL-1", "厂界", "入炉烟煤", "1年", "2025.13.02", None, "", "合格"])
+    ws.append([2, "皮带秤", "", "0.5级", "", "A2", "JL-2", "锅炉", "入炉烟煤", "每年", "2025/3/2", "2024/3/1", "", "坏了"])
+    ws.append([3, "电能表", "", "1级", "", "A3", "JL-3", "火星", "外购电力", "1年", "2025/3/2", None, "", "合格"])
+    wb.save(tmp_path / "bad.xlsx")
+    with pytest.raises(LedgerError) as exc:
+        read_changes(_unit(tmp_path), tmp_path / "bad.xlsx")
+    got = {(p.sheet, p.row, p.column) for p in exc.value.problems}
+    assert {("台账", 3, "D"), ("台账", 3, "K"), ("台账", 4, "H"), ("台账", 4, "J"), ("台账", 4, "L"),
+            ("台账", 4, "N"), ("台账", 5, "H")} <= got, got
+    zh, en = exc.value.message("zh"), exc.value.message("en")
+    assert "可指多个安装地点" in zh and "1号锅炉（B1）" in zh and "2号燃气锅炉（B2）" in zh  # ambiguous: candidates
+    assert "有效期至早于检定/校准日期" in zh and "contradictory" in en
+    assert "不是已知的安装地点" not in en and "not a known place" in en  # one language per message
+    assert str(tmp_path) not in zh and str(tmp_path) not in en  # the file by its name, no server path
+    assert zh.startswith("bad.xlsx")

@@ -2,17 +2,8 @@
 queries (docs/ledger.md)."""
 
 from tanjiliang.ledger.changes import ChangeSet
-from tanjiliang.ledger.excel import (
-    LedgerError,
-    LedgerRead,
-    Problem,
-    apply_ledger,
-    derive,
-    import_ledger,
-    read_changes,
-    read_ledger,
-    write_ledger,
-)
+from tanjiliang.ledger.excel import apply_ledger, derive, import_ledger, read_changes, write_ledger
+from tanjiliang.ledger.reader import LedgerError, LedgerRead, Problem, read_ledger
 from tanjiliang.ledger.traceability import confirmed_by, traceability_chain
 
 __all__ = ["ChangeSet", "LedgerError", "LedgerRead", "Problem", "apply_ledger", "confirmed_by", "derive",

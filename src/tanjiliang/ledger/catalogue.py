@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+from pydantic import BaseModel
 
 from tanjiliang.model.unit import ConfirmationRecord, Instrument
 
@@ -36,7 +37,7 @@ class Column:
         return f"{self.zh}\n{self.en}"
 
 
-def _label(model: type, name: str) -> tuple[str, str]:
+def _label(model: type[BaseModel], name: str) -> tuple[str, str]:
     extra = model.model_fields[name].json_schema_extra
     assert isinstance(extra, dict)
     return str(extra["zh"]), str(extra["en"])

@@ -150,8 +150,8 @@ def compute(unit: UnitFile, incoming: list[dict[str, Any]], stated: list[set[str
             k, how = by_id[rec["id"]], "id"
         elif rec.get("serial") and norm(rec["serial"]) in by_serial and by_serial[norm(rec["serial"])] not in matched:
             k, how = by_serial[norm(rec["serial"])], "serial"
-        elif (norm(rec.get("name", "")), rec.get("at")) in by_name and by_name[(norm(rec.get("name", "")), rec.get("at"))] not in matched:
-            k, how = by_name[(norm(rec.get("name", "")), rec.get("at"))], "name_place"
+        elif (key := (norm(rec.get("name", "")), str(rec.get("at")))) in by_name and by_name[key] not in matched:
+            k, how = by_name[key], "name_place"
         if k is None:
             cs.added.append(rec)
             continue

@@ -270,14 +270,14 @@ class _Sheet:
             self.infer_type(i, rec, by_field)
         self.infer_measures(i, rec, by_field)
         self.confirmation(i, rec, got.get("_valid_until"), by_field)
-        k = len(self.r.instruments)
+        n = len(self.r.instruments)
         self.r.instruments.append(rec)
         self.r.stated.append(set(rec))
         for f, (letter, header) in cells.items():
             if not f.startswith("_") or f == "_valid_until":
-                self.r.where[("instruments", k, f if f != "_valid_until" else "confirmations")] = \
+                self.r.where[("instruments", n, f if f != "_valid_until" else "confirmations")] = \
                     (self.title, i, letter, header)
-        self.r.where[("instruments", k)] = (self.title, i, None, None)
+        self.r.where[("instruments", n)] = (self.title, i, None, None)
         if "measures" not in rec:
             self.r.pending.append(Pending(self.title, i, str(rec.get("id", "?")), "measures"))
 
@@ -351,17 +351,17 @@ class _Sheet:
             return code
         if c.kind in ("enum_kind", "enum_result"):
             mapping = KIND if c.kind == "enum_kind" else RESULT
-            code = _enum(mapping, t)
-            if code is None:
+            found = _enum(mapping, t)
+            if found is None:
                 kind = "confirmation_kind" if c.kind == "enum_kind" else "result"
                 try:
-                    code = names.resolve(kind, t).code
+                    found = names.resolve(kind, t).code
                 except names.NameProblem:
                     allowed = "、".join(f"{z}/{e}/{k}" for k, (z, e) in mapping.items())
                     self.problem(i, j, t, f"应为 {allowed} 之一", f"must be one of {allowed}")
                     return None
-                self.note(i, j, c.field, t, code, "word")
-            return code
+                self.note(i, j, c.field, t, found, "word")
+            return found
         if c.kind in ("type", "place"):
             vocab = self.r.type_vocab if c.kind == "type" else self.r.place_vocab
             kind = "instrument_type" if c.kind == "type" else "place"
