@@ -136,7 +136,10 @@ def test_xlsx(spec, tmp_path, lang):
     # findings: every one, with its clause
     ws = wb[names[-2]]
     rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[2]]
-    assert sorted((r[2], r[5]) for r in rows) == sorted((f.code, f.subject) for f in a.findings)
+    from tanjiliang.reports.i18n import finding_subject  # subjects in words (issue 13)
+
+    assert sorted((r[2], r[5]) for r in rows) == sorted(
+        (f.code, finding_subject(f.subject, loaded.pack, lang)) for f in a.findings)
     # equipping rates as GB 17167's table: medium × level
     ws = wb[names[3]]
     assert ws.cell(row=2, column=1).value == ("介质" if lang == "zh" else "Medium")
@@ -181,7 +184,10 @@ def test_large_plant_pdf(tmp_path):
     pdf = write_report(a, unit, tmp_path / "plant.pdf", "zh", loaded.pack)
     text = subprocess.run([_need("pdftotext"), "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
-    missing = [p.id for p in a.points if p.id not in text]
+    # points are named by their symbol on the diagram (W1, E3 …; issue 13)
+    from tanjiliang.diagram.symbols import point_symbols
+
+    missing = [s.label for s in point_symbols(a, loaded.pack).values() if s.label not in text]
     assert missing == []
     assert all(i.id in text for i in a.instruments)
     pages = _pages(pdf, tmp_path, dpi=15)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import typer
 
+from tanjiliang.cli.localise import LocalisedGroup
+
 app = typer.Typer(
     name="tanjiliang",
     help="碳计量器具配备和管理 — carbon metering of key emission units (tanjiliang).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LocalisedGroup,  # --help in one language (issue 13)
 )
 
 # Command registrations: one line per module.

@@ -122,6 +122,8 @@ def _n(x: float) -> str:
 def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     """The terminal report: streams and classes, the equipping-rate table laid out like
     GB 17167's, findings grouped by severity, and the conclusion."""
+    from tanjiliang.reports.i18n import finding_subject
+
     zh = lang == "zh"
     t = (lambda z, e: z if zh else e)  # noqa: E731
     console.print(f"[bold]{a.unit_name}[/]  {a.unit_year}  ·  "
@@ -181,7 +183,8 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
         ft.add_column(t("对象", "subject"))
         ft.add_column(t("说明", "message"), overflow="fold")
         for f in items:
-            ft.add_row(f.code, f.clause, f.subject, escape(f.message(lang)))
+            ft.add_row(f.code, f.clause, escape(finding_subject(f.subject, pack, lang)),
+                       escape(f.message(lang)))
         console.print(ft)
     colour = "green" if a.conclusion == "conforming" else "red"
     console.print(f"[bold]{t('结论', 'Conclusion')}：[{colour}]{label('conclusion', a.conclusion, lang)}[/][/]"

@@ -172,9 +172,15 @@ class _Names:
         return code
 
     def measures(self, text: str) -> str:
-        sid, _, qty = text.partition(".")
-        base = self.stream.get(sid) or self.place.get(sid) or sid
-        return f"{base} · {enum('quantity', qty, self.lang)}" if qty else base
+        """``S1.co2`` → ``窑尾烟囱 (S1) · CO2浓度``; several targets separated by commas."""
+        out = []
+        for part in (x.strip() for x in text.split(",")):
+            sid, _, qty = part.rpartition(".")
+            if not sid:
+                sid, qty = part, ""
+            base = self.stream.get(sid) or self.place.get(sid) or sid
+            out.append(f"{base} · {enum('quantity', qty, self.lang)}" if qty else base)
+        return ", ".join(out)
 
 
 def _level(level: int | None, lang: str) -> str:
@@ -195,6 +201,10 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                   lang: str = "zh") -> ReportContext:
     pack = resolve_pack(a, unit, pack)
     n = _Names(a, unit, pack, lang)
+    # Points are named by their symbol on the flow diagram (W1, E3 …), not by engine ids.
+    from tanjiliang.diagram.symbols import point_symbols
+
+    symbol = {pid: sym.label for pid, sym in point_symbols(a, pack).items()}
     L = lang
 
     def tt(key: str, **kw: object) -> str:
@@ -325,11 +335,11 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
         if not pts:
             continue
         tb = Table(f"points-{lv}", f"{tt('sec.points')} · {_level(lv, L)}",
-                   [tt("col.id"), tt("col.stream"), tt("col.quantity"), tt("col.medium"),
+                   [tt("col.symbol"), tt("col.stream"), tt("col.quantity"), tt("col.medium"),
                     tt("col.place"), tt("col.places"), tt("col.instruments"), tt("col.status")],
                    view=[[0], [1, 2, 3], [5], [6], [7]])
         for p in pts:
-            tb.add(_point_row(p, n, L), cls=f"st-{p.status}" if p.required else "extra")
+            tb.add([symbol.get(p.id, p.id), *_point_row(p, n, L)[1:]], cls=f"st-{p.status}" if p.required else "extra")
         points_tables.append(tb)
 
     # ------------------------------------------------------------------ accuracy / confirmation
@@ -427,7 +437,7 @@ def build_context(a: Assessment, unit: UnitFile, pack: Pack | None = None,
                     enum("instrument_status", ir.status, L), n.itype(ir.type),
                     fmt.sig(ir.mpe_percent, 3), fmt.day(ir.last_confirmed), fmt.day(ir.next_due),
                     enum("calibration_status", ir.calibration_status, L), _g(src, "certificate"),
-                    _g(src, "confirmed_by"), ", ".join(ir.points) or "—"],
+                    _g(src, "confirmed_by"), ", ".join(symbol.get(x, x) for x in ir.points) or "—"],
                    values={0: k, 10: ir.interval_months, 13: ir.mpe_percent})
         ledgers.append(tb)
 

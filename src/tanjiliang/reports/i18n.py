@@ -110,6 +110,7 @@ TEXT = cast("dict[str, tuple[str, str]]", pairs("report", {
     "sum.pack_note": "规则包状态：{status}；带 I 标记的数值为推断值，待正式文本发布后替换。",
     "col.no": "序号",
     "col.id": "编号",
+    "col.symbol": "图中符号",
     "col.name": "名称",
     "col.kind": "类别",
     "col.method": "方法",

@@ -1,0 +1,223 @@
+"""``--help`` in one language (issue 13): Chinese by default, English with ``--lang en`` (or
+``TANJILIANG_LANG`` / the locale, :func:`tanjiliang.i18n.cli_lang`).
+
+The help texts of the commands are written as pairs in one string (``"English 中文"``,
+``"中文 / English"``, ``"中文 — English"``), so the two languages stay side by side in the
+code where other engineers keep adding them. Before a command line is parsed the whole command
+tree is localised: each help text is split into its Chinese and its English part
+(:func:`split`); the catalogue (context ``cli:<text>``) may give a better rendering, and an
+English-only text takes its Chinese from :data:`ZH`. Typer's and click's own words (panel
+titles, "Usage:", "[required]", errors) follow the same language.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from typer import _click as click
+from typer.core import TyperGroup
+
+from tanjiliang.i18n import cli_lang, gettext
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’·"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CLUSTER = re.compile(
+    # a Chinese run, with the few Latin words (CO2, CEMS, Excel, YAML) it embeds
+    f"[{_CJK}](?:[^{_CJK}]{{0,24}}?[{_CJK}])*"
+)
+_LATIN_WORDS = re.compile(r"\b[A-Za-z]{2,}\b")
+
+#: Chinese for help texts written in English only (the options most commands share).
+ZH: dict[str, str] = {
+    "Show this message and exit.": "显示本帮助并退出。",
+    "zh | en": "输出语言：zh 中文，en 英文",
+    "text | json": "输出格式：text 文本，json JSON",
+    "output file": "输出文件",
+    "unit file": "单位文件",
+    "exit 1 if the file is not canonical; write nothing": "文件不规范时退出码为 1；不写入",
+    "print instead of rewriting the file": "输出到屏幕，不改写文件",
+    "allow losing the file's comments": "允许丢弃文件中的注释",
+    "allow losing the unit file's comments": "允许丢弃单位文件中的注释",
+    "overwrite existing files": "覆盖已有文件",
+    "zh | en: language of messages and list values": "提示与下拉列表的语言：zh 中文，en 英文",
+    "zh | en: language of list values": "下拉列表的语言：zh 中文，en 英文",
+    "Show a pack's rules, each value with its source, clause and status (V/S/I).":
+        "显示规则包的规则，每个数值附出处、条款和状态（V/S/I）。",
+    "bundled pack name or path to a pack file": "内置规则包名称或规则包文件路径",
+    "YYYY-MM-DD (default: 1 Jan of the reporting year)": "起始日期 YYYY-MM-DD（默认：报告年度 1 月 1 日）",
+    "YYYY-MM-DD, exclusive (default: 1 Jan of the next year)":
+        "截止日期 YYYY-MM-DD，不含当日（默认：次年 1 月 1 日）",
+    "expected interval in seconds (default: per instrument, median step)":
+        "预期采样间隔（秒；默认按器具取中位间隔）",
+    "DAS exports: point,time,co2,flow,temperature,pressure,moisture":
+        "数据采集系统（DAS）导出文件：监测点、时间、CO2、流量、温度、压力、湿度各一列",
+    "percent | mg/m3": "CO2 浓度单位：% 或 mg/m³",
+    "dry | wet: CO2 concentration basis": "CO2 浓度基准：dry 干基，wet 湿基",
+    "ledger file to write (.xlsx)": "要写入的台账文件（.xlsx）",
+    "YYYY-MM-DD for the next-due column": "计算“下次到期”列所用的日期 YYYY-MM-DD",
+    "show the change set; write nothing": "只显示变更清单，不写入",
+    "remove the unit's instruments absent from the ledger (else they are kept)":
+        "删除台账中没有的器具（默认保留）",
+    "infer nothing (type from the name, place by part of its name, what it measures)":
+        "不做推断（不按名称推断器具类型、安装地点和测量对象）",
+    "also instruments confirmed through instruments it confirmed": "包括经其检定/校准的器具再传递检定/校准的器具",
+    "Excel ledger replacing the file's instruments": "用 Excel 台账替换文件中的器具",
+    "database URL (default DATABASE_URL)": "数据库地址（默认取环境变量 DATABASE_URL）",
+}
+
+#: Help texts whose pair the splitter cannot take apart: (中文, English).
+PAIRS: dict[str, tuple[str, str]] = {
+    "gunicorn 进程数 / worker processes": ("gunicorn 工作进程数", "gunicorn worker processes"),
+    "budget in 元 for plan (b) 预算（元）": ("方案 (b) 的预算（元）", "budget in yuan for plan (b)"),
+    "Write a review's report (现场审查情况汇总表, 不符合项报告, evidence list) 生成审查报告.":
+        ("生成审查报告（现场审查情况汇总表、不符合项报告、证据清单）。",
+         "Write a review's report (on-site review summary, non-conformity report, evidence list)."),
+}
+
+#: Click's and Typer's own words in Chinese.
+CLICK_ZH: dict[str, str] = {
+    "Usage:": "用法：", "Usage: ": "用法：", "Options": "选项", "Commands": "命令",
+    "Arguments": "参数", "Error": "错误", "Aborted!": "已中止。", "Aborted.": "已中止。",
+    "[required]": "[必填]", "[default: {}]": "[默认：{}]", "[env var: {}]": "[环境变量：{}]",
+    "(deprecated) ": "（已弃用）", "Missing command.": "缺少命令。",
+    "Try [blue]'{command_path} {help_option}'[/] for help.":
+        "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。",
+    "Missing argument '{param_hint}'.": "缺少参数“{param_hint}”。",
+    "Missing option '{param_hint}'.": "缺少选项“{param_hint}”。",
+    "No such option: {name}": "没有此选项：{name}",
+    "No such command {name!r}.": "没有此命令：{name!r}。",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "{value!r} is not one of {choices}.": "{value!r} 不是 {choices} 之一。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数字。",
+    "Option '{name}' requires an argument.": "选项“{name}”需要一个值。",
+    "default: {default}": "默认：{default}", "required": "必填",
+    "Show this message and exit.": "显示本帮助并退出。",
+}
+
+
+def split(text: str) -> tuple[str, str]:
+    """(中文, English) of a help text written as a pair in one string."""
+    text = " ".join(text.split())
+    if text in PAIRS:
+        return PAIRS[text]
+    if not _CJK_CHAR.search(text):
+        return ZH.get(text, ""), text
+    for sep in (" / ", " — ", " - "):
+        if sep in text:
+            parts = [p.strip() for p in text.split(sep)]
+            zh = [p for p in parts if _CJK_CHAR.search(p)]
+            en = [p for p in parts if not _CJK_CHAR.search(p)]
+            if zh and en:
+                return sep.join(zh), sep.join(en)
+    clusters = [m for m in _CLUSTER.finditer(text)
+                if len(_LATIN_WORDS.findall(m.group())) <= 3]
+    zh = " ".join(m.group().strip() for m in clusters)
+    en = text
+    for m in reversed(clusters):
+        en = en[:m.start()] + " " + en[m.end():]
+    en = re.sub(r"\s+([.,:;)])(?=\s|$)", r"\1", re.sub(r"\(\s*\)", "", " ".join(en.split()))).strip(" :;,")
+    return zh, en
+
+
+def pick_help(text: str | None, lang: str) -> str | None:
+    if not text:
+        return text
+    zh, en = split(text)
+    key = " ".join(text.split())
+    if lang == "zh":
+        return zh or en
+    out = gettext(zh or key, lang, f"cli:{key}") if lang != "en" else en
+    return out or en
+
+
+def _localise(cmd: click.Command, lang: str) -> None:
+    """Set every help text of ``cmd`` and its subcommands to ``lang`` (the pair as written is
+    kept on the object, so a later command line in another language starts from it)."""
+    for obj, attr in [(cmd, "help"), (cmd, "short_help"), *((p, "help") for p in cmd.params)]:
+        original = f"_tj_{attr}"
+        if not hasattr(obj, original):
+            setattr(obj, original, getattr(obj, attr, None))
+        if getattr(obj, original) is not None:
+            setattr(obj, attr, pick_help(getattr(obj, original), lang))
+    for sub in getattr(cmd, "commands", {}).values():
+        _localise(sub, lang)
+
+
+def _words(lang: str) -> None:
+    """Typer's and click's own words in ``lang``."""
+    import importlib
+
+    from typer import rich_utils
+
+    table = CLICK_ZH if lang == "zh" else {}
+
+    def tr(message: str) -> str:
+        return table.get(message, message)
+
+    # Typer carries its own copy of click (typer._click); both are localised.
+    for name in ("typer._click.core", "typer._click.exceptions", "typer._click.formatting",
+                 "typer._click.types", "typer._click.decorators", "typer.core",
+                 "click.core", "click.exceptions", "click.formatting", "click.types",
+                 "click.decorators"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, "_"):
+            module._ = tr  # type: ignore[attr-defined]
+    for name, english in (("DEPRECATED_STRING", "(deprecated) "), ("DEFAULT_STRING", "[default: {}]"),
+                          ("ENVVAR_STRING", "[env var: {}]"), ("REQUIRED_LONG_STRING", "[required]"),
+                          ("ARGUMENTS_PANEL_TITLE", "Arguments"), ("OPTIONS_PANEL_TITLE", "Options"),
+                          ("COMMANDS_PANEL_TITLE", "Commands"), ("ERRORS_PANEL_TITLE", "Error"),
+                          ("ABORTED_TEXT", "Aborted."),
+                          ("RICH_HELP", "Try [blue]'{command_path} {help_option}'[/] for help.")):
+        setattr(rich_utils, name, tr(english))
+
+
+_LANG = {"lang": "zh"}
+_ORIGINAL: dict[str, Any] = {}
+
+
+def _patch_click(lang: str) -> None:
+    """Typer's copy of click writes "Usage: " and the help option's text without gettext:
+    both are given in ``lang`` here."""
+    from typer._click import core, formatting
+
+    _LANG["lang"] = lang
+    if "write_usage" not in _ORIGINAL:
+        _ORIGINAL["write_usage"] = formatting.HelpFormatter.write_usage
+        _ORIGINAL["get_help_option"] = core.Command.get_help_option
+
+        def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+            if prefix is None and _LANG["lang"] == "zh":
+                prefix = "用法："
+            _ORIGINAL["write_usage"](self, prog, args, prefix)
+
+        def get_help_option(self: Any, ctx: Any) -> Any:
+            opt = _ORIGINAL["get_help_option"](self, ctx)
+            if opt is not None:
+                opt.help = "显示本帮助并退出。" if _LANG["lang"] == "zh" else "Show this message and exit."
+            return opt
+
+        formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+        core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+
+
+class LocalisedGroup(TyperGroup):
+    """The root command: localises the command tree for the language of this command line."""
+
+    _done: str | None = None
+
+    def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> Any:
+        lang = cli_lang(list(args) if args is not None else sys.argv[1:])
+        if self._done != lang:
+            _localise(self, lang)
+            _words(lang)
+            _patch_click(lang)
+            self._done = lang
+        return super().main(args, *a, **kw)
