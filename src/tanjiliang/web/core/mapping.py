@@ -29,7 +29,7 @@ _INSTRUMENT_COLUMNS = ("name", "type", "measures", "at", "accuracy", "status", "
 def _columns(ins: Instrument) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in _INSTRUMENT_COLUMNS:
-        v = getattr(ins, name)
+        v = ins.measures_text() if name == "measures" else getattr(ins, name)  # a list as "a, b"
         out[name] = v if isinstance(v, date) or name == "last_confirmed" else (v or "")
     return out
 
