@@ -82,3 +82,25 @@ def test_usual_load_above_max_is_refused() -> None:
     assert "instruments[0]" in exc.value.message("en")
 
 
+
+
+def test_lpg_weighed_by_a_platform_scale() -> None:
+    # LPG bought in cylinders and weighed: medium liquefied_gas, which the weighing types cover;
+    # class III, e = 1 kg at 3 t = 3 000e → ±1.5e, in service ±3e = 3 kg → 3 / 3 000 = ±0.1 %
+    lpg = {"id": "lpg", "name": "液化石油气", "kind": "combustion", "material": "lpg", "activity": "2500 t"}
+    scale = instrument("W1", "lpg", "boundary", type="platform_scale", accuracy="III",
+                       verification_interval="1 kg", max_capacity="5 t", usual_load="3 t")
+    a = run(base_unit(source_streams=[stream("coal", 100000), lpg], instruments=[scale]))
+    assert a.stream("lpg").medium == "liquefied_gas"
+    pt = next(p for p in a.points if p.id == "lpg@boundary")
+    assert pt.instruments == ["W1"] and pt.status == "conforming"
+    w1 = next(i for i in a.instruments if i.id == "W1")
+    assert w1.mpe_percent == pytest.approx(0.1) and w1.accuracy_ok is True
+
+
+def test_json_keeps_measures_text_and_lists_targets() -> None:
+    unit = base_unit(source_streams=[stream("lime", 60000), stream("dolo", 40000, material="dolomite")],
+                     instruments=[instrument("W1", ["lime", "dolo"], "boundary")])
+    j = run(unit).to_json("en")
+    w1 = next(i for i in j["instruments"] if i["id"] == "W1")
+    assert w1["measures"] == "lime, dolo" and w1["targets"] == ["lime", "dolo"]
