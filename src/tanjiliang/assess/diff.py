@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from tanjiliang.assess.result import Assessment
+from tanjiliang.assess.result import Assessment, RateRow
 
 FORMAT = "tanjiliang/packs-diff@1"
 
@@ -43,7 +43,7 @@ class UnitDiff:
                 "changes": [c.to_json() for c in self.changes], "error": self.error}
 
 
-def _rate(r: Any) -> str:
+def _rate(r: RateRow) -> str:
     return f"{r.equipped}/{r.required} = {r.rate_percent:g} % ({r.required_percent:g} %)"
 
 
@@ -73,9 +73,9 @@ def diff_assessments(file: str, old: Assessment, new: Assessment) -> UnitDiff:
     old_rates = {(r.medium, r.level): r for r in old.rates}
     new_rates = {(r.medium, r.level): r for r in new.rates}
     for key in sorted(old_rates.keys() | new_rates.keys(), key=lambda k: (k[0], k[1] if k[1] is not None else 9)):
-        o, n = old_rates.get(key), new_rates.get(key)
-        before = _rate(o) if o else None
-        after = _rate(n) if n else None
+        ro, rn = old_rates.get(key), new_rates.get(key)
+        before = _rate(ro) if ro else None
+        after = _rate(rn) if rn else None
         if before != after:
             ch.append(Change("rate", f"{key[0]}/{key[1] if key[1] is not None else 'lab'}", before, after))
     old_f = Counter((f.code, f.subject, f.severity) for f in old.findings)
