@@ -259,6 +259,57 @@ def finding_subject(subject: str | None, pack: object | None, lang: str = "zh") 
     return subject
 
 
+# Titles of the documents the factor library cites, as written in its data (keys), and how a
+# page shows them: the Chinese title where the document has one (the IPCC's guidelines are
+# published in Chinese too), the English title on English pages (issue 13: citations an
+# auditor accepts; a new language is a catalogue).
+SOURCES = cast("dict[str, tuple[str, str]]", pairs("source", {
+    "国家发展改革委 24 个行业企业温室气体排放核算方法与报告指南（试行）附录二 常用化石燃料相关参数缺省值": ("国家发展改革委 24 个行业企业温室气体排放核算方法与报告指南（试行）附录二 常用化石燃料相关参数缺省值", "NDRC accounting and reporting guidelines for 24 industries (trial), Annex 2 default parameters of common fossil fuels"),
+    "企业温室气体排放核算与报告指南 发电设施（2022年修订版）": ("企业温室气体排放核算与报告指南 发电设施（2022年修订版）", "Guidelines for accounting and reporting GHG emissions of enterprises: power generation facilities (2022 revision)"),
+    "GB/T 32151 温室气体排放核算与报告要求 系列": ("GB/T 32151 温室气体排放核算与报告要求 系列", "GB/T 32151 series, requirements of GHG emissions accounting and reporting"),
+    "第三方碳核算工具及公开代码库中转载的该缺省值表": ("第三方碳核算工具及公开代码库中转载的该缺省值表", "copies of that table in third-party carbon calculators and public code repositories"),
+    "碳酸盐分解的化学计量 CO2 排放因子（按 IUPAC 2021 标准原子量计算）": ("碳酸盐分解的化学计量 CO2 排放因子（按 IUPAC 2021 标准原子量计算）", "Stoichiometric CO2 of carbonate decomposition (IUPAC 2021 standard atomic weights)"),
+    "中国钢铁生产企业温室气体排放核算方法与报告指南（试行）附录二": ("中国钢铁生产企业温室气体排放核算方法与报告指南（试行）附录二", "Guidelines for GHG accounting and reporting of Chinese iron and steel producers (trial), Annex 2"),
+    "中国电解铝生产企业温室气体排放核算方法与报告指南（试行）": ("中国电解铝生产企业温室气体排放核算方法与报告指南（试行）", "Guidelines for GHG accounting and reporting of Chinese primary aluminium producers (trial)"),
+    "生态环境部 关于做好2023—2025年发电行业企业温室气体排放报告管理有关工作的通知（全国电网平均排放因子 0.5703 tCO2/MWh）": ("生态环境部 关于做好2023—2025年发电行业企业温室气体排放报告管理有关工作的通知（全国电网平均排放因子 0.5703 tCO2/MWh）", "MEE notice on the management of GHG emission reports of power generators 2023–2025 (national grid average factor 0.5703 tCO2/MWh)"),
+    "生态环境部、国家统计局 关于发布2022年电力二氧化碳排放因子的公告": ("生态环境部、国家统计局 关于发布2022年电力二氧化碳排放因子的公告", "MEE and NBS announcement of the 2022 electricity CO2 emission factors"),
+    "生态环境部、国家统计局 关于发布2023年电力碳足迹因子/电力二氧化碳排放因子的公告": ("生态环境部、国家统计局 关于发布2023年电力碳足迹因子/电力二氧化碳排放因子的公告", "MEE and NBS announcement of the 2023 electricity carbon-footprint and CO2 emission factors"),
+    "中国钢铁生产企业温室气体排放核算方法与报告指南（试行）附录二 固碳产品排放因子": ("中国钢铁生产企业温室气体排放核算方法与报告指南（试行）附录二 固碳产品排放因子", "Guidelines for GHG accounting and reporting of Chinese iron and steel producers (trial), Annex 2 factors of carbon-fixing products"),
+    "2006 IPCC Guidelines for National Greenhouse Gas Inventories, Vol. 2 Energy, Ch. 1-2": ("《2006年IPCC国家温室气体清单指南》第2卷 能源，第1—2章", "2006 IPCC Guidelines for National Greenhouse Gas Inventories, Vol. 2 Energy, Ch. 1-2"),
+    "2006 IPCC Guidelines for National Greenhouse Gas Inventories, Vol. 3 IPPU, Ch. 2 (Table 2.1) and Ch. 4": ("《2006年IPCC国家温室气体清单指南》第3卷 工业过程和产品使用，第2章（表2.1）及第4章", "2006 IPCC Guidelines for National Greenhouse Gas Inventories, Vol. 3 IPPU, Ch. 2 (Table 2.1) and Ch. 4"),
+    "2006 IPCC Guidelines, Vol. 3 IPPU, Ch. 4 Metal Industry, Table 4.16 (slope coefficients, Tier 2)": ("《2006年IPCC国家温室气体清单指南》第3卷 工业过程和产品使用，第4章 金属工业，表4.16（斜率系数，方法2）", "2006 IPCC Guidelines, Vol. 3 IPPU, Ch. 4 Metal Industry, Table 4.16 (slope coefficients, Tier 2)"),
+    "2006 IPCC Guidelines, Vol. 3 IPPU, Ch. 2 Mineral Industry, §2.2.1.2 equation 2.4 (clinker)": ("《2006年IPCC国家温室气体清单指南》第3卷 工业过程和产品使用，第2章 矿物工业，2.2.1.2节 式2.4（熟料）", "2006 IPCC Guidelines, Vol. 3 IPPU, Ch. 2 Mineral Industry, §2.2.1.2 equation 2.4 (clinker)"),
+    "Carbon mass fraction × 44.009/12.011 (molar masses, IUPAC 2021)": ("含碳质量分数 × 44.009/12.011（IUPAC 2021 摩尔质量）", "Carbon mass fraction × 44.009/12.011 (molar masses, IUPAC 2021)"),
+    "IPCC Second Assessment Report (1995), WG I, Table 4 (as used by the UNFCCC/Kyoto)": ("IPCC 第二次评估报告（1995），第一工作组，表4（《联合国气候变化框架公约》及《京都议定书》采用）", "IPCC Second Assessment Report (1995), WG I, Table 4 (as used by the UNFCCC/Kyoto)"),
+    "IPCC Fourth Assessment Report (2007), WG I, Ch. 2, Table 2.14": ("IPCC 第四次评估报告（2007），第一工作组，第2章 表2.14", "IPCC Fourth Assessment Report (2007), WG I, Ch. 2, Table 2.14"),
+    "IPCC Fifth Assessment Report (2013), WG I, Ch. 8, Table 8.7 (no climate-carbon feedback)": ("IPCC 第五次评估报告（2013），第一工作组，第8章 表8.7（不含气候—碳反馈）", "IPCC Fifth Assessment Report (2013), WG I, Ch. 8, Table 8.7 (no climate-carbon feedback)"),
+    "IPCC Sixth Assessment Report (2021), WG I, Ch. 7, Table 7.15": ("IPCC 第六次评估报告（2021），第一工作组，第7章 表7.15", "IPCC Sixth Assessment Report (2021), WG I, Ch. 7, Table 7.15"),
+}))
+
+# Words of the clauses (tables, annexes) in the citations' data, for the other language.
+_CLAUSE_EN = (("附录二", "Annex 2"), ("附录", "Annex"), ("表", "Table "), ("全国电网平均排放因子（碳市场）",
+              "national grid average factor (carbon market)"))
+_CLAUSE_ZH = (("Table ", "表"),)
+
+
+def _clause_words(text: str, lang: str) -> str:
+    """Names of materials and the few clause words of the library's citations in ``lang``."""
+    from tanjiliang.rules import bundled_library
+
+    lib = bundled_library()
+    names = sorted(((m.name.zh, m.name.en) for m in lib.materials.values()),
+                   key=lambda p: -len(p[0]))
+    if lang == "zh":
+        for a, b in _CLAUSE_ZH:
+            text = text.replace(a, b)
+        return text
+    for zh, en in names:
+        text = text.replace(zh, en)
+    for a, b in _CLAUSE_EN:
+        text = text.replace(a, b)
+    return text
+
+
 _YEAR_NOTE = re.compile(r"（(\d{4}) 年采用 (\d{4}) 年因子）")
 
 
@@ -268,10 +319,15 @@ def citation_text(citation: str | None, lang: str) -> str:
     title; in English the connecting words are English (转引自 → "quoted via")."""
     if not citation:
         return ""
+    out = citation
+    for title in sorted(SOURCES, key=len, reverse=True):
+        if title in out:
+            out = out.replace(title, pick(SOURCES[title], lang, f"source:{title}"))
     if lang == "zh":
-        return citation
-    out = citation.replace("，转引自：", "; quoted via: ").replace("，", ", ")
-    return _YEAR_NOTE.sub(lambda m: f" (factor of {m.group(2)} used for {m.group(1)})", out)
+        return _clause_words(out, lang)
+    out = _clause_words(out, lang).replace("，转引自：", "; quoted via: ").replace("，", ", ")
+    out = _YEAR_NOTE.sub(lambda m: f" (factor of {m.group(2)} used for {m.group(1)})", out)
+    return " ".join(out.split())
 
 
 def clause_ref(clause: str | None, lang: str) -> str:
