@@ -156,13 +156,21 @@ _RAW_WRITE = re.compile(r"\.write_text\(|\.write_bytes\(|open\([^)]*[\"'][wax]b?
                         r"\.write_(?:csv|parquet|excel|ipc|json)\((?!tmp)|\.save\((?!tmp|buf)")
 
 
+#: Files that write without the helper, and why that is safe.
+_ALLOWED = {
+    "model/write.py": "the helper itself",
+    "data/store.py": "fsspec object store (local or S3): a hidden temp object, then fs.mv",
+    "i18n/sweep.py": "developer tool rewriting the project's own catalogues and sources",
+}
+
+
 def test_no_writer_bypasses_the_atomic_helper():
     """Writers outside the web app (whose uploads Django's storage writes under new names) use
     model/write.py's helpers; writing to an in-memory buffer or the helper's temp path is fine."""
     offenders = []
     for path in SRC.rglob("*.py"):
         rel = path.relative_to(SRC).as_posix()
-        if rel.startswith("web/") or rel == "model/write.py":
+        if rel.startswith("web/") or rel in _ALLOWED:
             continue
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if _RAW_WRITE.search(line) and "devnull" not in line:

@@ -60,13 +60,14 @@ def write_table(df: pl.DataFrame, path: Path, sheet: str = "flagged") -> None:
         return
     from openpyxl import Workbook
 
+    from tanjiliang.model.xlsx import safe_row, save_workbook
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
-    ws.append(df.columns)
+    ws.append(safe_row(ws, df.columns))
     for row in df.iter_rows():  # output only: openpyxl writes cell by cell
-        ws.append(list(row))
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+        ws.append(safe_row(ws, row))
+    save_workbook(wb, path)
 
 
 def _f(x: Any, nd: int = 3) -> str:

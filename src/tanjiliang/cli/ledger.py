@@ -134,7 +134,12 @@ def import_(
         new = apply(unit, cs, remove=remove_missing)
     except LoadError as err:
         raise _fail(err, lg) from None
-    atomic_write(unit_file, dump_json(new) if unit_file.suffix.lower() == ".json" else dump_yaml(new))
+    out = dump_json(new) if unit_file.suffix.lower() == ".json" else dump_yaml(new)
+    try:  # never write a unit file that would not load again (issue 18)
+        load_unit(unit_file, out)
+    except LoadError as err:
+        raise _fail(err, lg) from None
+    atomic_write(unit_file, out)
     n = len(new.instruments)
     typer.echo(f"已写入 {unit_file}：{n} 台器具" if zh else f"written {unit_file}: {n} instruments")
 

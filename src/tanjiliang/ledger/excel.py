@@ -273,10 +273,9 @@ def write_ledger(path: str | Path, unit: UnitFile | None, pack: Pack | None, lan
     rows = max(1000, len(instruments) + 500)
     _validate(ws, INSTRUMENT_COLUMNS, formulas, rows, lang)
     _validate(cs, CONFIRMATION_COLUMNS, formulas, max(2000, r + 500), lang)
-    from tanjiliang.model.write import atomic_path
+    from tanjiliang.model.xlsx import save_workbook
 
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, path)  # atomic; formulas from user text stay text
 
 
 # ------------------------------------------------------------------------------ importing
@@ -359,6 +358,14 @@ def read_changes(unit: UnitFile, path: str | Path, pack: Pack | None = None, *, 
                 valid.append((k, Instrument.model_construct(**rec)))  # still check its references
     ref = unit.model_copy(update={"instruments": [ins for _, ins in valid]})
     reference_issues(ref, _Remapped(src, [k for k, _ in valid]))  # type: ignore[arg-type]
+    if pack is not None:  # a type the pack does not define would write a unit file that no longer loads
+        types = {t.id for t in pack.instrument_types}
+        known = ", ".join(sorted(types))
+        for k, ins in valid:
+            if ins.type not in types:
+                src.issue(("instruments", k, "type"),
+                          f"不是规则包 {pack.name} 中的器具类型（可用：{known}）",
+                          f"not an instrument type of pack {pack.name} (known: {known})")
     if problems:
         raise LedgerError(file, _dedupe(problems), read)
     cs = changes.compute(unit, read.instruments, read.stated)

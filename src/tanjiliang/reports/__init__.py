@@ -43,7 +43,7 @@ def write_report(assessment: Assessment, unit: UnitFile, path: str | Path, lang:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in REPORT_FORMATS:
         raise ReportFormatError(path.suffix or path.name)
-    from tanjiliang.model.write import atomic_path, atomic_write
+    from tanjiliang.model.write import atomic_write
     from tanjiliang.reports.context import build_context
 
     ctx = build_context(assessment, unit, pack, lang)
@@ -56,11 +56,10 @@ def write_report(assessment: Assessment, unit: UnitFile, path: str | Path, lang:
 
         atomic_write(path, render_pdf(ctx, plan=plan))
     else:
+        from tanjiliang.model.xlsx import save_workbook
         from tanjiliang.reports.xlsx import build_workbook
 
-        wb = build_workbook(ctx)
-        with atomic_path(path) as tmp:
-            wb.save(tmp)
+        save_workbook(build_workbook(ctx), path)  # formulas from user text stay text
     return path
 
 

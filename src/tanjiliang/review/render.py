@@ -3,7 +3,6 @@ one :class:`~tanjiliang.review.report.ReportContext` (docs/review.md "Report")."
 
 from __future__ import annotations
 
-import io
 from importlib import resources
 
 import jinja2
@@ -177,6 +176,6 @@ def build_workbook(c: ReportContext) -> Workbook:
 
 
 def render_xlsx(c: ReportContext) -> bytes:
-    buf = io.BytesIO()
-    build_workbook(c).save(buf)
-    return buf.getvalue()
+    from tanjiliang.model.xlsx import workbook_bytes
+
+    return workbook_bytes(build_workbook(c))  # formulas from user text stay text

@@ -4,7 +4,6 @@ indexed query per table, scoped like the core app's tenancy."""
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -225,8 +224,9 @@ def export_xlsx(qs: QuerySet[UnitSummary], lang: str) -> bytes:
         cells.append(c)
     ws.append(cells)
     words = {"conforming", "nonconforming", "opened", "findings_issued", "concluded", "signed"}
+    from tanjiliang.model.xlsx import safe_row, workbook_bytes
+
     for row in qs.values_list(*[c for c, _, _ in COLUMNS]).iterator(chunk_size=2000):
-        ws.append([label(v, lang) if isinstance(v, str) and v in words else v for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        # a unit's name typed as =HYPERLINK(…) stays text in the regulator's workbook
+        ws.append(safe_row(ws, [label(v, lang) if isinstance(v, str) and v in words else v for v in row]))
+    return workbook_bytes(wb)
