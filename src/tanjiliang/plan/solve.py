@@ -273,8 +273,15 @@ def _activity_options(s: StreamInputs, groups: list[list[Action]], table: Uncert
         consumer_groups = []
     others = [g for g in groups if not any(g is c for c in consumer_groups)]
 
+    memo: dict[frozenset[tuple[str, Any]], float] = {}
+
     def variance(eff: tuple[tuple[str, Any], ...]) -> float:
-        return float(sum(c.u_percent ** 2 for c in activity_components(s.with_effects(eff), table)))
+        key = frozenset(eff)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = float(sum(c.u_percent ** 2
+                                        for c in activity_components(s.with_effects(eff), table)))
+        return hit
 
     frontier = _consumer_frontier(s, consumer_groups) if consumer_groups else [(0.0, 0.0, ())]
     # not pruned alone: which route counts (and so an out-of-tolerance period's weight)
@@ -315,10 +322,16 @@ def stream_combinations(s: StreamInputs, actions: list[Action], table: Uncertain
         if slot == "activity":
             return lambda eff: var(activity_components(s.with_effects(eff), table))
         name = slot.split(":", 1)[1]
+        memo: dict[frozenset[tuple[str, Any]], float] = {}
 
         def f(eff: tuple[tuple[str, Any], ...]) -> float:
-            s2 = s.with_effects(eff)
-            return var([c for p in s2.params if p.name == name for c in param_components(s2, p, table)])
+            key = frozenset(eff)
+            hit = memo.get(key)
+            if hit is None:
+                s2 = s.with_effects(eff)
+                hit = memo[key] = var([c for p in s2.params if p.name == name
+                                       for c in param_components(s2, p, table)])
+            return hit
         return f
 
     total0 = var(stream_components(s, table))
