@@ -31,6 +31,9 @@ app.add_typer(_ledger.app, name="ledger")
 from tanjiliang.cli import init as _init  # noqa: E402
 
 _init.register(app)
+from tanjiliang.cli import kpi as _kpi  # noqa: E402
+
+_kpi.register(app)
 from tanjiliang.cli import serve as _serve  # noqa: E402
 
 _serve.register(app)

@@ -1,0 +1,111 @@
+"""``tanjiliang kpi UNIT_OR_FOLDER`` — the regulator's indicators (issue 14 §4): 配备率, 受检率,
+检定合格率, instruments in confirmation, the composite index and the reasons to visit, per unit,
+ranked with the units most worth a visit first. Exit 0, or 2 on bad input."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from tanjiliang.cli.check import Format, Lang, make_console
+from tanjiliang.model.errors import Issue, LoadError
+from tanjiliang.model.write import json_text
+
+SUFFIXES = (".yaml", ".yml", ".json", ".gz")
+
+
+def _files(target: Path) -> list[Path]:
+    if target.is_dir():
+        return sorted(p for p in target.rglob("*") if p.is_file() and p.suffix in SUFFIXES
+                      and not p.name.startswith(".") and p.name != "province.json")
+    return [target]
+
+
+def _default_as_of(year: int, today: date) -> date:
+    """Year end for a past reporting year, today for the current one (issue 11)."""
+    return date(year, 12, 31) if year < today.year else today
+
+
+def kpi(
+    target: Annotated[Path, typer.Argument(metavar="UNIT_OR_FOLDER",
+                                           help="unit file or folder of unit files 单位文件或目录")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD 评价日期")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
+    top: Annotated[int, typer.Option(help="rows shown in the text table 显示行数")] = 30,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Indicators per unit and the units worth a visit 监管指标与现场检查建议名单."""
+    from tanjiliang.check import check
+    from tanjiliang.kpi import indicators, rank
+    from tanjiliang.province.batch import read_unit
+
+    lg = lang.value
+    zh = lg == "zh"
+    day: date | None = None
+    if as_of is not None:
+        try:
+            day = date.fromisoformat(as_of)
+        except ValueError:
+            make_console().print(Issue("--as-of", None, "", f"“{as_of}”不是 YYYY-MM-DD 日期",
+                                       f'"{as_of}" is not a date YYYY-MM-DD').message(lg))
+            raise typer.Exit(2) from None
+    if not target.exists():
+        make_console().print(Issue(str(target), None, "", "文件或目录不存在",
+                                   "no such file or folder").message(lg))
+        raise typer.Exit(2)
+    rows = []
+    problems: list[str] = []
+    for path in _files(target):
+        try:
+            unit = read_unit(path)
+            when = day or _default_as_of(unit.unit.year, date.today())
+            a = check(unit, as_of=when)
+        except LoadError as err:
+            problems += [i.message(lg) for i in err.issues]
+            continue
+        year = unit.unit.year
+        rows.append(indicators(unit, a, date(year, 1, 1), date(year + 1, 1, 1)))
+    if problems and not target.is_dir():
+        console = make_console()
+        for m in problems:
+            console.print(m, markup=False)
+        raise typer.Exit(2)
+    ranked = rank(rows)
+    if fmt is Format.json:
+        sys.stdout.write(json_text({"format": "tanjiliang/kpi@1",
+                                    "units": [r.to_json(lg) for r in ranked],
+                                    "unreadable": problems}))
+        return
+    console = make_console()
+    table = Table(title="监管指标（指数最低者优先）" if zh else "Indicators (lowest index first)",
+                  title_justify="left")
+    heads = (("单位", "unit"), ("结论", "conclusion"), ("配备率%", "equipping %"),
+             ("受检率%", "inspection %"), ("合格率%", "pass %"), ("有效期内%", "in confirmation %"),
+             ("指数", "index"), ("tCO2e", "tCO2e"), ("现场检查理由", "reasons to visit"))
+    for h in heads:
+        table.add_column(h[0] if zh else h[1])
+    words = {"conforming": ("符合", "conforming"), "nonconforming": ("不符合", "non-conforming")}
+
+    def f(x: float | None) -> str:
+        return "—" if x is None else f"{x:.1f}"
+
+    for r in ranked[:top]:
+        reason = "；".join(z for z, _ in r.reasons) if zh else "; ".join(e for _, e in r.reasons)
+        table.add_row(escape(r.name), words[r.conclusion][0 if zh else 1], f(r.equipping_rate),
+                      f(r.inspection_rate), f(r.pass_rate), f(r.in_confirmation), f(r.index),
+                      f"{r.total_tco2e:,.0f}", escape(reason or "—"))
+    console.print(table)
+    if problems:
+        console.print(("无法读取 {} 个文件" if zh else "{} files could not be read").format(len(problems)))
+        for m in problems[:20]:
+            console.print("  " + escape(m))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("kpi")(kpi)

@@ -1,0 +1,186 @@
+"""Indicators of one unit for a period, read from its assessment (the one door) and its
+confirmation records (issue 14 §4).
+
+* 配备率 (equipping rate): equipped ÷ required metering points over all media and levels of
+  the assessment (GB 17167-2006 4.3; the assessment's rate table).
+* 受检率 (inspection rate): confirmations made on time ÷ confirmations due in the period
+  (JJF 1356-2012 6.2; :func:`inspection_counts`). A due date is the certificate's own next due
+  date, else the confirmation date plus the interval.
+* 检定合格率 (pass rate): confirmations in the period with the result 合格 ÷ confirmations in
+  the period (JJF 1356-2012 6.3); 准用 (limited) is not 合格.
+* in confirmation: instruments in use or on standby whose confirmation is valid or due soon at
+  the as-of date ÷ those instruments.
+* completeness: the readings' mean coverage over the instruments with readings (only when
+  readings were checked).
+
+Records dated after the as-of date do not exist for it (issue 11). Weights of the composite
+index and the thresholds that make an indicator a reason to visit are data
+(``kpi/weights.yaml``, status I).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tanjiliang.assess.result import Assessment
+from tanjiliang.metrology.confirmation import add_months
+from tanjiliang.model.unit import Instrument, UnitFile, interval_months
+
+NAMES = {
+    "equipping_rate": ("配备率", "equipping rate"),
+    "inspection_rate": ("受检率", "inspection rate"),
+    "pass_rate": ("检定合格率", "pass rate"),
+    "completeness": ("数据完整率", "data completeness"),
+    "in_confirmation": ("在有效期内器具比例", "instruments in confirmation"),
+}
+
+
+@lru_cache(maxsize=1)
+def weights() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        (Path(__file__).parent / "weights.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def _pct(num: int, den: int) -> float | None:
+    """num ÷ den in percent, rounded half up to one decimal (None when nothing is due)."""
+    if den == 0:
+        return None
+    q = (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return float(q)
+
+
+@dataclass
+class Indicators:
+    """A unit's indicators for ``start <= day < end`` as of ``as_of``."""
+
+    name: str
+    credit_code: str | None
+    region: str | None
+    year: int
+    as_of: date
+    conclusion: str
+    total_tco2e: float
+    equipping_rate: float | None
+    inspection_rate: float | None
+    pass_rate: float | None
+    in_confirmation: float | None
+    completeness: float | None
+    due: int
+    confirmed_on_time: int
+    confirmations: int
+    passed: int
+    overdue: int
+    index: float | None
+    reasons: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        out = asdict(self)
+        out["as_of"] = self.as_of.isoformat()
+        out["reasons"] = [zh if lang == "zh" else en for zh, en in self.reasons]
+        return out
+
+
+def inspection_counts(ins: Instrument, interval: int, start: date, end: date,
+                      as_of: date) -> tuple[int, int]:
+    """(due, confirmed on time) for ``ins`` in [start, end) as of ``as_of``.
+
+    Every confirmation made in the period answers a due date: it is on time when it came no
+    later than the due date of the confirmation before it (unknown when the ledger holds no
+    earlier record: then it counts as on time). A due date in the period, passed by the as-of
+    date, that no confirmation in the period answered, is due and missed."""
+    recs = {r.date: r.next_due for r in (ins.confirmations or []) if r.date <= as_of}
+    if ins.last_confirmed and ins.last_confirmed <= as_of:
+        recs.setdefault(ins.last_confirmed, None)
+    dates = sorted(recs)
+    dues = [recs[d] or add_months(d, interval) for d in dates]
+    due = on_time = 0
+    for k, d in enumerate(dates):
+        if start <= d < end:
+            due += 1
+            on_time += k == 0 or d <= dues[k - 1]
+        following = dates[k + 1] if k + 1 < len(dates) else None
+        missed = start <= dues[k] < end and dues[k] < as_of
+        if missed and (following is None or following >= end or following > as_of):
+            due += 1
+    return due, on_time
+
+
+def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
+               completeness: float | None = None) -> Indicators:
+    """The indicators of ``unit`` for the period [start, end), read from its assessment ``a``
+    (made as of a date within or after the period)."""
+    as_of = a.as_of
+    required = sum(r.required for r in a.rates)
+    equipped = sum(r.equipped for r in a.rates)
+    by_id = {i.id: i for i in a.instruments}
+    due = on_time = confirmations = passed = 0
+    active = valid = overdue = 0
+    for ins in unit.instruments:
+        res = by_id.get(ins.id)
+        if res is None or ins.status == "out_of_service":
+            continue
+        active += 1
+        if res.calibration_status in ("valid", "due_soon"):
+            valid += 1
+        elif res.calibration_status == "overdue":
+            overdue += 1
+        interval = interval_months(ins.interval) if ins.interval else None
+        if interval is None and res.next_due and res.last_confirmed:
+            months = (res.next_due.year - res.last_confirmed.year) * 12 + (
+                res.next_due.month - res.last_confirmed.month)
+            interval = max(1, months)
+        d, t = inspection_counts(ins, interval or 12, start, end, as_of)
+        due += d
+        on_time += t
+        for r in ins.confirmations or []:
+            if start <= r.date < end and r.date <= as_of:
+                confirmations += 1
+                passed += r.result == "pass"
+        if not ins.confirmations and ins.last_confirmed and start <= ins.last_confirmed < end \
+                and ins.last_confirmed <= as_of:
+            confirmations += 1  # a ledger with only the last date: a confirmation that passed
+            passed += 1
+    values = {
+        "equipping_rate": _pct(equipped, required),
+        "inspection_rate": _pct(on_time, due),
+        "pass_rate": _pct(passed, confirmations),
+        "in_confirmation": _pct(valid, active),
+        "completeness": completeness,
+    }
+    w = weights()
+    num = Decimal(0)
+    den = Decimal(0)
+    reasons: list[tuple[str, str]] = []
+    for key, v in values.items():
+        if v is None:
+            continue
+        wk = Decimal(str(w["indicators"][key]["weight"]))
+        num += wk * Decimal(str(v))
+        den += wk
+        limit = w["visit_below"][key]
+        if v < limit:
+            zh, en = NAMES[key]
+            reasons.append((f"{zh} {v:.1f}%，低于 {limit}%", f"{en} {v:.1f} % is below {limit} %"))
+    if a.conclusion == "nonconforming":
+        n = sum(1 for f in a.findings if f.severity == "nonconformity")
+        reasons.insert(0, (f"评价结论不符合（{n} 项不符合）",
+                           f"assessment non-conforming ({n} non-conformities)"))
+    index = float((num / den).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) if den else None
+    return Indicators(unit.unit.name, unit.unit.credit_code, unit.unit.region, unit.unit.year,
+                      as_of, a.conclusion, a.total_tco2e, values["equipping_rate"],
+                      values["inspection_rate"], values["pass_rate"], values["in_confirmation"],
+                      completeness, due, on_time, confirmations, passed, overdue, index, reasons)
+
+
+def rank(rows: list[Indicators]) -> list[Indicators]:
+    """Units worth a visit first: lowest index, then most tonnes at stake, then name."""
+    return sorted(rows, key=lambda r: (r.index if r.index is not None else -1.0,
+                                       -r.total_tco2e, r.name))
