@@ -72,3 +72,18 @@ def test_a_bad_file_names_the_file_not_the_server_path(world: Any) -> None:
     assert r.status_code == 400
     page = r.content.decode()
     assert "坏.csv" in page and str(settings.MEDIA_ROOT) not in page
+
+
+def test_the_api_takes_the_period_too(world: Any) -> None:
+    unit = journey_unit(world)
+    client = world.client(world.a)
+    url = f"/api/units/{unit.pk}/readings"
+    r = client.post(url, {"file": SimpleUploadedFile("2月.csv", february())}, **world.token(world.a))
+    assert r.status_code == 201, r.content[:500]
+    assert r.json()["period"]["from"].startswith("2025-02-01")
+    r = client.post(url + "?period=year", {"file": SimpleUploadedFile("y.csv", february())},
+                    **world.token(world.a))
+    assert r.status_code == 201 and r.json()["period"]["from"].startswith("2025-01-01")
+    r = client.post(url + "?period=month&month=2025-13", {"file": SimpleUploadedFile("m.csv", february())},
+                    **world.token(world.a))
+    assert r.status_code == 400

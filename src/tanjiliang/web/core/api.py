@@ -521,19 +521,35 @@ def add_confirmation(request: HttpRequest, unit_id: int, ident: str) -> Any:
 
 @api.post("/units/{unit_id}/readings", response={201: dict[str, Any], **ERRORS},
           tags=["readings"])
-def upload_readings(request: HttpRequest, unit_id: int, file: File[UploadedFile]) -> Any:
-    """Upload readings (CSV, XLSX or Parquet); answers the data-quality report."""
+def upload_readings(request: HttpRequest, unit_id: int, file: File[UploadedFile],
+                    period: str = "data", month: str = "", date_from: str = "",
+                    date_to: str = "") -> Any:
+    """Upload readings (CSV, XLSX or Parquet); answers the data-quality report for ``period``:
+    ``data`` (the months the file covers, the default), ``year`` (the reporting year),
+    ``month`` (with ``month=YYYY-MM``) or ``range`` (``date_from``–``date_to``, both days
+    included) — issue 12 §5."""
     from tanjiliang.data.readings import ReadingsError
 
     unit = unit_for(request.user, unit_id, write=True)
     name = Path(file.name or "readings.csv").name
     if Path(name).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
         raise _bad("只接受 CSV、XLSX、Parquet 文件", "only CSV, XLSX and Parquet files", "file")
+    try:
+        how, start, end = integrations.chosen_period(
+            {"period": period, "month": month, "from": date_from, "to": date_to}, unit.year, "zh")
+    except integrations.PeriodProblem:
+        raise _bad("统计期无效：period 为 data、year、month（月份 YYYY-MM）或 range（起止日期）",
+                   "invalid period: data, year, month (with month=YYYY-MM) or range "
+                   "(date_from, date_to)", "period") from None
     content = file.read()
     row = m.ReadingsUpload(unit=unit, name=name[:255], size=len(content), uploaded_by=request.user)
     row.file.save(name, ContentFile(content), save=False)
+    path = Path(row.file.path)
     try:
-        report = integrations.readings_report(unit, Path(row.file.path), name)
+        if how == "data":
+            ids = set(unit.instruments.values_list("ident", flat=True))
+            start, end = integrations.readings_period(path, ids) or (None, None)
+        report = integrations.readings_report(unit, path, name, start, end)
     except ReadingsError as exc:
         row.file.delete(save=False)
         raise Problem(LoadError([Issue(name, i.row, i.column or "", i.zh, i.en)
@@ -541,6 +557,7 @@ def upload_readings(request: HttpRequest, unit_id: int, file: File[UploadedFile]
     except LoadError as exc:
         row.file.delete(save=False)
         raise Problem(exc) from None
+    report["period_how"] = how
     row.rows = report["rows"]
     row.report = json.dumps(report, ensure_ascii=False)
     row.save()

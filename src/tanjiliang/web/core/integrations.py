@@ -81,6 +81,35 @@ def _plain(v: Any) -> Any:
     return v
 
 
+class PeriodProblem(ValueError):
+    pass
+
+
+def chosen_period(post: Any, year: int, lang: str) -> tuple[str, date | None, date | None]:
+    """The period asked for on the upload form: ``data`` (the months the file covers, the
+    default), ``year`` (the reporting year), ``month`` (YYYY-MM) or ``range`` (from–to, both
+    days included)."""
+    get = post.get
+    how = (get("period") or "data").strip()
+    try:
+        if how == "month":
+            y, mo = (int(x) for x in (get("month") or "").split("-"))
+            return how, date(y, mo, 1), date(y + (mo == 12), mo % 12 + 1, 1)
+        if how == "range":
+            start = date.fromisoformat(get("from") or "")
+            end = date.fromisoformat(get("to") or "") + timedelta(days=1)
+            if end <= start:
+                raise ValueError
+            return how, start, end
+    except ValueError:
+        raise PeriodProblem("统计期无效：请选择月份，或填写起止日期（止日不早于起日）" if lang == "zh"
+                            else "invalid period: choose a month, or a start and an end date "
+                                 "(the end not before the start)") from None
+    if how == "year":
+        return how, date(year, 1, 1), date(year + 1, 1, 1)
+    return "data", None, None
+
+
 def readings_period(path: Path, instrument_ids: set[str]) -> tuple[date, date] | None:
     """The whole months the readings of a file fall in (issue 12 §5: a month's file is judged
     for that month, not against the whole year); None when it has no readable time."""

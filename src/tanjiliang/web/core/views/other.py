@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib import messages
@@ -103,35 +102,6 @@ def _last_day(end: str) -> str:
         return end[:10]
 
 
-class PeriodProblem(ValueError):
-    pass
-
-
-def chosen_period(post: object, year: int, lang: str) -> tuple[str, date | None, date | None]:
-    """The period asked for on the upload form: ``data`` (the months the file covers, the
-    default), ``year`` (the reporting year), ``month`` (YYYY-MM) or ``range`` (from–to, both
-    days included)."""
-    get = post.get  # type: ignore[attr-defined]
-    how = (get("period") or "data").strip()
-    try:
-        if how == "month":
-            y, mo = (int(x) for x in (get("month") or "").split("-"))
-            return how, date(y, mo, 1), date(y + (mo == 12), mo % 12 + 1, 1)
-        if how == "range":
-            start = date.fromisoformat(get("from") or "")
-            end = date.fromisoformat(get("to") or "") + timedelta(days=1)
-            if end <= start:
-                raise ValueError
-            return how, start, end
-    except ValueError:
-        raise PeriodProblem("统计期无效：请选择月份，或填写起止日期（止日不早于起日）" if lang == "zh"
-                            else "invalid period: choose a month, or a start and an end date "
-                                 "(the end not before the start)") from None
-    if how == "year":
-        return how, date(year, 1, 1), date(year + 1, 1, 1)
-    return "data", None, None
-
-
 @login_required
 @require_POST
 def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
@@ -151,8 +121,8 @@ def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
                     issues=["只接受 CSV、XLSX、Parquet 文件" if lang == "zh"
                             else "only CSV, XLSX and Parquet files are accepted"])
     try:
-        how, start, end = chosen_period(request.POST, unit.year, lang)
-    except PeriodProblem as exc:
+        how, start, end = integrations.chosen_period(request.POST, unit.year, lang)
+    except integrations.PeriodProblem as exc:
         return page(request, "tj/errors.html", unit, "readings", status=400, title=name,
                     issues=[str(exc)])
     content = upload.read()
