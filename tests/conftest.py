@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+from contextlib import ExitStack
 
 import pytest
 
@@ -28,11 +29,11 @@ def _guarded_rows_flushable(request: pytest.FixtureRequest):
     yield
     from django.db import connection
 
-    from tanjiliang.web.core.models import HistoryEntry
-    from tanjiliang.web.core.triggers import bypassed
-    from tanjiliang.web.review.models import ReviewRecord
+    from tanjiliang.web.core.triggers import GUARDS, bypassed
 
-    with bypassed(connection, "tjreview_reviewrecord"), \
-            bypassed(connection, "core_historyentry"), connection.cursor() as cur:
-        cur.execute(f"DELETE FROM {ReviewRecord._meta.db_table}")
-        cur.execute(f"DELETE FROM {HistoryEntry._meta.db_table}")
+    with ExitStack() as stack:
+        for table in dict.fromkeys(g.table for g in GUARDS):
+            stack.enter_context(bypassed(connection, table))
+        with connection.cursor() as cur:
+            for table in dict.fromkeys(g.table for g in GUARDS):
+                cur.execute(f"DELETE FROM {table}")

@@ -266,3 +266,15 @@ def test_signing_key_page_replace_and_old_signatures_still_verify(rw):
     assert not v.ok and "not the key registered" in v.en
     pem = c.get(r("signing-root"))
     assert pem.content.startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+def test_signing_keys_cannot_be_deleted_or_swapped(rw):
+    signed_review(rw)
+    k = SigningKey.objects.get(user=rw.reviewer)
+    table = SigningKey._meta.db_table
+    for sql in (f"DELETE FROM {table} WHERE id = %s",
+                f"UPDATE {table} SET public_key = 'AAAA' WHERE id = %s",
+                f"UPDATE {table} SET user_id = NULL WHERE id = %s"):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(sql, [k.pk])
+    SigningKey.objects.filter(pk=k.pk).update(replaced=k.created)  # replacing is allowed

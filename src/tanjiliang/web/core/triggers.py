@@ -5,8 +5,10 @@ docs/security.md "Through any door").
   (``unit_id`` and ``user_id`` may become NULL when a unit or user is deleted).
 * ``tjreview_reviewrecord`` — a signed review or submitted self-inspection: no DELETE, no
   UPDATE of its content, state or identity.
+* ``tjreview_signingkey`` — no DELETE, no UPDATE of a key's owner, public key or certificate
+  (its private part may be re-encrypted, its ``replaced`` time set).
 
-PostgreSQL and SQLite, created by migrations (core 0003, tjreview 0002), so raw SQL, the
+PostgreSQL and SQLite, created by migrations (core 0003, tjreview 0002 and 0003), so raw SQL, the
 admin, the ORM and a database shell are all refused; the error is an integrity error
 ("tanjiliang: ... append-only / signed"). Dropping a trigger needs the table owner's rights:
 run the server with a role that does not own the tables to close that door too.
@@ -38,6 +40,9 @@ GUARDS = (
           ("id", "unit_id", "kind", "year", "version", "state", "conclusion", "open_ncs",
            "sha256", "content"),
           FROZEN, "tanjiliang: a signed review record cannot be changed or deleted"),
+    Guard("tj_signing_key", "tjreview_signingkey",
+          ("id", "user_id", "purpose", "key_id", "public_key", "certificate", "created"),
+          "", "tanjiliang: a signing key is kept for as long as what it signed"),
 )
 
 
