@@ -191,3 +191,11 @@ def test_a_nested_object_is_entered_by_its_fields(world: Any) -> None:
         "activity.number": "152", "activity.unit": "万Nm3", "consumers.E1": "1",
         "stock.opening": "10 万Nm3", "stock.closing": "80 t", "stock.receipts": "150 万Nm3"})
     assert r.status_code == 400 and "同一量纲" in r.content.decode()
+
+
+def test_the_pack_is_chosen_by_its_title(world: Any) -> None:
+    unit = world.unit_a
+    client = world.client(world.a)
+    page = client.get(reverse("unit-edit-info", args=[unit.pk]) + "?lang=zh").content.decode()
+    assert '<select name="pack"' in page and "河南省《重点排放单位碳计量器具配备和管理规范》" in page
+    assert '<input name="pack"' not in page

@@ -320,6 +320,20 @@ def delete_item(request: HttpRequest, pk: int, section: str, index: int) -> Http
     return redirect("unit-edit", pk=pk)
 
 
+def pack_choices(lang: str, current: str = "") -> list[tuple[str, str]]:
+    """The bundled packs by their titles (a pack is chosen, never typed: issue 12 §3); a
+    pack the unit names that is not bundled stays offered as it is."""
+    from tanjiliang.rules.load import bundled_pack_names, load_pack
+
+    out = []
+    for name in bundled_pack_names():
+        title = load_pack(name).pack.title
+        out.append((name, title.zh if lang == "zh" else title.en))
+    if current and current not in {k for k, _ in out}:
+        out.append((current, current))
+    return out
+
+
 @login_required
 def edit_info(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's own fields (name, credit code, sector, region, year) and its pack."""
@@ -328,6 +342,7 @@ def edit_info(request: HttpRequest, pk: int) -> HttpResponse:
         unit = unit_for(request.user, pk)
         d = unit_data(unit)
         return page(request, "tj/info_form.html", unit, "edit",
+                    packs=pack_choices(lang, d.get("pack") or ""),
                     fields=fields_for(UnitInfo, d["unit"], lang), pack=d.get("pack") or "",
                     gwp=d.get("gwp") or "", general=[])
     unit = unit_for(request.user, pk, write=True)
@@ -348,7 +363,8 @@ def edit_info(request: HttpRequest, pk: int) -> HttpResponse:
                      en="unit details changed", subject="unit")
     except LoadError as exc:
         by_field, general = issue_errors(exc, "unit", lang)
-        return page(request, "tj/info_form.html", unit, "edit", status=400,
+        return page(request, "tj/info_form.html", unit, "edit",
+                    packs=pack_choices(lang, d.get("pack") or ""), status=400,
                     fields=fields_for(UnitInfo, values, lang, by_field), pack=pack, gwp=gwp,
                     general=general)
     return redirect("unit-edit", pk=pk)
