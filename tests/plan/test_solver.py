@@ -125,6 +125,8 @@ def test_most_removed_equals_brute_force(data: dict, budget: float) -> None:
     assert p.within_budget is not None
     assert p.within_budget.removed_tco2e == pytest.approx(best, rel=1e-7, abs=1e-6)
     assert p.within_budget.cost <= budget + 1e-9
+    # every action bought adds something within the plan (else the plan without it would be cheaper)
+    assert all(p.marginal[a].removed_tco2e > 0 for a in p.within_budget.actions)
 
 
 def _catalogue(**drop: object):

@@ -131,6 +131,7 @@ def render(p: Plan, lang: str, console: Console) -> None:
         _solution(console, p, p.within_budget, title, lang)
         if p.within_budget.actions:
             wb = p.within_budget
+            console.print(f"[dim]{w('marginal_note', lang)}[/]")
             console.print(f"{w('removed', lang)}: {_t(wb.removed_tco2e)} t · {_t(wb.removed_tco2e * price.value)} 元/a; "
                           f"{w('after_b', lang)}: {_t(p.at_risk_after_tco2e or 0)} t")
         else:
@@ -148,10 +149,11 @@ def _solution(console: Console, p: Plan, s: Solution, title: str, lang: str) -> 
     for col in (w("action", lang), w("cost", lang), w("annual", lang), w("removed", lang),
                 w("benefit", lang), w("art18", lang)):
         t.add_column(col, justify="left" if col == w("action", lang) else "right", overflow="fold")
-    for aid in s.actions:
-        v = p.action(aid)
-        art = (w("required_only", lang) if v.reasonable is None else
-               w("reasonable", lang) if v.reasonable else f"[red]{w('unreasonable', lang)}[/]")
+    for v in p.views_of(s):
+        verdict = v.verdict()
+        art = w("art18." + verdict, lang)
+        if verdict == "unreasonable":
+            art = f"[red]{art}[/]"
         t.add_row(escape(v.action.text(lang)), _t(v.action.cost), _t(v.action.annual_cost),
                   _t(v.removed_tco2e), _t(v.benefit_yuan), art)
     console.print(t)

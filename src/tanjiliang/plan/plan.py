@@ -65,9 +65,16 @@ class ActionView:
     """An action with what it is worth on its own (MRR Art. 18)."""
 
     action: Action
-    removed_tco2e: float  # tonnes at risk it removes alone
+    removed_tco2e: float  # tonnes at risk it removes (alone; in plan (b): its share there)
     benefit_yuan: float  # removed × price, per year
-    reasonable: bool | None  # annual cost ≤ benefit; None: it removes nothing (a requirement)
+    reasonable: bool | None  # annual cost ≤ benefit; None: it removes nothing
+
+    def verdict(self) -> str:
+        """The MRR Art. 18 column: reasonable | unreasonable | needed (it removes nothing but
+        meets a requirement) | combined (it removes something only with other actions)."""
+        if self.reasonable is None:
+            return "needed" if self.action.closes else "combined"
+        return "reasonable" if self.reasonable else "unreasonable"
 
 
 @dataclass(slots=True)
@@ -95,6 +102,16 @@ class Plan:
     at_risk_after_tco2e: float | None = None  # Σ streams after plan (b)
     notes: list[tuple[str, str]] = field(default_factory=list)
     assessment: Assessment | None = None  # what the plan was made from (not in the JSON)
+    #: plan (b)'s actions with what each adds within the plan (removing it from the plan
+    #: would raise the tonnes at risk by this much)
+    marginal: dict[str, ActionView] = field(default_factory=dict)
+
+    def views_of(self, s: Solution) -> list[ActionView]:
+        """The actions of a solution with their figures: alone for plan (a), within the plan
+        for plan (b)."""
+        if s is self.within_budget:
+            return [self.marginal.get(a) or self.action(a) for a in s.actions]
+        return [self.action(a) for a in s.actions]
 
     @property
     def yuan_at_risk(self) -> float:
@@ -111,6 +128,9 @@ class Plan:
             if s is None:
                 return None
             return {"status": s.status, "actions": s.actions, "cost_yuan": s.cost,
+                    "figures": [{"id": v.action.id, "removed_tco2e": v.removed_tco2e,
+                                 "benefit_yuan": v.benefit_yuan, "art18": v.verdict()}
+                                for v in self.views_of(s)],
                     "removed_tco2e": s.removed_tco2e, "removed_yuan": s.removed_tco2e * p,
                     "unmet": [{"requirement": u.requirement, "reason": u.text(lang),
                                "reason_zh": u.zh, "reason_en": u.en} for u in s.unmet],
@@ -147,7 +167,7 @@ class Plan:
                  "annual_cost_yuan": v.action.annual_cost, "citation": v.action.citation.to_json(lang),
                  "closes": list(v.action.closes),
                  "removed_tco2e": v.removed_tco2e, "benefit_yuan": v.benefit_yuan,
-                 "art18_reasonable": v.reasonable}
+                 "art18_reasonable": v.reasonable, "art18": v.verdict()}
                 for v in self.actions],
             "least_cost": sol(self.least_cost),
             "within_budget": sol(self.within_budget),
@@ -178,6 +198,27 @@ def action_views(inputs: list[StreamInputs], actions: list[Action], table: Uncer
         benefit = removed * price
         reasonable = None if removed <= 0 else a.annual_cost <= benefit
         out.append(ActionView(a, removed, benefit, reasonable))
+    return out
+
+
+def _marginal(inputs: list[StreamInputs], chosen: list[Action], table: UncertaintyTable,
+              price: float) -> dict[str, ActionView]:
+    """What each chosen action adds within the plan: the stream's tonnes at risk with all its
+    chosen actions but this one, less with all of them."""
+    streams = {s.id: s for s in inputs}
+    by_stream: dict[str, list[Action]] = {}
+    for a in chosen:
+        if a.stream is not None and a.stream in streams:
+            by_stream.setdefault(a.stream, []).append(a)
+    out = {}
+    for sid, acts in by_stream.items():
+        s = streams[sid]
+        full = at_risk(s.with_effects(tuple(e for a in acts for e in a.effects)), table)
+        for a in acts:
+            without = at_risk(s.with_effects(tuple(e for b in acts if b is not a for e in b.effects)), table)
+            removed = max(without - full, 0.0)
+            benefit = removed * price
+            out[a.id] = ActionView(a, removed, benefit, None if removed <= 0 else a.annual_cost <= benefit)
     return out
 
 
@@ -221,8 +262,10 @@ def make_plan(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None
     pool = [v.action for v in views if v.reasonable] if reasonable_only else actions
     wb = most_removed(inputs, pool, table, b_yuan) if b_yuan is not None else None
     after_b = None
+    marginal: dict[str, ActionView] = {}
     if wb is not None:
         after_b = ub.sum_at_risk_tco2e - wb.removed_tco2e
+        marginal = _marginal(inputs, [x for x in actions if x.id in set(wb.actions)], table, pr.value)
     after = None
     if verify and lc.actions:
         by_id = {x.id: x for x in actions}
@@ -234,4 +277,5 @@ def make_plan(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None
     return Plan(a.unit_name, as_of, f"{a.pack_name}@{a.pack_version}",
                 {"uncertainty": f"{table.name}@{table.version}", "costs": f"{cat.name}@{cat.version}",
                  "prices": f"{ptable.name}@{ptable.version}"},
-                pr, ub, views, reqs, lc, wb, b_yuan, b_from, after, after_b, assessment=a)
+                pr, ub, views, reqs, lc, wb, b_yuan, b_from, after, after_b, assessment=a,
+                marginal=marginal)

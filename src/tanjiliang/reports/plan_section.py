@@ -60,9 +60,7 @@ def section_html(p: Plan, lang: str, number: int) -> str:
         return f"{x:,.0f}"
 
     def art18(v: ActionView) -> str:
-        if v.reasonable is None:
-            return w("required_only", lang)
-        return w("reasonable", lang) if v.reasonable else w("unreasonable", lang)
+        return w("art18." + v.verdict(), lang)
 
     lc = p.least_cost
     lines = [u.text(lang) for u in lc.unmet]
@@ -74,14 +72,14 @@ def section_html(p: Plan, lang: str, number: int) -> str:
     elif not lc.actions and not lc.unmet:
         lines.append(w("nothing_needed", lang))
     solutions: list[tuple[str, Any]] = [
-        (w("least_cost", lang), _Sol(lc.actions, [p.action(a) for a in lc.actions], lc.cost, 0.0, lines))]
+        (w("least_cost", lang), _Sol(lc.actions, p.views_of(lc), lc.cost, 0.0, lines))]
     if p.within_budget is not None:
         wb = p.within_budget
         how = w("budget_user", lang) if p.budget_from == "user" else w("budget_least_cost", lang)
         title = f"{w('within_budget', lang)} — {w('budget', lang)} {n(p.budget_yuan or 0)} 元 ({how})"
-        extra = [] if wb.actions else [w("nothing_removes", lang)]
+        extra = [w("marginal_note", lang)] if wb.actions else [w("nothing_removes", lang)]
         extra += [m[0] if lang == "zh" else m[1] for m in wb.notes]
-        solutions.append((title, _Sol(wb.actions, [p.action(a) for a in wb.actions], wb.cost,
+        solutions.append((title, _Sol(wb.actions, p.views_of(wb), wb.cost,
                                       wb.removed_tco2e, extra)))
     return _env().get_template("plan_section.html.j2").render(
         p=p, b=p.budget, lang=lang, number=number, n=n, art18=art18,

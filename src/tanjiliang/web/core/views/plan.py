@@ -34,8 +34,9 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     plans = []
     for key in ("least_cost", "within_budget"):
         sol = data[key]
-        if sol is not None:
-            plans.append((key, sol, [by_id[i] for i in sol["actions"]]))
+        if sol is not None:  # each action with its figures in this plan (alone, or within (b))
+            rows = [{**by_id[f["id"]], **f} for f in sol["figures"]]
+            plans.append((key, sol, rows))
     return page(request, "tj/plan.html", unit, "assessment", p=data, plans=plans,
                 chart=mark_safe(contributors_chart(p, lang)),  # the chart escapes every text it draws
                 contributors=data["contributors"][:15],
