@@ -143,3 +143,21 @@ def test_stock_change_by_hand() -> None:
     # u = √(0.052486² + 0.203279² + 1²) = √(0.0027548 + 0.0413223 + 1) = √1.0440771 = 1.021801 %
     assert u["emission_factor.CO2.default"] == pytest.approx(1.0)
     assert p.budget.stream("lime").u_percent == pytest.approx(1.021801, abs=1e-6)
+
+
+@pytest.mark.parametrize("example", ["power", "cement", "steel", "chemical"])
+def test_activity_component_is_the_engines_route(example: str) -> None:
+    """The activity component is the engine's achieved activity uncertainty (its tier rule's
+    MPE) taken as rectangular: u = uncertainty_percent/√3 — read, not derived again."""
+    from pathlib import Path
+
+    from tanjiliang.model.load import load_unit
+
+    unit = load_unit(Path(__file__).parents[2] / "examples" / example / "unit.yaml")
+    p = make_plan(unit, as_of=AS_OF, verify=False)
+    assert p.assessment is not None
+    for s in p.assessment.streams:
+        comps = {c.name: c for c in p.budget.stream(s.id).components}
+        if s.method != "calculation" or s.uncertainty_percent is None or "stock" in comps:
+            continue
+        assert comps["activity"].u_percent == pytest.approx(s.uncertainty_percent / sqrt(3), rel=1e-6)
