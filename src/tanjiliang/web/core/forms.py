@@ -110,9 +110,19 @@ REFERENCES = {"subunit", "equipment", "material", "type", "measures", "at", "med
               "consumers", "emission_points"}
 
 
-def _word(value: str, lang: str) -> str:
+#: The group of ``tanjiliang.assess.labels`` that names a field's enumeration values.
+LABEL_GROUPS = {"kind": "kind", "method": "method", "declared_class": "class",
+                "direction": "direction", "status": "instrument_status", "sector": "sector"}
+
+
+def _word(value: str, lang: str, name: str = "") -> str:
+    from tanjiliang.assess.labels import LABELS
     from tanjiliang.web.core.templatetags.tj import WORDS
 
+    group = LABELS.get(LABEL_GROUPS.get(name, ""), {})
+    if value in group:
+        zh, en = group[value]
+        return zh if lang == "zh" else en[:1].upper() + en[1:]
     pair = EXTRA_WORDS.get(value) or WORDS.get(value)
     return (pair[0] if lang == "zh" else pair[1]) if pair else value
 
@@ -222,7 +232,7 @@ def fields_for(model: type[BaseModel], values: dict[str, Any], lang: str,
             if choices:
                 fld.widget = "select"
                 fld.choices = choices
-                fld.labels = {c: labels.get(c) or _word(c, lang) for c in choices}
+                fld.labels = {c: labels.get(c) or _word(c, lang, name) for c in choices}
             elif _is(ann, bool):
                 fld.widget, fld.choices = "bool", ["true", "false"]
                 fld.labels = {c: _word(c, lang) for c in fld.choices}
