@@ -34,6 +34,9 @@ _init.register(app)
 from tanjiliang.cli import kpi as _kpi  # noqa: E402
 
 _kpi.register(app)
+from tanjiliang.cli import month as _month  # noqa: E402
+
+app.add_typer(_month.app, name="month")
 from tanjiliang.cli import serve as _serve  # noqa: E402
 
 _serve.register(app)

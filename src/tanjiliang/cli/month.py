@@ -1,0 +1,203 @@
+"""``tanjiliang month`` — the monthly close (月度存证, issue 14; docs/month.md).
+
+``month close UNIT --month YYYY-MM (READINGS... | --store ROOT) --records DIR [--evidence F]
+[--reason TEXT]``: compute the month from the readings and file it, frozen under a hash (a
+second filing is a correction: a new version with a reason). ``month status UNIT --records
+DIR``: the year's twelve cards. ``month verify --records DIR``: every hash again (exit 1 when
+something changed). ``month export UNIT --records DIR -o filing.xlsx [--bundle evidence.zip]``.
+Exit 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from tanjiliang.cli.check import Format, Lang, make_console
+from tanjiliang.model.errors import LoadError
+from tanjiliang.model.write import json_text
+
+app = typer.Typer(help="月度存证 — the monthly close: compute, file, verify, export.",
+                  no_args_is_help=True)
+
+
+def _bad(err: LoadError, lang: str) -> typer.Exit:
+    console = make_console()
+    console.print("输入有误，未写入任何文件：" if lang == "zh" else "bad input, nothing written:")
+    for i in err.issues:
+        console.print(i.message(lang), markup=False)
+    return typer.Exit(2)
+
+
+def _unit_key(unit: object) -> str:
+    u = unit.unit  # type: ignore[attr-defined]
+    return str(u.credit_code or u.name)
+
+
+@app.command("close")
+def close(
+    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
+    month: Annotated[str, typer.Option(help="YYYY-MM 月份")],
+    records_dir: Annotated[Path, typer.Option("--records", help="folder of filed months 存证目录")],
+    readings: Annotated[list[Path] | None, typer.Argument(metavar="READINGS...", help="readings files 读数文件")] = None,
+    store: Annotated[str | None, typer.Option(help="readings store 读数库")] = None,
+    evidence: Annotated[list[Path] | None, typer.Option(help="evidence file (repeat) 证据文件")] = None,
+    reason: Annotated[str | None, typer.Option(help="reason of a correction 更正原因")] = None,
+    filed_at: Annotated[str | None, typer.Option("--filed-at", help="YYYY-MM-DD (default now) 提交日期")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Compute the month from its readings and file it 计算并提交月度存证."""
+    from tanjiliang.data.readings import ReadingsError
+    from tanjiliang.model.load import load_unit
+    from tanjiliang.month.close import CHECK_WORDS, ZONE, close_month, parse_month
+
+    lg = lang.value
+    zh = lg == "zh"
+    try:
+        y, m = parse_month(month)
+        unit = load_unit(unit_file)
+        when = None
+        if filed_at is not None:
+            try:
+                d = date.fromisoformat(filed_at)
+            except ValueError:
+                from tanjiliang.model.errors import Issue
+
+                raise LoadError([Issue("--filed-at", None, "", f"“{filed_at}”不是日期",
+                                       f'"{filed_at}" is not a date')]) from None
+            when = datetime(d.year, d.month, d.day, 12, tzinfo=ZONE)
+        if store is not None:
+            from tanjiliang.data.store import ReadingsStore
+
+            source: object = ReadingsStore(store).source(_unit_key(unit))
+        elif readings:
+            source = list(readings)
+        else:
+            from tanjiliang.model.errors import Issue
+
+            raise LoadError([Issue("READINGS", None, "", "请给出读数文件或 --store",
+                                   "give readings files or --store")])
+        rec = close_month(unit, y, m, source, records_dir, evidence=list(evidence or []),
+                          reason=reason, filed_at=when)
+    except LoadError as err:
+        raise _bad(err, lg) from None
+    except ReadingsError as err:
+        console = make_console()
+        for i in err.issues:
+            console.print(i.message(lg), markup=False)
+        raise typer.Exit(2) from None
+    d = rec.data
+    console = make_console()
+    late = ("（逾期）" if zh else " (late)") if d["late"] else ""
+    console.print((f"已提交 {d['month']} 第 {d['version']} 版{late}：排放 {d['emissions_tco2e']:,.1f} tCO2e，"
+                   f"哈希 {d['sha256'][:16]}… → {rec.path}") if zh else
+                  (f"filed {d['month']} version {d['version']}{late}: {d['emissions_tco2e']:,.1f} tCO2e, "
+                   f"hash {d['sha256'][:16]}… → {rec.path}"))
+    for c in d["checks"]:
+        if not c["ok"]:
+            word = CHECK_WORDS[c["check"]][0 if zh else 1]
+            console.print(f"  [yellow]{'未通过检查' if zh else 'check not passed'}: {word}[/]")
+
+
+@app.command("status")
+def status(
+    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
+    records_dir: Annotated[Path, typer.Option("--records", help="folder of filed months 存证目录")],
+    today: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today) 今日")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """The year's twelve month cards 全年十二个月的存证状态."""
+    from tanjiliang.check import check
+    from tanjiliang.model.load import load_unit
+    from tanjiliang.month.close import STATUS_WORDS, month_status, year_total
+
+    lg = lang.value
+    zh = lg == "zh"
+    try:
+        unit = load_unit(unit_file)
+        day = date.fromisoformat(today) if today else date.today()
+    except LoadError as err:
+        raise _bad(err, lg) from None
+    except ValueError:
+        make_console().print(f"--today: “{today}”不是日期" if zh else f'--today: "{today}" is not a date')
+        raise typer.Exit(2) from None
+    year = unit.unit.year
+    cards = month_status(year, records_dir, day)
+    total = year_total(records_dir)
+    annual = check(unit, as_of=min(day, date(year, 12, 31))).total_tco2e
+    if fmt is Format.json:
+        sys.stdout.write(json_text({"format": "tanjiliang/month-status@1", "year": year,
+                                    "months": [{**c, "status_text": STATUS_WORDS[c["status"]][0 if zh else 1]}
+                                               for c in cards],
+                                    "filed_total_tco2e": total, "annual_assessment_tco2e": annual}))
+        return
+    table = Table(title=f"{unit.unit.name} {year}", title_justify="left")
+    for h in (("月份", "month"), ("状态", "status"), ("截止日期", "deadline"), ("版本", "version"),
+              ("排放 tCO2e", "tCO2e")):
+        table.add_column(h[0] if zh else h[1])
+    for c in cards:
+        word = STATUS_WORDS[c["status"]][0 if zh else 1]
+        if c["late"]:
+            word += "（逾期提交）" if zh else " (filed late)"
+        table.add_row(c["month"], word, c["deadline"], str(c["version"] or "—"),
+                      "—" if c["emissions_tco2e"] is None else f"{c['emissions_tco2e']:,.1f}")
+    console = make_console()
+    console.print(table)
+    console.print((f"已提交月份合计 {total:,.1f} tCO2e；年度评价 {annual:,.1f} tCO2e") if zh else
+                  (f"filed months total {total:,.1f} tCO2e; annual assessment {annual:,.1f} tCO2e"))
+
+
+@app.command("verify")
+def verify(
+    records_dir: Annotated[Path, typer.Option("--records", help="folder of filed months 存证目录")],
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Recompute every record's and evidence file's hash 校验存证哈希."""
+    from tanjiliang.month.close import records, verify_records
+
+    zh = lang is Lang.zh
+    problems = verify_records(records_dir)
+    console = make_console()
+    for name, z, e in problems:
+        console.print(f"[red]{escape(name)}: {z if zh else e}[/]")
+    if problems:
+        raise typer.Exit(1)
+    n = len(records(records_dir))
+    console.print(f"{n} 份存证记录全部一致" if zh else f"all {n} records match their hashes")
+
+
+@app.command("export")
+def export(
+    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
+    records_dir: Annotated[Path, typer.Option("--records", help="folder of filed months 存证目录")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="filing workbook .xlsx 存证表")],
+    bundle: Annotated[Path | None, typer.Option(help="evidence bundle .zip 证据包")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """The monthly filing workbook and the evidence bundle 导出月度存证表与证据包."""
+    from tanjiliang.model.load import load_unit
+    from tanjiliang.month.export import write_bundle, write_workbook
+
+    lg = lang.value
+    zh = lg == "zh"
+    try:
+        unit = load_unit(unit_file)
+    except LoadError as err:
+        raise _bad(err, lg) from None
+    for p in (output, bundle):
+        if p is not None and not p.resolve().parent.is_dir():
+            make_console().print(f"{p}: {'目录不存在' if zh else 'no such folder'}")
+            raise typer.Exit(2)
+    rows = write_workbook(unit, records_dir, output, lg)
+    console = make_console()
+    console.print(f"{'已写入' if zh else 'wrote'} {output} ({rows} {'个月' if zh else 'months'})")
+    if bundle is not None:
+        n = write_bundle(records_dir, bundle)
+        console.print(f"{'已写入' if zh else 'wrote'} {bundle} ({n} {'个文件' if zh else 'files'})")
