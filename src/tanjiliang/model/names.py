@@ -403,9 +403,16 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
             return
         one(path, node, key, kind, enum_entries(kind))
 
+    code_sets: dict[int, set[str]] = {}
+
     def one(path: Path_, node: dict[str, Any], key: str, kind: str, vocab: list[Entry]) -> None:
         v = node.get(key)
-        if not isinstance(v, str) or not v.strip() or any(v == e.code for e in vocab):
+        if not isinstance(v, str):
+            return
+        codes = code_sets.get(id(vocab))
+        if codes is None:
+            codes = code_sets[id(vocab)] = {e.code for e in vocab}
+        if v in codes or not v.strip():
             return
         try:
             m = resolve_in(vocab, v, kind, strict=strict)
@@ -421,6 +428,9 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
         if isinstance(v, str):
             one(path, node, key, kind, vocab)
         elif isinstance(v, list):
+            codes = code_sets.get(id(vocab)) or code_sets.setdefault(id(vocab), {e.code for e in vocab})
+            if all(isinstance(x, str) and x in codes for x in v):
+                return  # all codes already: nothing to resolve
             box = {i: x for i, x in enumerate(v)}
             for i in list(box):
                 one((*path, key), box, i, kind, vocab)  # type: ignore[arg-type]
@@ -445,7 +455,7 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
 
     def day(path: Path_, node: dict[str, Any], key: str) -> None:
         v = node.get(key)
-        if not isinstance(v, str) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
+        if not isinstance(v, str) or (len(v) == 10 and v[4] == "-" and v[7] == "-" and v.isascii()):
             return
         try:
             d = parse_date(v)
@@ -461,8 +471,8 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
             return []
         return [((section, i), x) for i, x in enumerate(raw) if isinstance(x, dict)]
 
-    def coded(v: Any) -> bool:  # snake_case codes (natural_gas, gas_flow_meter): nothing to look up
-        return isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9_]*", v) is not None
+    def coded(v: Any) -> bool:  # codes (natural_gas, gas_flow_meter): nothing to look up
+        return isinstance(v, str) and v.isascii() and v.isidentifier()
 
     info = data.get("unit")
     if isinstance(info, dict):
@@ -494,7 +504,16 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
     places = place_entries(data)
     streams = section_entries(data, "source_streams")
     types: list[Entry] | None = None
+    place_codes = {e.code for e in places}
+    target_codes = {e.code for e in streams} | {e.code for e in points}
+    statuses, kinds = ENUM_LABELS["status"], ENUM_LABELS["confirmation_kind"]
     for path, ins in items("instruments"):
+        m0, lc = ins.get("measures"), ins.get("last_confirmed")
+        if (ins.get("at") in place_codes and coded(ins.get("type")) and ins.get("status", "in_use") in statuses
+                and ins.get("confirmation", "verification") in kinds and not ins.get("confirmations")
+                and (m0 is None or (isinstance(m0, str) and m0.partition(".")[0] in target_codes))
+                and (lc is None or (isinstance(lc, str) and len(lc) == 10 and lc[4] == "-"))):
+            continue  # everything already written as codes (the common case of a large file)
         if isinstance(ins.get("type"), str) and not coded(ins["type"]):
             types = types if types is not None else type_entries(data.get("pack") if isinstance(data.get("pack"), str) else None)
             one(path, ins, "type", "instrument_type", types)
