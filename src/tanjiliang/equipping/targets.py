@@ -10,7 +10,7 @@ Keys (default-pack.md "Required metering points"): a stream's activity at a plac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tanjiliang.equipping.points import BOUNDARY_QUANTITIES, Point
 from tanjiliang.model.unit import BOUNDARY, LAB, Instrument, SourceStream
@@ -18,8 +18,7 @@ from tanjiliang.model.unit import BOUNDARY, LAB, Instrument, SourceStream
 Key = tuple[str, str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     target: str  # stream or emission-point id
     quantity: str
     medium: str | None
@@ -30,10 +29,16 @@ class Target:
 def instrument_targets(ins: Instrument, streams: dict[str, SourceStream],
                        media: dict[str, str | None]) -> list[Target]:
     """Every target of ``ins`` (in the order written)."""
+    m = ins.measures
+    if isinstance(m, str) and "." not in m:  # the common case: one stream's activity
+        stream = streams.get(m)
+        if stream is not None:
+            return [Target(m, "activity", media[m], stream.material, (m, "activity", ins.at))]
     out = []
     for target, quantity in ins.targets():
-        if target in streams:
-            material = streams[target].material
+        stream = streams.get(target)
+        if stream is not None:
+            material = stream.material
             if quantity == "activity":
                 out.append(Target(target, quantity, media[target], material, (target, "activity", ins.at)))
             elif quantity in BOUNDARY_QUANTITIES:

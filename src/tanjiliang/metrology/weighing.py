@@ -132,7 +132,12 @@ def weighing_mpe(ins: Instrument, basis: Basis = "in_service") -> WeighingMpe | 
 def instrument_mpe_percent(ins: Instrument, basis: Basis = "in_service") -> float | None:
     """MPE in % of reading of any instrument: a weighing class at its usual load, else the
     class or MPE as stated (``mpe_percent``)."""
+    acc = ins.accuracy
+    if acc is None:
+        return None
+    if basis == "in_service" and acc.strip() not in OIML_CLASSES:  # the common case, no lookup
+        return mpe_percent(acc)
     w = weighing_mpe(ins, basis)
     if w is not None:
         return w.percent
-    return mpe_percent(ins.accuracy)
+    return mpe_percent(acc)

@@ -495,16 +495,16 @@ class Instrument(Model):
 
     def measures_text(self) -> str:
         """``measures`` as one text (several targets joined by ", "), for a ledger cell."""
-        return ", ".join(self.measures_list())
+        m = self.measures
+        return m if isinstance(m, str) else ", ".join(m or ())
 
     def targets(self) -> list[tuple[str, str]]:
         """Each (stream or emission point id, quantity) measured; quantity ``activity`` for a
         bare stream id, else the part after the dot (``ncv``, ``co2``, ``stock``…)."""
-        out = []
-        for m in self.measures_list():
-            parts = m.split(".", 1)
-            out.append((parts[0], parts[1] if len(parts) == 2 else "activity"))
-        return out
+        m = self.measures
+        if isinstance(m, str):
+            return [_target(m)]
+        return [_target(x) for x in m or ()]
 
     def measured_stream(self) -> str:
         """The stream or emission point id of the first target."""
@@ -515,6 +515,11 @@ class Instrument(Model):
         """The quantity of the first target (``activity`` for a bare stream id)."""
         t = self.targets()
         return t[0][1] if t else "activity"
+
+
+def _target(text: str) -> tuple[str, str]:
+    head, dot, tail = text.partition(".")
+    return (head, tail) if dot else (head, "activity")
 
 
 class Procedure(Model):
