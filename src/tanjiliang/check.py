@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tanjiliang.assess.result import Assessment, Finding
 from tanjiliang.model.errors import Issue, LoadError
@@ -54,7 +54,8 @@ def with_findings(a: Assessment, extra: list[Finding]) -> Assessment:
     if not extra:
         return a
     findings = sorted([*a.findings, *extra], key=lambda f: f.severity != "nonconformity")
-    worst = "nonconforming" if any(f.severity == "nonconformity" for f in findings) else "conforming"
+    worst: Literal["conforming", "nonconforming"] = (
+        "nonconforming" if any(f.severity == "nonconformity" for f in findings) else "conforming")
     return replace(a, findings=findings, conclusion=worst)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from tanjiliang.rules.schema import Threshold
 
@@ -44,16 +45,19 @@ def threshold(th: Threshold, total: Decimal) -> Decimal:
     return max(exact(th.floor_tco2e.value), min(exact(th.fraction.value) * total, exact(th.cap_tco2e.value)))
 
 
+@lru_cache(maxsize=8192)  # the same MPEs and limits recur across instruments
 def at_least(x: Decimal | float, limit: float | Decimal, decimals: int) -> bool:
     """``x ≥ limit`` once ``x`` is rounded as the pack declares."""
     return rounded(exact(x), decimals) >= exact(limit)
 
 
+@lru_cache(maxsize=8192)  # the same MPEs and limits recur across instruments
 def at_most(x: Decimal | float, limit: float | Decimal, decimals: int) -> bool:
     """``x ≤ limit`` once ``x`` is rounded as the pack declares."""
     return rounded(exact(x), decimals) <= exact(limit)
 
 
+@lru_cache(maxsize=8192)  # the same MPEs and limits recur across instruments
 def below(x: Decimal | float, limit: float | Decimal, decimals: int) -> bool:
     """``x < limit`` once ``x`` is rounded as the pack declares."""
     return rounded(exact(x), decimals) < exact(limit)
