@@ -9,7 +9,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # poppler-utils (pdftoppm) to rasterise PDFs in tests.
 DEBS    := chromium fonts-noto-cjk poppler-utils
 
-.PHONY: install system demo test lint typecheck bench clean
+.PHONY: install system demo test lint typecheck bench clean fuzz
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src/tanjiliang/units src/tanjiliang/model src/tanjiliang/rules src/tanjiliang/emissions src/tanjiliang/metrology src/tanjiliang/equipping src/tanjiliang/assess src/tanjiliang/plan
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The readers' fuzzers run longer (issue 18; docs/security.md "Fuzzing"): FUZZ=20000 for more.
+FUZZ    ?= 3000
+fuzz: install
+	TANJILIANG_FUZZ_EXAMPLES=$(FUZZ) $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

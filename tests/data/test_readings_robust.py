@@ -151,3 +151,39 @@ def test_folder_instead_of_a_file(tmp_path):
     assert code == 2 and "文件夹" in out
     with pytest.raises(ReadingsError):
         scan_readings(d)
+
+
+def test_parquet_with_a_flipped_byte_never_reaches_polars_decoder(tmp_path):
+    """Found by the fuzzer: byte 42 set to 0x7f made polars abort the whole process (an
+    allocation of 2**61 bytes); others made it panic. A flipped byte is now either read or
+    refused with the file named."""
+    import io
+
+    import polars as pl
+
+    buf = io.BytesIO()
+    pl.DataFrame({"instrument": ["W-01"] * 3, "time": ["2025-01-01"] * 3,
+                  "value": [1.0, 2.0, 3.0]}).write_parquet(buf)
+    good = buf.getvalue()
+    f = tmp_path / "r.parquet"
+    for pos in sorted({42, *range(4, len(good) - 8, 4)}):  # every 4th byte and the one found
+        b = bytearray(good)
+        b[pos] = 0x7F
+        f.write_bytes(bytes(b))
+        try:
+            scan_readings(f, {"W-01"}).frame.collect()
+        except ReadingsError as err:
+            assert str(f) in err.issues[0].file
+
+
+def test_zip_bomb_workbook_refused_before_reading(tmp_path):
+    import zipfile
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (20 * 1024 * 1024))
+    assert bomb.stat().st_size < 100_000
+    code, out, _ = _check(str(bomb))
+    assert code == 2 and "压缩炸弹" in out
+    r = CliRunner().invoke(app, ["ledger", "import", str(PLANT), str(bomb)])
+    assert r.exit_code == 2 and "压缩炸弹" in r.output

@@ -197,7 +197,7 @@ def check(
 ) -> None:
     """Check readings against the unit: quality, coverage, activity, reconciliation, CEMS,
     out-of-tolerance impact. 检查计量数据。"""
-    from tanjiliang.data.readings import ReadingsError
+    from tanjiliang.data.readings import READ_ERRORS, ReadingsError
     from tanjiliang.data.report import run
     from tanjiliang.model.load import load_unit
     from tanjiliang.rules.load import load_pack
@@ -228,6 +228,10 @@ def check(
         raise _fail([i.message(lg) for i in err.issues], lg) from None
     except ReadingsError as err:
         raise _fail([i.message(lg) for i in err.issues], lg) from None
+    except READ_ERRORS as exc:  # a large Parquet file found corrupt only while it is read
+        files = ", ".join(str(r) for r in readings)
+        raise _fail([f"{files}: 无法读取（文件损坏）" if lg == "zh" else f"{files}: cannot be read (corrupt): "
+                     + str(exc).splitlines()[0]], lg) from None
     if flagged is not None:
         write_table(rep.quality.flagged, flagged)
     if fmt is Format.json:

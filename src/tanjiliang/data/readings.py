@@ -31,6 +31,7 @@ from pathlib import Path
 import polars as pl
 
 from tanjiliang.ledger.catalogue import norm
+from tanjiliang.model.errors import LoadError
 
 SCHEMA: dict[str, pl.DataType] = {
     "fid": pl.UInt16(),  # index into Readings.files
@@ -114,6 +115,12 @@ class Readings:
 def _issue(path: Path, zh: str, en: str, row: int | None = None) -> ReadingsError:
     return ReadingsError([ReadingsIssue(str(path), row, None, None, zh, en)])
 
+
+#: What polars raises on a corrupt file: its errors, and a Rust panic (a BaseException).
+READ_ERRORS: tuple[type[BaseException], ...] = (pl.exceptions.PolarsError, pl.exceptions.PanicException)
+#: Parquet files up to this size are decoded whole (pyarrow) when opened, so that corruption
+#: is found then and never reaches polars' decoder.
+_PARQUET_CHECK_BYTES = 64 * 1024 * 1024
 
 #: Bytes read to detect a CSV file's encoding and separator.
 _SNIFF_BYTES = 256 * 1024
@@ -205,7 +212,7 @@ def _scan_csv(path: Path) -> tuple[pl.LazyFrame, CsvDialect]:
         return lf, d
     except pl.exceptions.NoDataError:  # not even a header
         return pl.LazyFrame(), d
-    except pl.exceptions.PolarsError as exc:
+    except READ_ERRORS as exc:
         ragged = _ragged_lines(path, d)
         if ragged:
             raise ReadingsError(ragged) from None
@@ -216,16 +223,32 @@ def _scan_csv(path: Path) -> tuple[pl.LazyFrame, CsvDialect]:
 def _scan(path: Path) -> tuple[pl.LazyFrame, CsvDialect | None]:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
+        if path.stat().st_size <= _PARQUET_CHECK_BYTES:
+            # Fuzzing found single flipped bytes that make polars panic or abort the process
+            # (an allocation of 2**61 bytes) while decoding; pyarrow refuses them cleanly.
+            import pyarrow.parquet as pq
+
+            try:
+                pq.read_table(path)
+            except Exception:
+                raise _issue(path, "不是有效的 Parquet 文件（文件损坏或不完整）",
+                             "not a valid Parquet file (corrupt or incomplete)") from None
         try:
             lf = pl.scan_parquet(path, row_index_name="row", row_index_offset=1)
             lf.collect_schema()
             return lf, None
-        except pl.exceptions.PolarsError:
+        except READ_ERRORS:
             raise _issue(path, "不是有效的 Parquet 文件（文件损坏或不完整）",
                          "not a valid Parquet file (corrupt or incomplete)") from None
     if suffix in (".csv", ".txt"):
         return _scan_csv(path)
     if suffix in (".xlsx", ".xlsm"):
+        from tanjiliang.model.limits import check_workbook
+
+        try:
+            check_workbook(path)
+        except LoadError as err:
+            raise ReadingsError([ReadingsIssue(i.file, None, None, None, i.zh, i.en) for i in err.issues]) from None
         try:
             df = read_excel_text(path).with_row_index("row", offset=2)  # the sheet's row numbers
         except Exception as exc:  # fastexcel raises its own error types for a corrupt workbook
@@ -348,7 +371,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
         raise _issue(p, "没有读取此文件的权限", "permission denied: cannot read the file") from None
     except OSError as exc:
         raise _issue(p, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from None
-    except pl.exceptions.PolarsError as exc:
+    except READ_ERRORS as exc:
         raise _issue(p, "无法读取文件（格式错误或文件损坏）",
                      f"cannot read the file: {str(exc).splitlines()[0]}") from None
     decimal_comma = dialect is not None and dialect.decimal_comma

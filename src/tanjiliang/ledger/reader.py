@@ -520,6 +520,12 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
     """Read every instrument sheet and the confirmation sheet of a workbook; collect every
     problem. ``unit`` (a UnitFile) gives places and streams by name; ``pack`` the types."""
     file = display_name or Path(path).name
+    from tanjiliang.model.limits import check_workbook
+
+    try:
+        check_workbook(Path(path))  # a zip bomb is refused before openpyxl inflates it
+    except LoadError as err:
+        raise LedgerError(file, [Problem("", None, None, None, None, i.zh, i.en) for i in err.issues]) from None
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
     except FileNotFoundError:

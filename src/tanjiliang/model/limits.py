@@ -39,6 +39,8 @@ class Limits:
     max_depth: int = 64
     max_aliases: int = 10_000
     max_alias_nodes: int = 100_000
+    max_xlsx_bytes: int = 512 * 1024 * 1024  # a workbook once decompressed (zip bombs)
+    max_xlsx_ratio: int = 100  # decompressed / compressed, checked above 16 MB decompressed
 
 
 #: Environment variable → field of :class:`Limits`.
@@ -47,6 +49,8 @@ ENVIRONMENT = {
     "TANJILIANG_YAML_MAX_DEPTH": "max_depth",
     "TANJILIANG_YAML_MAX_ALIASES": "max_aliases",
     "TANJILIANG_YAML_MAX_ALIAS_NODES": "max_alias_nodes",
+    "TANJILIANG_MAX_XLSX_BYTES": "max_xlsx_bytes",
+    "TANJILIANG_MAX_XLSX_RATIO": "max_xlsx_ratio",
 }
 
 
@@ -191,3 +195,25 @@ def check_yaml(name: str, text: str, lim: Limits | None = None) -> None:
     except RecursionError:  # not expected (the walk is flat), but never a traceback
         raise LoadError([Issue(name, None, "", f"嵌套过深（超过 {lim.max_depth} 层）",
                                f"nested too deeply (more than {lim.max_depth} levels)")]) from None
+
+
+def check_workbook(path: Path, lim: Limits | None = None) -> None:
+    """Refuse a workbook (.xlsx is a zip) that would decompress to more than
+    ``max_xlsx_bytes``, or to more than 16 MB at more than ``max_xlsx_ratio`` times its packed
+    size (real workbooks pack 5–20×; a 216 KB "zip bomb" ledger held a web worker for 8
+    minutes) — before any Excel reader opens it. A file that is not a zip is left to the
+    reader to report."""
+    import zipfile
+
+    lim = lim or current_limits()
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(max(0, i.file_size) for i in z.infolist())
+            packed = sum(max(0, i.compress_size) for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    bomb = total > 16 * 1024 * 1024 and total > lim.max_xlsx_ratio * max(packed, 1)
+    if total > lim.max_xlsx_bytes or bomb:
+        raise LoadError([Issue(str(path), None, "",
+                               f"工作簿解压后过大（{_size(total)}，上限 {_size(lim.max_xlsx_bytes)}），疑似“压缩炸弹”，拒绝读取",
+                               f"the workbook decompresses to {_size(total)} (limit {_size(lim.max_xlsx_bytes)}), a zip bomb?; refused")])
