@@ -76,16 +76,39 @@ def _meets(unit, pack, chosen) -> bool:
         for s in a.streams)
 
 
+@st.composite
+def small_gas_units(draw: st.DrawFn) -> dict:
+    """Natural gas into two boilers with flow meters of some class (or none) at the boundary
+    and the boilers: the tier may be met by the level-1 meter or through the consumers."""
+    gas_classes = st.sampled_from([None, "1.0", "1.5", "2.0", "2.5"])
+    share = draw(st.sampled_from([0.5, 0.7]))
+    instruments = []
+    for at in ("boundary", "B1", "B2"):
+        cls = draw(gas_classes)
+        if cls is not None:
+            instruments.append({"id": f"G-{at}", "name": "流量计", "type": "gas_flow_meter", "measures": "ng",
+                                "at": at, "accuracy": cls, "last_confirmed": "2025-06-01"})
+    return base_unit(
+        subunits=[{"id": "U1", "name": "一号"}, {"id": "U2", "name": "二号"}],
+        equipment=[{"id": "B1", "name": "1号炉", "subunit": "U1"}, {"id": "B2", "name": "2号炉", "subunit": "U2"}],
+        source_streams=[{"id": "ng", "name": "天然气", "kind": "combustion", "material": "natural_gas",
+                         "activity": f"{draw(st.sampled_from([3000, 30000]))} 万Nm3",
+                         "consumers": {"B1": share, "B2": round(1 - share, 2)}}],
+        instruments=instruments)
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(small_units())
+@given(st.one_of(small_units(), small_gas_units()))
 def test_least_cost_equals_brute_force(data: dict) -> None:
     """Plan (a) costs what the cheapest subset of candidate actions (one per group) costs
     among those after which the engine finds the unit conforming with its tiers reached."""
     unit = load(data)
     pack = load_pack("henan-2025-draft")
     p = make_plan(unit, pack, AS_OF)
-    relevant = [v.action for v in p.actions if v.action.closes and any(
-        k in {r.key for r in p.requirements} for k in v.action.closes)]
+    keys = {r.key for r in p.requirements}
+    on_routes = {a for r in p.requirements if r.route for opts in r.route.options.values() for a, _ in opts}
+    relevant = [v.action for v in p.actions
+                if any(k in keys for k in v.action.closes) or v.action.id in on_routes]
     combos = []
     for pick in itertools.product(*_groups(relevant)):
         chosen = [a for a in pick if a is not None]
@@ -201,3 +224,24 @@ def test_reasonable_only_keeps_plan_b_to_art18() -> None:
     everything = make_plan(load(data), as_of=AS_OF, budget=1_000_000.0)
     assert everything.within_budget is not None
     assert everything.within_budget.removed_tco2e >= p.within_budget.removed_tco2e
+
+
+def test_tier_met_through_the_consumers_meters() -> None:
+    """Gas at tier 4 (±1.5 %): level-1 meter class 2.0; consumers 50/50 at 2.0 and 2.5 →
+    √((2.0·0.5)² + (2.5·0.5)²) = √(1 + 1.5625) = 1.60 % > 1.5 %. The 2.5 meter also breaks
+    the level-2/3 accuracy rule (≤ 2.0), so it must be replaced anyway: a 2.0 meter there
+    (60 000 元) gives √(1 + 1) = 1.41 % ≤ 1.5 % and meets the tier through the consumer route,
+    cheaper than also replacing the level-1 meter (+90 000 元 for class 1.5)."""
+    data = base_unit(
+        subunits=[{"id": "U1", "name": "一号"}, {"id": "U2", "name": "二号"}],
+        equipment=[{"id": "B1", "name": "1号炉", "subunit": "U1"}, {"id": "B2", "name": "2号炉", "subunit": "U2"}],
+        source_streams=[{"id": "ng", "name": "天然气", "kind": "combustion", "material": "natural_gas",
+                         "activity": "30000 万Nm3", "consumers": {"B1": 0.5, "B2": 0.5}}],
+        instruments=[{"id": f"G-{at}", "name": "流量计", "type": "gas_flow_meter", "measures": "ng", "at": at,
+                      "accuracy": acc, "last_confirmed": "2025-06-01"}
+                     for at, acc in (("boundary", "2.0"), ("B1", "2.0"), ("B2", "2.5"))])
+    p = make_plan(load(data), as_of=AS_OF)
+    assert {r.key for r in p.requirements} >= {"TIER:ng", "ACC:G-B2"}
+    assert p.least_cost.status == "optimal"
+    assert p.least_cost.actions == ["replace:G-B2:2.0"] and p.least_cost.cost == 60000
+    assert p.after is not None and p.after.conclusion == "conforming" and not p.after.tiers_short

@@ -38,6 +38,7 @@ from tanjiliang.model.unit import (
 )
 from tanjiliang.plan.budget import Cite, StreamInputs
 from tanjiliang.plan.tables import CostCatalogue, CostRow
+from tanjiliang.rules.exact import at_most
 from tanjiliang.rules.factors import FactorLibrary
 from tanjiliang.rules.schema import Citation, Pack
 
@@ -71,9 +72,22 @@ class Requirement:
     finding: str | None  # finding code, or None for a tier
     subject: str
     actions: list[str] = field(default_factory=list)
+    route: ConsumerRoute | None = None  # a tier may also be met by the consumers' meters
 
     def text(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+
+@dataclass(slots=True)
+class ConsumerRoute:
+    """The tier rule's second route (default-pack.md "Tiers"): in-use meters at every consumer,
+    with sqrt(Σ (MPE_i·x_i)²) / Σ x_i ≤ the tier's threshold. ``current`` is each consumer's
+    best meter now (None: none), ``options`` the actions that put a meter of some MPE there."""
+
+    threshold: float  # strict: the combined MPE must stay below it
+    shares: dict[str, float]
+    current: dict[str, float | None]
+    options: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
 def _cite(cat: CostCatalogue, c: Citation) -> Cite:
@@ -118,6 +132,9 @@ class _Builder:
         self.files = {i.id: i for i in unit.instruments}
         self.streams = {s.id: s for s in a.streams}
         self.thresholds = pack.tiers.activity_thresholds_percent.value
+        #: uncertainties are compared with the tier thresholds rounded as the pack declares
+        #: (default-pack.md "Exactness"; rules/exact.py)
+        self.decimals = pack.media.rounding_decimals.value
         self.new_ids = 0
 
     def add(self, action: Action) -> None:
@@ -163,7 +180,7 @@ class _Builder:
             closes = [f"CAL:{iid}"]
             if closes_any and meets:
                 closes.extend(closes_any)
-            if tier is not None and mpe <= tier[1] + 1e-9:
+            if tier is not None and at_most(mpe, tier[1], self.decimals):
                 closes.append(tier[0])
             effects: tuple[tuple[str, Any], ...] = ()
             stream = self._stream_of(r.measures)
@@ -197,7 +214,7 @@ class _Builder:
                 if req is not None and (mpe is None or mpe > req + 1e-9):
                     continue
                 cl = list(closes)
-                if tier is not None and mpe is not None and mpe <= tier[1] + 1e-9:
+                if tier is not None and mpe is not None and at_most(mpe, tier[1], self.decimals):
                     cl.append(tier[0])
                 effects: tuple[tuple[str, Any], ...] = ()
                 new_id = "NEW-" + re.sub(r"[\s.,;:]", "-", pt.id)[:60]
@@ -324,17 +341,32 @@ class _Builder:
             inp = self.inputs.get(s.id)
             l1_points = [pt for pt in self.a.points if pt.stream == s.id and pt.quantity == "activity"
                          and BOUNDARY in pt.places]
-            covered = False
             for pt in l1_points:
                 for iid in pt.instruments:
                     r = self.results.get(iid)
                     if r is not None and r.status == "in_use":
-                        covered = True
                         self.replace(iid, (), None, (key, thr))
                 if not pt.instruments:
                     self.install(pt, (), (key, thr))
-            if not covered and inp is not None and not l1_points:
-                continue
+            if inp is not None and len(inp.consumers) >= 2:
+                self._consumer_route(s.id, key, thr, inp)
+
+    def _consumer_route(self, sid: str, key: str, thr: float, inp: StreamInputs) -> None:
+        """Candidates for the consumer route: better meters at the metered consumers, meters
+        at the others (the solver weighs them against a better level-1 meter)."""
+        for c in inp.consumers:
+            if c.meter is not None:
+                self.replace(c.meter.instrument, (), None)
+            else:
+                pt = self._consumer_point(sid, c.consumer)
+                if pt is None:
+                    pt = self._virtual_point(sid, c.consumer)
+                if pt.status == "missing":
+                    self.install(pt, (), None, "install" if pt.required else "allocation", c.consumer)
+        # the route passes while sqrt(Σ (m·x)²)/Σx rounds half-up to ≤ thr: below thr + ½ unit
+        self.requirements[key].route = ConsumerRoute(
+            thr + 0.5 * 10.0 ** -self.decimals, {c.consumer: c.share for c in inp.consumers},
+            {c.consumer: (c.meter.mpe if c.meter is not None else None) for c in inp.consumers})
 
     def improvements(self) -> None:
         """Actions that only lower the budget: better classes on the routes, meters where an
@@ -437,6 +469,13 @@ def candidate_actions(unit: UnitFile, a: Assessment, pack: Pack, lib: FactorLibr
             meeting.setdefault(key, []).append(x.id)
     for r in reqs:
         r.actions = meeting.get(r.key, [])
+        if r.route is not None:  # the actions that put a meter at each consumer
+            for x in actions:
+                for key, value in x.effects:
+                    if key.startswith("consumer:") and x.stream == r.subject:
+                        consumer = key.split(":", 1)[1].partition("@")[0]
+                        if consumer in r.route.shares:
+                            r.route.options.setdefault(consumer, []).append((x.id, float(value)))
     return actions, reqs
 
 

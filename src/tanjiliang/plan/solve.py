@@ -86,7 +86,7 @@ def _new_highs() -> highspy.Highs:
     return h
 
 
-def _milp(costs: list[float], rows: list[tuple[dict[int, float], float, float]],
+def _milp(costs: list[float], rows: list[tuple[dict[int, float], float | None, float | None]],
           maximize: bool = False) -> list[int] | None:
     """Solve a 0/1 programme: ``rows`` are (coefficients by column, lower, upper)."""
     n = len(costs)
@@ -129,9 +129,26 @@ def _milp(costs: list[float], rows: list[tuple[dict[int, float], float, float]],
     return [i for i in range(n) if x[i] > 0.5]
 
 
+def _route_possible(r: Requirement) -> bool:
+    """Whether the consumers' best offers (or present meters) reach the tier's threshold."""
+    route = r.route
+    if route is None:
+        return False
+    total = 0.0
+    for c, x in route.shares.items():
+        mpes = [m for _, m in route.options.get(c, [])]
+        now = route.current.get(c)
+        if now is not None:
+            mpes.append(now)
+        if not mpes:
+            return False
+        total += (min(mpes) * x) ** 2
+    return total < (route.threshold * sum(route.shares.values())) ** 2 - 1e-9
+
+
 def _unmeetable(r: Requirement, by_id: dict[str, Action]) -> Unmet | None:
     groups = {by_id[a].group for a in r.actions}
-    if len(groups) >= r.need:
+    if len(groups) >= r.need or _route_possible(r):
         return None
     if r.key.startswith("RATE:"):
         return Unmet(r.key,
@@ -153,24 +170,58 @@ def least_cost(actions: list[Action], requirements: list[Requirement]) -> Soluti
     reqs = [r for r in requirements if r.key not in left]
     if not reqs:
         return Solution([], 0.0, "partial" if unmet else "empty", unmet)
-    used = sorted({a for r in reqs for a in r.actions})
+    routes = [r for r in reqs if _route_possible(r)]
+    used = sorted({a for r in reqs for a in r.actions}
+                  | {a for r in routes for opts in r.route.options.values() for a, _ in opts})  # type: ignore[union-attr]
     col = {a: i for i, a in enumerate(used)}
-    rows: list[tuple[dict[int, float], float, float]] = []
+    costs = [by_id[a].cost for a in used]
+    rows: list[tuple[dict[int, float], float | None, float | None]] = []
+    route_col: dict[str, int] = {}
+    for r in routes:  # y_r = 1: the tier is met by the consumers' meters
+        route_col[r.key] = len(costs)
+        costs.append(0.0)
     for r in reqs:
-        rows.append(({col[a]: 1.0 for a in r.actions}, float(r.need), None))  # type: ignore[arg-type]
-    groups: dict[str, list[int]] = defaultdict(list)
-    for a in used:
-        groups[by_id[a].group].append(col[a])
-    for members in groups.values():
-        if len(members) > 1:
-            rows.append(({c: 1.0 for c in members}, None, 1.0))  # type: ignore[arg-type]
-    chosen = _milp([by_id[a].cost for a in used], rows)
+        coef = {col[a]: 1.0 for a in r.actions}
+        if r.key in route_col:
+            coef[route_col[r.key]] = 1.0
+        rows.append((coef, float(r.need), None))
+    for r in routes:
+        rows.extend(_route_rows(r, col, route_col[r.key]))
+    chosen = _milp(costs, rows)
     if chosen is None:
         unmet.append(Unmet("*", "这些要求不能同时满足（同一器具或计量点的备选措施相互冲突）",
                            "the requirements cannot be met together (alternatives for one instrument or point conflict)"))
         return Solution([], 0.0, "infeasible", unmet)
-    ids = [used[i] for i in chosen]
+    ids = [used[i] for i in chosen if i < len(used)]
     return Solution(sorted(ids), sum(by_id[a].cost for a in ids), "partial" if unmet else "optimal", unmet)
+
+
+def _route_rows(r: Requirement, col: dict[str, int], y: int
+                ) -> list[tuple[dict[int, float], float | None, float | None]]:
+    """Linear rows for y = 1 ⇒ the consumer route reaches the threshold:
+    every consumer without a meter gets one (Σ x_a ≥ y), at most one new meter per consumer,
+    and S0 + Σ_a ((m_a·x_c)² − (m0_c·x_c)²)·x_a ≤ (thr·Σx)² + M·(1 − y)."""
+    route = r.route
+    assert route is not None
+    rows: list[tuple[dict[int, float], float | None, float | None]] = []
+    s0 = sum((m * route.shares[c]) ** 2 for c, m in route.current.items() if m is not None)
+    big = s0 + sum(max((m * route.shares[c]) ** 2 for _, m in opts)
+                   for c, opts in route.options.items() if opts) + 1.0
+    knap: dict[int, float] = {y: big}
+    for c, x in route.shares.items():
+        opts = route.options.get(c, [])
+        m0 = route.current.get(c)
+        if len(opts) > 1:
+            rows.append(({col[a]: 1.0 for a, _ in opts}, None, 1.0))
+        if m0 is None:
+            row = {col[a]: 1.0 for a, _ in opts}
+            row[y] = -1.0
+            rows.append((row, 0.0, None))
+        for a, m in opts:
+            knap[col[a]] = knap.get(col[a], 0.0) + (m * x) ** 2 - ((m0 or 0.0) * x) ** 2
+    limit = (route.threshold * sum(route.shares.values())) ** 2 - 1e-9 + big - s0
+    rows.append((knap, None, limit))
+    return rows
 
 
 @dataclass(slots=True)
@@ -390,14 +441,14 @@ def most_removed(inputs: list[StreamInputs], actions: list[Action], table: Uncer
                           f"stream {s.id} has too many combinations; left out: {', '.join(dropped)}"))
     if not combos:
         return Solution([], 0.0, "empty", notes=notes)
-    rows: list[tuple[dict[int, float], float, float]] = [
-        ({i: c.cost for i, c in enumerate(combos)}, None, float(budget))]  # type: ignore[list-item]
+    rows: list[tuple[dict[int, float], float | None, float | None]] = [
+        ({i: c.cost for i, c in enumerate(combos)}, None, float(budget))]
     per: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(combos):
         per[c.stream].append(i)
     for members in per.values():
         if len(members) > 1:
-            rows.append(({i: 1.0 for i in members}, None, 1.0))  # type: ignore[arg-type]
+            rows.append(({i: 1.0 for i in members}, None, 1.0))
     chosen = _milp([c.gain for c in combos], rows, maximize=True)
     if chosen is None:
         return Solution([], 0.0, "infeasible", notes=notes)
