@@ -97,3 +97,17 @@ def test_readings_after_as_of_are_not_read(tmp_path):
     assert report.quality.end.date() <= date(2025, 7, 1)
     months = report.stream_monthly["month"].to_list() if report.stream_monthly.height else []
     assert all(m <= date(2025, 6, 30) for m in months)
+
+
+def test_cli_lists_records_after_the_assessment_date(tmp_path):
+    import yaml
+    from typer.testing import CliRunner
+
+    from tanjiliang.cli.app import app
+
+    late = [{"date": "2026-01-15", "kind": "verification", "result": "pass"}]
+    path = tmp_path / "unit.yaml"
+    path.write_text(yaml.safe_dump(_overdue(confirmations=late), allow_unicode=True))
+    r = CliRunner().invoke(app, ["check", str(path), "--as-of", "2025-12-31", "--lang", "en"])
+    assert r.exit_code == 1
+    assert "Records after the assessment date 2025-12-31 (not counted): confirmation W1 2026-01-15" in r.output

@@ -186,6 +186,11 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
             ft.add_row(f.code, f.clause, escape(finding_subject(f.subject, pack, lang)),
                        escape(f.message(lang)))
         console.print(ft)
+    if a.after_as_of:  # records dated after the as-of date: listed, not counted (issue 11)
+        kinds = {"confirmation": ("检定/校准记录", "confirmation"), "last_confirmed": ("最近检定/校准日期", "last confirmed"),
+                 "procedure": ("管理制度", "procedure"), "person": ("人员培训", "personnel training")}
+        console.print(t(f"评价日期 {a.as_of} 之后的记录（未计入）：", f"Records after the assessment date {a.as_of} (not counted): ")
+                      + "; ".join(f"{kinds[r.kind][0 if zh else 1]} {escape(r.subject)} {r.date}" for r in a.after_as_of))
     colour = "green" if a.conclusion == "conforming" else "red"
     console.print(f"[bold]{t('结论', 'Conclusion')}：[{colour}]{label('conclusion', a.conclusion, lang)}[/][/]"
                   if zh else f"[bold]Conclusion: [{colour}]{label('conclusion', a.conclusion, lang)}[/][/]")
