@@ -244,8 +244,9 @@ class _Builder:
                                 f"{verb_en} a {name.en.lower()}{label_acc} at point {pt.id}",
                                 tuple(cl), effects, ("install", new_id, type_id, measures, at, acc)))
 
-    def _stream_of(self, measures: str) -> str | None:
-        sid = measures.split(".", 1)[0]
+    def _stream_of(self, measures: str | None) -> str | None:
+        """The stream an instrument measures (its first target; None when not yet known)."""
+        sid = (measures or "").split(",", 1)[0].split(".", 1)[0].strip()
         return sid if sid in self.streams else None
 
     # ---------------------------------------------------------------- requirements
