@@ -49,6 +49,9 @@ ALLOW_ZH: set[str] = {
     "CNAS", "CMA", "SAR", "AR4", "LPG", "LNG", "CO₂e", "CO2e",
     # formula functions and symbols of the classification thresholds
     "max", "Tdm", "Tmin",
+    # chemistry and the aluminium guideline's PFC formula symbols (as the Chinese text writes them)
+    "IUPAC", "CaMg", "CF4", "C2F6", "S_CF4", "F_C2F6", "S_a", "Ash_a", "AE-min", "AEM", "Al",
+    "cell-day", "cell", "day", "PFC", "MRR",
 }
 ALLOW_EN: set[str] = {"（", "）", "，", "：", "；", "、", "。"}
 
@@ -100,6 +103,10 @@ class UserWords:
         self._joined = "\n".join(self.texts)
         return self
 
+    def truncated_ok(self, token: str) -> bool:
+        """A user's word cut short with "…" (a diagram label)."""
+        return any(t.startswith(token) for t in self.tokens)
+
     def latin_ok(self, token: str) -> bool:
         if token in ALLOW_ZH or token in self.tokens or _IDENT.match(token):
             return True
@@ -115,9 +122,10 @@ def leaks(text: str, lang: str, words: UserWords) -> list[str]:
     found: list[str] = []
     if lang == "zh":
         for m in _TOKEN.finditer(text):
-            if text[m.end():m.end() + 1] == "@" or not words.latin_ok(m.group()):
-                if text[m.end():m.end() + 1] == "@":
-                    continue
+            after = text[m.end():m.end() + 1]
+            if after == "@" or (after == "…" and words.truncated_ok(m.group())):
+                continue
+            if not words.latin_ok(m.group()):
                 found.append(_ctx(text, m))
     else:
         for m in _CJK.finditer(text):

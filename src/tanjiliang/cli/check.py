@@ -122,7 +122,7 @@ def _n(x: float) -> str:
 def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     """The terminal report: streams and classes, the equipping-rate table laid out like
     GB 17167's, findings grouped by severity, and the conclusion."""
-    from tanjiliang.reports.i18n import finding_subject
+    from tanjiliang.reports.i18n import clause_ref, finding_subject
 
     zh = lang == "zh"
     t = (lambda z, e: z if zh else e)  # noqa: E731
@@ -183,7 +183,7 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
         ft.add_column(t("对象", "subject"))
         ft.add_column(t("说明", "message"), overflow="fold")
         for f in items:
-            ft.add_row(f.code, f.clause, escape(finding_subject(f.subject, pack, lang)),
+            ft.add_row(f.code, clause_ref(f.clause, lang), escape(finding_subject(f.subject, pack, lang)),
                        escape(f.message(lang)))
         console.print(ft)
     if a.after_as_of:  # records dated after the as-of date: listed, not counted (issue 11)

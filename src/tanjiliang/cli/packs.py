@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from tanjiliang.assess.labels import label
 from tanjiliang.cli.check import Format, Lang, _arg_issue, fail, make_console, parse_as_of
 from tanjiliang.model.errors import LoadError
 from tanjiliang.rules.load import bundled_pack_names, load_pack
@@ -30,7 +31,8 @@ def list_packs(lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh) ->
         table.add_column(col[0] if zh else col[1])
     for name in bundled_pack_names():
         lp = load_pack(name)
-        table.add_row(lp.name, lp.version, lp.pack.status, lp.pack.title(lang.value), lp.sha256[:12])
+        table.add_row(lp.name, lp.version, label("pack_status", lp.pack.status, lang.value),
+                      lp.pack.title(lang.value), lp.sha256[:12])
     console.print(table)
 
 

@@ -191,6 +191,8 @@ TEXT = cast("dict[str, tuple[str, str]]", pairs("report", {
     "thresholds.note": "微量阈值 {tdm}；次要阈值 {tmin}（T 为年排放总量，tCO2e）— {clause}；判定方式：{mode}",
     "formula.symbols": "计算式符号：E 排放量（tCO2）；AD 活动数据；NCV 低位发热量；CC 单位热值含碳量；OF 碳氧化率；EF 排放因子；44/12 二氧化碳与碳的相对分子质量之比。",
     "formula.measured": "E = 实测排放量（CEMS）",
+    "formula.flow_out": "输出流：已计量，不计碳排放",
+    "source.stock": "按库存变化推算",
     "subject.unit": "本单位",
     "none_found": "无",
     "colon": "：",
@@ -225,6 +227,8 @@ def formula_text(formula: str | None, lang: str = "zh") -> str:
         return FORMULAS[formula]
     if formula.startswith("measure"):
         return t("formula.measured", lang)
+    if formula.startswith("flow out"):
+        return t("formula.flow_out", lang)
     return formula
 
 
@@ -289,7 +293,9 @@ SOURCES = cast("dict[str, tuple[str, str]]", pairs("source", {
 # Words of the clauses (tables, annexes) in the citations' data, for the other language.
 _CLAUSE_EN = (("附录二", "Annex 2"), ("附录", "Annex"), ("表", "Table "), ("全国电网平均排放因子（碳市场）",
               "national grid average factor (carbon market)"))
-_CLAUSE_ZH = (("Table ", "表"),)
+_CLAUSE_ZH = (("Table ", "表"), ("Liquefied Natural Gas", "液化天然气"), ("Petroleum Coke", "石油焦"),
+              ("Other Primary Solid Biomass", "其他初级固体生物质"),
+              ("Wood/Wood Waste", "木材/木材废料"))
 
 
 def _clause_words(text: str, lang: str) -> str:
@@ -327,6 +333,8 @@ def citation_text(citation: str | None, lang: str) -> str:
         return _clause_words(out, lang)
     out = _clause_words(out, lang).replace("，转引自：", "; quoted via: ").replace("，", ", ")
     out = _YEAR_NOTE.sub(lambda m: f" (factor of {m.group(2)} used for {m.group(1)})", out)
+    # what is left in Chinese (a clause's own words) is left out, as clause_ref does
+    out = " ".join(p.strip() for p in _CJK.split(out) if p.strip())
     return " ".join(out.split())
 
 
