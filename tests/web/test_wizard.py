@@ -85,6 +85,7 @@ def test_every_wizard_page_speaks_words_not_codes(world: Any) -> None:
     assert ">Natural gas<" in en
     page = client.get(reverse("wizard-instruments", args=[unit.pk]) + "?lang=zh").content.decode()
     assert ">气体流量计<" in page and ">边界（厂界进出）<" in page and "锅炉天然气 · 活动数据" in page
+    assert 'id="wizard-ledger-file"' in page and reverse("ledger-import", args=[unit.pk]) in page
     frag = client.get(reverse("wizard-material", args=[unit.pk]) + "?material=natural_gas")
     assert "389.31 GJ/万Nm3" in frag.content.decode()
 
