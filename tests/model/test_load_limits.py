@@ -160,3 +160,24 @@ def test_pack_loader_refuses_alias_bombs(tmp_path):
     f.write_text("name: &n [*n]\n", encoding="utf-8")
     with pytest.raises(LoadError, match="recursive alias"):
         load_pack(f)
+
+
+@pytest.mark.parametrize("base", ["no-such-pack", "../../../../etc/hosts", "henan-2025-draft/../x"])
+def test_pack_extends_only_a_bundled_pack(tmp_path, base):
+    """Found by fuzzing the pack loader: ``extends`` with an unknown name was a
+    FileNotFoundError traceback (and a path reached outside the bundled packs)."""
+    f = tmp_path / "pack.yaml"
+    f.write_text(f"extends: {base}\nname: mine\n", encoding="utf-8")
+    with pytest.raises(LoadError) as e:
+        load_pack(f)
+    issue = e.value.issues[0]
+    assert issue.path == "extends" and issue.line == 1 and str(f) in issue.file
+
+
+def test_rapidyaml_parse_errors_do_not_reach_the_user(tmp_path, capfd):
+    f = tmp_path / "u.yaml"
+    f.write_text("unit:\n  name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(LoadError):
+        load_unit(f)
+    err = capfd.readouterr().err
+    assert "ERROR" not in err and "detected here" not in err

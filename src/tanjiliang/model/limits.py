@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -217,3 +220,25 @@ def check_workbook(path: Path, lim: Limits | None = None) -> None:
         raise LoadError([Issue(str(path), None, "",
                                f"工作簿解压后过大（{_size(total)}，上限 {_size(lim.max_xlsx_bytes)}），疑似“压缩炸弹”，拒绝读取",
                                f"the workbook decompresses to {_size(total)} (limit {_size(lim.max_xlsx_bytes)}), a zip bomb?; refused")])
+
+
+@contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Silence file descriptor 2 for a C library that prints its own parse errors there
+    (rapidyaml prints "ERROR: [parse] …" in English before raising); the user reads the
+    loader's message, in their language, instead. Python's ``sys.stderr`` is flushed first."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)

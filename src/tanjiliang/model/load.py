@@ -25,6 +25,7 @@ from tanjiliang.model.limits import (
     check_yaml,
     current_limits,
     may_have_aliases,
+    quiet_stderr,
     read_user_text,
 )
 from tanjiliang.model.unit import (
@@ -137,8 +138,9 @@ def _fast_yaml(raw: bytes) -> Any:
     except ImportError:
         raise _Fallback from None
     try:
-        tree = ryml.parse_in_arena(raw)
-        tree.resolve()  # anchors, aliases and merge keys
+        with quiet_stderr():  # rapidyaml prints its parse errors in English there
+            tree = ryml.parse_in_arena(raw)
+            tree.resolve()  # anchors, aliases and merge keys
     except Exception:  # any parse problem is reported by the reference path
         raise _Fallback from None
     is_map, is_seq, first, nxt = tree.is_map, tree.is_seq, tree.first_child, tree.next_sibling

@@ -30,16 +30,31 @@ def _merge(base: Any, over: Any) -> Any:
     return over
 
 
-def resolve_extends(data: Any, text: str) -> tuple[Any, str]:
-    """``data`` with its base laid under it, and the text the content hash covers."""
+def resolve_extends(data: Any, text: str, src: Any = None,
+                    seen: tuple[str, ...] = ()) -> tuple[Any, str]:
+    """``data`` with its base laid under it, and the text the content hash covers.
+
+    The base must be a bundled pack (a name, never a path), and a chain of packs may not come
+    back to itself: either is a LoadError naming the ``extends`` key (``src``: the source map
+    of the extending file; found by fuzzing, issue 18)."""
     if not isinstance(data, dict) or "extends" not in data:
         return data, text
+    from tanjiliang.model.errors import Issue, LoadError
     from tanjiliang.model.load import read_tree
+    from tanjiliang.rules.load import bundled_pack_names
 
     name = str(data["extends"])
+    names = bundled_pack_names()
+    if name not in names or name in seen:
+        zh = (f"“{name}”在继承链中重复出现（{' → '.join([*seen, name])}）" if name in seen
+              else f"没有名为“{name}”的内置规则包（可用：{', '.join(names)}）")
+        en = (f'"{name}" comes back in the chain of packs ({" → ".join([*seen, name])})' if name in seen
+              else f'no bundled pack "{name}" (known: {", ".join(names)})')
+        raise LoadError([src.issue(("extends",), zh, en) if src is not None
+                         else Issue(f"{name}.yaml", None, "extends", zh, en)])
     res = resources.files("tanjiliang.rules") / "packs" / f"{name}.yaml"
     base_text = res.read_text(encoding="utf-8")
-    base, _ = read_tree(Path(f"{name}.yaml"), base_text)
-    base, base_text = resolve_extends(base, base_text)
+    base, base_src = read_tree(Path(f"{name}.yaml"), base_text)
+    base, base_text = resolve_extends(base, base_text, base_src, (*seen, name))
     child = {k: v for k, v in data.items() if k != "extends"}
     return _merge(base, child), base_text + "\n---\n" + text

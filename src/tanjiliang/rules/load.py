@@ -43,7 +43,7 @@ def bundled_pack_names() -> list[str]:
 
 def _parse(name: str, text: str) -> LoadedPack:
     data, src = read_tree(Path(name), text)
-    data, text = resolve_extends(data, text)  # ``extends: <pack>`` (rules/extend.py)
+    data, text = resolve_extends(data, text, src)  # ``extends: <pack>`` (rules/extend.py)
     try:
         pack = Pack.model_validate(data)
     except ValidationError as exc:
