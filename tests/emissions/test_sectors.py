@@ -177,3 +177,16 @@ def test_flow_out_without_factor_is_metered_and_counted_zero() -> None:
     pt = next(p for p in a.points if p.stream == "out")
     assert (pt.id, pt.required, pt.status) == ("out@boundary", True, "missing")
     assert any(f.code == "EQ-RATE" and f.subject == "electricity/1" for f in a.findings)
+
+
+def test_pfc_by_default_factors_per_tonne() -> None:
+    # without anode-effect data: factors per t Al by gas, e.g. CF4 0.034 kg/t and C2F6 0.0034 kg/t
+    # (the 2013 aluminium guideline's defaults, as the file states them):
+    # 100 000 t × 0.034 kg/t = 3.4 t CF4; × 0.0034 kg/t = 0.34 t C2F6;
+    # AR5: 3.4 × 6 630 + 0.34 × 11 100 = 22 542 + 3 774 = 26 316 tCO2e
+    pfc = {"id": "pfc", "name": "PFCs", "kind": "pfc", "material": "primary_aluminium", "activity": "100000 t",
+           "parameters": {"emission_factor": {"CF4": "0.034 kg/t", "C2F6": "0.0034 kg/t"}}}
+    s = run(base_unit(source_streams=[stream("anode", 150000), pfc])).stream("pfc")
+    assert s.emissions_tco2e == pytest.approx(26316)
+    with pytest.raises(LoadError):  # a PFC stream needs anode effects or a factor
+        load(base_unit(source_streams=[{"id": "p", "name": "p", "kind": "pfc", "activity": "1 t"}]))
