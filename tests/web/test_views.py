@@ -155,7 +155,7 @@ def test_excel_ledger_export_and_import(world: Any) -> None:
     xlsx = client.get(reverse("ledger-export", args=[unit.pk])).content
     r = client.post(reverse("ledger-import", args=[unit.pk]),
                     {"file": SimpleUploadedFile("ledger.xlsx", xlsx)})
-    assert r.status_code == 200  # the change set first (issue 12)
+    assert r.status_code == 200, r.content.decode()[-3000:]  # the change set first (issue 12)
     sha = client.session["ledger_upload"]["sha256"]
     r = client.post(reverse("ledger-import-apply", args=[unit.pk]), {"sha256": sha})
     assert r.status_code == 302
