@@ -71,9 +71,7 @@ def _groups(actions: list) -> list[list]:
 
 def _meets(unit, pack, chosen) -> bool:
     a = check(apply_to_unit(unit, chosen, AS_OF, pack.pack), pack, AS_OF)
-    return a.conclusion == "conforming" and all(
-        s.tier_required is None or (s.tier_achieved is not None and s.tier_achieved >= s.tier_required)
-        for s in a.streams)
+    return a.conclusion == "conforming" and not any(f.code == "TIER-SHORT" for f in a.findings)
 
 
 @st.composite
@@ -245,3 +243,20 @@ def test_tier_met_through_the_consumers_meters() -> None:
     assert p.least_cost.status == "optimal"
     assert p.least_cost.actions == ["replace:G-B2:2.0"] and p.least_cost.cost == 60000
     assert p.after is not None and p.after.conclusion == "conforming" and not p.after.tiers_short
+
+
+def test_justified_lower_tier_is_not_a_requirement() -> None:
+    """A stream short of tier 4 with a justified lower tier it reaches (TIER-JUSTIFIED) asks
+    for nothing; one it does not reach asks for the justified tier only."""
+    def unit(lower: int) -> dict:
+        return base_unit(source_streams=[{
+            "id": "ng", "name": "天然气", "kind": "combustion", "material": "natural_gas",
+            "activity": "30000 万Nm3", "consumers": ["B1"],
+            "lower_tier": {"tier": lower, "reason": "改造受限", "date": "2025-01-10"}}],
+            instruments=[{"id": "G-1", "name": "流量计", "type": "gas_flow_meter", "measures": "ng",
+                          "at": "boundary", "accuracy": "2.0", "last_confirmed": "2025-06-01"}])
+    reached = make_plan(load(unit(3)), as_of=AS_OF)  # ±2.0 % reaches tier 3 (±2.5 %)
+    assert not any(r.key == "TIER:ng" for r in reached.requirements)
+    short = make_plan(load(unit(4)), as_of=AS_OF)  # justified tier 4 is not reached either
+    assert any(r.key == "TIER:ng" for r in short.requirements)
+    assert short.after is not None and not short.after.tiers_short

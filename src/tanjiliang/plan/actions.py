@@ -136,6 +136,7 @@ class _Builder:
         #: (default-pack.md "Exactness"; rules/exact.py)
         self.decimals = pack.media.rounding_decimals.value
         self.new_ids = 0
+        self.short = {f.subject: f for f in a.findings if f.code == "TIER-SHORT"}
 
     def add(self, action: Action) -> None:
         old = self.actions.get(action.id)
@@ -318,29 +319,39 @@ class _Builder:
         else:
             self.require(f"F:{code}:{subj}", 1, f.zh, f.en, code, subj)
 
+    def _tier_target(self, sid: str) -> int | None:
+        """The tier a stream must still reach, read from the assessment: a ``TIER-SHORT``
+        finding names it (the required tier, or the justified lower one, metrology/tiers.py)."""
+        f = self.short.get(sid)
+        if f is None:
+            return None
+        justified = f.data.get("tier_justified")
+        tier = justified if isinstance(justified, int) else f.data.get("tier_required")
+        return tier if isinstance(tier, int) else None
+
     def _tier_for_point(self, pt: PointResult) -> tuple[str, float] | None:
         if pt.quantity != "activity" or pt.place != BOUNDARY:
             return None
         s = self.streams.get(pt.stream)
-        if s is None or s.tier_required is None or s.method != "calculation":
+        tier = self._tier_target(pt.stream)
+        if s is None or tier is None or s.method != "calculation":
             return None
-        if s.tier_achieved is not None and s.tier_achieved >= s.tier_required:
-            return None
-        return f"TIER:{s.id}", self.thresholds[s.tier_required - 1]
+        return f"TIER:{s.id}", self.thresholds[tier - 1]
 
     def tiers(self) -> None:
-        """A required tier not reached (pack rule on the activity MPE, read from the
-        assessment): a better level-1 instrument, or one installed where there is none."""
+        """A required tier not reached (the assessment's ``TIER-SHORT``; the pack's rule on the
+        activity MPE): a better level-1 instrument, one installed where there is none, or
+        better meters at the consumers (:class:`ConsumerRoute`)."""
         for s in self.a.streams:
-            if s.tier_required is None or (s.tier_achieved is not None and s.tier_achieved >= s.tier_required):
+            tier = self._tier_target(s.id)
+            if tier is None:
                 continue
+            f = self.short[s.id]
             key = f"TIER:{s.id}"
-            zh = f"源流 {s.id} 要求层级 {s.tier_required}，达到 {s.tier_achieved if s.tier_achieved is not None else '无'}"
-            en = f"stream {s.id}: tier {s.tier_required} required, {s.tier_achieved if s.tier_achieved is not None else 'none'} achieved"
-            self.require(key, 1, zh, en, None, s.id)
+            self.require(key, 1, f.zh, f.en, None, s.id)
             if s.method != "calculation":
                 continue
-            thr = self.thresholds[s.tier_required - 1]
+            thr = self.thresholds[tier - 1]
             inp = self.inputs.get(s.id)
             l1_points = [pt for pt in self.a.points if pt.stream == s.id and pt.quantity == "activity"
                          and BOUNDARY in pt.places]

@@ -272,8 +272,7 @@ def make_plan(unit: UnitFile, pack: LoadedPack | None = None, as_of: date | None
         changed = apply_to_unit(unit, [by_id[i] for i in lc.actions], as_of, loaded.pack)
         a2 = _assess(changed, loaded, as_of, lib)
         after = After(a2.conclusion, sorted({f"{f.code}:{f.subject}" for f in a2.nonconformities()}),
-                      sorted(s.id for s in a2.streams if s.tier_required is not None
-                             and (s.tier_achieved is None or s.tier_achieved < s.tier_required)))
+                      sorted({f.subject for f in a2.findings if f.code == "TIER-SHORT"}))
     return Plan(a.unit_name, as_of, f"{a.pack_name}@{a.pack_version}",
                 {"uncertainty": f"{table.name}@{table.version}", "costs": f"{cat.name}@{cat.version}",
                  "prices": f"{ptable.name}@{ptable.version}"},
