@@ -322,6 +322,15 @@ def hidden_and_extra_sheets(path: Path) -> None:
     wb.save(path)
 
 
+def numbered_bianhao(path: Path) -> None:
+    wb = Workbook()
+    ws = _sheet(wb, "台账", True)
+    ws.append(["编号", *STD_HEADERS[1:]])  # rows numbered under 编号, the id under 管理编号
+    for k, r in enumerate(ROWS, 1):
+        ws.append(_std_row(k, r))
+    wb.save(path)
+
+
 ID_FROM_NO = {f"{k}": r["id"] for k, r in enumerate(ROWS, 1)}
 
 CASES: list[Case] = [
@@ -352,6 +361,8 @@ CASES: list[Case] = [
          _expect(JL_007={"type": "platform_scale"}), PENDING_BASE),
     Case("15-cover-and-hidden-sheets", "a cover sheet, a hidden obsolete sheet, a notes column",
          hidden_and_extra_sheets, _expect(), PENDING_BASE),
+    Case("16-bianhao-and-guanli-bianhao", "rows numbered under 编号 beside the 管理编号 column", numbered_bianhao,
+         _expect(), PENDING_BASE),
 ]
 
 

@@ -40,6 +40,7 @@ from tanjiliang.ledger.catalogue import (
     SHEET_LISTS,
     Column,
     Mapped,
+    header_parts,
     match_header,
     norm,
 )
@@ -558,6 +559,8 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
         seen: dict[str, str] = {}
         use: dict[int, Column] = {}
         hints: dict[int, str | None] = {}
+        if not is_conf:
+            mapped = _one_id_column(mapped)
         fields = {m.column.field for m in mapped.values()}
         id_from_no = not is_conf and "id" not in fields and "_no" in fields
         for j, text in enumerate(header_row, 1):
@@ -603,6 +606,33 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
     _attach(rd, confirmations)
     return LedgerRead(rd.instruments, rd.headers, rd.problems, rd.where, rd.notes, rd.pending,
                       rd.skipped, rd.stated, bad_cells=rd.bad_cells)
+
+
+_RANK = {"exact": 0, "variant": 1, "synonym": 2}
+
+
+def _one_id_column(mapped: dict[int, Mapped]) -> dict[int, Mapped]:
+    """Several columns read as the id (编号 and 管理编号): the best-named one is the id, the others
+    are numbering columns like 序号 (reported as such) — plants often number rows 编号."""
+    ids = [j for j, m in mapped.items() if m.column.field == "id"]
+    if len(ids) < 2 or any(m.column.field == "_no" for m in mapped.values()):
+        return mapped
+    words = [norm(w) for w in mapped[ids[0]].column.synonyms]
+
+    def rank(j: int) -> tuple[int, int]:
+        m = mapped[j]
+        parts = [norm(p) for p in header_parts(m.column.header)]
+        n = next((words.index(p) for p in parts if p in words), len(words))
+        return (_RANK.get(m.how, 3), n)
+
+    best = min(ids, key=rank)
+    no = next(c for c in READ_COLUMNS if c.field == "_no")
+    out = dict(mapped)
+    for j in ids:
+        if j != best:
+            out[j] = Mapped(no, "synonym")
+            break  # one numbering column; a third id column stays a duplicate (an error)
+    return out
 
 
 def _confirmation_row(rd: _Reader, title: str, i: int, row: list[Any], use: dict[int, Column]
