@@ -162,8 +162,14 @@ def test_process_level_totals() -> None:
                      source_streams=[stream("s1", 50000, consumers=["SJ"]), stream("s2", 150000, consumers=["LT"]),
                                      {"id": "steel", "name": "粗钢", "kind": "product", "material": "crude_steel",
                                       "activity": "1000000 t", "direction": "out", "consumers": ["LG"]}])
-    by = run(unit, pack="cn-ets-2024").to_json("en")["emissions"]["by_subunit"]
-    assert by == {"SJ": pytest.approx(50000), "LT": pytest.approx(150000), "LG": pytest.approx(-15400)}
+    e = run(unit, pack="cn-ets-2024").to_json("en")["emissions"]
+    assert e["by_subunit"] == {"SJ": pytest.approx(50000), "LT": pytest.approx(150000), "LG": pytest.approx(-15400)}
+    assert e["covered_tco2e"] is None  # no sub-unit marked covered
+    # the covered process (e.g. 铝电解工序, 熟料生产) marked: iron-making and steel-making →
+    # 150 000 − 15 400 = 134 600
+    unit["subunits"][1]["covered"] = True
+    unit["subunits"][2]["covered"] = True
+    assert run(unit, pack="cn-ets-2024").to_json("en")["emissions"]["covered_tco2e"] == pytest.approx(134600)
 
 
 def test_flow_out_without_factor_is_metered_and_counted_zero() -> None:

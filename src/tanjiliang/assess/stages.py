@@ -30,7 +30,7 @@ from tanjiliang.assess.timeline import LaterRecord
 from tanjiliang.emissions.calc import CalcProblem, StreamEmission, stream_emissions
 from tanjiliang.emissions.classify import apply_declared, class_thresholds, classify_streams
 from tanjiliang.emissions.totals import Totals, stream_extras, totals_json, unit_totals
-from tanjiliang.equipping.places import Topology, major_places, subunit_totals
+from tanjiliang.equipping.places import Topology, major_places, process_totals
 from tanjiliang.equipping.points import (
     Point,
     activity_points,
@@ -603,7 +603,7 @@ def conclusion(ctx: Context, sc: Scope, cl: Classes, plan: Plan, cov: Coverage,
         float(sc.total), sc.biogenic_total, sc.key_unit, sc.category, float(cl.threshold_de_minimis),
         float(cl.threshold_minor), streams, plan.places, cov.points, rate_rows, cov.instruments,
         ordered, verdict, ctx.later,
-        totals_json(sc.totals) | {"by_subunit": subunit_totals(unit, plan.topo, sc.totals.counted)})
+        totals_json(sc.totals) | process_totals(unit, plan.topo, sc.totals.counted))
 
 
 __all__ = ["Classes", "Context", "Coverage", "Findings", "Match", "Matched", "Plan", "Scope",

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from tanjiliang.assess.result import PlaceResult
 from tanjiliang.model.unit import BOUNDARY, UnitFile
-from tanjiliang.rules.exact import ZERO, exact, rounded
+from tanjiliang.rules.exact import ZERO, exact, exact_sum, rounded
 from tanjiliang.rules.schema import Pack
 
 
@@ -122,3 +123,13 @@ def subunit_totals(unit: UnitFile, topo: Topology, counted: dict[str, float]) ->
     guideline's 工序 totals (CETS-AG-03.01-V01-2024, I)."""
     att = attribute(unit, topo, {k: exact(v) for k, v in counted.items()}, signed=True)
     return {s.id: float(att.get(s.id, ZERO)) for s in unit.subunits}
+
+
+def process_totals(unit: UnitFile, topo: Topology, counted: dict[str, float]) -> dict[str, Any]:
+    """``by_subunit`` (:func:`subunit_totals`) and ``covered_tco2e``: the sum over the sub-units
+    marked ``covered: true`` — the process the national market's 2024 guidelines cover (熟料生产,
+    铝电解工序; the enterprise level is reported beside it); ``None`` when none is marked."""
+    by = subunit_totals(unit, topo, counted)
+    covered = [s.id for s in unit.subunits if s.covered]
+    total = float(exact_sum(exact(by[c]) for c in covered)) if covered else None
+    return {"by_subunit": by, "covered_tco2e": total}

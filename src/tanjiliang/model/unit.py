@@ -229,6 +229,9 @@ class SubUnit(Model):
     id: Id = label("编号", "Id")
     name: Text = label("名称", "Name")
     major: bool | None = label("主要次级单位", "Major sub-unit", default=None)
+    #: The process the national market covers (熟料生产 for cement, 铝电解工序 for aluminium;
+    #: CETS-AG-02.01/04.01-V01-2024): its emissions are reported as ``covered_tco2e``.
+    covered: bool | None = label("纳入核算的工序", "Covered process", default=None)
 
 
 class Equipment(Model):
