@@ -176,3 +176,15 @@ def test_no_writer_bypasses_the_atomic_helper():
             if _RAW_WRITE.search(line) and "devnull" not in line:
                 offenders.append(f"{rel}:{n}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_json_text_never_prints_nan_or_infinity():
+    import json
+    from datetime import date
+
+    from tanjiliang.model.write import json_text
+
+    text = json_text({"a": float("nan"), "b": [float("inf"), -float("inf"), 1.5],
+                      "c": {"d": date(2025, 1, 1)}, "e": (1, float("nan"))})
+    data = json.loads(text, parse_constant=lambda c: pytest.fail(c))
+    assert data == {"a": None, "b": [None, None, 1.5], "c": {"d": "2025-01-01"}, "e": [1, None]}

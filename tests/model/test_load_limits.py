@@ -181,3 +181,15 @@ def test_rapidyaml_parse_errors_do_not_reach_the_user(tmp_path, capfd):
         load_unit(f)
     err = capfd.readouterr().err
     assert "ERROR" not in err and "detected here" not in err
+
+
+def test_negative_activity_only_for_an_export(tmp_path):
+    """Negative activity was accepted and summed with the wrong sign; it is bad input unless
+    the stream is an export (``direction: out``, #17's model)."""
+    f = tmp_path / "u.yaml"
+    f.write_text(TEXT.replace('activity: "8200 MWh"', 'activity: "-8200 MWh"', 1), encoding="utf-8")
+    res = CliRunner().invoke(app, ["check", str(f)])
+    assert res.exit_code == 2 and "source_streams[2]" in res.output and "不能为负" in res.output
+    f.write_text(TEXT.replace('activity: "8200 MWh"', 'activity: "-8200 MWh"\n    direction: out', 1),
+                 encoding="utf-8")
+    assert load_unit(f).source_streams[2].is_export()
