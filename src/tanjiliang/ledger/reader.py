@@ -225,6 +225,7 @@ class _Sheet:
                  hints: dict[int, str | None], id_from_no: bool, prefix: str) -> None:
         self.r, self.title, self.hrow, self.use, self.hints = reader, title, hrow, use, hints
         self.id_from_no, self.prefix = id_from_no, prefix
+        self.id_from_serial = not id_from_no and "id" not in {c.field for c in use.values()}
 
     def problem(self, row: int, j: int | None, value: Any, zh: str, en: str) -> None:
         c = self.use.get(j) if j is not None else None
@@ -264,6 +265,9 @@ class _Sheet:
         if self.id_from_no and got.get("_no") is not None:
             got["id"] = f"{self.prefix}{got['_no']}"
             cells["id"] = cells["_no"]
+        elif self.id_from_serial and got.get("serial") is not None:  # neither 管理编号 nor 序号
+            got["id"] = str(got["serial"]).replace(" ", "")
+            cells["id"] = cells["serial"]
         for k, v in got.items():
             if not k.startswith("_") and v is not None:
                 rec[k] = v
@@ -598,8 +602,9 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
             continue
         prefix = f"{k + 1}-" if id_from_no and n_inst_sheets > 1 else ""
         sheet = _Sheet(rd, ws.title, hrow, use, hints, id_from_no, prefix)
-        if id_from_no:
-            j_no = next(j for j, c in use.items() if c.field == "_no")
+        if id_from_no or sheet.id_from_serial:
+            src_field = "_no" if id_from_no else "serial"
+            j_no = next(j for j, c in use.items() if c.field == src_field)
             sheet.note(hrow, j_no, "id", str(header_row[j_no - 1]), "id", "default")
         for i, row in enumerate(body, hrow + 1):
             sheet.row(i, row)
