@@ -114,15 +114,30 @@ class RevisionMiddleware:
         from django.urls import reverse
         from django.utils.http import url_has_allowed_host_and_scheme
 
-        from tanjiliang.web.core.views.common import page
+        from tanjiliang.web.core.views.common import lang_of, page
 
         unit = exception.unit
         unit.refresh_from_db()
-        mine = [(k, v) for k, v in request.POST.items()
-                if k not in (FIELD, "csrfmiddlewaretoken") and v][:200]
+        mine = _entered(request, lang_of(request))
         back = request.META.get("HTTP_REFERER") or ""
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse("unit-edit", args=[unit.pk])
         return page(request, "tj/stale.html", unit, "edit", status=409,
                     expected=exception.expected, entries=changes_since(unit, exception.expected),
                     mine=mine, back=back)
+
+
+def _entered(request: HttpRequest, lang: str) -> list[tuple[str, str]]:
+    """What the user posted, as labelled words where the unit model knows the field."""
+    from tanjiliang.model.unit import ConfirmationRecord, Instrument, UnitInfo
+    from tanjiliang.web.core.forms import SECTIONS, _word, field_label
+
+    models = [Instrument, ConfirmationRecord, UnitInfo, *SECTIONS.values()]
+    out = []
+    for key, value in request.POST.items():
+        if key in (FIELD, "csrfmiddlewaretoken") or not value:
+            continue
+        model = next((md for md in models if key in md.model_fields), None)
+        label = field_label(model, key, lang) if model is not None else key
+        out.append((label, _word(value, lang, key)))
+    return out[:200]
