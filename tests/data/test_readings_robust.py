@@ -187,3 +187,14 @@ def test_zip_bomb_workbook_refused_before_reading(tmp_path):
     assert code == 2 and "压缩炸弹" in out
     r = CliRunner().invoke(app, ["ledger", "import", str(PLANT), str(bomb)])
     assert r.exit_code == 2 and "压缩炸弹" in r.output
+
+
+def test_ragged_line_far_down_a_large_file_is_named(tmp_path):
+    """Beyond the rows read when the file is opened, polars only fails during the analysis:
+    the line is still named (a ragged line in a million)."""
+    rows = [f"W-01,2025-01-01 00:00:00.{i:06d},{i}" for i in range(30_000)]
+    rows[25_000] += ",x"
+    f = tmp_path / "r.csv"
+    f.write_text("instrument,time,value\n" + "\n".join(rows) + "\n")
+    code, out, _ = _check(str(f))
+    assert code == 2 and f"{f}:25002" in out, out

@@ -456,3 +456,17 @@ def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
 
 def _as_datetime(d: date | datetime) -> datetime:
     return d if isinstance(d, datetime) else datetime(d.year, d.month, d.day)
+
+
+def read_error(paths: list[str | Path], exc: BaseException) -> ReadingsError:
+    """What to tell the user when polars fails while *reading* (after the files were opened:
+    a lazy CSV is parsed in full only then). A ragged line anywhere in a CSV file is named by
+    its line number; otherwise the files are named as unreadable."""
+    for p in map(Path, paths):
+        if p.suffix.lower() in (".csv", ".txt") and p.is_file():
+            ragged = _ragged_lines(p, sniff_csv(p))
+            if ragged:
+                return ReadingsError(ragged)
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return ReadingsError([ReadingsIssue(", ".join(map(str, paths)), None, None, None,
+                                        "无法读取（格式错误或文件损坏）", f"cannot be read (malformed or corrupt): {first}")])

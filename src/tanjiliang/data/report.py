@@ -27,7 +27,7 @@ from tanjiliang.data import cems as cems_mod
 from tanjiliang.data.activity import reconcile, stream_activity
 from tanjiliang.data.oot import affected_periods, oot_findings
 from tanjiliang.data.quality import QualityResult, analyse, reporting_period
-from tanjiliang.data.readings import Readings, ReadingsIssue, scan_many
+from tanjiliang.data.readings import READ_ERRORS, Readings, ReadingsIssue, read_error, scan_many
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.rules.load import LoadedPack, load_pack
 from tanjiliang.rules.schema import Pack
@@ -178,7 +178,10 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
             cems_result = cr
             unit = cems_mod.with_measured_emissions(unit, cr)
     assessment = assess(unit, pack, as_of)
-    q = analyse(readings, unit, s, e, interval_s)
+    try:
+        q = analyse(readings, unit, s, e, interval_s)
+    except READ_ERRORS as exc:  # a CSV is parsed in full only here: a ragged line far down
+        raise read_error(list(readings.files), exc) from None
     if e <= s:  # reversed or equal dates: an empty period is a "no data" result (issue 18)
         q.issues.append(ReadingsIssue("--from/--to", None, None, None,
                                       f"期间为空（{s:%Y-%m-%d} 不早于 {e:%Y-%m-%d}）：无数据",
