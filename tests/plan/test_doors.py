@@ -63,3 +63,15 @@ def test_report_has_the_plan_section(tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     assert 'id="plan"' in html and "Uncertainty contributors" in html and "<svg" in html
     assert "风险" not in html.split('id="plan"')[1]
+
+
+def test_workbook_has_the_plan_sheet(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    f = _write(tmp_path)
+    out = tmp_path / "report.xlsx"
+    r = CliRunner().invoke(app, ["plan", f, "--as-of", "2025-12-01", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    ws = load_workbook(out)["计量的价值"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "主要贡献分量（按对总方差的贡献排序）" in texts and any("GB/T 213" in t for t in texts)

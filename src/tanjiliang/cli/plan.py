@@ -37,7 +37,7 @@ def plan(
     accredited: Annotated[bool | None, typer.Option("--accredited/--in-house", help="the laboratory is CNAS-accredited, or in-house (default: the table's assumption) 化验室是否经认可")] = None,
     reasonable_only: Annotated[bool, typer.Option("--reasonable-only", help="plan (b) only with actions that pass the MRR Art. 18 test 仅采用成本合理的措施")] = False,
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="write the report with the plan's section: .html or .pdf 输出报告")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write the report with the plan's section: .html, .pdf or .xlsx 输出报告")] = None,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """What metering is worth: uncertainty budget, tonnes and yuan at risk, least-cost plan.
@@ -52,8 +52,8 @@ def plan(
         raise fail(_bad("--budget", f"预算不能为负（{budget:g}）", f"the budget cannot be negative ({budget:g})"), lang.value)
     if price is not None and price <= 0:
         raise fail(_bad("--price", f"碳价须大于0（{price:g}）", f"the carbon price must be > 0 ({price:g})"), lang.value)
-    if output is not None and output.suffix.lower() not in (".html", ".pdf"):
-        raise fail(_bad(str(output), "报告只能是 .html 或 .pdf", "a report must be .html or .pdf"), lang.value)
+    if output is not None and output.suffix.lower() not in (".html", ".pdf", ".xlsx"):
+        raise fail(_bad(str(output), "报告只能是 .html、.pdf 或 .xlsx", "a report must be .html, .pdf or .xlsx"), lang.value)
     try:
         unit = load_unit(file)
         loaded = load_pack(pack or unit.pack)

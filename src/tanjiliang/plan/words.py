@@ -4,6 +4,7 @@ gettext catalogues of issue 13 take them over). One page is wholly in one langua
 from __future__ import annotations
 
 WORDS: dict[str, tuple[str, str]] = {
+    "sheet": ("计量的价值", "Metering worth"),
     "title": ("计量的价值：不确定度、风险排放量与最低成本方案", "What metering is worth: uncertainty, tonnes at risk and the least-cost plan"),
     "as_of": ("评价日期", "as of"),
     "pack": ("规则包", "pack"),

@@ -37,7 +37,7 @@ def write_report(assessment: Assessment, unit: UnitFile, path: str | Path, lang:
     ``pack`` is the rule pack the assessment used (for the names of media, instrument types
     and findings); when not given it is loaded by the assessment's pack name and checked
     against the recorded SHA-256. ``plan`` (issue 15) adds the section on what metering is
-    worth to the HTML and PDF report.
+    worth to the HTML and PDF report, and its sheet to the workbook.
     """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -59,7 +59,18 @@ def write_report(assessment: Assessment, unit: UnitFile, path: str | Path, lang:
         from tanjiliang.model.xlsx import save_workbook
         from tanjiliang.reports.xlsx import build_workbook
 
-        save_workbook(build_workbook(ctx), path)  # formulas from user text stay text
+        wb = build_workbook(ctx)
+        if plan is not None:  # the plan's sheet (issue 15)
+            from tanjiliang.plan.words import w
+            from tanjiliang.reports.plan_section import plan_tables
+            from tanjiliang.reports.xlsx import _fit_columns, _sheet, write_table
+
+            ws = _sheet(wb, w("sheet", lang))
+            row = 1
+            for tb in plan_tables(plan, lang):
+                row = write_table(ws, tb, row)
+            _fit_columns(ws)
+        save_workbook(wb, path)  # formulas from user text stay text
     return path
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tanjiliang.plan.plan import ActionView, Plan
 from tanjiliang.plan.words import component_label, w
 from tanjiliang.reports.charts import FONT, _text_width
+
+if TYPE_CHECKING:
+    from tanjiliang.reports.context import Table
 
 BAR = "#1f4e79"
 
@@ -86,3 +89,51 @@ def section_html(p: Plan, lang: str, number: int) -> str:
         w=lambda key: w(key, lang), label=lambda name: component_label(name, lang),
         streams=sorted(p.budget.streams, key=lambda s: -s.at_risk_tco2e),
         contributors=p.budget.ranked[:15], chart=contributors_chart(p, lang), solutions=solutions)
+
+
+def plan_tables(p: Plan, lang: str) -> list[Table]:
+    """The section's tables for the workbook: streams, contributors (with citations), and
+    each plan's actions with the MRR Art. 18 figures; numbers kept unrounded."""
+    from tanjiliang.reports.context import Table
+
+    b = p.budget
+    summary = Table("plan_summary", w("title", lang), [w("total", lang), w("expanded", lang) + " %",
+                                                        w("at_risk", lang) + " t", w("yuan_at_risk", lang) + " 元",
+                                                        w("price", lang), w("citation", lang)],
+                    numeric={0, 1, 2, 3, 4})
+    price_src = p.price.citation.text(lang) if p.price.citation else w("price_user", lang)
+    summary.add([f"{b.total_tco2e:,.0f}", f"{b.expanded_percent:.3f}", f"{b.expanded_tco2e:,.0f}",
+                 f"{p.yuan_at_risk:,.0f}", f"{p.price.value:g}", price_src],
+                values={0: b.total_tco2e, 1: b.expanded_percent, 2: b.expanded_tco2e, 3: p.yuan_at_risk,
+                        4: p.price.value})
+    streams = Table("plan_streams", w("streams", lang),
+                    [w("stream", lang), w("name", lang), "tCO2e", w("u_rel", lang) + " %",
+                     w("U_rel", lang) + " %", w("at_risk", lang) + " t", w("yuan_at_risk", lang) + " 元"],
+                    numeric={2, 3, 4, 5, 6})
+    for s in sorted(b.streams, key=lambda s: -s.at_risk_tco2e):
+        yuan = s.at_risk_tco2e * p.price.value
+        streams.add([s.id, s.name, f"{s.emissions_tco2e:,.0f}", f"{s.u_percent:.3f}", f"{s.expanded_percent:.3f}",
+                     f"{s.at_risk_tco2e:,.0f}", f"{yuan:,.0f}"],
+                    values={2: s.emissions_tco2e, 3: s.u_percent, 4: s.expanded_percent, 5: s.at_risk_tco2e, 6: yuan})
+    contributors = Table("plan_contributors", w("contributors", lang),
+                         [w("rank", lang), w("stream", lang), w("component", lang), "u %", "u t",
+                          w("share", lang), w("basis", lang), w("citation", lang)],
+                         numeric={0, 3, 4, 5}, formats={5: "0.0%"})
+    for i, c in enumerate(b.ranked, start=1):
+        contributors.add([str(i), c.stream, component_label(c.name, lang), f"{c.u_percent:.3f}", f"{c.u_tco2e:,.0f}",
+                          f"{c.contribution:.1%}", c.basis, c.citation.text(lang)],
+                         values={0: i, 3: c.u_percent, 4: c.u_tco2e, 5: c.contribution})
+    out = [summary, streams, contributors]
+    sols = [("plan_a", w("least_cost", lang), p.least_cost)]
+    if p.within_budget is not None:
+        sols.append(("plan_b", w("within_budget", lang), p.within_budget))
+    for key, title, sol in sols:
+        tb = Table(key, title, [w("action", lang), w("cost", lang), w("annual", lang), w("removed", lang),
+                                w("benefit", lang), w("art18", lang)], numeric={1, 2, 3, 4},
+                   note="; ".join(u.text(lang) for u in sol.unmet))
+        for v in p.views_of(sol):
+            tb.add([v.action.text(lang), f"{v.action.cost:,.0f}", f"{v.action.annual_cost:,.0f}",
+                    f"{v.removed_tco2e:,.0f}", f"{v.benefit_yuan:,.0f}", w("art18." + v.verdict(), lang)],
+                   values={1: v.action.cost, 2: v.action.annual_cost, 3: v.removed_tco2e, 4: v.benefit_yuan})
+        out.append(tb)
+    return out
