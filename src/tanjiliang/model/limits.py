@@ -119,7 +119,7 @@ _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[\{,])\*[^\s\[\]\{\},]", re.MULTILINE)
 
 def may_have_aliases(text: str) -> bool:
     """Cheap test: whether the text can hold an alias (if not, it cannot recurse or explode)."""
-    return _MAYBE_ALIAS.search(text) is not None
+    return "*" in text and _MAYBE_ALIAS.search(text) is not None  # the scan only if it may
 
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -136,29 +136,39 @@ _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD
 #: is checked on the characters before it (:func:`_starts_value`).
 _RISKY_TOKENS = (
     re.compile(r"\.\d"),  # .5, -.5
-    re.compile(r"\.(?![\d\w])"),  # 5. (the digits before it: _SIGNED_DIGITS)
+    re.compile(r"\.(?![\d\w])"),  # 5. (the digits before it: SIGNED_DIGITS)
     re.compile(r"\+"),  # +1
     re.compile(r"(?:inf|Inf|INF|nan|NaN|NAN)(?!\w)"),  # inf, .inf, -.nan
     re.compile(r"(?:~|null|Null|NULL|True|TRUE|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON"
                r"|off|Off|OFF)(?!\w)"),
 )
-_SIGN = re.compile(r"[-+]?$")
-_SIGNED_DIGITS = re.compile(r"[-+]?\d+$")
-_SIGNED_DOT = re.compile(r"[-+]?\.?$")
 _SPECIALS = ("inf", "Inf", "INF", "nan", "NaN", "NAN")
+SIGN, SIGNED_DIGITS, SIGNED_DOT = "sign", "signed digits", "signed dot"
 
 
-def _starts_value(text: str, at: int, lead: re.Pattern[str] | None) -> bool:
-    """Whether the token at ``at`` is the start of a plain scalar, allowing ``lead`` right
-    before it (a sign before ``.5``, the digits before the dot of ``12.``): it follows ``: ``,
-    ``- ``, ``[``, ``{`` or ``,`` (spaces allowed), or starts a line."""
+def _lead_start(text: str, at: int, lead: str) -> int | None:
+    """Where the token at ``at`` starts when ``lead`` may stand before it: a sign (``-.5``),
+    a sign and digits (``-12.``, at least one digit), or a sign and a dot (``-.inf``)."""
     i = at
-    if lead is not None:
-        line_start = text.rfind("\n", 0, at) + 1
-        m = lead.search(text, line_start, at)
-        if m is None:
-            return False
-        i = m.start()
+    if lead == SIGNED_DIGITS:
+        while i > 0 and text[i - 1].isascii() and text[i - 1].isdigit():
+            i -= 1
+        if i == at:
+            return None
+    elif lead == SIGNED_DOT and i > 0 and text[i - 1] == ".":
+        i -= 1
+    if i > 0 and text[i - 1] in "+-":
+        i -= 1
+    return i
+
+
+def _starts_value(text: str, at: int, lead: str | None) -> bool:
+    """Whether the token at ``at`` is the start of a plain scalar, allowing ``lead`` right
+    before it: it follows ``: ``, ``- ``, ``[``, ``{`` or ``,`` (spaces allowed), or starts a
+    line."""
+    i = at if lead is None else _lead_start(text, at, lead)
+    if i is None:
+        return False
     j = i
     while j > 0 and text[j - 1] in " \t":
         j -= 1
@@ -170,7 +180,7 @@ def _starts_value(text: str, at: int, lead: re.Pattern[str] | None) -> bool:
     return before in ":-" and j < i  # "a: x", "- x" need a space; "a:x" is one scalar
 
 
-_LEADS: tuple[re.Pattern[str] | None, ...] = (_SIGN, _SIGNED_DIGITS, None, _SIGNED_DOT, None)
+_LEADS: tuple[str | None, ...] = (SIGN, SIGNED_DIGITS, None, SIGNED_DOT, None)
 
 
 def _json_safe(text: str) -> bool:
@@ -180,7 +190,7 @@ def _json_safe(text: str) -> bool:
         return False
     specials = any(w in text for w in _SPECIALS)
     for pattern, lead in zip(_RISKY_TOKENS, _LEADS, strict=True):
-        if lead is _SIGNED_DOT and not specials:
+        if lead == SIGNED_DOT and not specials:
             continue
         for m in pattern.finditer(text):
             if _starts_value(text, m.start(), lead):
