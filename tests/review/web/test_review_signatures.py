@@ -278,3 +278,18 @@ def test_signing_keys_cannot_be_deleted_or_swapped(rw):
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql, [k.pk])
     SigningKey.objects.filter(pk=k.pk).update(replaced=k.created)  # replacing is allowed
+
+
+def test_signed_evidence_is_kept_and_checked_on_disk(rw):
+    from tanjiliang.web.review.models import EvidenceFile
+
+    signed_review(rw)
+    ef = EvidenceFile.objects.first()
+    assert ef is not None
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {EvidenceFile._meta.db_table} WHERE id = %s", [ef.pk])
+    assert verify_reviews()[1] == []
+    with open(ef.file.path, "wb") as fh:  # replaced on disk behind the app's back
+        fh.write(b"%PDF-1.4 another file")
+    problems = verify_reviews()[1]
+    assert any(ef.name in p.zh and "was changed" in p.en for p in problems)

@@ -5,6 +5,8 @@ docs/security.md "Through any door").
   (``unit_id`` and ``user_id`` may become NULL when a unit or user is deleted).
 * ``tjreview_reviewrecord`` — a signed review or submitted self-inspection: no DELETE, no
   UPDATE of its content, state or identity.
+* ``tjreview_evidencefile`` — review evidence: no DELETE, no UPDATE of what identifies the
+  stored file (its hash, name, size, path).
 * ``tjreview_signingkey`` — no DELETE, no UPDATE of a key's owner, public key or certificate
   (its private part may be re-encrypted, its ``replaced`` time set).
 
@@ -40,6 +42,9 @@ GUARDS = (
           ("id", "unit_id", "kind", "year", "version", "state", "conclusion", "open_ncs",
            "sha256", "content"),
           FROZEN, "tanjiliang: a signed review record cannot be changed or deleted"),
+    Guard("tj_evidence", "tjreview_evidencefile",
+          ("id", "unit_id", "ident", "file", "name", "size", "sha256"),
+          "", "tanjiliang: review evidence is kept as uploaded"),
     Guard("tj_signing_key", "tjreview_signingkey",
           ("id", "user_id", "purpose", "key_id", "public_key", "certificate", "created"),
           "", "tanjiliang: a signing key is kept for as long as what it signed"),

@@ -8,11 +8,14 @@ Used by ``tanjiliang review verify --database``, ``tanjiliang audit verify`` and
 
 from __future__ import annotations
 
+import hashlib
+
+from tanjiliang.review.model import Review
 from tanjiliang.review.seal import check
 from tanjiliang.web.core.audit import Problem
 from tanjiliang.web.core.models import HistoryEntry
 from tanjiliang.web.review import keys
-from tanjiliang.web.review.models import FROZEN, ReviewRecord
+from tanjiliang.web.review.models import FROZEN, EvidenceFile, ReviewRecord
 from tanjiliang.web.review.store import review_of, signed_subject
 
 SIGNED_ACTIONS = ("review_signed", "self_inspection_signed")
@@ -43,6 +46,7 @@ def verify_reviews() -> tuple[int, list[Problem]]:
             problems.append(Problem(rec.pk, f"{where}：记录的状态或版本与签名内容不一致",
                                     f"{where}: the record's state or version differs from "
                                     "the signed content"))
+        problems += _evidence(rec, review, where)
         subject = signed_subject(rec)
         if entries.pop(subject, None) is None:
             problems.append(Problem(rec.pk, f"{where}：变更记录中没有这次签发",
@@ -66,3 +70,27 @@ def verify_reviews() -> tuple[int, list[Problem]]:
                                             f"{where}: the hash of the version it amends does "
                                             "not match"))
     return signed, problems
+
+
+def _evidence(rec: ReviewRecord, review: Review, where: str) -> list[Problem]:
+    """Every evidence file a signed record names is stored, with the hash it was signed with."""
+    out: list[Problem] = []
+    stored = {e.ident: e for e in EvidenceFile.objects.filter(
+        ident__in=[ev.id for ev in review.evidence])}
+    for ev in review.evidence:
+        ef = stored.get(ev.id)
+        actual = None
+        if ef is not None:
+            try:
+                digest = hashlib.sha256()
+                with ef.file.open("rb") as fh:
+                    for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                        digest.update(chunk)
+                actual = digest.hexdigest()
+            except OSError:
+                actual = None
+        if actual != ev.sha256:
+            out.append(Problem(rec.pk, f"{where}：证据文件 {ev.filename}（{ev.id}）缺失或已被改动",
+                               f"{where}: evidence file {ev.filename} ({ev.id}) is missing or "
+                               "was changed"))
+    return out
