@@ -208,39 +208,54 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
             "completeness_percent": completeness, "findings": findings, "checks": checks}
 
 
+def file_month(unit: UnitFile, year: int, month: int, readings: Any, *,
+               previous: dict[str, Any] | None, evidence: list[dict[str, Any]],
+               reason: str | None, filed_at: datetime, pack: Any = None) -> dict[str, Any]:
+    """The frozen record of a filing (what every door stores): the month's figures, version,
+    filing time in Asia/Shanghai, deadline and lateness, the reason and the previous
+    version's hash for a correction, the evidence files (name, SHA-256, bytes), and
+    ``sha256`` over all of it. A correction without a reason is refused (LoadError)."""
+    label = f"{year:04d}-{month:02d}"
+    if previous is not None and not (reason and reason.strip()):
+        raise LoadError([Issue("reason", None, "", f"{label} 已提交；更正须说明原因",
+                               f"{label} is filed; a correction needs a reason")])
+    when = filed_at.astimezone(ZONE)
+    data = compute_month(unit, year, month, readings, pack)
+    due = deadline(year, month)
+    data.update({
+        "version": 1 if previous is None else int(previous["version"]) + 1,
+        "filed_at": when.isoformat(timespec="seconds"), "deadline": due.isoformat(),
+        "late": when.date() > due, "reason": reason.strip() if previous is not None and reason else None,
+        "previous_sha256": previous.get("sha256") if previous is not None else None,
+        "evidence": evidence,
+    })
+    data["sha256"] = content_hash(data)
+    return data
+
+
 def close_month(unit: UnitFile, year: int, month: int, readings: Any, folder: Path, *,
                 evidence: list[Path] | None = None, reason: str | None = None,
                 filed_at: datetime | None = None, pack: Any = None) -> MonthRecord:
     """Compute and file the month into ``folder``: version 1, or a correction (a reason is
     required) that keeps every earlier version. Evidence files are copied by hash."""
-    folder.mkdir(parents=True, exist_ok=True)
     label = f"{year:04d}-{month:02d}"
     previous = latest(folder).get(label)
-    if previous is not None and not (reason and reason.strip()):
-        raise LoadError([Issue("--reason", None, "", f"{label} 已提交；更正须说明原因",
-                               f"{label} is filed; a correction needs a reason")])
-    when = (filed_at or datetime.now(ZONE)).astimezone(ZONE)
-    data = compute_month(unit, year, month, readings, pack)
-    store = folder / "evidence"
     kept = []
     for p in evidence or []:
         if not p.is_file():
             raise LoadError([Issue(str(p), None, "", "证据文件不存在", "no such evidence file")])
-        digest = _sha256_file(p)
+        kept.append({"file": p.name, "sha256": _sha256_file(p), "bytes": p.stat().st_size})
+    data = file_month(unit, year, month, readings,
+                      previous=previous.data if previous is not None else None, evidence=kept,
+                      reason=reason, filed_at=filed_at or datetime.now(ZONE), pack=pack)
+    folder.mkdir(parents=True, exist_ok=True)
+    if evidence:
+        store = folder / "evidence"
         store.mkdir(exist_ok=True)
-        target = store / digest
-        if not target.exists():
-            shutil.copyfile(p, target)
-        kept.append({"file": p.name, "sha256": digest, "bytes": p.stat().st_size})
-    due = deadline(year, month)
-    data.update({
-        "version": 1 if previous is None else previous.version + 1,
-        "filed_at": when.isoformat(timespec="seconds"), "deadline": due.isoformat(),
-        "late": when.date() > due, "reason": reason if previous is not None else None,
-        "previous_sha256": previous.data.get("sha256") if previous is not None else None,
-        "evidence": kept,
-    })
-    data["sha256"] = content_hash(data)
+        for p, ev in zip(evidence, kept, strict=True):
+            target = store / ev["sha256"]
+            if not target.exists():
+                shutil.copyfile(p, target)
     path = folder / f"{label}.v{data['version']}.json"
     atomic_write(path, json_text(data))
     return MonthRecord(path, data)
