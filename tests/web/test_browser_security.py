@@ -92,3 +92,13 @@ def test_pages_work_under_the_csp_and_a_stale_save_is_refused(world: Any, live_s
     one.click("button.danger")
     assert asked and m.Instrument.objects.filter(pk=ins.pk).exists()
     assert violations == [], violations
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_api_docs_render_under_the_csp(world: Any, live_server: Any, browser: Any) -> None:
+    violations: list[str] = []
+    page = _session(browser, live_server.url, "a", violations)
+    page.goto(live_server.url + "/api/docs")
+    page.wait_for_selector("#swagger-ui .opblock", timeout=30_000)
+    assert violations == [], violations

@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "tanjiliang.web.core",
     "tanjiliang.web.review",
+    "tanjiliang.web.month",
     "axes",  # login and token throttling with lockout (docs/security.md)
+    "ninja",  # /api/docs from local static files: the CSP allows no CDN, no inline script
 ]
 # Apps added by other parts of the project (e.g. the review workflow, issue 6).
 INSTALLED_APPS += [a for a in os.environ.get("TANJILIANG_EXTRA_APPS", "").split(",") if a]
