@@ -24,7 +24,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 
 MB = 1024 * 1024
 #: The default limit per kind of upload, in bytes (``TANJILIANG_UPLOAD_MAX_<KIND>`` overrides).
-DEFAULT_LIMITS = {"unit": 10 * MB, "ledger": 20 * MB, "readings": 200 * MB,
+DEFAULT_LIMITS = {"unit": 10 * MB, "ledger": 20 * MB, "readings": 100 * MB,
                   "certificate": 20 * MB, "evidence": 50 * MB, "other": 10 * MB}
 
 #: Which requests carry which kind of upload (path patterns; the first match wins).
