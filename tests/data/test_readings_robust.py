@@ -198,3 +198,29 @@ def test_ragged_line_far_down_a_large_file_is_named(tmp_path):
     f.write_text("instrument,time,value\n" + "\n".join(rows) + "\n")
     code, out, _ = _check(str(f))
     assert code == 2 and f"{f}:25002" in out, out
+
+
+DAS = ("point,time,co2,flow,temperature,pressure,moisture\n"
+       "S1,2025-01-01 00:00:00,12.5,100000,120,101.3,8\nS1,2025-01-01 01:00:00,12.4,100000,120,101.3,8\n")
+
+
+@pytest.mark.parametrize("name,content,code", [
+    ("ok.csv", DAS.encode(), 0),
+    ("semi.csv", DAS.replace(",", ";").replace("12.5", "12,5").replace("101.3", "101,3").encode(), 0),
+    ("gbk.csv", DAS.encode("gbk"), 0),
+    ("header.csv", DAS.splitlines()[0].encode() + b"\n", 0),
+    ("nan.csv", DAS.replace("12.5", "NaN").replace("100000", "inf", 1).encode(), 0),
+    ("empty.csv", b"", 2),
+    ("ragged.csv", (DAS + "S1,2025-01-01 02:00:00,1,2,3,4,5,6\n").encode(), 2),
+    ("columns.csv", BODY.encode(), 2),
+    ("bad.parquet", b"PAR1garbagePAR1", 2),
+])
+def test_cems_exports_never_crash(tmp_path, name, content, code):
+    f = tmp_path / name
+    f.write_bytes(content)
+    res = CliRunner().invoke(app, ["data", "cems", str(PLANT), str(f), "--format", "json"])
+    assert res.exit_code == code, (res.output, res.exception)
+    if code == 0:
+        json.loads(res.stdout, parse_constant=lambda c: pytest.fail(c))
+    else:
+        assert str(f) in res.output

@@ -262,16 +262,15 @@ def cems(
     except LoadError as err:
         raise _fail([i.message(lg) for i in err.issues], lg) from None
     s, e = reporting_period(unit, None, None)
-    frames = []
-    for f in files:
-        if f.suffix.lower() == ".parquet":
-            frames.append(pl.scan_parquet(f))
-        elif f.suffix.lower() == ".csv":
-            frames.append(pl.scan_csv(f, try_parse_dates=True))
-        else:
-            raise _fail([Issue(str(f), None, "", "只能读 .csv 或 .parquet", "must be .csv or .parquet").message(lg)], lg)
-    lf = pl.concat(frames).with_columns(pl.col("time").cast(pl.Datetime("us")))
-    res = cm.compute(cm.samples_from_wide(lf, co2_unit), s, e, 60.0, basis)
+    from tanjiliang.data.readings import READ_ERRORS, ReadingsError, read_error, scan_das_export
+
+    try:  # encodings, separators, empty or corrupt files as for readings (issue 18)
+        lf = pl.concat([scan_das_export(f) for f in files])
+        res = cm.compute(cm.samples_from_wide(lf, co2_unit), s, e, 60.0, basis)
+    except ReadingsError as err:
+        raise _fail([i.message(lg) for i in err.issues], lg) from None
+    except READ_ERRORS as exc:
+        raise _fail([i.message(lg) for i in read_error(list(files), exc).issues], lg) from None
     if fmt is Format.json:
         out = {"format": "tanjiliang/cems@1", "period": {"from": s.isoformat(), "to": e.isoformat()},
                "points": res.points.to_dicts(), "rules": res.rules,

@@ -470,3 +470,45 @@ def read_error(paths: list[str | Path], exc: BaseException) -> ReadingsError:
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return ReadingsError([ReadingsIssue(", ".join(map(str, paths)), None, None, None,
                                         "无法读取（格式错误或文件损坏）", f"cannot be read (malformed or corrupt): {first}")])
+
+
+#: Columns of a CEMS DAS export (``tanjiliang data cems``).
+DAS_COLUMNS = ("point", "time", "co2", "flow", "temperature", "pressure", "moisture")
+
+
+def scan_das_export(path: str | Path) -> pl.LazyFrame:
+    """A CEMS DAS export (CSV in any of the encodings and separators :func:`sniff_csv` knows,
+    or Parquet) as typed columns: ``point`` text, ``time`` naive local datetime, the five
+    measured values as floats (a value that is not a finite number is null). ReadingsError
+    naming the file for a file that cannot be read, a missing column or an unreadable time."""
+    p = Path(path)
+    if not p.exists():
+        raise _issue(p, "文件不存在", "no such file")
+    if p.is_dir():
+        raise _issue(p, "这是文件夹，不是文件", "this is a folder, not a file")
+    if p.suffix.lower() not in (".csv", ".txt", ".parquet"):
+        raise _issue(p, "只能读 .csv 或 .parquet", "must be .csv or .parquet")
+    try:
+        lf, dialect = _scan(p)
+        cols = [c for c in lf.collect_schema().names() if c != "row"]
+        sample = lf.head(2000).collect()
+    except OSError as exc:
+        raise _issue(p, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from None
+    except READ_ERRORS as exc:
+        raise read_error([p], exc) from None
+    by_norm = {norm_header(c): c for c in cols}
+    missing = [c for c in DAS_COLUMNS if c not in by_norm]
+    if missing:
+        raise ReadingsError([ReadingsIssue(str(p), 1, ", ".join(missing), None,
+                                           f"缺少列：{', '.join(missing)}（应有 {', '.join(DAS_COLUMNS)}）",
+                                           f"missing columns: {', '.join(missing)} (expected {', '.join(DAS_COLUMNS)})")])
+    if sample.height == 0:
+        return pl.LazyFrame(schema={"point": pl.String, "time": pl.Datetime("us"),
+                                    **{c: pl.Float64 for c in DAS_COLUMNS[2:]}})
+    comma = dialect is not None and dialect.decimal_comma
+    time_col = by_norm["time"]
+    return lf.select(
+        pl.col(by_norm["point"]).cast(pl.String).alias("point"),
+        _time_expr(sample[time_col], time_col, str(p)).alias("time"),
+        *[_value_expr(sample[by_norm[c]].dtype, by_norm[c], comma).alias(c) for c in DAS_COLUMNS[2:]],
+    ).filter(pl.col("time").is_not_null())
