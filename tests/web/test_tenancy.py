@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 POST_ONLY = {"unit-import-new", "unit-delete", "unit-import", "unit-item-delete", "ledger-import", "ledger-import-apply", "ledger-restore",
              "instrument-edit", "confirmation-add", "file-upload", "readings-upload",
-             "instrument-delete"}
+             "instrument-delete", "months-file"}
 WRITE_FORMS = {"instrument-new"}  # a form only for those who may change the unit
 BUILDS_FILES = {"report", "ledger-export"}  # 400 with the reason when a builder refuses
 SCREENS_WITHOUT_UNIT = {"unit-list", "login", "logout", "unit-import-new", "unit-new"}
@@ -44,7 +44,7 @@ def objects(world: Any, unit: m.Unit) -> dict[str, Any]:
     f.file.save("c.pdf", ContentFile(b"pdf"), save=True)
     r = m.ReadingsUpload.objects.create(unit=unit, name="r.csv", size=1, file="readings/r.csv")
     return {"pk": unit.pk, "ipk": ins.pk, "fpk": f.pk, "rpk": r.pk, "section": "subunits",
-            "index": 0, "fmt": "yaml"}
+            "index": 0, "fmt": "yaml", "month": f"{unit.year}-03"}
 
 
 def url(name: str, objs: dict[str, Any]) -> str:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "tanjiliang.web.core",
     "tanjiliang.web.review",
+    "tanjiliang.web.month",
     "axes",  # login and token throttling with lockout (docs/security.md)
     "ninja",  # /api/docs from local static files: the CSP allows no CDN, no inline script
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tanjiliang.web.core import api_plan  # noqa: F401  (registers /api/units/{id}/plan)
 from tanjiliang.web.core.api import api
 from tanjiliang.web.core.views import ledger, other, plan, units, wizard
+from tanjiliang.web.month import views as month_views
 
 admin.site.site_header = _("碳计量 管理")
 admin.site.site_title = "tanjiliang"
@@ -58,6 +59,8 @@ urlpatterns = [
     path("units/<int:pk>/assessment/report/", other.report_inline, name="report-inline"),
     path("units/<int:pk>/plan/", plan.plan_page, name="plan"),
     path("units/<int:pk>/readings/", other.readings, name="readings"),
+    path("units/<int:pk>/months/", month_views.months, name="months"),
+    path("units/<int:pk>/months/<str:month>/file/", month_views.month_file, name="months-file"),
     path("units/<int:pk>/readings/upload/", other.readings_upload, name="readings-upload"),
     path("units/<int:pk>/readings/<int:rpk>/", other.readings_report, name="readings-report"),
     path("units/<int:pk>/history/", other.history, name="history"),

@@ -1,0 +1,55 @@
+"""Filed months: each filing is a frozen record (tanjiliang.month.close.file_month) with its
+SHA-256; a correction is a new row with a higher version. Rows are never changed or deleted
+through the ORM (append-only, as the history is)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from tanjiliang.web.core.models import Unit
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("filed months are frozen")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("filed months are frozen")
+
+
+class MonthFiling(models.Model):
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="month_filings")
+    month = models.CharField(max_length=7)  # YYYY-MM
+    version = models.PositiveIntegerField()
+    data = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    filed_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["month", "version"]
+        constraints = [models.UniqueConstraint(fields=["unit", "month", "version"],
+                                               name="one_version_per_month")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("filed months are frozen")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("filed months are frozen")
+
+
+class MonthEvidence(models.Model):
+    """An evidence file of a filing, kept by its SHA-256 (named in the filing's data)."""
+
+    filing = models.ForeignKey(MonthFiling, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to="months/%Y/%m/")
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()

@@ -1,0 +1,132 @@
+"""The year's twelve month cards of a unit and filing a month (issue 14 §5).
+
+Enterprise users file a month from the readings uploaded for the unit, with evidence files
+(laboratory reports, delivery notes); a second filing is a correction and needs a reason.
+Each filing is frozen under its SHA-256 (tanjiliang.month.close.file_month): the record, the
+evidence files' hashes, the time in Asia/Shanghai. Reviewers and the regulator read the cards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from tanjiliang.model.errors import LoadError
+from tanjiliang.month.close import (
+    CHECK_WORDS,
+    STATUS_WORDS,
+    ZONE,
+    deadline,
+    file_month,
+    month_bounds,
+    parse_month,
+)
+from tanjiliang.web.core.assessing import pack_for, readings_paths, today
+from tanjiliang.web.core.forms import issue_texts, simple_issue
+from tanjiliang.web.core.mapping import unit_file
+from tanjiliang.web.core.tenancy import unit_for
+from tanjiliang.web.core.views.common import lang_of, page
+from tanjiliang.web.month.models import MonthEvidence, MonthFiling
+
+
+def cards(unit_pk: int, year: int, day: date, lang: str) -> list[dict[str, object]]:
+    """Twelve cards (the rules of tanjiliang.month.close.month_status) from the stored
+    filings."""
+    latest: dict[str, MonthFiling] = {}
+    versions: dict[str, list[MonthFiling]] = {}
+    for f in MonthFiling.objects.filter(unit_id=unit_pk, month__startswith=f"{year:04d}-"):
+        latest[f.month] = f if f.month not in latest or f.version > latest[f.month].version \
+            else latest[f.month]
+        versions.setdefault(f.month, []).append(f)
+    k = 0 if lang == "zh" else 1
+    out = []
+    for m in range(1, 13):
+        label = f"{year:04d}-{m:02d}"
+        _, end = month_bounds(year, m)
+        due = deadline(year, m)
+        rec = latest.get(label)
+        if rec is not None:
+            state = "corrected" if rec.version > 1 else "filed"
+        elif day < end:
+            state = "not_started"
+        elif day <= due:
+            state = "to_file"
+        else:
+            state = "overdue"
+        data = rec.data if rec else {}
+        out.append({
+            "month": label, "state": state, "word": STATUS_WORDS[state][k], "deadline": due,
+            "filing": rec, "late": bool(data.get("late")), "can_file": day >= end,
+            "emissions": data.get("emissions_tco2e"),
+            "failed": [CHECK_WORDS[c["check"]][k] for c in data.get("checks", []) if not c["ok"]],
+            "versions": sorted(versions.get(label, []), key=lambda f: f.version),
+        })
+    return out
+
+
+@login_required
+def months(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = unit_for(request.user, pk)
+    lang = lang_of(request)
+    day = today()
+    grid = cards(unit.pk, unit.year, day, lang)
+    filed = sum((c["emissions"] or 0.0) for c in grid if c["filing"] is not None)  # type: ignore[operator]
+    return page(request, "tj/months.html", unit, "months", cards=grid, today=day,
+                filed_total=filed, has_readings=unit.readings.exists())
+
+
+@login_required
+@require_POST
+def month_file(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+    unit = unit_for(request.user, pk, write=True)
+    lang = lang_of(request)
+    try:
+        year, m = parse_month(month)
+        if year != unit.year:
+            raise LoadError([])
+        _, end = month_bounds(year, m)
+        if today() < end:
+            raise simple_issue(f"{month} 尚未结束，不能提交", f"{month} has not ended yet", "month")
+        paths = readings_paths(unit)
+        if not paths:
+            raise simple_issue("尚未上传计量数据：请先在“计量数据”页上传本月读数",
+                               "no readings uploaded: upload the month's readings first", "month")
+        uploads = request.FILES.getlist("evidence")
+        evidence = []
+        blobs = []
+        for up in uploads:
+            content = up.read()
+            digest = hashlib.sha256(content).hexdigest()
+            evidence.append({"file": up.name[:255], "sha256": digest, "bytes": len(content)})
+            blobs.append((up.name[:255], digest, content))
+        with transaction.atomic():
+            previous = (MonthFiling.objects.select_for_update().filter(unit=unit, month=month)
+                        .order_by("-version").first())
+            data = file_month(unit_file(unit), year, m, paths,
+                              previous=previous.data if previous else None, evidence=evidence,
+                              reason=request.POST.get("reason") or None,
+                              filed_at=datetime.now(ZONE), pack=pack_for(unit))
+            filing = MonthFiling.objects.create(
+                unit=unit, month=month, version=data["version"], data=data,
+                sha256=data["sha256"], filed_by=request.user,
+                filed_at=datetime.fromisoformat(data["filed_at"]))
+            for name, digest, content in blobs:
+                ev = MonthEvidence(filing=filing, name=name, sha256=digest, size=len(content))
+                ev.file.save(digest, ContentFile(content), save=True)
+    except LoadError as exc:
+        texts = issue_texts(exc, lang) or [("不是本报告年度的月份" if lang == "zh"
+                                             else "not a month of the reporting year")]
+        return page(request, "tj/errors.html", unit, "months", status=400, title=month,
+                    issues=texts)
+    late = (("（逾期提交）" if lang == "zh" else " (filed late)") if data["late"] else "")
+    messages.success(request, (f"已提交 {month} 第 {data['version']} 版{late}" if lang == "zh"
+                               else f"filed {month}, version {data['version']}{late}"))
+    return redirect("months", pk=pk)

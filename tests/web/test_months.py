@@ -1,0 +1,86 @@
+"""Monthly filing in the web app (issue 14 §5): twelve cards; the enterprise files a month
+from its uploaded readings with evidence, frozen under the record's hash; a correction needs a
+reason and makes a new version; others read, and cannot file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from tanjiliang.data.synth import plant_year
+from tanjiliang.month.close import content_hash
+from tanjiliang.web.core import models as m
+from tanjiliang.web.month.models import MonthEvidence, MonthFiling
+
+pytestmark = pytest.mark.django_db
+
+
+def _readings(world: Any, unit: m.Unit) -> None:
+    """A month of readings for the unit's own instruments (the plant year's shapes)."""
+    df, _ = plant_year(unit.year)
+    ids = list(unit.instruments.values_list("ident", flat=True))
+    src = sorted(df["instrument"].unique().to_list())
+    mapping = {s: ids[k % len(ids)] for k, s in enumerate(src)}
+    month = df.filter((pl.col("time") >= datetime(unit.year, 3, 1))
+                      & (pl.col("time") <= datetime(unit.year, 4, 1)))
+    month = month.with_columns(pl.col("instrument").replace_strict(mapping)).drop("unit", "kind")
+    csv = month.with_columns(pl.col("time").dt.strftime("%Y-%m-%d %H:%M:%S")).write_csv()
+    client = world.client(world.a)
+    r = client.post(reverse("readings-upload", args=[unit.pk]),
+                    {"file": SimpleUploadedFile("march.csv", csv.encode()), "period": "data"})
+    assert r.status_code in (200, 302), r.content[:500]
+
+
+@override_settings(AS_OF="2030-06-30")
+def test_enterprise_files_a_month_and_corrects_it(world: Any) -> None:
+    unit = world.unit_a
+    _readings(world, unit)
+    client = world.client(world.a)
+    page = client.get(reverse("months", args=[unit.pk])).content.decode()
+    assert page.count('class="card month-card') == 12
+    label = f"{unit.year}-03"
+    url = reverse("months-file", args=[unit.pk, label])
+    r = client.post(url, {"evidence": SimpleUploadedFile("化验报告.pdf", b"%PDF lab")})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    f = MonthFiling.objects.get(unit=unit, month=label)
+    assert f.version == 1 and f.sha256 == content_hash(f.data) == f.data["sha256"]
+    assert f.data["evidence"][0]["file"] == "化验报告.pdf"
+    assert MonthEvidence.objects.get(filing=f).sha256 == f.data["evidence"][0]["sha256"]
+    # filed in 2030 for a month of the reporting year: long after the deadline
+    assert f.data["late"] is True
+    # a correction without a reason is refused; with one it is version 2, chained
+    assert client.post(url).status_code == 400
+    assert client.post(url, {"reason": "化验报告更正"}).status_code == 302
+    v2 = MonthFiling.objects.get(unit=unit, month=label, version=2)
+    assert v2.data["previous_sha256"] == f.sha256 and v2.data["reason"] == "化验报告更正"
+    page = client.get(reverse("months", args=[unit.pk])).content.decode()
+    assert "已更正" in page and "逾期提交" in page
+    # frozen: no change or deletion through the ORM
+    with pytest.raises(PermissionError):
+        v2.save()
+    with pytest.raises(PermissionError):
+        MonthFiling.objects.filter(unit=unit).delete()
+
+
+@override_settings(AS_OF="2030-06-30")
+def test_others_read_the_cards_and_cannot_file(world: Any) -> None:
+    unit = world.unit_a
+    label = f"{unit.year}-03"
+    url = reverse("months-file", args=[unit.pk, label])
+    assert world.client(world.regulator).get(reverse("months", args=[unit.pk])).status_code == 200
+    assert world.client(world.regulator).post(url).status_code == 403
+    assert world.client(world.b).post(url).status_code == 404
+    assert not MonthFiling.objects.exists()
+
+
+@override_settings(AS_OF="2030-06-30")
+def test_filing_without_readings_says_so(world: Any) -> None:
+    unit = world.unit_a
+    r = world.client(world.a).post(reverse("months-file", args=[unit.pk, f"{unit.year}-03"]))
+    assert r.status_code == 400 and "尚未上传计量数据" in r.content.decode()
