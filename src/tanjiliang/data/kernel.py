@@ -173,12 +173,13 @@ def check_instruments(  # pragma: no cover - compiled
         idle = np.zeros(m, dtype=np.bool_)
         after_gap = np.zeros(m, dtype=np.bool_)
         for k in range(m):
-            if k > 0:
-                after_gap[k] = (time[a + k] - time[a + k - 1]) / 1e6 > gap_factor * interval
-            idle[k] = (not math.isnan(x[k]) and abs(x[k]) <= idle_level
-                       and not bits[k] & DUPLICATE)
-        for k in range(m):
-            if not math.isnan(x[k]) and not after_gap[k] and not idle[k]:
+            if math.isnan(x[k]):
+                continue
+            if k > 0 and (time[a + k] - time[a + k - 1]) / 1e6 > gap_factor * interval:
+                after_gap[k] = True
+            if abs(x[k]) <= idle_level and not bits[k] & DUPLICATE:
+                idle[k] = True
+            if not after_gap[k] and not idle[k]:
                 xs[n_x] = x[k]
                 n_x += 1
         med = _median(xs[:n_x])
