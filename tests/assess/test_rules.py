@@ -346,3 +346,12 @@ def test_class_downgrade_observation_stays():
     a = run(base_unit(source_streams=[stream("s", 30000, **{"class": "minor"})],
                       instruments=[instrument("W", "s", "boundary")]))
     assert [(f.code, f.severity) for f in a.findings] == [("CLASS-DOWNGRADE", "observation")]
+
+
+def test_instrument_without_measures_is_incomplete():
+    # a ledger row 待补充 (measures not stated): observation INS-INCOMPLETE, no point served
+    w = instrument("W9", "s", "boundary")
+    del w["measures"]
+    a = run(base_unit(source_streams=[stream("s", 30000)], instruments=[instrument("W", "s", "boundary"), w]))
+    assert [(f.code, f.subject, f.severity) for f in a.findings] == [("INS-INCOMPLETE", "W9", "observation")]
+    assert next(i for i in a.instruments if i.id == "W9").points == []

@@ -43,6 +43,8 @@ REGISTRY: dict[str, FindingCode] = {f.code: f for f in (
                 "准确度不满足要求（在用、备用器具）", "MPE above the requirement (in use or standby)"),
     FindingCode("ACC-UNKNOWN", "instruments", "observation", "accuracy",
                 "准确度无法与要求比较", "accuracy cannot be compared with the requirement"),
+    FindingCode("INS-INCOMPLETE", "instruments", "observation", "instrument_types",
+                "器具信息待补充（未写明测量对象）", "instrument record incomplete (what it measures not stated)"),
     FindingCode("CAL-OVERDUE", "confirmation", "nonconformity", "confirmation",
                 "在用器具超期未检定/校准", "in-use instrument's confirmation overdue"),
     FindingCode("CAL-NONE", "confirmation", "nonconformity", "confirmation",

@@ -168,13 +168,15 @@ def scope(ctx: Context) -> Scope:
     key_unit = at_least(totals.key_basis, p.scope.key_emission_threshold_tco2e.value, decimals)
     category = next(c.name for c in p.scope.categories
                     if c.max_tco2e is None or at_most(total_r, c.max_tco2e, decimals))
-    if not key_unit:
+    if not key_unit:  # the key-unit basis (scope.key_unit_basis): the total, or direct emissions
         total = float(totals.total)
+        basis = float(totals.key_basis)
+        direct = totals.basis == "direct"
         limit = p.scope.key_emission_threshold_tco2e.value
         ctx.findings.add("SCOPE-VOLUNTARY", "unit",
-                         f"年排放总量 {_fmt(total)} tCO2e 低于 {_fmt(limit)} tCO2e，本规范自愿参照执行",
-                         f"total {_fmt(total)} tCO2e is below {_fmt(limit)} tCO2e; the specification applies voluntarily",
-                         total_tco2e=total)
+                         f"{'直接排放' if direct else '年排放总量'} {_fmt(basis)} tCO2e 低于 {_fmt(limit)} tCO2e，本规范自愿参照执行",
+                         f"{'direct emissions' if direct else 'total'} {_fmt(basis)} tCO2e is below {_fmt(limit)} tCO2e; the specification applies voluntarily",
+                         total_tco2e=total, key_unit_tco2e=basis)
     return Scope(gwp_set, calc, media, biogenic, counted, totals, totals.total, total_r,
                  float(exact_sum(exact(c.biogenic_co2_t) for c in calc.values())), key_unit, category)
 
@@ -290,6 +292,11 @@ def instruments_and_accuracy(ctx: Context, sc: Scope, plan: Plan) -> Matched:
     out: list[Match] = []
     for ins in unit.instruments:
         itype = types[ins.type]
+        if not ins.measures_list():  # 待补充: a ledger row that does not say what it measures
+            ctx.findings.add("INS-INCOMPLETE", ins.id,
+                             f"器具 {ins.id} 信息待补充：测量对象（measures）未填写，无法判定其计量点",
+                             f"instrument {ins.id} is incomplete: what it measures (measures) is not stated, so it serves no metering point",
+                             missing=["measures"])
         served: list[Point] = []
         req: float | None = None
         level: int | None = None
@@ -457,7 +464,7 @@ def rates(ctx: Context, cov: Coverage) -> list[RateRow]:
         out.append(RateRow(medium, level, n_req, n_eq, rate, want, meets))
         if not meets:
             name = p.medium(medium).name
-            lv_zh = "" if level is None else f"{level}级"
+            lv_zh = "" if level is None else label("level", level, "zh")  # 一级/二级/三级
             lv_en = "" if level is None else f" level {level}"
             ctx.findings.add("EQ-RATE", f"{medium}/{level if level is not None else 'lab'}",
                              f"{name.zh}{lv_zh}配备率 {rate:g} %（{n_eq}/{n_req}）低于要求 {want:g} %",
