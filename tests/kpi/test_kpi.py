@@ -80,8 +80,8 @@ def test_power_example_indicators_follow_its_assessment() -> None:
     assert k.equipping_rate == round(100 * eq / req, 1)
     assert k.conclusion == a.conclusion
     # the index is the weighted mean of the indicators present (completeness absent here):
-    # (0.30·E + 0.25·I + 0.20·P + 0.10·C) / 0.85
-    present = [(0.30, k.equipping_rate), (0.25, k.inspection_rate), (0.20, k.pass_rate),
+    # (0.30·E + 0.25·I + 0.15·P + 0.10·C) / 0.80
+    present = [(0.30, k.equipping_rate), (0.25, k.inspection_rate), (0.15, k.pass_rate),
                (0.10, k.in_confirmation)]
     num = sum(w * v for w, v in present if v is not None)
     den = sum(w for w, v in present if v is not None)
@@ -126,3 +126,15 @@ def test_cli_kpi_folder_json() -> None:
     assert idx == sorted(idx) and len(idx) >= 4
     r = CliRunner().invoke(app, ["kpi", str(ROOT / "missing.yaml")])
     assert r.exit_code == 2
+
+
+def test_timeliness_of_filings_weighs_in_and_is_a_reason() -> None:
+    unit = load_unit(ROOT / "examples" / "power" / "unit.yaml")
+    a = check(unit, as_of=date(2025, 12, 31))
+    k = indicators(unit, a, *Y25, timeliness=50.0)  # 6 of 12 months on time
+    present = [(0.30, k.equipping_rate), (0.25, k.inspection_rate), (0.15, k.pass_rate),
+               (0.10, k.in_confirmation), (0.10, 50.0)]
+    num = sum(w * v for w, v in present if v is not None)
+    den = sum(w for w, v in present if v is not None)
+    assert k.index is not None and abs(k.index - num / den) < 0.051
+    assert any("月度存证及时率 50.0%" in zh for zh, _ in k.reasons)

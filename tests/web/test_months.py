@@ -84,3 +84,22 @@ def test_filing_without_readings_says_so(world: Any) -> None:
     unit = world.unit_a
     r = world.client(world.a).post(reverse("months-file", args=[unit.pk, f"{unit.year}-03"]))
     assert r.status_code == 400 and "尚未上传计量数据" in r.content.decode()
+
+
+@override_settings(AS_OF="2030-06-30")
+def test_regulator_sees_indicators_and_exports_them(world: Any) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client = world.client(world.regulator)
+    r = client.get(reverse("indicators"))
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert f"/units/{world.unit_a.pk}/" in body and f"/units/{world.unit_b.pk}/" not in body
+    x = client.get(reverse("indicators") + "?format=xlsx")
+    assert x["Content-Disposition"].startswith("attachment")
+    ws = load_workbook(BytesIO(x.content)).active
+    assert ws.cell(1, 1).value == "单位" and ws.cell(2, 1).value == world.unit_a.name
+    # nothing filed and every deadline of the reporting year passed: filings on time 0 %
+    assert ws.cell(2, 9).value == 0.0

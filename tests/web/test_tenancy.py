@@ -23,7 +23,7 @@ POST_ONLY = {"unit-import-new", "unit-delete", "unit-import", "unit-item-delete"
              "instrument-delete", "months-file"}
 WRITE_FORMS = {"instrument-new"}  # a form only for those who may change the unit
 BUILDS_FILES = {"report", "ledger-export"}  # 400 with the reason when a builder refuses
-SCREENS_WITHOUT_UNIT = {"unit-list", "login", "logout", "unit-import-new", "unit-new"}
+SCREENS_WITHOUT_UNIT = {"unit-list", "login", "logout", "unit-import-new", "unit-new", "indicators"}
 
 
 def unit_views() -> list[str]:

@@ -12,6 +12,8 @@ confirmation records (issue 14 §4).
   the as-of date ÷ those instruments.
 * completeness: the readings' mean coverage over the instruments with readings (only when
   readings were checked).
+* timeliness: months filed by their deadline ÷ months whose deadline has passed (only where
+  months are filed: :mod:`tanjiliang.month`).
 
 Records dated after the as-of date do not exist for it (issue 11). Weights of the composite
 index and the thresholds that make an indicator a reason to visit are data
@@ -39,6 +41,7 @@ NAMES = {
     "pass_rate": ("检定合格率", "pass rate"),
     "completeness": ("数据完整率", "data completeness"),
     "in_confirmation": ("在有效期内器具比例", "instruments in confirmation"),
+    "timeliness": ("月度存证及时率", "monthly filings on time"),
 }
 
 
@@ -73,6 +76,7 @@ class Indicators:
     pass_rate: float | None
     in_confirmation: float | None
     completeness: float | None
+    timeliness: float | None
     due: int
     confirmed_on_time: int
     confirmations: int
@@ -114,7 +118,7 @@ def inspection_counts(ins: Instrument, interval: int, start: date, end: date,
 
 
 def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
-               completeness: float | None = None) -> Indicators:
+               completeness: float | None = None, timeliness: float | None = None) -> Indicators:
     """The indicators of ``unit`` for the period [start, end), read from its assessment ``a``
     (made as of a date within or after the period)."""
     as_of = a.as_of
@@ -154,6 +158,7 @@ def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
         "pass_rate": _pct(passed, confirmations),
         "in_confirmation": _pct(valid, active),
         "completeness": completeness,
+        "timeliness": timeliness,
     }
     w = weights()
     num = Decimal(0)
@@ -177,7 +182,8 @@ def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
     return Indicators(unit.unit.name, unit.unit.credit_code, unit.unit.region, unit.unit.year,
                       as_of, a.conclusion, a.total_tco2e, values["equipping_rate"],
                       values["inspection_rate"], values["pass_rate"], values["in_confirmation"],
-                      completeness, due, on_time, confirmations, passed, overdue, index, reasons)
+                      completeness, timeliness, due, on_time, confirmations, passed, overdue,
+                      index, reasons)
 
 
 def rank(rows: list[Indicators]) -> list[Indicators]:

@@ -59,6 +59,7 @@ urlpatterns = [
     path("units/<int:pk>/assessment/report/", other.report_inline, name="report-inline"),
     path("units/<int:pk>/plan/", plan.plan_page, name="plan"),
     path("units/<int:pk>/readings/", other.readings, name="readings"),
+    path("overview/indicators/", month_views.indicators_page, name="indicators"),
     path("units/<int:pk>/months/", month_views.months, name="months"),
     path("units/<int:pk>/months/<str:month>/file/", month_views.month_file, name="months-file"),
     path("units/<int:pk>/readings/upload/", other.readings_upload, name="readings-upload"),

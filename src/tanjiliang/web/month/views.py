@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -130,3 +131,77 @@ def month_file(request: HttpRequest, pk: int, month: str) -> HttpResponse:
     messages.success(request, (f"已提交 {month} 第 {data['version']} 版{late}" if lang == "zh"
                                else f"filed {month}, version {data['version']}{late}"))
     return redirect("months", pk=pk)
+
+
+def timeliness(unit_pk: int, year: int, day: date) -> float | None:
+    """Months of ``year`` filed by their deadline ÷ months whose deadline has passed by
+    ``day`` (percent, one decimal); None when no deadline has passed."""
+    first: dict[str, MonthFiling] = {}
+    for f in MonthFiling.objects.filter(unit_id=unit_pk, month__startswith=f"{year:04d}-",
+                                        version=1):
+        first[f.month] = f
+    due = [f"{year:04d}-{m:02d}" for m in range(1, 13) if deadline(year, m) < day]
+    if not due:
+        return None
+    on_time = sum(1 for label in due if label in first and not first[label].data.get("late"))
+    return round(100.0 * on_time / len(due), 1)
+
+
+def unit_indicators(units: list[Any], day: date) -> list[Any]:
+    """Indicators of each unit (tanjiliang.kpi) for its reporting year, from its assessment
+    through the one door and its filed months; units whose file cannot be assessed are left
+    out (their pages say why)."""
+    from tanjiliang.kpi import indicators, rank
+    from tanjiliang.web.core.assessing import assessment_cached_too
+
+    rows = []
+    for u in units:
+        try:
+            a = assessment_cached_too(u)
+            uf = unit_file(u)
+        except LoadError:
+            continue
+        k = indicators(uf, a, date(u.year, 1, 1), date(u.year + 1, 1, 1),
+                       timeliness=timeliness(u.pk, u.year, day))
+        k.unit_pk = u.pk  # type: ignore[attr-defined]
+        rows.append(k)
+    return rank(rows)
+
+
+@login_required
+def indicators_page(request: HttpRequest) -> HttpResponse:
+    """The regulator's indicators of every unit the user may read, lowest index first, with
+    the reasons to visit (issue 14 §4); ``?format=xlsx`` downloads the same table."""
+    from tanjiliang.web.core.tenancy import units_for
+
+    lang = lang_of(request)
+    rows = unit_indicators(list(units_for(request.user).order_by("name")), today())
+    if request.GET.get("format") == "xlsx":
+        return _indicators_xlsx(rows, lang)
+    return page(request, "tj/indicators.html", None, "indicators", rows=rows)
+
+
+def _indicators_xlsx(rows: list[Any], lang: str) -> HttpResponse:
+    from openpyxl import Workbook
+
+    from tanjiliang.model.xlsx import workbook_bytes
+
+    zh = lang == "zh"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "监管指标" if zh else "indicators"
+    ws.append(["单位" if zh else "unit", "统一社会信用代码" if zh else "credit code",
+               "年度" if zh else "year", "结论" if zh else "conclusion", "配备率%" if zh else "equipping %",
+               "受检率%" if zh else "inspection %", "检定合格率%" if zh else "pass %",
+               "在有效期内%" if zh else "in confirmation %", "存证及时率%" if zh else "filings on time %",
+               "指数" if zh else "index", "tCO2e", "现场检查理由" if zh else "reasons to visit"])
+    words = {"conforming": ("符合", "conforming"), "nonconforming": ("不符合", "non-conforming")}
+    for r in rows:
+        ws.append([r.name, r.credit_code, r.year, words[r.conclusion][0 if zh else 1],
+                   r.equipping_rate, r.inspection_rate, r.pass_rate, r.in_confirmation,
+                   r.timeliness, r.index, r.total_tco2e,
+                   ("；" if zh else "; ").join(z if zh else e for z, e in r.reasons)])
+    resp = HttpResponse(workbook_bytes(wb), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    resp["Content-Disposition"] = 'attachment; filename="indicators.xlsx"'
+    return resp
