@@ -20,8 +20,8 @@ import yaml
 # Keys of the unit file whose values are codes into a catalogue (shown in words, never as is).
 CODE_KEYS = {"format", "sector", "kind", "method", "material", "type", "measures", "at",
              "confirmation", "status", "interval", "medium", "quantity", "class",
-             "declared_class", "tier", "justified_tier", "gas", "role", "source", "unit_of",
-             "direction"}
+             "declared_class", "tier", "justified_tier", "gas", "source", "unit_of",
+             "direction", "technology"}
 
 # Latin words a Chinese page may show (Chinese practice keeps them in Latin letters).
 ALLOW_ZH: set[str] = {
@@ -52,8 +52,13 @@ ALLOW_ZH: set[str] = {
     # chemistry and the aluminium guideline's PFC formula symbols (as the Chinese text writes them)
     "IUPAC", "CaMg", "CF4", "C2F6", "S_CF4", "F_C2F6", "S_a", "Ash_a", "AE-min", "AEM", "Al",
     "cell-day", "cell", "day", "PFC", "MRR",
+    # IPCC's codes of aluminium cell technologies (CWPB, SWPB, VSS, HSS), as the guideline writes them
+    "CWPB", "SWPB", "VSS", "HSS",
+    # network words and the login-protection app's own name (django-axes) in the admin
+    "IP", "HTTP", "GET", "POST", "Axes",
 }
-ALLOW_EN: set[str] = {"（", "）", "，", "：", "；", "、", "。"}
+# the language switch names the other language in that language
+ALLOW_EN: set[str] = {"中文"}
 
 _TOKEN = re.compile(r"(?<![0-9A-Za-z_.\-@+])[A-Za-z][A-Za-z0-9_₀-₉²³]*(?:[._\-][A-Za-z0-9_₀-₉²³]+)*")
 # Versioned data-file names (``cn-fuels@2025.2``) and finding codes (``CAL-OVERDUE``) are
@@ -61,7 +66,7 @@ _TOKEN = re.compile(r"(?<![0-9A-Za-z_.\-@+])[A-Za-z][A-Za-z0-9_₀-₉²³]*(?:[
 # Single capital letters (status marks V/S/I, the diagram's instrument-class letters) and the
 # diagram's point symbols (``W1``, ``G12``: letter and number, GB/T 33656 style, explained in
 # its legend) are symbols; hexadecimal digests (content hashes) are identifiers.
-_IDENT = re.compile(r"^(?:[a-z0-9-]+@[0-9.]+|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]{1,2}\d{0,3}"
+_IDENT = re.compile(r"^(?:[a-z0-9-]+@[0-9.]+|[a-z]+-\d{4}\.\d+(?:-r\d+)?|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]{1,2}\d{0,3}"
                     r"|(?=[0-9a-f]*\d)[0-9a-f]{8,64})$")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
@@ -114,7 +119,7 @@ class UserWords:
         return len(parts) > 1 and all(p in ALLOW_ZH or p in self.tokens for p in parts)
 
     def cjk_ok(self, run: str) -> bool:
-        return run in self._joined
+        return run in ALLOW_EN or run in self._joined
 
 
 def leaks(text: str, lang: str, words: UserWords) -> list[str]:

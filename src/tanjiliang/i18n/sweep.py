@@ -38,6 +38,9 @@ CORE_LOCALE = PKG / "i18n" / "locale"
 
 _STR = r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
 TAG = re.compile(r"\{%\s*t\s+" + _STR + r"\s+" + _STR + r"\s*%\}")
+TRANSLATE_CTX = re.compile(r"\{%\s*translate\s+" + _STR + r"\s+context\s+" + _STR + r"\s*%\}")
+TRANSLATE_PLAIN = re.compile(r"\{%\s*translate\s+" + _STR + r"\s*%\}")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 LOAD_I18N = re.compile(r"\{%\s*load\s[^%]*\bi18n\b[^%]*%\}")
 EXTENDS = re.compile(r"\{%\s*extends\s[^%]*%\}\s*\n?")
 
@@ -113,6 +116,23 @@ def convert_templates(check: bool = False) -> tuple[int, Catalog]:
             return f"{{% translate {_quote(zh)} %}}"
 
         new, count = TAG.subn(repl, text)
+        # {% translate "中文" context "English" %} written directly: the context is the English
+        for m in TRANSLATE_CTX.finditer(new):
+            zh, en = _unquote(m.group(1)), _unquote(m.group(2))
+            if cat.get(zh, context=en) is None:
+                cat.add(zh, en, context=en)
+        # Django looks a template literal up with its "%" doubled (django.template.base.Variable)
+        for m in (*TRANSLATE_PLAIN.finditer(new), *TRANSLATE_CTX.finditer(new)):
+            zh = _unquote(m.group(1))
+            ctx = _unquote(m.group(2)) if m.re is TRANSLATE_CTX else None
+            if "%" in zh and cat.get(zh.replace("%", "%%"), context=ctx) is None:
+                src = cat.get(zh, context=ctx)
+                if src is not None and src.string:
+                    cat.add(zh.replace("%", "%%"), str(src.string).replace("%", "%%"), context=ctx)
+        for m in TRANSLATE_PLAIN.finditer(new):
+            zh = _unquote(m.group(1))
+            if cat.get(zh) is None and _CJK_RE.search(zh):
+                print(f"untranslated in {path.relative_to(PKG)}: {zh}", file=sys.stderr)
         if count and not LOAD_I18N.search(new):
             ext = EXTENDS.search(new)
             at = ext.end() if ext and ext.start() == new.find("{%") else 0

@@ -17,16 +17,23 @@ class ProfileInline(admin.StackedInline):
 
 class TjUserAdmin(UserAdmin):
     inlines = [ProfileInline]
-    list_display = ("username", "first_name", "is_active", "is_superuser", "role")
+    list_display = ("username", "first_name", "active", "role")
     # Permissions follow the role (auth.RoleBackend): Django's per-model permission lists,
     # named in English in the database, are not shown (issue 13).
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username",)}),
         (_("姓名与联系方式"), {"fields": ("first_name", "last_name", "email")}),
         (_("账户状态"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
     list_filter = ("is_active", "is_superuser")
+
+    @admin.display(description=_("账户状态"))
+    def active(self, obj: User) -> str:
+        from django.utils.translation import get_language
+
+        zh = (get_language() or "").startswith("zh")
+        return ("启用" if zh else "active") if obj.is_active else ("停用" if zh else "inactive")
 
     @admin.display(description=_("角色"))
     def role(self, obj: User) -> str:
@@ -44,10 +51,29 @@ class EnterpriseAdmin(admin.ModelAdmin):
     search_fields = ("name", "credit_code")
 
 
+class SectorFilter(admin.SimpleListFilter):
+    """Units by sector, named in words (issue 13)."""
+
+    title = _("行业")
+    parameter_name = "sector"
+
+    def lookups(self, request, model_admin):
+        from django.utils.translation import get_language
+
+        from tanjiliang.assess.labels import label
+
+        lang = "zh" if (get_language() or "").startswith("zh") else "en"
+        codes = m.Unit.objects.values_list("sector", flat=True).distinct().order_by("sector")
+        return [(c, label("sector", c, lang)) for c in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(sector=self.value()) if self.value() else queryset
+
+
 @admin.register(m.Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ("name", "year", "enterprise", "sector_name", "region", "revision")
-    list_filter = ("sector", "year")
+    list_filter = (SectorFilter, "year")
     search_fields = ("name", "credit_code")
     filter_horizontal = ("reviewers",)
     fields = ("enterprise", "reviewers", "name", "year", "sector", "region", "revision")

@@ -169,7 +169,7 @@ def measures(data: dict[str, Any], lang: str) -> list[Choice]:
     for s in data.get("source_streams") or []:
         name = str(s.get("name") or s["id"])
         out.append((str(s["id"]), f"{name} · {_pick(*q['activity'], lang)}"))
-        for p in ("ncv", "carbon_content"):
+        for p in ("ncv", "carbon_content", "stock"):  # stock: the stock count (issue 13)
             out.append((f"{s['id']}.{p}", f"{name} · {_pick(*q[p], lang)}"))
     for p in data.get("emission_points") or []:
         name = str(p.get("name") or p["id"])

@@ -94,6 +94,18 @@ WORDS = cast("dict[str, tuple[str, str]]", pairs("word", {
     "self_inspection_signed": "自查签署",
     "review_signed": "审查签署",
     "in": "输入",
+    "kiln": "窑",
+    "boiler": "锅炉",
+    "desulphurisation": "脱硫装置",
+    "holding_furnace": "保温炉",
+    "hot_air_furnace": "热风炉",
+    "hot_stove": "高炉热风炉",
+    "ladle_furnace": "钢包精炼炉",
+    "lime_kiln": "石灰窑",
+    "potline": "电解槽系列",
+    "reformer": "转化炉",
+    "reheating_furnace": "加热炉",
+    "sinter_strand": "烧结机",
     "out": "输出",
     "lab": "化验室",
     "enterprise": "企业用户",
@@ -243,6 +255,8 @@ def _figure_value(value: Any, lang: str, key: str = "") -> str:
         return escape(word(str(value).lower() if value is not None else "None", lang)) if value is not None else "—"
     if key == "level":
         return escape(label("level", value, lang))
+    if key == "medium":
+        return escape(_medium_names(lang).get(str(value), str(value)))
     if key == "class" and str(value) in LABELS["class"]:
         return escape(label("class", value, lang))
     if isinstance(value, float):
@@ -290,3 +304,26 @@ def person_text(user: Any, fallback: str = "", lang: str = "zh") -> str:
 @register.simple_tag(takes_context=True)
 def person(context: Any, user: Any, fallback: str = "") -> str:
     return person_text(user, fallback, context.get("lang", "zh"))
+
+
+@register.simple_tag(takes_context=True)
+def clause(context: Any, value: Any) -> str:
+    """A pack clause (``HN 6.3 碳计量器具管理``; in English its reference only)."""
+    from tanjiliang.reports.i18n import clause_ref
+
+    return clause_ref(str(value or ""), context.get("lang", "zh")) or "—"
+
+
+@register.simple_tag(takes_context=True)
+def cite(context: Any, value: Any) -> str:
+    """A cited document with its table: the Chinese title on Chinese pages, the English one on
+    English pages (tanjiliang.reports.i18n.citation_text)."""
+    from tanjiliang.reports.i18n import citation_text
+
+    return citation_text(str(value or ""), context.get("lang", "zh")) or "—"
+
+
+def _medium_names(lang: str) -> dict[str, str]:
+    from tanjiliang.rules.load import load_pack
+
+    return {m.id: m.name(lang) for m in load_pack(None).pack.media.rows}

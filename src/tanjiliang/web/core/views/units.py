@@ -142,9 +142,12 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "points_missing": sum(1 for p in data["metering_points"]
                                   if p["required"] and p["status"] == "missing"),
         }
+    from tanjiliang.web.core.assessing import today
+    from tanjiliang.web.month.reminders import unit_reminders
+
     return page(request, "tj/dashboard.html", unit, "dashboard", a=data,
                 error=issue_texts(err, lang_of(request)) if err else None, s=summary,
-                diagram=diagram)
+                diagram=diagram, reminders=unit_reminders(unit, data, today(), lang_of(request)))
 
 
 @login_required
@@ -194,6 +197,8 @@ def _shown(f: Any, lang: str) -> str:
 
     if f.value and f.labels.get(f.value):
         return str(f.labels[f.value])
+    if f.name == "kind" and f.value:  # equipment kinds have no choices list: their words
+        return word(f.value, lang)
     if f.widget == "parameters":  # "低位发热量 386.5 GJ/万Nm3；…", never the mapping's text
         return "；".join(f"{r['label']} {r['value']}" for r in f.rows if r.get("value")) \
             if lang == "zh" else "; ".join(f"{r['label']} {r['value']}" for r in f.rows if r.get("value"))
