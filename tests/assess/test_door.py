@@ -33,3 +33,11 @@ def test_check_full_returns_what_it_was_computed_from():
     done = check_full(SPEC, "eu-mrr-2018", date(2025, 12, 31))
     assert done.pack.name == "eu-mrr-2018" and done.assessment.pack_name == "eu-mrr-2018"
     assert done.unit.unit.name == done.assessment.unit_name and done.data is None
+
+
+def test_text_report_states_key_unit_basis_and_streams_reported_apart():
+    steel = Path(__file__).resolve().parents[2] / "examples" / "steel" / "unit.yaml"
+    r = CliRunner().invoke(app, ["check", str(steel), "--pack", "cn-ets-2024", "--as-of", "2025-12-31",
+                                 "--lang", "en"])
+    assert r.exit_code in (0, 1), r.output
+    assert "key-unit basis: direct emissions" in r.output and "reported apart (not in the total): grid" in r.output

@@ -131,6 +131,13 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     cat = t(f"排放总量 {_n(a.total_tco2e)} tCO2e，{'属于' if a.key_emission_unit else '不属于'}重点排放单位，类别 {a.installation_category}",
             f"total {_n(a.total_tco2e)} tCO2e, {'a' if a.key_emission_unit else 'not a'} key emission unit, category {a.installation_category}")
     console.print(cat)
+    if a.totals.get("key_unit_basis") == "direct":  # the pack's scope.key_unit_basis (#17)
+        console.print(t(f"重点排放单位判定口径：直接排放 {_n(a.totals['key_unit_tco2e'])} tCO2e",
+                        f"key-unit basis: direct emissions, {_n(a.totals['key_unit_tco2e'])} tCO2e"))
+    apart = a.totals.get("reported_apart") or {}
+    if apart:
+        console.print(t("单独报告（不计入总量）：", "reported apart (not in the total): ")
+                      + ", ".join(f"{escape(sid)} {_n(v)} t" for sid, v in apart.items()))
     if a.biogenic_tco2:
         console.print(t(f"生物质 CO2（不计入总量）{_n(a.biogenic_tco2)} t", f"biogenic CO2 (not counted) {_n(a.biogenic_tco2)} t"))
     console.print(t(f"微量源流阈值 {_n(a.threshold_de_minimis)} t，次要源流阈值 {_n(a.threshold_minor)} t",
