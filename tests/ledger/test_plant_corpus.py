@@ -119,3 +119,19 @@ def test_malformed_values_are_all_reported_with_sheet_row_column_in_the_users_la
     assert "不是已知的安装地点" not in en and "not a known place" in en  # one language per message
     assert str(tmp_path) not in zh and str(tmp_path) not in en  # the file by its name, no server path
     assert zh.startswith("bad.xlsx")
+
+
+def test_the_assessment_names_instruments_left_to_complete(tmp_path: Path) -> None:
+    """What the ledger does not say (which stream 1号炉燃油流量计 measures) is imported as
+    incomplete and named in an observation of the assessment."""
+    from datetime import date
+
+    from tanjiliang import check
+
+    unit = _unit(tmp_path)
+    case = next(c for c in CASES if c.name.startswith("01"))
+    case.build(tmp_path / "l.xlsx")
+    a = check(unit, as_of=date(2025, 12, 31), ledger=tmp_path / "l.xlsx")
+    incomplete = [f for f in a.findings if f.code == "INS-INCOMPLETE"]
+    assert [f.subject for f in incomplete] == ["JL-006"]
+    assert incomplete[0].severity == "observation"
