@@ -116,3 +116,57 @@ def publish(
     n = publish_frame(pl.read_parquet(summary))
     zh = lang is Lang.zh
     make_console().print(f"{'已写入' if zh else 'stored'} {n} {'行汇总数据' if zh else 'summary rows'}")
+
+
+@app.command("readings")
+def readings(
+    root: Annotated[Path, typer.Argument(help="folder of unit files 单位文件目录")],
+    store: Annotated[str, typer.Option(help="readings store: a folder or s3://bucket/prefix 读数库")],
+    from_: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD, exclusive")] = None,
+    workers: Annotated[int, typer.Option(help="processes (default: all cores) 进程数")] = 0,
+    cluster: Annotated[str | None, typer.Option(
+        help="Dask scheduler (tcp://host:8786, or local:N) 计算集群地址")] = None,
+    out: Annotated[Path | None, typer.Option(help="rows as Parquet 结果文件")] = None,
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """Check every unit's readings from the store, parallel over units 检查全部单位的计量数据."""
+    from datetime import date
+
+    from tanjiliang.cli.kpi import _files
+    from tanjiliang.province.cluster import ClusterError
+    from tanjiliang.province.readings import check_units
+
+    zh = lang is Lang.zh
+    console = make_console()
+    try:
+        start = date.fromisoformat(from_) if from_ else None
+        end = date.fromisoformat(to) if to else None
+    except ValueError:
+        console.print("--from/--to: 不是 YYYY-MM-DD 日期" if zh else "--from/--to: not a date YYYY-MM-DD")
+        raise typer.Exit(2) from None
+    if not root.is_dir():
+        console.print(f"{root}: {'不是目录' if zh else 'not a folder'}")
+        raise typer.Exit(2)
+    paths = _files(root)
+    try:
+        df = check_units(paths, store, start=start, end=end, workers=workers or None,
+                         cluster=cluster)
+    except ClusterError as exc:
+        console.print(exc.message("zh" if zh else "en"))
+        raise typer.Exit(2) from None
+    if out is not None:
+        from tanjiliang.model.write import atomic_path
+
+        with atomic_path(out) as tmp:
+            df.write_parquet(tmp)
+    ok = df.filter(df["error"].is_null())
+    console.print((f"已检查 {df.height} 个单位：读数 {ok['readings'].sum():,} 条，"
+                   f"有数据问题的单位 {ok.filter(ok['findings'] > 0).height} 个，无法读取 "
+                   f"{df.height - ok.height} 个") if zh else
+                  (f"checked {df.height} units: {ok['readings'].sum():,} readings, "
+                   f"{ok.filter(ok['findings'] > 0).height} units with data findings, "
+                   f"{df.height - ok.height} unreadable"))
+    for row in ok.filter(ok["findings"] > 0).head(20).iter_rows(named=True):
+        console.print(f"  {row['name']}: {row['codes']} "
+                      f"({'覆盖率最低' if zh else 'lowest coverage'} {row['coverage_min'] or 0:.1f} %)")
