@@ -36,7 +36,7 @@ def test_names_are_stored_as_codes_and_every_mapping_reported(tmp_path: Path) ->
     assert unit.unit.sector == "power"
     assert unit.equipment[0].subunit == "G1"
     gas = unit.source_streams[0]
-    assert (gas.kind, gas.material, gas.activity, gas.consumers) == ("combustion", "natural_gas", "350 万m3", ["B1", "B2"])
+    assert (gas.kind, gas.material, gas.activity, gas.consumers) == ("combustion", "natural_gas", "350 万Nm3", ["B1", "B2"])
     assert unit.source_streams[1].activity == "120 万kWh"
     f1 = unit.instruments[0]
     assert (f1.type, f1.measures, f1.at, f1.status, str(f1.last_confirmed)) == \

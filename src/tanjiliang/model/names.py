@@ -52,7 +52,7 @@ ENUM_LABELS: dict[str, dict[str, tuple[str, str]]] = {
 
 HOW_ZH = {"code": "编码", "label": "名称", "word": "同义词", "partial": "唯一部分匹配（推断）",
           "unit": "单位名称", "date": "日期写法", "keyword": "由名称推断", "value": "写法",
-          "default": "缺省推断", "stream": "由名称或器具类型推断源流", "pending": "无法判定，待补充"}
+          "default": "缺省推断", "gas_volume": "燃气按标准立方米计", "stream": "由名称或器具类型推断源流", "pending": "无法判定，待补充"}
 
 
 def norm(text: object) -> str:
@@ -382,6 +382,16 @@ _ENUM_FIELDS = {"sector": "sector", "kind": "stream_kind", "method": "method", "
                 "status": "status", "confirmation": "confirmation_kind", "result": "result"}
 
 
+def _gas_material(code: Any) -> bool:
+    """Whether the library's defaults for ``code`` are per standard cubic metre (a gas)."""
+    if not isinstance(code, str):
+        return False
+    from tanjiliang.rules.factors import bundled_library
+
+    m = bundled_library().material(code)
+    return m is not None and m.ncv is not None and "Nm3" in str(m.ncv.value)
+
+
 def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resolution:
     """Replace, in the raw data of a unit file, the names people write where a code is expected
     (issue 12 (3)): 天然气 → natural_gas, 气体流量计 → gas_flow_meter, 1号锅炉 → B1, 电力 → power,
@@ -493,7 +503,16 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
         if isinstance(s.get("material"), str) and not coded(s["material"]):
             materials = materials if materials is not None else material_entries()
             one(path, s, "material", "material", materials)
-        qty(path, s, "activity")
+        act = s.get("activity")
+        if isinstance(act, str) and "立方米" in act and "标" not in act and _gas_material(s.get("material")):
+            # 万立方米 of a gaseous fuel is, as in Chinese energy statistics, standard cubic metres
+            # (0 °C, 101.325 kPa) — the unit of the factor library's defaults (cn-fuels.yaml)
+            std = act.replace("立方米", "Nm3")
+            out_text, _ = quantity_text(std)
+            s["activity"] = out_text
+            res.mapped.append(((*path, "activity"), Mapped("unit", act, out_text, "gas_volume")))
+        else:
+            qty(path, s, "activity")
         refs(path, s, "consumers", "place", subunits + equipment)
         refs(path, s, "emission_points", "emission_point", points)
         params = s.get("parameters")
