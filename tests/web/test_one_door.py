@@ -99,3 +99,20 @@ def test_every_unit_page_shows_the_year_and_as_of_date(world: Any, settings: Any
     for name in ("unit-dashboard", "ledger", "assessment"):
         page = c.get(reverse(name, args=[pk])).content.decode()
         assert 'id="as-of"' in page and "2025-12-31" in page, name
+
+
+def test_assessment_page_lists_records_after_the_as_of_date(world: Any, settings: Any) -> None:
+    from django.urls import reverse
+
+    from tanjiliang.web.core.changes import apply_change
+
+    settings.AS_OF = "2025-12-31"
+
+    def late(d: dict[str, Any]) -> None:
+        d["instruments"][0].setdefault("confirmations", []).append(
+            {"date": "2026-02-01", "kind": "verification", "result": "pass"})
+
+    unit = apply_change(world.unit_a, world.a, late, action="edit", zh="补录", en="late record")
+    c = world.client(world.a)
+    page = c.get(reverse("assessment", args=[unit.pk])).content.decode()
+    assert 'id="after-as-of"' in page and "2026-02-01" in page
