@@ -94,6 +94,11 @@ def check(
         result, unit, loaded = run_check(file, pack, day, lang.value, ledger, readings)
     except LoadError as err:
         raise fail(err, lang.value) from None
+    from tanjiliang.model.load import name_mappings
+
+    notes = Console(stderr=True, highlight=False, soft_wrap=True)
+    for line in name_mappings(unit, lang.value):  # names written where codes go (issue 12), as read
+        notes.print(line, markup=False)
     if output is not None:
         from tanjiliang.reports import write_report
 
