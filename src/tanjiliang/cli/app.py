@@ -59,6 +59,9 @@ app.add_typer(_audit.app, name="audit")
 from tanjiliang.cli import plan as _plan  # noqa: E402
 
 _plan.register(app)
+from tanjiliang.cli import remind as _remind  # noqa: E402
+
+_remind.register(app)
 
 
 def main() -> None:

@@ -191,6 +191,18 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 #: Assess as of this date instead of today (ISO date; for reproducible demos and tests).
 AS_OF = os.environ.get("TANJILIANG_AS_OF") or None
 
+#: Reminder e-mails (issue 14 §5, web/month/reminders.py): Django's e-mail backend; the
+#: console backend (printed) unless TANJILIANG_EMAIL_BACKEND names another (with Django's
+#: EMAIL_HOST etc. from TANJILIANG_EMAIL_HOST / _PORT / _USER / _PASSWORD / _TLS).
+EMAIL_BACKEND = os.environ.get("TANJILIANG_EMAIL_BACKEND",
+                               "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("TANJILIANG_EMAIL_FROM", "tanjiliang@localhost")
+EMAIL_HOST = os.environ.get("TANJILIANG_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TANJILIANG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TANJILIANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TANJILIANG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("TANJILIANG_EMAIL_TLS")
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                       "LOCATION": "tanjiliang"}}
 

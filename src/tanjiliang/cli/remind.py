@@ -1,0 +1,54 @@
+"""``tanjiliang remind``: e-mail each enterprise user the reminders of their units —
+confirmations falling due and monthly filing deadlines (issue 14 §5; the rules are in
+``tanjiliang.web.month.reminders``). Messages go through Django's e-mail backend
+(``TANJILIANG_EMAIL_BACKEND``; the console backend, printing them, unless configured)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from tanjiliang.cli.check import Lang
+
+
+def remind(
+    database: Annotated[str | None, typer.Option(help="database URL (default DATABASE_URL) 数据库")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="the demo database 演示数据库")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today 默认今天)")] = None,
+    url: Annotated[str, typer.Option(help="site address for links 网站地址")] = "",
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+) -> None:
+    """E-mail reminders of confirmations and monthly filings 发送到期与存证提醒邮件."""
+    import sys
+
+    from rich.console import Console
+
+    from tanjiliang.cli.serve import configure
+
+    zh = lang is Lang.zh
+    err = Console(stderr=True)
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        err.print(f"--as-of: “{as_of}”不是 YYYY-MM-DD 日期" if zh
+                  else f'--as-of: "{as_of}" is not a date YYYY-MM-DD')
+        raise typer.Exit(2) from None
+    # a command-line run against the database: no sessions or cookies are signed
+    os.environ.setdefault("TANJILIANG_SECRET_KEY", "tanjiliang-cli-remind")
+    configure(demo=demo, database=database)
+    from tanjiliang.web.month.reminders import send_reminders
+
+    sent = send_reminders(day, lang.value, url.rstrip("/"))
+    sys.stdout.flush()
+    for s in sent:
+        err.print(f"  {s.username} <{s.email}>: {s.confirmations} "
+                  + (f"台器具确认到期，{s.filings} 个月度存证" if zh
+                     else f"confirmations, {s.filings} monthly filings"))
+    err.print(f"已发送 {len(sent)} 封提醒邮件" if zh else f"sent {len(sent)} reminder e-mails")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("remind")(remind)
