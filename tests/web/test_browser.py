@@ -84,7 +84,9 @@ def test_main_journey(world: Any, live_server: Any, browser_page: Any, tmp_path:
 
     page.click("text=器具台账")
     page.select_option("select[name=calibration_status]", "overdue")  # HTMX filter
-    page.wait_for_function("!document.querySelector('#ledger-table').innerText.includes('W-02')")
+    from playwright.sync_api import expect  # waits without eval (the CSP forbids it)
+
+    expect(page.locator("#ledger-table")).not_to_contain_text("W-02")
     page.click("#ledger-table >> text=W-01")
     page.click("text=登记新的检定/校准")
     form = page.locator("#confirmation-form")
