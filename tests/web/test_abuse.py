@@ -106,6 +106,8 @@ def test_default_limits_are_settings_with_sane_values() -> None:
     lim = limits()
     assert 1 << 20 <= lim["unit"] <= 50 << 20 and lim["readings"] <= 1 << 30
     assert kind_of("/units/3/readings/upload/") == "readings"
+    assert kind_of("/units/3/months/2025-03/file/") == "readings"
+    assert kind_of("/units/3/ledger/import/") == "ledger"
     assert kind_of("/api/units/import") == "unit"
     assert kind_of("/units/3/instruments/4/files/") == "certificate"
     assert kind_of("/units/3/reviews/5/evidence/") == "evidence"
