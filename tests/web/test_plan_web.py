@@ -41,3 +41,12 @@ def test_plan_page(world: Any) -> None:
     r = c.get(f"/units/{world.unit_a.pk}/plan/?price=-1")
     assert r.status_code == 400 and "price" in r.content.decode("utf-8")
     assert world.client(world.b).get(f"/units/{world.unit_a.pk}/plan/").status_code == 404
+
+
+def test_plan_page_in_english(world: Any) -> None:
+    c = world.client(world.a)
+    c.get("/?lang=en")
+    html = c.get(f"/units/{world.unit_a.pk}/plan/").content.decode("utf-8")
+    assert "Tonnes at risk" in html and "Plan (a)" in html
+    for word in ("风险排放量", "方案甲", "方案乙", "合计费用", "计算依据"):
+        assert word not in html, word
