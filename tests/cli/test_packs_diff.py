@@ -81,3 +81,10 @@ def test_province_reassess_with_a_pack(tmp_path):
     assert set(df["pack"].to_list()) == {"eu-mrr-2018"}
     bad = CliRunner().invoke(app, ["province", "reassess", str(root), "--workers", "1", "--pack", "no-such-pack"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_packs_show_lists_the_scope_options_a_pack_sets():
+    r = CliRunner().invoke(app, ["packs", "show", "cn-ets-2024", "--lang", "en"])
+    assert r.exit_code == 0 and "key-unit basis" in r.output and "indirect emissions" in r.output
+    r = CliRunner().invoke(app, ["packs", "show", "henan-2025-draft", "--lang", "en"])
+    assert r.exit_code == 0 and "key-unit basis" not in r.output

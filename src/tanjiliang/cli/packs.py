@@ -73,6 +73,11 @@ def show(
         (t("重点排放单位门槛", "key emission unit threshold"), f"≥ {s.key_emission_threshold_tco2e.value:g} tCO2e", s.key_emission_threshold_tco2e),
         *[(t("类别 ", "category ") + c.name, "> previous, ≤ " + (f"{c.max_tco2e:g} t" if c.max_tco2e else "∞"), c) for c in s.categories],
         (t("总量口径", "totals"), s.totals.value, s.totals),
+        # the optional scope options, when the pack sets them (issue 17)
+        *[(name, opt.value, opt) for name, opt in (
+            (t("重点排放单位判定口径", "key-unit basis"), s.key_unit_basis),
+            (t("输出（外送）", "flows out"), s.exports),
+            (t("间接排放", "indirect emissions"), s.indirect)) if opt is not None],
         ("GWP", p.gwp.value, p.gwp),
     ])
     c = p.classification
@@ -104,7 +109,8 @@ def show(
     section(t("最大允许误差要求（%） ", "Maximum MPE (%) ") + p.accuracy.clause, [
         (",".join(r.groups) + "".join(f" {k}={','.join(map(str, v))}" for k, v in (("media", r.media), ("materials", r.materials), ("levels", r.levels)) if v),
          "-" if r.max_mpe_percent is None else f"±{r.max_mpe_percent:g}", r) for r in p.accuracy.rows
-    ])
+    ] + ([(t("衡器最大允许误差依据", "weighing MPE basis"), p.accuracy.weighing_basis.value, p.accuracy.weighing_basis)]
+         if p.accuracy.weighing_basis is not None else []))
     tr = p.tiers
     section(t("层级 ", "Tiers ") + tr.clause, [
         (t("活动数据不确定度阈值", "activity thresholds"), " / ".join(f"{x:g}" for x in tr.activity_thresholds_percent.value), tr.activity_thresholds_percent),
