@@ -133,12 +133,12 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     t = (lambda z, e: z if zh else e)  # noqa: E731
     console.print(f"[bold]{a.unit_name}[/]  {a.unit_year}  ·  "
                   f"{t('规则包', 'pack')} {a.pack_name} {a.pack_version}  ·  {t('评价日期', 'as of')} {a.as_of}")
-    cat = t(f"排放总量 {_n(a.total_tco2e)} tCO2e，{'属于' if a.key_emission_unit else '不属于'}重点排放单位，类别 {a.installation_category}",
-            f"total {_n(a.total_tco2e)} tCO2e, {'a' if a.key_emission_unit else 'not a'} key emission unit, category {a.installation_category}")
+    cat = t(f"排放总量 {_n(a.total_tco2e)} tCO₂e，{'属于' if a.key_emission_unit else '不属于'}重点排放单位，类别 {a.installation_category}",
+            f"total {_n(a.total_tco2e)} tCO₂e, {'a' if a.key_emission_unit else 'not a'} key emission unit, category {a.installation_category}")
     console.print(cat)
     if a.totals.get("key_unit_basis") == "direct":  # the pack's scope.key_unit_basis (#17)
-        console.print(t(f"重点排放单位判定口径：直接排放 {_n(a.totals['key_unit_tco2e'])} tCO2e",
-                        f"key-unit basis: direct emissions, {_n(a.totals['key_unit_tco2e'])} tCO2e"))
+        console.print(t(f"重点排放单位判定口径：直接排放 {_n(a.totals['key_unit_tco2e'])} tCO₂e",
+                        f"key-unit basis: direct emissions, {_n(a.totals['key_unit_tco2e'])} tCO₂e"))
     apart = a.totals.get("reported_apart") or {}
     if apart:
         console.print(t("单独报告（不计入总量）：", "reported apart (not in the total): ")

@@ -48,6 +48,7 @@ ZH: dict[str, str] = {
         "显示规则包的规则，每个数值附出处、条款和状态（V/S/I）。",
     "bundled pack name or path to a pack file": "内置规则包名称或规则包文件路径",
     "YYYY-MM-DD (default: 1 Jan of the reporting year)": "起始日期 YYYY-MM-DD（默认：报告年度 1 月 1 日）",
+    "YYYY-MM-DD, exclusive": "截止日期 YYYY-MM-DD，不含当日",
     "YYYY-MM-DD, exclusive (default: 1 Jan of the next year)":
         "截止日期 YYYY-MM-DD，不含当日（默认：次年 1 月 1 日）",
     "expected interval in seconds (default: per instrument, median step)":

@@ -120,7 +120,7 @@ class _Builder:
         extra = ""
         if pr is not None:
             tag = t("col.major", self.lang) if pr.major else ""
-            e = f"{fmt.tco2e(pr.attributed_tco2e)} tCO2e"
+            e = f"{fmt.tco2e(pr.attributed_tco2e)} tCO₂e"
             extra = f'<BR/><FONT POINT-SIZE="8" COLOR="#546e7a">{_h(e)}{" · " + _h(tag) if tag else ""}</FONT>'
         size = "10" if node else "11"
         return f'<<FONT POINT-SIZE="{size}"><B>{_h(name)}</B> ({_h(pid)})</FONT>{extra}>'
@@ -231,7 +231,7 @@ class _Builder:
         lab = [p for p in points if p.place == LAB or (p.level is None and p.medium == "laboratory")]
         head_row = (f'<TR><TD ALIGN="LEFT" COLSPAN="{max(len(lab), 1)}"><B>{_h(s.name)}</B> ({_h(s.id)})</TD></TR>'
                     f'<TR><TD ALIGN="LEFT" COLSPAN="{max(len(lab), 1)}"><FONT POINT-SIZE="8.5" COLOR="#455a64">'
-                    f'{_h(medium_name)} · {_h(fmt.tco2e(s.emissions_tco2e))} tCO2e</FONT></TD></TR>')
+                    f'{_h(medium_name)} · {_h(fmt.tco2e(s.emissions_tco2e))} tCO₂e</FONT></TD></TR>')
         src_rank.add_node(
             src, shape="cds", style="filled", fillcolor="#fafafa", color=colour, penwidth="1.5",
             margin="0.10,0.03",
@@ -301,7 +301,7 @@ class _Builder:
         colour = self.stream_colour(s)
         self.media_used.add(s.medium or "")
         node = f"src:{s.id}"
-        counted = (f"{enum('direction', 'out', self.lang)} · {fmt.tco2e(abs(s.emissions_tco2e))} tCO2e"
+        counted = (f"{enum('direction', 'out', self.lang)} · {fmt.tco2e(abs(s.emissions_tco2e))} tCO₂e"
                    if s.emissions_tco2e else f"{enum('direction', 'out', self.lang)}")
         sink_rank.add_node(
             node, shape="cds", style="filled", fillcolor="#fafafa", color=colour, penwidth="1.5",

@@ -46,7 +46,7 @@ def stream_bars(rows: list[tuple[str, float, str, str]], class_names: dict[str, 
             text = text[:-2] + "…"
         out.append(f'<text x="{label_w - 6:.1f}" y="{y + 14}" text-anchor="end">{_e(text)}</text>')
         out.append(f'<rect x="{label_w:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" '
-                   f'fill="{CLASS_COLOUR.get(cls, "#888")}"><title>{_e(label)}: {fmt.tco2e(value)} tCO2e</title></rect>')
+                   f'fill="{CLASS_COLOUR.get(cls, "#888")}"><title>{_e(label)}: {fmt.tco2e(value)} tCO₂e</title></rect>')
         out.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 14}" fill="#333">{fmt.tco2e(value)} · {_e(share)}</text>')
     y = top + row_h * len(rows) + 8
     x = label_w
@@ -79,7 +79,7 @@ def class_bar(totals: list[tuple[str, str, float, float]], title: str, width: in
         x += w
     cx = 0.0
     for cls, label, e, share in totals:
-        text = f"{label} {fmt.tco2e(e)} tCO2e ({fmt.pct(share)})"
+        text = f"{label} {fmt.tco2e(e)} tCO₂e ({fmt.pct(share)})"
         out.append(f'<rect x="{cx:.1f}" y="{bar_y + bar_h + 14}" width="12" height="12" '
                    f'fill="{CLASS_COLOUR.get(cls, "#888")}"/>')
         out.append(f'<text x="{cx + 16:.1f}" y="{bar_y + bar_h + 24}">{_e(text)}</text>')

@@ -76,7 +76,7 @@ WORDS = cast("dict[str, tuple[str, str]]", pairs("word", {
     "calibration": "校准",
     "pass": "合格",
     "fail": "不合格",
-    "limited": "限用",
+    "limited": "准用",
     "create": "创建",
     "import": "导入",
     "ledger_import": "导入台账",
