@@ -157,6 +157,10 @@ def test_api_needs_if_match_and_refuses_stale_writes(world: Any) -> None:
               content_type="application/json", HTTP_IF_MATCH=tag, **auth)
     assert r.status_code == 412
     assert c.delete(f"/api/units/{pk}", HTTP_IF_MATCH=tag, **auth).status_code == 412
+    # a POST that sends If-Match is held to it too
+    late = {**new, "id": "NEW-3"}
+    assert c.post(f"/api/units/{pk}/instruments", json.dumps(late),
+                  content_type="application/json", HTTP_IF_MATCH=tag, **auth).status_code == 412
     # with the current ETag it works
     fresh = c.get(f"/api/units/{pk}", **auth)
     r = c.put(f"/api/units/{pk}", json.dumps(fresh.json()), content_type="application/json",

@@ -444,10 +444,12 @@ def _change(request: HttpRequest, unit: m.Unit, mutate: Any, **kw: Any) -> m.Uni
         raise Problem(exc) from None
 
 
-@api.post("/units/{unit_id}/instruments", response={201: InstrumentOut, **ERRORS},
+@api.post("/units/{unit_id}/instruments", response={201: InstrumentOut, **WRITE_ERRORS},
           tags=["instruments"], openapi_extra=_body_ref("Instrument"))
 def add_instrument(request: HttpRequest, unit_id: int) -> Any:
+    """Add an instrument (``If-Match`` honoured when sent)."""
     unit = unit_for(request.user, unit_id, write=True)
+    _if_match(request, unit, required=False)
     body = _json_body(request)
     if not isinstance(body, dict):
         raise _bad("应为一个器具（映射）", "expected one instrument (an object)")
@@ -502,11 +504,13 @@ def list_confirmations(request: HttpRequest, unit_id: int, ident: str) -> Any:
 
 
 @api.post("/units/{unit_id}/instruments/{ident}/confirmations",
-          response={201: InstrumentOut, **ERRORS}, tags=["confirmations"],
+          response={201: InstrumentOut, **WRITE_ERRORS}, tags=["confirmations"],
           openapi_extra=_body_ref("ConfirmationRecord"))
 def add_confirmation(request: HttpRequest, unit_id: int, ident: str) -> Any:
-    """Record a verification or calibration of an instrument."""
+    """Record a verification or calibration of an instrument (``If-Match`` honoured when
+    sent)."""
     unit, _ = instrument_for(request.user, unit_id, ident=ident, write=True)
+    _if_match(request, unit, required=False)
     body = _json_body(request)
     if not isinstance(body, dict):
         raise _bad("应为一条检定/校准记录（映射）", "expected one confirmation record (an object)")
