@@ -116,3 +116,11 @@ def test_assessment_page_lists_records_after_the_as_of_date(world: Any, settings
     c = world.client(world.a)
     page = c.get(reverse("assessment", args=[unit.pk])).content.decode()
     assert 'id="after-as-of"' in page and "2026-02-01" in page
+
+
+def test_unit_list_shows_each_units_as_of_date(world: Any, settings: Any) -> None:
+    from django.urls import reverse
+
+    settings.AS_OF = "2025-12-31"
+    page = world.client(world.a).get(reverse("unit-list")).content.decode()
+    assert 'class="muted as-of"' in page and "2025-12-31" in page
