@@ -142,3 +142,9 @@ def test_cli_review_prefill_with_a_users_pack_without_checklist(tmp_path):
                                  "--lang", "en"])
     assert r.exit_code == 0, r.output
     assert "1.1.1" in r.output
+
+
+def test_every_bundled_pack_has_its_checklist_file():
+    from tanjiliang.review.checklist import bundled_checklist_names
+
+    assert set(bundled_pack_names()) <= set(bundled_checklist_names())
