@@ -29,8 +29,8 @@ def _bad(arg: str, zh: str, en: str) -> LoadError:
 
 def plan(
     file: Annotated[Path, typer.Argument(help="unit file (YAML or JSON) 单位文件")],
-    budget: Annotated[float | None, typer.Option("--budget", help="budget in 元 for plan (b) 预算（元）")] = None,
-    price: Annotated[float | None, typer.Option("--price", help="carbon price 元/tCO2 (default: the dated price table) 碳价")] = None,
+    budget: Annotated[float | None, typer.Option("--budget", help="budget in CNY for plan (b) 预算（元）")] = None,
+    price: Annotated[float | None, typer.Option("--price", help="carbon price CNY/tCO2 (default: the dated price table) 碳价（元/tCO2）")] = None,
     pack: Annotated[str | None, typer.Option(help="rule pack name or path 规则包名称或路径")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="as of YYYY-MM-DD (default today) 评价日期")] = None,
     costs: Annotated[Path | None, typer.Option("--costs", help="your own cost catalogue (YAML) 成本目录")] = None,
@@ -85,16 +85,16 @@ def render(p: Plan, lang: str, console: Console) -> None:
     console.print(f"[bold]{escape(p.unit_name)}[/]  ·  {w('title', lang)}")
     src = price.citation.text(lang) if price.citation else w("price_user", lang)
     console.print(f"{w('as_of', lang)} {p.as_of}  ·  {w('pack', lang)} {p.pack}  ·  "
-                  f"{w('price', lang)} {price.value:g} {price.unit}" + (f" ({price.date})" if price.date else "")
+                  f"{w('price', lang)} {price.value:g} {w('yuan_per_t', lang)}" + (f" ({price.date})" if price.date else "")
                   + f"  ·  {escape(src)}")
     console.print(f"{w('total', lang)} {_t(b.total_tco2e)} tCO2e  ·  {w('expanded', lang)} (k = {b.coverage_factor:g}) "
                   f"{b.expanded_percent:.2f} %  ·  [bold]{w('at_risk', lang)} {_t(b.expanded_tco2e)} t[/]  ·  "
-                  f"[bold]{w('yuan_at_risk', lang)} {_t(p.yuan_at_risk)} 元[/]")
-    console.print(f"{w('sum_streams', lang)}: {_t(b.sum_at_risk_tco2e)} t · {_t(b.sum_at_risk_tco2e * price.value)} 元")
+                  f"[bold]{w('yuan_at_risk', lang)} {_t(p.yuan_at_risk)} {w('yuan', lang)}[/]")
+    console.print(f"{w('sum_streams', lang)}: {_t(b.sum_at_risk_tco2e)} t · {_t(b.sum_at_risk_tco2e * price.value)} {w('yuan', lang)}")
 
     st = Table(title=w("streams", lang), title_justify="left")
     for col in (w("stream", lang), w("name", lang), "tCO2e", w("u_rel", lang), w("U_rel", lang),
-                w("at_risk", lang) + " t", w("yuan_at_risk", lang) + " 元"):
+                w("at_risk", lang) + " t", w("yuan_at_risk", lang) + " " + w("yuan", lang)):
         st.add_column(col, justify="left" if col in (w("stream", lang), w("name", lang)) else "right")
     for s in sorted(b.streams, key=lambda s: -s.at_risk_tco2e):
         st.add_row(s.id, escape(s.name), _t(s.emissions_tco2e), f"{s.u_percent:.3f} %",
@@ -127,12 +127,12 @@ def render(p: Plan, lang: str, console: Console) -> None:
     else:
         how = w("budget_user", lang) if p.budget_from == "user" else w("budget_least_cost", lang)
         title = f"{w('within_budget', lang)} — {w('budget', lang)} {_t(p.budget_yuan or 0)} 元（{how}）" if zh else \
-            f"{w('within_budget', lang)} — {w('budget', lang)} {_t(p.budget_yuan or 0)} 元 ({how})"
+            f"{w('within_budget', lang)} — {w('budget', lang)} {_t(p.budget_yuan or 0)} CNY ({how})"
         _solution(console, p, p.within_budget, title, lang)
         if p.within_budget.actions:
             wb = p.within_budget
             console.print(f"[dim]{w('marginal_note', lang)}[/]")
-            console.print(f"{w('removed', lang)}: {_t(wb.removed_tco2e)} t · {_t(wb.removed_tco2e * price.value)} 元/a; "
+            console.print(f"{w('removed', lang)}: {_t(wb.removed_tco2e)} t · {_t(wb.removed_tco2e * price.value)} {w('yuan_per_year', lang)}; "
                           f"{w('after_b', lang)}: {_t(p.at_risk_after_tco2e or 0)} t")
         else:
             console.print(w("nothing_removes", lang))
@@ -144,7 +144,7 @@ def render(p: Plan, lang: str, console: Console) -> None:
 def _solution(console: Console, p: Plan, s: Solution, title: str, lang: str) -> None:
     if not s.actions:
         return
-    t = Table(title=f"{title} — {w('total_cost', lang)} {_t(s.cost)} 元 ({w('status.' + s.status, lang) if ('status.' + s.status) in _STATUSES else s.status})",
+    t = Table(title=f"{title} — {w('total_cost', lang)} {_t(s.cost)} {w('yuan', lang)} ({w('status.' + s.status, lang) if ('status.' + s.status) in _STATUSES else s.status})",
               title_justify="left")
     for col in (w("action", lang), w("cost", lang), w("annual", lang), w("removed", lang),
                 w("benefit", lang), w("art18", lang)):

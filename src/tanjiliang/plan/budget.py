@@ -200,7 +200,8 @@ class Component:
     kind: str  # activity | stock | out_of_tolerance | parameter | cems
     name: str  # e.g. "activity", "ncv.reproducibility"
     u_percent: float  # relative standard uncertainty (% of the stream's emissions)
-    basis: str  # the inputs, e.g. "W-01 MPE ±0.1 % / √3"
+    basis: str  # the inputs as a formula in symbols (no words: one text for both languages),
+    # e.g. "W-01 ±0.1 % / √3"
     citation: Cite
     correlation_key: str | None = None
     u_tco2e: float = 0.0
@@ -434,9 +435,9 @@ def activity_components(s: StreamInputs, table: UncertaintyTable) -> list[Compon
         u_act = mpe / table.rectangular_divisor.value
         if route == "l1":
             assert s.l1 is not None
-            basis = f"{s.l1.instrument} MPE ±{s.l1.mpe:g} % / √3"
+            basis = f"{s.l1.instrument} ±{s.l1.mpe:g} % / √3"
         else:
-            basis = "√Σ(x·MPE/√3)²: " + ", ".join(
+            basis = "√Σ(x·a/√3)²: " + ", ".join(
                 f"{c.meter.instrument} {c.share:g}×±{c.meter.mpe:g} %" for c in s.consumers if c.meter)
         if s.stock is None:
             comps.append(Component(s.id, "activity", "activity", u_act, basis, rect))
@@ -445,7 +446,7 @@ def activity_components(s: StreamInputs, table: UncertaintyTable) -> list[Compon
         a = st.receipts + st.opening - st.closing
         if a > 0:
             comps.append(Component(s.id, "activity", "activity", u_act * st.receipts / a,
-                                   f"receipts {st.receipts:g}, {route}", rect))
+                                   f"({u_act:.3g} % × {st.receipts:g}) / {a:g}", rect))
             if st.declared_percent is not None:
                 u_st = st.declared_percent / table.normal_95_divisor.value
                 c_st = cite(table, table.normal_95_divisor)
@@ -454,7 +455,7 @@ def activity_components(s: StreamInputs, table: UncertaintyTable) -> list[Compon
                 c_st = cite(table, table.activity.stock_take)
             u_stock = sqrt((u_st * st.opening) ** 2 + (u_st * st.closing) ** 2) / a
             comps.append(Component(s.id, "stock", "stock", u_stock,
-                                   f"opening {st.opening:g}, closing {st.closing:g}, u {u_st:.3g} %", c_st))
+                                   f"√(({u_st:.3g} % × {st.opening:g})² + ({u_st:.3g} % × {st.closing:g})²) / {a:g}", c_st))
     for o in s.out_of_tolerance:
         weight = _route_weight(s, o.instrument, route)
         if weight <= 0:
@@ -463,7 +464,7 @@ def activity_components(s: StreamInputs, table: UncertaintyTable) -> list[Compon
         u = o.as_found_percent * weight * fraction / table.rectangular_divisor.value
         c = rect if o.stated else cite(table, table.activity.out_of_tolerance_factor)
         comps.append(Component(s.id, "out_of_tolerance", f"oot.{o.instrument}", u,
-                               f"{o.instrument} as-found ±{o.as_found_percent:g} % × {weight:g} × {o.interval_months}/12 / √3", c))
+                               f"{o.instrument} ±{o.as_found_percent:g} % × {weight:g} × {o.interval_months}/12 / √3", c))
     return comps
 
 

@@ -79,7 +79,7 @@ def section_html(p: Plan, lang: str, number: int) -> str:
     if p.within_budget is not None:
         wb = p.within_budget
         how = w("budget_user", lang) if p.budget_from == "user" else w("budget_least_cost", lang)
-        title = f"{w('within_budget', lang)} — {w('budget', lang)} {n(p.budget_yuan or 0)} 元 ({how})"
+        title = f"{w('within_budget', lang)} — {w('budget', lang)} {n(p.budget_yuan or 0)} {w('yuan', lang)} ({how})"
         extra = [w("marginal_note", lang)] if wb.actions else [w("nothing_removes", lang)]
         extra += [m[0] if lang == "zh" else m[1] for m in wb.notes]
         solutions.append((title, _Sol(wb.actions, p.views_of(wb), wb.cost,
@@ -98,7 +98,7 @@ def plan_tables(p: Plan, lang: str) -> list[Table]:
 
     b = p.budget
     summary = Table("plan_summary", w("title", lang), [w("total", lang), w("expanded", lang) + " %",
-                                                        w("at_risk", lang) + " t", w("yuan_at_risk", lang) + " 元",
+                                                        w("at_risk", lang) + " t", w("yuan_at_risk", lang) + " " + w("yuan", lang),
                                                         w("price", lang), w("citation", lang)],
                     numeric={0, 1, 2, 3, 4})
     price_src = p.price.citation.text(lang) if p.price.citation else w("price_user", lang)
@@ -108,7 +108,7 @@ def plan_tables(p: Plan, lang: str) -> list[Table]:
                         4: p.price.value})
     streams = Table("plan_streams", w("streams", lang),
                     [w("stream", lang), w("name", lang), "tCO2e", w("u_rel", lang) + " %",
-                     w("U_rel", lang) + " %", w("at_risk", lang) + " t", w("yuan_at_risk", lang) + " 元"],
+                     w("U_rel", lang) + " %", w("at_risk", lang) + " t", w("yuan_at_risk", lang) + " " + w("yuan", lang)],
                     numeric={2, 3, 4, 5, 6})
     for s in sorted(b.streams, key=lambda s: -s.at_risk_tco2e):
         yuan = s.at_risk_tco2e * p.price.value
