@@ -110,6 +110,12 @@ def check_instruments(  # pragma: no cover - compiled
         bits = np.zeros(m, dtype=np.uint8)
         pos_dt = np.empty(m)
         xs = np.empty(m)
+        # what the robust z-score is taken over (docs/data.md "Spikes"): not the first reading
+        # after a gap (a totaliser's increment spans the gap), not the idle state of an
+        # intermittent meter (|x| <= idle_level: a belt scale standing at 0); a start or a stop
+        # next to the idle state is a change of state, never a spike
+        idle = np.zeros(m, dtype=np.bool_)
+        after_gap = np.zeros(m, dtype=np.bool_)
         n_dt = 0
         n_x = 0
         dt_lo = np.inf
@@ -156,6 +162,12 @@ def check_instruments(  # pragma: no cover - compiled
                             if kinds[r] == READING:
                                 bits[r] |= STUCK
                     run_start = k
+            if not math.isnan(x[k]):
+                if abs(x[k]) <= idle_level and not bits[k] & DUPLICATE:
+                    idle[k] = True
+                else:
+                    xs[n_x] = x[k]
+                    n_x += 1
         if m - run_start >= stuck_n:
             for r in range(run_start, m):
                 if kinds[r] == READING:
@@ -166,22 +178,16 @@ def check_instruments(  # pragma: no cover - compiled
             interval = dt_lo if dt_lo == dt_hi else _median(pos_dt[:n_dt])
         else:
             interval = 3600.0
-        # what the robust z-score is taken over (docs/data.md "Spikes"): not the first reading
-        # after a gap (a totaliser's increment spans the gap), not the idle state of an
-        # intermittent meter (|x| <= idle_level: a belt scale standing at 0); a start or a stop
-        # next to the idle state is a change of state, never a spike
-        idle = np.zeros(m, dtype=np.bool_)
-        after_gap = np.zeros(m, dtype=np.bool_)
-        for k in range(m):
-            if math.isnan(x[k]):
-                continue
-            if k > 0 and (time[a + k] - time[a + k - 1]) / 1e6 > gap_factor * interval:
-                after_gap[k] = True
-            if abs(x[k]) <= idle_level and not bits[k] & DUPLICATE:
-                idle[k] = True
-            if not after_gap[k] and not idle[k]:
-                xs[n_x] = x[k]
-                n_x += 1
+        if dt_hi > gap_factor * interval:  # gaps: the readings after them leave the sample
+            n_x = 0
+            for k in range(m):
+                if math.isnan(x[k]):
+                    continue
+                if k > 0 and (time[a + k] - time[a + k - 1]) / 1e6 > gap_factor * interval:
+                    after_gap[k] = True
+                elif not idle[k]:
+                    xs[n_x] = x[k]
+                    n_x += 1
         med = _median(xs[:n_x])
         mean_ad = 0.0
         for k in range(n_x):
