@@ -73,6 +73,9 @@ def prepare(*, demo: bool, quiet: bool = False) -> list[Any]:
 
     logins = seed(example_files())
     seed_self_inspections()
+    from tanjiliang.web.month.demo import seed_months  # filed months (issue 14 §6)
+
+    seed_months()
     return logins
 
 

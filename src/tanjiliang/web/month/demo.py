@@ -1,0 +1,119 @@
+"""Demo months (issue 14 §6: ``make demo`` shows a unit with some months filed, one late and
+one corrected).
+
+For one demo unit (the power plant when the examples hold one, else the first unit): half a
+year of hourly readings (``tanjiliang.data.synth.plant_year``, its instruments mapped onto the
+unit's own, as tests/web/test_months.py does) stored as an upload, then filings made through
+:func:`tanjiliang.month.close.file_month` at fixed times — January to May, April filed after
+its deadline, March corrected with a reason. Later months stay 逾期 or 待提交 on the cards.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tanjiliang.month.close import ZONE, file_month
+
+#: (month, filed on (month, day) of the reporting year, reason of a correction or None).
+FILINGS: list[tuple[int, tuple[int, int], str | None]] = [
+    (1, (2, 20), None),
+    (2, (3, 25), None),
+    (3, (4, 28), None),
+    (3, (5, 6), "化验报告更正：3 月入炉煤低位发热量复测，实验室出具更正报告"),
+    (4, (6, 25), None),  # deadline 10 June: filed late
+    (5, (6, 30), None),
+]
+#: The months of readings stored for the demo unit.
+READINGS_MONTHS = 6
+
+
+def demo_unit() -> Any:
+    from tanjiliang.web.core import models as m
+
+    qs = m.Unit.objects.order_by("pk")
+    return qs.filter(sector="power").first() or qs.first()
+
+
+def _readings_parquet(unit: Any) -> bytes:
+    """January–June of the synthetic plant year, instruments mapped onto the unit's ids."""
+    import polars as pl
+
+    from tanjiliang.data.synth import plant_year
+
+    df, _ = plant_year(unit.year)
+    ids = list(unit.instruments.order_by("position").values_list("ident", flat=True))
+    src = sorted(df["instrument"].unique().to_list())
+    same = [s for s in src if s in ids]
+    # the power example holds the plant's weighers and grid meter under the same ids: keep
+    # those; another unit gets every plant instrument mapped onto its own in turn
+    mapping = {s: s for s in same} if same else {s: ids[k % len(ids)] for k, s in enumerate(src)}
+    part = df.filter(pl.col("instrument").is_in(list(mapping))
+                     & (pl.col("time") <= datetime(unit.year, READINGS_MONTHS + 1, 1)))
+    part = part.with_columns(pl.col("instrument").replace_strict(mapping))
+    if same:  # the plant's main meter reads a whole site; the unit's grid meter a tenth of it
+        part = part.with_columns(pl.when(pl.col("instrument") == "E-01")
+                                 .then(pl.col("value") * 0.1).otherwise(pl.col("value"))
+                                 .alias("value"))
+    buf = io.BytesIO()
+    part.write_parquet(buf)
+    return buf.getvalue()
+
+
+def seed_months() -> Any:
+    """Readings and filed months for the demo unit (idempotent); returns the unit or None."""
+    import hashlib
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from tanjiliang.web.core import integrations
+    from tanjiliang.web.core import models as m
+    from tanjiliang.web.core.assessing import pack_for, readings_paths
+    from tanjiliang.web.core.mapping import unit_file
+    from tanjiliang.web.month.models import MonthEvidence, MonthFiling
+
+    unit = demo_unit()
+    if unit is None or not unit.instruments.exists() \
+            or MonthFiling.objects.filter(unit=unit).exists():
+        return unit
+    member = m.Profile.objects.filter(enterprise=unit.enterprise,
+                                      role=m.ROLE_ENTERPRISE).select_related("user").first()
+    user = member.user if member else None
+    with transaction.atomic():
+        if not unit.readings.exists():
+            name = f"{unit.year}-01至06-读数.parquet"
+            content = _readings_parquet(unit)
+            row = m.ReadingsUpload(unit=unit, name=name, size=len(content), uploaded_by=user)
+            row.file.save(name, ContentFile(content), save=False)
+            report = integrations.readings_report(
+                unit, Path(row.file.path), name,
+                date(unit.year, 1, 1), date(unit.year, READINGS_MONTHS + 1, 1))
+            report["period_how"] = "range"
+            row.rows = report["rows"]
+            row.report = json.dumps(report, ensure_ascii=False)
+            row.save()
+        uf, pack, paths = unit_file(unit), pack_for(unit), readings_paths(unit)
+        previous: dict[int, dict[str, Any]] = {}
+        for month, (fm, fd), reason in FILINGS:
+            label = f"{unit.year:04d}-{month:02d}"
+            lab = (f"{label} 入炉煤化验报告（演示）：低位发热量、元素碳含量\n"
+                   + (f"更正：{reason}\n" if reason else "")).encode()
+            digest = hashlib.sha256(lab).hexdigest()
+            ev_name = f"化验报告-{label}{'-更正' if reason else ''}.txt"
+            data = file_month(uf, unit.year, month, paths, previous=previous.get(month),
+                              evidence=[{"file": ev_name, "sha256": digest, "bytes": len(lab)}],
+                              reason=reason, filed_at=datetime(unit.year, fm, fd, 10, 0, tzinfo=ZONE),
+                              pack=pack)
+            filing = MonthFiling.objects.create(
+                unit=unit, month=label, version=data["version"], data=data,
+                sha256=data["sha256"], filed_by=user,
+                filed_at=datetime.fromisoformat(data["filed_at"]))
+            ev = MonthEvidence(filing=filing, name=ev_name, sha256=digest, size=len(lab))
+            ev.file.save(digest, ContentFile(lab), save=True)
+            previous[month] = data
+    return unit
