@@ -1,0 +1,283 @@
+"""Benchmark of issue 14 §7: a province of N units × 12 months closed, and its indicators.
+
+    .venv/bin/python benchmarks/month.py [--units 2000] [--instruments 40] [--sample-months 12]
+
+Two paths, figures only (no assertions):
+
+* **per month (the straightforward baseline)** — ``tanjiliang.month.close.compute_month``, what
+  ``tanjiliang month close`` and the web app run: the readings of the month read and checked
+  (``data.report.run``, the one door as of the month's last day, and again as of its first
+  day) — measured on ``--sample-months`` months of the power example with a year of
+  synthetic plant readings, and extrapolated to N × 12;
+* **batch** (this script): each unit assessed once through the door (as of the year's end:
+  the streams' annual rates), then every unit-month closed from its monthly activity
+  (metered and missing per stream, the input of a province's monthly filings) in one polars
+  frame: substitution ``metered + factor × missing`` (month/rules.yaml), emissions at the
+  stream's annual rate, completeness, the in-confirmation check on the first and last day of
+  each month (``metrology.confirmation.confirmation_state`` on the unit as it stood that day,
+  ``assess.timeline.as_of_view``, as the door does), each record's content hash; then the
+  indicators (``tanjiliang.kpi.indicators``) and the ranking.
+
+The batch figures are checked against compute_month on the power example (same monthly
+activity → same emissions; same in-confirmation verdicts) and the agreement is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+YEAR = 2025
+
+
+def month_days(year: int) -> list[tuple[date, date]]:
+    from tanjiliang.month.close import month_bounds
+
+    return [(s, e - timedelta(days=1)) for s, e in (month_bounds(year, m) for m in range(1, 13))]
+
+
+def in_confirmation_by_month(unit: Any, pack: Any) -> dict[str, list[tuple[bool, bool]]]:
+    """Per instrument (in use or standby), per month: in confirmation (valid or due soon) on
+    the first day and on the last day — the rule of compute_month's ``in_confirmation``."""
+    from tanjiliang.assess.timeline import as_of_view
+    from tanjiliang.metrology.confirmation import confirmation_state
+
+    types = {t.id: t for t in pack.pack.instrument_types}
+    window = pack.pack.confirmation.due_soon_days.value
+    ok_states = ("valid", "due_soon")
+    out: dict[str, list[tuple[bool, bool]]] = {}
+    views: dict[date, Any] = {}
+    for first, last in month_days(unit.unit.year):
+        for d in (first, last):
+            if d not in views:
+                views[d] = as_of_view(unit, d)[0]
+    for k, ins in enumerate(unit.instruments):
+        if ins.status == "out_of_service":
+            continue
+        row = []
+        for first, last in month_days(unit.unit.year):
+            a = confirmation_state(views[first].instruments[k], types[ins.type], first, window)
+            b = confirmation_state(views[last].instruments[k], types[ins.type], last, window)
+            row.append((a.status in ok_states, b.status in ok_states))
+        out[ins.id] = row
+    return out
+
+
+def annual_rates(unit: Any, a: Any) -> dict[str, float | None]:
+    """tCO2e per unit of activity of each stream (compute_month's rule)."""
+    from tanjiliang.units import parse_quantity
+
+    declared = {s.id: s.activity for s in unit.source_streams}
+    out: dict[str, float | None] = {}
+    for s in a.streams:
+        amount = float(parse_quantity(declared[s.id]).magnitude) if declared.get(s.id) else None
+        out[s.id] = (s.emissions_tco2e / amount) if amount else None
+    return out
+
+
+def monthly_activity(units: list[Any], seed: int) -> Any:
+    """The province's monthly input: per unit, month and stream, metered and missing
+    activity (a twelfth of the declared year ± 10 %; 1 unit-month in 20 with a gap of up to
+    15 % of the month)."""
+    import numpy as np
+    import polars as pl
+
+    from tanjiliang.units import parse_quantity
+
+    rng = np.random.default_rng(seed)
+    rows_u, rows_m, rows_s, base = [], [], [], []
+    for ui, u in enumerate(units):
+        for s in u.source_streams:
+            if not s.activity:
+                continue
+            year = float(parse_quantity(s.activity).magnitude)
+            for m in range(1, 13):
+                rows_u.append(ui)
+                rows_m.append(m)
+                rows_s.append(s.id)
+                base.append(year / 12)
+    n = len(base)
+    share = np.where(rng.random(n) < 0.05, rng.uniform(0, 0.15, n), 0.0)
+    total = np.asarray(base) * rng.uniform(0.9, 1.1, n)
+    return pl.DataFrame({"unit": rows_u, "month": rows_m, "stream": rows_s,
+                         "metered": total * (1 - share), "missing": total * share,
+                         "coverage": 100.0 * (1 - share)})
+
+
+def batch(units: list[Any], pack: Any, activity: Any) -> tuple[list[dict[str, Any]], list[Any], dict[str, float]]:
+    import polars as pl
+
+    from tanjiliang.check import check
+    from tanjiliang.kpi import indicators, rank
+    from tanjiliang.month.close import FORMAT, content_hash, deadline, rule
+
+    t: dict[str, float] = {}
+    t0 = time.perf_counter()
+    assessments = [check(u, pack, date(u.unit.year, 12, 31)) for u in units]
+    t["assess once per unit"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    rate_rows = [(ui, sid, r) for ui, (u, a) in enumerate(zip(units, assessments, strict=True))
+                 for sid, r in annual_rates(u, a).items()]
+    rates = pl.DataFrame(rate_rows, schema={"unit": pl.Int64, "stream": pl.String,
+                                            "rate": pl.Float64}, orient="row")
+    factor = float(rule("substitution_factor"))
+    closed = (activity.join(rates, on=["unit", "stream"], how="left")
+              .with_columns((pl.col("metered") + factor * pl.col("missing")).alias("activity"))
+              .with_columns((pl.col("activity") * pl.col("rate")).alias("emissions")))
+    per_month = closed.group_by("unit", "month").agg(
+        pl.col("emissions").sum().alias("emissions_tco2e"),
+        pl.col("coverage").mean().round(1).alias("completeness"),
+        pl.struct("stream", "metered", "missing", "activity", "emissions").alias("streams"))
+    t["close (polars)"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    lapsed: list[list[list[str]]] = []
+    for u in units:
+        conf = in_confirmation_by_month(u, pack)
+        lapsed.append([[i for i, row in conf.items() if not all(row[m])] for m in range(12)])
+    t["in confirmation (24 as-of views per unit)"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    cmin = float(rule("completeness_min_percent"))
+    records = []
+    for r in per_month.sort("unit", "month").iter_rows(named=True):
+        u = units[r["unit"]]
+        m = r["month"]
+        lap = lapsed[r["unit"]][m - 1]
+        rec = {"format": FORMAT, "unit": {"name": u.unit.name, "credit_code": u.unit.credit_code,
+                                          "year": u.unit.year},
+               "month": f"{u.unit.year:04d}-{m:02d}", "streams": r["streams"],
+               "emissions_tco2e": r["emissions_tco2e"],
+               "completeness_percent": r["completeness"],
+               "deadline": deadline(u.unit.year, m).isoformat(),
+               "checks": [{"check": "completeness", "ok": r["completeness"] >= cmin,
+                           "value": r["completeness"], "limit": cmin},
+                          {"check": "in_confirmation", "ok": not lap, "instruments": lap}]}
+        rec["sha256"] = content_hash(rec)
+        records.append(rec)
+    t["records and hashes"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    comp = {(rec["unit"]["credit_code"], rec["unit"]["name"]): [] for rec in records}
+    for rec in records:
+        comp[(rec["unit"]["credit_code"], rec["unit"]["name"])].append(rec["completeness_percent"])
+    rows = []
+    for u, a in zip(units, assessments, strict=True):
+        c = comp.get((u.unit.credit_code, u.unit.name)) or []
+        rows.append(indicators(u, a, date(u.unit.year, 1, 1), date(u.unit.year + 1, 1, 1),
+                               completeness=round(sum(c) / len(c), 1) if c else None))
+    ranked = rank(rows)
+    t["indicators and ranking"] = time.perf_counter() - t0
+    return records, ranked, t
+
+
+def plant_readings(unit: Any, folder: Path) -> Path:
+    """A year of the synthetic plant's readings for the power example (its W-01, W-11, W-12,
+    E-01 keep their ids; the grid meter reads a tenth of the plant's main meter)."""
+    import polars as pl
+
+    from tanjiliang.data.synth import plant_year
+
+    df, _ = plant_year(unit.unit.year)
+    ids = {i.id for i in unit.instruments}
+    df = df.filter(pl.col("instrument").is_in(list(ids))).with_columns(
+        pl.when(pl.col("instrument") == "E-01").then(pl.col("value") * 0.1)
+        .otherwise(pl.col("value")).alias("value"))
+    path = folder / "plant.parquet"
+    df.write_parquet(path)
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--units", type=int, default=2000)
+    ap.add_argument("--instruments", type=int, default=40)
+    ap.add_argument("--sample-months", type=int, default=12)
+    ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--dir", type=Path, default=None)
+    args = ap.parse_args()
+
+    from tanjiliang.model.load import SourceMap, load_unit, validate_data
+    from tanjiliang.month.close import compute_month
+    from tanjiliang.province.generate import generate_unit, unit_key
+    from tanjiliang.rules import load_pack
+
+    print(f"cores: {os.cpu_count()}, load average: "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    pack = load_pack(None)
+
+    # ---- the straightforward path on a sample: compute_month from a year of readings
+    power = load_unit(ROOT / "examples" / "power" / "unit.yaml")
+    tmp = args.dir or Path(tempfile.mkdtemp(prefix="tanjiliang-month-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    readings = plant_readings(power, tmp)
+    compute_month(power, YEAR, 1, [readings], pack)  # warm-up (imports, the compiled kernel)
+    t0 = time.perf_counter()
+    sample = {m: compute_month(power, YEAR, m, [readings], pack)
+              for m in range(1, args.sample_months + 1)}
+    per_month = (time.perf_counter() - t0) / len(sample)
+    n_months = args.units * 12
+    print(f"baseline compute_month (power example, {len(power.instruments)} instruments, "
+          f"{len(sample)} months of readings): {per_month * 1000:.0f} ms a month → "
+          f"{1 / per_month:.1f} months/s; {args.units} units × 12 = {n_months} months would "
+          f"take ~{n_months * per_month:,.0f} s on one core")
+
+    # ---- agreement of the batch rules with compute_month on the sample
+    from tanjiliang.check import check
+
+    a = check(power, pack, date(YEAR, 12, 31))
+    rates = annual_rates(power, a)
+    from tanjiliang.month.close import rule
+
+    f = float(rule("substitution_factor"))
+    diffs, conf_agree, conf_total = [], 0, 0
+    conf = in_confirmation_by_month(power, pack)
+    for m, rec in sample.items():
+        for s in rec["streams"]:
+            if s["emissions_tco2e"] is not None and rates.get(s["id"]) is not None:
+                mine = (s["metered"] + f * s["missing"]) * rates[s["id"]]
+                diffs.append(abs(mine - s["emissions_tco2e"]))
+        for i in rec["instruments"]:
+            if i["id"] in conf:
+                theirs = (i["at_start"] in ("valid", "due_soon"), i["at_end"] in ("valid", "due_soon"))
+                conf_total += 1
+                conf_agree += conf[i["id"]][m - 1] == theirs
+    print(f"batch rules vs compute_month on the sample: emissions max |Δ| "
+          f"{max(diffs) if diffs else 0:.3g} tCO2e over {len(diffs)} stream-months; "
+          f"in-confirmation verdicts agree {conf_agree}/{conf_total}")
+
+    # ---- the province
+    t0 = time.perf_counter()
+    units = []
+    for i in range(args.units):
+        data = generate_unit(args.seed, unit_key(args.seed, i).index, YEAR, args.instruments)
+        units.append(validate_data(data, SourceMap(f"unit-{i}.json")))
+    gen = time.perf_counter() - t0
+    activity = monthly_activity(units, args.seed)
+    print(f"province: {args.units} units × {args.instruments} instruments generated and "
+          f"validated in {gen:.1f} s; monthly activity {activity.height:,} stream-months")
+    t0 = time.perf_counter()
+    records, ranked, parts = batch(units, pack, activity)
+    total = time.perf_counter() - t0
+    for k, v in parts.items():
+        print(f"  {k:<44} {v:7.2f} s")
+    print(f"batch: {len(records):,} months closed and {len(ranked)} units indexed in "
+          f"{total:.1f} s → {len(records) / total:,.0f} months/s "
+          f"(baseline rate {1 / per_month:.1f} months/s: ×{per_month * len(records) / total:,.0f})")
+    worst = ranked[:3]
+    print("lowest index: " + "; ".join(f"{r.name} {r.index}" for r in worst))
+    size = len(gzip.compress(json.dumps(records[:100], default=str).encode()))
+    print(f"records: ~{size / 100:.0f} bytes gzipped each")
+
+
+if __name__ == "__main__":
+    main()
