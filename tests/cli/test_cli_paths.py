@@ -97,3 +97,13 @@ def test_output_checks(tmp_path):
         atomic_write(tmp_path / "missing" / "x.html", "x")
     assert "不存在" in e.value.message("zh") and "does not exist" in e.value.message("en")
     assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["ledger", "export", SPEC, "-o", "{tmp}/x.xlsx", "--as-of", "2025-13-01"],
+    ["data", "cems", SPEC, "{csv}", "--basis", "bogus"],
+    ["data", "cems", SPEC, "{csv}", "--co2-unit", "ppm"],
+])
+def test_bad_option_values_exit_2(places, capsys, args):
+    code, out = run_cli([a.format(**places) for a in args], capsys)
+    assert code == 2 and "Traceback" not in out, out

@@ -257,6 +257,11 @@ def cems(
     from tanjiliang.model.load import load_unit
 
     lg = lang.value
+    if co2_unit not in ("percent", "%", "mg/m3") or basis not in ("dry", "wet"):
+        bad = ("--co2-unit", co2_unit, "percent | mg/m3") if co2_unit not in ("percent", "%", "mg/m3") \
+            else ("--basis", basis, "dry | wet")
+        raise _fail([Issue(bad[0], None, "", f"“{bad[1]}”不是可选值（{bad[2]}）",
+                           f'"{bad[1]}" is not one of {bad[2]}').message(lg)], lg)
     try:
         unit = load_unit(unit_file)
     except LoadError as err:

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -77,7 +76,9 @@ def export(
         loaded = _pack(pack, unit.pack)
     except LoadError as err:
         raise _fail(err, lang.value) from None
-    day = date.fromisoformat(as_of) if as_of else None
+    from tanjiliang.cli.check import parse_as_of
+
+    day = parse_as_of(as_of, lang.value) if as_of else None  # a bad date: exit 2, not a traceback
     write_ledger(output, unit, loaded.pack, lang.value, derive(unit, loaded, day, lang.value))
     typer.echo(str(output))
 
