@@ -136,9 +136,11 @@ LEVELS = {1: ("一级", "Level 1"), 2: ("二级", "Level 2"), 3: ("三级", "Lev
 
 
 def norm(text: object) -> str:
-    """Loose comparison form: NFKC (全角→半角), lower case, no spaces or underscores."""
-    s = unicodedata.normalize("NFKC", str(text if text is not None else "")).lower()
-    return re.sub(r"[\s_]+", "", s)
+    """Loose comparison form: NFKC (全角→半角), lower case, no spaces or underscores (one
+    definition: tanjiliang.model.names.norm)."""
+    from tanjiliang.model.names import norm as _norm
+
+    return _norm(text)
 
 
 def header_parts(text: str) -> list[str]:

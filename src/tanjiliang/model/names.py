@@ -55,10 +55,17 @@ HOW_ZH = {"code": "编码", "label": "名称", "word": "同义词", "partial": "
           "default": "缺省推断", "gas_volume": "燃气按标准立方米计", "stream": "由名称或器具类型推断源流", "pending": "无法判定，待补充"}
 
 
+_SPACES = re.compile(r"[\s_]+")
+
+
 def norm(text: object) -> str:
     """Loose comparison form: NFKC (全角→半角), lower case, no spaces or underscores."""
-    s = unicodedata.normalize("NFKC", str(text if text is not None else "")).lower()
-    return re.sub(r"[\s_]+", "", s)
+    return _norm(text if isinstance(text, str) else str(text if text is not None else ""))
+
+
+@lru_cache(maxsize=65536)
+def _norm(s: str) -> str:
+    return _SPACES.sub("", unicodedata.normalize("NFKC", s).lower())
 
 
 @lru_cache(maxsize=1)
