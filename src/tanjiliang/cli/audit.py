@@ -9,19 +9,36 @@ from typing import Annotated
 
 import typer
 
-from tanjiliang.cli.check import Lang, make_console
+from tanjiliang.cli.check import Lang, fail, make_console
+from tanjiliang.model.errors import Issue, LoadError
 
 app = typer.Typer(help="Audit 审计: verify the history chain and the signatures.",
                   no_args_is_help=True)
 
 
-def open_database(database: str | None, demo: bool) -> None:
-    """Set Django up on the given database (read only: nothing is migrated or written)."""
+def open_database(database: str | None, demo: bool, lang: str = "zh") -> None:
+    """Set Django up on the given database (read only: nothing is migrated or written);
+    exit 2 naming the database when it cannot be read or holds no tanjiliang tables."""
     from tanjiliang.cli.serve import configure
 
     # Verifying needs public keys only; the server secret is not used.
     os.environ.setdefault("TANJILIANG_SECRET_KEY", "tanjiliang-cli-verify")
     configure(demo=demo, database=database)
+    from django.db import DatabaseError, connection
+
+    try:
+        tables = set(connection.introspection.table_names())
+    except DatabaseError as exc:
+        tables, reason = set(), str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    else:
+        reason = ""
+    if "core_historyentry" not in tables or "tjreview_reviewrecord" not in tables:
+        where = database or ("--demo" if demo else os.environ.get("DATABASE_URL", "") or
+                             "the local SQLite database")
+        raise fail(LoadError([Issue(
+            where, None, "", f"数据库无法读取或尚未初始化（先运行 tanjiliang serve）{reason}",
+            f"the database cannot be read or is not set up (run tanjiliang serve first) "
+            f"{reason}")]), lang)
 
 
 def print_problems(problems: list, lang: str) -> None:  # type: ignore[type-arg]
@@ -41,7 +58,7 @@ def verify_cmd(
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """Verify the history's hash chain and every signed review 校验变更记录链和签名."""
-    open_database(database, demo)
+    open_database(database, demo, lang.value)
     from tanjiliang.web.core.audit import verify
     from tanjiliang.web.review.integrity import verify_reviews
 

@@ -118,7 +118,7 @@ def verify_cmd(
                                         "give a review file or --database")]), lang.value)
         from tanjiliang.cli.audit import open_database, print_problems
 
-        open_database(database, demo)
+        open_database(database, demo, lang.value)
         from tanjiliang.web.review.integrity import verify_reviews
 
         signed, problems = verify_reviews()
