@@ -112,3 +112,21 @@ def test_api_ledger_import_shows_the_change_set_and_removes_only_when_asked(worl
     assert r.status_code == 400
     text = json.dumps(r.json(), ensure_ascii=False)
     assert "火星" in text and "0.7级" in text and "2025/13/2" in text and "/tmp" not in text
+
+
+def test_the_preview_speaks_one_language(world: Any) -> None:
+    import re
+
+    unit = world.unit_a
+    client = world.client(world.a)
+    book = _ledger([[1, "电能表", "SN-NEW", "E-NEW", "boundary", "0.5S", "2025-03-02", None, "in use"]])
+    r = client.post(reverse("ledger-import", args=[unit.pk]) + "?lang=en",
+                    {"file": SimpleUploadedFile("l.xlsx", book)})
+    assert r.status_code == 200
+    page = r.content.decode()
+    body = page[page.index('id="change-summary"'):page.index('id="import-report"')]
+    names = {i["name"] for i in unit_data(unit)["instruments"]} | {"电能表"}  # the user's own words
+    for n in names:
+        body = body.replace(n, "")
+    assert not re.search(r"[\u4e00-\u9fff]", body), re.findall(r"[\u4e00-\u9fff]+", body)
+    assert "Apply the import" in body
