@@ -130,3 +130,28 @@ def test_the_preview_speaks_one_language(world: Any) -> None:
         body = body.replace(n, "")
     assert not re.search(r"[\u4e00-\u9fff]", body), re.findall(r"[\u4e00-\u9fff]+", body)
     assert "Apply the import" in body
+
+
+NAMES_UNIT = """format: tanjiliang/unit@1
+unit: {name: 名称导入, year: 2025, sector: 热电}
+equipment:
+  - {id: B1, name: 1号锅炉}
+source_streams:
+  - {id: gas, name: 锅炉天然气, kind: 燃烧, material: 天然气, activity: "350 万立方米", consumers: [1号锅炉]}
+instruments:
+  - {id: F1, name: 流量计, type: 气体流量计, measures: gas, at: 1号锅炉, last_confirmed: 2025年3月2日}
+"""
+
+
+def test_a_unit_file_written_with_names_is_stored_as_codes_and_the_mappings_shown(world: Any) -> None:
+    client = world.client(world.a)
+    r = client.post(reverse("unit-import-new"),
+                    {"file": SimpleUploadedFile("u.yaml", NAMES_UNIT.encode("utf-8"))}, follow=True)
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "“天然气” → natural_gas" in page and "“1号锅炉” → B1" in page
+    unit = m.Unit.objects.get(name="名称导入")
+    d = unit_data(unit)
+    assert d["source_streams"][0]["material"] == "natural_gas"
+    assert d["source_streams"][0]["activity"] == "350 万Nm3"
+    assert d["instruments"][0]["type"] == "gas_flow_meter" and d["instruments"][0]["at"] == "B1"

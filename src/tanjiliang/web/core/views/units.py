@@ -88,7 +88,19 @@ def unit_import_new(request: HttpRequest) -> HttpResponse:
         return page(request, "tj/errors.html", status=400, title=upload.name,
                     issues=issue_texts(exc, lang), back="unit-list")
     unit = create_unit(uf, enterprise, request.user, source=upload.name)
+    _mappings(request, uf, lang)
     return redirect("unit-dashboard", pk=unit.pk)
+
+
+def _mappings(request: HttpRequest, uf: Any, lang: str) -> None:
+    """Show the names the loader read as codes (天然气 → natural_gas…; issue 12)."""
+    from tanjiliang.model.load import name_mappings
+
+    lines = name_mappings(uf, lang)
+    for line in lines[:30]:
+        messages.info(request, line)
+    if len(lines) > 30:
+        messages.info(request, f"……共 {len(lines)} 项" if lang == "zh" else f"… {len(lines)} in all")
 
 
 @login_required
@@ -180,6 +192,7 @@ def import_unit(request: HttpRequest, pk: int) -> HttpResponse:
     replace_unit(unit, uf, request.user, zh=f"导入单位文件 {upload.name}",
                  en=f"unit file {upload.name} imported")
     messages.success(request, "已导入" if lang == "zh" else "imported")
+    _mappings(request, uf, lang)
     return redirect("unit-edit", pk=pk)
 
 
