@@ -28,6 +28,8 @@ def test_demo_unit_has_months_filed_one_late_one_corrected(db: Any) -> None:
     user = make_user("qiye5", m.ROLE_ENTERPRISE, enterprise=ent)
     unit = create_unit(load_unit(POWER), ent, user, source="unit.yaml")
     assert seed_months().pk == unit.pk  # the power plant is chosen
+    user.refresh_from_db()
+    assert user.email == "qiye5@example.cn"
     y = unit.year
     rows = {(f.month, f.version): f for f in MonthFiling.objects.filter(unit=unit)}
     assert sorted(rows) == [(f"{y}-01", 1), (f"{y}-02", 1), (f"{y}-03", 1), (f"{y}-03", 2),

@@ -63,8 +63,23 @@ def _readings_parquet(unit: Any) -> bytes:
     return buf.getvalue()
 
 
+def seed_addresses() -> int:
+    """Demo enterprise users without an e-mail address get ``<username>@example.cn`` (an
+    address of the reserved example domain), so ``tanjiliang remind --demo`` has recipients."""
+    from tanjiliang.web.core import models as m
+
+    n = 0
+    for p in m.Profile.objects.filter(role=m.ROLE_ENTERPRISE, user__email="").select_related("user"):
+        p.user.email = f"{p.user.username}@example.cn"
+        p.user.save(update_fields=["email"])
+        n += 1
+    return n
+
+
 def seed_months() -> Any:
-    """Readings and filed months for the demo unit (idempotent); returns the unit or None."""
+    """Readings and filed months for the demo unit (idempotent), and the demo users'
+    addresses (:func:`seed_addresses`); returns the unit or None."""
+    seed_addresses()
     import hashlib
     from datetime import date
 

@@ -38,13 +38,15 @@ class UnitReminders:
         return bool(self.confirmations or self.filings)
 
 
-def confirmations_due(data: dict[str, Any] | None, lang: str) -> list[dict[str, Any]]:
+def confirmations_due(data: dict[str, Any] | None, lang: str,
+                      names: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Instruments of an assessment (its JSON) due soon or overdue, overdue and soonest
-    first."""
+    first; ``names`` gives each instrument's name by id (the JSON holds none)."""
     if not data:
         return []
     k = 0 if lang == "zh" else 1
-    out = [{"id": i["id"], "name": i.get("name") or "", "state": i["calibration_status"],
+    names = names or {}
+    out = [{"id": i["id"], "name": names.get(i["id"], ""), "state": i["calibration_status"],
             "word": DUE_WORDS[i["calibration_status"]][k], "next_due": i.get("next_due")}
            for i in data.get("instruments", []) if i.get("calibration_status") in DUE_WORDS]
     return sorted(out, key=lambda r: (r["state"] != "overdue", str(r["next_due"] or "")))
@@ -63,7 +65,13 @@ def unit_reminders(unit: Any, data: dict[str, Any] | None, day: date,
                    lang: str) -> UnitReminders:
     """The reminders of ``unit`` from its assessment JSON ``data`` (None when it cannot be
     assessed: filing deadlines only)."""
-    return UnitReminders(unit.pk, unit.name, unit.year, confirmations_due(data, lang),
+    conf = confirmations_due(data, lang)
+    if conf:
+        names = dict(unit.instruments.filter(ident__in=[c["id"] for c in conf])
+                     .values_list("ident", "name"))
+        for c in conf:
+            c["name"] = names.get(c["id"], "")
+    return UnitReminders(unit.pk, unit.name, unit.year, conf,
                          filings_due(unit.pk, unit.year, day, lang))
 
 
