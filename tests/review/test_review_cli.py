@@ -48,3 +48,20 @@ def test_cli_province_generate_and_reassess(tmp_path: Path):
                             "--lang", "en"])
     assert r.exit_code == 0 and "assessed 4 units" in r.output
     assert (tmp_path / "summary.parquet").exists()
+
+
+def test_cli_audit_verify_on_a_database_not_set_up(tmp_path: Path) -> None:
+    """A fresh process (Django not yet set up): exit 2 naming the database, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    env = {**os.environ, "TANJILIANG_DATA_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    r = subprocess.run([sys.executable, "-c", "from tanjiliang.cli.app import main; main()",
+                        "audit", "verify", "--database", url, "--lang", "en"],
+                       capture_output=True, text=True,
+                       env=env, timeout=120, check=False)
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert "not set up" in r.stderr and "Traceback" not in r.stderr
