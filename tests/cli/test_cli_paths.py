@@ -107,3 +107,12 @@ def test_output_checks(tmp_path):
 def test_bad_option_values_exit_2(places, capsys, args):
     code, out = run_cli([a.format(**places) for a in args], capsys)
     assert code == 2 and "Traceback" not in out, out
+
+
+@pytest.mark.parametrize("content", ["[" * 100_000 + "]" * 100_000, "", "\xff\xfe"])
+def test_malformed_review_record_exit_2(tmp_path, capsys, content):
+    f = tmp_path / "review.json"
+    f.write_bytes(content.encode("latin-1"))
+    for args in (["review", "verify", str(f)], ["review", "report", str(f), "-o", str(tmp_path / "r.html")]):
+        code, out = run_cli(args, capsys)
+        assert code == 2 and "Traceback" not in out and str(f) in out, out

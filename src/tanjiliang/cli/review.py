@@ -84,13 +84,16 @@ def prefill(
 def _read_review(path: Path, lang: str):  # type: ignore[no-untyped-def]
     from pydantic import ValidationError
 
+    from tanjiliang.model.limits import read_user_text
     from tanjiliang.review.model import Review
 
-    try:
-        return Review.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        raise fail(LoadError([Issue(str(path), None, "", "文件不存在", "no such file")]),
-                   lang) from None
+    try:  # missing, folder, unreadable, too large, not UTF-8: LoadError naming the file
+        return Review.model_validate(json.loads(read_user_text(path)))
+    except LoadError as err:
+        raise fail(err, lang) from None
+    except RecursionError:  # JSON nested deeper than Python's parser goes (issue 18)
+        raise fail(LoadError([Issue(str(path), None, "", "不是审查记录：嵌套过深",
+                                    "not a review record: nested too deeply")]), lang) from None
     except (ValueError, ValidationError) as exc:
         raise fail(LoadError([Issue(str(path), None, "", f"不是审查记录：{exc}",
                                     f"not a review record: {exc}")]), lang) from None
