@@ -183,7 +183,10 @@ def blank_and_footer(path: Path) -> None:
     ws = _sheet(wb, "台账", True)
     ws.append(STD_HEADERS)
     for k, r in enumerate(ROWS, 1):
-        ws.append(_std_row(k, r))
+        row = _std_row(k, r)
+        row[8] = row[8] or "—"  # nothing stated, written as people do
+        row[11] = row[11] or "/"
+        ws.append(row)
         if k % 2 == 0:
             ws.append([])
     ws.append([])
@@ -340,7 +343,7 @@ CASES: list[Case] = [
     Case("03-merged-cells", "the place merged vertically over consecutive rows", merged_cells, _expect(), PENDING_BASE),
     Case("04-sheets-by-level", "one sheet per level (Annex B.4-B.6) with titles, and a notes sheet", sheets_by_level,
          _expect(), PENDING_BASE),
-    Case("05-blank-and-footer", "blank rows between instruments, a total and a signature row", blank_and_footer,
+    Case("05-blank-and-footer", "blank rows, a total and a signature row, “/” and “—” for nothing", blank_and_footer,
          _expect(), PENDING_BASE),
     Case("06-mixed-dates", "date cells, 2025.03.02, 2025/3/2, 2025年3月2日, Excel serials, 20250302", mixed_dates,
          _expect(), PENDING_BASE),

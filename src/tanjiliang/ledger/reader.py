@@ -215,6 +215,9 @@ def _is_confirmation_sheet(mapped: dict[int, Mapped]) -> bool:
     return "date" in fields and "instrument" in fields and "name" not in fields
 
 
+#: What people write in a cell that has nothing to say (read as empty, reported).
+PLACEHOLDERS = frozenset({"/", "／", "-", "－", "—", "——", "--", "无", "N/A", "n/a", "NA", "/ ", "\\"})
+
 _NOTE_ROW = re.compile(r"^(注|备注|说明|填表|制表|审核|批准|合计|总计|小计|负责人|编制|日期)")
 
 
@@ -259,6 +262,9 @@ class _Sheet:
             c = self.use[j]
             cells[c.field] = (get_column_letter(j), c.header)
             if _text(v) is None:
+                continue
+            if isinstance(v, str) and v.strip() in PLACEHOLDERS:  # "/", "—", "无": nothing stated
+                self.note(i, j, c.field, v.strip(), "—", "empty")
                 continue
             got[c.field] = self.value(i, j, c, v)
         # the id: 管理编号, else 序号 (when the sheet has no id column)

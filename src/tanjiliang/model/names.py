@@ -52,7 +52,7 @@ ENUM_LABELS: dict[str, dict[str, tuple[str, str]]] = {
 
 HOW_ZH = {"code": "编码", "label": "名称", "word": "同义词", "partial": "唯一部分匹配（推断）",
           "unit": "单位名称", "date": "日期写法", "keyword": "由名称推断", "value": "写法",
-          "default": "缺省推断", "gas_volume": "燃气按标准立方米计", "stream": "由名称或器具类型推断源流", "pending": "无法判定，待补充"}
+          "default": "缺省推断", "gas_volume": "燃气按标准立方米计", "stream": "由名称或器具类型推断源流", "pending": "无法判定，待补充", "empty": "占位符，视为未填写"}
 
 
 _SPACES = re.compile(r"[\s_]+")
