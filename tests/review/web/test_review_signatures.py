@@ -264,6 +264,13 @@ def test_signing_key_page_replace_and_old_signatures_still_verify(rw):
          late.signature.model_copy(update={"at": new.created}))
     v = check(late, keys.trusted)
     assert not v.ok and "not the key registered" in v.en
+    # the report PDF is signed with the certificate kept with the key that signed the record
+    from asn1crypto import pem as apem
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    pdf = c.get(r("review-report", args=[rw.unit.pk, rec.pk, "pdf"])).content
+    signer_cert = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0].signer_cert
+    assert signer_cert.dump() == apem.unarmor(old.certificate.encode())[2]
     pem = c.get(r("signing-root"))
     assert pem.content.startswith(b"-----BEGIN CERTIFICATE-----")
 

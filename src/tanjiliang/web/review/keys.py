@@ -169,19 +169,21 @@ def trusted(username: str, key_id: str, at: dt.datetime | None = None) -> bool:
     return qs.exists()
 
 
-def sign_pdf(pdf: bytes, user_name: str, *, reason: str, location: str = "") -> bytes:
-    """Add a standard PDF signature (CMS, ECDSA P-256 / SHA-256) made with the key of the user
-    named ``user_name`` (the review's signer); the certificate chain is embedded."""
+def sign_pdf(pdf: bytes, user_name: str, key_id: str, *, reason: str,
+             location: str = "") -> bytes:
+    """Add a standard PDF signature (CMS, ECDSA P-256 / SHA-256) made with the certificate key
+    kept with the Ed25519 key ``key_id`` that signed the review, of the user named
+    ``user_name``; the certificate chain is embedded."""
     from asn1crypto import keys as akeys
     from asn1crypto import x509 as ax509
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    k = (SigningKey.objects.filter(purpose="user", user__username=user_name)
-         .order_by("replaced", "-id").first())
+    k = SigningKey.objects.filter(purpose="user", user__username=user_name,
+                                  key_id=key_id).first()
     if k is None:
-        raise LookupError(f"no signing key for {user_name}")
+        raise LookupError(f"no signing key {key_id} for {user_name}")
     ca = _authority()
     cert = ax509.Certificate.load(
         x509.load_pem_x509_certificate(k.certificate.encode()).public_bytes(

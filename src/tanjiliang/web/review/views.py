@@ -349,7 +349,7 @@ def report(request: HttpRequest, pk: int, rid: int, fmt: str) -> HttpResponse:
         # The signed report carries a standard PDF signature by the signer's key (keys.py).
         what = "审查报告签发 / review report signed" if rec.kind == "review" else \
             "自查提交 / self-inspection submitted"
-        body = keys.sign_pdf(body, review.signature.by,
+        body = keys.sign_pdf(body, sig.by, sig.key_id,
                              reason=f"{what} SHA-256 {review.signature.sha256}",
                              location=unit.region or "")
     kind = "review" if rec.kind == "review" else "self-inspection"
