@@ -289,6 +289,7 @@ def instruments_and_accuracy(ctx: Context, sc: Scope, plan: Plan) -> Matched:
     streams = {s.id: s for s in unit.source_streams}
     optional: dict[str, Point] = {}
     weighing_basis = p.accuracy.weighing()
+    decimals = ctx.decimals
     out: list[Match] = []
     for ins in unit.instruments:
         itype = types[ins.type]
@@ -317,7 +318,7 @@ def instruments_and_accuracy(ctx: Context, sc: Scope, plan: Plan) -> Matched:
             if covers and pt is not None and pt not in served:
                 served.append(pt)
         mpe = instrument_mpe_percent(ins, weighing_basis)
-        ok = None if req is None or mpe is None else at_most(mpe, req, ctx.decimals)
+        ok = None if req is None or mpe is None else at_most(mpe, req, decimals)
         out.append(Match(ins, itype, served, level, medium, req, mpe, ok))
         if ins.status in ("in_use", "standby"):  # a standby instrument can replace an in-use one
             if req is not None and mpe is None:
@@ -399,7 +400,8 @@ def confirmation(ctx: Context, plan: Plan, matched: Matched) -> Coverage:
         for q in m.served:
             covering[q.id].append(r)
             q.instruments.append(ins.id)
-        _confirmation_findings(ctx, ins.id, ins.status, state)
+        if state.status in ("overdue", "unknown", "due_soon"):
+            _confirmation_findings(ctx, ins.id, ins.status, state)
     all_points = plan.points + sorted(matched.optional.values(), key=lambda q: q.id)
     place_point = {(q.stream, place): q.id for q in reversed(all_points) if q.quantity == "activity"
                    for place in q.places}

@@ -33,6 +33,12 @@ class LaterRecord:
                 "path": self.path}
 
 
+def _has_later(ins: Instrument, as_of: date) -> bool:
+    if ins.last_confirmed is not None and ins.last_confirmed > as_of:
+        return True
+    return bool(ins.confirmations) and any(r.date > as_of for r in ins.confirmations or ())
+
+
 def _instrument(ins: Instrument, i: int, as_of: date, later: list[LaterRecord]) -> Instrument:
     update: dict[str, Any] = {}
     if ins.last_confirmed is not None and ins.last_confirmed > as_of:
@@ -69,7 +75,8 @@ def _management(m: Management, as_of: date, later: list[LaterRecord]) -> Managem
 def as_of_view(unit: UnitFile, as_of: date) -> tuple[UnitFile, list[LaterRecord]]:
     """The unit as it stood on ``as_of`` and the records dated after it (design.md "Time")."""
     later: list[LaterRecord] = []
-    instruments = [_instrument(ins, i, as_of, later) for i, ins in enumerate(unit.instruments)]
+    instruments = [ins if not _has_later(ins, as_of) else _instrument(ins, i, as_of, later)
+                   for i, ins in enumerate(unit.instruments)]
     management = _management(unit.management, as_of, later) if unit.management is not None else None
     if not later:
         return unit, later
