@@ -229,6 +229,7 @@ class _Sheet:
         self.r, self.title, self.hrow, self.use, self.hints = reader, title, hrow, use, hints
         self.id_from_no, self.prefix = id_from_no, prefix
         self.id_from_serial = not id_from_no and "id" not in {c.field for c in use.values()}
+        self.periods: dict[int, str] = {}  # row → a period written under 有效期 ("1年")
 
     def problem(self, row: int, j: int | None, value: Any, zh: str, en: str) -> None:
         c = self.use.get(j) if j is not None else None
@@ -267,6 +268,8 @@ class _Sheet:
                 self.note(i, j, c.field, v.strip(), "—", "empty")
                 continue
             got[c.field] = self.value(i, j, c, v)
+        if i in self.periods and got.get("interval") is None:
+            got["interval"] = self.periods[i]
         # the id: 管理编号, else 序号 (when the sheet has no id column)
         if self.id_from_no and got.get("_no") is not None:
             got["id"] = f"{self.prefix}{got['_no']}"
@@ -309,6 +312,15 @@ class _Sheet:
             try:
                 d = names.parse_date(v)
             except ValueError:
+                if c.field == "_valid_until":  # 有效期 "1年": a period, not a date — the interval
+                    try:
+                        period, _ = values.interval(t, self.hints.get(j))
+                    except values.ValueProblem:
+                        period = None
+                    if period is not None:
+                        self.periods[i] = period
+                        self.note(i, j, "interval", t, period, "value")
+                        return None
                 self.problem(i, j, t, "不是有效日期（如 2025-03-02、2025.03.02、2025/3/2、2025年3月2日）",
                              "not a date (e.g. 2025-03-02, 2025.03.02, 2025/3/2, 2025年3月2日)")
                 return None
