@@ -47,29 +47,36 @@ def month_days(year: int) -> list[tuple[date, date]]:
 def in_confirmation_by_month(unit: Any, pack: Any) -> dict[str, list[tuple[bool, bool]]]:
     """Per instrument (in use or standby), per month: in confirmation (valid or due soon) on
     the first day and on the last day — the rule of compute_month's ``in_confirmation``: the
-    instrument as it stood that day (``assess.timeline``: records dated later left out; an
-    instrument with none is itself) and ``confirmation_state`` on it."""
+    instrument as it stood that day (``assess.timeline``: records dated later left out) and
+    ``confirmation_state`` on it. The instrument only changes at its record dates, and for a
+    given set of records the state is valid or due soon exactly while a last confirmation
+    is known and the day is not after its next due date: one call per set, not per day."""
+    from bisect import bisect_right
+
     from tanjiliang.assess.timeline import _instrument
     from tanjiliang.metrology.confirmation import confirmation_state
 
     types = {t.id: t for t in pack.pack.instrument_types}
     window = pack.pack.confirmation.due_soon_days.value
-    ok_states = ("valid", "due_soon")
     days = month_days(unit.unit.year)
     out: dict[str, list[tuple[bool, bool]]] = {}
     for k, ins in enumerate(unit.instruments):
         if ins.status == "out_of_service":
             continue
         itype = types[ins.type]
-        dates = [r.date for r in ins.confirmations or []]
-        if ins.last_confirmed is not None:
-            dates.append(ins.last_confirmed)
-        newest = max(dates) if dates else None
+        dates = sorted({r.date for r in ins.confirmations or []}
+                       | ({ins.last_confirmed} if ins.last_confirmed else set()))
+        known: dict[int, date | None] = {}
 
         def ok(d: date, ins: Any = ins, k: int = k, itype: Any = itype,
-               newest: date | None = newest) -> bool:
-            seen = ins if newest is None or newest <= d else _instrument(ins, k, d, [])
-            return confirmation_state(seen, itype, d, window).status in ok_states
+               dates: list[date] = dates, known: dict[int, date | None] = known) -> bool:
+            n = bisect_right(dates, d)
+            if n not in known:
+                seen = ins if n == len(dates) else _instrument(ins, k, d, [])
+                st = confirmation_state(seen, itype, d, window)
+                known[n] = st.next_due if st.last_confirmed is not None else None
+            due = known[n]
+            return due is not None and d <= due
 
         out[ins.id] = [(ok(first), ok(last)) for first, last in days]
     return out
@@ -269,6 +276,18 @@ def main() -> None:
     activity = monthly_activity(units, args.seed)
     print(f"province: {args.units} units × {args.instruments} instruments generated and "
           f"validated in {gen:.1f} s; monthly activity {activity.height:,} stream-months")
+    # the in-confirmation rule against the door itself on a few generated units (24 days each)
+    agree = total_v = 0
+    for u in units[:5]:
+        conf = in_confirmation_by_month(u, pack)
+        for m, (first, last) in enumerate(month_days(YEAR)):
+            for pos, d in ((0, first), (1, last)):
+                for i in check(u, pack, d).instruments:
+                    if i.id in conf:
+                        total_v += 1
+                        agree += conf[i.id][m][pos] == (i.calibration_status in ("valid", "due_soon"))
+    print(f"in-confirmation rule vs the door (check as of each first and last day) on "
+          f"{min(5, len(units))} generated units: {agree}/{total_v} agree")
     t0 = time.perf_counter()
     records, ranked, parts = batch(units, pack, activity)
     total = time.perf_counter() - t0

@@ -17,7 +17,7 @@ from tanjiliang.cli.check import Lang
 def remind(
     database: Annotated[str | None, typer.Option(help="database URL (default DATABASE_URL) 数据库")] = None,
     demo: Annotated[bool, typer.Option("--demo", help="the demo database 演示数据库")] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today 默认今天)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="the day, YYYY-MM-DD, default today 提醒日期 YYYY-MM-DD，默认今天")] = None,
     url: Annotated[str, typer.Option(help="site address for links 网站地址")] = "",
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
