@@ -67,6 +67,17 @@ def test_reports_do_not_leak(example, lang):
     text = re.sub(r"(?<=[A-Za-z0-9])-\s+(?=[a-z])", "-", text)  # a word wrapped at its hyphen
     found += report("pdf", leaks(text, lang, words))
     assert not found, "\n".join(sorted(set(found)))
+    # no mostly blank page (issue 13 §7): every page carries at least 1 % ink at 30 dpi
+    subprocess.run([shutil.which("pdftoppm") or "pdftoppm", "-r", "30", "-png", str(pdf),
+                    str(out / f"ink-{lang}")], check=True)
+    from PIL import Image
+
+    inks = []
+    for png in sorted(out.glob(f"ink-{lang}-*.png")):
+        im = Image.open(png).convert("L")
+        inks.append(sum(im.histogram()[:200]) / (im.size[0] * im.size[1]))
+    assert all(x >= 0.01 for x in inks), [f"{x:.1%}" for x in inks]
+    assert not found, "\n".join(sorted(set(found)))
 
 
 #: Outputs not yet in words, each with why (issue 13, listed in /work/notes/issue-13.md): they

@@ -57,7 +57,8 @@ def _ink(im: Image.Image) -> float:
 
 def test_pdf_pages_drawn(pdf_zh, tmp_path):
     pages = _pages(pdf_zh, tmp_path)
-    assert len(pages) >= 8  # cover, summary, diagram, emissions, rates, points, …
+    # cover, summary, diagram, emissions, then the sections flow on (no mostly blank pages)
+    assert len(pages) >= 6
     for k, im in enumerate(pages, 1):
         assert _ink(im) > 0.003, f"page {k} is blank"
     # the diagram has a page of its own, at least A4 landscape
