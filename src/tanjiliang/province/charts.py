@@ -44,20 +44,44 @@ def stacked_bars(rows: list[tuple[str, int, int]], *, title: str, good_label: st
     return "".join(out)
 
 
+def _nice(x: float, down: bool = False) -> float:
+    """A round number (1, 2 or 5 × 10ⁿ) at or beyond ``x``."""
+    import math
+
+    if x == 0:
+        return 0.0
+    sign = -1.0 if x < 0 else 1.0
+    mag = abs(x)
+    base = 10 ** math.floor(math.log10(mag))
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * base >= mag:
+            return sign * step * base
+    return sign * 10 * base
+
+
 def line_chart(points: list[tuple[str, float | None]], *, title: str, unit: str = "",
                width: int = 360, height: int = 200, color: str = "#1565c0",
                decimals: int = 1) -> str:
     """A figure over the years (x: labels in order; gaps where the value is None)."""
-    left, right, top, bottom = 50, 16, 30, 28
+    left, right, top, bottom = 58, 16, 30, 28
     vals = [v for _, v in points if v is not None]
     lo, hi = (min(vals), max(vals)) if vals else (0.0, 1.0)
     if hi == lo:
-        lo, hi = lo - 1, hi + 1
-    pad = (hi - lo) * 0.1
-    lo, hi = lo - pad, hi + pad
+        # one year (or a flat line): an axis from zero to a round number above the value,
+        # never "value ± 1" (issue 13 §7)
+        if lo >= 0:
+            lo, hi = 0.0, _nice(lo * 1.25) if lo > 0 else 1.0
+        else:
+            lo, hi = _nice(lo * 1.25, down=True), 0.0
+        pad = 0.0
+    else:
+        pad = (hi - lo) * 0.1
+        lo, hi = lo - pad, hi + pad
     n = max(len(points) - 1, 1)
 
     def px(i: int) -> float:
+        if len(points) == 1:  # a single year stands in the middle
+            return left + (width - left - right) / 2
         return left + i * (width - left - right) / n
 
     def py(v: float) -> float:
