@@ -200,3 +200,13 @@ def test_the_pack_is_chosen_by_its_title(world: Any) -> None:
     page = client.get(reverse("unit-edit-info", args=[unit.pk]) + "?lang=zh").content.decode()
     assert '<select name="pack"' in page and "河南省《重点排放单位碳计量器具配备和管理规范》" in page
     assert '<input name="pack"' not in page
+
+
+def test_materials_are_grouped_by_their_medium(world: Any) -> None:
+    client = world.client(world.a)
+    unit = boiler_house(client)
+    page = client.get(reverse("wizard-stream", args=[unit.pk, 0]) + "?lang=zh").content.decode()
+    gas = page[page.index('<optgroup label="气体燃料">'):]
+    gas = gas[:gas.index("</optgroup>")]
+    assert '<option value="natural_gas" selected>天然气</option>' in gas
+    assert '<optgroup label="固体燃料">' in page and ">烟煤<" in page

@@ -51,6 +51,26 @@ def resolve_material(text: str) -> str:
         raise MaterialProblem(exc.zh, exc.en) from None
 
 
+def material_groups(pack: Pack | None, lang: str) -> list[tuple[str, list[Choice]]]:
+    """The materials grouped by the pack's media (固体燃料, 液体燃料, 气体燃料 …) through their
+    family, the rest under one heading — so that 天然气 is found among its kind."""
+    lib = bundled_library()
+    names = dict(materials(lang))
+    groups: list[tuple[str, list[Choice]]] = []
+    placed: set[str] = set()
+    for row in (pack.media.rows if pack is not None else []):
+        keys = [k for k, mat in lib.materials.items()
+                if mat.family and mat.family in (row.families or []) and k not in placed]
+        if keys:
+            placed.update(keys)
+            groups.append((_pick(row.name.zh, row.name.en, lang),
+                           sorted(((k, names[k]) for k in keys), key=lambda c: c[0])))
+    rest = [(k, v) for k, v in names.items() if k not in placed]
+    if rest:
+        groups.append((_pick("电力、热力及其他", "Electricity, heat and other", lang), rest))
+    return groups
+
+
 PARAMETER_NAMES = ("ncv", "carbon_content", "oxidation_rate", "emission_factor")
 
 
@@ -193,7 +213,8 @@ def form_refs(model: str, data: dict[str, Any], pack: Pack | None,
         return {"equipment": equipment(data), "subunit": subunits(data)}
     if model == "SourceStream":
         out = {"material": materials(lang), "consumers": consumers(data, lang),
-               "emission_points": emission_points(data)}
+               "emission_points": emission_points(data),
+               "material:groups": material_groups(pack, lang)}  # type: ignore[dict-item]
         if pack is not None:
             out["medium"] = media(pack, lang)
         return out

@@ -94,6 +94,8 @@ class Field:
     unit: str = ""
     units: list[tuple[str, str]] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)
+    #: a select's choices under headings (materials by medium), when there are headings
+    groups: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
 
 
 #: Words of enumeration values the shared labels do not hold (zh, en).
@@ -225,6 +227,7 @@ def fields_for(model: type[BaseModel], values: dict[str, Any], lang: str,
             if key in refs:
                 choices = [v for v, _ in refs[key]]
                 labels = dict(refs[key])
+                fld.groups = list(refs.get(key + ":groups") or [])  # type: ignore[arg-type]
             elif options and key in options:
                 choices = list(options[key])
             if choices and current and current not in choices:
