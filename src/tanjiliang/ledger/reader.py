@@ -264,7 +264,8 @@ class _Sheet:
             cells[c.field] = (get_column_letter(j), c.header)
             if _text(v) is None:
                 continue
-            if isinstance(v, str) and v.strip() in PLACEHOLDERS:  # "/", "—", "无": nothing stated
+            if c.kind not in ("text", "list") and isinstance(v, str) and v.strip() in PLACEHOLDERS:
+                # "/", "—", "无" where a date, class, place… is expected: nothing stated (text is kept)
                 self.note(i, j, c.field, v.strip(), "—", "empty")
                 continue
             got[c.field] = self.value(i, j, c, v)
