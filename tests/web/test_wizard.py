@@ -169,6 +169,7 @@ def test_editor_forms_have_no_yaml_and_keep_the_spec_example(world: Any) -> None
     assert after == before
     page = client.get(reverse("unit-edit", args=[unit.pk])).content.decode()
     assert 'id="section-management"' in page and reverse("unit-management", args=[unit.pk]) in page
+    assert reverse("wizard-subunits", args=[unit.pk]) in page
 
 
 def test_a_nested_object_is_entered_by_its_fields(world: Any) -> None:
