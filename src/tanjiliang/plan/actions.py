@@ -306,7 +306,7 @@ class _Builder:
                             _annual(row), _cite(self.cat, row), "任命碳计量负责人",
                             "appoint the person responsible for carbon metering", (key,), (),
                             ("responsible",)))
-        elif code in ("DATA-RETENTION", "DATA-RETENTION-UNSTATED"):
+        elif code == "DATA-RETENTION":
             key = "MGMT:retention"
             self.require(key, 1, f.zh, f.en, code, subj)
             row = self.cat.management.retention
