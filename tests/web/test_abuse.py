@@ -156,3 +156,15 @@ def test_uploaded_certificates_are_typed_attachments(world: Any, name: str, cont
     assert r["Content-Disposition"].startswith("attachment")
     assert "sandbox" in r["Content-Security-Policy"] and r["X-Content-Type-Options"] == "nosniff"
     assert b"".join(r.streaming_content) == content
+
+
+def test_api_json_never_contains_nan_or_infinity() -> None:
+    from django.test import RequestFactory
+
+    from tanjiliang.web.core.api import SafeJSONRenderer
+
+    out = SafeJSONRenderer().render(RequestFactory().get("/api/units"),
+                                    {"a": float("nan"), "b": [float("inf"), 1.5]},
+                                    response_status=200)
+    assert json.loads(out) == {"a": None, "b": [None, 1.5]}
+    assert "NaN" not in out and "Infinity" not in out

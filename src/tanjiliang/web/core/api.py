@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.files import UploadedFile
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from tanjiliang.model.errors import Issue, LoadError
@@ -94,8 +95,21 @@ class UnitFileAPI(NinjaAPI):
         return schema
 
 
+class SafeJSONRenderer(JSONRenderer):
+    """JSON without NaN or Infinity (issue 18 §3): a float that is not finite is ``null``."""
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        from tanjiliang.model.write import json_safe
+
+        try:
+            return json.dumps(json_safe(data), cls=self.encoder_class, allow_nan=False)
+        except ValueError:  # a non-finite float inside an object json_safe does not walk
+            plain = json.loads(json.dumps(data, cls=self.encoder_class))
+            return json.dumps(json_safe(plain), allow_nan=False)
+
+
 api = UnitFileAPI(title="tanjiliang 碳计量 API", version="1", auth=TokenAuth(),
-                  urls_namespace="api",
+                  urls_namespace="api", renderer=SafeJSONRenderer(),
                   description="Units, instruments, confirmations, readings, assessment and "
                               "reports of key emission units. Authenticate with "
                               "`Authorization: Bearer <token>` (POST /api/auth/token).")
