@@ -87,6 +87,16 @@ def figures(a: Assessment, name: str) -> Any:
     raise KeyError(name)
 
 
+def _condition(cond: str, lang: str) -> str:
+    """An applicability condition in words (issue 13)."""
+    from tanjiliang.assess.labels import label
+
+    kind, _, sector = cond.partition(":")
+    if kind == "sector" and sector:
+        return label("condition", "sector", lang) + label("sector", sector, lang)
+    return label("condition", cond, lang)
+
+
 def applicable(item: Item, a: Assessment) -> bool:
     return all(condition(a, c) for c in item.applies)
 
@@ -95,12 +105,12 @@ def judge(item: Item, a: Assessment) -> ItemResult:
     """Pre-fill one item from the assessment (attested items: applicability and figures)."""
     figs = {f: figures(a, f) for f in item.all_figures()}
     if not applicable(item, a):
-        conds = "、".join(item.applies)
+        conds = "、".join(_condition(c, "zh") for c in item.applies)
         return ItemResult(item=item.id, method=item.judged, applicable=False,
                           result="not_applicable", auto_result="not_applicable",
                           auto_reason_zh=f"不适用：本单位不满足适用条件（{conds}）",
                           auto_reason_en=f"Not applicable: the unit does not meet "
-                                         f"{', '.join(item.applies)}",
+                                         f"{', '.join(_condition(c, 'en') for c in item.applies)}",
                           figures=figs)
     if item.judged == "attested" or item.auto is None:
         return ItemResult(item=item.id, method="attested", figures=figs)

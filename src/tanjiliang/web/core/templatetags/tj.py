@@ -94,6 +94,10 @@ WORDS = cast("dict[str, tuple[str, str]]", pairs("word", {
     "self_inspection_signed": "自查签署",
     "review_signed": "审查签署",
     "in": "输入",
+    "reported_apart": "单独报告",
+    "deduct": "扣减",
+    "include": "计入",
+    "exclude": "不计入",
     "kiln": "窑",
     "boiler": "锅炉",
     "desulphurisation": "脱硫装置",
@@ -260,7 +264,7 @@ def _figure_value(value: Any, lang: str, key: str = "") -> str:
     if key == "class" and str(value) in LABELS["class"]:
         return escape(label("class", value, lang))
     if isinstance(value, float):
-        return f"{value:,.6g}"
+        return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:,.4g}"
     return escape(word(value, lang))
 
 
