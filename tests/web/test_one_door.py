@@ -124,3 +124,14 @@ def test_unit_list_shows_each_units_as_of_date(world: Any, settings: Any) -> Non
     settings.AS_OF = "2025-12-31"
     page = world.client(world.a).get(reverse("unit-list")).content.decode()
     assert 'class="muted as-of"' in page and "2025-12-31" in page
+
+
+def test_new_words_follow_the_page_language(world: Any, settings: Any) -> None:
+    from django.urls import reverse
+
+    settings.AS_OF = "2025-12-31"
+    c = world.client(world.regulator)
+    page = c.get(reverse("overview") + "?year=2025&lang=en").content.decode()
+    assert "Current assessment" in page and "Signed review" in page and "当前评价结论" not in page
+    unit_page = world.client(world.a).get(reverse("unit-dashboard", args=[world.unit_a.pk]) + "?lang=en").content.decode()
+    assert "reporting year" in unit_page and "评价日期" not in unit_page
