@@ -1,0 +1,33 @@
+"""The catalogue sweep of issue 13 converts pairs mechanically (run on a copy)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tanjiliang.cli.localise import split
+from tanjiliang.i18n import sweep
+
+
+def test_template_pairs_become_translate_tags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    web = tmp_path / "web"
+    (web / "templates").mkdir(parents=True)
+    page = web / "templates" / "p.html"
+    page.write_text('{% extends "base.html" %}\n<h1>{% t "计量器具" "Instruments" %}</h1>'
+                    '<p>{% t \'配备率 %\' "Rate %" %}</p>', encoding="utf-8")
+    monkeypatch.setattr(sweep, "WEB", web)
+    monkeypatch.setattr(sweep, "WEB_LOCALE", web / "locale")
+    n, cat = sweep.convert_templates()
+    text = page.read_text(encoding="utf-8")
+    assert n == 2 and "{% t " not in text
+    assert text.startswith('{% extends "base.html" %}\n{% load i18n %}')
+    assert '{% translate "计量器具" %}' in text
+    assert cat.get("计量器具").string == "Instruments"
+    assert cat.get("配备率 %%").string == "Rate %%"  # Django looks literals up with % doubled
+
+
+def test_help_pairs_split() -> None:
+    assert split("unit file (YAML or JSON) 单位文件") == ("单位文件", "unit file (YAML or JSON)")
+    assert split("启动网页应用 / Run the web application.") == ("启动网页应用", "Run the web application.")
+    assert split("overwrite existing files") == ("覆盖已有文件", "overwrite existing files")
