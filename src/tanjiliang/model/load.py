@@ -219,11 +219,19 @@ def _json_from_tree(tree: Any, ryml: Any) -> Any:
     ``false`` and ``null`` (written plain) become Python values, as in :func:`_fast_yaml`. The
     caller has made sure (:func:`_json_safe`) that the emitter writes every scalar as it is."""
     text = ryml.emit_json(tree)
-    data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=str, parse_float=str,
+    data = json.loads(text, object_pairs_hook=_yaml_pairs, parse_int=str, parse_float=str,
                       parse_constant=_reject_constant)
     if not isinstance(data, dict | list) or not _depth_ok(data, current_limits().max_depth):
         raise _Fallback
     return data
+
+
+def _yaml_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A mapping of the JSON path: no duplicate keys, and no empty key (``- :`` has a null
+    key, which JSON writes as ""; the node walk decides)."""
+    if any(k == "" for k, _ in pairs):
+        raise _Fallback
+    return _no_duplicates(pairs)
 
 
 def _reject_constant(name: str) -> Any:
