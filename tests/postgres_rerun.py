@@ -50,7 +50,7 @@ def rerun_on_postgresql(folder: Path, *extra: str) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
          "-m", "not browser and not postgres", *extra, str(folder)],
-        env={**os.environ, INNER: _url()}, capture_output=True, text=True, timeout=600, check=False)
+        env={**os.environ, INNER: _url()}, capture_output=True, text=True, timeout=1500, check=False)
     tail = (proc.stdout + proc.stderr)[-4000:]
     assert proc.returncode == 0, tail
     assert " passed" in proc.stdout and " skipped" not in proc.stdout, tail
