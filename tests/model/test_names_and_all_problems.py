@@ -98,3 +98,23 @@ def test_a_file_with_six_mistakes_reports_six_at_once(tmp_path: Path) -> None:
     paths = {i.path for i in exc.value.issues}
     assert {"unit.year", "equipment[0].subunit", "source_streams[0].activity", "source_streams[1].consumers",
             "instruments[0].accuracy", "instruments[1].measures"} <= paths, paths
+
+
+def test_values_of_the_wrong_shape_are_validation_errors_not_crashes(tmp_path: Path) -> None:
+    """A mapping or list where a name or code is expected is reported by the validation."""
+    from tanjiliang.model.load import SourceMap, validate_data
+    from tanjiliang.model.names import resolve_unit_data
+
+    weird: dict[str, object] = {
+        "unit": {"name": "x", "year": 2025, "sector": {}},
+        "equipment": [{"id": "B1", "name": "b", "subunit": []}],
+        "source_streams": [{"id": "s", "name": "s", "kind": [], "material": {}, "activity": {},
+                            "consumers": [{}], "parameters": {"ncv": []}}],
+        "instruments": [{"id": "I", "name": "i", "type": {}, "measures": [{}], "at": {},
+                         "status": [], "confirmation": {}, "last_confirmed": {}, "confirmations": [{"date": []}]}],
+        "management": {"procedures": [{"issued": {}}]},
+    }
+    resolve_unit_data(weird)  # no exception
+    with pytest.raises(LoadError) as exc:
+        validate_data(weird, SourceMap("<t>"))
+    assert any(i.path == "instruments[0].at" for i in exc.value.issues)

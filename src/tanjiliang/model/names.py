@@ -536,8 +536,10 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
     statuses, kinds = ENUM_LABELS["status"], ENUM_LABELS["confirmation_kind"]
     for path, ins in items("instruments"):
         m0, lc = ins.get("measures"), ins.get("last_confirmed")
-        if (ins.get("at") in place_codes and coded(ins.get("type")) and ins.get("status", "in_use") in statuses
-                and ins.get("confirmation", "verification") in kinds and not ins.get("confirmations")
+        at, st_, cf = ins.get("at"), ins.get("status", "in_use"), ins.get("confirmation", "verification")
+        if (isinstance(at, str) and at in place_codes and coded(ins.get("type"))
+                and isinstance(st_, str) and st_ in statuses and isinstance(cf, str) and cf in kinds
+                and not ins.get("confirmations")
                 and (m0 is None or (isinstance(m0, str) and m0.partition(".")[0] in target_codes))
                 and (lc is None or (isinstance(lc, str) and len(lc) == 10 and lc[4] == "-"))):
             continue  # everything already written as codes (the common case of a large file)
