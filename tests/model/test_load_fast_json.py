@@ -66,3 +66,15 @@ def test_random_scalars_read_the_same_on_both_paths(values: list[str], flow: boo
         body = "a:\n" + "".join(f"  - {v}\n" for v in values)
     raw = body.encode()
     assert _json(raw) == _walk(raw)
+
+
+@pytest.mark.parametrize("text", ["a: .5", "a: 5.", "a: inf", "a: ~", "a: yes", "a: +1",
+                                  "a: !!str 5", "---\na: 1\n", "a: [x, .5]", "- no\n"])
+def test_the_text_check_declines_what_the_emitter_would_change(text: str) -> None:
+    assert not _json_safe(text)
+
+
+@pytest.mark.parametrize("text", ["a: 0.5", "a: 5.0", "a: 2025-03-10", "a: 0.5S", "a: 1.5级",
+                                  "a: confirmation", "a: 1+2", "a: \"yes\"", "a: -5"])
+def test_the_text_check_lets_plain_data_through(text: str) -> None:
+    assert _json_safe(text)
