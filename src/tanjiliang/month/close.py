@@ -271,26 +271,27 @@ STATUS_WORDS = {"not_started": ("未开始", "not started"), "to_file": ("待提
                 "corrected": ("已更正", "corrected")}
 
 
+def card_state(year: int, month: int, version: int | None, today: date) -> str:
+    """A month card's state: 未开始 (the month has not ended), 待提交 (ended, not filed, deadline
+    not passed), 逾期 (not filed by the deadline), 已提交, 已更正 (a correction filed). Every
+    door (CLI, web, reminders) uses this one rule."""
+    if version is not None:
+        return "corrected" if version > 1 else "filed"
+    _, end = month_bounds(year, month)
+    if today < end:
+        return "not_started"
+    return "to_file" if today <= deadline(year, month) else "overdue"
+
+
 def month_status(year: int, folder: Path, today: date) -> list[dict[str, Any]]:
-    """Twelve cards: 未开始 (the month has not ended), 待提交 (ended, not filed, deadline not
-    passed), 逾期 (not filed by the deadline), 已提交, 已更正 (a correction filed); a filed
-    record says whether it was late."""
+    """Twelve cards (:func:`card_state`); a filed record says whether it was late."""
     filed = latest(folder)
     cards = []
     for m in range(1, 13):
         label = f"{year:04d}-{m:02d}"
-        _, end = month_bounds(year, m)
-        due = deadline(year, m)
         rec = filed.get(label)
-        if rec is not None:
-            state = "corrected" if rec.version > 1 else "filed"
-        elif today < end:
-            state = "not_started"
-        elif today <= due:
-            state = "to_file"
-        else:
-            state = "overdue"
-        cards.append({"month": label, "status": state, "deadline": due.isoformat(),
+        state = card_state(year, m, rec.version if rec else None, today)
+        cards.append({"month": label, "status": state, "deadline": deadline(year, m).isoformat(),
                       "version": rec.version if rec else None,
                       "late": bool(rec.data.get("late")) if rec else None,
                       "emissions_tco2e": rec.data.get("emissions_tco2e") if rec else None})

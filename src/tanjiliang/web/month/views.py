@@ -25,6 +25,7 @@ from tanjiliang.month.close import (
     CHECK_WORDS,
     STATUS_WORDS,
     ZONE,
+    card_state,
     deadline,
     file_month,
     month_bounds,
@@ -54,14 +55,7 @@ def cards(unit_pk: int, year: int, day: date, lang: str) -> list[dict[str, objec
         _, end = month_bounds(year, m)
         due = deadline(year, m)
         rec = latest.get(label)
-        if rec is not None:
-            state = "corrected" if rec.version > 1 else "filed"
-        elif day < end:
-            state = "not_started"
-        elif day <= due:
-            state = "to_file"
-        else:
-            state = "overdue"
+        state = card_state(year, m, rec.version if rec else None, day)
         data = rec.data if rec else {}
         out.append({
             "month": label, "state": state, "word": STATUS_WORDS[state][k], "deadline": due,
