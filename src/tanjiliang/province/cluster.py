@@ -50,7 +50,7 @@ def _run_chunk(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
 
 
 def map_on_cluster(fn: Callable[[T], R], items: Sequence[T], address: str, *,
-                   chunksize: int = 8, timeout_s: float = 30.0) -> list[R]:
+                   chunksize: int = 8, timeout_s: float = 10.0) -> list[R]:
     """``[fn(x) for x in items]`` on the Dask cluster at ``address``, in the order of ``items``.
 
     Items travel in chunks of ``chunksize`` (one task each); ``fn`` must be a module-level
