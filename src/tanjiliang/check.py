@@ -85,6 +85,12 @@ def check_full(unit: UnitFile | str | Path, pack: LoadedPack | str | Path | None
     return Checked(with_findings(report.assessment, report.findings), report.unit, loaded, report)
 
 
+def default_as_of(year: int, today: date) -> date:
+    """The date a reporting year is assessed on unless another is asked for: its last day for
+    a past year, ``today`` for the current one (issue 11). Every door uses this rule."""
+    return date(year, 12, 31) if year < today.year else today
+
+
 def check(unit: UnitFile | str | Path, pack: LoadedPack | str | Path | None = None,
           as_of: date | None = None, ledger: str | Path | None = None,
           readings: Sequence[str | Path] | None = None) -> Assessment:
@@ -108,4 +114,4 @@ class _Door(types.ModuleType):
 
 sys.modules[__name__].__class__ = _Door
 
-__all__ = ["Checked", "check", "check_full", "with_findings"]
+__all__ = ["Checked", "check", "check_full", "default_as_of", "with_findings"]

@@ -143,11 +143,6 @@ def render(rep: Any, lang: str, console: Console) -> None:
         console.print(ft)
 
 
-def _unit_key(unit: Any) -> str:
-    """A unit's partition in the readings store: its credit code, else its name."""
-    return str(unit.unit.credit_code or unit.unit.name)
-
-
 @app.command("import")
 def import_(
     unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
@@ -158,14 +153,14 @@ def import_(
     """Write readings into the store, month by month (re-importing a file changes nothing).
     将读数按月写入读数库。"""
     from tanjiliang.data.readings import ReadingsError
-    from tanjiliang.data.store import ReadingsStore
+    from tanjiliang.data.store import ReadingsStore, unit_key
     from tanjiliang.model.load import load_unit
 
     lg = lang.value
     try:
         unit = load_unit(unit_file)
         st = ReadingsStore(store)
-        res = st.import_files(_unit_key(unit), list(readings), {i.id for i in unit.instruments})
+        res = st.import_files(unit_key(unit), list(readings), {i.id for i in unit.instruments})
     except LoadError as err:
         raise _fail([i.message(lg) for i in err.issues], lg) from None
     except ReadingsError as err:
@@ -215,9 +210,9 @@ def check(
             unit = apply_ledger(unit, ledger)
         loaded = load_pack(pack or unit.pack)
         if store is not None:
-            from tanjiliang.data.store import ReadingsStore
+            from tanjiliang.data.store import ReadingsStore, unit_key
 
-            rep = run(unit, ReadingsStore(store).source(_unit_key(unit)), loaded, start, end,
+            rep = run(unit, ReadingsStore(store).source(unit_key(unit)), loaded, start, end,
                       day, interval)
         elif readings:
             rep = run(unit, list(readings), loaded, start, end, day, interval)

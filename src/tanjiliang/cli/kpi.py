@@ -14,22 +14,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from tanjiliang.cli.check import Format, Lang, make_console
+from tanjiliang.cli.files import unit_files
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.write import json_text
-
-SUFFIXES = (".yaml", ".yml", ".json", ".gz")
-
-
-def _files(target: Path) -> list[Path]:
-    if target.is_dir():
-        return sorted(p for p in target.rglob("*") if p.is_file() and p.suffix in SUFFIXES
-                      and not p.name.startswith(".") and p.name != "province.json")
-    return [target]
-
-
-def _default_as_of(year: int, today: date) -> date:
-    """Year end for a past reporting year, today for the current one (issue 11)."""
-    return date(year, 12, 31) if year < today.year else today
 
 
 def kpi(
@@ -41,7 +28,8 @@ def kpi(
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """Indicators per unit and the units worth a visit 监管指标与现场检查建议名单."""
-    from tanjiliang.check import check
+    from tanjiliang.assess.labels import label
+    from tanjiliang.check import check, default_as_of
     from tanjiliang.kpi import indicators, rank
     from tanjiliang.province.batch import read_unit
 
@@ -61,10 +49,10 @@ def kpi(
         raise typer.Exit(2)
     rows = []
     problems: list[str] = []
-    for path in _files(target):
+    for path in unit_files([target]):
         try:
             unit = read_unit(path)
-            when = day or _default_as_of(unit.unit.year, date.today())
+            when = day or default_as_of(unit.unit.year, date.today())
             a = check(unit, as_of=when)
         except LoadError as err:
             problems += [i.message(lg) for i in err.issues]
@@ -90,14 +78,13 @@ def kpi(
              ("指数", "index"), ("tCO2e", "tCO2e"), ("现场检查理由", "reasons to visit"))
     for h in heads:
         table.add_column(h[0] if zh else h[1])
-    words = {"conforming": ("符合", "conforming"), "nonconforming": ("不符合", "non-conforming")}
 
     def f(x: float | None) -> str:
         return "—" if x is None else f"{x:.1f}"
 
     for r in ranked[:top]:
         reason = "；".join(z for z, _ in r.reasons) if zh else "; ".join(e for _, e in r.reasons)
-        table.add_row(escape(r.name), words[r.conclusion][0 if zh else 1], f(r.equipping_rate),
+        table.add_row(escape(r.name), label("conclusion", r.conclusion, lg), f(r.equipping_rate),
                       f(r.inspection_rate), f(r.pass_rate), f(r.in_confirmation), f(r.index),
                       f"{r.total_tco2e:,.0f}", escape(reason or "—"))
     console.print(table)

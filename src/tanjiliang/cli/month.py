@@ -35,11 +35,6 @@ def _bad(err: LoadError, lang: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _unit_key(unit: object) -> str:
-    u = unit.unit  # type: ignore[attr-defined]
-    return str(u.credit_code or u.name)
-
-
 @app.command("close")
 def close(
     unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
@@ -73,9 +68,9 @@ def close(
                                        f'"{filed_at}" is not a date')]) from None
             when = datetime(d.year, d.month, d.day, 12, tzinfo=ZONE)
         if store is not None:
-            from tanjiliang.data.store import ReadingsStore
+            from tanjiliang.data.store import ReadingsStore, unit_key
 
-            source: object = ReadingsStore(store).source(_unit_key(unit))
+            source: object = ReadingsStore(store).source(unit_key(unit))
         elif readings:
             source = list(readings)
         else:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from tanjiliang.assess.labels import label
 from tanjiliang.cli.check import Format, Lang, _arg_issue, fail, make_console, parse_as_of
+from tanjiliang.cli.files import unit_files
 from tanjiliang.model.errors import LoadError
 from tanjiliang.rules.load import bundled_pack_names, load_pack
 from tanjiliang.rules.schema import Citation, Pack
@@ -140,18 +141,6 @@ def show(
     console.print(st)
 
 
-def _unit_files(paths: list[Path]) -> list[Path]:
-    """Each file given, and the unit files (YAML/JSON, gzipped or not) under each folder."""
-    out: list[Path] = []
-    ends = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.name.endswith(ends)))
-        else:
-            out.append(p)
-    return out
-
-
 @app.command("diff")
 def diff(
     old: Annotated[str, typer.Argument(help="the pack in use: name or file 原规则包")],
@@ -177,7 +166,7 @@ def diff(
         raise fail(err, lang.value) from None
     if output is not None and output.suffix.lower() != ".xlsx":
         raise fail(LoadError([_arg_issue(str(output), "输出文件只能是 .xlsx", "the output must be .xlsx")]), lang.value)
-    files = _unit_files(units)
+    files = unit_files(units)
     if not files:
         raise fail(LoadError([_arg_issue(" ".join(map(str, units)), "没有找到单位文件", "no unit files found")]), lang.value)
     results: list[UnitDiff] = []

@@ -133,7 +133,7 @@ def readings(
     """Check every unit's readings from the store, parallel over units 检查全部单位的计量数据."""
     from datetime import date
 
-    from tanjiliang.cli.kpi import _files
+    from tanjiliang.cli.files import unit_files
     from tanjiliang.province.cluster import ClusterError
     from tanjiliang.province.readings import check_units
 
@@ -148,7 +148,7 @@ def readings(
     if not root.is_dir():
         console.print(f"{root}: {'不是目录' if zh else 'not a folder'}")
         raise typer.Exit(2)
-    paths = _files(root)
+    paths = unit_files([root])
     try:
         df = check_units(paths, store, start=start, end=end, workers=workers or None,
                          cluster=cluster)

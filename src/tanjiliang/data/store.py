@@ -43,6 +43,12 @@ class ImportResult:
     issues: list[ReadingsIssue] = field(default_factory=list)
 
 
+def unit_key(unit: Any) -> str:
+    """A unit's partition in the store: its credit code, else its name (every door that
+    imports or reads readings uses this one rule)."""
+    return str(unit.unit.credit_code or unit.unit.name)
+
+
 def _fs(root: str, storage_options: dict[str, Any] | None) -> tuple[Any, str]:
     import fsspec
 

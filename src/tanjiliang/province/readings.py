@@ -17,12 +17,15 @@ from typing import Any
 
 import polars as pl
 
+from tanjiliang.data.store import unit_key
+
 SCHEMA: dict[str, Any] = {
     "unit_file": pl.Utf8, "credit_code": pl.Utf8, "name": pl.Utf8, "readings": pl.Int64,
     "instruments": pl.Int32, "coverage_mean": pl.Float64, "coverage_min": pl.Float64,
     "flagged": pl.Int64, "gaps": pl.Int64, "findings": pl.Int32, "codes": pl.Utf8,
     "error": pl.Utf8,
 }
+__all__ = ["SCHEMA", "ReadingsJob", "check_unit", "check_units", "unit_key"]
 
 
 @dataclass(frozen=True)
@@ -31,12 +34,6 @@ class ReadingsJob:
     store: str
     start: date | None
     end: date | None
-
-
-def unit_key(unit: Any) -> str:
-    """A unit's partition in the readings store: its credit code, else its name (as
-    ``tanjiliang data import`` writes it)."""
-    return str(unit.unit.credit_code or unit.unit.name)
 
 
 def check_unit(job: ReadingsJob) -> dict[str, Any]:

@@ -53,8 +53,9 @@ def default_as_of(unit: m.Unit) -> date:
 
     if settings.AS_OF:
         return date.fromisoformat(settings.AS_OF)
-    now = timezone.localdate()
-    return date(unit.year, 12, 31) if unit.year < now.year else now
+    from tanjiliang.check import default_as_of as rule
+
+    return rule(unit.year, timezone.localdate())
 
 
 def readings_paths(unit: m.Unit) -> list[Path]:

@@ -178,6 +178,7 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
 def _indicators_xlsx(rows: list[Any], lang: str) -> HttpResponse:
     from openpyxl import Workbook
 
+    from tanjiliang.assess.labels import label
     from tanjiliang.model.xlsx import workbook_bytes
 
     zh = lang == "zh"
@@ -189,9 +190,8 @@ def _indicators_xlsx(rows: list[Any], lang: str) -> HttpResponse:
                "受检率%" if zh else "inspection %", "检定合格率%" if zh else "pass %",
                "在有效期内%" if zh else "in confirmation %", "存证及时率%" if zh else "filings on time %",
                "指数" if zh else "index", "tCO2e", "现场检查理由" if zh else "reasons to visit"])
-    words = {"conforming": ("符合", "conforming"), "nonconforming": ("不符合", "non-conforming")}
     for r in rows:
-        ws.append([r.name, r.credit_code, r.year, words[r.conclusion][0 if zh else 1],
+        ws.append([r.name, r.credit_code, r.year, label("conclusion", r.conclusion, lang),
                    r.equipping_rate, r.inspection_rate, r.pass_rate, r.in_confirmation,
                    r.timeliness, r.index, r.total_tco2e,
                    ("；" if zh else "; ").join(z if zh else e for z, e in r.reasons)])
