@@ -164,7 +164,9 @@ def reconcile(unit: UnitFile, assessment: Assessment, q: QualityResult) -> pl.Da
     return out.select(list(schema)).cast(schema)  # type: ignore[arg-type]
 
 
-def _activity_unit(unit: UnitFile, stream_id: str) -> tuple[float | None, str | None]:
+def declared_activity(unit: UnitFile, stream_id: str) -> tuple[float | None, str | None]:
+    """A stream's declared annual activity as (magnitude, unit text); (None, None) when it is
+    not stated or cannot be read."""
     s = next((x for x in unit.source_streams if x.id == stream_id), None)
     if s is None or s.activity is None:
         return None, None
@@ -191,7 +193,7 @@ def stream_activity(unit: UnitFile, assessment: Assessment, q: QualityResult
     ef = {}
     declared = {}
     for s in assessment.streams:
-        amount, u = _activity_unit(unit, s.id)
+        amount, u = declared_activity(unit, s.id)
         declared[s.id] = (amount, u)
         if amount:
             ef[s.id] = s.emissions_tco2e / amount

@@ -137,14 +137,11 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
     factor = float(rule("substitution_factor"))
     missing = {r["stream"]: r for r in rep.streams.to_dicts()}
     metered = {r["stream"]: r for r in rep.stream_monthly.to_dicts()}
-    rates = {}
-    for s in a.streams:
-        declared = next((x for x in unit.source_streams if x.id == s.id), None)
-        amount = None
-        if declared is not None and declared.activity:
-            from tanjiliang.units import parse_quantity
+    from tanjiliang.data.activity import declared_activity
 
-            amount = float(parse_quantity(declared.activity).magnitude)
+    rates = {}  # tCO2e per unit of the declared annual activity
+    for s in a.streams:
+        amount, _ = declared_activity(unit, s.id)
         rates[s.id] = (s.emissions_tco2e / amount) if amount else None
     streams = []
     for s in a.streams:
