@@ -202,3 +202,26 @@ def test_negative_activity_only_for_an_export(tmp_path):
     f.write_text(TEXT.replace('activity: "8200 MWh"', 'activity: "-8200 MWh"\n    direction: out', 1),
                  encoding="utf-8")
     assert load_unit(f).source_streams[2].is_export()
+
+
+def test_a_workbook_with_an_unsupported_zip_version_is_refused(tmp_path: Path) -> None:
+    """Found by `make fuzz`: a workbook whose central directory names zip version 10.3 made
+    Python's zipfile raise NotImplementedError (a traceback) in the ledger import."""
+    from openpyxl import Workbook
+
+    from tanjiliang.ledger.reader import read_ledger
+    from tanjiliang.model.limits import check_workbook
+
+    good = tmp_path / "ok.xlsx"
+    Workbook().save(good)
+    raw = bytearray(good.read_bytes())
+    at = raw.find(b"PK\x01\x02")  # the first central directory entry
+    raw[at + 6:at + 8] = (103).to_bytes(2, "little")  # "version needed to extract" = 10.3
+    bad = tmp_path / "台账.xlsx"
+    bad.write_bytes(bytes(raw))
+    with pytest.raises(LoadError) as err:
+        check_workbook(bad)
+    assert "无法读取工作簿" in err.value.message("zh")
+    with pytest.raises(Exception) as caught:
+        read_ledger(bad, None, None)
+    assert type(caught.value).__name__ == "LedgerError"

@@ -215,6 +215,10 @@ def check_workbook(path: Path, lim: Limits | None = None) -> None:
             packed = sum(max(0, i.compress_size) for i in z.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return
+    except (NotImplementedError, RuntimeError):  # a zip feature no reader here can open
+        raise LoadError([Issue(str(path), None, "",
+                               "无法读取工作簿（文件已损坏或使用了不支持的压缩格式）",
+                               "cannot read the workbook (damaged, or an unsupported zip format)")]) from None
     bomb = total > 16 * 1024 * 1024 and total > lim.max_xlsx_ratio * max(packed, 1)
     if total > lim.max_xlsx_bytes or bomb:
         raise LoadError([Issue(str(path), None, "",
