@@ -245,7 +245,7 @@ def places_and_points(ctx: Context, sc: Scope, cl: Classes) -> Plan:
         activity, roots_by_stream[s.id] = activity_points(s, levels, medium, topo, major, fold)
         points.extend(activity)
         points.extend(parameter_points(s, forced_parameters(s, cl.applied[s.id], unit.unit.sector, p, ctx.lib)))
-        points.extend(boundary_points(s, medium))  # stock-take, anode effects
+        points.extend(boundary_points(s, medium, p.points.stock_level()))  # stock-take, anode effects
     points.extend(e for e in emission_point_points(unit, p) if e.stream not in sc.biogenic)
     by_key: dict[tuple[str, str, str], Point] = {}
     for point in points:

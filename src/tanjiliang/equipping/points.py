@@ -127,15 +127,22 @@ def emission_point_points(unit: UnitFile, pack: Pack) -> list[Point]:
 BOUNDARY_QUANTITIES = ("stock", "anode_effects")
 
 
-def boundary_points(stream: SourceStream, medium: str) -> list[Point]:
+def boundary_points(stream: SourceStream, medium: str, stock_level: int | None = None) -> list[Point]:
     """A stock-take point for a stream with ``stock`` (its opening and closing stock are
     metered by a stock-take: CETS-AG guidelines' 库存 by 盘库) and an anode-effect point for a
     PFC stream metered by its anode effects (CETS-AG-04.01-V01-2024; IPCC 2006 Vol. 3 §4.4.2.4).
-    They are shown with their status but not counted in the equipping rates (the pack's
-    rates are per activity medium and level)."""
+
+    The stock-take is a metering point with its own method and uncertainty (issue 17): where
+    the pack says at which level it counts (``points.stock_take_level``), it is a required
+    point of the stream's medium at that level and counts in that row's equipping rate;
+    without that rule it is shown with its status but not counted. The anode-effect minutes
+    come from the pot-line control system and are never counted in the rates (the pack's rates
+    are per activity medium and level)."""
     out = []
     if stream.stock is not None:
-        out.append(Point(f"{stream.id}.stock", stream.id, "stock", medium, 1, BOUNDARY, (BOUNDARY,), False))
+        level = stock_level if stock_level is not None else 1
+        out.append(Point(f"{stream.id}.stock", stream.id, "stock", medium, level, BOUNDARY, (BOUNDARY,),
+                         stock_level is not None))
     if stream.anode_effects is not None:
         out.append(Point(f"{stream.id}.anode_effects", stream.id, "anode_effects", medium, 1, BOUNDARY,
                          (BOUNDARY,), False))

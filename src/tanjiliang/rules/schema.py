@@ -124,6 +124,12 @@ class Points(Strict):
     emission_point_level: Cited[int]
     forced_parameters: list[ForcedParameters] = Field(default_factory=list)
     fold_equivalent_places: Cited[bool]
+    #: The level at which a stream's stock-take (盘库) point is counted in the equipping rates
+    #: (in the stream's medium); absent or null: the point is shown but not counted (issue 17).
+    stock_take_level: Cited[int | None] | None = None
+
+    def stock_level(self) -> int | None:
+        return self.stock_take_level.value if self.stock_take_level is not None else None
 
 
 class Medium(Citation):
