@@ -7,14 +7,12 @@ from __future__ import annotations
 import json
 import zipfile
 from datetime import date, datetime
-from pathlib import Path
 
 import polars as pl
 import pytest
 from openpyxl import load_workbook
 
 from tanjiliang.model.errors import LoadError
-from tanjiliang.model.load import load_unit
 from tanjiliang.month.close import (
     ZONE,
     close_month,
@@ -25,23 +23,6 @@ from tanjiliang.month.close import (
     year_total,
 )
 from tanjiliang.month.export import write_bundle, write_workbook
-
-FIXTURE = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "plant.yaml"
-
-
-@pytest.fixture(scope="module")
-def unit():
-    return load_unit(FIXTURE)
-
-
-@pytest.fixture(scope="module")
-def readings(tmp_path_factory) -> Path:
-    from tanjiliang.data.synth import plant_year
-
-    df, _ = plant_year(2025)
-    path = tmp_path_factory.mktemp("r") / "year.parquet"
-    df.write_parquet(path)
-    return path
 
 
 def _at(d: str) -> datetime:

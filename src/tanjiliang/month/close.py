@@ -3,7 +3,7 @@
 A month of a unit-year is computed from its readings (a readings store or files) with the
 data adapter (:func:`tanjiliang.data.report.run`, the one the door uses for readings): per
 stream the metered activity, the missing share substituted conservatively
-(``rules.yaml: substitution_factor``, status I), the emissions at the stream's annual rate
+(the pack's ``monthly.substitution_factor``, status I), the emissions at the stream's annual rate
 (tCO2e per unit of activity from the assessment); per instrument whether it was in
 confirmation on the first and the last day of the month; the out-of-tolerance, reconciliation
 and data findings touching the month; the checks (completeness, instruments in confirmation,
@@ -11,7 +11,9 @@ out of tolerance, reconciliation).
 
 Filing freezes the record: its canonical JSON and the evidence files' SHA-256 are hashed
 into ``sha256``; the evidence files are kept by hash beside the records. A record filed after
-the deadline (``deadline_days_after_month_end`` after the month ends, S) is late. A second
+the deadline (the pack's ``monthly.deadline_days_after_month_end`` after the month ends, S)
+is late. The month's laboratory results (:mod:`tanjiliang.month.lab`) replace the default NCV
+and carbon content of their stream; the results file and the report files are evidence. A second
 filing of the same month is a correction: a new version with a reason, the earlier one stays.
 :func:`verify_records` recomputes every hash and names what changed.
 """
@@ -25,30 +27,44 @@ import json
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.model.write import atomic_write, json_text
+from tanjiliang.month.lab import LabResults, read_lab
+from tanjiliang.rules.load import DEFAULT_PACK, LoadedPack, load_pack
+from tanjiliang.rules.schema import MonthlyRules
 
 FORMAT = "tanjiliang/month@1"
 ZONE = ZoneInfo("Asia/Shanghai")
 
 
-@lru_cache(maxsize=1)
-def rules() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(
-        (Path(__file__).parent / "rules.yaml").read_text(encoding="utf-8"))
-    return data
+def monthly_rules(pack: Any = None) -> tuple[MonthlyRules, LoadedPack]:
+    """The monthly close's rules (``monthly`` of the pack: a loaded pack, a bundled name or a
+    path; None: the default pack) and the pack they come from: a pack without them uses the
+    default pack's."""
+    loaded = pack if isinstance(pack, LoadedPack) else load_pack(pack)
+    if loaded.pack.monthly is None:
+        loaded = load_pack(DEFAULT_PACK)
+    assert loaded.pack.monthly is not None, "the default pack holds the monthly rules"
+    return loaded.pack.monthly, loaded
 
 
-def rule(name: str) -> Any:
-    return rules()[name]["value"]
+def rule(name: str, pack: Any = None) -> Any:
+    """The value of one monthly rule of ``pack`` (``rule("substitution_factor")`` → 1.1)."""
+    return getattr(monthly_rules(pack)[0], name).value
+
+
+def cited_rule(name: str, pack: Any = None) -> dict[str, Any]:
+    """A monthly rule with its citation (the source's title, clause, status) and pack."""
+    rules, loaded = monthly_rules(pack)
+    c = getattr(rules, name)
+    src = next((x for x in loaded.pack.sources if x.id == c.source), None)
+    return {"value": c.value, "source": src.title if src else c.source, "clause": c.clause,
+            "status": c.status, "pack": loaded.name}
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
@@ -57,10 +73,11 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), nxt
 
 
-def deadline(year: int, month: int) -> date:
-    """The last day to file the month: the month's end + ``deadline_days_after_month_end``."""
+def deadline(year: int, month: int, pack: Any = None) -> date:
+    """The last day to file the month: the month's end + the pack's
+    ``monthly.deadline_days_after_month_end``."""
     last = date(year, month, calendar.monthrange(year, month)[1])
-    return last + timedelta(days=int(rule("deadline_days_after_month_end")))
+    return last + timedelta(days=int(rule("deadline_days_after_month_end", pack)))
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -124,25 +141,96 @@ def latest(folder: Path) -> dict[str, MonthRecord]:
     return out
 
 
+def _measured_rate(unit: UnitFile, s: Any, measured: dict[str, dict[str, Any]], amount: float,
+                   lab: LabResults, lib: Any, gwp: dict[str, float]) -> tuple[float, list[Any]]:
+    """tCO2e per unit of the declared annual activity with the month's laboratory values in
+    place of the file's or the library's (a measured carbon content replaces an emission
+    factor: E = activity × ncv × carbon_content × oxidation_rate × 44/12, or activity ×
+    carbon_content × oxidation_rate × 44/12 for an elemental carbon content by mass), and the
+    parameters used. The ratio to the stream's own calculation scales the assessment's
+    counted emissions, so that what the pack counts (biogenic, reported apart) still holds."""
+    from tanjiliang.emissions.calc import CalcProblem, stream_emissions
+    from tanjiliang.model.unit import Param, Parameters
+
+    src = next(x for x in unit.source_streams if x.id == s.id)
+    params = src.parameters or Parameters()
+    update: dict[str, Any] = {name: Param.model_construct(value=f"{v['value']!r} {v['unit']}",
+                                                          source="measured")
+                              for name, v in measured.items()}
+    if "carbon_content" in measured:
+        update["emission_factor"] = None
+    copy = src.model_copy(update={"parameters": params.model_copy(update=update)})
+    try:
+        base = stream_emissions(src, unit.unit.year, lib, gwp)
+        e = stream_emissions(copy, unit.unit.year, lib, gwp)
+    except CalcProblem as exc:
+        row = min(r for v in measured.values() for r in v["rows"])
+        raise LoadError([Issue(lab.file, row, "value", f"化验结果不能用于源流 {s.id}：{exc.zh}",
+                               f"the laboratory results cannot be used for stream {s.id}: {exc.en}")]) from None
+    if base.counted_tco2e:
+        rate = s.emissions_tco2e * e.counted_tco2e / base.counted_tco2e / amount
+    else:
+        rate = e.counted_tco2e / amount
+    return rate, e.parameters
+
+
+def _parameters(used: list[Any], measured: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stream's parameters as used this month: source ``lab`` (this month's laboratory
+    results, with how they were averaged) or what the annual calculation used (``measured``
+    in the file, ``default``, ``supplier``, ``library`` with its citation)."""
+    def lab_of(v: dict[str, Any]) -> dict[str, Any]:
+        return {k: v[k] for k in ("results", "weighting", "rows", "flagged")}
+
+    out = []
+    for p in used:
+        if p.name == "activity":
+            continue
+        lab = measured.get(p.name)
+        out.append({"name": p.name, "value": lab["value"] if lab else p.value,
+                    "unit": lab["unit"] if lab else p.unit, "source": "lab" if lab else p.source,
+                    "citation": None if lab else p.citation, "in_formula": True,
+                    "lab": None if lab is None else lab_of(lab)})
+    names = {p["name"] for p in out}
+    for name, v in measured.items():  # measured, not in the formula (an NCV beside a carbon
+        if name not in names:         # content by mass: E = activity × C × OF × 44/12)
+            out.append({"name": name, "value": v["value"], "unit": v["unit"], "source": "lab",
+                        "citation": None, "in_formula": False, "lab": lab_of(v)})
+    return out
+
+
 def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
-                  pack: Any = None, as_of: date | None = None) -> dict[str, Any]:
-    """The month's figures (not yet filed): see the module docstring."""
+                  pack: Any = None, as_of: date | None = None,
+                  lab: LabResults | None = None) -> dict[str, Any]:
+    """The month's figures (not yet filed): see the module docstring. ``lab``: the unit-year's
+    laboratory results (tanjiliang.month.lab); the month's values replace the defaults."""
+    from tanjiliang.data.activity import declared_activity
     from tanjiliang.data.report import run
+    from tanjiliang.rules.factors import bundled_library
 
     start, end = month_bounds(year, month)
+    label = f"{year:04d}-{month:02d}"
     last_day = end - timedelta(days=1)
     day = as_of or last_day
     rep = run(unit, readings, pack, start, end, day)
     a = rep.assessment
-    factor = float(rule("substitution_factor"))
+    rule_pack = pack or unit.pack
+    factor = float(rule("substitution_factor", rule_pack))
     missing = {r["stream"]: r for r in rep.streams.to_dicts()}
     metered = {r["stream"]: r for r in rep.stream_monthly.to_dicts()}
-    from tanjiliang.data.activity import declared_activity
+    values = lab.month_values(label) if lab is not None else {}
+    lib = bundled_library()
+    gwp = lib.gwp(unit.gwp or load_pack(rule_pack).pack.gwp.value) if values else {}
 
-    rates = {}  # tCO2e per unit of the declared annual activity
+    rates: dict[str, float | None] = {}  # tCO2e per unit of the declared annual activity
+    used_params: dict[str, list[Any]] = {}
     for s in a.streams:
         amount, _ = declared_activity(unit, s.id)
         rates[s.id] = (s.emissions_tco2e / amount) if amount else None
+        used_params[s.id] = list(s.parameters)
+        if amount and s.id in values:
+            assert lab is not None
+            rates[s.id], used_params[s.id] = _measured_rate(unit, s, values[s.id], amount, lab,
+                                                            lib, gwp)
     streams = []
     for s in a.streams:
         m = metered.get(s.id)
@@ -158,8 +246,10 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
             "missing": miss, "substituted": factor * miss, "activity": used,
             "substitution": None if miss == 0 else {
                 "rule": "substitution_factor", "factor": factor,
-                "source": rules()["substitution_factor"]["source"], "status": "I"},
+                "source": cited_rule("substitution_factor", rule_pack)["source"],
+                "status": cited_rule("substitution_factor", rule_pack)["status"]},
             "emissions_tco2e": None if rate is None else used * rate,
+            "parameters": _parameters(used_params[s.id], values.get(s.id, {})),
         })
     by_id = {i.id: i for i in a.instruments}
     from tanjiliang.check import check
@@ -188,7 +278,8 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
                 for f in rep.findings if touches(f)]
     oot = [f for f in findings if f["code"] == "CAL-OOT"]
     recon = [f for f in findings if f["code"] == "DATA-RECON"]
-    cmin = float(rule("completeness_min_percent"))
+    cmin = float(rule("completeness_min_percent", rule_pack))
+    month_lab = lab.of_month(label) if lab is not None else []
     checks = [
         {"check": "completeness", "ok": completeness is not None and completeness >= cmin,
          "value": completeness, "limit": cmin},
@@ -196,19 +287,54 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
         {"check": "out_of_tolerance", "ok": not oot, "findings": len(oot)},
         {"check": "reconciliation", "ok": not recon, "findings": len(recon)},
     ]
+    if month_lab:  # every result from an accredited laboratory, with certificate and method
+        flagged = [{"row": r.row, "flags": list(r.flags)} for r in month_lab if r.flags]
+        checks.append({"check": "lab_results", "ok": not flagged, "results": len(month_lab),
+                       "flagged": flagged,
+                       "accreditations": list(rule("lab_accreditations", rule_pack))})
     total = sum(s["emissions_tco2e"] or 0.0 for s in streams)
     return {"format": FORMAT, "unit": {"name": unit.unit.name,
                                        "credit_code": unit.unit.credit_code, "year": year},
             "month": f"{year:04d}-{month:02d}", "as_of": day.isoformat(),
             "pack": {"name": a.pack_name, "version": a.pack_version},
             "streams": streams, "emissions_tco2e": total, "instruments": instruments,
-            "completeness_percent": completeness, "findings": findings, "checks": checks}
+            "completeness_percent": completeness, "findings": findings, "checks": checks,
+            "rules": {n: cited_rule(n, rule_pack) for n in (
+                "deadline_days_after_month_end", "substitution_factor",
+                "completeness_min_percent", "lab_accreditations")},
+            "lab": None if not month_lab else {
+                "file": lab.file if lab is not None else None,
+                "results": [r.as_dict() for r in month_lab]}}
+
+
+def lab_reports(lab: LabResults | None, label: str, available: dict[str, str]) -> dict[str, str]:
+    """report_file → SHA-256 of the report files the month's results name, from ``available``
+    (file name → SHA-256: the files beside the lab file, or the files uploaded with the
+    filing); a result naming a report file that is not there is refused (file, row, field)."""
+    if lab is None:
+        return {}
+    out, problems = {}, []
+    for r in lab.of_month(label):
+        if r.report_file is None:
+            continue
+        key = Path(r.report_file).name
+        if key in available:
+            out[r.report_file] = available[key]
+        else:
+            problems.append(Issue(lab.file, r.row, "report_file",
+                                  f"报告文件“{r.report_file}”未提供", f'the report file "{r.report_file}" is not given'))
+    if problems:
+        raise LoadError(problems)
+    return out
 
 
 def file_month(unit: UnitFile, year: int, month: int, readings: Any, *,
                previous: dict[str, Any] | None, evidence: list[dict[str, Any]],
-               reason: str | None, filed_at: datetime, pack: Any = None) -> dict[str, Any]:
-    """The frozen record of a filing (what every door stores): the month's figures, version,
+               reason: str | None, filed_at: datetime, pack: Any = None,
+               lab: LabResults | None = None, reports: dict[str, str] | None = None
+               ) -> dict[str, Any]:
+    """The frozen record of a filing (what every door stores): the month's figures (with its
+    laboratory results, each naming its report file's SHA-256 from ``reports``), version,
     filing time in Asia/Shanghai, deadline and lateness, the reason and the previous
     version's hash for a correction, the evidence files (name, SHA-256, bytes), and
     ``sha256`` over all of it. A correction without a reason is refused (LoadError)."""
@@ -217,8 +343,11 @@ def file_month(unit: UnitFile, year: int, month: int, readings: Any, *,
         raise LoadError([Issue("reason", None, "", f"{label} 已提交；更正须说明原因",
                                f"{label} is filed; a correction needs a reason")])
     when = filed_at.astimezone(ZONE)
-    data = compute_month(unit, year, month, readings, pack)
-    due = deadline(year, month)
+    data = compute_month(unit, year, month, readings, pack, lab=lab)
+    if data["lab"] is not None:
+        for r in data["lab"]["results"]:
+            r["report_sha256"] = (reports or {}).get(r["report_file"]) if r["report_file"] else None
+    due = deadline(year, month, pack or unit.pack)
     data.update({
         "version": 1 if previous is None else int(previous["version"]) + 1,
         "filed_at": when.isoformat(timespec="seconds"), "deadline": due.isoformat(),
@@ -232,24 +361,40 @@ def file_month(unit: UnitFile, year: int, month: int, readings: Any, *,
 
 def close_month(unit: UnitFile, year: int, month: int, readings: Any, folder: Path, *,
                 evidence: list[Path] | None = None, reason: str | None = None,
-                filed_at: datetime | None = None, pack: Any = None) -> MonthRecord:
+                filed_at: datetime | None = None, pack: Any = None,
+                lab: Path | None = None) -> MonthRecord:
     """Compute and file the month into ``folder``: version 1, or a correction (a reason is
-    required) that keeps every earlier version. Evidence files are copied by hash."""
+    required) that keeps every earlier version. ``lab``: the unit-year's laboratory results
+    file (tanjiliang.month.lab); it and the report files its month's results name (beside
+    it) are evidence too. Evidence files are copied by hash."""
     label = f"{year:04d}-{month:02d}"
     previous = latest(folder).get(label)
+    files: list[tuple[Path, str | None]] = [(p, None) for p in evidence or []]
+    results = None
+    if lab is not None:
+        accepted = rule("lab_accreditations", pack or unit.pack)
+        results = read_lab(lab, unit, accreditations=accepted)
+        names = {r.report_file for r in results.of_month(label) if r.report_file}
+        beside = {Path(n).name: lab.parent / n for n in names if (lab.parent / n).is_file()}
+        lab_reports(results, label, dict.fromkeys(beside, ""))  # every named report exists
+        files += [(lab, "lab_results")] + [(p, "lab_report") for p in beside.values()]
     kept = []
-    for p in evidence or []:
+    for p, kind in files:
         if not p.is_file():
             raise LoadError([Issue(str(p), None, "", "证据文件不存在", "no such evidence file")])
-        kept.append({"file": p.name, "sha256": _sha256_file(p), "bytes": p.stat().st_size})
+        kept.append({"file": p.name, "sha256": _sha256_file(p), "bytes": p.stat().st_size}
+                    | ({"kind": kind} if kind else {}))
+    reports = lab_reports(results, label, {ev["file"]: ev["sha256"] for ev in kept
+                                           if ev.get("kind") == "lab_report"})
     data = file_month(unit, year, month, readings,
                       previous=previous.data if previous is not None else None, evidence=kept,
-                      reason=reason, filed_at=filed_at or datetime.now(ZONE), pack=pack)
+                      reason=reason, filed_at=filed_at or datetime.now(ZONE), pack=pack,
+                      lab=results, reports=reports)
     folder.mkdir(parents=True, exist_ok=True)
-    if evidence:
+    if kept:
         store = folder / "evidence"
         store.mkdir(exist_ok=True)
-        for p, ev in zip(evidence, kept, strict=True):
+        for (p, _), ev in zip(files, kept, strict=True):
             target = store / ev["sha256"]
             if not target.exists():
                 shutil.copyfile(p, target)
@@ -261,14 +406,15 @@ def close_month(unit: UnitFile, year: int, month: int, readings: Any, folder: Pa
 CHECK_WORDS = {"completeness": ("数据完整率", "data completeness"),
                "in_confirmation": ("器具在确认有效期内", "instruments in confirmation"),
                "out_of_tolerance": ("无超差影响", "no out-of-tolerance period"),
-               "reconciliation": ("主表与分表平衡", "main and sub-meters reconciled")}
+               "reconciliation": ("主表与分表平衡", "main and sub-meters reconciled"),
+               "lab_results": ("化验结果资质与方法齐全", "laboratory results accredited, with method")}
 
 STATUS_WORDS = {"not_started": ("未开始", "not started"), "to_file": ("待提交", "to file"),
                 "filed": ("已提交", "filed"), "overdue": ("逾期", "overdue"),
                 "corrected": ("已更正", "corrected")}
 
 
-def card_state(year: int, month: int, version: int | None, today: date) -> str:
+def card_state(year: int, month: int, version: int | None, today: date, pack: Any = None) -> str:
     """A month card's state: 未开始 (the month has not ended), 待提交 (ended, not filed, deadline
     not passed), 逾期 (not filed by the deadline), 已提交, 已更正 (a correction filed). Every
     door (CLI, web, reminders) uses this one rule."""
@@ -277,18 +423,19 @@ def card_state(year: int, month: int, version: int | None, today: date) -> str:
     _, end = month_bounds(year, month)
     if today < end:
         return "not_started"
-    return "to_file" if today <= deadline(year, month) else "overdue"
+    return "to_file" if today <= deadline(year, month, pack) else "overdue"
 
 
-def month_status(year: int, folder: Path, today: date) -> list[dict[str, Any]]:
-    """Twelve cards (:func:`card_state`); a filed record says whether it was late."""
+def month_status(year: int, folder: Path, today: date, pack: Any = None) -> list[dict[str, Any]]:
+    """Twelve cards (:func:`card_state`, deadlines of ``pack``); a filed record says whether
+    it was late."""
     filed = latest(folder)
     cards = []
     for m in range(1, 13):
         label = f"{year:04d}-{m:02d}"
         rec = filed.get(label)
-        state = card_state(year, m, rec.version if rec else None, today)
-        cards.append({"month": label, "status": state, "deadline": deadline(year, m).isoformat(),
+        state = card_state(year, m, rec.version if rec else None, today, pack)
+        cards.append({"month": label, "status": state, "deadline": deadline(year, m, pack).isoformat(),
                       "version": rec.version if rec else None,
                       "late": bool(rec.data.get("late")) if rec else None,
                       "emissions_tco2e": rec.data.get("emissions_tco2e") if rec else None})

@@ -2,10 +2,12 @@
 
 The workbook has one sheet of months × items. For the power sector the items follow the
 national guideline's monthly data (企业温室气体排放核算与报告指南 发电设施, 2022 revision, S):
-燃煤消耗量 (coal streams), 燃油/燃气消耗量, 购入电量, and the emissions; for other sectors one
+燃煤消耗量 (coal streams), 燃油/燃气消耗量, 购入电量, 低位发热量 and 元素碳含量 of the coal (from the
+month's laboratory results), and the emissions; for other sectors one
 column per source stream. Each filed month's latest version is a row with its version, filing
 time, lateness and hash. The bundle is a zip of every record (all versions) and evidence file
-with ``manifest.json`` listing each file's SHA-256.
+with ``manifest.json`` listing each file's SHA-256 (laboratory results files and reports
+are evidence files, named by kind in the manifest).
 """
 
 from __future__ import annotations
@@ -35,6 +37,43 @@ POWER_ITEMS = (
 )
 
 
+#: The power guideline's measured items (issue 14 §3): filled from the month's laboratory
+#: results of the coal streams (activity-weighted over several coal streams); empty when the
+#: month has none.
+LAB_ITEMS = (("ncv", "低位发热量 GJ/t", "NCV GJ/t"), ("car", "元素碳含量 %", "elemental carbon %"))
+
+
+def lab_items(data: dict[str, Any], ids: list[str]) -> dict[str, float | None]:
+    """The month's 低位发热量 (GJ/t) and 元素碳含量 (% by mass, = carbon content per energy ×
+    NCV where the laboratory gave tC/GJ) of the streams ``ids`` from their ``lab`` parameters,
+    weighted by the month's activity."""
+    from tanjiliang.units import parse_quantity
+
+    sums: dict[str, list[float]] = {"ncv": [0.0, 0.0], "car": [0.0, 0.0]}
+    for s in data.get("streams", []):
+        if s["id"] not in ids:
+            continue
+        ps = {p["name"]: p for p in s.get("parameters") or []}
+        w = float(s.get("activity") or 0.0) or 1.0
+        ncv_p, cc_p = ps.get("ncv"), ps.get("carbon_content")
+        ncv = (float(parse_quantity(f"{ncv_p['value']} {ncv_p['unit']}").to("GJ/t").magnitude)
+               if ncv_p and ncv_p["unit"] and parse_quantity(f"1 {ncv_p['unit']}").check(
+                   "[energy] / [mass]") else None)
+        if ncv_p and ncv_p["source"] == "lab" and ncv is not None:
+            sums["ncv"][0] += w * ncv
+            sums["ncv"][1] += w
+        if cc_p and cc_p["source"] == "lab":
+            q = parse_quantity(f"{cc_p['value']} {cc_p['unit'] or ''}".strip())
+            if q.check("[mass] / [energy]"):
+                car = None if ncv is None else float((q * parse_quantity(f"{ncv} GJ/t")).to("").magnitude)
+            else:
+                car = float(q.to("").magnitude)
+            if car is not None:
+                sums["car"][0] += w * car * 100.0
+                sums["car"][1] += w
+    return {k: (a / b if b else None) for k, (a, b) in sums.items()}
+
+
 def _columns(unit: UnitFile, lang: str) -> list[tuple[str, list[str]]]:
     zh = lang == "zh"
     if unit.unit.sector == "power":
@@ -53,10 +92,13 @@ def write_workbook(unit: UnitFile, folder: Path, path: Path, lang: str = "zh") -
 
     zh = lang == "zh"
     cols = _columns(unit, lang)
+    coal = ([s.id for s in unit.source_streams if POWER_ITEMS[0][2](s)]
+            if unit.unit.sector == "power" else [])
     wb = Workbook()
     ws = wb.active
     ws.title = "月度存证" if zh else "monthly filing"
     head = ["月份" if zh else "month", *[c for c, _ in cols],
+            *[(z if zh else e) for _, z, e in (LAB_ITEMS if coal else ())],
             "排放量 tCO2e" if zh else "emissions tCO2e", "版本" if zh else "version",
             "提交时间" if zh else "filed at", "逾期" if zh else "late",
             "更正原因" if zh else "reason", "SHA-256"]
@@ -69,6 +111,9 @@ def write_workbook(unit: UnitFile, folder: Path, path: Path, lang: str = "zh") -
         for _, ids in cols:
             have = [act[i] for i in ids if i in act]
             cells.append(sum(s["activity"] for s in have) if have else None)
+        if coal:
+            measured = lab_items(d, coal)
+            cells += [measured[k] for k, _, _ in LAB_ITEMS]
         cells += [d.get("emissions_tco2e"), d.get("version"), d.get("filed_at"),
                   ("是" if d.get("late") else "否") if zh else ("yes" if d.get("late") else "no"),
                   d.get("reason"), d.get("sha256")]
@@ -94,6 +139,7 @@ def write_bundle(folder: Path, path: Path) -> int:
                 src = folder / "evidence" / ev["sha256"]
                 blob = src.read_bytes()
                 z.writestr(name, blob)
-                manifest.append({"file": name, "sha256": hashlib.sha256(blob).hexdigest()})
+                manifest.append({"file": name, "sha256": hashlib.sha256(blob).hexdigest()}
+                                | ({"kind": ev["kind"]} if ev.get("kind") else {}))
         z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     return len(manifest)

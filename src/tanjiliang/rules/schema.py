@@ -236,6 +236,18 @@ class ManagementRules(Strict):
     min_retention_years: Cited[float]
 
 
+class MonthlyRules(Strict):
+    """The monthly close (月度存证, issue 14; docs/month.md): the filing deadline, the
+    conservative substitution of missing readings, the completeness check and the
+    accreditations a laboratory's results need."""
+
+    clause: str
+    deadline_days_after_month_end: Cited[int]
+    substitution_factor: Cited[float]
+    completeness_min_percent: Cited[float]
+    lab_accreditations: Cited[list[str]]
+
+
 class FindingRule(Strict):
     severity: Severity
     clause: str
@@ -262,6 +274,8 @@ class Pack(Strict):
     confirmation: Confirmation
     management: ManagementRules
     findings: dict[str, FindingRule]
+    #: The monthly close's rules; a pack without them uses the default pack's (docs/month.md).
+    monthly: MonthlyRules | None = None
     checklist: list[dict[str, object]] | None = None  # the review checklist (docs/review.md)
 
     @model_validator(mode="after")
