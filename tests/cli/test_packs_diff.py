@@ -88,3 +88,16 @@ def test_packs_show_lists_the_scope_options_a_pack_sets():
     assert r.exit_code == 0 and "key-unit basis" in r.output and "indirect emissions" in r.output
     r = CliRunner().invoke(app, ["packs", "show", "henan-2025-draft", "--lang", "en"])
     assert r.exit_code == 0 and "key-unit basis" not in r.output
+
+
+def test_packs_show_in_words():
+    """Issue 13: rules and citations in words — status words, Chinese titles, 转引, levels."""
+    zh = CliRunner().invoke(app, ["packs", "show", "henan-2025-draft"], terminal_width=200)
+    assert zh.exit_code == 0, zh.output
+    for words in ("V 已核实", "I 推断", "S 转引", "一级、二级、三级", "累计判定", "≥ 26000 tCO₂e",
+                  "欧盟委员会 (EU) 2018/2066 号实施条例", "第19条第3款(b)项", "微量源流阈值 下限"):
+        assert words in zh.output, words
+    for code in ("joint", "de_minimis", "floor_tco2e", "> previous", "solid_fuel"):
+        assert code not in zh.output, code
+    en = CliRunner().invoke(app, ["packs", "show", "henan-2025-draft", "--lang", "en"], terminal_width=200)
+    assert "S secondary" in en.output and "Art. 19(3)(b)" in en.output and "level 1, level 2, level 3" in en.output

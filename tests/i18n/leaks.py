@@ -41,6 +41,8 @@ ALLOW_ZH: set[str] = {
     "tanjiliang", "ID", "S", "No",
     # the pack's clause numbering ("HN 5.3"), explained on the report's cover
     "HN",
+    # the national carbon market's guideline numbers (CETS-AG-02.01-V01-2024, as published)
+    "CETS", "AG",
     # the language switch names the other language in that language
     "English",
     # weighing instruments' own symbols (JJG 539, OIML R76: 检定分度值 e, 最大秤量 Max)
@@ -69,6 +71,10 @@ _TOKEN = re.compile(r"(?<![0-9A-Za-z_.\-@+])[A-Za-z][A-Za-z0-9_₀-₉²³]*(?:[
 _IDENT = re.compile(r"^(?:[a-z0-9-]+@[0-9.]+|[a-z]+-\d{4}\.\d+(?:-r\d+)?|[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]{1,2}\d{0,3}"
                     r"|(?=[0-9a-f]*\d)[0-9a-f]{8,64})$")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Identifiers a document is asked for by, not words: web addresses (a reprint's URL in a
+# citation) and the lettered points of an article (第19条第3款(b)项, Art. 19(3)(b)).
+_ADDRESS = re.compile(r"(?:https?://)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|org|net|eu|int)(?:/[^\s）)，,；;]*)?")
+_POINT = re.compile(r"(?<=[\d)款])\([a-z]\)")
 
 
 def _walk(node: Any, key: str | None, out: list[str]) -> None:
@@ -125,6 +131,7 @@ class UserWords:
 def leaks(text: str, lang: str, words: UserWords) -> list[str]:
     """The words of ``text`` that leak in ``lang`` (each with a little context)."""
     found: list[str] = []
+    text = _POINT.sub("()", _ADDRESS.sub(" ", text))
     if lang == "zh":
         for m in _TOKEN.finditer(text):
             after = text[m.end():m.end() + 1]

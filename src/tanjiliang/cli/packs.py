@@ -37,9 +37,12 @@ def list_packs(lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh) ->
     console.print(table)
 
 
-def _cite(c: Citation, pack: Pack) -> str:
-    src = next((s.title for s in pack.sources if s.id == c.source), c.source)
-    return escape(f"{src} {c.clause or ''} [{c.status}]" + (f" — {c.note}" if c.note else ""))
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _join(items: list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(items) or "—"
 
 
 @app.command("show")
@@ -52,93 +55,195 @@ def show(
         lp = load_pack(name)
     except LoadError as err:
         raise fail(err, lang.value) from None
-    p, zh = lp.pack, lang is Lang.zh
-    t = (lambda z, e: z if zh else e)  # noqa: E731
     console = make_console()
-    console.print(f"[bold]{p.title(lang.value)}[/]")
-    console.print(f"{p.name} {p.version} ({p.status})  sha256 {lp.sha256}")
-    if p.description:
-        console.print(p.description(lang.value))
+    for part in _show_lines(lp, lang.value):
+        console.print(part)
 
-    def section(title: str, rows: list[tuple[str, str, Citation]]) -> None:
-        table = Table(title=title, title_justify="left", show_lines=False)
-        table.add_column(t("规则", "rule"))
-        table.add_column(t("取值", "value"))
-        table.add_column(t("依据（来源 条款 \\[状态]）", "basis (source clause \\[status])"))
+
+def _show_lines(lp: Any, lang: str) -> list[Any]:
+    """The pack in words (issue 13 §4): every rule section with its values in ``lang``, each
+    with the cited document's title, the clause and the status word (V 已核实, S 转引, I 推断)."""
+    from tanjiliang.reports import pack_text as pt
+    from tanjiliang.rules import bundled_library
+
+    p: Pack = lp.pack
+    w = (lambda key, **kw: pt.word(key, lang, **kw))  # noqa: E731
+    zh = lang == "zh"
+    materials = bundled_library().materials
+    media = {m.id: m.name(lang) for m in p.media.rows}
+    out: list[Any] = [f"[bold]{escape(p.title(lang))}[/]",
+                      escape(f"{p.name} {p.version}" + (f"（{label('pack_status', p.status, lang)}）" if zh
+                             else f" ({label('pack_status', p.status, lang)})") + f"  SHA-256 {lp.sha256}")]
+    if p.description:
+        out.append(escape(p.description(lang)))
+    out.append(escape(w("legend")))
+
+    def basis(c: Citation) -> str:
+        return escape(pt.citation(c, p, lang))
+
+    def status(c: Citation) -> str:
+        return pt.status_word(c.status, lang)
+
+    def section(key: str, clause: str | None, rows: list[tuple[str, str, Citation]]) -> Table:
+        title = w(key) + (f" — {pt.text(clause, lang)}" if clause else "")
+        table = Table(title=escape(title), title_justify="left")
+        for col in ("col.rule", "col.value", "col.basis", "col.status"):
+            table.add_column(w(col), no_wrap=col == "col.status", overflow="fold")
         for rule, value, cite in rows:
-            table.add_row(rule, value, _cite(cite, p))
-        console.print(table)
+            table.add_row(escape(rule), escape(value), basis(cite), status(cite))
+        return table
+
+    def tco2e(x: float) -> str:
+        return f"{_num(x)} tCO₂e"
 
     s = p.scope
-    section(t("适用范围 ", "Scope ") + s.clause, [
-        (t("重点排放单位门槛", "key emission unit threshold"), f"≥ {s.key_emission_threshold_tco2e.value:g} tCO2e", s.key_emission_threshold_tco2e),
-        *[(t("类别 ", "category ") + c.name, "> previous, ≤ " + (f"{c.max_tco2e:g} t" if c.max_tco2e else "∞"), c) for c in s.categories],
-        (t("总量口径", "totals"), s.totals.value, s.totals),
-        # the optional scope options, when the pack sets them (issue 17)
-        *[(name, opt.value, opt) for name, opt in (
-            (t("重点排放单位判定口径", "key-unit basis"), s.key_unit_basis),
-            (t("输出（外送）", "flows out"), s.exports),
-            (t("间接排放", "indirect emissions"), s.indirect)) if opt is not None],
-        ("GWP", p.gwp.value, p.gwp),
-    ])
+    cats, low = [], None
+    for c in s.categories:
+        rng = (f"≤ {tco2e(c.max_tco2e)}" if low is None else f"{_num(low)} – {tco2e(c.max_tco2e)}") \
+            if c.max_tco2e is not None else f"> {tco2e(low or 0)}"
+        cats.append((w("category", name=c.name), rng, c))
+        low = c.max_tco2e
+    out.append(section("sec.scope", s.clause, [
+        (w("key_threshold"), f"≥ {tco2e(s.key_emission_threshold_tco2e.value)}", s.key_emission_threshold_tco2e),
+        *cats,
+        (w("totals"), label("totals", s.totals.value, lang), s.totals),
+        *[(w(key), label(key, opt.value, lang), opt) for key, opt in
+          (("key_unit_basis", s.key_unit_basis), ("exports", s.exports), ("indirect", s.indirect))
+          if opt is not None],
+        (w("gwp"), p.gwp.value, p.gwp),
+    ]))
     c = p.classification
-    section(t("源流分类 ", "Stream classes ") + c.clause, [
-        (t("方式", "mode"), c.mode.value, c.mode),
-        *[(f"{cls} {part}", f"{getattr(th, part).value:g}", getattr(th, part))
+    out.append(section("sec.classes", c.clause, [
+        (w("mode"), label("classification_mode", c.mode.value, lang), c.mode),
+        *[(w(f"threshold.{part}", cls=label("class", cls, lang)),
+           f"{_num(th.fraction.value * 100)} %" if part == "fraction" else tco2e(getattr(th, part).value),
+           getattr(th, part))
           for cls, th in (("de_minimis", c.de_minimis), ("minor", c.minor))
           for part in ("floor_tco2e", "fraction", "cap_tco2e")],
-    ])
-    section(t("主要次级单位与设施 ", "Major places ") + p.major.clause, [
-        (t("次级单位门槛", "sub-unit threshold"), f"{p.major.subunit_threshold_tco2e.value:g} tCO2e", p.major.subunit_threshold_tco2e),
-        (t("设施门槛", "equipment threshold"), f"{p.major.equipment_threshold_tco2e.value:g} tCO2e", p.major.equipment_threshold_tco2e),
-    ])
-    pt = p.points
-    section(t("计量点 ", "Metering points ") + pt.clause, [
-        *[(t("配备级别 ", "levels ") + k, ", ".join(map(str, v.value)) or "-", v) for k, v in pt.levels_by_class.items()],
-        (t("排放口测量量", "emission-point quantities"), ", ".join(pt.emission_point_quantities.value), pt.emission_point_quantities),
-        *[(t("强制实测参数", "forced parameters"), f"{','.join(r.sectors)} {','.join(r.classes)} {','.join(r.families + r.materials)}: {','.join(r.parameters)}", r)
-          for r in pt.forced_parameters],
-    ])
-    section(t("配备率要求（%） ", "Required equipping rates (%) ") + p.media.clause, [
-        (f"{m.id} {m.name(lang.value)}", "  ".join(f"L{k}={v:g}" for k, v in m.rates.items()), m) for m in p.media.rows
-    ])
-    section(t("器具类型（字母、默认周期） ", "Instrument types (letter, default interval) "), [
-        (f"{it.id} {it.name(lang.value)}", f"{it.letter} · " + ", ".join(
-            (f"{'/'.join(r.accuracy)}: " if r.accuracy else "") + f"{r.months} {t('个月', 'months')}" for r in it.intervals), it)
-        for it in p.instrument_types
-    ])
-    section(t("最大允许误差要求（%） ", "Maximum MPE (%) ") + p.accuracy.clause, [
-        (",".join(r.groups) + "".join(f" {k}={','.join(map(str, v))}" for k, v in (("media", r.media), ("materials", r.materials), ("levels", r.levels)) if v),
-         "-" if r.max_mpe_percent is None else f"±{r.max_mpe_percent:g}", r) for r in p.accuracy.rows
-    ] + ([(t("衡器最大允许误差依据", "weighing MPE basis"), p.accuracy.weighing_basis.value, p.accuracy.weighing_basis)]
-         if p.accuracy.weighing_basis is not None else []))
+    ]))
+    out.append(escape(w("threshold.note")))
+    out.append(section("sec.major", p.major.clause, [
+        (w("subunit_threshold"), f"≥ {tco2e(p.major.subunit_threshold_tco2e.value)}", p.major.subunit_threshold_tco2e),
+        (w("equipment_threshold"), f"≥ {tco2e(p.major.equipment_threshold_tco2e.value)}", p.major.equipment_threshold_tco2e),
+    ]))
+    pts = p.points
+    out.append(section("sec.points", pts.clause, [
+        *[(w("levels_of", cls=label("class", k, lang)),
+           _join([label("level", x, lang) for x in v.value], lang) if v.value else w("none_required"), v)
+          for k, v in pts.levels_by_class.items()],
+        (w("emission_point_quantities"),
+         _join([label("quantity", q, lang) for q in pts.emission_point_quantities.value], lang),
+         pts.emission_point_quantities),
+        (w("emission_point_level"), label("level", pts.emission_point_level.value, lang), pts.emission_point_level),
+        *[(w("forced"), _forced(r, lang), r) for r in pts.forced_parameters],
+        (w("fold"), w("yes") if pts.fold_equivalent_places.value else w("no"), pts.fold_equivalent_places),
+    ]))
+    levels = [k for k in ("1", "2", "3", "null") if any(k in m.rates for m in p.media.rows)]
+    rt = Table(title=escape(w("sec.rates") + f" — {pt.text(p.media.clause, lang)}"), title_justify="left")
+    rt.add_column(w("col.medium"))
+    for k in levels:
+        rt.add_column(label("level", "None" if k == "null" else k, lang), justify="right")
+    rt.add_column(w("col.basis"), overflow="fold")
+    rt.add_column(w("col.status"), no_wrap=True)
+    for m in p.media.rows:
+        rt.add_row(escape(m.name(lang)), *[_num(m.rates[k]) if k in m.rates else "—" for k in levels],
+                   basis(m), status(m))
+    out.append(rt)
+    rd = p.media.rounding_decimals
+    out.append(escape(f"{w('rounding')}{'：' if zh else ': '}{rd.value}（{pt.citation(rd, p, lang)}，{status(rd)}）" if zh
+                      else f"{w('rounding')}: {rd.value} ({pt.citation(rd, p, lang)}; {status(rd)})"))
+    tt = Table(title=escape(w("sec.types")), title_justify="left")
+    for col in ("col.type", "col.letter", "col.interval", "col.basis", "col.status"):
+        tt.add_column(w(col), no_wrap=col in ("col.letter", "col.status"), overflow="fold")
+    for it in p.instrument_types:
+        tt.add_row(escape(it.name(lang)), it.letter, escape(_intervals(it, lang)), basis(it), status(it))
+    out.append(tt)
+    at = Table(title=escape(w("sec.accuracy") + f" — {pt.text(p.accuracy.clause, lang)}"), title_justify="left")
+    for col in ("col.applies", "col.condition", "col.mpe", "col.basis", "col.status"):
+        at.add_column(w(col), no_wrap=col == "col.status", overflow="fold")
+    for r in p.accuracy.rows:
+        types = [t.name(lang) for t in p.instrument_types if t.accuracy_group in r.groups]
+        cond = [*(media.get(x, x) for x in r.media or []),
+                *(materials[x].name(lang) if x in materials else x for x in r.materials or []),
+                *(label("level", x, lang) for x in r.levels or []),
+                *(label("quantity", x, lang) for x in r.quantities or [])]
+        at.add_row(escape(_join(types, lang) if types else _join(r.groups, lang)), escape(_join(cond, lang)),
+                   w("no_class") if r.max_mpe_percent is None else f"±{_num(r.max_mpe_percent)} %",
+                   basis(r), status(r))
+    if p.accuracy.weighing_basis is not None:
+        wb = p.accuracy.weighing_basis
+        at.add_row(escape(w("weighing_basis")), "—", escape(label("weighing_basis", wb.value, lang)), basis(wb), status(wb))
+    out.append(at)
     tr = p.tiers
-    section(t("层级 ", "Tiers ") + tr.clause, [
-        (t("活动数据不确定度阈值", "activity thresholds"), " / ".join(f"{x:g}" for x in tr.activity_thresholds_percent.value), tr.activity_thresholds_percent),
-        (t("CEMS 不确定度阈值", "CEMS thresholds"), " / ".join(f"{x:g}" for x in tr.cems_thresholds_percent.value), tr.cems_thresholds_percent),
-        *[(",".join(r.classes) + (" " + ",".join(r.categories) if r.categories else "") + (" " + ",".join(r.media) if r.media else ""),
-           str(r.tier) if r.tier is not None else "-", r) for r in tr.required],
-    ])
-    m = p.management
-    section(t("管理要求 ", "Management ") + m.clause, [
-        (t("必备制度", "required procedures"), ", ".join(k.name(lang.value) for k in m.required_procedures.value), m.required_procedures),
-        (t("负责人岗位关键词", "responsible-role keywords"), ", ".join(m.responsible_role_keywords.value), m.responsible_role_keywords),
-        (t("记录保存年限", "records retention"), f"≥ {m.min_retention_years.value:g}", m.min_retention_years),
-        (t("到期提醒窗口（天）", "due-soon window (days)"), str(p.confirmation.due_soon_days.value), p.confirmation.due_soon_days),
-    ])
-    ft = Table(title=t("审查发现代码", "Finding codes"), title_justify="left")
-    for col in (t("代码", "code"), t("性质", "severity"), t("条款", "clause"), t("含义", "meaning")):
-        ft.add_column(col)
-    for code, r in p.findings.items():
-        ft.add_row(code, r.severity, r.clause, r.title(lang.value))
-    console.print(ft)
-    st = Table(title=t("引用文件", "Sources"), title_justify="left")
-    st.add_column("id")
-    st.add_column(t("文件", "document"))
-    st.add_column(t("版本", "edition"))
+    out.append(section("sec.tiers", tr.clause, [
+        (w("activity_thresholds"), " / ".join(_num(x) for x in tr.activity_thresholds_percent.value),
+         tr.activity_thresholds_percent),
+        (w("cems_thresholds"), " / ".join(_num(x) for x in tr.cems_thresholds_percent.value), tr.cems_thresholds_percent),
+        *[(w("tier_for", who=_tier_who(r, media, lang)),
+           w("tier", n=r.tier) if r.tier is not None else w("no_tier"), r) for r in tr.required],
+    ]))
+    mg = p.management
+    keywords = [k for k in mg.responsible_role_keywords.value if pt.has_cjk(k) == zh]
+    years = mg.min_retention_years.value
+    out.append(section("sec.management", mg.clause, [
+        (w("procedures"), _join([k.name(lang) for k in mg.required_procedures.value], lang), mg.required_procedures),
+        (w("role_keywords"), _join(keywords, lang), mg.responsible_role_keywords),
+        (w("retention"), w("years_at_least", n=_num(years)) if years else w("not_checked"), mg.min_retention_years),
+        (w("due_soon"), w("days", n=p.confirmation.due_soon_days.value), p.confirmation.due_soon_days),
+    ]))
+    ft = Table(title=escape(w("sec.findings")), title_justify="left")
+    for col in ("col.code", "col.severity", "col.clause", "col.meaning"):
+        ft.add_column(w(col), no_wrap=col == "col.code", overflow="fold")
+    for code, f in p.findings.items():
+        ft.add_row(code, label("severity", f.severity, lang), escape(pt.text(f.clause, lang)), escape(f.title(lang)))
+    out.append(ft)
+    st = Table(title=escape(w("sec.sources")), title_justify="left")
+    for col in ("col.document", "col.edition", "col.note"):
+        st.add_column(w(col), overflow="fold")
     for src in p.sources:
-        st.add_row(src.id, src.title, src.edition or "")
-    console.print(st)
+        st.add_row(escape(pt.source_title(src, lang)), escape(pt.text(src.edition, lang) or "—"),
+                   escape(pt.text(src.note, lang) or "—"))
+    out.append(st)
+    return out
+
+
+def _forced(r: Any, lang: str) -> str:
+    """``发电 主要源流 煤：低位发热量、单位热值含碳量`` (who must measure which parameters)."""
+    from tanjiliang.rules import bundled_library
+
+    materials = bundled_library().materials
+    who = [_join([label("sector", x, lang) for x in r.sectors], lang),
+           _join([label("class", x, lang) for x in r.classes], lang),
+           _join([label("family", x, lang) for x in r.families]
+                 + [materials[x].name(lang) if x in materials else x for x in r.materials], lang)]
+    what = _join([label("quantity", x, lang) for x in r.parameters], lang)
+    return " ".join(x for x in who if x != "—") + ("：" if lang == "zh" else ": ") + what
+
+
+def _intervals(it: Any, lang: str) -> str:
+    from tanjiliang.reports import pack_text as pt
+
+    parts = []
+    for r in it.intervals:
+        months = pt.word("months", lang, n=r.months)
+        if r.accuracy:
+            parts.append(pt.word("classes_of", lang, acc="/".join(r.accuracy), months=months))
+        elif len(it.intervals) > 1:
+            parts.append(pt.word("otherwise", lang, months=months))
+        else:
+            parts.append(months)
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def _tier_who(r: Any, media: dict[str, str], lang: str) -> str:
+    from tanjiliang.reports import pack_text as pt
+
+    parts = [_join([label("class", x, lang) for x in r.classes], lang)]
+    if r.categories:
+        parts.append(pt.word("categories", lang, names=_join(r.categories, lang)))
+    if r.media:
+        parts.append(_join([media.get(x, x) for x in r.media], lang))
+    return ("，" if lang == "zh" else ", ").join(parts)
 
 
 @app.command("diff")
