@@ -153,3 +153,25 @@ def test_out_of_tolerance_period_crossing_a_month_boundary(unit, readings) -> No
 
     assert oot(3) and oot(4)
     assert not oot(5)
+
+
+def test_the_monthly_rules_are_held_in_the_pack_and_a_pack_can_override_them(tmp_path) -> None:
+    from tanjiliang.month.close import cited_rule, rule
+
+    # the default pack cites them (the deadline S, the substitution factor I)
+    assert cited_rule("deadline_days_after_month_end")["status"] == "S"
+    assert cited_rule("substitution_factor")["status"] == "I"
+    assert rule("lab_accreditations") == ["CMA", "CNAS"]
+    # a pack without a monthly section uses the default pack's
+    assert rule("substitution_factor", "eu-mrr-2018") == 1.10
+    assert cited_rule("substitution_factor", "eu-mrr-2018")["pack"] == "henan-2025-draft"
+    # a pack extending the default overrides one rule: March 31 + 30 days = 30 April
+    p = tmp_path / "province.yaml"
+    p.write_text(
+        "format: tanjiliang/pack@1\nextends: henan-2025-draft\nname: province-month\n"
+        "version: '1'\nstatus: custom\ntitle: {zh: 省级月度存证规则, en: Province monthly rules}\n"
+        "monthly:\n  deadline_days_after_month_end: {value: 30, source: tanjiliang, "
+        "clause: 'provincial notice', status: I}\n", encoding="utf-8")
+    assert deadline(2025, 3, p) == date(2025, 4, 30)
+    assert rule("substitution_factor", p) == 1.10  # the rest inherited
+    assert cited_rule("deadline_days_after_month_end", p)["pack"] == "province-month"

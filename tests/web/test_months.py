@@ -103,3 +103,39 @@ def test_regulator_sees_indicators_and_exports_them(world: Any) -> None:
     assert ws.cell(1, 1).value == "单位" and ws.cell(2, 1).value == world.unit_a.name
     # nothing filed and every deadline of the reporting year passed: filings on time 0 %
     assert ws.cell(2, 9).value == 0.0
+
+
+@override_settings(AS_OF="2030-06-30")
+def test_a_filing_with_laboratory_results_and_their_reports(world: Any) -> None:
+    """The enterprise uploads the lab results file with the report it names: the month uses
+    the batch-weighted NCV ((21 × 200 + 24 × 100) / 300 = 22 GJ/t), the results file and the
+    report are evidence by kind, the card shows the value; the regulator reads it. A results
+    file naming a report that is not uploaded is refused naming file, row and field."""
+    from tanjiliang.web.core.mapping import unit_file
+
+    unit = world.unit_a
+    _readings(world, unit)
+    coal = next(s for s in unit_file(unit).source_streams if s.kind == "combustion")
+    lab = ("stream,parameter,value,unit,month,quantity,laboratory,method,accreditation,certificate,report,report_file\n"
+           f"{coal.id},ncv,21,GJ/t,{unit.year}-03,200,煤质检测中心,GB/T 213-2008,CMA,CMA 161500110001,R1,r1.pdf\n"
+           f"{coal.id},ncv,24,GJ/t,{unit.year}-03,100,煤质检测中心,GB/T 213-2008,CMA,CMA 161500110001,R2,r1.pdf\n")
+    client = world.client(world.a)
+    label = f"{unit.year}-03"
+    url = reverse("months-file", args=[unit.pk, label])
+    r = client.post(url, {"lab": SimpleUploadedFile("化验结果.csv", lab.encode())})
+    assert r.status_code == 400 and "化验结果.csv:2 report_file" in r.content.decode()
+    assert not MonthFiling.objects.exists()
+    r = client.post(url, {"lab": SimpleUploadedFile("化验结果.csv", lab.encode()),
+                          "evidence": SimpleUploadedFile("r1.pdf", b"%PDF report")})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    f = MonthFiling.objects.get(unit=unit, month=label)
+    kinds = {e["file"]: e.get("kind") for e in f.data["evidence"]}
+    assert kinds == {"r1.pdf": "lab_report", "化验结果.csv": "lab_results"}
+    assert MonthEvidence.objects.filter(filing=f).count() == 2
+    s = next(x for x in f.data["streams"] if x["id"] == coal.id)
+    ncv = next(p for p in s["parameters"] if p["name"] == "ncv")
+    assert ncv["source"] == "lab" and ncv["value"] == pytest.approx(22.0)
+    assert f.data["lab"]["results"][0]["report_sha256"] == next(
+        e["sha256"] for e in f.data["evidence"] if e["file"] == "r1.pdf")
+    page = world.client(world.regulator).get(reverse("months", args=[unit.pk])).content.decode()
+    assert "低位发热量 22 GJ/t" in page

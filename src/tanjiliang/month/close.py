@@ -219,7 +219,8 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
     metered = {r["stream"]: r for r in rep.stream_monthly.to_dicts()}
     values = lab.month_values(label) if lab is not None else {}
     lib = bundled_library()
-    gwp = lib.gwp(unit.gwp or load_pack(rule_pack).pack.gwp.value) if values else {}
+    loaded = rule_pack if isinstance(rule_pack, LoadedPack) else load_pack(rule_pack)
+    gwp = lib.gwp(unit.gwp or loaded.pack.gwp.value) if values else {}
 
     rates: dict[str, float | None] = {}  # tCO2e per unit of the declared annual activity
     used_params: dict[str, list[Any]] = {}

@@ -241,7 +241,10 @@ def read_lab(path: Path, unit: UnitFile, *, name: str | None = None,
     from tanjiliang.units import QuantityError, parse_quantity
 
     fname = name or path.name
-    header, body = _rows(path)
+    try:
+        header, body = _rows(path)
+    except LoadError as err:  # named as the user knows the file (an upload is kept under another)
+        raise LoadError([Issue(fname, i.line, i.path, i.zh, i.en) for i in err.issues]) from None
     if not header:
         raise LoadError([Issue(fname, None, "", "文件为空", "the file is empty")])
     try:

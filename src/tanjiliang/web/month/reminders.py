@@ -52,13 +52,15 @@ def confirmations_due(data: dict[str, Any] | None, lang: str,
     return sorted(out, key=lambda r: (r["state"] != "overdue", str(r["next_due"] or "")))
 
 
-def filings_due(unit_pk: int, year: int, day: date, lang: str) -> list[dict[str, Any]]:
-    """Months of the unit's year to file (待提交) or overdue (逾期) on ``day``."""
+def filings_due(unit_pk: int, year: int, day: date, lang: str,
+                pack: Any = None) -> list[dict[str, Any]]:
+    """Months of the unit's year to file (待提交) or overdue (逾期) on ``day`` (deadlines of
+    ``pack``)."""
     from tanjiliang.web.month.views import cards
 
     return [{"month": c["month"], "state": c["state"], "word": c["word"],
              "deadline": c["deadline"]}
-            for c in cards(unit_pk, year, day, lang) if c["state"] in ("to_file", "overdue")]
+            for c in cards(unit_pk, year, day, lang, pack) if c["state"] in ("to_file", "overdue")]
 
 
 def unit_reminders(unit: Any, data: dict[str, Any] | None, day: date,
@@ -71,8 +73,10 @@ def unit_reminders(unit: Any, data: dict[str, Any] | None, day: date,
                      .values_list("ident", "name"))
         for c in conf:
             c["name"] = names.get(c["id"], "")
+    from tanjiliang.web.month.views import month_pack
+
     return UnitReminders(unit.pk, unit.name, unit.year, conf,
-                         filings_due(unit.pk, unit.year, day, lang))
+                         filings_due(unit.pk, unit.year, day, lang, month_pack(unit)))
 
 
 def _assessment(unit: Any) -> dict[str, Any] | None:

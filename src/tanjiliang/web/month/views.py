@@ -28,9 +28,12 @@ from tanjiliang.month.close import (
     card_state,
     deadline,
     file_month,
+    lab_reports,
     month_bounds,
     parse_month,
+    rule,
 )
+from tanjiliang.month.lab import WORDS as LAB_WORDS
 from tanjiliang.web.core.assessing import pack_for, readings_paths, today
 from tanjiliang.web.core.forms import issue_texts, simple_issue
 from tanjiliang.web.core.mapping import unit_file
@@ -39,9 +42,37 @@ from tanjiliang.web.core.views.common import lang_of, page
 from tanjiliang.web.month.models import MonthEvidence, MonthFiling
 
 
-def cards(unit_pk: int, year: int, day: date, lang: str) -> list[dict[str, object]]:
-    """Twelve cards (the rules of tanjiliang.month.close.month_status) from the stored
-    filings."""
+def month_pack(unit: Any) -> Any:
+    """The pack whose monthly rules apply to ``unit`` (its bundled pack; None, the default
+    pack, when its file names a pack the server does not use)."""
+    try:
+        return pack_for(unit)
+    except LoadError:
+        return None
+
+
+def lab_lines(data: dict[str, Any], lang: str) -> list[str]:
+    """The month's measured parameters as filed: stream, parameter, value, how averaged."""
+    zh = lang == "zh"
+    out = []
+    for s in data.get("streams", []):
+        for p in s.get("parameters") or []:
+            if p.get("source") != "lab":
+                continue
+            lab = p["lab"]
+            how = {"quantity": ("按批次量加权", "weighted by batch quantity"),
+                   "mean": ("算术平均", "plain mean"), "single": ("", "")}[lab["weighting"]]
+            word = LAB_WORDS.get(p["name"], (p["name"], p["name"]))
+            text = (f"{s['name']} {word[0 if zh else 1]} {p['value']:.4g} {p['unit']}"
+                    + (f"（{lab['results']} 个结果，{how[0]}）" if zh and how[0] else "")
+                    + (f" ({lab['results']} results, {how[1]})" if not zh and how[1] else ""))
+            out.append(text)
+    return out
+
+
+def cards(unit_pk: int, year: int, day: date, lang: str, pack: Any = None) -> list[dict[str, object]]:
+    """Twelve cards (the rules of tanjiliang.month.close.month_status, deadlines of
+    ``pack``) from the stored filings."""
     latest: dict[str, MonthFiling] = {}
     versions: dict[str, list[MonthFiling]] = {}
     for f in MonthFiling.objects.filter(unit_id=unit_pk, month__startswith=f"{year:04d}-"):
@@ -53,9 +84,9 @@ def cards(unit_pk: int, year: int, day: date, lang: str) -> list[dict[str, objec
     for m in range(1, 13):
         label = f"{year:04d}-{m:02d}"
         _, end = month_bounds(year, m)
-        due = deadline(year, m)
+        due = deadline(year, m, pack)
         rec = latest.get(label)
-        state = card_state(year, m, rec.version if rec else None, day)
+        state = card_state(year, m, rec.version if rec else None, day, pack)
         data = rec.data if rec else {}
         out.append({
             "month": label, "state": state, "word": STATUS_WORDS[state][k], "deadline": due,
@@ -63,6 +94,7 @@ def cards(unit_pk: int, year: int, day: date, lang: str) -> list[dict[str, objec
             "emissions": data.get("emissions_tco2e"),
             "failed": [CHECK_WORDS[c["check"]][k] for c in data.get("checks", []) if not c["ok"]],
             "versions": sorted(versions.get(label, []), key=lambda f: f.version),
+            "lab": lab_lines(data, lang),
         })
     return out
 
@@ -72,10 +104,12 @@ def months(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_for(request.user, pk)
     lang = lang_of(request)
     day = today()
-    grid = cards(unit.pk, unit.year, day, lang)
+    pack = month_pack(unit)
+    grid = cards(unit.pk, unit.year, day, lang, pack)
     filed = sum((c["emissions"] or 0.0) for c in grid if c["filing"] is not None)  # type: ignore[operator]
+    days = rule("deadline_days_after_month_end", pack)
     return page(request, "tj/months.html", unit, "months", cards=grid, today=day,
-                filed_total=filed, has_readings=unit.readings.exists())
+                filed_total=filed, has_readings=unit.readings.exists(), deadline_days=days)
 
 
 @login_required
@@ -94,6 +128,8 @@ def month_file(request: HttpRequest, pk: int, month: str) -> HttpResponse:
         if not paths:
             raise simple_issue("尚未上传计量数据：请先在“计量数据”页上传本月读数",
                                "no readings uploaded: upload the month's readings first", "month")
+        uf = unit_file(unit)
+        pack = pack_for(unit)
         uploads = request.FILES.getlist("evidence")
         evidence = []
         blobs = []
@@ -102,13 +138,14 @@ def month_file(request: HttpRequest, pk: int, month: str) -> HttpResponse:
             digest = hashlib.sha256(content).hexdigest()
             evidence.append({"file": up.name[:255], "sha256": digest, "bytes": len(content)})
             blobs.append((up.name[:255], digest, content))
+        lab, reports = _lab_upload(request, uf, month, pack, evidence, blobs)
         with transaction.atomic():
             previous = (MonthFiling.objects.select_for_update().filter(unit=unit, month=month)
                         .order_by("-version").first())
-            data = file_month(unit_file(unit), year, m, paths,
+            data = file_month(uf, year, m, paths,
                               previous=previous.data if previous else None, evidence=evidence,
                               reason=request.POST.get("reason") or None,
-                              filed_at=datetime.now(ZONE), pack=pack_for(unit))
+                              filed_at=datetime.now(ZONE), pack=pack, lab=lab, reports=reports)
             filing = MonthFiling.objects.create(
                 unit=unit, month=month, version=data["version"], data=data,
                 sha256=data["sha256"], filed_by=request.user,
@@ -127,14 +164,46 @@ def month_file(request: HttpRequest, pk: int, month: str) -> HttpResponse:
     return redirect("months", pk=pk)
 
 
-def timeliness(unit_pk: int, year: int, day: date) -> float | None:
+def _lab_upload(request: HttpRequest, uf: Any, month: str, pack: Any,
+                evidence: list[dict[str, Any]], blobs: list[tuple[str, str, bytes]]
+                ) -> tuple[Any, dict[str, str]]:
+    """The laboratory results file uploaded with a filing (``lab``, CSV or XLSX), read
+    all-or-nothing (tanjiliang.month.lab.read_lab); it is kept as evidence (kind
+    ``lab_results``), and the report files its month's results name must be among the uploaded
+    evidence files (kind ``lab_report``)."""
+    import tempfile
+    from pathlib import Path
+
+    from tanjiliang.month.lab import read_lab
+
+    up = request.FILES.get("lab")
+    if up is None:
+        return None, {}
+    name = Path(up.name).name[:255]
+    content = up.read()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / ("lab" + Path(name).suffix.lower())
+        path.write_bytes(content)
+        lab = read_lab(path, uf, name=name, accreditations=rule("lab_accreditations", pack))
+    named = {Path(r.report_file).name for r in lab.of_month(month) if r.report_file}
+    reports = lab_reports(lab, month, {e["file"]: e["sha256"] for e in evidence})
+    for e in evidence:
+        if e["file"] in named:
+            e["kind"] = "lab_report"
+    digest = hashlib.sha256(content).hexdigest()
+    evidence.append({"file": name, "sha256": digest, "bytes": len(content), "kind": "lab_results"})
+    blobs.append((name, digest, content))
+    return lab, reports
+
+
+def timeliness(unit_pk: int, year: int, day: date, pack: Any = None) -> float | None:
     """Months of ``year`` filed by their deadline ÷ months whose deadline has passed by
     ``day`` (percent, one decimal); None when no deadline has passed."""
     first: dict[str, MonthFiling] = {}
     for f in MonthFiling.objects.filter(unit_id=unit_pk, month__startswith=f"{year:04d}-",
                                         version=1):
         first[f.month] = f
-    due = [f"{year:04d}-{m:02d}" for m in range(1, 13) if deadline(year, m) < day]
+    due = [f"{year:04d}-{m:02d}" for m in range(1, 13) if deadline(year, m, pack) < day]
     if not due:
         return None
     on_time = sum(1 for label in due if label in first and not first[label].data.get("late"))
@@ -156,7 +225,7 @@ def unit_indicators(units: list[Any], day: date) -> list[Any]:
         except LoadError:
             continue
         k = indicators(uf, a, date(u.year, 1, 1), date(u.year + 1, 1, 1),
-                       timeliness=timeliness(u.pk, u.year, day))
+                       timeliness=timeliness(u.pk, u.year, day, month_pack(u)))
         k.unit_pk = u.pk  # type: ignore[attr-defined]
         rows.append(k)
     return rank(rows)
