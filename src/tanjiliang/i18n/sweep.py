@@ -25,6 +25,7 @@ import ast
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -50,6 +51,22 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "reports/i18n.py": [("TEXT", "report")],
     "assess/labels.py": [("LABELS", "label")],
     "web/core/templatetags/tj.py": [("WORDS", "word"), ("FIGURES", "figure")],
+    "model/names.py": [("ENUM_LABELS", "enum")],
+    "ledger/catalogue.py": [("LEVELS", "ledger.level"), ("DERIVED", "ledger.column")],
+    "review/model.py": [("LABELS", "review")],
+    "plan/words.py": [("WORDS", "plan"), ("PARTS", "plan.part")],
+    "kpi/indicators.py": [("NAMES", "kpi")],
+    "month/close.py": [("CHECK_WORDS", "month.check"), ("STATUS_WORDS", "month.status")],
+    "month/export.py": [("POWER_ITEMS", "month.export")],
+    "web/month/reminders.py": [("DUE_WORDS", "reminder.due")],
+    "cli/localise.py": [("PAIRS", "cli")],
+}
+
+#: Python files of the web app whose messages are written ``fn(…, "中文", "English", …)``: the
+#: English argument goes to the web catalogue (``django.po``), the call keeps its Chinese and
+#: ``fn`` translates it with Django's ``gettext`` (file → names of the functions).
+CALLS: dict[str, tuple[str, ...]] = {
+    "web/review/views.py": ("_msg", "_do"),
 }
 
 
@@ -145,7 +162,7 @@ def convert_templates(check: bool = False) -> tuple[int, Catalog]:
 
 
 # ---------------------------------------------------------------------------- python tables
-def _table_node(tree: ast.Module, name: str) -> ast.Dict | None:
+def _table_node(tree: ast.Module, name: str) -> ast.Dict | ast.Tuple | ast.List | None:
     for node in tree.body:
         targets: list[ast.expr]
         value: ast.expr | None
@@ -157,27 +174,82 @@ def _table_node(tree: ast.Module, name: str) -> ast.Dict | None:
             continue
         if any(isinstance(t, ast.Name) and t.id == name for t in targets):
             while isinstance(value, ast.Call):  # cast("…", pairs("prefix", {…}))
-                value = next((a for a in value.args if isinstance(a, (ast.Dict, ast.Call))), None)
-            return value if isinstance(value, ast.Dict) else None
+                value = next((a for a in value.args
+                              if isinstance(a, (ast.Dict, ast.Call, ast.Tuple, ast.List))), None)
+            return value if isinstance(value, (ast.Dict, ast.Tuple, ast.List)) else None
     return None
 
 
-def _pair_entries(d: ast.Dict, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], ast.Tuple]]:
-    out: list[tuple[tuple[str, ...], ast.Tuple]] = []
+def _strings(nodes: Sequence[ast.expr | None]) -> list[str] | None:
+    if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in nodes):
+        return [str(e.value) for e in nodes]  # type: ignore[union-attr]
+    return None
+
+
+def _as_pair(v: ast.expr) -> tuple[str, str] | None:
+    """``("中文", "English")`` or ``{"zh": "中文", "en": "English"}``: the pair, else None."""
+    if isinstance(v, ast.Tuple) and len(v.elts) == 2:
+        texts = _strings(list(v.elts))
+        if texts:
+            return texts[0], texts[1]
+    if isinstance(v, ast.Dict) and len(v.keys) == 2 and _strings(v.keys) == ["zh", "en"]:
+        texts = _strings(list(v.values))
+        if texts:
+            return texts[0], texts[1]
+    return None
+
+
+def _pair_entries(d: ast.Dict, path: tuple[str, ...]
+                  ) -> list[tuple[tuple[str, ...], ast.expr, tuple[str, str]]]:
+    """The pairs of a table (keys are strings or numbers; nested tables too)."""
+    out: list[tuple[tuple[str, ...], ast.expr, tuple[str, str]]] = []
     for k, v in zip(d.keys, d.values, strict=True):
-        if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+        if not (isinstance(k, ast.Constant) and isinstance(k.value, (str, int))):
             continue
-        if isinstance(v, ast.Dict):
-            out += _pair_entries(v, (*path, k.value))
-        elif (isinstance(v, ast.Tuple) and len(v.elts) == 2
-              and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in v.elts)):
-            out.append(((*path, k.value), v))
+        pair = _as_pair(v)
+        if pair is not None:
+            out.append(((*path, str(k.value)), v, pair))
+        elif isinstance(v, ast.Dict):
+            out += _pair_entries(v, (*path, str(k.value)))
     return out
+
+
+def _tuple_entries(node: ast.Tuple | ast.List
+                   ) -> list[tuple[tuple[str, ...], ast.expr, tuple[str, str]]]:
+    """Rows ``("中文", "English", …)`` of a tuple or list of rows: the English is dropped and
+    the context is the Chinese (``<prefix>:中文``)."""
+    out: list[tuple[tuple[str, ...], ast.expr, tuple[str, str]]] = []
+    for row in node.elts:
+        if isinstance(row, ast.Tuple) and len(row.elts) > 2:
+            texts = _strings(row.elts[:2])
+            if texts and _CJK_RE.search(texts[0]) and not _CJK_RE.search(texts[1]):
+                out.append(((texts[0],), row.elts[1], (texts[0], texts[1])))
+    return out
+
+
+def _line_starts(source: bytes) -> list[int]:
+    """Byte offset of each line (``ast`` positions are a line and a UTF-8 byte column)."""
+    starts = [0]
+    for line in source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    return starts
+
+
+def _apply(path: Path, source: bytes, edits: list[tuple[int, int, bytes]], check: bool) -> int:
+    """Replace each byte range ``(a, b)`` of ``source`` by its text and write the file."""
+    for a, b, text in sorted(edits, reverse=True):
+        source = source[:a] + text + source[b:]
+    if edits and not check:
+        path.write_bytes(source)
+    return len(edits)
 
 
 def convert_tables(cat: Catalog, check: bool = False) -> int:
     """Move ``"key": ("中文", "English")`` entries of the listed tables to the catalogue (the
-    entry keeps its Chinese; the English goes in with the context ``<prefix>:<key path>``)."""
+    entry keeps its Chinese; the English goes in with the context ``<prefix>:<key path>``).
+    Entries may also be written ``{"zh": "中文", "en": "English"}``, keys may be numbers, and a
+    table may be a tuple of rows ``("中文", "English", …)`` (the English is dropped from the
+    row; context ``<prefix>:<中文>``)."""
     n = 0
     for rel, tables in TABLES.items():
         path = PKG / rel
@@ -186,24 +258,75 @@ def convert_tables(cat: Catalog, check: bool = False) -> int:
         source = path.read_bytes()
         tree = ast.parse(source)
         edits: list[tuple[int, int, bytes]] = []
-        starts = [0]
-        for line in source.splitlines(keepends=True):
-            starts.append(starts[-1] + len(line))
+        starts = _line_starts(source)
+
+        def at(line: int | None, col: int | None, starts: list[int] = starts) -> int:
+            return starts[(line or 1) - 1] + (col or 0)
+
         for name, prefix in tables:
             node = _table_node(tree, name)
             if node is None:
                 continue
-            for keys, tup in _pair_entries(node, ()):
-                zh, en = (str(e.value) for e in tup.elts)  # type: ignore[attr-defined]
+            if isinstance(node, ast.Dict):
+                for keys, value, (zh, en) in _pair_entries(node, ()):
+                    cat.add(zh, en, context=f"{prefix}:{'.'.join(keys)}")
+                    edits.append((at(value.lineno, value.col_offset),
+                                  at(value.end_lineno, value.end_col_offset),
+                                  _quote(zh).encode("utf-8")))
+                continue
+            for keys, english, (zh, en) in _tuple_entries(node):
                 cat.add(zh, en, context=f"{prefix}:{'.'.join(keys)}")
-                a = starts[tup.lineno - 1] + tup.col_offset
-                b = starts[(tup.end_lineno or tup.lineno) - 1] + (tup.end_col_offset or 0)
-                edits.append((a, b, _quote(zh).encode("utf-8")))
-        for a, b, text in sorted(edits, reverse=True):
-            source = source[:a] + text + source[b:]
-        n += len(edits)
-        if edits and not check:
-            path.write_bytes(source)
+                row = next(r for r in node.elts if isinstance(r, ast.Tuple) and english in r.elts)
+                first = row.elts[0]
+                edits.append((at(first.end_lineno, first.end_col_offset),
+                              at(english.end_lineno, english.end_col_offset), b""))
+        n += _apply(path, source, edits, check)
+    return n
+
+
+def _call_pairs(tree: ast.AST, names: tuple[str, ...]
+                ) -> list[tuple[ast.Constant, ast.Constant, bool]]:
+    """``fn(…, "中文", "English", …)`` calls of ``names``: the two string arguments, and
+    whether the English is the last positional argument."""
+    out: list[tuple[ast.Constant, ast.Constant, bool]] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in names):
+            continue
+        for a, b in zip(node.args, node.args[1:], strict=False):
+            texts = _strings([a, b])
+            if texts and _CJK_RE.search(texts[0]) and not _CJK_RE.search(texts[1]):
+                out.append((a, b, b is node.args[-1]))  # type: ignore[arg-type]
+    return out
+
+
+def convert_calls(cat: Catalog, check: bool = False) -> int:
+    """Drop the English argument of the message calls listed in :data:`CALLS`; the English goes
+    to the web catalogue. A Chinese text the catalogue already translates otherwise keeps its
+    English as the message's context (``fn(…, "中文", context="English")``), as the templates'
+    ``{% translate "中文" context "English" %}``."""
+    n = 0
+    for rel, names in CALLS.items():
+        path = PKG / rel
+        if not path.exists():
+            continue
+        source = path.read_bytes()
+        starts = _line_starts(source)
+        edits: list[tuple[int, int, bytes]] = []
+        for zh_node, en_node, last in _call_pairs(ast.parse(source), names):
+            zh, en = str(zh_node.value), str(en_node.value)
+            a = starts[(zh_node.end_lineno or 1) - 1] + (zh_node.end_col_offset or 0)
+            b = starts[(en_node.end_lineno or 1) - 1] + (en_node.end_col_offset or 0)
+            known = cat.get(zh)
+            if known is None or not known.string or known.string == en:
+                cat.add(zh, en)
+                edits.append((a, b, b""))
+            elif last:
+                cat.add(zh, en, context=en)
+                edits.append((a, b, f", context={_quote(en)}".encode()))
+            else:
+                print(f"{rel}: {zh!r} is already {known.string!r}, not {en!r}", file=sys.stderr)
+        n += _apply(path, source, edits, check)
     return n
 
 
@@ -241,21 +364,47 @@ def convert_django_python(cat: Catalog, check: bool = False) -> int:
     return n
 
 
-def sweep(check: bool = False) -> dict[str, int]:
-    n_tags, web_cat = convert_templates(check)
-    n_py = convert_django_python(web_cat, check)
-    core_po = CORE_LOCALE / "en" / "LC_MESSAGES" / "tanjiliang.po"
-    core_cat = _load(core_po, "en", "tanjiliang")
-    n_rows = convert_tables(core_cat, check)
+def sweep(check: bool = False, only: tuple[str, ...] = ()) -> dict[str, int]:
+    """Convert and compile everything; with ``only`` (files relative to the package) convert
+    the pairs of those Python files alone (templates untouched), e.g. one table per commit."""
+    global TABLES, CALLS
+    tables, calls = TABLES, CALLS
+    if only:
+        TABLES = {k: v for k, v in tables.items() if k in only}
+        CALLS = {k: v for k, v in calls.items() if k in only}
+    try:
+        n_tags, web_cat = convert_templates(check=True) if only else convert_templates(check)
+        if only:
+            web_cat = _load(WEB_LOCALE / "en" / "LC_MESSAGES" / "django.po", "en", "django")
+            n_tags = n_py = 0
+        else:
+            n_py = convert_django_python(web_cat, check)
+        n_calls = convert_calls(web_cat, check)
+        core_po = CORE_LOCALE / "en" / "LC_MESSAGES" / "tanjiliang.po"
+        core_cat = _load(core_po, "en", "tanjiliang")
+        n_rows = convert_tables(core_cat, check)
+    finally:
+        TABLES, CALLS = tables, calls
     if not check:
         _save(web_cat, WEB_LOCALE / "en" / "LC_MESSAGES" / "django.po")
         _save(core_cat, core_po)
-        for root, domain in ((WEB_LOCALE, "django"), (CORE_LOCALE, "tanjiliang")):
+        for root, domain, english in ((WEB_LOCALE, "django", web_cat),
+                                      (CORE_LOCALE, "tanjiliang", core_cat)):
             for lang in _langs(root):
                 po = root / lang / "LC_MESSAGES" / f"{domain}.po"
-                if po.exists():
-                    _save(_load(po, lang, domain), po)
-    return {"template pairs": n_tags, "web labels": n_py, "table pairs": n_rows}
+                if po.exists() and lang != "en" and not lang.startswith("zh"):
+                    _save(_merged(_load(po, lang, domain), english), po)
+    return {"template pairs": n_tags, "web labels": n_py, "web messages": n_calls,
+            "table pairs": n_rows}
+
+
+def _merged(cat: Catalog, english: Catalog) -> Catalog:
+    """``cat`` (a further language) with every message of the English catalogue it lacks, to
+    be translated (an untranslated message falls back to the English)."""
+    for m in english:
+        if m.id and cat.get(m.id, context=m.context) is None:
+            cat.add(m.id, "", context=m.context)
+    return cat
 
 
 def add_language(lang: str) -> None:
@@ -273,11 +422,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--check", action="store_true", help="report, change nothing")
     ap.add_argument("--add-language", metavar="LANG")
+    ap.add_argument("--only", nargs="+", default=(), metavar="FILE",
+                    help="convert the pairs of these Python files only (relative to the package)")
     args = ap.parse_args(argv)
     if args.add_language:
         add_language(args.add_language)
         return 0
-    counts = sweep(args.check)
+    counts = sweep(args.check, tuple(args.only))
     print(", ".join(f"{k}: {v}" for k, v in counts.items()))
     return 1 if args.check and any(counts.values()) else 0
 

@@ -48,6 +48,3 @@ def context(request: HttpRequest) -> dict[str, Any]:
     lang = getattr(request, "lang", "zh")
     return {"lang": lang, "other_lang": "en" if lang == "zh" else "zh"}
 
-
-def tr(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en

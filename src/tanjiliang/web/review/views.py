@@ -21,6 +21,7 @@ from django.http import (
 )
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from tanjiliang.model.errors import LoadError
@@ -32,6 +33,7 @@ from tanjiliang.review import workflow as w
 from tanjiliang.review.model import LABELS, STATES, label
 from tanjiliang.review.seal import check
 from tanjiliang.web.core import models as m
+from tanjiliang.web.core.i18n import DJANGO_CODES
 from tanjiliang.web.core.security import download
 from tanjiliang.web.core.tenancy import role_of, unit_for
 from tanjiliang.web.core.views.common import lang_of, page
@@ -45,8 +47,12 @@ CONTENT_TYPES = {
 }
 
 
-def _msg(request: HttpRequest, zh: str, en: str) -> str:
-    return zh if lang_of(request) == "zh" else en
+def _msg(request: HttpRequest, zh: str, context: str | None = None, **fields: Any) -> str:
+    """A message written in Chinese, in the request's language (the web catalogue, issue 13);
+    ``{name}`` placeholders are filled from ``fields``."""
+    with translation.override(DJANGO_CODES[lang_of(request)]):
+        text = translation.pgettext(context, zh) if context else translation.gettext(zh)
+    return str(text).format(**fields) if fields else str(text)
 
 
 def _record(request: HttpRequest, pk: int, rid: int) -> tuple[m.Unit, ReviewRecord]:
@@ -85,8 +91,7 @@ def review_list(request: HttpRequest, pk: int) -> HttpResponse:
 def open_self(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_for(request.user, pk, write=True)  # the enterprise's own unit
     if role_of(request.user) != m.ROLE_ENTERPRISE:
-        return HttpResponseForbidden(_msg(request, "仅企业可以开展自查",
-                                          "only the enterprise runs a self-inspection"))
+        return HttpResponseForbidden(_msg(request, "仅企业可以开展自查"))
     try:
         rec = store.open_self_inspection(unit, request.user)
     except (w.ReviewError, LoadError) as exc:
@@ -175,14 +180,14 @@ def _default_owner(unit: m.Unit) -> str:
     return ""
 
 
-def _do(request: HttpRequest, pk: int, rid: int, fn: Any, ok_zh: str, ok_en: str
-        ) -> HttpResponse:
+def _do(request: HttpRequest, pk: int, rid: int, fn: Any, ok: str, context: str | None = None,
+        **fields: Any) -> HttpResponse:
     unit, rec = _record(request, pk, rid)
     try:
         store.step(rec, request.user, fn)
     except (w.ReviewError, LoadError) as exc:
         return _refused(request, unit, rec.pk, exc)
-    messages.success(request, _msg(request, ok_zh, ok_en))
+    messages.success(request, _msg(request, ok, context, **fields))
     return redirect(reverse("review-detail", args=[unit.pk, rec.pk]) + request.POST.get(
         "anchor", ""))
 
@@ -193,7 +198,7 @@ def judge(request: HttpRequest, pk: int, rid: int, item: str) -> HttpResponse:
     result, reason = request.POST.get("result", ""), request.POST.get("reason", "")
     return _do(request, pk, rid, lambda r, a, at: w.judge_item(r, a, item, result,  # type: ignore[arg-type]
                                                                 reason, at),
-               f"条目 {item} 已判定", f"item {item} judged")
+               "条目 {item} 已判定", item=item)
 
 
 @login_required
@@ -204,7 +209,7 @@ def judge_pending(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 
     def run(r: Any, a: Any, at: Any) -> None:
         w.judge_pending(r, a, reason, at)
-    return _do(request, pk, rid, run, "待判定条目已判为符合", "pending items judged conforming")
+    return _do(request, pk, rid, run, "待判定条目已判为符合")
 
 
 @login_required
@@ -213,15 +218,15 @@ def upload_evidence(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     unit, rec = _record(request, pk, rid)
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, _msg(request, "请选择文件", "choose a file"))
+        messages.error(request, _msg(request, "请选择文件"))
         return redirect("review-detail", pk=unit.pk, rid=rec.pk)
     try:
         store.add_evidence(rec, request.user, upload, item=request.POST.get("item") or None,
                            action=request.POST.get("action") or None)
     except (w.ReviewError, LoadError) as exc:
         return _refused(request, unit, rec.pk, exc)
-    messages.success(request, _msg(request, f"已上传证据：{upload.name}",
-                                   f"evidence uploaded: {upload.name}"))
+    messages.success(request, _msg(request, "已上传证据：{name}",
+                                   name=upload.name))
     return redirect("review-detail", pk=unit.pk, rid=rec.pk)
 
 
@@ -250,7 +255,7 @@ def issue(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         due = None
     cl = store.checklist_of(rec)
     return _do(request, pk, rid, lambda r, a, at: w.issue_findings(r, a, cl, owner, at, due),
-               "已出具不符合项", "non-conformities issued")
+               "已出具不符合项")
 
 
 @login_required
@@ -269,13 +274,12 @@ def action(request: HttpRequest, pk: int, rid: int, nc: str, verb: str) -> HttpR
             due = date.fromisoformat(P.get("due", ""))
         except ValueError:
             unit, rec = _record(request, pk, rid)
-            messages.error(request, _msg(request, "整改期限日期格式应为 YYYY-MM-DD",
-                                         "due date must be YYYY-MM-DD"))
+            messages.error(request, _msg(request, "整改期限日期格式应为 YYYY-MM-DD"))
             return redirect("review-detail", pk=unit.pk, rid=rec.pk)
         fn = lambda r, a, at: w.assign_action(r, a, nc, P.get("owner", ""), due, at)  # noqa: E731
     else:
         raise Http404("no such step")
-    return _do(request, pk, rid, fn, f"{nc}：已保存", f"{nc}: saved")
+    return _do(request, pk, rid, fn, "{nc}：已保存", nc=nc)
 
 
 @login_required
@@ -285,7 +289,7 @@ def conclude(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     cl = store.checklist_of(rec)
     return _do(request, pk, rid,
                lambda r, a, at: w.conclude(r, a, cl, request.POST.get("summary", ""), at),
-               "已作出审查结论", "concluded")
+               "已作出审查结论")
 
 
 @login_required
@@ -293,7 +297,7 @@ def conclude(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 def sign(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     return _do(request, pk, rid,
                lambda r, a, at: w.sign(r, a, at, keys.signer_of(request.user)),
-               "审查已签发", "signed")
+               "审查已签发")
 
 
 @login_required
@@ -302,8 +306,7 @@ def submit(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     _, rec = _record(request, pk, rid)
     cl = store.checklist_of(rec)
     return _do(request, pk, rid,
-               lambda r, a, at: w.submit(r, a, cl, at, keys.signer_of(request.user)), "自查已提交",
-               "self-inspection submitted")
+               lambda r, a, at: w.submit(r, a, cl, at, keys.signer_of(request.user)), "自查已提交")
 
 
 @login_required
@@ -314,8 +317,7 @@ def refresh(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         store.refresh(rec, request.user)
     except (w.ReviewError, LoadError) as exc:
         return _refused(request, unit, rec.pk, exc)
-    messages.success(request, _msg(request, "已按最新评价更新自动判定条目",
-                                   "automatic items updated from the latest assessment"))
+    messages.success(request, _msg(request, "已按最新评价更新自动判定条目"))
     return redirect("review-detail", pk=unit.pk, rid=rec.pk)
 
 
@@ -327,8 +329,8 @@ def amend(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         new = store.amend(rec, request.user, request.POST.get("reason", ""))
     except (w.ReviewError, LoadError) as exc:
         return _refused(request, unit, rec.pk, exc)
-    messages.success(request, _msg(request, f"已生成第 {new.version} 版",
-                                   f"version {new.version} created"))
+    messages.success(request, _msg(request, "已生成第 {version} 版",
+                                   version=new.version))
     return redirect("review-detail", pk=unit.pk, rid=new.pk)
 
 
@@ -395,22 +397,22 @@ def overview(request: HttpRequest) -> HttpResponse:
     good, bad = label("conforming", lang), label("nonconforming", lang)
     charts = {
         "city": stacked_bars([(r["city"], r["good"], r["bad"]) for r in by_city],
-                             title=_msg(request, "各地市评价结论", "Conclusions by city"),
+                             title=_msg(request, "各地市评价结论"),
                              good_label=good, bad_label=bad),
         "sector": stacked_bars([(_sector(r["sector"], lang), r["good"], r["bad"])
                                 for r in by_sector],
-                               title=_msg(request, "各行业评价结论", "Conclusions by sector"),
+                               title=_msg(request, "各行业评价结论"),
                                good_label=good, bad_label=bad),
         "trend_share": line_chart(
             [(str(r["year"]), 100.0 * r["good"] / r["n"] if r["n"] else None) for r in trend],
-            title=_msg(request, "符合率（%）", "Share conforming (%)"), unit=" %"),
+            title=_msg(request, "符合率（%）"), unit=" %"),
         "trend_emissions": line_chart(
             [(str(r["year"]), (r["emissions"] or 0) / 1e6) for r in trend],
-            title=_msg(request, "排放总量（百万吨CO₂e）", "Total emissions (Mt CO₂e)"),
+            title=_msg(request, "排放总量（百万吨CO₂e）"),
             unit=" Mt", color="#6a1b9a", decimals=2),
         "trend_overdue": line_chart(
             [(str(r["year"]), float(r["overdue"] or 0)) for r in trend],
-            title=_msg(request, "超期器具（台）", "Overdue instruments"), color="#ef6c00",
+            title=_msg(request, "超期器具（台）"), color="#ef6c00",
             decimals=0),
     }
     cities = sorted(set(base.order_by().values_list("city", flat=True).distinct()))
@@ -447,12 +449,12 @@ def overview_unit(request: HttpRequest, code: str) -> HttpResponse:
     lang = lang_of(request)
     charts = {
         "rate": line_chart([(str(r.year), r.equipping_rate) for r in rows],
-                           title=_msg(request, "配备率（%）", "Equipping rate (%)"), unit=" %"),
+                           title=_msg(request, "配备率（%）"), unit=" %"),
         "emissions": line_chart([(str(r.year), r.total_tco2e) for r in rows],
-                                title=_msg(request, "年排放量（tCO₂e）", "Emissions (tCO₂e)"),
+                                title=_msg(request, "年排放量（tCO₂e）"),
                                 color="#6a1b9a", decimals=0),
         "overdue": line_chart([(str(r.year), float(r.overdue_instruments)) for r in rows],
-                              title=_msg(request, "超期器具（台）", "Overdue instruments"),
+                              title=_msg(request, "超期器具（台）"),
                               color="#ef6c00", decimals=0),
     }
     return page(request, "tjreview/overview_unit.html", rows=rows, last=rows[-1],

@@ -1,0 +1,126 @@
+"""The English of every table of words converted from inline zh/en pairs to the catalogue
+(issue 13, deliverable 1), read through the tables' own accessors.
+
+``python tests/i18n/english_tables.py > tests/i18n/fixtures/english_before.json`` was run on the
+code *before* the conversion (the pairs written inline); ``test_english_unchanged.py`` compares
+what the same accessors give now, the English coming from the catalogue, with that fixture.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+PKG = Path(__file__).resolve().parents[2] / "src" / "tanjiliang"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+#: Python files whose messages are written as ``call(…, "中文", "English", …)`` pairs.
+MESSAGE_FILES = ("web/review/views.py", "web/month/views.py", "web/month/reminders.py",
+                 "kpi/indicators.py", "month/export.py")
+
+
+def _pair(value: Any) -> list[str]:
+    zh, en = value
+    return [str(zh), str(en)]
+
+
+def tables() -> dict[str, dict[str, list[str]]]:
+    """table → key → [zh, en], read through each table's accessors."""
+    import importlib
+
+    from tanjiliang.cli.localise import PAIRS, split
+
+    indicators = importlib.import_module("tanjiliang.kpi.indicators")
+    from tanjiliang.ledger import catalogue as cat
+    from tanjiliang.model import names
+    from tanjiliang.month import close, export
+    from tanjiliang.plan import words as plan
+    from tanjiliang.review import model as review
+    from tanjiliang.web.month import reminders
+
+    out: dict[str, dict[str, list[str]]] = {}
+    out["names.ENUM_LABELS"] = {f"{kind}.{code}": _pair(p) for kind, table in
+                                names.ENUM_LABELS.items() for code, p in table.items()}
+    out["names.place_entries"] = {e.code: [e.zh, e.en] for e in names.place_entries(None)}
+    out["ledger.columns"] = {f"{sheet}.{c.field}": [c.zh, c.en] for sheet, cols in
+                             (("instruments", cat.READ_COLUMNS),
+                              ("confirmations", cat.CONFIRMATION_COLUMNS)) for c in cols}
+    for name in ("STATUS", "KIND", "RESULT", "LEVELS"):
+        out[f"ledger.{name}"] = {str(k): _pair(p) for k, p in getattr(cat, name).items()}
+    out["review.LABELS"] = {k: [review.label(k, "zh"), review.label(k, "en")]
+                            for k in review.LABELS}
+    out["plan.WORDS"] = {k: [plan.w(k, "zh"), plan.w(k, "en")] for k in plan.WORDS}
+    out["plan.PARTS"] = {k: _pair(p) for k, p in plan.PARTS.items()}
+    out["plan.component_label"] = {
+        k: [plan.component_label(k, "zh"), plan.component_label(k, "en")]
+        for k in ("oot.W-01", "ncv.reproducibility", "activity", "emission_factor.library",
+                  "carbon_content.sampling.unknown")}
+    out["kpi.NAMES"] = {k: _pair(p) for k, p in indicators.NAMES.items()}
+    out["month.CHECK_WORDS"] = {k: _pair(p) for k, p in close.CHECK_WORDS.items()}
+    out["month.STATUS_WORDS"] = {k: _pair(p) for k, p in close.STATUS_WORDS.items()}
+    out["month.POWER_ITEMS"] = {str(i): [item[0], _power_en(item)]
+                                for i, item in enumerate(export.POWER_ITEMS)}
+    out["reminders.DUE_WORDS"] = {k: _pair(p) for k, p in reminders.DUE_WORDS.items()}
+    out["localise.PAIRS"] = {k: list(split(k)) for k in PAIRS}
+    return out
+
+
+def _power_en(item: tuple[Any, ...]) -> str:
+    if len(item) == 3:  # (zh, en, which): the pair as it was written before the conversion
+        return str(item[1])
+    from tanjiliang.i18n import gettext
+
+    return gettext(str(item[0]), "en", "month.export:" + str(item[0]))
+
+
+def _text(node: ast.expr) -> str | None:
+    """A string literal, or an f-string with each placeholder written ``{}``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.replace("{", "{{").replace("}", "}}")
+    if isinstance(node, ast.JoinedStr):
+        out = ""
+        for v in node.values:
+            if isinstance(v, ast.Constant):
+                out += str(v.value).replace("{", "{{").replace("}", "}}")
+            else:
+                out += "{}"
+        return out
+    return None
+
+
+def _pairs_in(node: ast.AST) -> list[tuple[str, str]]:
+    """Pairs written inline: consecutive arguments ``fn(…, "中文", "English")``, conditionals
+    ``"中文" if zh else "English"`` and tuples ``("中文", "English")``."""
+    if isinstance(node, ast.Call):
+        texts = [_text(a) for a in node.args]
+    elif isinstance(node, ast.IfExp):
+        texts = [_text(node.body), _text(node.orelse)]
+    elif isinstance(node, ast.Tuple) and len(node.elts) == 2:
+        texts = [_text(e) for e in node.elts]
+    else:
+        return []
+    return [(a, b) for a, b in itertools.pairwise(texts)
+            if a and b is not None and _CJK.search(a) and not _CJK.search(b)]
+
+
+def messages() -> dict[str, dict[str, list[str]]]:
+    """file → Chinese → [zh, en] of every pair written inline in :data:`MESSAGE_FILES`."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for rel in MESSAGE_FILES:
+        found: dict[str, list[str]] = {}
+        for node in ast.walk(ast.parse((PKG / rel).read_text(encoding="utf-8"))):
+            for a, b in _pairs_in(node):
+                found[a] = [a, b]
+        out[rel] = found
+    return out
+
+
+if __name__ == "__main__":
+    json.dump({"tables": tables(), "messages": messages()}, sys.stdout, ensure_ascii=False,
+              indent=1, sort_keys=True)
+    sys.stdout.write("\n")

@@ -1,0 +1,63 @@
+"""Issue 13, deliverable 1: the tables of words and the messages once written as inline zh/en
+pairs now hold Chinese only, the English coming from the catalogue; the English is exactly what
+the pairs gave (``fixtures/english_before.json``, captured from the code before the conversion
+by ``english_tables.py``)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import english_tables
+import pytest
+from babel.messages.pofile import read_po
+from django.utils import translation
+
+from tanjiliang.i18n import LOCALE_DIR, gettext
+
+HERE = Path(__file__).parent
+BEFORE = json.loads((HERE / "fixtures" / "english_before.json").read_text(encoding="utf-8"))
+CORE_PO = LOCALE_DIR / "en" / "LC_MESSAGES" / "tanjiliang.po"
+WEB_PO = english_tables.PKG / "web" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+#: Files whose inline message pairs were converted: file → catalogue (web: Django's, core: ours).
+CONVERTED: dict[str, str] = {
+    "web/review/views.py": "web",
+}
+
+
+@pytest.mark.parametrize("table", sorted(BEFORE["tables"]))
+def test_table_english_unchanged(table: str) -> None:
+    assert english_tables.tables()[table] == BEFORE["tables"][table]
+
+
+def _shape(text: str) -> str:
+    """A message with each placeholder (``{name}``, ``%(name)s``, ``{}``) written ``{}``."""
+    return re.sub(r"%\([^)]*\)[sd]|\{[^{}]*\}", "{}", text)
+
+
+def _catalogue(po: Path) -> dict[str, list[tuple[str, str | None]]]:
+    with po.open("rb") as f:
+        cat = read_po(f)
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    for m in cat:
+        if m.id and isinstance(m.id, str):
+            out.setdefault(_shape(m.id), []).append((m.id, m.context))
+    return out
+
+
+@pytest.mark.parametrize("rel", sorted(CONVERTED))
+def test_message_english_unchanged(rel: str) -> None:
+    web = CONVERTED[rel] == "web"
+    known = _catalogue(WEB_PO if web else CORE_PO)
+    for zh, en in BEFORE["messages"][rel].values():
+        found = known.get(_shape(zh))
+        assert found, f"{rel}: {zh!r} is not in the catalogue"
+        for msgid, ctx in found:
+            if web:
+                with translation.override("en"):
+                    out = translation.pgettext(ctx, msgid) if ctx else translation.gettext(msgid)
+            else:
+                out = gettext(msgid, "en", ctx)
+            assert _shape(out) == _shape(en), (rel, zh, ctx)
