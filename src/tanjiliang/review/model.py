@@ -8,9 +8,11 @@ rules, shared/design.md). Vocabulary from shared/domain.md §2 and §8.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from tanjiliang.i18n import pairs, pick
 
 Kind = Literal["review", "self_inspection"]
 Role = Literal["enterprise", "reviewer", "regulator", "admin"]
@@ -27,33 +29,35 @@ STATES: dict[str, tuple[str, ...]] = {
 }
 FROZEN_STATES = ("signed", "submitted")
 
-LABELS: dict[str, dict[str, str]] = {
-    "conforming": {"zh": "符合", "en": "Conforming"},
-    "nonconforming": {"zh": "不符合", "en": "Non-conforming"},
-    "not_applicable": {"zh": "不适用", "en": "Not applicable"},
-    "pending": {"zh": "待判定", "en": "Pending"},
-    "opened": {"zh": "进行中", "en": "In progress"},
-    "findings_issued": {"zh": "已出具不符合项", "en": "Non-conformities issued"},
-    "concluded": {"zh": "已作出结论", "en": "Concluded"},
-    "signed": {"zh": "已签发", "en": "Signed"},
-    "submitted": {"zh": "已提交", "en": "Submitted"},
-    "open": {"zh": "待整改", "en": "Open"},
-    "answered": {"zh": "已答复", "en": "Answered"},
-    "closed": {"zh": "已关闭", "en": "Closed"},
-    "review": {"zh": "审查", "en": "Review"},
-    "self_inspection": {"zh": "自查", "en": "Self-inspection"},
-    "auto": {"zh": "自动判定", "en": "Automatic"},
-    "attested": {"zh": "查证", "en": "Attested"},
-    "enterprise": {"zh": "企业", "en": "Enterprise"},
-    "reviewer": {"zh": "审查员", "en": "Reviewer"},
-    "regulator": {"zh": "监管部门", "en": "Regulator"},
-    "admin": {"zh": "管理员", "en": "Administrator"},
-}
+#: Words of the review (Chinese; the English and any further language from the catalogue,
+#: context ``review:<code>``).
+LABELS = cast("dict[str, tuple[str, str]]", pairs("review", {
+    "conforming": "符合",
+    "nonconforming": "不符合",
+    "not_applicable": "不适用",
+    "pending": "待判定",
+    "opened": "进行中",
+    "findings_issued": "已出具不符合项",
+    "concluded": "已作出结论",
+    "signed": "已签发",
+    "submitted": "已提交",
+    "open": "待整改",
+    "answered": "已答复",
+    "closed": "已关闭",
+    "review": "审查",
+    "self_inspection": "自查",
+    "auto": "自动判定",
+    "attested": "查证",
+    "enterprise": "企业",
+    "reviewer": "审查员",
+    "regulator": "监管部门",
+    "admin": "管理员",
+}))
 
 
 def label(code: str | None, lang: str = "zh") -> str:
-    return LABELS.get(code or "pending", {"zh": code or "", "en": code or ""})[
-        "zh" if lang == "zh" else "en"]
+    key = code or "pending"
+    return pick(LABELS.get(key, (code or "", code or "")), lang, f"review:{key}")
 
 
 class _Model(BaseModel):
