@@ -32,6 +32,7 @@ from tanjiliang.diagram.symbols import (
     letter_names,
     point_symbols,
 )
+from tanjiliang.equipping.points import BOUNDARY_QUANTITIES
 from tanjiliang.model.unit import BOUNDARY, LAB, UnitFile
 from tanjiliang.reports import fmt
 from tanjiliang.reports.i18n import enum, t
@@ -216,7 +217,7 @@ class _Builder:
             self.stream(s, by_stream.get(s.id, []), src_rank)
         # anything the walk did not place (an instrument where no point was needed, ...)
         for p in self.a.points:
-            if p.id not in self.drawn_points and p.quantity in ("activity", "stock", "anode_effects"):
+            if p.id not in self.drawn_points and (p.quantity == "activity" or p.quantity in BOUNDARY_QUANTITIES):
                 node = self.point_node(p)
                 self.g.add_edge(f"src:{p.stream}", node, style="dotted", arrowhead="none",
                                 color="#90a4ae")

@@ -94,6 +94,8 @@ def stream_emissions(
     p = stream.parameters
     if stream.anode_effects is not None:
         return _anode_effects(stream, activity, lib, gwp, params)
+    if stream.clinker is not None:
+        return _clinker(stream, activity, material, lib, gwp, params)
     if stream.direction == "out" and material is None and (p is None or all(
             getattr(p, n) is None for n in ("emission_factor", "carbon_content"))):
         # a flow out with nothing to weigh its carbon (a power plant's electricity sent out):
@@ -232,6 +234,95 @@ def _anode_effects(stream: SourceStream, activity: pint.Quantity, lib: FactorLib
             raise CalcProblem(("anode_effects",), f"所用 GWP 集中没有 {gas}", f"the GWP set in use has no {gas}")
     return _finish({"CF4": cf4, "C2F6": cf4 * ratio}, gwp, False,
                    "CF4 = S_CF4 × AEM × P; C2F6 = CF4 × F_C2F6/CF4", params)
+
+
+#: Molar-mass ratios as the cement guidelines write them (CO2/CaO 44/56, CO2/MgO 44/40).
+CAO_TO_CO2 = 44.0 / 56.0
+MGO_TO_CO2 = 44.0 / 40.0
+CLINKER_FORMULA = ("E = (Q + Q_ckd + Q_bpd) × [(CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) × 44/40]"
+                   " + Q_rm × FR0 × 44/12")
+CLINKER_DEFAULT_FORMULA = "E = (Q + Q_ckd + Q_bpd) × EF + Q_rm × FR0 × 44/12"
+
+
+def _clinker(stream: SourceStream, activity: pint.Quantity, material: Material | None,
+             lib: FactorLibrary, gwp: dict[str, float], params: list[Parameter]) -> StreamEmission:
+    """Process emissions of clinker production (model/unit.py ``Clinker``; CETS-AG-02.01-V01-2024
+    熟料生产; 2013 cement guideline 原料碳酸盐分解 and 生料中非燃料碳煅烧):
+
+    ``E = (Q + Q_ckd + Q_bpd) × EF_cli + Q_rm × FR0 × 44/12`` with Q the clinker output, Q_ckd
+    and Q_bpd the kiln and bypass dust, ``EF_cli = (CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) ×
+    44/40`` from the clinker analyses (without them: the stream's ``emission_factor`` or the
+    library's default factor of its material), Q_rm the raw meal (weighed, else Q × the
+    library's raw-meal-to-clinker ratio) and FR0 its organic carbon (analysed, else the
+    library's default). Each value used is listed with its source."""
+    ck = stream.clinker
+    assert ck is not None
+    if not activity.check("[mass]"):
+        raise CalcProblem(("activity",), "熟料生产过程排放的活动数据应为熟料产量（质量）",
+                          "the activity of a clinker stream is the clinker output (a mass)")
+    q = float(activity.to("t").magnitude)
+    dust = 0.0
+    for name in ("kiln_dust", "bypass_dust"):
+        text = getattr(ck, name)
+        if text is not None:
+            d = parse_quantity(text, "[mass]").to("t")
+            dust += float(d.magnitude)
+            params.append(_param(name, d, "measured"))
+
+    def fraction(name: str) -> tuple[float, str, str | None]:
+        """A fraction from the file (its source), else the library's default (cited)."""
+        v = ck.fraction(name) if name in type(ck).model_fields else None
+        if v is not None:
+            return v, ck.source_of(name) or "measured", None
+        c = lib.clinker_default(name)
+        if c is None:
+            raise CalcProblem(("clinker", name), f"缺少 {name}（文件和排放因子库中均无）",
+                              f"{name} is missing (neither in the file nor in the factor library)")
+        return c.value, "library", _cite(c, lib)
+
+    if ck.cao is not None:
+        parts = {n: fraction(n) for n in ("cao", "cao_non_carbonate", "mgo", "mgo_non_carbonate")}
+        for n, (v, src, cite) in parts.items():
+            params.append(Parameter(n, v, "", src, cite))
+        ef = ((parts["cao"][0] - parts["cao_non_carbonate"][0]) * CAO_TO_CO2
+              + (parts["mgo"][0] - parts["mgo_non_carbonate"][0]) * MGO_TO_CO2)
+        params.append(Parameter("emission_factor", ef, "t/t", "measured"))
+        formula = CLINKER_FORMULA
+    else:
+        p = stream.parameters
+        if p is not None and p.emission_factor is not None:
+            text, src, cite = p.value_of("emission_factor"), p.source_of("emission_factor"), None
+        elif material is not None and isinstance(material.emission_factor, Cited) and isinstance(
+                material.emission_factor.value, str):
+            text, src, cite = material.emission_factor.value, "library", _cite(material.emission_factor, lib)
+        else:
+            raise CalcProblem(("clinker", "cao"), "无熟料 CaO/MgO 分析值，也无熟料排放因子（文件或排放因子库）",
+                              "no clinker CaO/MgO analysis and no clinker emission factor (file or library)")
+        if not isinstance(text, str):
+            raise CalcProblem(("parameters", "emission_factor"), "熟料排放因子不能按气体分列",
+                              "the clinker emission factor cannot be a map by gas")
+        f = parse_quantity(text)
+        if not f.check("[]") and not f.check("[mass] / [mass]"):
+            raise CalcProblem(("parameters", "emission_factor"), "熟料排放因子应为 t/t（每吨熟料的 CO2）",
+                              "the clinker emission factor is per tonne of clinker (t/t)")
+        ef = float(f.to("dimensionless").magnitude)
+        params.append(Parameter("emission_factor", ef, "t/t", src or "default", cite))
+        formula = CLINKER_DEFAULT_FORMULA
+    carbonate = (q + dust) * ef
+    if ck.raw_meal is not None:
+        rm_q = parse_quantity(ck.raw_meal, "[mass]").to("t")
+        rm = float(rm_q.magnitude)
+        params.append(_param("raw_meal", rm_q, "measured"))
+    else:
+        ratio, src, cite = fraction("raw_meal_ratio")
+        rm = q * ratio
+        params.append(Parameter("raw_meal_ratio", ratio, "t/t", src, cite))
+    toc, src, cite = fraction("organic_carbon")
+    params.append(Parameter("organic_carbon", toc, "", src, cite))
+    organic = rm * toc * C_TO_CO2
+    params.append(Parameter("carbonate_emissions", carbonate, "t", "calculated"))
+    params.append(Parameter("organic_carbon_emissions", organic, "t", "calculated"))
+    return _finish({"CO2": carbonate + organic}, gwp, False, formula, params)
 
 
 def _self_sufficient(stream: SourceStream) -> bool:

@@ -15,7 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tanjiliang.equipping.places import Topology
-from tanjiliang.model.unit import BOUNDARY, LAB, STREAM_PARAMETERS, SourceStream, UnitFile
+from tanjiliang.model.unit import (
+    BOUNDARY,
+    CLINKER_LAB,
+    CLINKER_WEIGHED,
+    LAB,
+    STREAM_PARAMETERS,
+    SourceStream,
+    UnitFile,
+)
 from tanjiliang.rules.factors import FactorLibrary
 from tanjiliang.rules.schema import Pack
 
@@ -103,7 +111,12 @@ def forced_parameters(stream: SourceStream, cls: str, sector: str, pack: Pack,
 
 
 def parameter_points(stream: SourceStream, forced: set[str]) -> list[Point]:
+    """Laboratory points (level null): each stream parameter whose source is ``measured`` or
+    that the pack forces, and each analysis of a clinker stream stated as measured (the
+    clinker's CaO and MgO, their non-carbonate parts, the raw meal's organic carbon; issue 17)."""
     names = [n for n in STREAM_PARAMETERS if stream.source_of(n) == "measured" or n in forced]
+    if stream.clinker is not None:
+        names += [n for n in CLINKER_LAB if stream.clinker.source_of(n) == "measured"]
     return [Point(f"{stream.id}.{n}", stream.id, n, "laboratory", None, LAB, (LAB,), True)
             for n in names]
 
@@ -122,9 +135,10 @@ def emission_point_points(unit: UnitFile, pack: Pack) -> list[Point]:
     return list(seen.values())
 
 
-#: Stream quantities metered at the boundary besides the activity: the stock-take (盘库) of a
-#: stream with a ``stock``, and the anode-effect minutes of a PFC stream.
-BOUNDARY_QUANTITIES = ("stock", "anode_effects")
+#: Stream quantities metered once for the whole unit besides the activity (an instrument
+#: serves them wherever it stands): the stock-take (盘库) of a stream with a ``stock``, the
+#: anode-effect minutes of a PFC stream, and a clinker stream's weighed raw meal and dust.
+BOUNDARY_QUANTITIES = ("stock", "anode_effects", *CLINKER_WEIGHED)
 
 
 def boundary_points(stream: SourceStream, medium: str, stock_level: int | None = None) -> list[Point]:
@@ -137,7 +151,12 @@ def boundary_points(stream: SourceStream, medium: str, stock_level: int | None =
     point of the stream's medium at that level and counts in that row's equipping rate;
     without that rule it is shown with its status but not counted. The anode-effect minutes
     come from the pot-line control system and are never counted in the rates (the pack's rates
-    are per activity medium and level)."""
+    are per activity medium and level).
+
+    A clinker stream's raw meal, kiln dust and bypass dust, where the file states them (weighed:
+    the 2013 cement guideline's 生料量, 窑头粉尘, 旁路放风粉尘), are activity data of the stream: each
+    is a required point of the stream's medium at level 1 (I), served by a weighing instrument
+    that ``measures`` ``<stream>.raw_meal`` (…) wherever it stands."""
     out = []
     if stream.stock is not None:
         level = stock_level if stock_level is not None else 1
@@ -146,4 +165,8 @@ def boundary_points(stream: SourceStream, medium: str, stock_level: int | None =
     if stream.anode_effects is not None:
         out.append(Point(f"{stream.id}.anode_effects", stream.id, "anode_effects", medium, 1, BOUNDARY,
                          (BOUNDARY,), False))
+    if stream.clinker is not None:  # the raw meal and dust the file states as weighed (issue 17)
+        for q in CLINKER_WEIGHED:
+            if getattr(stream.clinker, q) is not None:
+                out.append(Point(f"{stream.id}.{q}", stream.id, q, medium, 1, BOUNDARY, (BOUNDARY,), True))
     return out

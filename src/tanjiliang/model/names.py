@@ -540,7 +540,8 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
         if (isinstance(at, str) and at in place_codes and coded(ins.get("type"))
                 and isinstance(st_, str) and st_ in statuses and isinstance(cf, str) and cf in kinds
                 and not ins.get("confirmations")
-                and (m0 is None or (isinstance(m0, str) and m0.partition(".")[0] in target_codes))
+                and (m0 is None or all(isinstance(x, str) and x.partition(".")[0] in target_codes
+                                       for x in (m0 if isinstance(m0, list) else [m0])))
                 and (lc is None or (isinstance(lc, str) and len(lc) == 10 and lc[4] == "-"))):
             continue  # everything already written as codes (the common case of a large file)
         if isinstance(ins.get("type"), str) and not coded(ins["type"]):

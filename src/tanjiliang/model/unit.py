@@ -53,9 +53,15 @@ LAB = "lab"
 #: Quantities measured at an emission point (measurement method, CEMS).
 EMISSION_POINT_QUANTITIES = ("co2", "flow", "temperature", "pressure", "moisture")
 STREAM_PARAMETERS = ("ncv", "carbon_content", "oxidation_rate", "emission_factor")
-#: Further quantities an instrument may measure on a stream: the stock-take (盘库) and the
-#: anode-effect minutes of a PFC stream (pot-line control system).
-STREAM_QUANTITIES = (*STREAM_PARAMETERS, "stock", "anode_effects")
+#: What a cement stream's ``clinker`` block measures in the laboratory (CaO, MgO, their
+#: non-carbonate parts, the raw meal's organic carbon) and by weighing (raw meal, kiln and
+#: bypass dust): CETS-AG-02.01-V01-2024 熟料生产; 2013 cement guideline (issue 17).
+CLINKER_LAB = ("cao", "mgo", "cao_non_carbonate", "mgo_non_carbonate", "organic_carbon")
+CLINKER_WEIGHED = ("raw_meal", "kiln_dust", "bypass_dust")
+#: Further quantities an instrument may measure on a stream: the stock-take (盘库), the
+#: anode-effect minutes of a PFC stream (pot-line control system) and a clinker stream's
+#: analyses and weighings.
+STREAM_QUANTITIES = (*STREAM_PARAMETERS, "stock", "anode_effects", *CLINKER_LAB, *CLINKER_WEIGHED)
 
 
 def problem(zh: str, en: str) -> PydanticCustomError:
@@ -347,6 +353,77 @@ class AnodeEffects(Model):
     c2f6_ratio: Ratio | None = label("C2F6/CF4 质量比", "C2F6/CF4 weight fraction", default=None)
 
 
+FractionValue = Param | Ratio
+
+
+class Clinker(Model):
+    """Process emissions of clinker production (熟料生产过程排放; CETS-AG-02.01-V01-2024; 中国水泥
+    生产企业温室气体排放核算方法与报告指南（试行）2013 §原料碳酸盐分解、生料中非燃料碳煅烧):
+
+    * carbonate decomposition: ``(Q_clinker + Q_kiln_dust + Q_bypass_dust) × EF_clinker`` with
+      ``EF_clinker = (CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) × 44/40`` from the clinker's
+      analysed CaO and MgO (mass fractions) less their non-carbonate parts; without an analysis,
+      the factor library's default clinker factor;
+    * organic (non-fuel) carbon in the raw meal: ``Q_raw_meal × C_org × 44/12``, the raw meal
+      weighed or, unmeasured, the clinker output × the library's raw-meal-to-clinker ratio.
+
+    The stream's ``activity`` is the clinker output. A bare CaO, MgO, non-carbonate or
+    organic-carbon value counts as measured (a laboratory metering point); ``{value, source:
+    default}`` does not."""
+
+    cao: FractionValue | None = label("熟料中CaO含量", "CaO content of clinker", default=None)
+    mgo: FractionValue | None = label("熟料中MgO含量", "MgO content of clinker", default=None)
+    cao_non_carbonate: FractionValue | None = label("熟料中非碳酸盐来源的CaO含量", "Non-carbonate CaO in clinker",
+                                                    default=None)
+    mgo_non_carbonate: FractionValue | None = label("熟料中非碳酸盐来源的MgO含量", "Non-carbonate MgO in clinker",
+                                                    default=None)
+    kiln_dust: MassText | None = label("窑头粉尘量", "Kiln dust", default=None)
+    bypass_dust: MassText | None = label("旁路放风粉尘量", "Bypass dust", default=None)
+    raw_meal: MassText | None = label("生料量", "Raw meal", default=None)
+    organic_carbon: FractionValue | None = label("生料中非燃料碳含量", "Organic carbon in raw meal", default=None)
+
+    def fraction(self, name: str) -> float | None:
+        """A fraction field as a number (``"65.2 %"`` → 0.652)."""
+        from tanjiliang.units import parse_ratio
+
+        v = getattr(self, name)
+        if v is None:
+            return None
+        text = v.value if isinstance(v, Param) else v
+        return parse_ratio(text)  # type: ignore[arg-type]
+
+    def source_of(self, name: str) -> ParamSource | None:
+        """A bare value counts as measured; ``{value, source}`` says its source. The weighed
+        quantities (raw meal, dust) are measured when stated."""
+        v = getattr(self, name)
+        if v is None:
+            return None
+        return v.source if isinstance(v, Param) else "measured"
+
+    @model_validator(mode="after")
+    def _fractions(self) -> Clinker:
+        for name in CLINKER_LAB:
+            v = getattr(self, name)
+            if isinstance(v, Param) and not isinstance(v.value, str):
+                raise problem(f"{name} 不能按气体分列", f"{name} cannot be a map by gas")
+            try:
+                f = self.fraction(name)
+            except QuantityError:
+                raise problem(f"{name} 须为比例（如 65.2 %）", f"{name} must be a fraction (e.g. 65.2 %)") from None
+            if f is not None and not 0.0 <= f <= 1.0:
+                raise problem(f"{name} 须在 0 与 100 % 之间", f"{name} must lie between 0 and 100 %")
+        if (self.cao is None) != (self.mgo is None):
+            raise problem("熟料的 CaO 与 MgO 含量须同时给出（或都不给出，采用缺省排放因子）",
+                          "give the clinker's CaO and MgO together (or neither, for the default factor)")
+        for whole, part in (("cao", "cao_non_carbonate"), ("mgo", "mgo_non_carbonate")):
+            w, q = self.fraction(whole), self.fraction(part)
+            if q is not None and w is None:
+                raise problem(f"给出 {part} 时须给出 {whole}", f"{part} needs {whole}")
+            if q is not None and w is not None and q > w:
+                raise problem(f"{part} 大于 {whole}", f"{part} exceeds {whole}")
+        return self
+
+
 class SourceStream(Model):
     id: Id = label("编号", "Id")
     name: Text = label("名称", "Name")
@@ -367,6 +444,7 @@ class SourceStream(Model):
     stock: Stock | None = label("库存", "Stock", default=None)
     lower_tier: LowerTier | None = label("降低层级说明", "Justified lower tier", default=None)
     anode_effects: AnodeEffects | None = label("阳极效应", "Anode effects", default=None)
+    clinker: Clinker | None = label("熟料生产过程", "Clinker production", default=None)
 
     def activity_quantity(self) -> pint.Quantity | None:
         """The stream's activity data: ``activity`` as written, else from the stock
@@ -398,6 +476,10 @@ class SourceStream(Model):
                 self.parameters is None or self.parameters.emission_factor is None):
             raise problem("全氟化碳源流须给出 anode_effects（阳极效应）或 emission_factor",
                           "a PFC stream needs anode_effects or an emission_factor")
+        if self.clinker is not None and (self.kind != "process" or self.direction != "in"
+                                         or self.method != "calculation"):
+            raise problem("clinker（熟料生产过程）只用于计算法的过程排放源流（kind: process）",
+                          "clinker belongs to a calculation-method process stream (kind: process)")
         if self.method == "calculation":
             if self.activity is None and self.stock is None:
                 raise problem("计算法源流须给出 activity（年活动数据）或 stock（库存与购入量）",

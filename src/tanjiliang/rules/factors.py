@@ -71,6 +71,10 @@ class LibraryFile(_Strict):
     gwp_sets: dict[str, GwpSet] = Field(default_factory=dict)
     materials: dict[str, Material] = Field(default_factory=dict)
     pfc_slopes: dict[str, PfcSlope] = Field(default_factory=dict)
+    #: cement: defaults of a clinker stream's items (raw-meal-to-clinker ratio, organic carbon
+    #: of the raw meal, non-carbonate CaO and MgO), each cited
+    clinker_defaults: dict[Literal["raw_meal_ratio", "organic_carbon", "cao_non_carbonate", "mgo_non_carbonate"],
+                           Cited[float]] = Field(default_factory=dict)
 
 
 class FactorLibrary:
@@ -82,6 +86,7 @@ class FactorLibrary:
         self.gwp_sets: dict[str, GwpSet] = {}
         self.sources: dict[str, LibrarySource] = {}
         self.pfc_slopes: dict[str, PfcSlope] = {}
+        self.clinker_defaults: dict[str, Cited[float]] = {}
         for f in files:
             for s in f.sources:
                 self.sources.setdefault(s.id, s)
@@ -93,6 +98,10 @@ class FactorLibrary:
                 if key in self.pfc_slopes:
                     raise ValueError(f"PFC slope {key!r} defined twice (in {f.name})")
                 self.pfc_slopes[key] = sl
+            for key, c in f.clinker_defaults.items():
+                if key in self.clinker_defaults:
+                    raise ValueError(f"clinker default {key!r} defined twice (in {f.name})")
+                self.clinker_defaults[key] = c
             for key, g in f.gwp_sets.items():
                 if key in self.gwp_sets:
                     raise ValueError(f"GWP set {key!r} defined twice (in {f.name})")
@@ -112,7 +121,11 @@ class FactorLibrary:
             out.extend((m.emission_factor_by_year or {}).values())  # type: ignore[arg-type]
         for sl in self.pfc_slopes.values():
             out.extend((sl.slope_cf4, sl.c2f6_to_cf4))  # type: ignore[arg-type]
+        out.extend(self.clinker_defaults.values())  # type: ignore[arg-type]
         return out
+
+    def clinker_default(self, name: str) -> Cited[float] | None:
+        return self.clinker_defaults.get(name)
 
     def pfc_slope(self, technology: str) -> PfcSlope | None:
         return self.pfc_slopes.get(technology)
