@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from typer import _click as click
 from typer.core import TyperGroup
 
-from tanjiliang.i18n import cli_lang, gettext
+from tanjiliang.i18n import cli_lang, gettext, pairs
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’·"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
@@ -69,14 +69,14 @@ ZH: dict[str, str] = {
     "database URL (default DATABASE_URL)": "数据库地址（默认取环境变量 DATABASE_URL）",
 }
 
-#: Help texts whose pair the splitter cannot take apart: (中文, English).
-PAIRS: dict[str, tuple[str, str]] = {
-    "gunicorn 进程数 / worker processes": ("gunicorn 工作进程数", "gunicorn worker processes"),
-    "budget in 元 for plan (b) 预算（元）": ("方案 (b) 的预算（元）", "budget in yuan for plan (b)"),
+#: Help texts whose pair the splitter cannot take apart: their Chinese (the English from the
+#: catalogue, context ``cli:<text>``).
+PAIRS = cast("dict[str, tuple[str, str]]", pairs("cli", {
+    "gunicorn 进程数 / worker processes": "gunicorn 工作进程数",
+    "budget in 元 for plan (b) 预算（元）": "方案 (b) 的预算（元）",
     "Write a review's report (现场审查情况汇总表, 不符合项报告, evidence list) 生成审查报告.":
-        ("生成审查报告（现场审查情况汇总表、不符合项报告、证据清单）。",
-         "Write a review's report (on-site review summary, non-conformity report, evidence list)."),
-}
+        "生成审查报告（现场审查情况汇总表、不符合项报告、证据清单）。",
+}))
 
 #: Click's and Typer's own words in Chinese.
 CLICK_ZH: dict[str, str] = {
@@ -99,6 +99,18 @@ CLICK_ZH: dict[str, str] = {
     "default: {default}": "默认：{default}", "required": "必填",
     "Show this message and exit.": "显示本帮助并退出。",
 }
+
+
+def click_word(english: str, lang: str) -> str:
+    """Click's or Typer's own ``english`` text in ``lang``: Chinese from :data:`CLICK_ZH`, a
+    further language from its catalogue (context ``click:<english>``), else the English."""
+    zh = CLICK_ZH.get(english)
+    if zh is None or lang == "en":
+        return english
+    if lang == "zh":
+        return zh
+    out = gettext(zh, lang, f"click:{english}")
+    return out if out != zh else english
 
 
 def split(text: str) -> tuple[str, str]:
@@ -155,10 +167,8 @@ def _words(lang: str) -> None:
 
     from typer import rich_utils
 
-    table = CLICK_ZH if lang == "zh" else {}
-
     def tr(message: str) -> str:
-        return table.get(message, message)
+        return click_word(message, lang)
 
     # Typer carries its own copy of click (typer._click); both are localised.
     for name in ("typer._click.core", "typer._click.exceptions", "typer._click.formatting",
@@ -195,14 +205,14 @@ def _patch_click(lang: str) -> None:
         _ORIGINAL["get_help_option"] = core.Command.get_help_option
 
         def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-            if prefix is None and _LANG["lang"] == "zh":
-                prefix = "用法："
+            if prefix is None and _LANG["lang"] != "en":
+                prefix = click_word("Usage: ", _LANG["lang"])
             _ORIGINAL["write_usage"](self, prog, args, prefix)
 
         def get_help_option(self: Any, ctx: Any) -> Any:
             opt = _ORIGINAL["get_help_option"](self, ctx)
             if opt is not None:
-                opt.help = "显示本帮助并退出。" if _LANG["lang"] == "zh" else "Show this message and exit."
+                opt.help = click_word("Show this message and exit.", _LANG["lang"])
             return opt
 
         formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]

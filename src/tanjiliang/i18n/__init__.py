@@ -19,9 +19,11 @@ from __future__ import annotations
 import gettext as _gettext
 import os
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 SOURCE = "zh"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -81,13 +83,14 @@ def cli_lang(argv: list[str] | None = None) -> str:
 Pair = tuple[str, str]
 
 
-def pairs(prefix: str, table: dict[str, object], _path: tuple[str, ...] = ()) -> dict[str, object]:
+def pairs(prefix: str, table: Mapping[Any, object], _path: tuple[str, ...] = ()
+          ) -> dict[Any, object]:
     """A table of words written in Chinese (``{"key": "中文"}``, nested tables allowed) as the
     ``(中文, English)`` pairs older callers read, the English from the catalogue (context
     ``prefix:key.path``). Entries still written as pairs are kept as they are."""
-    out: dict[str, object] = {}
+    out: dict[Any, object] = {}
     for key, value in table.items():
-        if isinstance(value, dict):
+        if isinstance(value, Mapping):
             out[key] = pairs(prefix, value, (*_path, str(key)))
         elif isinstance(value, str):
             ctx = f"{prefix}:{'.'.join((*_path, str(key)))}"

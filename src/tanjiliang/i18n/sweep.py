@@ -51,15 +51,19 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "reports/i18n.py": [("TEXT", "report")],
     "assess/labels.py": [("LABELS", "label")],
     "web/core/templatetags/tj.py": [("WORDS", "word"), ("FIGURES", "figure")],
-    "model/names.py": [("ENUM_LABELS", "enum")],
     "ledger/catalogue.py": [("LEVELS", "ledger.level"), ("DERIVED", "ledger.column")],
     "review/model.py": [("LABELS", "review")],
     "plan/words.py": [("WORDS", "plan"), ("PARTS", "plan.part")],
-    "kpi/indicators.py": [("NAMES", "kpi")],
-    "month/close.py": [("CHECK_WORDS", "month.check"), ("STATUS_WORDS", "month.status")],
-    "month/export.py": [("POWER_ITEMS", "month.export")],
-    "web/month/reminders.py": [("DUE_WORDS", "reminder.due")],
+    "kpi/indicators.py": [("NAMES", "kpi"), ("REASONS", "kpi.reason")],
     "cli/localise.py": [("PAIRS", "cli")],
+}
+
+#: Tables written ``"English": "中文"`` because the English is the program's own text (help
+#: texts written in English only, click's and Typer's words): their source stays as it is; each
+#: entry goes to the catalogue as ``中文`` → ``English`` with the context ``<prefix>:<English>``,
+#: so that a further language's catalogue lists it to be translated.
+REVERSED: dict[str, list[tuple[str, str]]] = {
+    "cli/localise.py": [("ZH", "cli"), ("CLICK_ZH", "click")],
 }
 
 #: Python files of the web app whose messages are written ``fn(…, "中文", "English", …)``: the
@@ -284,6 +288,28 @@ def convert_tables(cat: Catalog, check: bool = False) -> int:
     return n
 
 
+def harvest_reversed(cat: Catalog) -> int:
+    """Put the entries of the :data:`REVERSED` tables in the catalogue."""
+    n = 0
+    for rel, tables in REVERSED.items():
+        path = PKG / rel
+        if not path.exists():
+            continue
+        tree = ast.parse(path.read_bytes())
+        for name, prefix in tables:
+            node = _table_node(tree, name)
+            if not isinstance(node, ast.Dict):
+                continue
+            for k, v in zip(node.keys, node.values, strict=True):
+                texts = _strings([k, v])
+                if texts and _CJK_RE.search(texts[1]):
+                    en, zh = texts
+                    if cat.get(zh, context=f"{prefix}:{en}") is None:
+                        n += 1
+                    cat.add(zh, en, context=f"{prefix}:{en}")
+    return n
+
+
 def _call_pairs(tree: ast.AST, names: tuple[str, ...]
                 ) -> list[tuple[ast.Constant, ast.Constant, bool]]:
     """``fn(…, "中文", "English", …)`` calls of ``names``: the two string arguments, and
@@ -383,19 +409,28 @@ def sweep(check: bool = False, only: tuple[str, ...] = ()) -> dict[str, int]:
         core_po = CORE_LOCALE / "en" / "LC_MESSAGES" / "tanjiliang.po"
         core_cat = _load(core_po, "en", "tanjiliang")
         n_rows = convert_tables(core_cat, check)
+        if not only or any(rel in only for rel in REVERSED):
+            harvest_reversed(core_cat)
     finally:
         TABLES, CALLS = tables, calls
     if not check:
-        _save(web_cat, WEB_LOCALE / "en" / "LC_MESSAGES" / "django.po")
-        _save(core_cat, core_po)
-        for root, domain, english in ((WEB_LOCALE, "django", web_cat),
-                                      (CORE_LOCALE, "tanjiliang", core_cat)):
-            for lang in _langs(root):
-                po = root / lang / "LC_MESSAGES" / f"{domain}.po"
-                if po.exists() and lang != "en" and not lang.startswith("zh"):
-                    _save(_merged(_load(po, lang, domain), english), po)
+        compile_catalogues(web_cat, core_cat)
     return {"template pairs": n_tags, "web labels": n_py, "web messages": n_calls,
             "table pairs": n_rows}
+
+
+def compile_catalogues(web_cat: Catalog | None = None, core_cat: Catalog | None = None) -> None:
+    """Write every catalogue sorted and compile it (``.mo``); a further language's catalogue
+    gains the messages of the English one it lacks (to be translated)."""
+    for root, domain, english in ((WEB_LOCALE, "django", web_cat),
+                                  (CORE_LOCALE, "tanjiliang", core_cat)):
+        en_po = root / "en" / "LC_MESSAGES" / f"{domain}.po"
+        english = english if english is not None else _load(en_po, "en", domain)
+        _save(english, en_po)
+        for lang in _langs(root):
+            po = root / lang / "LC_MESSAGES" / f"{domain}.po"
+            if po.exists() and lang != "en" and not lang.startswith("zh"):
+                _save(_merged(_load(po, lang, domain), english), po)
 
 
 def _merged(cat: Catalog, english: Catalog) -> Catalog:
@@ -424,7 +459,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--add-language", metavar="LANG")
     ap.add_argument("--only", nargs="+", default=(), metavar="FILE",
                     help="convert the pairs of these Python files only (relative to the package)")
+    ap.add_argument("--compile", action="store_true",
+                    help="only write and compile the catalogues (after translating a .po file)")
     args = ap.parse_args(argv)
+    if args.compile:
+        compile_catalogues()
+        return 0
     if args.add_language:
         add_language(args.add_language)
         return 0

@@ -27,22 +27,36 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from tanjiliang.assess.result import Assessment
+from tanjiliang.i18n import pairs
 from tanjiliang.metrology.confirmation import add_months
 from tanjiliang.model.unit import Instrument, UnitFile, interval_months
 
-NAMES = {
-    "equipping_rate": ("配备率", "equipping rate"),
-    "inspection_rate": ("受检率", "inspection rate"),
-    "pass_rate": ("检定合格率", "pass rate"),
-    "completeness": ("数据完整率", "data completeness"),
-    "in_confirmation": ("在有效期内器具比例", "instruments in confirmation"),
-    "timeliness": ("月度存证及时率", "monthly filings on time"),
-}
+#: The indicators' names (Chinese; the English from the catalogue, context ``kpi:<key>``).
+NAMES = cast("dict[str, tuple[str, str]]", pairs("kpi", {
+    "equipping_rate": "配备率",
+    "inspection_rate": "受检率",
+    "pass_rate": "检定合格率",
+    "completeness": "数据完整率",
+    "in_confirmation": "在有效期内器具比例",
+    "timeliness": "月度存证及时率",
+}))
+
+#: The reasons to visit, as ``str.format`` templates (context ``kpi.reason:<key>``); a reason
+#: is kept in both languages on the result, as the doors pick it by the page's language.
+REASONS = cast("dict[str, tuple[str, str]]", pairs("kpi.reason", {
+    "below": "{name} {value:.1f}%，低于 {limit}%",
+    "nonconforming": "评价结论不符合（{n} 项不符合）",
+}))
+
+
+def _reason(key: str, name: tuple[str, str] = ("", ""), **fields: Any) -> tuple[str, str]:
+    zh, en = REASONS[key]
+    return zh.format(name=name[0], **fields), en.format(name=name[1], **fields)
 
 
 @lru_cache(maxsize=1)
@@ -172,12 +186,10 @@ def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
         den += wk
         limit = w["visit_below"][key]
         if v < limit:
-            zh, en = NAMES[key]
-            reasons.append((f"{zh} {v:.1f}%，低于 {limit}%", f"{en} {v:.1f} % is below {limit} %"))
+            reasons.append(_reason("below", NAMES[key], value=v, limit=limit))
     if a.conclusion == "nonconforming":
         n = sum(1 for f in a.findings if f.severity == "nonconformity")
-        reasons.insert(0, (f"评价结论不符合（{n} 项不符合）",
-                           f"assessment non-conforming ({n} non-conformities)"))
+        reasons.insert(0, _reason("nonconforming", n=n))
     index = float((num / den).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) if den else None
     return Indicators(unit.unit.name, unit.unit.credit_code, unit.unit.region, unit.unit.year,
                       as_of, a.conclusion, a.total_tco2e, values["equipping_rate"],

@@ -15,10 +15,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import cast
 
 import yaml
 from pydantic import BaseModel
 
+from tanjiliang.i18n import pairs
+from tanjiliang.model.names import ENUM_LABELS
 from tanjiliang.model.unit import ConfirmationRecord, Instrument
 
 
@@ -60,7 +63,21 @@ def _ic(name: str, kind: str = "text", width: int = 14) -> Column:
     return Column(name, zh, en, kind, False, _syn("instruments", name), width)
 
 
-def _dc(name: str, zh: str, en: str, kind: str, width: int, derived: bool = True) -> Column:
+#: Headers of the columns that are not model fields (Chinese; the English from the catalogue,
+#: context ``ledger.column:<key>``).
+DERIVED = cast("dict[str, tuple[str, str]]", pairs("ledger.column", {
+    "_no": "序号",
+    "_level": "层级",
+    "_mpe": "最大允许误差(%)",
+    "_next_due": "下次确认日期",
+    "_points": "计量点",
+    "_valid_until": "有效期至",
+    "instrument": "管理编号",
+}))
+
+
+def _dc(name: str, kind: str, width: int, derived: bool = True) -> Column:
+    zh, en = DERIVED[name]
     return Column(name, zh, en, kind, derived, _syn("instruments", name), width)
 
 
@@ -71,12 +88,12 @@ def _cc(name: str, kind: str = "text", width: int = 14) -> Column:
 
 #: The instrument sheet, JJF 1356 Annex B order then carbon fields (domain.md §7).
 INSTRUMENT_COLUMNS: tuple[Column, ...] = (
-    _dc("_no", "序号", "No.", "text", 6),
-    _dc("_level", "层级", "Level", "text", 8),
+    _dc("_no", "text", 6),
+    _dc("_level", "text", 8),
     _ic("name", width=22),
     _ic("model"),
     _ic("accuracy", "accuracy", width=10),
-    _dc("_mpe", "最大允许误差(%)", "MPE (%)", "text", 10),
+    _dc("_mpe", "text", 10),
     _ic("verification_interval", "quantity", width=10),
     _ic("max_capacity", "quantity", width=10),
     _ic("usual_load", "quantity", width=10),
@@ -90,23 +107,24 @@ INSTRUMENT_COLUMNS: tuple[Column, ...] = (
     _ic("confirmation", "enum_kind", width=10),
     _ic("interval", "interval", width=12),
     _ic("last_confirmed", "date", width=12),
-    _dc("_next_due", "下次确认日期", "Next due", "date", 12),
+    _dc("_next_due", "date", 12),
     _ic("certificate", width=18),
     _ic("confirmed_by", width=20),
     _ic("status", "enum_status", width=8),
-    _dc("_points", "计量点", "Metering points", "text", 16),
+    _dc("_points", "text", 16),
     _ic("notes", width=18),
 )
 
 #: Read on import, never written: 有效期至 as the certificate states it (issue 12).
 IMPORT_ONLY_COLUMNS: tuple[Column, ...] = (
-    _dc("_valid_until", "有效期至", "Valid until", "date", 12, derived=False),
+    _dc("_valid_until", "date", 12, derived=False),
 )
 READ_COLUMNS = INSTRUMENT_COLUMNS + IMPORT_ONLY_COLUMNS
 
 #: The confirmation history sheet (one row per verification or calibration).
 CONFIRMATION_COLUMNS: tuple[Column, ...] = (
-    Column("instrument", "管理编号", "Management no.", "text", False, _syn("confirmations", "instrument"), 12),
+    Column("instrument", *DERIVED["instrument"], "text", False, _syn("confirmations", "instrument"),
+           12),
     _cc("date", "date", width=12),
     _cc("kind", "enum_kind", width=10),
     _cc("result", "enum_result", width=10),
@@ -123,16 +141,17 @@ SHEET_CONFIRMATIONS = "确认记录 Confirmations"
 SHEET_NOTES = "说明 Notes"
 SHEET_LISTS = "_lists"
 
-#: Values of the enumerations: code → (zh, en).
-STATUS = {"in_use": ("在用", "In use"), "standby": ("备用", "Standby"),
-          "out_of_service": ("停用", "Out of service")}
-KIND = {"verification": ("检定", "Verification"), "calibration": ("校准", "Calibration")}
-RESULT = {"pass": ("合格", "Pass"), "fail": ("不合格", "Fail"), "limited": ("准用", "Limited use")}
+#: Values of the enumerations: code → (zh, en), the model's words (one source).
+STATUS = ENUM_LABELS["status"]
+KIND = ENUM_LABELS["confirmation_kind"]
+RESULT = ENUM_LABELS["result"]
 #: Place words accepted for ``at`` besides ids (unit-file.md: boundary | lab).
 PLACE_WORDS = {"边界": "boundary", "厂界": "boundary", "核算边界": "boundary", "实验室": "lab",
                "化验室": "lab", "laboratory": "lab"}
-LEVELS = {1: ("一级", "Level 1"), 2: ("二级", "Level 2"), 3: ("三级", "Level 3"),
-          "lab": ("实验室", "Laboratory"), "emission_point": ("排放口", "Emission point")}
+#: The level column's words (context ``ledger.level:<level>``).
+LEVELS = cast("dict[int | str, tuple[str, str]]", pairs("ledger.level", {
+    1: "一级", 2: "二级", 3: "三级",
+    "lab": "实验室", "emission_point": "排放口"}))
 
 
 def norm(text: object) -> str:
