@@ -168,3 +168,30 @@ def test_a_named_report_file_must_be_given(unit, readings, tmp_path) -> None:
         close_month(unit, 2025, 3, [readings], tmp_path / "rec", lab=lab)
     assert [(i.line, i.path) for i in err.value.issues] == [(2, "report_file")]
     assert not (tmp_path / "rec").exists()  # nothing written
+
+
+def test_the_command_line_files_with_lab_results_and_refuses_a_bad_file(unit, readings, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from tanjiliang.cli.app import app
+
+    fixture = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "plant.yaml"
+    bad = _lab(tmp_path, [MARCH[0].replace("22.00", "abc")], name="bad.csv")
+    args = ["month", "close", str(fixture), str(readings), "--month", "2025-03",
+            "--records", str(tmp_path / "rec"), "--filed-at", "2025-04-20"]
+    r = CliRunner().invoke(app, [*args, "--lab", str(bad)])
+    assert r.exit_code == 2 and "bad.csv:2 value" in r.output and "不是数值" in r.output
+    assert not (tmp_path / "rec").exists()
+    r = CliRunner().invoke(app, [*args, "--lab", str(bad), "--lang", "en"])
+    assert "is not a number" in r.output
+    good = _lab(tmp_path, [MARCH[0].replace("r0301.pdf", "")], name="good.csv")
+    r = CliRunner().invoke(app, [*args, "--lab", str(good)])
+    assert r.exit_code == 0, r.output
+    data = json.loads((tmp_path / "rec" / "2025-03.v1.json").read_text(encoding="utf-8"))
+    assert data["lab"]["results"][0]["value"] == 22.0
+    r = CliRunner().invoke(app, ["month", "close", str(fixture), str(readings), "--month", "2025-04",
+                                 "--records", str(tmp_path / "rec"),
+                                 "--lab", str(_lab(tmp_path, ["coal,ncv,21,GJ/t,2025-04-02,,,某化验室,,,,R9,"],
+                                                   name="flag.csv"))])
+    assert r.exit_code == 0 and "化验: 入炉烟煤 低位发热量 21 GJ/t" in r.output
+    assert "flag.csv:2 检测机构无 CMA/CNAS 资质、未给出资质证书编号、未给出方法标准" in r.output

@@ -1,8 +1,10 @@
 """``tanjiliang month`` — the monthly close (月度存证, issue 14; docs/month.md).
 
-``month close UNIT --month YYYY-MM (READINGS... | --store ROOT) --records DIR [--evidence F]
-[--reason TEXT]``: compute the month from the readings and file it, frozen under a hash (a
-second filing is a correction: a new version with a reason). ``month status UNIT --records
+``month close UNIT --month YYYY-MM (READINGS... | --store ROOT) --records DIR [--lab FILE]
+[--evidence F] [--reason TEXT]``: compute the month from the readings (and the month's
+laboratory results) and file it, frozen under a hash (a second filing is a correction: a new
+version with a reason). ``month close FOLDER --month YYYY-MM --store ROOT --records DIR
+[--cluster ADDRESS]``: every unit of the folder (tanjiliang.month.batch; idempotent). ``month status UNIT --records
 DIR``: the year's twelve cards. ``month verify --records DIR``: every hash again (exit 1 when
 something changed). ``month export UNIT --records DIR -o filing.xlsx [--bundle evidence.zip]``.
 Exit 2 on bad input.
@@ -37,17 +39,21 @@ def _bad(err: LoadError, lang: str) -> typer.Exit:
 
 @app.command("close")
 def close(
-    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
+    unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file, or a folder of unit files 单位文件或目录")],
     month: Annotated[str, typer.Option(help="YYYY-MM 月份")],
     records_dir: Annotated[Path, typer.Option("--records", help="folder of filed months 存证目录")],
     readings: Annotated[list[Path] | None, typer.Argument(metavar="READINGS...", help="readings files 读数文件")] = None,
     store: Annotated[str | None, typer.Option(help="readings store 读数库")] = None,
     evidence: Annotated[list[Path] | None, typer.Option(help="evidence file (repeat) 证据文件")] = None,
+    lab: Annotated[Path | None, typer.Option(help="laboratory results CSV/XLSX, reports beside it 化验结果文件（CSV/XLSX，报告文件放在同一目录）")] = None,
     reason: Annotated[str | None, typer.Option(help="reason of a correction 更正原因")] = None,
     filed_at: Annotated[str | None, typer.Option("--filed-at", help="YYYY-MM-DD (default now) 提交日期")] = None,
+    workers: Annotated[int, typer.Option(help="processes for a folder (default: all cores) 关闭整个目录时的进程数")] = 0,
+    cluster: Annotated[str | None, typer.Option(
+        help="Dask scheduler for a folder (tcp://host:8786, or local:N) 关闭整个目录时的计算集群地址")] = None,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
-    """Compute the month from its readings and file it 计算并提交月度存证."""
+    """Compute the month from its readings and file it; a folder: every unit 计算并提交月度存证（目录：其中每个单位）."""
     from tanjiliang.data.readings import ReadingsError
     from tanjiliang.model.load import load_unit
     from tanjiliang.month.close import CHECK_WORDS, ZONE, close_month, parse_month
@@ -56,7 +62,7 @@ def close(
     zh = lg == "zh"
     try:
         y, m = parse_month(month)
-        unit = load_unit(unit_file)
+        unit = None if unit_file.is_dir() else load_unit(unit_file)
         when = None
         if filed_at is not None:
             try:
@@ -67,6 +73,8 @@ def close(
                 raise LoadError([Issue("--filed-at", None, "", f"“{filed_at}”不是日期",
                                        f'"{filed_at}" is not a date')]) from None
             when = datetime(d.year, d.month, d.day, 12, tzinfo=ZONE)
+        if unit_file.is_dir():
+            return _close_folder(unit_file, y, m, store, records_dir, when, workers, cluster, lg)
         if store is not None:
             from tanjiliang.data.store import ReadingsStore, unit_key
 
@@ -78,8 +86,9 @@ def close(
 
             raise LoadError([Issue("READINGS", None, "", "请给出读数文件或 --store",
                                    "give readings files or --store")])
+        assert unit is not None
         rec = close_month(unit, y, m, source, records_dir, evidence=list(evidence or []),
-                          reason=reason, filed_at=when)
+                          reason=reason, filed_at=when, lab=lab)
     except LoadError as err:
         raise _bad(err, lg) from None
     except ReadingsError as err:
@@ -94,10 +103,50 @@ def close(
                    f"哈希 {d['sha256'][:16]}… → {rec.path}") if zh else
                   (f"filed {d['month']} version {d['version']}{late}: {d['emissions_tco2e']:,.1f} tCO2e, "
                    f"hash {d['sha256'][:16]}… → {rec.path}"))
+    from tanjiliang.month.lab import flag_text, lab_lines
+
+    for line in lab_lines(d, lg):
+        console.print(f"  {'化验' if zh else 'laboratory'}: {escape(line)}")
     for c in d["checks"]:
         if not c["ok"]:
             word = CHECK_WORDS[c["check"]][0 if zh else 1]
             console.print(f"  [yellow]{'未通过检查' if zh else 'check not passed'}: {word}[/]")
+            for f in c.get("flagged") or []:  # laboratory results: file:row and what is lacking
+                why = ("、" if zh else "; ").join(flag_text(x, lg, c["accreditations"]) for x in f["flags"])
+                console.print(f"    {escape(str(d['lab']['file']))}:{f['row']} {why}")
+
+
+def _close_folder(root: Path, y: int, m: int, store: str | None, records_dir: Path,
+                  when: datetime | None, workers: int, cluster: str | None, lg: str) -> None:
+    """``month close FOLDER``: the month of every unit in the folder (tanjiliang.month.batch);
+    exit 1 when a unit could not be filed, 2 on bad input."""
+    from tanjiliang.cli.files import unit_files
+    from tanjiliang.model.errors import Issue
+    from tanjiliang.month.batch import STATUS_WORDS, close_units
+    from tanjiliang.province.cluster import ClusterError
+
+    zh = lg == "zh"
+    if store is None:
+        raise LoadError([Issue("--store", None, "", "关闭整个目录的月份须给出读数库 --store",
+                               "closing a folder's month needs the readings store --store")])
+    console = make_console()
+    try:
+        df = close_units(unit_files([root]), store, records_dir, y, m, workers=workers or None,
+                         cluster=cluster, filed_at=when)
+    except ClusterError as exc:
+        console.print(exc.message(lg))
+        raise typer.Exit(2) from None
+    counts = {k: df.filter(df["status"] == k).height for k in STATUS_WORDS}
+    label = f"{y:04d}-{m:02d}"
+    console.print(("，".join(f"{STATUS_WORDS[k][0]} {n}" for k, n in counts.items() if n)
+                   + f"（{label}，共 {df.height} 个单位）→ {records_dir}") if zh else
+                  (", ".join(f"{STATUS_WORDS[k][1]} {n}" for k, n in counts.items() if n)
+                   + f" ({label}, {df.height} units) → {records_dir}"))
+    for row in df.filter(df["status"] == "error").iter_rows(named=True):
+        console.print(f"  [red]{escape(row['unit_file'])}[/]: "
+                      f"{escape(row['error_zh'] if zh else row['error_en'])}")
+    if counts["error"]:
+        raise typer.Exit(1)
 
 
 @app.command("status")

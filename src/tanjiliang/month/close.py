@@ -28,9 +28,10 @@ import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from tanjiliang.i18n import pairs
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.model.write import atomic_write, json_text
@@ -404,15 +405,19 @@ def close_month(unit: UnitFile, year: int, month: int, readings: Any, folder: Pa
     return MonthRecord(path, data)
 
 
-CHECK_WORDS = {"completeness": ("数据完整率", "data completeness"),
-               "in_confirmation": ("器具在确认有效期内", "instruments in confirmation"),
-               "out_of_tolerance": ("无超差影响", "no out-of-tolerance period"),
-               "reconciliation": ("主表与分表平衡", "main and sub-meters reconciled"),
-               "lab_results": ("化验结果资质与方法齐全", "laboratory results accredited, with method")}
+#: The checks' and the cards' words (Chinese; the English from the catalogue, context
+#: ``month.check:<key>``, ``month.status:<key>``).
+CHECK_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.check", {
+    "completeness": "数据完整率",
+    "in_confirmation": "器具在确认有效期内",
+    "out_of_tolerance": "无超差影响",
+    "reconciliation": "主表与分表平衡",
+    "lab_results": "化验结果资质与方法齐全"}))
 
-STATUS_WORDS = {"not_started": ("未开始", "not started"), "to_file": ("待提交", "to file"),
-                "filed": ("已提交", "filed"), "overdue": ("逾期", "overdue"),
-                "corrected": ("已更正", "corrected")}
+STATUS_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.status", {
+    "not_started": "未开始", "to_file": "待提交",
+    "filed": "已提交", "overdue": "逾期",
+    "corrected": "已更正"}))
 
 
 def card_state(year: int, month: int, version: int | None, today: date, pack: Any = None) -> str:

@@ -16,31 +16,45 @@ import hashlib
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from tanjiliang.i18n import gettext, pairs, pick
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.model.write import atomic_path
 from tanjiliang.model.xlsx import save_workbook
 from tanjiliang.month.close import latest, records
 
 POWER_ITEMS = (
-    # (column zh, column en, which streams: by kind and material family)
-    ("燃煤消耗量", "coal consumed", lambda s: s.kind == "combustion" and "coal" in (s.material or "")),
-    ("燃油消耗量", "oil consumed", lambda s: s.kind == "combustion" and (s.material or "") in (
+    # (column in Chinese — the English from the catalogue, context ``month.export:<中文>`` —,
+    #  which streams: by kind and material family)
+    ("燃煤消耗量", lambda s: s.kind == "combustion" and "coal" in (s.material or "")),
+    ("燃油消耗量", lambda s: s.kind == "combustion" and (s.material or "") in (
         "diesel", "fuel_oil", "heavy_oil", "gasoline")),
-    ("燃气消耗量", "gas consumed", lambda s: s.kind == "combustion" and "gas" in (s.material or "")),
-    ("购入电量", "electricity purchased", lambda s: s.kind == "electricity"
+    ("燃气消耗量", lambda s: s.kind == "combustion" and "gas" in (s.material or "")),
+    ("购入电量", lambda s: s.kind == "electricity"
      and getattr(s, "direction", "in") == "in"),
-    ("供电量", "electricity supplied", lambda s: s.kind == "electricity"
+    ("供电量", lambda s: s.kind == "electricity"
      and getattr(s, "direction", "in") == "out"),
-    ("供热量", "heat supplied", lambda s: s.kind == "heat" and getattr(s, "direction", "in") == "out"),
+    ("供热量", lambda s: s.kind == "heat" and getattr(s, "direction", "in") == "out"),
 )
 
 
 #: The power guideline's measured items (issue 14 §3): filled from the month's laboratory
 #: results of the coal streams (activity-weighted over several coal streams); empty when the
 #: month has none.
-LAB_ITEMS = (("ncv", "低位发热量 GJ/t", "NCV GJ/t"), ("car", "元素碳含量 %", "elemental carbon %"))
+LAB_ITEMS = cast("dict[str, tuple[str, str]]", pairs("month.lab", {
+    "ncv": "低位发热量 GJ/t", "car": "元素碳含量 %"}))
+
+#: The workbook's other words (context ``month.export.word:<key>``).
+WORDS = cast("dict[str, tuple[str, str]]", pairs("month.export.word", {
+    "sheet": "月度存证", "month": "月份",
+    "emissions": "排放量 tCO2e", "version": "版本",
+    "filed_at": "提交时间", "late": "逾期", "reason": "更正原因",
+    "yes": "是", "no": "否"}))
+
+
+def _w(key: str, lang: str) -> str:
+    return pick(WORDS[key], lang, f"month.export.word:{key}")
 
 
 def lab_items(data: dict[str, Any], ids: list[str]) -> dict[str, float | None]:
@@ -75,13 +89,12 @@ def lab_items(data: dict[str, Any], ids: list[str]) -> dict[str, float | None]:
 
 
 def _columns(unit: UnitFile, lang: str) -> list[tuple[str, list[str]]]:
-    zh = lang == "zh"
     if unit.unit.sector == "power":
         cols = []
-        for z, e, pick in POWER_ITEMS:
-            ids = [s.id for s in unit.source_streams if pick(s)]
+        for z, which in POWER_ITEMS:
+            ids = [s.id for s in unit.source_streams if which(s)]
             if ids:
-                cols.append((z if zh else e, ids))
+                cols.append((gettext(z, lang, f"month.export:{z}"), ids))
         return cols
     return [(s.name, [s.id]) for s in unit.source_streams]
 
@@ -90,18 +103,16 @@ def write_workbook(unit: UnitFile, folder: Path, path: Path, lang: str = "zh") -
     """The filing workbook of the filed months; returns the number of month rows."""
     from openpyxl import Workbook
 
-    zh = lang == "zh"
     cols = _columns(unit, lang)
-    coal = ([s.id for s in unit.source_streams if POWER_ITEMS[0][2](s)]
+    coal = ([s.id for s in unit.source_streams if POWER_ITEMS[0][1](s)]
             if unit.unit.sector == "power" else [])
     wb = Workbook()
     ws = wb.active
-    ws.title = "月度存证" if zh else "monthly filing"
-    head = ["月份" if zh else "month", *[c for c, _ in cols],
-            *[(z if zh else e) for _, z, e in (LAB_ITEMS if coal else ())],
-            "排放量 tCO2e" if zh else "emissions tCO2e", "版本" if zh else "version",
-            "提交时间" if zh else "filed at", "逾期" if zh else "late",
-            "更正原因" if zh else "reason", "SHA-256"]
+    ws.title = _w("sheet", lang)
+    head = [_w("month", lang), *[c for c, _ in cols],
+            *[pick(p, lang, f"month.lab:{k}") for k, p in (LAB_ITEMS.items() if coal else ())],
+            *[_w(k, lang) for k in ("emissions", "version", "filed_at", "late", "reason")],
+            "SHA-256"]
     ws.append(head)
     rows = 0
     for label, rec in sorted(latest(folder).items()):
@@ -113,9 +124,9 @@ def write_workbook(unit: UnitFile, folder: Path, path: Path, lang: str = "zh") -
             cells.append(sum(s["activity"] for s in have) if have else None)
         if coal:
             measured = lab_items(d, coal)
-            cells += [measured[k] for k, _, _ in LAB_ITEMS]
+            cells += [measured[k] for k in LAB_ITEMS]
         cells += [d.get("emissions_tco2e"), d.get("version"), d.get("filed_at"),
-                  ("是" if d.get("late") else "否") if zh else ("yes" if d.get("late") else "no"),
+                  _w("yes" if d.get("late") else "no", lang),
                   d.get("reason"), d.get("sha256")]
         ws.append(cells)
         rows += 1

@@ -384,3 +384,22 @@ def flag_text(flag: str, lang: str, accreditations: Iterable[str] = ("CMA", "CNA
     zh, en = FLAG_WORDS[flag]
     acc = "/".join(accreditations)
     return (zh if lang == "zh" else en).format(acc=acc)
+
+
+def lab_lines(data: dict[str, Any], lang: str) -> list[str]:
+    """The month's measured parameters as filed: stream, parameter, value, how averaged."""
+    zh = lang == "zh"
+    out = []
+    for s in data.get("streams", []):
+        for p in s.get("parameters") or []:
+            if p.get("source") != "lab":
+                continue
+            lab = p["lab"]
+            how = {"quantity": ("按批次量加权", "weighted by batch quantity"),
+                   "mean": ("算术平均", "plain mean"), "single": ("", "")}[lab["weighting"]]
+            word = WORDS.get(p["name"], (p["name"], p["name"]))
+            text = (f"{s['name']} {word[0 if zh else 1]} {p['value']:.4g} {p['unit']}"
+                    + (f"（{lab['results']} 个结果，{how[0]}）" if zh and how[0] else "")
+                    + (f" ({lab['results']} results, {how[1]})" if not zh and how[1] else ""))
+            out.append(text)
+    return out

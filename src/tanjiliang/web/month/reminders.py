@@ -16,12 +16,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+from tanjiliang.i18n import pairs, pick
 from tanjiliang.model.errors import LoadError
 
-#: Calibration states that are reminded, and their words.
-DUE_WORDS = {"due_soon": ("即将到期", "due soon"), "overdue": ("已过期", "overdue")}
+#: Calibration states that are reminded, and their words (Chinese; the English from the
+#: catalogue, context ``reminder.due:<state>``).
+DUE_WORDS = cast("dict[str, tuple[str, str]]", pairs("reminder.due", {
+    "due_soon": "即将到期", "overdue": "已过期"}))
+
+#: The e-mail's lines, ``str.format`` templates (context ``reminder:<key>``).
+TEXT = cast("dict[str, tuple[str, str]]", pairs("reminder", {
+    "subject": "碳计量提醒：{n_conf} 台器具确认到期，{n_file} 个月度存证待提交或逾期",
+    "greeting": "{name}，您好：",
+    "unit": "{unit}（{year} 年度）",
+    "confirmations": "  计量器具确认（检定/校准）：",
+    "unknown": "未知",
+    "confirmation": "    - {id} {name}：{word}，应于 {due} 前确认",
+    "filings": "  月度存证：",
+    "filing": "    - {month}：{word}，截止日期 {deadline}",
+    "footer": "此邮件由碳计量系统自动发送。",
+}))
+
+
+def _t(key: str, lang: str, **fields: Any) -> str:
+    text = pick(TEXT[key], lang, f"reminder:{key}")
+    return text.format(**fields) if fields else text
 
 
 @dataclass
@@ -44,10 +65,11 @@ def confirmations_due(data: dict[str, Any] | None, lang: str,
     first; ``names`` gives each instrument's name by id (the JSON holds none)."""
     if not data:
         return []
-    k = 0 if lang == "zh" else 1
     names = names or {}
     out = [{"id": i["id"], "name": names.get(i["id"], ""), "state": i["calibration_status"],
-            "word": DUE_WORDS[i["calibration_status"]][k], "next_due": i.get("next_due")}
+            "word": pick(DUE_WORDS[i["calibration_status"]], lang,
+                         f"reminder.due:{i['calibration_status']}"),
+            "next_due": i.get("next_due")}
            for i in data.get("instruments", []) if i.get("calibration_status") in DUE_WORDS]
     return sorted(out, key=lambda r: (r["state"] != "overdue", str(r["next_due"] or "")))
 
@@ -91,37 +113,29 @@ def _assessment(unit: Any) -> dict[str, Any] | None:
 def message_text(name: str, items: list[UnitReminders], lang: str,
                  url: str = "") -> tuple[str, str]:
     """(subject, body) of one user's reminder e-mail."""
-    zh = lang == "zh"
     n_conf = sum(len(r.confirmations) for r in items)
     n_file = sum(len(r.filings) for r in items)
-    if zh:
-        subject = f"碳计量提醒：{n_conf} 台器具确认到期，{n_file} 个月度存证待提交或逾期"
-        lines = [f"{name}，您好：", ""]
-    else:
-        subject = (f"tanjiliang reminder: {n_conf} confirmations falling due, "
-                   f"{n_file} monthly filings to file or overdue")
-        lines = [f"Dear {name},", ""]
+    subject = _t("subject", lang, n_conf=n_conf, n_file=n_file)
+    lines = [_t("greeting", lang, name=name), ""]
     for r in items:
         if not r:
             continue
-        lines.append(f"{r.unit_name}（{r.year} 年度）" if zh else f"{r.unit_name} ({r.year})")
+        lines.append(_t("unit", lang, unit=r.unit_name, year=r.year))
         if r.confirmations:
-            lines.append("  计量器具确认（检定/校准）：" if zh
-                         else "  Instrument confirmations (verification/calibration):")
+            lines.append(_t("confirmations", lang))
             for c in r.confirmations:
-                due = c["next_due"] or ("未知" if zh else "unknown")
-                lines.append(f"    - {c['id']} {c['name']}：{c['word']}，应于 {due} 前确认" if zh
-                             else f"    - {c['id']} {c['name']}: {c['word']}, due {due}")
+                due = c["next_due"] or _t("unknown", lang)
+                lines.append(_t("confirmation", lang, id=c["id"], name=c["name"], word=c["word"],
+                                due=due))
         if r.filings:
-            lines.append("  月度存证：" if zh else "  Monthly filings:")
+            lines.append(_t("filings", lang))
             for f in r.filings:
-                lines.append(f"    - {f['month']}：{f['word']}，截止日期 {f['deadline']}" if zh
-                             else f"    - {f['month']}: {f['word']}, deadline {f['deadline']}")
+                lines.append(_t("filing", lang, month=f["month"], word=f["word"],
+                                deadline=f["deadline"]))
         if url:
             lines.append(f"  {url}/units/{r.unit_pk}/")
         lines.append("")
-    lines.append("此邮件由碳计量系统自动发送。" if zh
-                 else "This message was sent by tanjiliang.")
+    lines.append(_t("footer", lang))
     return subject, "\n".join(lines) + "\n"
 
 

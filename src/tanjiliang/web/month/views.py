@@ -33,7 +33,7 @@ from tanjiliang.month.close import (
     parse_month,
     rule,
 )
-from tanjiliang.month.lab import WORDS as LAB_WORDS
+from tanjiliang.month.lab import lab_lines
 from tanjiliang.web.core.assessing import pack_for, readings_paths, today
 from tanjiliang.web.core.forms import issue_texts, simple_issue
 from tanjiliang.web.core.mapping import unit_file
@@ -49,25 +49,6 @@ def month_pack(unit: Any) -> Any:
         return pack_for(unit)
     except LoadError:
         return None
-
-
-def lab_lines(data: dict[str, Any], lang: str) -> list[str]:
-    """The month's measured parameters as filed: stream, parameter, value, how averaged."""
-    zh = lang == "zh"
-    out = []
-    for s in data.get("streams", []):
-        for p in s.get("parameters") or []:
-            if p.get("source") != "lab":
-                continue
-            lab = p["lab"]
-            how = {"quantity": ("按批次量加权", "weighted by batch quantity"),
-                   "mean": ("算术平均", "plain mean"), "single": ("", "")}[lab["weighting"]]
-            word = LAB_WORDS.get(p["name"], (p["name"], p["name"]))
-            text = (f"{s['name']} {word[0 if zh else 1]} {p['value']:.4g} {p['unit']}"
-                    + (f"（{lab['results']} 个结果，{how[0]}）" if zh and how[0] else "")
-                    + (f" ({lab['results']} results, {how[1]})" if not zh and how[1] else ""))
-            out.append(text)
-    return out
 
 
 def cards(unit_pk: int, year: int, day: date, lang: str, pack: Any = None) -> list[dict[str, object]]:
