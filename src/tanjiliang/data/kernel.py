@@ -310,3 +310,156 @@ def gather_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:  # prag
             out[p] = starts[j] + k
             p += 1
     return out
+
+
+#: what :func:`prepare` finds a row to be
+GOOD, UNKNOWN, UNUSABLE, BAD, OUTSIDE = 0, 1, 2, 3, 4
+#: a missing time stamp (pyarrow's NaT)
+NAT = np.iinfo(np.int64).min
+
+
+@njit(cache=True, nogil=True)
+def prepare(  # pragma: no cover - compiled
+        icode: np.ndarray, ucode: np.ndarray, kcode: np.ndarray, time: np.ndarray,
+        value: np.ndarray, imap: np.ndarray, umap: np.ndarray, kmap: np.ndarray, nu: int, nk: int,
+        kind_of_key: np.ndarray, bounded: bool, t_lo: int, t_hi: int, at: int,
+        iid_out: np.ndarray, key_out: np.ndarray, status_out: np.ndarray,
+        unknown_out: np.ndarray, unusable_out: np.ndarray, state: np.ndarray) -> None:
+    """One file's rows (dictionary codes of instrument, unit and kind, -1 for none; time
+    stamps in microseconds, NAT for none; values) → rows ``at:at + len(time)`` of the
+    instrument code, lookup key and status, in one pass, in the order the polars path
+    judges them: outside ``t_lo <= time < t_hi`` when ``bounded`` (dropped, uncounted), an
+    id not in the ledger (counted per code, the last slot for none), an unusable unit or
+    kind (counted per key), no time or no finite value (BAD), else GOOD.
+
+    ``state`` carries across files: previous GOOD instrument and time, whether the GOOD
+    rows are grouped by instrument with time never falling inside a group, whether time
+    never falls at all, the number of GOOD rows, and of rows not dropped; then one slot per
+    instrument code (a group of it has begun). ``ucode`` or
+    ``kcode`` empty: the file has no such column."""
+    n = len(time)
+    has_u = len(ucode) > 0
+    has_k = len(kcode) > 0
+    n_i = len(imap) - 1
+    n_u = len(umap) - 1
+    n_k = len(kmap) - 1
+    prev_i = state[0]
+    prev_t = state[1]
+    grouped = state[2]
+    t_sorted = state[3]
+    n_good = state[4]
+    n_in = state[5]
+    seen = state[6:]  # per instrument code: a group of it has begun
+    for r in range(n):
+        o = at + r
+        t = time[r]
+        if bounded and (t == NAT or t < t_lo or t >= t_hi):
+            status_out[o] = OUTSIDE
+            continue
+        n_in += 1
+        c = icode[r]
+        slot = c if c >= 0 else n_i
+        ii = imap[slot]
+        if ii < 0:
+            status_out[o] = UNKNOWN
+            unknown_out[slot] += 1
+            continue
+        u = 0
+        if has_u:
+            cu = ucode[r]
+            u = umap[cu if cu >= 0 else n_u]
+        k = 0
+        if has_k:
+            ck = kcode[r]
+            k = kmap[ck if ck >= 0 else n_k]
+        key = (ii * nu + u) * nk + k
+        iid_out[o] = ii
+        key_out[o] = key
+        if kind_of_key[key] < 0:
+            status_out[o] = UNUSABLE
+            unusable_out[key] += 1
+            continue
+        v = value[r]
+        if t == NAT or not math.isfinite(v):
+            status_out[o] = BAD
+            continue
+        status_out[o] = GOOD
+        if n_good > 0:
+            if t < prev_t:
+                t_sorted = 0
+            if ii != prev_i:
+                if seen[ii]:
+                    grouped = 0
+            elif t < prev_t:
+                grouped = 0
+        seen[ii] = 1
+        prev_i = ii
+        prev_t = t
+        n_good += 1
+    state[0] = prev_i
+    state[1] = prev_t
+    state[2] = grouped
+    state[3] = t_sorted
+    state[4] = n_good
+    state[5] = n_in
+
+
+@njit(cache=True, parallel=True)
+def arrange(  # pragma: no cover - compiled
+        status: np.ndarray, iid: np.ndarray, key: np.ndarray, time: np.ndarray,
+        value: np.ndarray, n_iid: int, n_good: int, grouped: bool, t_sorted: bool):
+    """The GOOD rows (:func:`prepare`) in the order the checks read them, and their
+    positions: as they are when grouped by instrument with time never falling inside a
+    group; else a stable counting sort by instrument code, and where an instrument's times
+    still fall (time is not sorted overall), a stable sort of its rows by time — the order of
+    polars' stable sort by (instrument, time): readings of one instant keep the files'
+    order."""
+    n = len(status)
+    perm = np.empty(n_good, dtype=np.int64)
+    if grouped:
+        p = 0
+        for r in range(n):
+            if status[r] == GOOD:
+                perm[p] = r
+                p += 1
+    else:
+        first = np.zeros(n_iid + 1, dtype=np.int64)
+        for r in range(n):
+            if status[r] == GOOD:
+                first[iid[r] + 1] += 1
+        for i in range(n_iid):
+            first[i + 1] += first[i]
+        fill = first[:-1].copy()
+        for r in range(n):
+            if status[r] == GOOD:
+                i = iid[r]
+                perm[fill[i]] = r
+                fill[i] += 1
+        if not t_sorted:
+            for i in prange(n_iid):
+                a = first[i]
+                b = first[i + 1]
+                ok = True
+                for q in range(a + 1, b):
+                    if time[perm[q]] < time[perm[q - 1]]:
+                        ok = False
+                        break
+                if not ok:
+                    seg = perm[a:b].copy()
+                    ts = np.empty(b - a, dtype=np.int64)
+                    for q in range(b - a):
+                        ts[q] = time[seg[q]]
+                    order = np.argsort(ts, kind="mergesort")
+                    for q in range(b - a):
+                        perm[a + q] = seg[order[q]]
+    iid_s = np.empty(n_good, dtype=iid.dtype)
+    key_s = np.empty(n_good, dtype=key.dtype)
+    time_s = np.empty(n_good, dtype=np.int64)
+    value_s = np.empty(n_good)
+    for q in prange(n_good):
+        r = perm[q]
+        iid_s[q] = iid[r]
+        key_s[q] = key[r]
+        time_s[q] = time[r]
+        value_s[q] = value[r]
+    return perm, iid_s, key_s, time_s, value_s

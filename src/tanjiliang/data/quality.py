@@ -27,6 +27,7 @@ import math
 import os
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -36,7 +37,7 @@ import polars as pl
 
 from tanjiliang.data import kernel
 from tanjiliang.data.profile import Profile, conversion, profiles, rate_conversion
-from tanjiliang.data.readings import Readings, ReadingsIssue
+from tanjiliang.data.readings import ParquetColumns, Readings, ReadingsIssue
 from tanjiliang.data.rules import rule
 from tanjiliang.model.unit import UnitFile
 
@@ -318,7 +319,18 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
     good = good.rechunk()  # zero-copy arrays below
     parts = [pl.DataFrame(schema=s) for s in (_BATCH_SUMMARY, _BATCH_DAILY, _BATCH_FLAGGED, _BATCH_GAPS)]
     if good.height:
-        parts = _kernel_tables(good, lk, start, end, interval_s)
+        parts = _kernel_tables(good["iid"].to_numpy(), good["key"].to_numpy(),
+                               good["time"].to_physical().to_numpy(), good["value"].to_numpy(),
+                               lambda at: good[at].select("fid", "row"), lk, start, end, interval_s)
+    return _with_bad(parts, bad)
+
+
+def _with_bad(parts: list[pl.DataFrame], bad: pl.DataFrame) -> list[pl.DataFrame]:
+    """The kernel's tables with the unreadable rows (fid, row, iid, key, time, value) added:
+    flagged ``bad_time`` or ``bad_value`` and counted in the summary."""
+    if not bad.height:
+        return [parts[0].with_columns(pl.lit(0, pl.UInt32).alias("bad_time"),
+                                      pl.lit(0, pl.UInt32).alias("bad_value")), *parts[1:]]
     bad_rows = bad.select("fid", "row", "iid", "key", "time", "value",
                           pl.when(pl.col("time").is_null()).then(pl.lit("bad_time"))
                           .otherwise(pl.lit("bad_value")).alias("flags"))
@@ -368,18 +380,19 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     return v
 
 
-def _kernel_tables(good: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
-                   interval_s: float | None) -> list[pl.DataFrame]:
-    """Run the compiled checks on readable rows in (instrument, time) order → [summary,
-    daily, flagged, gaps] by instrument code."""
-    iid = _read_only(good["iid"].to_numpy())
-    key = _read_only(good["key"].to_numpy())
-    time = _read_only(good["time"].to_physical().to_numpy())
+def _kernel_tables(iid: np.ndarray, key: np.ndarray, time: np.ndarray, value: np.ndarray,
+                   origin: Callable[[np.ndarray], pl.DataFrame], lk: Lookup, start: datetime,
+                   end: datetime, interval_s: float | None) -> list[pl.DataFrame]:
+    """Run the compiled checks on readable rows grouped by instrument, in time order within
+    each (instrument codes uint32, lookup keys uint32, time stamps in microseconds, values)
+    → [summary, daily, flagged, gaps] by instrument code. ``origin(rows)`` gives the ``fid``
+    and ``row`` of those rows."""
+    iid, key, time, value = (_read_only(a) for a in (iid, key, time, value))
     starts = kernel.instrument_bounds(iid)
     (s_kind, s_n, s_interval, s_first_eff, s_last_eff, s_distinct, s_missing, s_longest,
      s_amount, s_counts, f_row, f_bits, f_count, g_row, g_dt, g_missing, g_count,
      d_day, d_amount, d_n, d_count) = kernel.check_instruments(
-        _read_only(starts), iid, key, time, _read_only(good["value"].to_numpy()),
+        _read_only(starts), iid, key, time, value,
         *(_read_only(a) for a in (lk.scale, lk.offset, lk.kind, lk.is_rate, lk.lo, lk.hi,
                                   lk.nonneg)),
         np.nan if interval_s is None else float(interval_s),
@@ -387,7 +400,7 @@ def _kernel_tables(good: pl.DataFrame, lk: Lookup, start: datetime, end: datetim
         float(rule("quality", "spike_zero_mad_factor")), float(rule("quality", "spike_mad_epsilon")),
         float(rule("quality", "gap_factor")), int(rule("quality", "stuck_min_run")),
         float(rule("quality", "rollover_fraction")), float(rule("quality", "spike_idle_level")))
-    first, last = starts[:-1], starts[1:] - 1
+    first, last = _read_only(starts)[:-1], starts[1:] - 1  # read-only as at install (warm.py)
     slot_iid = iid[first]
     summary = pl.DataFrame({
         "iid": slot_iid, "kind": s_kind, "n": s_n.astype(np.uint32),
@@ -406,9 +419,11 @@ def _kernel_tables(good: pl.DataFrame, lk: Lookup, start: datetime, end: datetim
         daily = daily.group_by("iid", "day", maintain_order=True).agg(pl.col("amount").sum(),
                                                                      pl.col("n").sum())
     daily = daily.filter(pl.col("n") > 0).with_columns(pl.col("day").cast(pl.Date))
-    at = kernel.gather_ranges(first, f_count)
-    flagged = good[f_row[at]].select("fid", "row", "iid", "key", "time", "value").with_columns(
-        _FLAG_TEXT.gather(f_bits[at]).alias("flags"))
+    at = f_row[kernel.gather_ranges(first, f_count)]
+    flagged = origin(at).with_columns(
+        pl.Series("iid", iid[at]), pl.Series("key", key[at]),
+        pl.Series("time", time[at]).cast(pl.Datetime("us")), pl.Series("value", value[at]),
+        _FLAG_TEXT.gather(f_bits[kernel.gather_ranges(first, f_count)]).alias("flags"))
     at = kernel.gather_ranges(first, g_count)
     gap_to = time[g_row[at]]
     gaps = pl.DataFrame({
@@ -470,6 +485,12 @@ def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = 
         batch_rows = default_batch_rows()
     s, e = reporting_period(unit, start, end)
     profs = profiles(unit)
+    plain = readings.parquet if readings.plain_frame is readings.frame else None
+    if plain is not None:
+        from tanjiliang.data import columns
+
+        if sum(columns.rows_of(c) for c in plain) <= batch_rows:
+            return _analyse_plain(readings, plain, profs, s, e, interval_s)
     frame = readings.frame
     files = readings.files
     with tempfile.TemporaryDirectory(dir=spill_dir) as tmp:
@@ -532,6 +553,85 @@ def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = 
             issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{n} 条读数未分析",
                                         f"{en}; {n} readings not analysed"))
     return _assemble(parts, lk, files, s, e, issues, profs, total_rows)
+
+
+def _analyse_plain(readings: Readings, plain: list[ParquetColumns], profs: dict[str, Profile],
+                   s: datetime, e: datetime, interval_s: float | None) -> QualityResult:
+    """:func:`analyse` of long-layout Parquet files that fit in one batch, read as arrays
+    (:mod:`tanjiliang.data.columns`): the stored dictionary codes become instrument codes and
+    lookup keys in one compiled pass (:func:`tanjiliang.data.kernel.prepare`), which also
+    finds whether the rows are already grouped by instrument in time order; they are
+    rearranged (:func:`tanjiliang.data.kernel.arrange`) only when they are not, or when some
+    rows are set aside. The same answers as the polars path (tests/data/test_data_columns.py)."""
+    from tanjiliang.data import columns
+
+    files = [columns.read_file(c) for c in plain]
+    lk, _ = build_lookup(profs, sorted({t for f in files for t in f.ids}),
+                         sorted({t for f in files for t in f.units}),
+                         sorted({t for f in files for t in f.kinds}))
+    n = sum(f.rows for f in files)
+    offsets = np.cumsum([0] + [f.rows for f in files])
+    iid = np.zeros(n, dtype=np.uint32)
+    key = np.zeros(n, dtype=np.uint32)
+    status = np.empty(n, dtype=np.uint8)
+    state = np.zeros(6 + max(len(lk.ids), 1), dtype=np.int64)
+    state[0], state[2], state[3] = -1, 1, 1
+    unusable = np.zeros(len(lk.kind), dtype=np.int64)
+    lo, hi = readings.bounds
+    int64 = np.iinfo(np.int64)
+    unknown: dict[str | None, int] = {}
+    kind_of_key = _read_only(lk.kind)
+    for f, at in zip(files, offsets, strict=False):
+        imap = np.array([lk.inst_map.get(t, -1) for t in f.ids] + [-1], dtype=np.int64)
+        umap = np.array([lk.unit_map.get(t, 0) for t in f.units] + [0], dtype=np.int64)
+        kmap = np.array([lk.kind_map.get(t, 0) for t in f.kinds] + [0], dtype=np.int64)
+        counts = np.zeros(len(imap), dtype=np.int64)
+        kernel.prepare(*(_read_only(a) for a in (f.icode, f.ucode, f.kcode, f.time, f.value,
+                                                   imap, umap, kmap)),
+                       lk.nu, lk.nk, kind_of_key, lo is not None or hi is not None,
+                       int64.min if lo is None else _micros(lo), int64.max if hi is None else _micros(hi),
+                       int(at), iid, key, status, counts, unusable, state)
+        for slot in np.flatnonzero(counts):
+            text = f.ids[slot] if slot < len(f.ids) else None
+            unknown[text] = unknown.get(text, 0) + int(counts[slot])
+    grouped, t_sorted, n_good, total_rows = (int(v) for v in state[2:6])
+    issues = list(readings.issues)
+    all_files = ", ".join(readings.files)
+    for ident, c in sorted(unknown.items(), key=lambda r: (r[0] is not None, r[0] or "")):
+        issues.append(ReadingsIssue(all_files, None, "instrument", ident,
+                                    f"台账中没有此计量器具，{c} 条读数未分析",
+                                    f"not an instrument of the ledger; {c} readings not analysed"))
+    time = files[0].time if len(files) == 1 else np.concatenate([f.time for f in files])
+    value = files[0].value if len(files) == 1 else np.concatenate([f.value for f in files])
+
+    def origin(pos: np.ndarray) -> pl.DataFrame:
+        fid = np.searchsorted(offsets, pos, side="right") - 1
+        return pl.DataFrame({"fid": pl.Series(fid, dtype=pl.UInt16),
+                             "row": pl.Series(pos - offsets[fid] + 1, dtype=pl.Int64)})
+
+    at = np.flatnonzero(status == kernel.BAD)
+    bad = origin(at).with_columns(
+        pl.Series("iid", iid[at]), pl.Series("key", key[at]),
+        pl.Series("time", time[at]).cast(pl.Datetime("us")), pl.Series("value", value[at]))
+    bad = bad.with_columns(pl.when(pl.col("time").to_physical() != kernel.NAT).then(pl.col("time")),
+                           pl.when(pl.col("value").is_finite()).then(pl.col("value")))
+    parts: list[list[pl.DataFrame]] = []
+    if n_good:
+        if n_good == n and grouped:  # the usual case: every row as it is
+            tables = _kernel_tables(iid, key, time, value, origin, lk, s, e, interval_s)
+        else:
+            perm, *arrays = kernel.arrange(*(_read_only(a) for a in (status, iid, key, time, value)),
+                                           max(len(lk.ids), 1), n_good, bool(grouped), bool(t_sorted))
+            tables = _kernel_tables(*arrays, lambda at: origin(perm[at]), lk, s, e, interval_s)
+        parts.append(_with_bad(tables, bad))
+    elif bad.height:
+        empty = [pl.DataFrame(schema=sc) for sc in (_BATCH_SUMMARY, _BATCH_DAILY, _BATCH_FLAGGED, _BATCH_GAPS)]
+        parts.append(_with_bad(empty, bad))
+    for k in np.flatnonzero(unusable):
+        col, val, zh, en = lk.problems[int(k)]
+        issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{unusable[k]} 条读数未分析",
+                                    f"{en}; {unusable[k]} readings not analysed"))
+    return _assemble(parts, lk, readings.files, s, e, issues, profs, total_rows)
 
 
 def _assemble(parts: list[list[pl.DataFrame]], lk: Lookup, files: list[str], s: datetime,

@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -54,6 +55,8 @@ LONG_HEADERS: dict[str, tuple[str, ...]] = {
     "value": ("value", "reading", "数值", "值", "读数", "示值", "测量值", "读数值", "示数"),
     "unit": ("unit", "单位", "计量单位"),
     "kind": ("kind", "type", "类型", "数据类型"),
+    # what the row measured, for an instrument that measures several things (issue 17)
+    "target": ("target", "measures", "测量对象", "计量对象", "源流", "物料"),
 }
 
 #: Time formats tried, in order, on a sample of the time column (the first that reads every
@@ -103,13 +106,45 @@ class ReadingsError(Exception):
 
 
 @dataclass
+class ParquetColumns:
+    """A long-layout Parquet file whose columns the checks can read as they are (issue 16):
+    the column names of instrument, time, value and the optional unit and kind, and the table
+    when it was already decoded at opening (small files), its text columns as dictionaries."""
+
+    path: str
+    instrument: str
+    time: str
+    time_scale: int  # microseconds per unit of the stored time stamps (1, 1 000, 1 000 000)
+    value: str
+    unit: str | None = None
+    kind: str | None = None
+    table: Any = None  # pyarrow.Table or None
+
+
+@dataclass
 class Readings:
-    """Readings of one or more files, lazily: ``frame`` has the columns of :data:`SCHEMA`."""
+    """Readings of one or more files, lazily: ``frame`` has the columns of :data:`SCHEMA`.
+
+    ``parquet`` (one entry per file, in ``fid`` order) is set when every file is a long-layout
+    Parquet file with plain column types, so that the checks can read the columns straight
+    into arrays instead of through ``frame`` (:mod:`tanjiliang.data.columns`); ``bounds`` is
+    then the ``start <= time < end`` filter applied to ``frame``, and ``plain_frame`` the
+    frame they describe (a changed ``frame`` is read through polars)."""
 
     frame: pl.LazyFrame
     files: list[str] = field(default_factory=list)
     layouts: dict[str, str] = field(default_factory=dict)  # file → "long" | "wide"
     issues: list[ReadingsIssue] = field(default_factory=list)
+    parquet: list[ParquetColumns] | None = None
+    bounds: tuple[datetime | None, datetime | None] = (None, None)
+    plain_frame: pl.LazyFrame | None = None
+    #: rows of long-layout files with a ``target`` column (:data:`TARGET_SCHEMA`): what each
+    #: reading of a several-target instrument measured (data/attribution.py, issue 17)
+    targets: pl.LazyFrame | None = None
+
+
+#: The columns of :attr:`Readings.targets`.
+TARGET_SCHEMA: dict[str, pl.DataType] = {**SCHEMA, "target": pl.String()}
 
 
 def _issue(path: Path, zh: str, en: str, row: int | None = None) -> ReadingsError:
@@ -220,28 +255,50 @@ def _scan_csv(path: Path) -> tuple[pl.LazyFrame, CsvDialect]:
                      f"cannot read the CSV file: {str(exc).splitlines()[0]}") from None
 
 
+def read_parquet_table(path: Path, columns: list[str] | None = None) -> Any:
+    """``path`` decoded by pyarrow (all columns, or ``columns``), text columns as
+    dictionaries (a Parquet file stores them so: no text is built per row); ReadingsError
+    naming the file when it cannot be decoded."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+        text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        if columns is not None:
+            text = [c for c in text if c in columns]
+        table = pq.read_table(path, columns=columns, read_dictionary=text)
+        table.validate(full=True)  # e.g. text that is not UTF-8 (cheap: dictionaries are small)
+        return table
+    except Exception:
+        raise _issue(path, "不是有效的 Parquet 文件（文件损坏或不完整）",
+                     "not a valid Parquet file (corrupt or incomplete)") from None
+
+
 def _scan(path: Path) -> tuple[pl.LazyFrame, CsvDialect | None]:
+    lf, dialect, _ = _scan_keeping(path)
+    return lf, dialect
+
+
+def _scan_keeping(path: Path) -> tuple[pl.LazyFrame, CsvDialect | None, Any]:
+    """:func:`_scan`, and a small Parquet file's table as decoded while checking it."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
+        table = None
         if path.stat().st_size <= _PARQUET_CHECK_BYTES:
             # Fuzzing found single flipped bytes that make polars panic or abort the process
             # (an allocation of 2**61 bytes) while decoding; pyarrow refuses them cleanly.
-            import pyarrow.parquet as pq
-
-            try:
-                pq.read_table(path)
-            except Exception:
-                raise _issue(path, "不是有效的 Parquet 文件（文件损坏或不完整）",
-                             "not a valid Parquet file (corrupt or incomplete)") from None
+            # The decoded table is kept: the checks read their columns from it (issue 16).
+            table = read_parquet_table(path)
         try:
             lf = pl.scan_parquet(path, row_index_name="row", row_index_offset=1)
             lf.collect_schema()
-            return lf, None
+            return lf, None, table
         except READ_ERRORS:
             raise _issue(path, "不是有效的 Parquet 文件（文件损坏或不完整）",
                          "not a valid Parquet file (corrupt or incomplete)") from None
     if suffix in (".csv", ".txt"):
-        return _scan_csv(path)
+        return (*_scan_csv(path), None)
     if suffix in (".xlsx", ".xlsm"):
         from tanjiliang.model.limits import check_workbook
 
@@ -254,7 +311,7 @@ def _scan(path: Path) -> tuple[pl.LazyFrame, CsvDialect | None]:
         except Exception as exc:  # fastexcel raises its own error types for a corrupt workbook
             raise _issue(path, f"无法读取 Excel 文件（文件损坏或不是 .xlsx）：{type(exc).__name__}",
                          f"cannot read the Excel file (corrupt or not .xlsx): {type(exc).__name__}") from None
-        return df.filter(~pl.all_horizontal(pl.exclude("row").is_null())).lazy(), None  # no empty rows
+        return df.filter(~pl.all_horizontal(pl.exclude("row").is_null())).lazy(), None, None  # no empty rows
     raise ReadingsError([ReadingsIssue(str(path), None, None, None,
                                        f"不支持的文件类型“{suffix}”（应为 .csv、.xlsx 或 .parquet）",
                                        f'unsupported file type "{suffix}" (use .csv, .xlsx or .parquet)')])
@@ -364,7 +421,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
     if p.is_dir():
         raise _issue(p, "这是文件夹，不是文件", "this is a folder, not a file")
     try:
-        lf, dialect = _scan(p)
+        lf, dialect, table = _scan_keeping(p)
         cols = [c for c in lf.collect_schema().names() if c != "row"]
         sample = lf.head(2000).collect()
     except PermissionError:
@@ -397,6 +454,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
                         [ReadingsIssue(file, None, None, None, "文件中没有读数（只有表头）",
                                        "the file holds no readings (a header only)")])
     time = _time_expr(sample[mapped["time"]], mapped["time"], file)
+    plain = None
     if "instrument" in mapped and "value" in mapped:
         layout = "long"
         out = lf.select(
@@ -409,6 +467,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
              else pl.lit(None, pl.String)).alias("unit"),
             (pl.col(mapped["kind"]).cast(pl.String) if "kind" in mapped else pl.lit(None, pl.String)).alias("kind"),
         )
+        plain = _plain_parquet(p, mapped, table) if p.suffix.lower() == ".parquet" else None
     else:
         layout = "wide"
         value_cols = [c for c in cols if c != mapped["time"]]
@@ -436,8 +495,42 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
                        "time", "value",
                        pl.col("column").replace_strict(units, return_dtype=pl.String).alias("unit"),
                        pl.lit(None, pl.String).alias("kind")))
-    return Readings(out.select([pl.col(k).cast(v) for k, v in SCHEMA.items()]), [file], {file: layout},
-                    issues)
+    frame = out.select([pl.col(k).cast(v) for k, v in SCHEMA.items()])
+    targets = None
+    if layout == "long" and "target" in mapped:
+        targets = pl.concat([frame, lf.select(pl.col(mapped["target"]).cast(pl.String).str.strip_chars()
+                                              .alias("target"))], how="horizontal")
+    if layout == "long" and plain is not None:
+        return Readings(frame, [file], {file: layout}, issues, [plain], plain_frame=frame, targets=targets)
+    return Readings(frame, [file], {file: layout}, issues, targets=targets)
+
+
+def _plain_parquet(path: Path, mapped: dict[str, str], table: Any) -> ParquetColumns | None:
+    """The columns of a long-layout Parquet file when the checks can read them as stored:
+    text ids (and units, kinds), time stamps without a time zone in s, ms or us, numbers for
+    values (else None: the file is read through polars)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = table.schema if table is not None else pq.read_schema(path)
+
+    def text(name: str | None) -> bool:
+        if name is None:
+            return True
+        t = schema.field(name).type
+        if pa.types.is_dictionary(t):
+            t = t.value_type
+        return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+    t = schema.field(mapped["time"]).type
+    v = schema.field(mapped["value"]).type
+    scale = {"s": 1_000_000, "ms": 1_000, "us": 1}.get(getattr(t, "unit", ""), 0)
+    if not (pa.types.is_timestamp(t) and t.tz is None and scale and text(mapped["instrument"])
+            and text(mapped.get("unit")) and text(mapped.get("kind"))
+            and (pa.types.is_floating(v) or pa.types.is_integer(v))):
+        return None
+    return ParquetColumns(str(path), mapped["instrument"], mapped["time"], scale, mapped["value"],
+                          mapped.get("unit"), mapped.get("kind"), table)
 
 
 def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
@@ -449,9 +542,19 @@ def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
         frame = frame.filter(pl.col("time") >= _as_datetime(start))
     if end is not None:
         frame = frame.filter(pl.col("time") < _as_datetime(end))
+    plain = [c for r in parts if r.parquet and r.plain_frame is r.frame for c in r.parquet]
+    with_targets = [r.targets for r in parts if r.targets is not None]
+    targets = pl.concat(with_targets, how="vertical") if with_targets else None
+    if targets is not None and start is not None:
+        targets = targets.filter(pl.col("time") >= _as_datetime(start))
+    if targets is not None and end is not None:
+        targets = targets.filter(pl.col("time") < _as_datetime(end))
     return Readings(frame, [f for r in parts for f in r.files],
                     {k: v for r in parts for k, v in r.layouts.items()},
-                    [i for r in parts for i in r.issues])
+                    [i for r in parts for i in r.issues],
+                    plain if parts and len(plain) == len(parts) else None,
+                    (None if start is None else _as_datetime(start), None if end is None else _as_datetime(end)),
+                    frame, targets)
 
 
 def _as_datetime(d: date | datetime) -> datetime:

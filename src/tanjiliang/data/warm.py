@@ -21,7 +21,9 @@ def _ro(a: np.ndarray) -> np.ndarray:
 
 
 def warm() -> None:
-    """Run every compiled function once on two readings of one instrument."""
+    """Run every compiled function once on two readings of one instrument (the Parquet
+    path's :func:`~tanjiliang.data.kernel.prepare` and :func:`~tanjiliang.data.kernel.arrange`
+    too, on rows out of order)."""
     iid = _ro(np.zeros(2, dtype=np.uint32))
     starts = kernel.instrument_bounds(iid)
     out = kernel.check_instruments(
@@ -32,6 +34,20 @@ def warm() -> None:
         _ro(np.ones(1, dtype=np.bool_)), np.nan, 0, 7_200_000_000, 3.5, 1.253314, 1e-9, 3.0,
         24, 0.9, 0.0)
     kernel.gather_ranges(starts[:-1], out[12])
+    # Parquet read as arrays (tanjiliang.data.columns): codes → compact rows, and their order
+    n = 2
+    iid_out, key_out = np.zeros(n, dtype=np.uint32), np.zeros(n, dtype=np.uint32)
+    status = np.empty(n, dtype=np.uint8)
+    state = np.zeros(7, dtype=np.int64)
+    codes = _ro(np.array([0, 1], dtype=np.int32))
+    kernel.prepare(codes, _ro(np.zeros(0, dtype=np.int32)), _ro(np.zeros(0, dtype=np.int32)),
+                   _ro(np.array([3_600_000_000, 0], dtype=np.int64)), _ro(np.array([1.0, 2.0])),
+                   _ro(np.array([0, 0, -1], dtype=np.int64)), _ro(np.zeros(1, dtype=np.int64)),
+                   _ro(np.zeros(1, dtype=np.int64)), 1, 1, _ro(np.zeros(1, dtype=np.int8)), False,
+                   0, 7_200_000_000, 0, iid_out, key_out, status, np.zeros(3, dtype=np.int64),
+                   np.zeros(1, dtype=np.int64), state)
+    kernel.arrange(_ro(status), _ro(iid_out), _ro(key_out), _ro(np.array([3_600_000_000, 0], dtype=np.int64)),
+                   _ro(np.array([1.0, 2.0])), 1, int(state[4]), False, False)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,88 @@
+"""Long-layout Parquet readings read as plain arrays for the checks (issue 16, deliverable 1).
+
+A Parquet file already holds what the checks need in the form they need it: the instrument,
+unit and kind texts as dictionary pages (each distinct text once, then small integer codes),
+time stamps and values as plain numbers. Read through polars, every text was first built per
+row and then hashed again into codes; read by pyarrow with ``read_dictionary`` the codes come
+out as they are stored, and the distinct texts are the dictionary. A small file's table is the
+one decoded when the file was opened (the check that keeps a corrupt file away from polars'
+decoder, :func:`tanjiliang.data.readings.read_parquet_table`), so it is decoded once.
+
+:func:`read_file` gives one file's codes, dictionaries, time stamps (microseconds, ``NAT``
+where missing) and values (NaN where missing); :mod:`tanjiliang.data.quality` turns them into
+compact rows with :func:`tanjiliang.data.kernel.prepare`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tanjiliang.data.kernel import NAT
+from tanjiliang.data.readings import ParquetColumns, read_parquet_table
+
+_NO_CODES = np.zeros(0, dtype=np.int32)
+
+
+@dataclass
+class FileColumns:
+    """One file's readings as arrays: dictionary codes (-1: no text) and their texts."""
+
+    ids: list[str]
+    icode: np.ndarray  # int32
+    units: list[str]
+    ucode: np.ndarray  # int32; empty when the file has no unit column
+    kinds: list[str]
+    kcode: np.ndarray  # int32; empty when the file has no kind column
+    time: np.ndarray  # int64 microseconds, NAT where missing
+    value: np.ndarray  # float64, NaN where missing
+
+    @property
+    def rows(self) -> int:
+        return len(self.time)
+
+
+def rows_of(src: ParquetColumns) -> int:
+    """Rows of the file (its metadata, or the table already read)."""
+    if src.table is not None:
+        return int(src.table.num_rows)
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(src.path).metadata.num_rows)
+
+
+def _codes(col: Any) -> tuple[list[str], np.ndarray]:
+    """A text column → (distinct texts, int32 code per row, -1 where null)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(col.type):
+        col = col.dictionary_encode()
+    if col.num_chunks == 0:
+        return [], np.zeros(0, dtype=np.int32)
+    col = pa.table({"c": col}).unify_dictionaries().column("c")
+    texts = [str(t) for t in col.chunk(0).dictionary.to_pylist()]
+    parts = []
+    for chunk in col.chunks:
+        idx = chunk.indices
+        if idx.null_count:
+            idx = pc.fill_null(idx, -1)
+        parts.append(idx.to_numpy(zero_copy_only=False).astype(np.int32, copy=False))
+    return texts, (parts[0] if len(parts) == 1 else np.concatenate(parts))
+
+
+def read_file(src: ParquetColumns) -> FileColumns:
+    """The columns of one file (see the module's docstring)."""
+    needed = [c for c in (src.instrument, src.time, src.value, src.unit, src.kind) if c is not None]
+    table = src.table if src.table is not None else read_parquet_table(Path(src.path), needed)
+    ids, icode = _codes(table.column(src.instrument))
+    units, ucode = _codes(table.column(src.unit)) if src.unit is not None else ([], _NO_CODES)
+    kinds, kcode = _codes(table.column(src.kind)) if src.kind is not None else ([], _NO_CODES)
+    time = table.column(src.time).to_numpy().view(np.int64)
+    if src.time_scale != 1:
+        time = np.where(time == NAT, NAT, time * src.time_scale)
+    value = table.column(src.value).to_numpy().astype(np.float64, copy=False)
+    return FileColumns(ids, icode, units, ucode, kinds, kcode, time, value)
