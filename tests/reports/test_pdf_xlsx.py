@@ -176,20 +176,69 @@ def test_listing_columns_and_wrapping():
 
 
 def test_large_plant_pdf(tmp_path):
-    # 311 points, 269 instruments: long tables are printed as listings; nothing is left out
-    from tanjiliang.diagram.synthetic import synthetic_plant
+    """A generated plant of ~500 instruments (some with very long names) and ~400 points: long
+    tables are printed as listings and nothing is left out; issue 13 §7 "tables of hundreds of
+    instruments stay readable": the listings repeat their column titles on every page, never
+    split a row across two pages, and wrap long names inside the page's text block."""
+    import re
 
-    unit = synthetic_plant()
+    import yaml
+
+    from tanjiliang.diagram.synthetic import synthetic_data
+    from tanjiliang.reports.context import build_context
+    from tanjiliang.reports.listing import MIN_ROWS, listing
+
+    data = synthetic_data(n_subunits=60, equipment_per_subunit=5)
+    assert len(data["instruments"]) >= 480
+    for k, ins in enumerate(data["instruments"]):
+        if k % 20 == 0:
+            ins["name"] = (f"{ins['name']}（一号生产线原煤入炉计量用电子皮带秤，带实物标定装置，"
+                           f"二次仪表安装在中控室，出厂编号 {ins['id']}）")
+    unit = load_unit("plant.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     loaded = load_pack(None)
     a = assess(unit, loaded, AS_OF)
     pdf = write_report(a, unit, tmp_path / "plant.pdf", "zh", loaded.pack)
     text = subprocess.run([_need("pdftotext"), "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
+    pages = [[" ".join(line.split()) for line in p.splitlines() if line.strip()]
+             for p in text.split("\f")]
+
     # points are named by their symbol on the diagram (W1, E3 …; issue 13)
     from tanjiliang.diagram.symbols import point_symbols
 
     missing = [s.label for s in point_symbols(a, loaded.pack).values() if s.label not in text]
     assert missing == []
     assert all(i.id in text for i in a.instruments)
-    pages = _pages(pdf, tmp_path, dpi=15)
-    assert all(_ink(im) > 0.002 for im in pages)
+    assert all(_ink(im) > 0.002 for im in _pages(pdf, tmp_path, dpi=15))
+
+    ctx = build_context(a, unit, loaded.pack, "zh")
+    tables = [tb for tb in [ctx.streams, ctx.rates, *ctx.points_tables, ctx.accuracy,
+                            ctx.confirmation, ctx.findings, ctx.parameters, ctx.places]
+              if len(tb.rows) > MIN_ROWS]
+    assert ctx.confirmation in tables and ctx.accuracy in tables
+    wrapped = 0
+    for tb in tables:
+        head, rows = listing(tb)
+        title = " ".join(head[0].split())
+        # the pages the table runs over: those holding the first line of one of its rows
+        firsts = {" ".join(lines[0].split()) for _, lines in rows}
+        on = [i for i, p in enumerate(pages) if firsts & set(p)]
+        assert len(on) >= (3 if tb is ctx.confirmation else 1), (tb.key, on)
+        missing = [i + 1 for i in on if title not in pages[i]]
+        assert not missing, f"{tb.key}: no column titles on pages {missing}"
+        # every row that takes several lines is wholly on one page
+        for _, lines in rows:
+            if len(lines) < 2:
+                continue
+            wrapped += 1
+            first, last = " ".join(lines[0].split()), " ".join(lines[-1].split())
+            assert any(first in p and last in p for p in pages), (tb.key, first, last)
+    assert wrapped >= 2 * 25  # the long names wrap, in the accuracy and confirmation tables
+    # nothing runs past the right margin
+    bbox = subprocess.run([_need("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for k, page in enumerate(bbox.split("<page ")[1:], 1):
+        width = float(re.search(r'width="([\d.]+)"', page)[1])
+        right = max((float(x) for x in re.findall(r'xMax="([\d.]+)"', page)), default=0.0)
+        margin = 12 if width > 596 else 14  # mm: the diagram's own page, the A4 pages
+        assert right <= width - margin / 25.4 * 72 + 2, (k, right, width)

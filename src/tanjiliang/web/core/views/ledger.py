@@ -35,6 +35,8 @@ _LOCK = threading.Lock()
 COLUMNS = ("ident", "name", "type", "measures", "at", "accuracy", "status", "level",
            "calibration_status", "last_confirmed", "next_due", "accuracy_ok")
 PAGE_SIZE = 50
+#: rows per page the ledger offers (issue 13 §7: hundreds of instruments stay readable)
+PAGE_SIZES = (50, 100, 200)
 
 
 class LedgerData:
@@ -112,7 +114,13 @@ def filtered(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
 
 
 _TABLE_PARAMS = ("q", "type", "status", "calibration_status", "at", "level", "accuracy_ok",
-                 "sort", "page")
+                 "sort", "page", "per")
+
+
+def page_size(params: Any) -> int:
+    """Rows per page: ``per`` when it is one of :data:`PAGE_SIZES`, else :data:`PAGE_SIZE`."""
+    per = str(params.get("per") or "")
+    return int(per) if per.isdigit() and int(per) in PAGE_SIZES else PAGE_SIZE
 
 
 @login_required
@@ -127,7 +135,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     table = _TABLES.get(key)
     if table is None:
         shown = filtered(ld.rows, request.GET)
-        pg = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+        pg = Paginator(shown, page_size(request.GET)).get_page(request.GET.get("page"))
         labels = {f.name: f.label for f in fields_for(Instrument, {}, lang)}
         table = render_to_string("tj/ledger_table.html", {
             "page": pg, "total": len(ld.rows), "count": len(shown), "labels": labels,
@@ -138,7 +146,8 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     from tanjiliang.web.core.integrations_ledger import last_import
 
     return page(request, "tj/ledger.html", unit, "ledger", table=table, choices=ld.choices,
-                params=request.GET, undo=last_import(unit))
+                params=request.GET, undo=last_import(unit), page_sizes=PAGE_SIZES,
+                per=page_size(request.GET))
 
 
 @login_required
