@@ -16,6 +16,10 @@ point's place, level and the instruments covering it.
 * **Tonnes at stake.** Missing readings (gaps, coverage) of the instruments a stream's
   activity comes from, valued at their mean amount per interval, times the stream's emission
   factor per unit of activity from the assessment.
+* **Several targets.** An instrument that measures several streams' activity gives each stream
+  its share of the monthly amount (``shares`` from :mod:`tanjiliang.data.attribution`: the
+  readings' ``target`` column or the ledger's ``split``), in the activity per stream and in the
+  reconciliation, never its whole amount to each.
 """
 
 from __future__ import annotations
@@ -123,14 +127,33 @@ def topology(unit: UnitFile, assessment: Assessment, with_data: set[str]
     return nodes, sources, skipped
 
 
+def attributed(monthly: pl.DataFrame, shares: pl.DataFrame | None) -> pl.DataFrame:
+    """``monthly`` rows (instrument, stream, month, amount …) with each several-target
+    instrument's amount multiplied by the stream's share that month (the month's share, else
+    the fixed split, else 0: the month's named readings carried none of that stream)."""
+    if shares is None or shares.height == 0:
+        return monthly
+    by_month = shares.filter(pl.col("month").is_not_null()).rename({"share": "share_m"})
+    fixed = shares.filter(pl.col("month").is_null()).drop("month").rename({"share": "share_c"})
+    split_ids = shares["instrument"].unique().implode()
+    return (monthly.join(by_month, on=["instrument", "stream", "month"], how="left")
+            .join(fixed, on=["instrument", "stream"], how="left")
+            .with_columns(pl.when(pl.col("instrument").is_in(split_ids))
+                          .then(pl.col("amount") * pl.coalesce("share_m", "share_c", pl.lit(0.0)))
+                          .otherwise(pl.col("amount")).alias("amount"))
+            .drop("share_m", "share_c"))
+
+
 def _mpe_frame(unit: UnitFile, assessment: Assessment) -> pl.DataFrame:
     mpe = {i.id: i.mpe_percent for i in assessment.instruments}
     return pl.DataFrame({"instrument": list(mpe), "mpe": list(mpe.values())},
                         schema={"instrument": pl.String, "mpe": pl.Float64})
 
 
-def reconcile(unit: UnitFile, assessment: Assessment, q: QualityResult) -> pl.DataFrame:
-    """One row per (node, month): main, sum of subs, difference, allowed, status."""
+def reconcile(unit: UnitFile, assessment: Assessment, q: QualityResult,
+              shares: pl.DataFrame | None = None) -> pl.DataFrame:
+    """One row per (node, month): main, sum of subs, difference, allowed, status (a
+    several-target instrument with its stream's share, :func:`attributed`)."""
     with_data = set(q.monthly["instrument"].unique().to_list())
     nodes, _, _ = topology(unit, assessment, with_data)
     schema = {"stream": pl.String, "point": pl.String, "main": pl.String, "subs": pl.String,
@@ -146,8 +169,8 @@ def reconcile(unit: UnitFile, assessment: Assessment, q: QualityResult) -> pl.Da
          for ident, role in [(n.main, "main"), *[(s, "sub") for s in n.subs]]],
         schema={"node": pl.Int64, "stream": pl.String, "point": pl.String, "main": pl.String,
                 "subs": pl.String, "instrument": pl.String, "role": pl.String})
-    m = (q.monthly.join(roles, on="instrument").join(_mpe_frame(unit, assessment), on="instrument",
-                                                     how="left"))
+    m = (attributed(q.monthly.join(roles, on="instrument"), shares)
+         .join(_mpe_frame(unit, assessment), on="instrument", how="left"))
     out = (m.group_by("node", "stream", "point", "main", "subs", "month")
            .agg(pl.col("amount").filter(pl.col("role") == "main").sum().alias("main_amount"),
                 pl.col("amount").filter(pl.col("role") == "sub").sum().alias("sub_amount"),
@@ -177,15 +200,22 @@ def declared_activity(unit: UnitFile, stream_id: str) -> tuple[float | None, str
     return float(qv.magnitude), f"{qv.units:~}"
 
 
-def stream_activity(unit: UnitFile, assessment: Assessment, q: QualityResult
-                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def stream_activity(unit: UnitFile, assessment: Assessment, q: QualityResult,
+                    shares: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(monthly activity per stream, annual summary per stream with declared activity,
-    missing readings and the tonnes that hang on them)."""
+    missing readings and the tonnes that hang on them); a several-target instrument counts
+    with each stream's share (:func:`attributed`)."""
     with_data = set(q.monthly["instrument"].unique().to_list())
     _, sources, _ = topology(unit, assessment, with_data)
     src = pl.DataFrame([{"stream": s, "instrument": i} for s, ids in sources.items() for i in ids],
                        schema={"stream": pl.String, "instrument": pl.String})
-    monthly = (q.monthly.join(src, on="instrument")
+    per_instrument = attributed(q.monthly.join(src, on="instrument"), shares)
+    # each (stream, instrument)'s part of the instrument's amount over the period, for its
+    # missing readings (a single-target instrument: 1)
+    part = (per_instrument.group_by("stream", "instrument").agg(pl.col("amount").sum().alias("mine"))
+            .join(q.monthly.group_by("instrument").agg(pl.col("amount").sum().alias("all")), on="instrument")
+            .with_columns((pl.col("mine") / pl.col("all")).fill_nan(1.0).alias("part")).select("stream", "instrument", "part"))
+    monthly = (per_instrument
                .group_by("stream", "month")
                .agg(pl.col("amount").sum().alias("activity"), pl.col("unit").first().alias("unit"),
                     pl.col("instrument").unique().sort().str.join(",").alias("instruments"))
@@ -197,9 +227,9 @@ def stream_activity(unit: UnitFile, assessment: Assessment, q: QualityResult
         declared[s.id] = (amount, u)
         if amount:
             ef[s.id] = s.emissions_tco2e / amount
-    missing = (q.summary.join(src, on="instrument")
+    missing = (q.summary.join(src, on="instrument").join(part, on=["stream", "instrument"], how="left")
                .with_columns((pl.col("amount") / pl.col("distinct").cast(pl.Float64)
-                              * pl.col("missing").cast(pl.Float64)).fill_nan(0.0)
+                              * pl.col("missing").cast(pl.Float64) * pl.col("part").fill_null(1.0)).fill_nan(0.0)
                              .alias("missing_amount"))
                .group_by("stream")
                .agg(pl.col("missing").sum().alias("missing_readings"),

@@ -25,6 +25,7 @@ from tanjiliang.assess.findings import make_finding
 from tanjiliang.assess.result import Assessment, Finding
 from tanjiliang.data import cems as cems_mod
 from tanjiliang.data.activity import reconcile, stream_activity
+from tanjiliang.data.attribution import activity_shares
 from tanjiliang.data.oot import affected_periods, oot_findings
 from tanjiliang.data.quality import QualityResult, analyse, reporting_period
 from tanjiliang.data.readings import READ_ERRORS, Readings, ReadingsIssue, read_error, scan_many
@@ -190,8 +191,9 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
         q.issues.append(ReadingsIssue(", ".join(readings.files), None, None, None,
                                       f"{s:%Y-%m-%d} 至 {e:%Y-%m-%d} 期间没有读数：无数据",
                                       f"no readings from {s:%Y-%m-%d} to {e:%Y-%m-%d}: no data"))
-    rec = reconcile(unit, assessment, q)
-    monthly, streams = stream_activity(unit, assessment, q)
+    shares = activity_shares(unit, readings, set(q.monthly["instrument"].unique().to_list()), s, e)
+    rec = reconcile(unit, assessment, q, shares)
+    monthly, streams = stream_activity(unit, assessment, q, shares)
     comparison = (cems_mod.compare_with_calculation(unit, assessment, cems_result)
                   if cems_result is not None else None)
     p = (pack or load_pack(unit.pack)).pack

@@ -556,6 +556,10 @@ class Instrument(Model):
     status: InstrumentStatus = label("状态", "Status", default="in_use")
     confirmations: list[ConfirmationRecord] | None = label("确认记录", "Confirmations",
                                                            default=None)
+    #: How the readings of an instrument that measures several streams' activity are
+    #: attributed when the readings do not name the target row by row (a ``target`` column):
+    #: each target's share of every reading (issue 17; docs/data.md "Several targets").
+    split: dict[Text, float] | None = label("分配比例", "Split between targets", default=None)
     notes: Text | None = label("备注", "Notes", default=None)
 
     @model_validator(mode="after")
@@ -570,6 +574,17 @@ class Instrument(Model):
             raise problem("常用称量大于最大秤量 Max", "the usual load exceeds the maximum capacity Max")
         if self.verification_interval is not None and quantity(self.verification_interval).magnitude <= 0:
             raise problem("检定分度值 e 须大于0", "the verification interval e must be > 0")
+        if self.split is not None:
+            unknown = sorted(set(self.split) - set(items))
+            if unknown:
+                raise problem(f"split 中的 {', '.join(unknown)} 不在 measures 中",
+                              f"split names {', '.join(unknown)}, not in measures")
+            if len(self.split) < 2 or any(v <= 0 for v in self.split.values()):
+                raise problem("split 须给出至少两个对象，份额均大于0",
+                              "split needs at least two targets, each share > 0")
+            if abs(sum(self.split.values()) - 1.0) > 1e-6:
+                raise problem(f"split 的份额之和应为1，实为{sum(self.split.values()):g}",
+                              f"split shares must sum to 1, they sum to {sum(self.split.values()):g}")
         return self
 
     def measures_list(self) -> list[str]:
@@ -590,6 +605,10 @@ class Instrument(Model):
         if isinstance(m, str):
             return [_target(m)]
         return [_target(x) for x in m or ()]
+
+    def activity_targets(self) -> list[str]:
+        """The targets measured as a stream's activity (a bare stream id), in the order written."""
+        return [t for t, q in self.targets() if q == "activity"]
 
     def measured_stream(self) -> str:
         """The stream or emission point id of the first target."""

@@ -1,0 +1,169 @@
+"""Readings of an instrument that measures several streams' activity, attributed to each
+stream (issue 17; docs/data.md "Several targets").
+
+A truck scale weighing two coals, a belt scale feeding two kilns: the instrument's ledger row
+says ``measures: [kiln_coal, dryer_coal]``, and each reading belongs to one of them. How a
+reading is attributed, in this order:
+
+1. **The readings say it, row by row**: a ``target`` column (``measures``, 测量对象, 计量对象,
+   源流, 物料) holding the stream id as written in ``measures`` or the stream's name. Each
+   target's share of the instrument's amount in a month is what its rows carried that month:
+   the sum of the values (``amount`` readings, each weighing) or of the register's increments
+   ending at its rows (``total`` readings), in the instrument's unit.
+2. **The ledger says it**: the instrument's ``split`` (``{kiln_coal: 0.93, dryer_coal: 0.07}``),
+   the same shares every month, for rows that name no target.
+3. **Neither**: an error naming the instrument, its targets and the files — the readings are
+   not attributed by guess (issue 18: never silently change what the user entered). A row
+   naming a target the instrument does not measure is an error naming file and row.
+
+An instrument with one activity target needs nothing: its readings are that stream's.
+The result is a table of shares, ``(instrument, stream, month, share)`` (month null: the same
+every month), applied by :mod:`tanjiliang.data.activity` to the instrument's monthly amounts
+(quality checks, units and totaliser handling stay per instrument).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+
+import polars as pl
+
+from tanjiliang.data.profile import conversion, profiles
+from tanjiliang.data.readings import Readings, ReadingsError, ReadingsIssue
+from tanjiliang.model.unit import Instrument, UnitFile
+
+SHARES_SCHEMA: dict[str, pl.DataType] = {"instrument": pl.String(), "stream": pl.String(),
+                                         "month": pl.Date(), "share": pl.Float64()}
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def _key_expr(col: str) -> pl.Expr:
+    """:func:`_key` as a polars expression (no Python per row)."""
+    return pl.col(col).str.normalize("NFKC").str.strip_chars().str.to_lowercase()
+
+
+def several_targets(unit: UnitFile) -> dict[str, Instrument]:
+    """Instruments that measure the activity of two or more streams."""
+    return {i.id: i for i in unit.instruments if len(i.activity_targets()) >= 2}
+
+
+def _names(unit: UnitFile, ins: Instrument) -> pl.DataFrame:
+    """What a ``target`` cell may say for ``ins`` (its ids and the streams' names, compared
+    loosely) → stream id."""
+    streams = {s.id: s for s in unit.source_streams}
+    out: dict[str, str] = {}
+    for sid in ins.activity_targets():
+        out[_key(sid)] = sid
+        if sid in streams:
+            out.setdefault(_key(streams[sid].name), sid)
+    return pl.DataFrame({"key": list(out), "stream": list(out.values())},
+                        schema={"key": pl.String, "stream": pl.String})
+
+
+def activity_shares(unit: UnitFile, readings: Readings, with_data: set[str],
+                    start: date | datetime | None = None, end: date | datetime | None = None
+                    ) -> pl.DataFrame:
+    """Shares of each several-target instrument's amount per stream (and month), for the
+    instruments in ``with_data`` (those with readings in the period); see the module
+    docstring. Raises :class:`ReadingsError` where a reading cannot be attributed."""
+    multi = {k: v for k, v in several_targets(unit).items() if k in with_data}
+    if not multi:
+        return pl.DataFrame(schema=SHARES_SCHEMA)
+    rows: list[pl.DataFrame] = []
+    named = _named_rows(readings, set(multi), start, end)
+    issues: list[ReadingsIssue] = []
+    profs = profiles(unit)
+    files = ", ".join(readings.files)
+    for iid, ins in sorted(multi.items()):
+        mine = named.filter(pl.col("instrument") == iid) if named is not None else None
+        has_target = pl.col("target").is_not_null() & (pl.col("target") != "")
+        n_named = mine.filter(has_target).height if mine is not None else 0
+        if mine is None or n_named == 0:
+            if ins.split is not None:
+                rows.append(_fixed(ins))
+                continue
+            issues.append(ReadingsIssue(files, None, "target", None,
+                                        f"器具 {iid} 测量多个源流（{', '.join(ins.activity_targets())}）：读数须有 target 列逐行注明测量对象，"
+                                        f"或在台账中为该器具给出 split（各对象份额），否则无法归属",
+                                        f"instrument {iid} measures several streams ({', '.join(ins.activity_targets())}): "
+                                        f"its readings need a target column naming one per row, or the instrument a split "
+                                        f"(each target's share); they cannot be attributed otherwise"))
+            continue
+        keyed = (mine.with_columns(_key_expr("target").alias("key"))
+                 .join(_names(unit, ins), on="key", how="left").drop("key"))
+        bad = keyed.filter(has_target & pl.col("stream").is_null()).head(5)
+        for r in bad.iter_rows(named=True):
+            issues.append(ReadingsIssue(readings.files[r["fid"]], r["row"], "target", r["target"],
+                                        f"器具 {iid} 不测量“{r['target']}”（其测量对象：{', '.join(ins.activity_targets())}）",
+                                        f'instrument {iid} does not measure "{r["target"]}" (it measures {", ".join(ins.activity_targets())})'))
+        unnamed = mine.height - n_named
+        if unnamed and ins.split is None and not bad.height:
+            first = keyed.filter(~has_target).row(0, named=True)
+            issues.append(ReadingsIssue(readings.files[first["fid"]], first["row"], "target", None,
+                                        f"器具 {iid} 测量多个源流，有 {unnamed} 条读数未注明测量对象（target），台账中也没有 split",
+                                        f"instrument {iid} measures several streams; {unnamed} readings name no target and the ledger gives no split"))
+        if bad.height or (unnamed and ins.split is None):
+            continue
+        rows.append(_shares_from_rows(keyed, ins, profs[iid].unit, profs[iid].kind))
+    if issues:
+        raise ReadingsError(issues)
+    return pl.concat(rows, how="vertical") if rows else pl.DataFrame(schema=SHARES_SCHEMA)
+
+
+def _named_rows(readings: Readings, ids: set[str], start: date | datetime | None,
+                end: date | datetime | None) -> pl.DataFrame | None:
+    if readings.targets is None:
+        return None
+    lf = (readings.targets.with_columns(pl.col("instrument").str.strip_chars())
+          .filter(pl.col("instrument").is_in(sorted(ids))))
+    if start is not None:
+        lf = lf.filter(pl.col("time") >= pl.lit(start).cast(pl.Datetime("us")))
+    if end is not None:
+        lf = lf.filter(pl.col("time") < pl.lit(end).cast(pl.Datetime("us")))
+    return lf.collect()
+
+
+def _split_frame(ins: Instrument) -> pl.DataFrame:
+    assert ins.split is not None
+    return pl.DataFrame({"stream": list(ins.split), "part": list(ins.split.values())},
+                        schema={"stream": pl.String, "part": pl.Float64})
+
+
+def _fixed(ins: Instrument) -> pl.DataFrame:
+    """The ledger's split, the same every month (month null)."""
+    return (_split_frame(ins).with_columns(pl.lit(ins.id).alias("instrument"), pl.lit(None, pl.Date).alias("month"),
+                                           pl.col("part").alias("share"))
+            .select(list(SHARES_SCHEMA)).cast(SHARES_SCHEMA))  # type: ignore[arg-type]
+
+
+def _shares_from_rows(keyed: pl.DataFrame, ins: Instrument, target_unit: str | None,
+                      default_kind: str) -> pl.DataFrame:
+    """Monthly shares from rows that name their stream: each row's amount (an ``amount``
+    reading's value; a ``total`` register's increment since the previous row), in the
+    instrument's unit, summed per (stream, month) and divided by the month's sum. Rows that
+    name no target are divided by the instrument's ``split``."""
+    units = [u for u in keyed["unit"].unique().to_list() if u]
+    factors = {u: (conversion(u, target_unit)[0] if target_unit else 1.0) for u in units}
+    v = pl.col("value") * pl.col("unit").replace_strict(factors, default=1.0, return_dtype=pl.Float64)
+    kind = pl.col("kind").fill_null(default_kind).str.to_lowercase()
+    amounts = (keyed.sort("time")
+               .with_columns(pl.when(kind == "total").then(v.diff().clip(lower_bound=0.0).fill_null(0.0))
+                             .otherwise(v.abs()).alias("amount"),
+                             pl.col("time").dt.truncate("1mo").dt.date().alias("month"))
+               .select("stream", "month", "amount"))
+    parts = [amounts.filter(pl.col("stream").is_not_null())]
+    if ins.split is not None:
+        unnamed = amounts.filter(pl.col("stream").is_null()).drop("stream")
+        parts.append(unnamed.join(_split_frame(ins), how="cross")
+                     .select("stream", "month", (pl.col("amount") * pl.col("part")).alias("amount")))
+    per = pl.concat(parts, how="vertical").group_by("stream", "month").agg(pl.col("amount").sum())
+    return (per.with_columns((pl.col("amount") / pl.col("amount").sum().over("month")).fill_nan(0.0).alias("share"),
+                             pl.lit(ins.id).alias("instrument"))
+            .select(list(SHARES_SCHEMA)).cast(SHARES_SCHEMA))  # type: ignore[arg-type]
+
+
+__all__ = ["SHARES_SCHEMA", "activity_shares", "several_targets"]
