@@ -65,8 +65,15 @@ def tables() -> dict[str, dict[str, list[str]]]:
     out["month.STATUS_WORDS"] = {k: _pair(p) for k, p in close.STATUS_WORDS.items()}
     out["month.POWER_ITEMS"] = {str(i): [item[0], _power_en(item)]
                                 for i, item in enumerate(export.POWER_ITEMS)}
+    out["month.LAB_ITEMS"] = {k: _pair(p) for k, p in export.LAB_ITEMS.items()}
+    out["month.export.WORDS"] = {k: _pair(p) for k, p in export.WORDS.items()}
     out["reminders.DUE_WORDS"] = {k: _pair(p) for k, p in reminders.DUE_WORDS.items()}
     out["localise.PAIRS"] = {k: list(split(k)) for k in PAIRS}
+    from tanjiliang.web.core import forms, security  # Django is set up (conftest, __main__)
+
+    out["forms.SECTION_LABELS"] = {k: _pair(p) for k, p in forms.SECTION_LABELS.items()}
+    out["forms.EXTRA_WORDS"] = {k: _pair(p) for k, p in forms.EXTRA_WORDS.items()}
+    out["security.KIND_WORDS"] = {k: _pair(p) for k, p in security._KIND_WORDS.items()}
     return out
 
 
@@ -121,6 +128,12 @@ def messages() -> dict[str, dict[str, list[str]]]:
 
 
 if __name__ == "__main__":
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanjiliang.web.settings_test")
+    import django
+
+    django.setup()
     json.dump({"tables": tables(), "messages": messages()}, sys.stdout, ensure_ascii=False,
               indent=1, sort_keys=True)
     sys.stdout.write("\n")

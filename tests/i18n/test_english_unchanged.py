@@ -26,6 +26,8 @@ WEB_PO = english_tables.PKG / "web" / "locale" / "en" / "LC_MESSAGES" / "django.
 CONVERTED: dict[str, str] = {
     "web/review/views.py": "web",
     "kpi/indicators.py": "kpi",
+    "month/export.py": "month.export",
+    "web/month/reminders.py": "reminder",
 }
 
 

@@ -56,6 +56,14 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "plan/words.py": [("WORDS", "plan"), ("PARTS", "plan.part")],
     "kpi/indicators.py": [("NAMES", "kpi"), ("REASONS", "kpi.reason")],
     "cli/localise.py": [("PAIRS", "cli")],
+    "reports/pack_text.py": [("TEXTS", "packtext")],
+    "model/names.py": [("ENUM_LABELS", "enum"), ("PLACES", "place")],
+    "month/close.py": [("CHECK_WORDS", "month.check"), ("STATUS_WORDS", "month.status")],
+    "month/export.py": [("POWER_ITEMS", "month.export"), ("LAB_ITEMS", "month.lab"),
+                        ("WORDS", "month.export.word")],
+    "web/month/reminders.py": [("DUE_WORDS", "reminder.due"), ("TEXT", "reminder")],
+    "web/core/forms.py": [("SECTION_LABELS", "section"), ("EXTRA_WORDS", "form.value")],
+    "web/core/security.py": [("_KIND_WORDS", "upload")],
 }
 
 #: Tables written ``"English": "中文"`` because the English is the program's own text (help

@@ -23,32 +23,41 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import yaml
+
+from tanjiliang.i18n import pairs
 
 KINDS = ("material", "instrument_type", "place", "stream", "subunit", "equipment",
          "emission_point", "sector", "stream_kind", "method", "param_source", "status",
          "confirmation_kind", "result")
 
-#: Labels of the enumerations (code → zh, en), the model's words.
-ENUM_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "sector": {"power": ("发电", "Power"), "cement": ("水泥", "Cement"), "steel": ("钢铁", "Steel"),
-               "aluminium": ("电解铝", "Aluminium"), "chemical": ("化工", "Chemicals"),
-               "petrochemical": ("石化", "Petrochemicals"), "glass": ("平板玻璃", "Flat glass"),
-               "paper": ("造纸", "Paper"), "aviation": ("民航", "Aviation"), "other": ("其他", "Other")},
-    "stream_kind": {"combustion": ("燃料燃烧", "Combustion"), "process": ("工业过程", "Process"),
-                    "electricity": ("购入电力", "Purchased electricity"),
-                    "heat": ("购入热力", "Purchased heat")},
-    "method": {"calculation": ("核算法", "Calculation"), "measurement": ("实测法", "Measurement")},
-    "param_source": {"measured": ("实测值", "Measured"), "default": ("缺省值", "Default"),
-                     "supplier": ("供应商数据", "Supplier")},
-    "status": {"in_use": ("在用", "In use"), "standby": ("备用", "Standby"),
-               "out_of_service": ("停用", "Out of service")},
-    "confirmation_kind": {"verification": ("检定", "Verification"),
-                          "calibration": ("校准", "Calibration")},
-    "result": {"pass": ("合格", "Pass"), "fail": ("不合格", "Fail"), "limited": ("准用", "Limited use")},
-}
+#: Labels of the enumerations (code → zh, en), the model's words: written in Chinese, the English
+#: (and any further language) from the catalogue, context ``enum:<kind>.<code>``.
+ENUM_LABELS = cast("dict[str, dict[str, tuple[str, str]]]", pairs("enum", {
+    "sector": {"power": "发电", "cement": "水泥", "steel": "钢铁",
+               "aluminium": "电解铝", "chemical": "化工",
+               "petrochemical": "石化", "glass": "平板玻璃",
+               "paper": "造纸", "aviation": "民航", "other": "其他"},
+    "stream_kind": {"combustion": "燃料燃烧", "process": "工业过程",
+                    "electricity": "购入电力",
+                    "heat": "购入热力"},
+    "method": {"calculation": "核算法", "measurement": "实测法"},
+    "param_source": {"measured": "实测值", "default": "缺省值",
+                     "supplier": "供应商数据"},
+    "status": {"in_use": "在用", "standby": "备用",
+               "out_of_service": "停用"},
+    "confirmation_kind": {"verification": "检定",
+                          "calibration": "校准"},
+    "result": {"pass": "合格", "fail": "不合格", "limited": "准用"},
+}))
+
+#: The places every unit has (unit-file.md: boundary | lab), context ``place:<code>``.
+PLACES = cast("dict[str, tuple[str, str]]", pairs("place", {
+    "boundary": "核算边界",
+    "lab": "实验室",
+}))
 
 HOW_ZH = {"code": "编码", "label": "名称", "word": "同义词", "partial": "唯一部分匹配（推断）",
           "unit": "单位名称", "date": "日期写法", "keyword": "由名称推断", "value": "写法",
@@ -211,8 +220,7 @@ def _items(unit: Any, section: str) -> list[tuple[str, str]]:
 def place_entries(unit: Any) -> list[Entry]:
     """boundary, lab, and the unit's sub-units, equipment and emission points."""
     table = words()["places"]
-    out = [Entry("boundary", "核算边界", "Boundary", tuple(table["boundary"])),
-           Entry("lab", "实验室", "Laboratory", tuple(table["lab"]))]
+    out = [Entry(code, *PLACES[code], tuple(table[code])) for code in ("boundary", "lab")]
     for section in ("subunits", "equipment", "emission_points"):
         out += [Entry(i, n, n) for i, n in _items(unit, section)]
     return out
