@@ -22,7 +22,7 @@ index and the thresholds that make an indicator a reason to visit are data
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -174,10 +174,26 @@ def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
         "completeness": completeness,
         "timeliness": timeliness,
     }
+    nonconforming = []
+    if a.conclusion == "nonconforming":
+        n = sum(1 for f in a.findings if f.severity == "nonconformity")
+        nonconforming.append(_reason("nonconforming", n=n))
+    index, reasons = _score(values, nonconforming)
+    return Indicators(unit.unit.name, unit.unit.credit_code, unit.unit.region, unit.unit.year,
+                      as_of, a.conclusion, a.total_tco2e, values["equipping_rate"],
+                      values["inspection_rate"], values["pass_rate"], values["in_confirmation"],
+                      completeness, timeliness, due, on_time, confirmations, passed, overdue,
+                      index, reasons)
+
+
+def _score(values: dict[str, float | None], first: list[tuple[str, str]]
+           ) -> tuple[float | None, list[tuple[str, str]]]:
+    """The composite index of ``values`` (weighted mean of those present) and the reasons to
+    visit: ``first`` (a non-conforming assessment), then each indicator below its limit."""
     w = weights()
     num = Decimal(0)
     den = Decimal(0)
-    reasons: list[tuple[str, str]] = []
+    reasons: list[tuple[str, str]] = list(first)
     for key, v in values.items():
         if v is None:
             continue
@@ -187,15 +203,26 @@ def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
         limit = w["visit_below"][key]
         if v < limit:
             reasons.append(_reason("below", NAMES[key], value=v, limit=limit))
-    if a.conclusion == "nonconforming":
-        n = sum(1 for f in a.findings if f.severity == "nonconformity")
-        reasons.insert(0, _reason("nonconforming", n=n))
     index = float((num / den).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) if den else None
-    return Indicators(unit.unit.name, unit.unit.credit_code, unit.unit.region, unit.unit.year,
-                      as_of, a.conclusion, a.total_tco2e, values["equipping_rate"],
-                      values["inspection_rate"], values["pass_rate"], values["in_confirmation"],
-                      completeness, timeliness, due, on_time, confirmations, passed, overdue,
-                      index, reasons)
+    return index, reasons
+
+
+def with_timeliness(k: Indicators, timeliness: float | None) -> Indicators:
+    """``k`` with the filings' timeliness set and its index and reasons worked out again (the
+    overview keeps each unit's indicators per assessment and adds the filings, which change
+    without a new assessment)."""
+    values = {key: getattr(k, key) for key in (
+        "equipping_rate", "inspection_rate", "pass_rate", "in_confirmation", "completeness")}
+    values["timeliness"] = timeliness  # the order of indicators(): the reasons' order
+    first = k.reasons[:1] if k.conclusion == "nonconforming" else []
+    index, reasons = _score(values, first)
+    return replace(k, timeliness=timeliness, index=index, reasons=reasons)
+
+
+def from_json(data: dict[str, Any]) -> Indicators:
+    """An :class:`Indicators` from :meth:`Indicators.to_json` with ``reasons`` as pairs."""
+    return Indicators(**{**data, "as_of": date.fromisoformat(data["as_of"]),
+                         "reasons": [tuple(r) for r in data["reasons"]]})
 
 
 def rank(rows: list[Indicators]) -> list[Indicators]:

@@ -53,3 +53,13 @@ class MonthEvidence(models.Model):
     name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
+
+
+class IndicatorCache(models.Model):
+    """A unit's indicators (tanjiliang.kpi, without the filings' timeliness) for one cached
+    assessment: removed with it (a new revision, readings uploaded), so that the overview of
+    every unit reads them in one query instead of rebuilding each unit's file."""
+
+    assessment = models.OneToOneField("core.AssessmentCache", on_delete=models.CASCADE,
+                                      related_name="indicators")
+    data = models.JSONField()

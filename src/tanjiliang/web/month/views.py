@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
@@ -191,22 +191,88 @@ def timeliness(unit_pk: int, year: int, day: date, pack: Any = None) -> float | 
     return round(100.0 * on_time / len(due), 1)
 
 
+def timeliness_of(units: list[Any], day: date) -> dict[int, float | None]:
+    """:func:`timeliness` of many units, counted in the database: one aggregate query per
+    reporting year and pack (months filed on time by version 1 ÷ months past the deadline)."""
+    from django.db.models import Count, Q
+
+    groups: dict[tuple[int, str], list[Any]] = {}
+    for u in units:
+        groups.setdefault((u.year, u.pack or ""), []).append(u)
+    out: dict[int, float | None] = {}
+    for (year, _), members in groups.items():
+        pack = month_pack(members[0])
+        due = [f"{year:04d}-{m:02d}" for m in range(1, 13) if deadline(year, m, pack) < day]
+        pks = [u.pk for u in members]
+        if not due:
+            out.update(dict.fromkeys(pks))
+            continue
+        counts = dict(MonthFiling.objects.filter(unit_id__in=pks, version=1, month__in=due)
+                      .values("unit_id").annotate(n=Count("pk", filter=Q(data__late=False)))
+                      .values_list("unit_id", "n"))
+        for pk in pks:
+            out[pk] = round(100.0 * counts.get(pk, 0) / len(due), 1)
+    return out
+
+
+def _indicator_json(k: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {**asdict(k), "as_of": k.as_of.isoformat(), "reasons": [list(r) for r in k.reasons]}
+
+
 def unit_indicators(units: list[Any], day: date) -> list[Any]:
     """Indicators of each unit (tanjiliang.kpi) for its reporting year, from its assessment
     through the one door and its filed months; units whose file cannot be assessed are left
-    out (their pages say why)."""
-    from tanjiliang.kpi import indicators, rank
-    from tanjiliang.web.core.assessing import assessment_cached_too
+    out (their pages say why).
 
+    Each unit's indicators are kept with its cached assessment (IndicatorCache, gone with it
+    when the unit changes or readings are uploaded) and read for all units in one query; the
+    filings' timeliness is counted in the database (:func:`timeliness_of`) and the index and
+    reasons worked out again with it (kpi.with_timeliness)."""
+    from django.db.models import Max
+
+    from tanjiliang.kpi import indicators, rank
+    from tanjiliang.kpi.indicators import from_json, with_timeliness
+    from tanjiliang.web.core import models as cm
+    from tanjiliang.web.core.assessing import assessment_cached_too, default_as_of
+    from tanjiliang.web.month.models import IndicatorCache
+
+    pks = [u.pk for u in units]
+    days = {u.pk: default_as_of(u) for u in units}
+    want = {(u.pk, u.revision, days[u.pk]) for u in units}
+    uploads = dict(cm.ReadingsUpload.objects.filter(unit__in=pks).values("unit_id")
+                   .annotate(last=Max("uploaded_at")).values_list("unit_id", "last"))
+    cached: dict[int, dict[str, Any]] = {}
+    for r in (cm.AssessmentCache.objects.filter(unit__in=pks, as_of__in=set(days.values()))
+              .values("unit_id", "revision", "as_of", "created", "indicators__data")):
+        last = uploads.get(r["unit_id"])
+        if ((r["unit_id"], r["revision"], r["as_of"]) in want and r["indicators__data"]
+                and (last is None or r["created"] >= last)):
+            cached[r["unit_id"]] = r["indicators__data"]
+    on_time = timeliness_of(units, day)
     rows = []
     for u in units:
-        try:
-            a = assessment_cached_too(u)
-            uf = unit_file(u)
-        except LoadError:
-            continue
-        k = indicators(uf, a, date(u.year, 1, 1), date(u.year + 1, 1, 1),
-                       timeliness=timeliness(u.pk, u.year, day, month_pack(u)))
+        data = cached.get(u.pk)
+        if data is not None:
+            k = from_json(data)
+        else:
+            try:
+                a = assessment_cached_too(u, days[u.pk])
+                uf = unit_file(u)
+            except LoadError:
+                continue
+            k = indicators(uf, a, date(u.year, 1, 1), date(u.year + 1, 1, 1))
+            row = cm.AssessmentCache.objects.filter(unit=u, revision=u.revision,
+                                                    as_of=days[u.pk]).first()
+            if row is not None:
+                try:
+                    with transaction.atomic():
+                        IndicatorCache.objects.get_or_create(
+                            assessment=row, defaults={"data": _indicator_json(k)})
+                except IntegrityError:
+                    pass  # another worker stored the same indicators
+        k = with_timeliness(k, on_time.get(u.pk))
         k.unit_pk = u.pk  # type: ignore[attr-defined]
         rows.append(k)
     return rank(rows)
