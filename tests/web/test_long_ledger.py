@@ -22,6 +22,9 @@ LONG = "（一号生产线原煤入炉计量用电子皮带秤，带实物标定
 def _big_unit(world: Any) -> Any:
     data = synthetic_data(n_subunits=60, equipment_per_subunit=5)
     data["instruments"][0]["name"] += LONG * 2
+    for ins in data["instruments"][:30]:  # overdue: more reminders than the dashboard lists
+        ins["last_confirmed"] = "2021-01-04"
+        ins.pop("confirmations", None)
     uf = load_unit("plant.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     return create_unit(uf, world.ent_a, world.a, source="test")
 
@@ -48,6 +51,12 @@ def test_ledger_of_hundreds_pages_counts_and_filters(world: Any) -> None:
     assert 0 < shown < n and f"共 <b>{n}</b> 台" in page
     en = client.get(url, {"lang": "en"}).content.decode()
     assert f"Total <b>{n}</b> instruments" in en and "Last" in en
+    # the dashboard's reminders list the 20 first due and link to the ledger for the rest
+    dash = client.get(reverse("unit-dashboard", args=[unit.pk]), {"lang": "zh"}).content.decode()
+    section = dash[dash.index('id="reminders"'):]
+    section = section[:section.index("</section>")]
+    assert 'id="reminders-more"' in section and "sort=next_due" in section
+    assert section.count("<tr><td><code>") == 20
 
 
 @pytest.mark.browser
