@@ -21,7 +21,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 #: Python files whose messages are written as ``call(…, "中文", "English", …)`` pairs.
 MESSAGE_FILES = ("web/review/views.py", "web/month/views.py", "web/month/reminders.py",
-                 "kpi/indicators.py", "month/export.py")
+                 "kpi/indicators.py", "month/export.py", "cli/kpi.py", "review/workflow.py",
+                 "web/review/store.py")
 
 
 def _pair(value: Any) -> list[str]:

@@ -28,6 +28,9 @@ CONVERTED: dict[str, str] = {
     "kpi/indicators.py": "kpi",
     "month/export.py": "month.export",
     "web/month/reminders.py": "reminder",
+    "cli/kpi.py": "cli.kpi",
+    "review/workflow.py": "review.error",
+    "web/review/store.py": "review.error",
 }
 
 
@@ -38,6 +41,7 @@ def test_table_english_unchanged(table: str) -> None:
 
 def _shape(text: str) -> str:
     """A message with each placeholder (``{name}``, ``%(name)s``, ``{}``) written ``{}``."""
+    text = text.replace("{{", "{").replace("}}", "}")
     return re.sub(r"%\([^)]*\)[sd]|\{[^{}]*\}", "{}", text)
 
 

@@ -31,3 +31,29 @@ def test_help_pairs_split() -> None:
     assert split("unit file (YAML or JSON) 单位文件") == ("单位文件", "unit file (YAML or JSON)")
     assert split("启动网页应用 / Run the web application.") == ("启动网页应用", "Run the web application.")
     assert split("overwrite existing files") == ("覆盖已有文件", "overwrite existing files")
+
+
+def test_python_shapes_move_to_the_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from babel.messages.catalog import Catalog
+
+    (tmp_path / "words.py").write_text(
+        'A = pairs("a", {"x": ("甲", "Alpha"), 2: {"zh": "乙", "en": "Beta"}})\n'
+        'ROWS = (("丙", "Gamma", len), ("丁", "Delta", str))\n'
+        'def f(r):\n'
+        '    _msg(r, "已保存 {n}", "saved {n}", n=1)\n'
+        '    _msg(r, "甲", "A")\n', encoding="utf-8")
+    monkeypatch.setattr(sweep, "PKG", tmp_path)
+    monkeypatch.setattr(sweep, "TABLES", {"words.py": [("A", "a"), ("ROWS", "rows")]})
+    core, web = Catalog(locale="en"), Catalog(locale="en")
+    web.add("甲", "First")
+    assert sweep.convert_tables(core) == 4
+    assert sweep.convert_calls(web, {"words.py": (("_msg",), None)}) == 2
+    text = (tmp_path / "words.py").read_text(encoding="utf-8")
+    assert 'A = pairs("a", {"x": "甲", 2: "乙"})' in text
+    assert 'ROWS = (("丙", len), ("丁", str))' in text
+    assert '_msg(r, "已保存 {n}", n=1)' in text
+    assert '_msg(r, "甲", context="A")' in text  # 甲 is "First" elsewhere: the English is the context
+    assert core.get("乙", context="a:2").string == "Beta"
+    assert core.get("丙", context="rows:丙").string == "Gamma"
+    assert web.get("已保存 {n}").string == "saved {n}"
+    assert web.get("甲", context="A").string == "A"

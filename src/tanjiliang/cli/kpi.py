@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.markup import escape
@@ -15,8 +15,23 @@ from rich.table import Table
 
 from tanjiliang.cli.check import Format, Lang, make_console
 from tanjiliang.cli.files import unit_files
+from tanjiliang.i18n import pairs, pick
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.write import json_text
+
+#: The table's words (Chinese; the English from the catalogue, context ``cli.kpi:<key>``).
+WORDS = cast("dict[str, tuple[str, str]]", pairs("cli.kpi", {
+    "title": "监管指标（指数最低者优先）",
+    "unit": "单位", "conclusion": "结论",
+    "equipping": "配备率%", "inspection": "受检率%",
+    "pass": "合格率%", "in_confirmation": "有效期内%",
+    "index": "指数", "reasons": "现场检查理由",
+    "unreadable": "无法读取 {n} 个文件",
+}))
+
+
+def _w(key: str, lang: str) -> str:
+    return pick(WORDS[key], lang, f"cli.kpi:{key}")
 
 
 def kpi(
@@ -71,13 +86,12 @@ def kpi(
                                     "unreadable": problems}))
         return
     console = make_console()
-    table = Table(title="监管指标（指数最低者优先）" if zh else "Indicators (lowest index first)",
-                  title_justify="left")
-    heads = (("单位", "unit"), ("结论", "conclusion"), ("配备率%", "equipping %"),
-             ("受检率%", "inspection %"), ("合格率%", "pass %"), ("有效期内%", "in confirmation %"),
-             ("指数", "index"), ("tCO2e", "tCO2e"), ("现场检查理由", "reasons to visit"))
-    for h in heads:
-        table.add_column(h[0] if zh else h[1])
+    table = Table(title=_w("title", lg), title_justify="left")
+    for key in ("unit", "conclusion", "equipping", "inspection", "pass", "in_confirmation",
+                "index"):
+        table.add_column(_w(key, lg))
+    table.add_column("tCO2e")
+    table.add_column(_w("reasons", lg))
 
     def f(x: float | None) -> str:
         return "—" if x is None else f"{x:.1f}"
@@ -89,7 +103,7 @@ def kpi(
                       f"{r.total_tco2e:,.0f}", escape(reason or "—"))
     console.print(table)
     if problems:
-        console.print(("无法读取 {} 个文件" if zh else "{} files could not be read").format(len(problems)))
+        console.print(_w("unreadable", lg).format(n=len(problems)))
         for m in problems[:20]:
             console.print("  " + escape(m))
 

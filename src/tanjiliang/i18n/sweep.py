@@ -64,6 +64,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "web/month/reminders.py": [("DUE_WORDS", "reminder.due"), ("TEXT", "reminder")],
     "web/core/forms.py": [("SECTION_LABELS", "section"), ("EXTRA_WORDS", "form.value")],
     "web/core/security.py": [("_KIND_WORDS", "upload")],
+    "cli/kpi.py": [("WORDS", "cli.kpi")],
 }
 
 #: Tables written ``"English": "中文"`` because the English is the program's own text (help
@@ -77,8 +78,16 @@ REVERSED: dict[str, list[tuple[str, str]]] = {
 #: Python files of the web app whose messages are written ``fn(…, "中文", "English", …)``: the
 #: English argument goes to the web catalogue (``django.po``), the call keeps its Chinese and
 #: ``fn`` translates it with Django's ``gettext`` (file → names of the functions).
-CALLS: dict[str, tuple[str, ...]] = {
-    "web/review/views.py": ("_msg", "_do"),
+CALLS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "web/review/views.py": (("_msg", "_do"), None),
+}
+
+#: The same for messages of the core (``tanjiliang.po``), each file's with one context:
+#: file → (names of the functions or exception classes, context).
+CORE_CALLS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "review/workflow.py": (("ReviewError", "Forbidden", "Frozen", "StateError", "Incomplete"),
+                           "review.error"),
+    "web/review/store.py": (("StateError",), "review.error"),
 }
 
 
@@ -324,8 +333,12 @@ def _call_pairs(tree: ast.AST, names: tuple[str, ...]
     whether the English is the last positional argument."""
     out: list[tuple[ast.Constant, ast.Constant, bool]] = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in names):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else \
+            func.attr if isinstance(func, ast.Attribute) else None
+        if name not in names:
             continue
         for a, b in zip(node.args, node.args[1:], strict=False):
             texts = _strings([a, b])
@@ -334,13 +347,15 @@ def _call_pairs(tree: ast.AST, names: tuple[str, ...]
     return out
 
 
-def convert_calls(cat: Catalog, check: bool = False) -> int:
-    """Drop the English argument of the message calls listed in :data:`CALLS`; the English goes
-    to the web catalogue. A Chinese text the catalogue already translates otherwise keeps its
-    English as the message's context (``fn(…, "中文", context="English")``), as the templates'
-    ``{% translate "中文" context "English" %}``."""
+def convert_calls(cat: Catalog, calls: dict[str, tuple[tuple[str, ...], str | None]],
+                  check: bool = False) -> int:
+    """Drop the English argument of the message calls listed in ``calls`` (:data:`CALLS`: the
+    web catalogue; :data:`CORE_CALLS`: the core one, with each file's context); the English goes
+    to ``cat``. In the web's files a Chinese text the catalogue already translates otherwise
+    keeps its English as the message's context (``fn(…, "中文", context="English")``), as the
+    templates' ``{% translate "中文" context "English" %}``; elsewhere it is reported."""
     n = 0
-    for rel, names in CALLS.items():
+    for rel, (names, context) in calls.items():
         path = PKG / rel
         if not path.exists():
             continue
@@ -351,11 +366,11 @@ def convert_calls(cat: Catalog, check: bool = False) -> int:
             zh, en = str(zh_node.value), str(en_node.value)
             a = starts[(zh_node.end_lineno or 1) - 1] + (zh_node.end_col_offset or 0)
             b = starts[(en_node.end_lineno or 1) - 1] + (en_node.end_col_offset or 0)
-            known = cat.get(zh)
+            known = cat.get(zh, context=context)
             if known is None or not known.string or known.string == en:
-                cat.add(zh, en)
+                cat.add(zh, en, context=context)
                 edits.append((a, b, b""))
-            elif last:
+            elif last and context is None:
                 cat.add(zh, en, context=en)
                 edits.append((a, b, f", context={_quote(en)}".encode()))
             else:
@@ -401,11 +416,12 @@ def convert_django_python(cat: Catalog, check: bool = False) -> int:
 def sweep(check: bool = False, only: tuple[str, ...] = ()) -> dict[str, int]:
     """Convert and compile everything; with ``only`` (files relative to the package) convert
     the pairs of those Python files alone (templates untouched), e.g. one table per commit."""
-    global TABLES, CALLS
-    tables, calls = TABLES, CALLS
+    global TABLES, CALLS, CORE_CALLS
+    tables, calls, core_calls = TABLES, CALLS, CORE_CALLS
     if only:
         TABLES = {k: v for k, v in tables.items() if k in only}
         CALLS = {k: v for k, v in calls.items() if k in only}
+        CORE_CALLS = {k: v for k, v in core_calls.items() if k in only}
     try:
         n_tags, web_cat = convert_templates(check=True) if only else convert_templates(check)
         if only:
@@ -413,17 +429,18 @@ def sweep(check: bool = False, only: tuple[str, ...] = ()) -> dict[str, int]:
             n_tags = n_py = 0
         else:
             n_py = convert_django_python(web_cat, check)
-        n_calls = convert_calls(web_cat, check)
+        n_calls = convert_calls(web_cat, CALLS, check)
         core_po = CORE_LOCALE / "en" / "LC_MESSAGES" / "tanjiliang.po"
         core_cat = _load(core_po, "en", "tanjiliang")
         n_rows = convert_tables(core_cat, check)
+        n_calls += convert_calls(core_cat, CORE_CALLS, check)
         if not only or any(rel in only for rel in REVERSED):
             harvest_reversed(core_cat)
     finally:
-        TABLES, CALLS = tables, calls
+        TABLES, CALLS, CORE_CALLS = tables, calls, core_calls
     if not check:
         compile_catalogues(web_cat, core_cat)
-    return {"template pairs": n_tags, "web labels": n_py, "web messages": n_calls,
+    return {"template pairs": n_tags, "web labels": n_py, "messages": n_calls,
             "table pairs": n_rows}
 
 

@@ -11,11 +11,12 @@ import typing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import yaml
 from pydantic import BaseModel
 
+from tanjiliang.i18n import pairs
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.load import read_tree
 from tanjiliang.model.unit import (
@@ -37,13 +38,14 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "source_streams": SourceStream,
     "instruments": Instrument,
 }
-SECTION_LABELS = {
-    "subunits": ("次级单位", "Sub-units"),
-    "equipment": ("排放设施", "Equipment"),
-    "emission_points": ("排放口", "Emission points"),
-    "source_streams": ("源流", "Source streams"),
-    "instruments": ("计量器具", "Instruments"),
-}
+#: The unit's sections (Chinese; the English from the catalogue, context ``section:<key>``).
+SECTION_LABELS = cast("dict[str, tuple[str, str]]", pairs("section", {
+    "subunits": "次级单位",
+    "equipment": "排放设施",
+    "emission_points": "排放口",
+    "source_streams": "源流",
+    "instruments": "计量器具",
+}))
 #: Fields edited elsewhere (confirmation records have their own form on the instrument page).
 SKIP = {Instrument: {"confirmations"}}
 
@@ -98,14 +100,15 @@ class Field:
     groups: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
 
 
-#: Words of enumeration values the shared labels do not hold (zh, en).
-EXTRA_WORDS: dict[str, tuple[str, str]] = {
-    "calculation": ("计算法", "Calculation"),
-    "measurement": ("实测法", "Measurement"),
-    "measured": ("实测", "Measured"),
-    "default": ("缺省值", "Default"),
-    "supplier": ("供应商提供", "Supplier"),
-}
+#: Words of enumeration values the shared labels do not hold (Chinese; the English from the
+#: catalogue, context ``form.value:<key>``).
+EXTRA_WORDS = cast("dict[str, tuple[str, str]]", pairs("form.value", {
+    "calculation": "计算法",
+    "measurement": "实测法",
+    "measured": "实测",
+    "default": "缺省值",
+    "supplier": "供应商提供",
+}))
 
 #: Fields whose value refers to something else (chosen from a list in words, never typed).
 REFERENCES = {"subunit", "equipment", "material", "type", "measures", "at", "medium", "kind",

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+
+from tanjiliang.i18n import pairs
 
 MB = 1024 * 1024
 #: The default limit per kind of upload, in bytes (``TANJILIANG_UPLOAD_MAX_<KIND>`` overrides).
@@ -82,9 +84,11 @@ class UploadLimitMiddleware:
         return self.get_response(request)
 
 
-_KIND_WORDS = {"unit": ("单位文件", "unit file"), "ledger": ("台账", "ledger"),
-               "readings": ("计量数据", "readings"), "certificate": ("证书文件", "certificate"),
-               "evidence": ("证据文件", "evidence file"), "other": ("请求", "request")}
+#: What was too large, in words (Chinese; the English from the catalogue, ``upload:<kind>``).
+_KIND_WORDS = cast("dict[str, tuple[str, str]]", pairs("upload", {
+    "unit": "单位文件", "ledger": "台账",
+    "readings": "计量数据", "certificate": "证书文件",
+    "evidence": "证据文件", "other": "请求"}))
 
 
 def too_large(request: HttpRequest, kind: str, length: int, limit: int) -> HttpResponse:
