@@ -99,7 +99,7 @@ def test_packs_list_and_show():
     r = _invoke("packs", "list", "--lang", "en")
     assert r.exit_code == 0 and "henan-2025-draft" in r.output and "eu-mrr-2018" in r.output
     r = _invoke("packs", "show", "henan-2025-draft")
-    assert r.exit_code == 0 and "26000" in r.output and "[V]" in r.output and "[I]" in r.output
+    assert r.exit_code == 0 and "26000" in r.output and "V 已核实" in r.output and "I 推断" in r.output
 
 
 def test_pack_by_path_works_like_bundled(tmp_path, spec_example_path):
