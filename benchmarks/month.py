@@ -208,6 +208,140 @@ def plant_readings(unit: Any, folder: Path) -> Path:
     return path
 
 
+# ---------------------------------------------------------------------------- the overview
+OVERVIEW_AS_OF = "2026-03-31"  # every deadline of 2025 passed (the last: 9 February 2026)
+
+
+def setup_overview(units_n: int, instruments: int, seed: int) -> None:
+    """(Child process, Django on the benchmark's database.) The province stored as the web
+    app stores units (``create_unit``), every unit-month filed (``MonthFiling``, the batch's
+    records: 1 in 10 late, 1 in 12 not filed), a regulator ``bench`` for the whole province,
+    and every unit's assessment and indicators cached by computing the overview once."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanjiliang.web.settings")
+    import django
+
+    django.setup()
+    import random
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from tanjiliang.model.load import SourceMap, validate_data
+    from tanjiliang.month.close import ZONE
+    from tanjiliang.province.generate import generate_unit, unit_key
+    from tanjiliang.rules import load_pack
+    from tanjiliang.web.core import models as m
+    from tanjiliang.web.core.changes import create_unit
+    from tanjiliang.web.month.models import MonthFiling
+    from tanjiliang.web.month.views import unit_indicators
+
+    call_command("migrate", interactive=False, verbosity=0)
+    out: dict[str, float] = {}
+    t0 = time.perf_counter()
+    ent = m.Enterprise.objects.create(name="基准企业")
+    owner = User.objects.create_user("owner", password="bench-pw-2025")
+    m.Profile.objects.create(user=owner, role=m.ROLE_ENTERPRISE, enterprise=ent)
+    user = User.objects.create_user("bench", password="bench-pw-2025")
+    m.Profile.objects.create(user=user, role=m.ROLE_REGULATOR, region="河南省")
+    units, stored = [], []
+    for i in range(units_n):
+        data = generate_unit(seed, unit_key(seed, i).index, YEAR, instruments)
+        uf = validate_data(data, SourceMap(f"unit-{i}.json"))
+        units.append(uf)
+        stored.append(create_unit(uf, ent, owner, source="benchmark"))
+    out["store units"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    records, _, _ = batch(units, load_pack(None), monthly_activity(units, seed))
+    rng = random.Random(seed)
+    rows = []
+    by_name = {u.unit.name: s for u, s in zip(units, stored, strict=True)}
+    for rec in records:
+        if rng.random() < 1 / 12:
+            continue  # not filed
+        rec = {**rec, "version": 1, "late": rng.random() < 0.1}
+        rows.append(MonthFiling(unit=by_name[rec["unit"]["name"]], month=rec["month"], version=1,
+                                data=json.loads(json.dumps(rec, default=str)), sha256=rec["sha256"],
+                                filed_at=datetime(2026, 1, 5, 9, tzinfo=ZONE)))
+    MonthFiling.objects.bulk_create(rows, batch_size=2000)
+    out["file months (bulk)"] = time.perf_counter() - t0
+    out["filings"] = len(rows)
+    t0 = time.perf_counter()
+    day = date.fromisoformat(OVERVIEW_AS_OF)
+    ranked = unit_indicators(list(m.Unit.objects.order_by("name")), day)
+    out["first overview (assess and index every unit, cached)"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    unit_indicators(list(m.Unit.objects.order_by("name")), day)
+    out["overview from the caches, in process"] = time.perf_counter() - t0
+    out["units indexed"] = len(ranked)
+    print(json.dumps(out))
+
+
+def overview(args: argparse.Namespace) -> None:
+    """p50/p95/p99 of the 监管指标 page (/overview/indicators/, every unit of the province
+    ranked with its index) served by ``tanjiliang serve`` on PostgreSQL, closed-loop clients
+    (benchmarks/web.py's), after the caches are filled."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    import psycopg
+
+    spec = importlib.util.spec_from_file_location("bench_web", Path(__file__).parent / "web.py")
+    web = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(web)  # type: ignore[union-attr]
+    tmp = tempfile.mkdtemp(prefix="tanjiliang-overview-")
+    dbname = f"tanjiliang_overview_{os.getpid()}"
+    pg = web.PG
+    with psycopg.connect(pg.format(user=args.pg_user, db="test"), autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{dbname}"')
+    env = {**os.environ, "TANJILIANG_SECRET_KEY": "benchmark-only", "TANJILIANG_DATA_DIR": tmp,
+           "TANJILIANG_AS_OF": OVERVIEW_AS_OF, "DATABASE_URL": pg.format(user=args.pg_user, db=dbname)}
+    env.pop("TANJILIANG_DEMO", None)
+    server = None
+    try:
+        print(f"cores: {os.cpu_count()}, load average: "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        res = subprocess.run([sys.executable, __file__, "--setup-overview", "--units", str(args.units),
+                              "--instruments", str(args.instruments), "--seed", str(args.seed)],
+                             env=env, capture_output=True, text=True)
+        if res.returncode:
+            raise SystemExit(res.stderr[-3000:])
+        setup = json.loads(res.stdout.strip().splitlines()[-1])
+        for k, v in setup.items():
+            print(f"  {k:<56} {v:9.1f}" + (" s" if isinstance(v, float) else ""))
+        port = web.free_port()
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "tanjiliang"), "serve", "--port", str(port),
+             "--workers", str(args.workers), "--threads", "2"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        web.wait_port(port)
+        base = f"http://127.0.0.1:{port}"
+        cookie = web.login(base)
+        path = "/overview/indicators/"
+        import urllib.request
+
+        for _ in range(2 * args.workers):  # each worker's first view (imports, packs)
+            urllib.request.urlopen(urllib.request.Request(base + path, headers={"Cookie": cookie})).read()
+        page = urllib.request.urlopen(urllib.request.Request(base + path, headers={"Cookie": cookie})).read()
+        rows = page.decode().count("<tr><td>")
+        for clients in args.clients:
+            r = web.load(port, [path], f"Cookie: {cookie}\r\n", clients, args.seconds)
+            print(f"overview, {clients} client(s), {args.seconds:g} s: {r['requests']} requests, "
+                  f"{r['errors']} errors, {r['rps']:.1f} req/s, p50 {r['p50_ms']:.0f} ms, "
+                  f"p95 {r['p95_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms ({rows} unit rows, "
+                  f"{len(page) / 1024:.0f} kB)")
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        with psycopg.connect(pg.format(user=args.pg_user, db="test"), autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--units", type=int, default=2000)
@@ -215,7 +349,18 @@ def main() -> None:
     ap.add_argument("--sample-months", type=int, default=12)
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--dir", type=Path, default=None)
+    ap.add_argument("--overview", action="store_true",
+                    help="the 监管指标 page on PostgreSQL instead (p50/p95/p99)")
+    ap.add_argument("--setup-overview", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--clients", type=lambda t: [int(x) for x in t.split(",")], default=[1, 4])
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--pg-user", default=os.environ.get("PGUSER", "postgres"))
     args = ap.parse_args()
+    if args.setup_overview:
+        return setup_overview(args.units, args.instruments, args.seed)
+    if args.overview:
+        return overview(args)
 
     from tanjiliang.model.load import SourceMap, load_unit, validate_data
     from tanjiliang.month.close import compute_month

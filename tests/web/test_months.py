@@ -151,3 +151,18 @@ def test_a_filing_with_laboratory_results_and_their_reports(world: Any) -> None:
         e["sha256"] for e in f.data["evidence"] if e["file"] == "r1.pdf")
     page = world.client(world.regulator).get(reverse("months", args=[unit.pk])).content.decode()
     assert "低位发热量 22 GJ/t" in page
+
+
+@override_settings(AS_OF="2030-06-30")
+def test_the_indicators_page_is_paged_and_ranked_over_all_units(world: Any, monkeypatch) -> None:
+    from tanjiliang.web.month import views
+
+    monkeypatch.setattr(views, "PAGE_ROWS", 1)
+    client = world.client(world.admin)
+    first = client.get(reverse("indicators")).content.decode()
+    second = client.get(reverse("indicators") + "?page=2").content.decode()
+    units = {world.unit_a.pk, world.unit_b.pk}
+    shown = [pk for pk in units if f"/units/{pk}/" in first]
+    assert len(shown) == 1 and "1 / 2" in first and "?page=2" in first
+    assert f"/units/{(units - set(shown)).pop()}/" in second and "<td>2</td>" in second
+    assert client.get(reverse("indicators") + "?page=x").status_code == 200
