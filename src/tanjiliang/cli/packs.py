@@ -137,6 +137,8 @@ def _show_lines(lp: Any, lang: str) -> list[Any]:
         (w("emission_point_level"), label("level", pts.emission_point_level.value, lang), pts.emission_point_level),
         *[(w("forced"), _forced(r, lang), r) for r in pts.forced_parameters],
         (w("fold"), w("yes") if pts.fold_equivalent_places.value else w("no"), pts.fold_equivalent_places),
+        *[(w("stock_take_level"), label("level", st.value, lang) if st.value is not None else w("stock_take_none"), st)
+          for st in (pts.stock_take_level,) if st is not None],
     ]))
     levels = [k for k in ("1", "2", "3", "null") if any(k in m.rates for m in p.media.rows)]
     rt = Table(title=escape(w("sec.rates") + f" — {pt.text(p.media.clause, lang)}"), title_justify="left")
@@ -191,6 +193,14 @@ def _show_lines(lp: Any, lang: str) -> list[Any]:
         (w("retention"), w("years_at_least", n=_num(years)) if years else w("not_checked"), mg.min_retention_years),
         (w("due_soon"), w("days", n=p.confirmation.due_soon_days.value), p.confirmation.due_soon_days),
     ]))
+    mo = p.monthly
+    if mo is not None:
+        out.append(section("sec.monthly", mo.clause, [
+            (w("deadline"), w("days", n=mo.deadline_days_after_month_end.value), mo.deadline_days_after_month_end),
+            (w("substitution"), f"× {_num(mo.substitution_factor.value)}", mo.substitution_factor),
+            (w("completeness"), f"≥ {_num(mo.completeness_min_percent.value)} %", mo.completeness_min_percent),
+            (w("lab_accreditations"), _join(mo.lab_accreditations.value, lang), mo.lab_accreditations),
+        ]))
     ft = Table(title=escape(w("sec.findings")), title_justify="left")
     for col in ("col.code", "col.severity", "col.clause", "col.meaning"):
         ft.add_column(w(col), no_wrap=col == "col.code", overflow="fold")

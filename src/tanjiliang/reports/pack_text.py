@@ -419,6 +419,13 @@ WORDS = cast("dict[str, tuple[str, str]]", pairs("pack", {
     "due_soon": ("到期提醒窗口", "due-soon window"),
     "days": ("{n} 天", "{n} days"),
     "rounding": ("配备率保留小数位数", "equipping rate decimals"),
+    "stock_take_level": ("盘库计入的配备级别", "stock-takes counted at level"),
+    "stock_take_none": ("不计入配备率", "not counted in the rates"),
+    "sec.monthly": ("月度存证", "Monthly close"),
+    "deadline": ("存证截止（月末后）", "filing deadline (after the month's end)"),
+    "substitution": ("缺测数据保守替代系数", "conservative substitution factor for missing data"),
+    "completeness": ("数据完整率下限", "minimum data completeness"),
+    "lab_accreditations": ("实验室资质", "laboratory accreditations"),
 }))
 
 
