@@ -12,7 +12,7 @@ Two paths, figures only (no assertions):
 * **batch** (this script): each unit assessed once through the door (as of the year's end:
   the streams' annual rates), then every unit-month closed from its monthly activity
   (metered and missing per stream, the input of a province's monthly filings) in one polars
-  frame: substitution ``metered + factor × missing`` (month/rules.yaml), emissions at the
+  frame: substitution ``metered + factor × missing`` (the pack's ``monthly.substitution_factor``), emissions at the
   stream's annual rate, completeness, the in-confirmation check on the first and last day of
   each month (``metrology.confirmation.confirmation_state`` on the unit as it stood that day,
   ``assess.timeline.as_of_view``, as the door does), each record's content hash; then the
