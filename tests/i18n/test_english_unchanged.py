@@ -31,6 +31,8 @@ CONVERTED: dict[str, str] = {
     "cli/kpi.py": "cli.kpi",
     "review/workflow.py": "review.error",
     "web/review/store.py": "review.error",
+    "web/month/views.py": "month.web",
+    "cli/review.py": "cli.review",
 }
 
 

@@ -7,17 +7,34 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from tanjiliang.cli.check import Lang, fail, make_console, parse_as_of, run_check
+from tanjiliang.i18n import pairs, pick
 from tanjiliang.model.errors import Issue, LoadError
 
 app = typer.Typer(help="Review 审查: checklist, automatic items, signed reports.",
                   no_args_is_help=True)
+
+#: The commands' words (Chinese; the English from the catalogue, context ``cli.review:<key>``).
+WORDS = cast("dict[str, tuple[str, str]]", pairs("cli.review", {
+    "clause": "条款", "requirement": "审查内容",
+    "method": "方式", "applies": "适用条件", "basis": "依据",
+    "status": "状态", "result": "结果", "remarks": "说明",
+    "auto_title": "自动判定（来自评价）",
+    "signed_records": "已签发记录",
+    "verified": "一致", "mismatch": "不一致",
+    "key_note": "签名与内容一致；请核对密钥指纹是否为签名人登记的密钥（--key）",
+    "refreshed": "已更新",
+}))
+
+
+def _w(key: str, lang: str) -> str:
+    return pick(WORDS[key], lang, f"cli.review:{key}")
 
 
 @app.command("checklist")
@@ -34,11 +51,10 @@ def checklist(
         lc = load_checklist(pack)
     except LoadError as err:
         raise fail(err, lang.value) from None
-    c, zh = lc.checklist, lang is Lang.zh
+    c = lc.checklist
     table = Table(title=f"{c.title(lang.value)} {c.version}", title_justify="left")
-    for col in (("条款", "Clause"), ("审查内容", "Requirement"), ("方式", "Method"),
-                ("适用条件", "Applies"), ("依据", "Basis"), ("状态", "Status")):
-        table.add_column(col[0] if zh else col[1])
+    for col in ("clause", "requirement", "method", "applies", "basis", "status"):
+        table.add_column(_w(col, lang.value))
     for sec in c.sections:
         for sub in sec.subsections:
             table.add_row(f"[bold]{sub.id}[/]", f"[bold]{escape(sec.title(lang.value))} · "
@@ -71,10 +87,10 @@ def prefill(
     except LoadError as err:
         raise fail(err, lang.value) from None
     zh = lang is Lang.zh
-    table = Table(title=("自动判定（来自评价）" if zh else "Automatic items (from the assessment)"),
+    table = Table(title=_w("auto_title", lang.value),
                   title_justify="left")
-    for col in (("条款", "Clause"), ("结果", "Result"), ("说明", "Remarks")):
-        table.add_column(col[0] if zh else col[1])
+    for col in ("clause", "result", "remarks"):
+        table.add_column(_w(col, lang.value))
     for r in run_prefill(lc.checklist, a):
         reason = r.auto_reason_zh if zh else r.auto_reason_en
         table.add_row(r.item, label(r.result, lang.value), escape(reason or ""))
@@ -113,7 +129,6 @@ def verify_cmd(
     database with its versions and history 校验签名 (exit 1 when it does not verify)."""
     from tanjiliang.review.seal import check
 
-    zh = lang is Lang.zh
     console = make_console()
     if file is None:
         if not (database or demo or os.environ.get("DATABASE_URL")):
@@ -126,16 +141,14 @@ def verify_cmd(
 
         signed, problems = verify_reviews()
         print_problems(problems, lang.value)
-        console.print(f"{'已签发记录' if zh else 'signed records'}: {signed}")
+        console.print(f"{_w('signed_records', lang.value)}: {signed}")
         raise typer.Exit(1 if problems else 0)
     review = _read_review(file, lang.value)
     v = check(review, (lambda _by, kid, _at: kid == key) if key else None)
-    console.print(("一致" if zh else "verified") if v.ok else ("不一致" if zh else "mismatch"),
+    console.print(_w("verified" if v.ok else "mismatch", lang.value),
                   v.message(lang.value), highlight=False)
     if v.ok and not key:
-        console.print("签名与内容一致；请核对密钥指纹是否为签名人登记的密钥（--key）" if zh else
-                      "the signature matches the content; check that the key id is the "
-                      "signer's registered key (--key)", highlight=False)
+        console.print(_w("key_note", lang.value), highlight=False)
     raise typer.Exit(0 if v.ok else 1)
 
 
@@ -186,4 +199,4 @@ def refresh_summaries(
     from tanjiliang.web.review.summaries import refresh_unit
 
     n = sum(1 for u in Unit.objects.all().iterator() if refresh_unit(u) is not None)
-    make_console().print(f"{'已更新' if lang is Lang.zh else 'refreshed'} {n}")
+    make_console().print(f"{_w('refreshed', lang.value)} {n}")

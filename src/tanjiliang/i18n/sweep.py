@@ -65,6 +65,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "web/core/forms.py": [("SECTION_LABELS", "section"), ("EXTRA_WORDS", "form.value")],
     "web/core/security.py": [("_KIND_WORDS", "upload")],
     "cli/kpi.py": [("WORDS", "cli.kpi")],
+    "web/month/views.py": [("WORDS", "month.web")],
+    "cli/review.py": [("WORDS", "cli.review")],
 }
 
 #: Tables written ``"English": "中文"`` because the English is the program's own text (help

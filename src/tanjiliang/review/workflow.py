@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from tanjiliang.assess.result import Assessment
+from tanjiliang.i18n import gettext
 from tanjiliang.review import auto
 from tanjiliang.review.checklist import LoadedChecklist
 from tanjiliang.review.model import (
@@ -34,16 +35,29 @@ from tanjiliang.review.model import (
 )
 from tanjiliang.review.seal import Signer, seal
 
+#: The catalogue's context of the refusals' messages.
+ERROR_CONTEXT = "review.error"
+
 
 class ReviewError(Exception):
-    """A refused step, in Chinese and English."""
+    """A refused step. The message is written in Chinese, a ``str.format`` template filled from
+    ``fields``; the English (and any further language) comes from the catalogue, context
+    ``review.error`` (issue 13). ``en`` is given only where the sweep has not yet moved it."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        self.zh, self.en = zh, en
-        super().__init__(en)
+    def __init__(self, zh: str, en: str | None = None, /, **fields: object) -> None:
+        self.template, self.fields = zh, fields
+        self.zh = zh.format(**fields) if fields else zh
+        self.en = self._fill(en if en is not None else gettext(zh, "en", ERROR_CONTEXT))
+        super().__init__(self.en)
+
+    def _fill(self, text: str) -> str:
+        return text.format(**self.fields) if self.fields else text
 
     def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
+        if lang in ("zh", "en"):
+            return self.zh if lang == "zh" else self.en
+        text = gettext(self.template, lang, ERROR_CONTEXT)
+        return self._fill(text) if text != self.template else self.en
 
 
 class Forbidden(ReviewError):
@@ -87,22 +101,21 @@ ACTIONS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
 def _check(review: Review, actor: Actor, action: str) -> None:
     rule = ACTIONS[action].get(review.kind)
     if rule is None:
-        raise StateError(f"{label(review.kind)}不支持此操作（{action}）",
-                         f"a {review.kind} has no step {action!r}")
+        raise StateError("{kind_label}不支持此操作（{action}）",
+                         kind_label=label(review.kind), kind=review.kind, action=action)
     role, states = rule
     if review.frozen and action != "amend":
-        raise Frozen("审查已签发（或自查已提交），不能修改；如需修改请生成新版本",
-                     "the review is signed (or the self-inspection submitted) and cannot be "
-                     "changed; amend it to make a new version")
+        raise Frozen("审查已签发（或自查已提交），不能修改；如需修改请生成新版本")
     if actor.role != role:
-        raise Forbidden(f"{label(actor.role)}无权执行此操作（仅限{label(role)}）",
-                        f"a {actor.role} may not do this (only a {role})")
+        raise Forbidden("{actor_label}无权执行此操作（仅限{role_label}）", actor=actor.role,
+                        actor_label=label(actor.role), role=role, role_label=label(role))
     if actor.role == "reviewer" and review.reviewers and actor.user not in review.reviewers:
-        raise Forbidden("您不是本次审查的审查员", "you are not a reviewer of this review")
+        raise Forbidden("您不是本次审查的审查员")
     if review.state not in states:
         want = "、".join(label(s) for s in states)
-        raise StateError(f"当前状态为“{label(review.state)}”，此操作需在“{want}”状态下进行",
-                         f"the review is {review.state}; this step needs {', '.join(states)}")
+        raise StateError("当前状态为“{state_label}”，此操作需在“{want}”状态下进行",
+                         state=review.state, state_label=label(review.state), want=want,
+                         states=", ".join(states))
 
 
 def allowed(review: Review, actor: Actor, action: str) -> bool:
@@ -122,8 +135,9 @@ def _advance(review: Review, to: str) -> None:
     order = STATES[review.kind]
     i = order.index(review.state)
     if i + 1 >= len(order) or order[i + 1] != to:
-        raise StateError(f"不能从“{label(review.state)}”直接进入“{label(to)}”",
-                         f"cannot go from {review.state} to {to}")
+        raise StateError("不能从“{state_label}”直接进入“{to_label}”",
+                         state=review.state, state_label=label(review.state), to=to,
+                         to_label=label(to))
     review.state = to  # type: ignore[assignment]
 
 
@@ -146,7 +160,7 @@ def open_self_inspection(actor: Actor, unit: str, checklist: LoadedChecklist, a:
                          at: datetime) -> Review:
     """The enterprise's self-inspection with the same checklist (domain.md §7, §8)."""
     if actor.role != "enterprise":
-        raise Forbidden("仅企业可以开展自查", "only the enterprise runs a self-inspection")
+        raise Forbidden("仅企业可以开展自查")
     return _new("self_inspection", actor, unit, checklist, a, at)
 
 
@@ -159,16 +173,14 @@ def open_review(actor: Actor, unit: str, checklist: LoadedChecklist, a: Assessme
     The checklist's procedure decides whether a submitted self-inspection must come first.
     """
     if actor.role != "reviewer":
-        raise Forbidden("仅审查员可以开启审查", "only a reviewer opens a review")
+        raise Forbidden("仅审查员可以开启审查")
     required = checklist.checklist.procedure.self_inspection_required.value
     if self_inspection is not None and (self_inspection.kind != "self_inspection"
                                         or self_inspection.unit != unit
                                         or self_inspection.year != a.unit_year):
-        raise Incomplete("自查记录与被审查单位或年度不一致",
-                         "the self-inspection is of another unit or year")
+        raise Incomplete("自查记录与被审查单位或年度不一致")
     if required and (self_inspection is None or self_inspection.state != "submitted"):
-        raise Incomplete("企业尚未提交本年度自查，审查不能开始",
-                         "the enterprise has not submitted this year's self-inspection")
+        raise Incomplete("企业尚未提交本年度自查，审查不能开始")
     review = _new("review", actor, unit, checklist, a, at,
                   reviewers=reviewers if reviewers is not None else [actor.user])
     review.reviewer_names = reviewer_names or ([actor.display()] if reviewers is None else [])
@@ -208,12 +220,12 @@ def judge_item(review: Review, actor: Actor, item_id: str, result: Result, reaso
     try:
         r = review.result(item_id)
     except KeyError:
-        raise Incomplete(f"检查表中没有条目 {item_id}", f"no checklist item {item_id}") from None
+        raise Incomplete("检查表中没有条目 {item}", item=item_id) from None
     if result not in ("conforming", "nonconforming", "not_applicable"):
-        raise Incomplete(f"无效的结果：{result}", f"invalid result: {result}")
+        raise Incomplete("无效的结果：{result}", result=result)
     reason = (reason or "").strip()
     if not reason:
-        raise Incomplete(f"条目 {item_id}：请填写判定理由", f"item {item_id}: give a reason")
+        raise Incomplete("条目 {item}：请填写判定理由", item=item_id)
     r.overridden = r.method == "auto" and r.auto_result is not None and result != r.auto_result
     r.result, r.reason = result, reason
     r.judged_by, r.judged_at = actor.user, at
@@ -235,19 +247,17 @@ def add_evidence(review: Review, actor: Actor, evidence: Evidence, at: datetime)
         try:
             nc = review.nonconformity(evidence.action)
         except KeyError:
-            raise Incomplete(f"没有不符合项 {evidence.action}",
-                             f"no non-conformity {evidence.action}") from None
+            raise Incomplete("没有不符合项 {nc}",
+                             nc=evidence.action) from None
         if nc.action.status != "open":
-            raise StateError("整改已答复或已关闭，不能再添加证据",
-                             "the corrective action is answered or closed")
+            raise StateError("整改已答复或已关闭，不能再添加证据")
     else:
         _check(review, actor, "evidence_item")
         if evidence.item is None:
-            raise Incomplete("证据须关联检查条目或整改措施",
-                             "evidence must belong to an item or a corrective action")
+            raise Incomplete("证据须关联检查条目或整改措施")
         review.result(evidence.item)
     if any(e.id == evidence.id for e in review.evidence):
-        raise Incomplete(f"证据编号重复：{evidence.id}", f"duplicate evidence id {evidence.id}")
+        raise Incomplete("证据编号重复：{id}", id=evidence.id)
     evidence = evidence.model_copy(update={"uploaded_by": actor.user, "role": actor.role})
     review.evidence.append(evidence)
     if evidence.item is not None:
@@ -271,10 +281,10 @@ def issue_findings(review: Review, actor: Actor, checklist: LoadedChecklist, own
     _check(review, actor, "issue_findings")
     pending = _pending(review)
     if pending:
-        raise Incomplete(f"尚有 {len(pending)} 个条目未判定：{'、'.join(pending)}",
-                         f"{len(pending)} items are not judged yet: {', '.join(pending)}")
+        raise Incomplete("尚有 {n} 个条目未判定：{pending_zh}",
+                         n=len(pending), pending_zh="、".join(pending), pending=", ".join(pending))
     if not owner.strip():
-        raise Incomplete("请指定整改责任人", "name the owner of the corrective actions")
+        raise Incomplete("请指定整改责任人")
     days = checklist.checklist.procedure.corrective_action_days.value
     due = due or (at.date() + timedelta(days=days))
     existing = {n.item: n for n in review.nonconformities}
@@ -315,7 +325,7 @@ def assign_action(review: Review, actor: Actor, nc_id: str, owner: str, due: dat
     _check(review, actor, "assign_action")
     a = _action(review, nc_id)
     if a.status == "closed":
-        raise StateError("整改已关闭", "the corrective action is closed")
+        raise StateError("整改已关闭")
     a.owner, a.due = owner, due
     a.history.append(Event(at=at, by=actor.user, role=actor.role, what="assigned",
                            note=f"{owner} {due.isoformat()}"))
@@ -326,7 +336,7 @@ def _action(review: Review, nc_id: str) -> CorrectiveAction:
     try:
         return review.nonconformity(nc_id).action
     except KeyError:
-        raise Incomplete(f"没有不符合项 {nc_id}", f"no non-conformity {nc_id}") from None
+        raise Incomplete("没有不符合项 {nc}", nc=nc_id) from None
 
 
 def answer_action(review: Review, actor: Actor, nc_id: str, cause: str, correction: str,
@@ -335,10 +345,10 @@ def answer_action(review: Review, actor: Actor, nc_id: str, cause: str, correcti
     _check(review, actor, "answer_action")
     a = _action(review, nc_id)
     if a.status != "open":
-        raise StateError(f"整改状态为“{label(a.status)}”，不能答复",
-                         f"the corrective action is {a.status}; it cannot be answered")
+        raise StateError("整改状态为“{status_label}”，不能答复",
+                         status=a.status, status_label=label(a.status))
     if not cause.strip() or not correction.strip():
-        raise Incomplete("请填写原因分析和整改措施", "give the cause and the correction")
+        raise Incomplete("请填写原因分析和整改措施")
     a.cause, a.correction, a.answered_at = cause.strip(), correction.strip(), at
     a.status = "answered"
     a.history.append(Event(at=at, by=actor.user, role=actor.role, what="answered"))
@@ -351,9 +361,9 @@ def close_action(review: Review, actor: Actor, nc_id: str, verification: str,
     _check(review, actor, "close_action")
     a = _action(review, nc_id)
     if a.status != "answered":
-        raise StateError("企业尚未答复，不能关闭", "the enterprise has not answered yet")
+        raise StateError("企业尚未答复，不能关闭")
     if not verification.strip():
-        raise Incomplete("请填写验证情况", "give the verification")
+        raise Incomplete("请填写验证情况")
     a.status, a.verification, a.closed_by, a.closed_at = "closed", verification.strip(), \
         actor.user, at
     a.history.append(Event(at=at, by=actor.user, role=actor.role, what="closed",
@@ -367,9 +377,9 @@ def reject_action(review: Review, actor: Actor, nc_id: str, verification: str,
     _check(review, actor, "reject_action")
     a = _action(review, nc_id)
     if a.status != "answered":
-        raise StateError("企业尚未答复", "the enterprise has not answered yet")
+        raise StateError("企业尚未答复")
     if not verification.strip():
-        raise Incomplete("请说明退回理由", "say why the answer is sent back")
+        raise Incomplete("请说明退回理由")
     a.status, a.verification = "open", verification.strip()
     a.history.append(Event(at=at, by=actor.user, role=actor.role, what="rejected",
                            note=verification))
@@ -392,8 +402,8 @@ def conclude(review: Review, actor: Actor, checklist: LoadedChecklist, summary: 
     _check(review, actor, "conclude")
     waiting = [n.id for n in review.nonconformities if n.action.status == "answered"]
     if waiting:
-        raise Incomplete(f"以下整改已答复但未验证：{'、'.join(waiting)}",
-                         f"answered but not yet verified: {', '.join(waiting)}")
+        raise Incomplete("以下整改已答复但未验证：{waiting_zh}",
+                         waiting_zh="、".join(waiting), waiting=", ".join(waiting))
     review.conclusion = conclusion_of(review, checklist.checklist.conclusion.rule.value)  # type: ignore[assignment]
     review.summary = summary.strip() or None
     _advance(review, "concluded")
@@ -422,8 +432,8 @@ def submit(review: Review, actor: Actor, checklist: LoadedChecklist, at: datetim
     _check(review, actor, "submit")
     pending = _pending(review)
     if pending:
-        raise Incomplete(f"尚有 {len(pending)} 个条目未判定：{'、'.join(pending)}",
-                         f"{len(pending)} items are not judged yet: {', '.join(pending)}")
+        raise Incomplete("尚有 {n} 个条目未判定：{pending_zh}",
+                         n=len(pending), pending_zh="、".join(pending), pending=", ".join(pending))
     review.conclusion = conclusion_of(review, checklist.checklist.conclusion.rule.value)  # type: ignore[assignment]
     _advance(review, "submitted")
     _event(review, actor, "submitted", at, review.conclusion)
@@ -435,7 +445,7 @@ def amend(review: Review, actor: Actor, reason: str, at: datetime) -> Review:
     one's hash. The signed version is not touched (the caller keeps both)."""
     _check(review, actor, "amend")
     if not reason.strip():
-        raise Incomplete("请说明修改原因", "say why the review is amended")
+        raise Incomplete("请说明修改原因")
     assert review.signature is not None
     new = review.model_copy(deep=True)
     new.version = review.version + 1

@@ -145,7 +145,7 @@ def amend(rec: ReviewRecord, user: AbstractBaseUser, reason: str) -> ReviewRecor
     with transaction.atomic():
         new = w.amend(review_of(rec), actor(user), reason, timezone.now())
         if latest(rec.unit, rec.kind, rec.year) != rec:
-            raise w.StateError("已有更新的版本", "a newer version exists")
+            raise w.StateError("已有更新的版本")
         return _new_record(rec.unit, user, new)
 
 
