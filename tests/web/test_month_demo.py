@@ -40,9 +40,22 @@ def test_demo_unit_has_months_filed_one_late_one_corrected(db: Any) -> None:
         and v2.data["previous_sha256"] == rows[(f"{y}-03", 1)].sha256
     for f in rows.values():
         assert f.sha256 == content_hash(f.data) and f.filed_by == user
-        assert MonthEvidence.objects.get(filing=f).sha256 == f.data["evidence"][0]["sha256"]
+        assert sorted(MonthEvidence.objects.filter(filing=f).values_list("sha256", flat=True)) \
+            == sorted(e["sha256"] for e in f.data["evidence"])
+        assert {e.get("kind") for e in f.data["evidence"]} == {"lab_report", "lab_results"}
         coal = next(s for s in f.data["streams"] if s["id"] == "coal")
         assert 50_000 < coal["activity"] < 300_000  # t of coal a month, as the example's year
+        ps = {p["name"]: p for p in coal["parameters"]}
+        assert ps["ncv"]["source"] == "lab" and ps["carbon_content"]["source"] == "lab"
+    # January: NCV (22.41 × 41 000 + 22.05 × 39 000) / 80 000 = 22.2345 GJ/t;
+    # March corrected: (22.34 × 40 000 + 22.18 × 42 000) / 82 000 = 22.2580 GJ/t (was 22.3946)
+    def ncv(key: tuple[str, int]) -> float:
+        coal = next(s for s in rows[key].data["streams"] if s["id"] == "coal")
+        return next(p["value"] for p in coal["parameters"] if p["name"] == "ncv")
+
+    assert ncv((f"{y}-01", 1)) == pytest.approx(22.2345)
+    assert ncv((f"{y}-03", 1)) == pytest.approx(22.394634, rel=1e-6)
+    assert ncv((f"{y}-03", 2)) == pytest.approx(22.258049, rel=1e-6)
     assert unit.readings.count() == 1
     states = [c["state"] for c in cards(unit.pk, y, date(y, 12, 31), "zh")]
     assert states == ["filed", "filed", "corrected", "filed", "filed"] + ["overdue"] * 5 \

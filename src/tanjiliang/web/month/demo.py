@@ -5,7 +5,10 @@ For one demo unit (the power plant when the examples hold one, else the first un
 year of hourly readings (``tanjiliang.data.synth.plant_year``, its instruments mapped onto the
 unit's own, as tests/web/test_months.py does) stored as an upload, then filings made through
 :func:`tanjiliang.month.close.file_month` at fixed times — January to May, April filed after
-its deadline, March corrected with a reason. Later months stay 逾期 or 待提交 on the cards.
+its deadline, March corrected with a reason (its coal NCV re-tested). Each filing carries the
+coal's monthly laboratory results (NCV and elemental carbon, two batches a month, a CMA/CNAS
+laboratory: :data:`LAB_MONTHS`) and the report file they name. Later months stay 逾期 or 待提交
+on the cards.
 """
 
 from __future__ import annotations
@@ -29,6 +32,31 @@ FILINGS: list[tuple[int, tuple[int, int], str | None]] = [
 ]
 #: The months of readings stored for the demo unit.
 READINGS_MONTHS = 6
+#: Monthly coal analyses of the demo (收到基低位发热量 GJ/t, 元素碳含量 %, two batches a month
+#: weighted by tonnes); March's NCV was re-tested (the correction).
+LAB_MONTHS = {1: ((22.41, 56.2, 41000), (22.05, 55.6, 39000)),
+              2: ((21.87, 55.1, 36000), (22.30, 56.0, 38000)),
+              3: ((22.62, 56.8, 40000), (22.18, 55.9, 42000)),
+              4: ((21.95, 55.4, 37000), (22.27, 56.1, 40000)),
+              5: ((22.33, 56.3, 41000), (22.09, 55.7, 39000))}
+MARCH_RETEST = 22.34  # GJ/t, batch 1 of March after the re-test
+LAB_HEAD = "源流,参数,数值,单位,月份,批次,批次量,检测机构,方法标准,资质,资质证书编号,报告编号,报告文件\n"
+LAB_NAME = "河南省煤炭质量监督检验中心（演示）"
+
+
+def lab_csv(unit: Any, stream: str, corrected: bool) -> str:
+    """The demo's laboratory results file (one row per batch and parameter)."""
+    rows = []
+    for month, batches in LAB_MONTHS.items():
+        label = f"{unit.year:04d}-{month:02d}"
+        report = f"化验报告-{label}{'-更正' if corrected and month == 3 else ''}.txt"
+        for b, (ncv, car, tonnes) in enumerate(batches, start=1):
+            if corrected and month == 3 and b == 1:
+                ncv = MARCH_RETEST
+            no = f"MZ{label.replace('-', '')}-{b:02d}"
+            rows.append(f"{stream},低位发热量,{ncv},GJ/t,{label},{no},{tonnes},{LAB_NAME},GB/T 213-2008,CMA;CNAS,CNAS L0123,{no},{report}")
+            rows.append(f"{stream},元素碳含量,{car},%,{label},{no},{tonnes},{LAB_NAME},GB/T 30733-2014,CMA;CNAS,CNAS L0123,{no},{report}")
+    return LAB_HEAD + "\n".join(rows) + "\n"
 
 
 def demo_unit() -> Any:
@@ -61,6 +89,18 @@ def _readings_parquet(unit: Any) -> bytes:
     buf = io.BytesIO()
     part.write_parquet(buf)
     return buf.getvalue()
+
+
+def _read_lab(text: bytes, name: str, uf: Any, pack: Any) -> Any:
+    import tempfile
+
+    from tanjiliang.month.close import rule
+    from tanjiliang.month.lab import read_lab
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "lab.csv"
+        path.write_bytes(text)
+        return read_lab(path, uf, name=name, accreditations=rule("lab_accreditations", pack))
 
 
 def seed_addresses() -> int:
@@ -113,22 +153,32 @@ def seed_months() -> Any:
             row.report = json.dumps(report, ensure_ascii=False)
             row.save()
         uf, pack, paths = unit_file(unit), pack_for(unit), readings_paths(unit)
+        coal = next((x.id for x in uf.source_streams if x.kind == "combustion"
+                     and "coal" in (x.material or "")), None)
         previous: dict[int, dict[str, Any]] = {}
         for month, (fm, fd), reason in FILINGS:
             label = f"{unit.year:04d}-{month:02d}"
-            lab = (f"{label} 入炉煤化验报告（演示）：低位发热量、元素碳含量\n"
-                   + (f"更正：{reason}\n" if reason else "")).encode()
-            digest = hashlib.sha256(lab).hexdigest()
+            report = (f"{label} 入炉煤化验报告（演示）：低位发热量、元素碳含量\n"
+                      + (f"更正：{reason}\n" if reason else "")).encode()
             ev_name = f"化验报告-{label}{'-更正' if reason else ''}.txt"
+            files = [(ev_name, report, "lab_report" if coal else None)]
+            lab = None
+            if coal is not None:
+                text = lab_csv(unit, coal, corrected=reason is not None).encode()
+                files.append((f"化验结果-{unit.year}{'-更正' if reason else ''}.csv", text, "lab_results"))
+                lab = _read_lab(text, files[-1][0], uf, pack)
+            evidence = [{"file": n, "sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)}
+                        | ({"kind": k} if k else {}) for n, b, k in files]
             data = file_month(uf, unit.year, month, paths, previous=previous.get(month),
-                              evidence=[{"file": ev_name, "sha256": digest, "bytes": len(lab)}],
-                              reason=reason, filed_at=datetime(unit.year, fm, fd, 10, 0, tzinfo=ZONE),
-                              pack=pack)
+                              evidence=evidence, reason=reason,
+                              filed_at=datetime(unit.year, fm, fd, 10, 0, tzinfo=ZONE), pack=pack,
+                              lab=lab, reports={ev_name: evidence[0]["sha256"]})
             filing = MonthFiling.objects.create(
                 unit=unit, month=label, version=data["version"], data=data,
                 sha256=data["sha256"], filed_by=user,
                 filed_at=datetime.fromisoformat(data["filed_at"]))
-            ev = MonthEvidence(filing=filing, name=ev_name, sha256=digest, size=len(lab))
-            ev.file.save(digest, ContentFile(lab), save=True)
+            for (name, blob, _), e in zip(files, evidence, strict=True):
+                ev = MonthEvidence(filing=filing, name=name, sha256=e["sha256"], size=len(blob))
+                ev.file.save(e["sha256"], ContentFile(blob), save=True)
             previous[month] = data
     return unit
