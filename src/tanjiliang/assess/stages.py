@@ -291,6 +291,7 @@ def instruments_and_accuracy(ctx: Context, sc: Scope, plan: Plan) -> Matched:
     weighing_basis = p.accuracy.weighing()
     decimals = ctx.decimals
     out: list[Match] = []
+    rules: dict[tuple[str, str | None, str | None, int | None, str], float | None] = {}
     for ins in unit.instruments:
         itype = types[ins.type]
         if not ins.measures_list():  # 待补充: a ledger row that does not say what it measures
@@ -311,8 +312,12 @@ def instruments_and_accuracy(ctx: Context, sc: Scope, plan: Plan) -> Matched:
                                      plan.topo, plan.roots_by_stream, ep_level)
                 covers = True
             t_level = pt.level if pt is not None else (None if tg.medium == "laboratory" else plan.topo.level(ins.at, ep_level))
-            rule = accuracy_rule(p, itype.accuracy_group, tg.medium, tg.material, t_level, tg.quantity)
-            t_req = rule.max_mpe_percent if rule is not None else None
+            how = (itype.accuracy_group, tg.medium, tg.material, t_level, tg.quantity)
+            if how in rules:  # the same few rows for thousands of instruments
+                t_req = rules[how]
+            else:
+                rule = accuracy_rule(p, *how)
+                t_req = rules[how] = rule.max_mpe_percent if rule is not None else None
             if medium is None or (t_req is not None and (req is None or t_req < req)):
                 req, level, medium = t_req, t_level, tg.medium
             if covers and pt is not None and pt not in served:
@@ -343,7 +348,10 @@ def _optional_point(optional: dict[str, Point], target: str, quantity: str, medi
     if quantity == "activity":
         roots = roots_by_stream.get(target, {})
         place = roots.get(at, at)
-        pid, stream, level = f"{target}@{place}", target, topo.level(place, ep_level)
+        pid = f"{target}@{place}"
+        if pid in optional:  # thousands of sub-meters share a few places
+            return optional[pid]
+        stream, level = target, topo.level(place, ep_level)
         places = tuple(sorted({place, *(q for q, r in roots.items() if r == place)},
                               key=lambda q: (topo.level(q, ep_level) or 9, q)))
     elif medium == "laboratory":

@@ -82,6 +82,7 @@ def _cite(c: Citation, table: WeighingFile) -> str:
     return f"{title}, {c.clause or ''} [{c.status}]"
 
 
+@lru_cache(maxsize=4096)
 def class_mpe(cls: str, e: Decimal, load: Decimal, basis: Basis = "in_service") -> WeighingMpe:
     """MPE in % of ``load`` for OIML class ``cls`` with verification interval ``e`` (same unit
     as ``load``). Exact decimal arithmetic; the result rounded to 6 significant places."""
@@ -106,6 +107,13 @@ def class_mpe(cls: str, e: Decimal, load: Decimal, basis: Basis = "in_service") 
         _cite(wc, table) + ("" if basis != "in_service" else "; " + _cite(table.in_service_factor, table)))
 
 
+@lru_cache(maxsize=4096)
+def _kg(text: str) -> Decimal:
+    """A mass as written, in kg (cached: pint's unit conversion is ~1 ms, and a ledger repeats
+    the same few ``e`` and loads, issue 16)."""
+    return Decimal(str(quantity(text).to("kg").magnitude))
+
+
 def weighing_mpe(ins: Instrument, basis: Basis = "in_service") -> WeighingMpe | None:
     """The MPE of ``ins`` in % at its usual load when its accuracy is a weighing class
     (``III``…), or a numeric class of a dynamic weighing type under a verification basis;
@@ -115,9 +123,7 @@ def weighing_mpe(ins: Instrument, basis: Basis = "in_service") -> WeighingMpe | 
         if ins.verification_interval is None or ins.usual_load is None:
             return WeighingMpe(None, f"{acc} 级衡器须给出检定分度值 e 和常用称量，才能换算为最大允许误差百分数",
                                f"a class {acc} scale needs its verification interval e and usual load to give an MPE in %")
-        e = quantity(ins.verification_interval).to("kg")
-        m = quantity(ins.usual_load).to("kg")
-        return class_mpe(acc, Decimal(str(e.magnitude)), Decimal(str(m.magnitude)), basis)
+        return class_mpe(acc, _kg(ins.verification_interval), _kg(ins.usual_load), basis)
     if basis == "verification":
         table = weighing_table()
         for row in table.numeric_classes:

@@ -113,8 +113,11 @@ def check_size(name: str, text: str, lim: Limits | None = None) -> None:
                                f"the file is too large ({_size(len(text))}, limit {_size(lim.max_file_bytes)})")])
 
 
-#: Where an alias token may start: after a line start, a space or a flow indicator.
-_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[\{,])\*[^\s\[\]\{\},]", re.MULTILINE)
+#: Where an alias token may start: after a line start, a space or a flow indicator. The
+#: pattern starts with the literal ``*`` (the preceding character in a look-behind), so the
+#: scan jumps from star to star: a 13 MB ledger whose capacities read ``360 m**2`` took 0.45 s
+#: with the alternation first (issue 16).
+_MAYBE_ALIAS = re.compile(r"\*(?<![^\s\[\{,]\*)[^\s\[\]\{\},]")
 
 
 def may_have_aliases(text: str) -> bool:

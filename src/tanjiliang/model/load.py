@@ -133,11 +133,14 @@ _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD
 #: ``.5`` as ``0.5``, ``5.`` as ``5.0``, ``inf`` as ``.inf``; ``+1`` is no JSON) or that this
 #: loader reads as null or a boolean only when unquoted (JSON cannot tell quoted from plain).
 #: Each pattern starts with a literal, so the scan is fast; where a match starts a plain scalar
-#: is checked on the characters before it (:func:`_starts_value`).
+#: is checked on the characters before it (:func:`_starts_value`). A scalar starting with
+#: ``+`` is risky only as one word (``+1``, ``+.5``): the emitter quotes ``+0.12 %`` (an
+#: as-found error of a confirmation record, issue 16) like any other text; should it ever write
+#: one unquoted, that is no JSON and the node walk decides.
 _RISKY_TOKENS = (
-    re.compile(r"\.\d"),  # .5, -.5
+    re.compile(r"\.(?<!\w\.)\d"),  # .5, -.5 (not 0.5: a word character before the dot)
     re.compile(r"\.(?![\d\w])"),  # 5. (the digits before it: SIGNED_DIGITS)
-    re.compile(r"\+"),  # +1
+    re.compile(r"\+[^\s,\[\]{}#]*(?=[ \t]*(?:[\r\n,\]}#]|$))"),  # +1, +.5 (one word ending the scalar)
     re.compile(r"(?:inf|Inf|INF|nan|NaN|NAN)(?!\w)"),  # inf, .inf, -.nan
     re.compile(r"(?:~|null|Null|NULL|True|TRUE|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON"
                r"|off|Off|OFF)(?!\w)"),
@@ -193,7 +196,10 @@ def _json_safe(text: str) -> bool:
         if lead == SIGNED_DOT and not specials:
             continue
         for m in pattern.finditer(text):
-            if _starts_value(text, m.start(), lead):
+            at = m.start()
+            if lead != SIGNED_DIGITS and at and (text[at - 1].isalnum() or text[at - 1] == "_"):
+                continue  # inside a word ("calibration"): no scalar starts here
+            if _starts_value(text, at, lead):
                 return False
     return True
 

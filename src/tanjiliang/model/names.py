@@ -429,15 +429,22 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
             return
         one(path, node, key, kind, enum_entries(kind))
 
-    code_sets: dict[int, set[str]] = {}
+    # the codes of each vocabulary, by identity; the list is kept with them, so that a
+    # temporary list (``subunits + equipment``) cannot be freed and its id reused by another
+    # (that read every emission point written as ``at: S01`` as a name, issue 16)
+    code_sets: dict[int, tuple[list[Entry], set[str]]] = {}
+
+    def codes_of(vocab: list[Entry]) -> set[str]:
+        held = code_sets.get(id(vocab))
+        if held is None or held[0] is not vocab:
+            held = code_sets[id(vocab)] = (vocab, {e.code for e in vocab})
+        return held[1]
 
     def one(path: Path_, node: dict[str, Any], key: str, kind: str, vocab: list[Entry]) -> None:
         v = node.get(key)
         if not isinstance(v, str):
             return
-        codes = code_sets.get(id(vocab))
-        if codes is None:
-            codes = code_sets[id(vocab)] = {e.code for e in vocab}
+        codes = codes_of(vocab)
         if v in codes or not v.strip():
             return
         try:
@@ -454,7 +461,7 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
         if isinstance(v, str):
             one(path, node, key, kind, vocab)
         elif isinstance(v, list):
-            codes = code_sets.get(id(vocab)) or code_sets.setdefault(id(vocab), {e.code for e in vocab})
+            codes = codes_of(vocab)
             if all(isinstance(x, str) and x in codes for x in v):
                 return  # all codes already: nothing to resolve
             box = {i: x for i, x in enumerate(v)}
@@ -500,6 +507,20 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
     def coded(v: Any) -> bool:  # codes (natural_gas, gas_flow_meter): nothing to look up
         return isinstance(v, str) and v.isascii() and v.isidentifier()
 
+    def iso(v: Any) -> bool:  # what day() leaves alone
+        return not isinstance(v, str) or (len(v) == 10 and v[4] == "-" and v[7] == "-" and v.isascii())
+
+    def coded_records(recs: Any) -> bool:
+        """Confirmation records in which enum() and day() below have nothing to do: codes and
+        ISO dates (a ledger the system wrote; three records per instrument, issue 16)."""
+        for rec in recs if isinstance(recs, list) else ():
+            if isinstance(rec, dict):
+                k, r = rec.get("kind"), rec.get("result")
+                if ((isinstance(k, str) and k not in kinds) or (isinstance(r, str) and r not in results)
+                        or not iso(rec.get("date")) or not iso(rec.get("next_due"))):
+                    return False
+        return True
+
     info = data.get("unit")
     if isinstance(info, dict):
         enum(("unit",), info, "sector", "sector")
@@ -541,13 +562,13 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
     types: list[Entry] | None = None
     place_codes = {e.code for e in places}
     target_codes = {e.code for e in streams} | {e.code for e in points}
-    statuses, kinds = ENUM_LABELS["status"], ENUM_LABELS["confirmation_kind"]
+    statuses, kinds, results = ENUM_LABELS["status"], ENUM_LABELS["confirmation_kind"], ENUM_LABELS["result"]
     for path, ins in items("instruments"):
         m0, lc = ins.get("measures"), ins.get("last_confirmed")
         at, st_, cf = ins.get("at"), ins.get("status", "in_use"), ins.get("confirmation", "verification")
         if (isinstance(at, str) and at in place_codes and coded(ins.get("type"))
                 and isinstance(st_, str) and st_ in statuses and isinstance(cf, str) and cf in kinds
-                and not ins.get("confirmations")
+                and coded_records(ins.get("confirmations"))
                 and (m0 is None or all(isinstance(x, str) and x.partition(".")[0] in target_codes
                                        for x in (m0 if isinstance(m0, list) else [m0])))
                 and (lc is None or (isinstance(lc, str) and len(lc) == 10 and lc[4] == "-"))):

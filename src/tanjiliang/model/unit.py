@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 import pint
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -77,13 +77,6 @@ def label(zh: str, en: str, **kw: Any) -> Any:
 
 # ---------------------------------------------------------------------------- value types
 
-def _as_text(v: Any) -> Any:
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, int | float):
-        return repr(v) if isinstance(v, float) else str(v)
-    return v
-
 
 def _quantity_checker(*dimensions: str) -> Any:
     def check(v: str) -> str:
@@ -107,7 +100,7 @@ def _quantity_checker(*dimensions: str) -> Any:
 
 def QuantityText(*dimensions: str) -> Any:
     """A quantity string, checked to parse and (optionally) to have one of ``dimensions``."""
-    return Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker(*dimensions))]
+    return Annotated[str, AfterValidator(_quantity_checker(*dimensions))]
 
 
 MASS = "[mass]"
@@ -117,11 +110,11 @@ ENERGY = "[energy]"
 ACTIVITY_DIMS = (MASS, VOLUME, STD_VOLUME, ENERGY)
 
 # Quantity strings, checked to parse and (optionally) to have one of the dimensions.
-ActivityText = Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker(*ACTIVITY_DIMS))]
-MassText = Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker(MASS))]
-AnyQuantityText = Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker())]
+ActivityText = Annotated[str, AfterValidator(_quantity_checker(*ACTIVITY_DIMS))]
+MassText = Annotated[str, AfterValidator(_quantity_checker(MASS))]
+AnyQuantityText = Annotated[str, AfterValidator(_quantity_checker())]
 
-Ratio = Annotated[str, BeforeValidator(_as_text), AfterValidator(_quantity_checker("[]"))]
+Ratio = Annotated[str, AfterValidator(_quantity_checker("[]"))]
 
 _ACCURACY = re.compile(
     r"^(?:(?P<cls>\d+(?:\.\d+)?)(?P<s>S)?|(?P<oiml>I{1,4})|±\s*(?P<mpe>\d+(?:\.\d+)?)\s*%)$"
@@ -135,6 +128,7 @@ ACCURACY_CLASSES = frozenset(
 S_CLASSES = frozenset({"0.1", "0.2", "0.5", "1", "1.0"})
 
 
+@lru_cache(maxsize=4096)
 def accuracy_problem(text: str) -> tuple[str, str] | None:
     m = _ACCURACY.match(text.strip())
     if m and m["mpe"] is not None:
@@ -171,13 +165,14 @@ def _check_accuracy(v: str) -> str:
     return v
 
 
-AccuracyText = Annotated[str, BeforeValidator(_as_text), AfterValidator(_check_accuracy)]
+AccuracyText = Annotated[str, AfterValidator(_check_accuracy)]
 
 _INTERVAL = re.compile(
     r"^\s*(\d+)\s*(months?|mo|个月|月|years?|yr|a|年)\s*$", re.IGNORECASE
 )
 
 
+@lru_cache(maxsize=4096)
 def interval_months(text: str) -> int:
     m = _INTERVAL.match(text)
     if not m:
@@ -196,10 +191,13 @@ def _check_interval(v: str) -> str:
     return v
 
 
-IntervalText = Annotated[str, BeforeValidator(_as_text), AfterValidator(_check_interval)]
-Id = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=64,
-                                                     pattern=r"^[^\s.,;:]+$")]
-Text = Annotated[str, BeforeValidator(_as_text)]
+IntervalText = Annotated[str, AfterValidator(_check_interval)]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\s.,;:]+$")]
+#: Text as written; a number where text is expected (a JSON ``"serial": 20190032``) becomes its
+#: text (``Model``'s ``coerce_numbers_to_str``: ``str`` of an int, ``repr`` of a float, done in
+#: pydantic-core: a Python validator per text field cost a third of loading a large ledger,
+#: issue 16); a boolean stays an error.
+Text = str
 IsoDate = Annotated[date, PlainSerializer(lambda d: d.isoformat(), return_type=str)]
 
 
@@ -210,7 +208,7 @@ def quantity(text: str, dimension: str | None = None) -> pint.Quantity:
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False,
-                              str_strip_whitespace=True)
+                              str_strip_whitespace=True, coerce_numbers_to_str=True)
 
 
 # ---------------------------------------------------------------------------- the unit file
