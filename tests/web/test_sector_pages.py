@@ -14,7 +14,7 @@ from tanjiliang.model.load import load_unit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["lime", "aluminium", "power"])
+@pytest.mark.parametrize("name", ["lime", "aluminium", "power", "cement"])
 def test_pages_open(world: Any, name: str) -> None:
     uf = load_unit(ROOT / "examples" / name / "unit.yaml")
     unit = create_unit(uf, world.ent_a, world.a, source="test")
