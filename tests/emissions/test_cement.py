@@ -66,6 +66,33 @@ def test_default_clinker_factor_of_the_2024_guideline() -> None:
     assert run(base_unit(source_streams=[white])).stream("cli").emissions_tco2e == pytest.approx(56136.6667, abs=1e-3)
 
 
+def test_substitute_raw_materials_deducted_from_the_default_factor() -> None:
+    # the 2024 guideline's 扣减 (deduction factors as reproduced, S): carbide slag 5 000 t × 0.480
+    # = 2 400 t, steel slag 10 000 t × 0.215 = 2 150 t → 4 550 t off the carbonate part:
+    # E = 100 000 × 0.535 − 4 550 + 1 136.67 = 53 500 − 4 550 + 1 136.67 = 50 086.67 t
+    ck = _clinker(substitutes={"carbide_slag": "5000 t", "steel_slag": "10000 t"})
+    ins = [instrument("W1", "cli", "B1", type="belt_scale", accuracy="0.5"),
+           instrument("W3", "cli.substitutes", "B1", type="belt_scale", accuracy="0.5")]
+    a = run(base_unit(source_streams=[ck], instruments=ins))
+    s = a.stream("cli")
+    assert s.emissions_tco2e == pytest.approx(50086.6667, abs=1e-3)
+    p = _params(a)
+    assert p["substitute_deductions"][0] == pytest.approx(4550.0)
+    assert "Q_sub" in s.formula
+    # the substitutes' weighing is a point of its own, served by W3
+    assert next(q for q in a.points if q.id == "cli.substitutes").instruments == ["W3"]
+
+
+def test_substitutes_need_the_default_factor_and_a_known_material() -> None:
+    with pytest.raises(LoadError) as exc:  # the analyses already take out non-carbonate CaO/MgO
+        load(base_unit(source_streams=[_clinker(cao="65 %", mgo="2 %", substitutes={"carbide_slag": "5 t"})]))
+    assert "default factor only" in exc.value.message("en")
+    a_unit = base_unit(source_streams=[_clinker(substitutes={"limestone": "5 t"})])
+    with pytest.raises(LoadError) as exc2:
+        run(a_unit)
+    assert "clinker.substitutes.limestone" in exc2.value.message("en")
+
+
 def test_no_organic_carbon_where_the_file_says_zero() -> None:
     # organic_carbon: 0 → only the carbonate part: 100 000 × 0.535 = 53 500 t
     a = run(base_unit(source_streams=[_clinker(organic_carbon="0 %")]))

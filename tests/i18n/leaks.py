@@ -55,7 +55,7 @@ ALLOW_ZH: set[str] = {
     "IUPAC", "CaMg", "CF4", "C2F6", "S_CF4", "F_C2F6", "S_a", "Ash_a", "AE-min", "AEM", "Al",
     "cell-day", "cell", "day", "PFC", "MRR",
     # the cement guidelines' formula symbols (clinker, kiln and bypass dust, raw meal, non-carbonate CaO/MgO)
-    "Q_ckd", "Q_bpd", "Q_rm", "CaO_nc", "MgO_nc",
+    "Q_ckd", "Q_bpd", "Q_rm", "CaO_nc", "MgO_nc", "Q_sub",
     # IPCC's codes of aluminium cell technologies (CWPB, SWPB, VSS, HSS), as the guideline writes them
     "CWPB", "SWPB", "VSS", "HSS",
     # network words and the login-protection app's own name (django-axes) in the admin

@@ -242,6 +242,7 @@ MGO_TO_CO2 = 44.0 / 40.0
 CLINKER_FORMULA = ("E = (Q + Q_ckd + Q_bpd) × [(CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) × 44/40]"
                    " + Q_rm × FR0 × 44/12")
 CLINKER_DEFAULT_FORMULA = "E = (Q + Q_ckd + Q_bpd) × EF + Q_rm × FR0 × 44/12"
+CLINKER_SUBSTITUTES_FORMULA = "E = (Q + Q_ckd + Q_bpd) × EF − Σ Q_sub × D + Q_rm × FR0 × 44/12"
 
 
 def _clinker(stream: SourceStream, activity: pint.Quantity, material: Material | None,
@@ -309,6 +310,22 @@ def _clinker(stream: SourceStream, activity: pint.Quantity, material: Material |
         params.append(Parameter("emission_factor", ef, "t/t", src or "default", cite))
         formula = CLINKER_DEFAULT_FORMULA
     carbonate = (q + dust) * ef
+    deducted = 0.0
+    for key, text in (ck.substitutes or {}).items():  # the 2024 guideline's 非碳酸盐替代原料扣减
+        sub = lib.material(key)
+        if sub is None or sub.family != "clinker_substitute" or not isinstance(sub.emission_factor, Cited) \
+                or not isinstance(sub.emission_factor.value, str):
+            raise CalcProblem(("clinker", "substitutes", key), f"“{key}”不是排放因子库中的非碳酸盐替代原料",
+                              f'"{key}" is not a non-carbonate substitute raw material of the factor library')
+        amount = parse_quantity(text, "[mass]").to("t")
+        d = float(parse_quantity(sub.emission_factor.value).to("dimensionless").magnitude)
+        params.append(_param("substitutes", amount, "measured"))
+        params.append(Parameter("substitute_deduction", d, "t/t", "library", _cite(sub.emission_factor, lib)))
+        deducted += float(amount.magnitude) * d
+    if ck.substitutes:
+        params.append(Parameter("substitute_deductions", deducted, "t", "calculated"))
+        carbonate = max(carbonate - deducted, 0.0)
+        formula = CLINKER_SUBSTITUTES_FORMULA
     if ck.raw_meal is not None:
         rm_q = parse_quantity(ck.raw_meal, "[mass]").to("t")
         rm = float(rm_q.magnitude)

@@ -57,7 +57,7 @@ STREAM_PARAMETERS = ("ncv", "carbon_content", "oxidation_rate", "emission_factor
 #: non-carbonate parts, the raw meal's organic carbon) and by weighing (raw meal, kiln and
 #: bypass dust): CETS-AG-02.01-V01-2024 熟料生产; 2013 cement guideline (issue 17).
 CLINKER_LAB = ("cao", "mgo", "cao_non_carbonate", "mgo_non_carbonate", "organic_carbon")
-CLINKER_WEIGHED = ("raw_meal", "kiln_dust", "bypass_dust")
+CLINKER_WEIGHED = ("raw_meal", "kiln_dust", "bypass_dust", "substitutes")
 #: Further quantities an instrument may measure on a stream: the stock-take (盘库), the
 #: anode-effect minutes of a PFC stream (pot-line control system) and a clinker stream's
 #: analyses and weighings.
@@ -379,6 +379,11 @@ class Clinker(Model):
     bypass_dust: MassText | None = label("旁路放风粉尘量", "Bypass dust", default=None)
     raw_meal: MassText | None = label("生料量", "Raw meal", default=None)
     organic_carbon: FractionValue | None = label("生料中非燃料碳含量", "Organic carbon in raw meal", default=None)
+    #: non-carbonate substitute raw materials (电石渣, 钢渣 …) by factor-library material: their
+    #: consumption × the library's deduction factor is deducted from the clinker's carbonate CO2
+    #: where the default clinker factor is used (the 2024 guideline's 扣减; issue 17)
+    substitutes: dict[Id, MassText] | None = label("非碳酸盐替代原料消耗量", "Non-carbonate substitute raw materials",
+                                                 default=None)
 
     def fraction(self, name: str) -> float | None:
         """A fraction field as a number (``"65.2 %"`` → 0.652)."""
@@ -419,6 +424,11 @@ class Clinker(Model):
                 raise problem(f"给出 {part} 时须给出 {whole}", f"{part} needs {whole}")
             if q is not None and w is not None and q > w:
                 raise problem(f"{part} 大于 {whole}", f"{part} exceeds {whole}")
+        if self.substitutes and self.cao is not None:
+            raise problem("给出熟料 CaO/MgO 分析值时，非碳酸盐来源已由 cao_non_carbonate/mgo_non_carbonate 扣除，"
+                          "不再按替代原料扣减（substitutes 只用于缺省排放因子）",
+                          "with the clinker's CaO/MgO analysed, non-carbonate sources are taken out by "
+                          "cao_non_carbonate/mgo_non_carbonate; substitutes apply to the default factor only")
         return self
 
 
