@@ -70,12 +70,25 @@ def tables() -> dict[str, dict[str, list[str]]]:
     out["month.export.WORDS"] = {k: _pair(p) for k, p in export.WORDS.items()}
     out["reminders.DUE_WORDS"] = {k: _pair(p) for k, p in reminders.DUE_WORDS.items()}
     out["localise.PAIRS"] = {k: list(split(k)) for k in PAIRS}
+    out["ledger.ChangeSet.lines"] = _change_lines()
     from tanjiliang.web.core import forms, security  # Django is set up (conftest, __main__)
 
     out["forms.SECTION_LABELS"] = {k: _pair(p) for k, p in forms.SECTION_LABELS.items()}
     out["forms.EXTRA_WORDS"] = {k: _pair(p) for k, p in forms.EXTRA_WORDS.items()}
     out["security.KIND_WORDS"] = {k: _pair(p) for k, p in security._KIND_WORDS.items()}
     return out
+
+
+def _change_lines() -> dict[str, list[str]]:
+    """The lines of a change set with every kind of line, in both languages."""
+    from tanjiliang.ledger.changes import Changed, ChangeSet, FieldChange
+
+    cs = ChangeSet(added=[{"id": "F-9", "name": "流量计"}],
+                   changed=[Changed(k, k, [FieldChange("serial", "1", "2")], {})
+                            for k in ("id", "serial", "name_place")],
+                   unchanged=["F-1"], absent=["F-7", "F-8"])
+    zh, en = cs.lines("zh", removed=["F-8"]), cs.lines("en", removed=["F-8"])
+    return {str(i): [a, b] for i, (a, b) in enumerate(zip(zh, en, strict=True))}
 
 
 def _power_en(item: tuple[Any, ...]) -> str:

@@ -67,6 +67,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "cli/kpi.py": [("WORDS", "cli.kpi")],
     "web/month/views.py": [("WORDS", "month.web")],
     "cli/review.py": [("WORDS", "cli.review")],
+    "ledger/changes.py": [("TEXT", "ledger.change")],
 }
 
 #: Tables written ``"English": "中文"`` because the English is the program's own text (help

@@ -14,12 +14,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
+from tanjiliang.i18n import pairs, pick
 from tanjiliang.model.names import norm
 from tanjiliang.model.unit import Instrument, UnitFile
+
+#: The change set's lines, ``str.format`` templates (Chinese; the English from the catalogue,
+#: context ``ledger.change:<key>``).
+TEXT = cast("dict[str, tuple[str, str]]", pairs("ledger.change", {
+    "summary": "新增 {a} 台，修改 {c} 台，未变 {u} 台，文件中没有 {m} 台",
+    "added": "+ {id} {name}（新增）",
+    "changed": "~ {id}（{by}）",
+    "by.id": "按管理编号",
+    "by.serial": "按出厂编号",
+    "by.name_place": "按名称和地点",
+    "removed": "- {id}（文件中没有，按您的选择删除）",
+    "kept": "= {id}（文件中没有，保留；删除须明确选择 --remove-missing）",
+}))
+
+
+def _t(key: str, lang: str, **fields: Any) -> str:
+    text = pick(TEXT[key], lang, f"ledger.change:{key}")
+    return text.format(**fields) if fields else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,31 +69,21 @@ class ChangeSet:
         return not (self.added or self.changed)
 
     def summary(self, lang: str = "zh") -> str:
-        a, c, u, m = len(self.added), len(self.changed), len(self.unchanged), len(self.absent)
-        if lang == "zh":
-            return f"新增 {a} 台，修改 {c} 台，未变 {u} 台，文件中没有 {m} 台"
-        return f"{a} added, {c} changed, {u} unchanged, {m} absent from the file"
+        return _t("summary", lang, a=len(self.added), c=len(self.changed), u=len(self.unchanged),
+                  m=len(self.absent))
 
     def lines(self, lang: str = "zh", removed: Iterable[str] = ()) -> list[str]:
         """The change set as lines for a terminal or a page."""
-        zh = lang == "zh"
         gone = set(removed)
         out = [self.summary(lang)]
         for rec in self.added:
-            out.append(f"+ {rec.get('id')} {rec.get('name', '')}" + ("（新增）" if zh else " (added)"))
-        how = {"id": ("按管理编号", "by management no."), "serial": ("按出厂编号", "by serial no."),
-               "name_place": ("按名称和地点", "by name and place")}
+            out.append(_t("added", lang, id=rec.get("id"), name=rec.get("name", "")))
         for ch in self.changed:
-            by = how[ch.matched_by][0 if zh else 1]
-            out.append(f"~ {ch.id}（{by}）" if zh else f"~ {ch.id} ({by})")
+            out.append(_t("changed", lang, id=ch.id, by=_t(f"by.{ch.matched_by}", lang)))
             for fc in ch.fields:
                 out.append(f"    {fc.field}: {_show(fc.old)} → {_show(fc.new)}")
         for ident in self.absent:
-            if ident in gone:
-                out.append(f"- {ident}" + ("（文件中没有，按您的选择删除）" if zh else " (absent from the file; removed as you chose)"))
-            else:
-                out.append(f"= {ident}" + ("（文件中没有，保留；删除须明确选择 --remove-missing）" if zh else
-                                           " (absent from the file; kept — removing needs --remove-missing)"))
+            out.append(_t("removed" if ident in gone else "kept", lang, id=ident))
         return out
 
     def to_json(self, removed: Iterable[str] = ()) -> dict[str, Any]:
