@@ -120,5 +120,26 @@ def test_warm_compiles_what_the_parquet_path_uses(tmp_path: Path) -> None:
     analyse(scan_many([path], None), UNIT)
     analyse(scan_many([tmp_path / "s.parquet"], None), UNIT)
     for f in (kernel.prepare, kernel.arrange, kernel.check_instruments, kernel.instrument_bounds,
-              kernel.gather_ranges):
+              kernel.gather_ranges, kernel.month_runs):
         assert len(f.signatures) == 1, f
+
+
+def test_month_start_and_median_as_numpy() -> None:
+    """The compiled month start against the calendar, and the compiled median against
+    np.median (the middle ranks found from a sample's bracket, or by selection)."""
+    from datetime import date
+
+    from tanjiliang.data import kernel
+
+    for d in range(-800, 40_000, 7):
+        day = date(1970, 1, 1) + timedelta(days=d)
+        assert kernel._month_start(d) == (day.replace(day=1) - date(1970, 1, 1)).days
+    rng = np.random.default_rng(0)
+    for trial in range(600):
+        n = int(rng.choice([1, 2, 3, 64, 513, 600, 1001, 5000]))
+        a = [rng.normal(size=n), rng.choice([0.0, 1.0, 2.0], size=n, p=[.6, .2, .2]),
+             np.sort(rng.exponential(size=n)), np.where(rng.random(n) < .05, 1e9, rng.random(n)),
+             np.cumsum(rng.integers(0, 3, n)).astype(float)][trial % 5]
+        before = a.copy()
+        assert kernel._median(a) == np.median(before)
+        assert np.array_equal(a, before)

@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 from numba import njit, prange
+from numba.np.arraymath import _select, _select_two  # numba's selection (np.median's)
 
 TOTAL, AMOUNT, READING = 0, 1, 2
 
@@ -46,10 +47,68 @@ def instrument_bounds(iid: np.ndarray) -> np.ndarray:  # pragma: no cover - comp
 
 @njit(cache=True, nogil=True)
 def _median(values: np.ndarray) -> float:  # pragma: no cover - compiled
-    """Median of ``values`` (NaN if none), by selection."""
-    if len(values) == 0:
+    """Median of ``values`` (NaN if none) exactly as ``np.median`` computes it — the middle
+    element, or the mean of the two middle ones — without changing ``values``.
+
+    A sorted sample of about 2√n values brackets the middle rank; one pass counts the values
+    below the bracket and copies those inside it, and the rank is selected among those few
+    (numba's selection, np.median's). When the bracket misses the rank (a skewed sample) the
+    whole array is copied and selected as np.median does. The two medians per instrument were
+    40 % of the compiled pass with np.median's copy and selection (issue 16)."""
+    n = len(values)
+    if n == 0:
         return np.nan
-    return np.median(values)
+    half = n >> 1
+    r1 = half - 1 if n & 1 == 0 else half
+    if n > 512:
+        ns = 2 * int(math.sqrt(n))
+        step = n // ns
+        sample = np.empty(ns)
+        for q in range(ns):
+            sample[q] = values[q * step]
+        sample.sort()
+        margin = int(math.sqrt(ns)) + 4
+        lo_q = r1 * ns // n - margin
+        hi_q = half * ns // n + margin
+        lo_v = sample[lo_q] if lo_q > 0 else -np.inf
+        hi_v = sample[hi_q] if hi_q < ns - 1 else np.inf
+        cap = 8 * margin * step + 64
+        inside = np.empty(cap)
+        below = 0
+        g = 0
+        for v in values:
+            if v < lo_v:
+                below += 1
+            elif v <= hi_v:
+                if g < cap:
+                    inside[g] = v
+                g += 1
+        if below <= r1 and half < below + g:
+            if lo_v == hi_v:  # every value inside the bracket is the one value
+                return (lo_v + hi_v) / 2 if n & 1 == 0 else lo_v
+            if g <= cap:
+                if n & 1 == 0:
+                    if g == 1:
+                        return inside[0]
+                    a, b = _select_two(inside, half - 1 - below, 0, g - 1)
+                    return (a + b) / 2
+                return _select(inside, half - below, 0, g - 1)
+    return _median_in_place(values.copy())
+
+
+@njit(cache=True, nogil=True)
+def _median_in_place(values: np.ndarray) -> float:  # pragma: no cover - compiled
+    """Median of ``values`` (NaN if none) as ``np.median`` computes it — numba's selection of
+    the middle element, or the two middle ones and their mean — reordering ``values``
+    instead of copying them."""
+    n = len(values)
+    if n == 0:
+        return np.nan
+    half = n >> 1
+    if n & 1 == 0:
+        a, b = _select_two(values, half - 1, 0, n - 1)
+        return (a + b) / 2
+    return _select(values, half, 0, n - 1)
 
 
 @njit(cache=True, parallel=True)
@@ -175,7 +234,7 @@ def check_instruments(  # pragma: no cover - compiled
         if not math.isnan(interval_given):
             interval = interval_given
         elif n_dt:  # no selection when the steps are all equal (they usually are)
-            interval = dt_lo if dt_lo == dt_hi else _median(pos_dt[:n_dt])
+            interval = dt_lo if dt_lo == dt_hi else _median_in_place(pos_dt[:n_dt])
         else:
             interval = 3600.0
         if dt_hi > gap_factor * interval:  # gaps: the readings after them leave the sample
@@ -218,8 +277,11 @@ def check_instruments(  # pragma: no cover - compiled
         ng = 0
         nd = 0
         day = np.iinfo(np.int64).min
+        day_lo = 1  # the current day's first and next day's first microsecond (none yet)
+        day_hi = 0
         day_amount = 0.0
         day_n = 0
+        any_gap = m > 1 and max(dt_hi, 0.0) > gap_factor * interval
         for k in range(m):
             i = a + k
             total = kinds[k] == TOTAL
@@ -241,14 +303,15 @@ def check_instruments(  # pragma: no cover - compiled
             else:
                 inc = np.nan
             t_eff = time[i] - 1 if (total or rate) else time[i]
-            d = t_eff // MICROS_PER_DAY
-            if d != day:
+            if not (day_lo <= t_eff < day_hi):  # another day (a division only then)
                 if k > 0:
                     d_day[a + nd] = day
                     d_amount[a + nd] = day_amount
                     d_n[a + nd] = day_n
                     nd += 1
-                day = d
+                day = t_eff // MICROS_PER_DAY
+                day_lo = day * MICROS_PER_DAY
+                day_hi = day_lo + MICROS_PER_DAY
                 day_amount = 0.0
                 day_n = 0
             if not math.isnan(inc):
@@ -270,7 +333,7 @@ def check_instruments(  # pragma: no cover - compiled
                 for c in range(7):
                     if bits[k] & (1 << c):
                         s_counts[j, c] += 1
-            if k > 0:
+            if any_gap and k > 0:
                 dt = (time[i] - time[i - 1]) / 1e6
                 if dt > gap_factor * interval:
                     gap_missing = np.round(dt / interval) - 1
@@ -463,3 +526,48 @@ def arrange(  # pragma: no cover - compiled
         time_s[q] = time[r]
         value_s[q] = value[r]
     return perm, iid_s, key_s, time_s, value_s
+
+
+@njit(cache=True, nogil=True)
+def _month_start(day: int) -> int:  # pragma: no cover - compiled
+    """The first day of ``day``'s month, both in days since 1970-01-01 (proleptic Gregorian;
+    H. Hinnant's civil-from-days)."""
+    z = day + 719468
+    era = (z if z >= 0 else z - 146096) // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    return day - (doy - (153 * mp + 2) // 5)
+
+
+@njit(cache=True, nogil=True)
+def month_runs(iid: np.ndarray, day: np.ndarray, amount: np.ndarray, n: np.ndarray,
+               day_lo: int, day_hi: int):  # pragma: no cover - compiled
+    """Daily rows in (instrument, day) order → one row per instrument and month of the days
+    ``day_lo <= day < day_hi``: instrument code, first day of the month, the sum of the
+    amounts (in day order) and of the readings."""
+    m = len(day)
+    o_iid = np.empty(m, dtype=iid.dtype)
+    o_month = np.empty(m, dtype=np.int64)
+    o_amount = np.empty(m)
+    o_n = np.empty(m, dtype=np.int64)
+    k = -1
+    lo = 1  # the current month's first day and the next month's (none yet)
+    hi = 0
+    for r in range(m):
+        d = day[r]
+        if d < day_lo or d >= day_hi:
+            continue
+        if k < 0 or iid[r] != o_iid[k] or not (lo <= d < hi):
+            k += 1
+            lo = _month_start(d)
+            hi = _month_start(lo + 31)
+            o_iid[k] = iid[r]
+            o_month[k] = lo
+            o_amount[k] = 0.0
+            o_n[k] = 0
+        o_amount[k] += amount[r]
+        o_n[k] += n[r]
+    k += 1
+    return o_iid[:k], o_month[:k], o_amount[:k], o_n[:k]
