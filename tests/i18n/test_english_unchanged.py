@@ -33,6 +33,7 @@ CONVERTED: dict[str, str] = {
     "web/review/store.py": "review.error",
     "web/month/views.py": "month.web",
     "cli/review.py": "cli.review",
+    "cli/ledger.py": "cli.ledger",
 }
 
 

@@ -9,21 +9,39 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from tanjiliang.cli.check import Lang
+from tanjiliang.i18n import pairs, pick
 from tanjiliang.model.errors import Issue, LoadError
 
 app = typer.Typer(help="计量器具台账（Excel）— the Excel instrument ledger.", no_args_is_help=True)
 
+#: The commands' words (Chinese; the English from the catalogue, context ``cli.ledger:<key>``).
+WORDS = cast("dict[str, tuple[str, str]]", pairs("cli.ledger", {
+    "bad_input": "输入有误，未写入任何文件：",
+    "preview": "（预览，未写入）",
+    "written": "已写入 {file}：{n} 台器具",
+    "no_hits": "没有器具的确认记录使用了“{standard}”",
+    "confirmed_with": "由“{standard}”确认的器具",
+    "instrument": "器具", "date": "日期", "kind": "方式",
+    "result": "结论", "certificate": "证书编号",
+    "depth": "层次", "via": "途径",
+    "outside": "（台账外）",
+}))
+
+
+def _w(key: str, lang: str) -> str:
+    return pick(WORDS[key], lang, f"cli.ledger:{key}")
+
 
 def _fail(err: LoadError, lang: str) -> typer.Exit:
     console = Console(stderr=True, highlight=False, soft_wrap=True)
-    console.print("[bold red]" + ("输入有误，未写入任何文件：" if lang == "zh" else "bad input, nothing written:") + "[/]")
+    console.print("[bold red]" + _w("bad_input", lang) + "[/]")
     for issue in err.issues:
         console.print(issue.message(lang), markup=False)
     return typer.Exit(2)
@@ -105,7 +123,6 @@ def import_(
     from tanjiliang.model.write import atomic_write, dump_json, dump_yaml
 
     lg = lang.value
-    zh = lg == "zh"
     err_console = Console(stderr=True, highlight=False, soft_wrap=True)
     from tanjiliang.model.limits import read_user_text
 
@@ -125,7 +142,7 @@ def import_(
     for line in cs.lines(lg, cs.absent if remove_missing else ()):
         typer.echo(line)
     if dry_run:
-        typer.echo("（预览，未写入）" if zh else "(preview, nothing written)")
+        typer.echo(_w("preview", lg))
         return
     if unit_file.suffix.lower() != ".json" and has_comments(text) and not drop_comments:
         raise _fail(LoadError([Issue(unit_file.name, None, "",
@@ -142,7 +159,7 @@ def import_(
         raise _fail(err, lg) from None
     atomic_write(unit_file, out)
     n = len(new.instruments)
-    typer.echo(f"已写入 {unit_file}：{n} 台器具" if zh else f"written {unit_file}: {n} instruments")
+    typer.echo(_w("written", lg).format(file=unit_file, n=n))
 
 
 @app.command("trace")
@@ -165,15 +182,12 @@ def trace(
     except LoadError as err:
         raise _fail(err, lg) from None
     hits = confirmed_by(unit, standard, transitive)
-    zh = lg == "zh"
     if not hits:
-        typer.echo(f"没有器具的确认记录使用了“{standard}”" if zh else f'no confirmation record used "{standard}"')
+        typer.echo(_w("no_hits", lg).format(standard=standard))
         return
-    table = Table(title=(f"由“{standard}”确认的器具" if zh else f'Instruments confirmed with "{standard}"'),
-                  title_justify="left")
-    for h in (("器具", "instrument"), ("日期", "date"), ("方式", "kind"), ("结论", "result"),
-              ("证书编号", "certificate"), ("层次", "depth"), ("途径", "via")):
-        table.add_column(h[0] if zh else h[1])
+    table = Table(title=_w("confirmed_with", lg).format(standard=standard), title_justify="left")
+    for h in ("instrument", "date", "kind", "result", "certificate", "depth", "via"):
+        table.add_column(_w(h, lg))
     for hit in hits:
         r = hit.record
         table.add_row(hit.instrument, r.date.isoformat(), r.kind, r.result, r.certificate or "",
@@ -196,5 +210,5 @@ def chain(
     except LoadError as err:
         raise _fail(err, lang.value) from None
     for ins, std, ident in traceability_chain(unit, instrument):
-        outside = "（台账外）" if lang.value == "zh" else " (outside the ledger)"
+        outside = _w("outside", lang.value)
         typer.echo(f"{ins} ← {std}" + (f" = {ident}" if ident else outside))

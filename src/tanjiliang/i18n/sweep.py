@@ -68,6 +68,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "web/month/views.py": [("WORDS", "month.web")],
     "cli/review.py": [("WORDS", "cli.review")],
     "ledger/changes.py": [("TEXT", "ledger.change")],
+    "cli/ledger.py": [("WORDS", "cli.ledger")],
 }
 
 #: Tables written ``"English": "中文"`` because the English is the program's own text (help
