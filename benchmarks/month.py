@@ -1,6 +1,7 @@
 """Benchmark of issue 14 §7: a province of N units × 12 months closed, and its indicators.
 
     .venv/bin/python benchmarks/month.py [--units 2000] [--instruments 40] [--sample-months 12]
+    .venv/bin/python benchmarks/month.py --overview [--units 2000] [--clients 1,4] [--database NAME]
 
 Two paths, figures only (no assertions):
 
@@ -291,10 +292,12 @@ def overview(args: argparse.Namespace) -> None:
     web = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(web)  # type: ignore[union-attr]
     tmp = tempfile.mkdtemp(prefix="tanjiliang-overview-")
-    dbname = f"tanjiliang_overview_{os.getpid()}"
+    dbname = args.database or f"tanjiliang_overview_{os.getpid()}"
     pg = web.PG
     with psycopg.connect(pg.format(user=args.pg_user, db="test"), autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{dbname}"')
+        exists = c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
+        if not exists:
+            c.execute(f'CREATE DATABASE "{dbname}"')
     env = {**os.environ, "TANJILIANG_SECRET_KEY": "benchmark-only", "TANJILIANG_DATA_DIR": tmp,
            "TANJILIANG_AS_OF": OVERVIEW_AS_OF, "DATABASE_URL": pg.format(user=args.pg_user, db=dbname)}
     env.pop("TANJILIANG_DEMO", None)
@@ -302,12 +305,16 @@ def overview(args: argparse.Namespace) -> None:
     try:
         print(f"cores: {os.cpu_count()}, load average: "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-        res = subprocess.run([sys.executable, __file__, "--setup-overview", "--units", str(args.units),
-                              "--instruments", str(args.instruments), "--seed", str(args.seed)],
-                             env=env, capture_output=True, text=True)
-        if res.returncode:
-            raise SystemExit(res.stderr[-3000:])
-        setup = json.loads(res.stdout.strip().splitlines()[-1])
+        if exists:  # --database: a province set up by an earlier run
+            setup: dict[str, float] = {}
+            print(f"  reusing database {dbname}")
+        else:
+            res = subprocess.run([sys.executable, __file__, "--setup-overview", "--units",
+                                  str(args.units), "--instruments", str(args.instruments),
+                                  "--seed", str(args.seed)], env=env, capture_output=True, text=True)
+            if res.returncode:
+                raise SystemExit(res.stderr[-3000:])
+            setup = json.loads(res.stdout.strip().splitlines()[-1])
         for k, v in setup.items():
             print(f"  {k:<56} {v:9.1f}" + (" s" if isinstance(v, float) else ""))
         port = web.free_port()
@@ -338,8 +345,9 @@ def overview(args: argparse.Namespace) -> None:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
-        with psycopg.connect(pg.format(user=args.pg_user, db="test"), autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        if not args.database:
+            with psycopg.connect(pg.format(user=args.pg_user, db="test"), autocommit=True) as c:
+                c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
 def main() -> None:
@@ -356,6 +364,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--pg-user", default=os.environ.get("PGUSER", "postgres"))
+    ap.add_argument("--database", default=None,
+                    help="--overview: keep the province in this database (reused when it exists)")
     args = ap.parse_args()
     if args.setup_overview:
         return setup_overview(args.units, args.instruments, args.seed)

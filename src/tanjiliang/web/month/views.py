@@ -304,11 +304,11 @@ _RANKED: OrderedDict[Any, list[Any]] = OrderedDict()
 _RANKED_LOCK = threading.Lock()
 
 
-def ranked_indicators(units: Any, day: date) -> list[Any]:
+def ranked_indicators(units: Any, day: date) -> tuple[Any, list[Any]]:
     """:func:`unit_indicators` of the query set ``units``, kept in this process while nothing
     they depend on changed: the units (count, last change, revisions), their filings (count,
     last) and readings uploads (last) — three aggregate queries instead of reading every
-    unit's cached indicators on each view."""
+    unit's cached indicators on each view. Returns (that key, the rows)."""
     from django.db.models import Count, Max, Sum
 
     from tanjiliang.web.core import models as cm
@@ -322,13 +322,18 @@ def ranked_indicators(units: Any, day: date) -> list[Any]:
         hit = _RANKED.get(key)
         if hit is not None:
             _RANKED.move_to_end(key)
-            return hit
+            return key, hit
     rows = unit_indicators(list(units.defer("document").order_by("name")), day)
+    _remember_ranked(key, rows)
+    return key, rows
+
+
+def _remember_ranked(key: Any, value: Any) -> None:
     with _RANKED_LOCK:
-        _RANKED[key] = rows
-        while len(_RANKED) > 16:
+        _RANKED[key] = value
+        _RANKED.move_to_end(key)
+        while len(_RANKED) > 64:
             _RANKED.popitem(last=False)
-    return rows
 
 
 @login_required
@@ -336,10 +341,12 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
     """The regulator's indicators of every unit the user may read, lowest index first, with
     the reasons to visit (issue 14 §4), :data:`PAGE_ROWS` a page (``?page=N``);
     ``?format=xlsx`` downloads the whole table."""
+    from django.template.loader import render_to_string
+
     from tanjiliang.web.core.tenancy import units_for
 
     lang = lang_of(request)
-    rows = ranked_indicators(units_for(request.user), today())
+    key, rows = ranked_indicators(units_for(request.user), today())
     if request.GET.get("format") == "xlsx":
         return _indicators_xlsx(rows, lang)
     pages = max(1, -(-len(rows) // PAGE_ROWS))
@@ -348,8 +355,15 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
     except ValueError:
         n = 1
     first = (n - 1) * PAGE_ROWS
+    html_key = ("rows", key, n, lang)  # the page's rows as rendered, with the ranking
+    with _RANKED_LOCK:
+        html = _RANKED.get(html_key)
+    if html is None:
+        html = render_to_string("tj/indicators_rows.html", {
+            "rows": rows[first:first + PAGE_ROWS], "offset": first, "lang": lang})
+        _remember_ranked(html_key, html)
     return page(request, "tj/indicators.html", None, "indicators",
-                rows=rows[first:first + PAGE_ROWS], offset=first, total=len(rows),
+                rows_html=html, offset=first, total=len(rows),  # SafeString of the engine
                 page_no=n, pages=pages, prev_page=n - 1 if n > 1 else None,
                 next_page=n + 1 if n < pages else None)
 
