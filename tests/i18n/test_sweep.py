@@ -57,3 +57,22 @@ def test_python_shapes_move_to_the_catalogue(tmp_path: Path, monkeypatch: pytest
     assert core.get("丙", context="rows:丙").string == "Gamma"
     assert web.get("已保存 {n}").string == "saved {n}"
     assert web.get("甲", context="A").string == "A"
+
+
+def test_view_conditionals_become_gettext(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from babel.messages.catalog import Catalog
+
+    view = tmp_path / "v.py"
+    view.write_text('from django.http import (\n    HttpResponse,\n)\nfrom django.views import View\n\n'
+                    'def v(request, lang):\n'
+                    '    a = "已保存" if lang == "zh" else "saved"\n'
+                    '    b = "甲" if lang_of(request) == "zh" else "A"\n', encoding="utf-8")
+    monkeypatch.setattr(sweep, "PKG", tmp_path)
+    cat = Catalog(locale="en")
+    cat.add("甲", "First")
+    assert sweep.convert_conditionals(cat, ("v.py",)) == 2
+    text = view.read_text(encoding="utf-8")
+    assert 'a = gettext("已保存")' in text and 'b = pgettext("A", "甲")' in text
+    assert "    HttpResponse,\n)\nfrom django.utils.translation import gettext, pgettext\n" \
+           "from django.views import View\n" in text
+    assert cat.get("已保存").string == "saved" and cat.get("甲", context="A").string == "A"

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -48,7 +49,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         body = integrations.report_bytes(unit, fmt, lang)
     except LoadError as exc:
         return page(request, "tj/errors.html", unit, "assessment", status=400,
-                    title="无法评估" if lang == "zh" else "Cannot assess",
+                    title=gettext("无法评估"),
                     issues=issue_texts(exc, lang))
     resp = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     resp["Content-Disposition"] = (f'attachment; filename="assessment-{unit.pk}-{unit.year}-'
@@ -66,7 +67,7 @@ def report_inline(request: HttpRequest, pk: int) -> HttpResponse:
         body = integrations.report_bytes(unit, "html", lang)
     except LoadError as exc:
         return page(request, "tj/errors.html", unit, "assessment", status=400,
-                    title="无法评估" if lang == "zh" else "Cannot assess",
+                    title=gettext("无法评估"),
                     issues=issue_texts(exc, lang))
     return HttpResponse(body, content_type="text/html; charset=utf-8")
 
@@ -113,13 +114,12 @@ def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
     lang = lang_of(request)
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "请选择文件" if lang == "zh" else "choose a file")
+        messages.error(request, gettext("请选择文件"))
         return redirect("readings", pk=pk)
     name = Path(upload.name).name
     if Path(name).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
         return page(request, "tj/errors.html", unit, "readings", status=400, title=name,
-                    issues=["只接受 CSV、XLSX、Parquet 文件" if lang == "zh"
-                            else "only CSV, XLSX and Parquet files are accepted"])
+                    issues=[gettext("只接受 CSV、XLSX、Parquet 文件")])
     try:
         how, start, end = integrations.chosen_period(request.POST, unit.year, lang)
     except integrations.PeriodProblem as exc:

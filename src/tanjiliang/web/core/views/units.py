@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tanjiliang.model.errors import LoadError
@@ -80,7 +81,7 @@ def unit_import_new(request: HttpRequest) -> HttpResponse:
         raise Http404("no such enterprise") from None
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "请选择文件" if lang == "zh" else "choose a file")
+        messages.error(request, gettext("请选择文件"))
         return redirect("unit-list")
     try:
         uf = parse_upload(upload.name, upload.read())
@@ -128,7 +129,7 @@ def unit_new(request: HttpRequest) -> HttpResponse:
                 by_field, general = issue_errors(exc, "unit", lang)
             else:
                 unit = create_unit(uf, enterprise, request.user,
-                                   source="新建单位向导" if lang == "zh" else "new-unit wizard")
+                                   source=gettext("新建单位向导"))
                 return redirect("wizard-subunits", pk=unit.pk)
     from tanjiliang.web.core.views.wizard import steps
 
@@ -182,7 +183,7 @@ def import_unit(request: HttpRequest, pk: int) -> HttpResponse:
     lang = lang_of(request)
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "请选择文件" if lang == "zh" else "choose a file")
+        messages.error(request, gettext("请选择文件"))
         return redirect("unit-edit", pk=pk)
     try:
         uf = parse_upload(upload.name, upload.read())
@@ -191,7 +192,7 @@ def import_unit(request: HttpRequest, pk: int) -> HttpResponse:
                     issues=issue_texts(exc, lang))
     replace_unit(unit, uf, request.user, zh=f"导入单位文件 {upload.name}",
                  en=f"unit file {upload.name} imported")
-    messages.success(request, "已导入" if lang == "zh" else "imported")
+    messages.success(request, gettext("已导入"))
     _mappings(request, uf, lang)
     return redirect("unit-edit", pk=pk)
 
@@ -309,7 +310,7 @@ def edit_item(request: HttpRequest, pk: int, section: str, index: int | None = N
     except LoadError as exc:
         by_field, general = issue_errors(exc, f"{section}[{pos[0]}]" if pos else section, lang)
         return _item_form(request, unit, section, None, values, by_field, general, status=400)
-    messages.success(request, "已保存" if lang == "zh" else "saved")
+    messages.success(request, gettext("已保存"))
     return redirect("unit-edit", pk=pk)
 
 
@@ -333,7 +334,7 @@ def delete_item(request: HttpRequest, pk: int, section: str, index: int) -> Http
                      subject=section)
     except LoadError as exc:
         return page(request, "tj/errors.html", unit, "edit", status=400,
-                    title="删除失败" if lang == "zh" else "Cannot delete",
+                    title=gettext("删除失败"),
                     issues=issue_texts(exc, lang))
     return redirect("unit-edit", pk=pk)
 
@@ -393,8 +394,7 @@ def edit_info(request: HttpRequest, pk: int) -> HttpResponse:
 def delete_unit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_for(request.user, pk, write=True)
     if request.POST.get("confirm", "").strip() != unit.name:
-        messages.error(request, "单位名称不符，未删除" if lang_of(request) == "zh"
-                       else "the name does not match; nothing was deleted")
+        messages.error(request, gettext("单位名称不符，未删除"))
         return redirect("unit-edit", pk=pk)
     from tanjiliang.web.core.changes import UnitHasReviews
     from tanjiliang.web.core.changes import delete_unit as delete

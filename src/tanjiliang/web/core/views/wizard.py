@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.unit import (
@@ -153,7 +154,7 @@ def table_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                            origs=[r.orig for r in rows])
         return _table_page(request, unit, step, table, general, status=400)
     if "_stay" in request.POST:
-        messages.success(request, "已保存" if lang == "zh" else "saved")
+        messages.success(request, gettext("已保存"))
         return redirect(request.path)
     return redirect(next_url(unit, step))
 
@@ -258,7 +259,7 @@ def wizard_streams(request: HttpRequest, pk: int, index: int | None = None) -> H
         return _streams_page(request, unit, data, index, values, by_field, general, status=400)
     if "_next" in request.POST:
         return redirect(next_url(unit, "streams"))
-    messages.success(request, "已保存源流" if lang == "zh" else "stream saved")
+    messages.success(request, gettext("已保存源流"))
     return redirect("wizard-streams", pk=pk)
 
 
@@ -366,7 +367,7 @@ def edit_management(request: HttpRequest, pk: int) -> HttpResponse:
                         and not g.startswith(("management.procedures", "management.personnel"))]
         general = sorted(set(general))
         return _mgmt_page(request, unit, data, mgmt, errs, general, status=400)
-    messages.success(request, "已保存管理信息" if lang == "zh" else "management saved")
+    messages.success(request, gettext("已保存管理信息"))
     if request.GET.get("wizard"):
         return redirect("unit-dashboard", pk=pk)
     return redirect("unit-edit", pk=pk)
