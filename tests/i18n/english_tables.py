@@ -71,6 +71,14 @@ def tables() -> dict[str, dict[str, list[str]]]:
     out["reminders.DUE_WORDS"] = {k: _pair(p) for k, p in reminders.DUE_WORDS.items()}
     out["localise.PAIRS"] = {k: list(split(k)) for k in PAIRS}
     out["ledger.ChangeSet.lines"] = _change_lines()
+    from tanjiliang.assess.labels import LABELS
+    from tanjiliang.reports import i18n as report_words
+    from tanjiliang.reports.pack_text import TEXTS
+
+    out["assess.LABELS"] = {f"{g}.{k}": _pair(p) for g, t in LABELS.items() for k, p in t.items()}
+    out["reports.TEXT"] = {k: _pair(p) for k, p in report_words.TEXT.items()}
+    out["reports.SOURCES"] = {k: _pair(p) for k, p in report_words.SOURCES.items()}
+    out["pack_text.TEXTS"] = {k: _pair(p) for k, p in TEXTS.items()}
     from tanjiliang.web.core import forms, security  # Django is set up (conftest, __main__)
 
     out["forms.SECTION_LABELS"] = {k: _pair(p) for k, p in forms.SECTION_LABELS.items()}

@@ -86,6 +86,13 @@ CALLS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "web/review/views.py": (("_msg", "_do"), None),
 }
 
+#: Django views whose words are written ``"中文" if lang == "zh" else "English"``: the
+#: conditional becomes ``gettext("中文")`` (Django's, the request's language being active) with
+#: the English in the web catalogue (``pgettext("English", "中文")`` when the catalogue already
+#: translates that Chinese otherwise).
+WEB_CONDITIONALS = ("web/core/views/units.py", "web/core/views/wizard.py",
+                    "web/core/views/other.py")
+
 #: The same for messages of the core (``tanjiliang.po``), each file's with one context:
 #: file → (names of the functions or exception classes, context).
 CORE_CALLS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -383,6 +390,72 @@ def convert_calls(cat: Catalog, calls: dict[str, tuple[tuple[str, ...], str | No
     return n
 
 
+def _is_lang_zh(test: ast.expr) -> bool:
+    """``lang == "zh"`` or ``lang_of(request) == "zh"``."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq) and _strings(list(test.comparators)) == ["zh"]):
+        return False
+    left = test.left
+    return (isinstance(left, ast.Name) and left.id == "lang") or (
+        isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "lang_of")
+
+
+def convert_conditionals(cat: Catalog, files: tuple[str, ...], check: bool = False) -> int:
+    """``"中文" if lang == "zh" else "English"`` in the Django views ``files`` becomes
+    ``gettext("中文")``; the English goes to the web catalogue."""
+    n = 0
+    for rel in files:
+        path = PKG / rel
+        if not path.exists():
+            continue
+        source = path.read_bytes()
+        starts = _line_starts(source)
+        edits: list[tuple[int, int, bytes]] = []
+        used: set[str] = set()
+        for node in ast.walk(ast.parse(source)):
+            if not (isinstance(node, ast.IfExp) and _is_lang_zh(node.test)):
+                continue
+            texts = _strings([node.body, node.orelse])
+            if not (texts and _CJK_RE.search(texts[0]) and not _CJK_RE.search(texts[1])):
+                continue
+            zh, en = texts
+            known = cat.get(zh)
+            if known is None or not known.string or known.string == en:
+                cat.add(zh, en)
+                call, fn = f"gettext({_quote(zh)})", "gettext"
+            else:
+                cat.add(zh, en, context=en)
+                call, fn = f"pgettext({_quote(en)}, {_quote(zh)})", "pgettext"
+            used.add(fn)
+            edits.append((starts[node.lineno - 1] + node.col_offset,
+                          starts[(node.end_lineno or 1) - 1] + (node.end_col_offset or 0),
+                          call.encode()))
+        for a, b, t in sorted(edits, reverse=True):
+            source = source[:a] + t + source[b:]
+        if edits:
+            source = _import_django(source.decode("utf-8"), used).encode("utf-8")
+        if edits and not check:
+            path.write_bytes(source)
+        n += len(edits)
+    return n
+
+
+def _import_django(text: str, names: set[str]) -> str:
+    """``text`` importing ``names`` from ``django.utils.translation`` too."""
+    have = re.search(r"^from django\.utils\.translation import (.+)$", text, re.M)
+    if have:
+        names = names | {x.strip() for x in have.group(1).split(",")}
+    line = f"from django.utils.translation import {', '.join(sorted(names))}"
+    if have:
+        return text[:have.start()] + line + text[have.end():]
+    imports = [n for n in ast.parse(text).body if isinstance(n, ast.ImportFrom)
+               and (n.module or "").startswith("django")]
+    lines = text.splitlines(keepends=True)
+    after = [n for n in imports if (n.module or "") > "django.utils.translation"]
+    at = after[0].lineno - 1 if after else (imports[-1].end_lineno or 0) if imports else 0
+    return "".join([*lines[:at], line + "\n", *lines[at:]])
+
+
 # ---------------------------------------------------------------------------- django python
 #: Python files of the web app whose ``"中文 / English"`` labels (model and app names, the
 #: admin's titles) become ``_("中文")`` (gettext_lazy) with the English in the catalogue.
@@ -438,6 +511,8 @@ def sweep(check: bool = False, only: tuple[str, ...] = ()) -> dict[str, int]:
         core_cat = _load(core_po, "en", "tanjiliang")
         n_rows = convert_tables(core_cat, check)
         n_calls += convert_calls(core_cat, CORE_CALLS, check)
+        n_calls += convert_conditionals(
+            web_cat, tuple(f for f in WEB_CONDITIONALS if not only or f in only), check)
         if not only or any(rel in only for rel in REVERSED):
             harvest_reversed(core_cat)
     finally:
