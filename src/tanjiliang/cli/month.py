@@ -173,7 +173,7 @@ def status(
         make_console().print(f"--today: “{today}”不是日期" if zh else f'--today: "{today}" is not a date')
         raise typer.Exit(2) from None
     year = unit.unit.year
-    cards = month_status(year, records_dir, day)
+    cards = month_status(year, records_dir, day, unit.pack)  # deadlines of the unit's pack
     total = year_total(records_dir)
     annual = check(unit, as_of=min(day, date(year, 12, 31))).total_tco2e
     if fmt is Format.json:
