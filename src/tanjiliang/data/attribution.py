@@ -41,9 +41,12 @@ def _key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
-def _key_expr(col: str) -> pl.Expr:
-    """:func:`_key` as a polars expression (no Python per row)."""
-    return pl.col(col).str.normalize("NFKC").str.strip_chars().str.to_lowercase()
+def _lookup(rows: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    """Each distinct ``target`` text of ``rows`` → its stream (null when it names none):
+    compared loosely once per distinct text, never per row."""
+    texts = [t for t in rows["target"].unique().to_list() if t]
+    return pl.DataFrame({"target": texts, "stream": [names.get(_key(t)) for t in texts]},
+                        schema={"target": pl.String, "stream": pl.String})
 
 
 def several_targets(unit: UnitFile) -> dict[str, Instrument]:
@@ -51,7 +54,7 @@ def several_targets(unit: UnitFile) -> dict[str, Instrument]:
     return {i.id: i for i in unit.instruments if len(i.activity_targets()) >= 2}
 
 
-def _names(unit: UnitFile, ins: Instrument) -> pl.DataFrame:
+def _names(unit: UnitFile, ins: Instrument) -> dict[str, str]:
     """What a ``target`` cell may say for ``ins`` (its ids and the streams' names, compared
     loosely) → stream id."""
     streams = {s.id: s for s in unit.source_streams}
@@ -60,8 +63,7 @@ def _names(unit: UnitFile, ins: Instrument) -> pl.DataFrame:
         out[_key(sid)] = sid
         if sid in streams:
             out.setdefault(_key(streams[sid].name), sid)
-    return pl.DataFrame({"key": list(out), "stream": list(out.values())},
-                        schema={"key": pl.String, "stream": pl.String})
+    return out
 
 
 def activity_shares(unit: UnitFile, readings: Readings, with_data: set[str],
@@ -93,8 +95,7 @@ def activity_shares(unit: UnitFile, readings: Readings, with_data: set[str],
                                         f"its readings need a target column naming one per row, or the instrument a split "
                                         f"(each target's share); they cannot be attributed otherwise"))
             continue
-        keyed = (mine.with_columns(_key_expr("target").alias("key"))
-                 .join(_names(unit, ins), on="key", how="left").drop("key"))
+        keyed = mine.join(_lookup(mine, _names(unit, ins)), on="target", how="left")
         bad = keyed.filter(has_target & pl.col("stream").is_null()).head(5)
         for r in bad.iter_rows(named=True):
             issues.append(ReadingsIssue(readings.files[r["fid"]], r["row"], "target", r["target"],
