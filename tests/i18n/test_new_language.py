@@ -62,3 +62,36 @@ def test_a_new_language_is_a_catalogue(french: Path) -> None:
     assert component_label("ncv.reproducibility", "fr") == "PCI · reproducibility"
     assert click_word("Usage: ", "fr") == "Utilisation : "
     assert pick_help("unit file", "fr") == "fichier de l'unité"
+
+
+def test_a_new_language_on_the_web(french: Path) -> None:
+    """The web app offers a language as soon as its Django catalogue is compiled: ``?lang=fr``
+    activates it, Django's gettext reads it, an untranslated text falls back to English."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory, override_settings
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    from tanjiliang.web.core.i18n import LanguageMiddleware, languages
+
+    web = french.parent / "web"
+    _translate(web / "fr" / "LC_MESSAGES" / "django.po", "fr", {("请选择文件", None): "choisissez un fichier"})
+    assert sweep.main(["--compile"]) == 0
+    seen: dict[str, str] = {}
+
+    def view(request: object) -> HttpResponse:
+        seen["lang"] = request.lang  # type: ignore[attr-defined]
+        seen["word"] = translation.gettext("请选择文件")
+        seen["other"] = translation.gettext("已导入")
+        return HttpResponse("")
+
+    with override_settings(LOCALE_PATHS=[web]):
+        trans_real._translations = {}
+        try:
+            assert languages() == ("zh", "en", "fr")
+            response = LanguageMiddleware(view)(RequestFactory().get("/?lang=fr"))
+        finally:
+            translation.deactivate()
+            trans_real._translations = {}
+    assert seen == {"lang": "fr", "word": "choisissez un fichier", "other": "imported"}
+    assert response.headers["Content-Language"] == "fr"

@@ -119,12 +119,26 @@ def _load(path: Path, locale: str, domain: str) -> Catalog:
     return cat
 
 
-def _save(cat: Catalog, po: Path) -> None:
+def _save(cat: Catalog, po: Path, fallback: Catalog | None = None) -> None:
+    """Write ``cat`` (sorted) and compile it. With ``fallback`` (the English catalogue), a
+    message the ``.po`` leaves untranslated is compiled with its English, so that a partly
+    translated language shows English rather than Chinese there (Django and gettext fall back
+    to the msgid, which is Chinese)."""
     po.parent.mkdir(parents=True, exist_ok=True)
     with po.open("wb") as f:
         write_po(f, cat, width=100, sort_output=True, omit_header=False, no_location=True)
+    compiled = cat
+    if fallback is not None:
+        compiled = Catalog(locale=cat.locale, domain=cat.domain, charset="utf-8")
+        for m in cat:
+            if not m.id:
+                continue
+            english = fallback.get(m.id, context=m.context)
+            text = m.string or (english.string if english is not None else "")
+            if text and not m.fuzzy:
+                compiled.add(m.id, text, context=m.context)
     with po.with_suffix(".mo").open("wb") as f:
-        write_mo(f, cat, use_fuzzy=False)
+        write_mo(f, compiled, use_fuzzy=False)
 
 
 def _langs(root: Path) -> list[str]:
@@ -534,7 +548,7 @@ def compile_catalogues(web_cat: Catalog | None = None, core_cat: Catalog | None 
         for lang in _langs(root):
             po = root / lang / "LC_MESSAGES" / f"{domain}.po"
             if po.exists() and lang != "en" and not lang.startswith("zh"):
-                _save(_merged(_load(po, lang, domain), english), po)
+                _save(_merged(_load(po, lang, domain), english), po, fallback=english)
 
 
 def _merged(cat: Catalog, english: Catalog) -> Catalog:
@@ -554,7 +568,7 @@ def add_language(lang: str) -> None:
         for m in src:
             if m.id:
                 new.add(m.id, "", context=m.context)
-        _save(new, root / lang / "LC_MESSAGES" / f"{domain}.po")
+        _save(new, root / lang / "LC_MESSAGES" / f"{domain}.po", fallback=src)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,8 +10,11 @@ Field labels come from the pydantic models (``json_schema_extra``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -21,9 +24,26 @@ DJANGO_CODES = {"zh": "zh-hans", "en": "en"}
 COOKIE = "tj_lang"
 
 
+def languages() -> tuple[str, ...]:
+    """Chinese, English, and every further language with a compiled catalogue in
+    ``LOCALE_PATHS`` (adding a language is adding a catalogue, issue 13)."""
+    return _languages(tuple(str(p) for p in settings.LOCALE_PATHS))
+
+
+@cache
+def _languages(paths: tuple[str, ...]) -> tuple[str, ...]:
+    found = {d.name for p in paths if Path(p).is_dir() for d in Path(p).iterdir()
+             if (d / "LC_MESSAGES" / "django.mo").exists() and not d.name.startswith("zh")}
+    return (*LANGS, *sorted(found - set(LANGS)))
+
+
+def django_code(lang: str) -> str:
+    return DJANGO_CODES.get(lang, lang)
+
+
 def request_lang(request: HttpRequest) -> str:
     lang = request.GET.get("lang") or request.COOKIES.get(COOKIE) or "zh"
-    return lang if lang in LANGS else "zh"
+    return lang if lang in languages() else "zh"
 
 
 class LanguageMiddleware:
@@ -34,13 +54,13 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.lang = request_lang(request)  # type: ignore[attr-defined]
-        translation.activate(DJANGO_CODES[request.lang])  # type: ignore[attr-defined]
+        translation.activate(django_code(request.lang))  # type: ignore[attr-defined]
         request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
         response = self.get_response(request)
-        if request.GET.get("lang") in LANGS:
+        if request.GET.get("lang") in languages():
             response.set_cookie(COOKIE, request.GET["lang"], max_age=365 * 86400,
                                 samesite="Lax", httponly=True)
-        response.headers.setdefault("Content-Language", "zh-Hans" if request.lang == "zh" else "en")  # type: ignore[attr-defined]
+        response.headers.setdefault("Content-Language", "zh-Hans" if request.lang == "zh" else request.lang)  # type: ignore[attr-defined]
         return response
 
 

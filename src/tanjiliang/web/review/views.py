@@ -33,7 +33,7 @@ from tanjiliang.review import workflow as w
 from tanjiliang.review.model import LABELS, STATES, label
 from tanjiliang.review.seal import check
 from tanjiliang.web.core import models as m
-from tanjiliang.web.core.i18n import DJANGO_CODES
+from tanjiliang.web.core.i18n import django_code
 from tanjiliang.web.core.security import download
 from tanjiliang.web.core.tenancy import role_of, unit_for
 from tanjiliang.web.core.views.common import lang_of, page
@@ -50,7 +50,7 @@ CONTENT_TYPES = {
 def _msg(request: HttpRequest, zh: str, context: str | None = None, **fields: Any) -> str:
     """A message written in Chinese, in the request's language (the web catalogue, issue 13);
     ``{name}`` placeholders are filled from ``fields``."""
-    with translation.override(DJANGO_CODES[lang_of(request)]):
+    with translation.override(django_code(lang_of(request))):
         text = translation.pgettext(context, zh) if context else translation.gettext(zh)
     return str(text).format(**fields) if fields else str(text)
 
