@@ -479,52 +479,58 @@ def arrange(  # pragma: no cover - compiled
     order."""
     n = len(status)
     perm = np.empty(n_good, dtype=np.int64)
-    if grouped:
-        p = 0
-        for r in range(n):
-            if status[r] == GOOD:
-                perm[p] = r
-                p += 1
-    else:
-        first = np.zeros(n_iid + 1, dtype=np.int64)
-        for r in range(n):
-            if status[r] == GOOD:
-                first[iid[r] + 1] += 1
-        for i in range(n_iid):
-            first[i + 1] += first[i]
-        fill = first[:-1].copy()
-        for r in range(n):
-            if status[r] == GOOD:
-                i = iid[r]
-                perm[fill[i]] = r
-                fill[i] += 1
-        if not t_sorted:
-            for i in prange(n_iid):
-                a = first[i]
-                b = first[i + 1]
-                ok = True
-                for q in range(a + 1, b):
-                    if time[perm[q]] < time[perm[q - 1]]:
-                        ok = False
-                        break
-                if not ok:
-                    seg = perm[a:b].copy()
-                    ts = np.empty(b - a, dtype=np.int64)
-                    for q in range(b - a):
-                        ts[q] = time[seg[q]]
-                    order = np.argsort(ts, kind="mergesort")
-                    for q in range(b - a):
-                        perm[a + q] = seg[order[q]]
     iid_s = np.empty(n_good, dtype=iid.dtype)
     key_s = np.empty(n_good, dtype=key.dtype)
     time_s = np.empty(n_good, dtype=np.int64)
     value_s = np.empty(n_good)
-    for q in prange(n_good):
-        r = perm[q]
-        iid_s[q] = iid[r]
-        key_s[q] = key[r]
-        time_s[q] = time[r]
-        value_s[q] = value[r]
+    if grouped:  # only rows set aside: the others keep their places
+        q = 0
+        for r in range(n):
+            if status[r] == GOOD:
+                perm[q] = r
+                iid_s[q] = iid[r]
+                key_s[q] = key[r]
+                time_s[q] = time[r]
+                value_s[q] = value[r]
+                q += 1
+        return perm, iid_s, key_s, time_s, value_s
+    first = np.zeros(n_iid + 1, dtype=np.int64)
+    for r in range(n):
+        if status[r] == GOOD:
+            first[iid[r] + 1] += 1
+    for i in range(n_iid):
+        first[i + 1] += first[i]
+    fill = first[:-1].copy()
+    for r in range(n):  # each row written straight to its place: reads in order, no gather
+        if status[r] == GOOD:
+            i = iid[r]
+            q = fill[i]
+            fill[i] = q + 1
+            perm[q] = r
+            iid_s[q] = i
+            key_s[q] = key[r]
+            time_s[q] = time[r]
+            value_s[q] = value[r]
+    if not t_sorted:
+        for i in prange(n_iid):
+            a = first[i]
+            b = first[i + 1]
+            ok = True
+            for q in range(a + 1, b):
+                if time_s[q] < time_s[q - 1]:
+                    ok = False
+                    break
+            if not ok:
+                order = np.argsort(time_s[a:b], kind="mergesort")
+                p_seg = perm[a:b].copy()
+                k_seg = key_s[a:b].copy()
+                t_seg = time_s[a:b].copy()
+                v_seg = value_s[a:b].copy()
+                for q in range(b - a):
+                    perm[a + q] = p_seg[order[q]]
+                    key_s[a + q] = k_seg[order[q]]
+                    time_s[a + q] = t_seg[order[q]]
+                    value_s[a + q] = v_seg[order[q]]
     return perm, iid_s, key_s, time_s, value_s
 
 
@@ -571,3 +577,16 @@ def month_runs(iid: np.ndarray, day: np.ndarray, amount: np.ndarray, n: np.ndarr
         o_n[k] += n[r]
     k += 1
     return o_iid[:k], o_month[:k], o_amount[:k], o_n[:k]
+
+
+@njit(cache=True, nogil=True)
+def days_in_order(iid: np.ndarray, day: np.ndarray, by_code: bool) -> bool:  # pragma: no cover
+    """Whether each instrument's day rows have increasing days; with ``by_code``, also
+    whether the instruments come in code order."""
+    for r in range(1, len(day)):
+        if iid[r] == iid[r - 1]:
+            if day[r] <= day[r - 1]:
+                return False
+        elif by_code and iid[r] < iid[r - 1]:
+            return False
+    return True

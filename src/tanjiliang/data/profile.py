@@ -9,7 +9,6 @@ pint (:mod:`tanjiliang.units`) and joined onto the readings, so no row is conver
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -138,7 +137,8 @@ def profiles(unit: UnitFile) -> dict[str, Profile]:
             if key:
                 seen[key] = p
         else:
-            p = dataclasses.replace(p, instrument=ins.id)
+            p = Profile(ins.id, p.stream, p.quantity, p.at, p.place_kind, p.kind, p.unit,
+                        p.range_lo, p.range_hi, p.mpe_percent, p.in_use)
         out[ins.id] = p
     return out
 

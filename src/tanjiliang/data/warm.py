@@ -48,6 +48,8 @@ def warm() -> None:
                    np.zeros(1, dtype=np.int64), state)
     kernel.arrange(_ro(status), _ro(iid_out), _ro(key_out), _ro(np.array([3_600_000_000, 0], dtype=np.int64)),
                    _ro(np.array([1.0, 2.0])), 1, int(state[4]), False, False)
+    for by_code in (False, True):
+        kernel.days_in_order(_ro(np.zeros(2, dtype=np.uint32)), _ro(np.array([0, 40], dtype=np.int32)), by_code)
     kernel.month_runs(_ro(np.zeros(2, dtype=np.uint32)), _ro(np.array([0, 40], dtype=np.int32)),
                       _ro(np.ones(2)), _ro(np.ones(2, dtype=np.uint32)), 0, 365)
 
