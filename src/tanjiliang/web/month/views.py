@@ -81,7 +81,6 @@ def cards(unit_pk: int, year: int, day: date, lang: str, pack: Any = None) -> li
         latest[f.month] = f if f.month not in latest or f.version > latest[f.month].version \
             else latest[f.month]
         versions.setdefault(f.month, []).append(f)
-    k = 0 if lang == "zh" else 1
     out = []
     for m in range(1, 13):
         label = f"{year:04d}-{m:02d}"
@@ -91,10 +90,11 @@ def cards(unit_pk: int, year: int, day: date, lang: str, pack: Any = None) -> li
         state = card_state(year, m, rec.version if rec else None, day, pack)
         data = rec.data if rec else {}
         out.append({
-            "month": label, "state": state, "word": STATUS_WORDS[state][k], "deadline": due,
+            "month": label, "state": state, "word": pick(STATUS_WORDS[state], lang, f"month.status:{state}"), "deadline": due,
             "filing": rec, "late": bool(data.get("late")), "can_file": day >= end,
             "emissions": data.get("emissions_tco2e"),
-            "failed": [CHECK_WORDS[c["check"]][k] for c in data.get("checks", []) if not c["ok"]],
+            "failed": [pick(CHECK_WORDS[c["check"]], lang, f"month.check:{c['check']}")
+                       for c in data.get("checks", []) if not c["ok"]],
             "versions": sorted(versions.get(label, []), key=lambda f: f.version),
             "lab": lab_lines(data, lang),
         })

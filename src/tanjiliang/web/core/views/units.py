@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from tanjiliang.i18n import pick
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.unit import UnitInfo
 from tanjiliang.model.write import dump_json, dump_yaml
@@ -231,7 +232,7 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
         model = SECTIONS[name]
         refs = refs_for(unit, data, model, lang)
         cols = [f for f in fields_for(model, {}, lang)][:7]
-        sections.append({"name": name, "label": SECTION_LABELS[name][0 if lang == "zh" else 1],
+        sections.append({"name": name, "label": pick(SECTION_LABELS[name], lang, f"section:{name}"),
                          "cols": cols,
                          "rows": [{"id": r["id"], "cells": [_shown(f, lang) for f in
                                                             fields_for(model, r, lang, refs=refs)[:len(cols)]]}
@@ -263,7 +264,7 @@ def _item_form(request: HttpRequest, unit: m.Unit, section: str, ident: str | No
     if section == "source_streams":
         extra = stream_context(unit, data, values, lang, errors)
     return page(request, "tj/item_form.html", unit, "edit", status=status, section=section,
-                section_label=SECTION_LABELS[section][0 if lang == "zh" else 1], ident=ident,
+                section_label=pick(SECTION_LABELS[section], lang, f"section:{section}"), ident=ident,
                 general=general or [], **extra)
 
 
