@@ -425,6 +425,18 @@ def write_files(folder: Path, n: int, reuse: bool = False) -> dict[str, Path]:
     return files
 
 
+def reference_loop() -> float:
+    """CPU seconds of a 10⁷-step Python loop (``s += i``): the machine's speed at the time, so
+    that figures taken on a shared, loaded machine can be compared (median of 3)."""
+    cpus = []
+    for _ in range(3):
+        c, s = time.process_time(), 0
+        for i in range(10_000_000):
+            s += i
+        cpus.append(time.process_time() - c)
+    return statistics.median(cpus)
+
+
 def _cell(t: Timing) -> str:
     return f"{t[0]:>6.3f} / {t[1]:<6.3f}"
 
@@ -440,6 +452,7 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         files = write_files(folder, args.instruments, reuse=args.keep is not None)
         sizes = ", ".join(f"{f} {p.stat().st_size / 1e6:.1f} MB" for f, p in files.items())
+        print(f"a 10⁷-step Python loop: {reference_loop():.2f} s CPU (the machine's speed now)")
         print(f"{args.instruments} instruments, 3 confirmation records each ({sizes}); median of {args.runs} runs, "
               f"warm; seconds wall / CPU; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         print(f"{'format':<6} {'how':<52} {'load':^15} {'check':^15} {'total':^15}")
@@ -448,7 +461,7 @@ def main() -> None:
         for fmt, path in files.items():
             t = fresh_process(path, max(1, args.runs // 2 + 1))
             print(f"{fmt:<6} {'fresh process: tanjiliang check FILE --format json':<52} {'':>15} {'':>15} {_cell(t)}")
-        print(f"load average after: {os.getloadavg()[0]:.2f}")
+        print(f"load average after: {os.getloadavg()[0]:.2f}; a 10⁷-step Python loop: {reference_loop():.2f} s CPU")
 
 
 if __name__ == "__main__":

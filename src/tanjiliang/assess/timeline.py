@@ -36,7 +36,8 @@ class LaterRecord:
 def _has_later(ins: Instrument, as_of: date) -> bool:
     if ins.last_confirmed is not None and ins.last_confirmed > as_of:
         return True
-    return bool(ins.confirmations) and any(r.date > as_of for r in ins.confirmations or ())
+    recs = ins.confirmations
+    return bool(recs) and max([r.date for r in recs or ()]) > as_of  # no generator per instrument (issue 16)
 
 
 def _instrument(ins: Instrument, i: int, as_of: date, later: list[LaterRecord]) -> Instrument:

@@ -27,9 +27,12 @@ def add_months(d: date, months: int) -> date:
 
 
 def latest_record(ins: Instrument) -> ConfirmationRecord | None:
-    if not ins.confirmations:
-        return None
-    return max(ins.confirmations, key=lambda r: r.date)
+    """The record with the latest date (the first of equals, as ``max`` gives)."""
+    best = None
+    for r in ins.confirmations or ():
+        if best is None or r.date > best.date:
+            best = r
+    return best
 
 
 @dataclass(slots=True, frozen=True)

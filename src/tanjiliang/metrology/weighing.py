@@ -142,8 +142,12 @@ def instrument_mpe_percent(ins: Instrument, basis: Basis = "in_service") -> floa
     if acc is None:
         return None
     if basis == "in_service" and acc.strip() not in OIML_CLASSES:  # the common case, no lookup
-        return mpe_percent(acc)
+        return _mpe_percent(acc)
     w = weighing_mpe(ins, basis)
     if w is not None:
         return w.percent
-    return mpe_percent(acc)
+    return _mpe_percent(acc)
+
+
+#: ``mpe_percent`` of a class as written, cached (a ledger repeats a few classes, issue 16).
+_mpe_percent = lru_cache(maxsize=4096)(mpe_percent)

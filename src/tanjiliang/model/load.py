@@ -235,9 +235,10 @@ def _json_from_tree(tree: Any, ryml: Any) -> Any:
 def _yaml_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A mapping of the JSON path: no duplicate keys, and no empty key (``- :`` has a null
     key, which JSON writes as ""; the node walk decides)."""
-    if any(k == "" for k, _ in pairs):
+    out = dict(pairs)
+    if len(out) != len(pairs) or "" in out:
         raise _Fallback
-    return _no_duplicates(pairs)
+    return out
 
 
 def _reject_constant(name: str) -> Any:

@@ -507,18 +507,17 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
     def coded(v: Any) -> bool:  # codes (natural_gas, gas_flow_meter): nothing to look up
         return isinstance(v, str) and v.isascii() and v.isidentifier()
 
-    def iso(v: Any) -> bool:  # what day() leaves alone
-        return not isinstance(v, str) or (len(v) == 10 and v[4] == "-" and v[7] == "-" and v.isascii())
-
     def coded_records(recs: Any) -> bool:
         """Confirmation records in which enum() and day() below have nothing to do: codes and
         ISO dates (a ledger the system wrote; three records per instrument, issue 16)."""
         for rec in recs if isinstance(recs, list) else ():
             if isinstance(rec, dict):
                 k, r = rec.get("kind"), rec.get("result")
-                if ((isinstance(k, str) and k not in kinds) or (isinstance(r, str) and r not in results)
-                        or not iso(rec.get("date")) or not iso(rec.get("next_due"))):
+                if (isinstance(k, str) and k not in kinds) or (isinstance(r, str) and r not in results):
                     return False
+                for v in (rec.get("date"), rec.get("next_due")):  # what day() leaves alone
+                    if isinstance(v, str) and not (len(v) == 10 and v[4] == "-" and v[7] == "-" and v.isascii()):
+                        return False
         return True
 
     info = data.get("unit")

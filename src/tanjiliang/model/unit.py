@@ -572,13 +572,17 @@ class Instrument(Model):
 
     @model_validator(mode="after")
     def _measures_and_weighing(self) -> Instrument:
+        m = self.measures
+        if (isinstance(m, str) and m and self.usual_load is None and self.verification_interval is None
+                and self.split is None):
+            return self  # one target, no weighing fields: nothing below applies (most ledger rows)
         items = self.measures_list()
         if self.measures is not None and (not items or any(not m for m in items)):
             raise problem("measures 不能为空", "measures cannot be empty")
         if len(set(items)) != len(items):
             raise problem("measures 中有重复项", "measures lists a target twice")
         if (self.usual_load is not None and self.max_capacity is not None
-                and quantity(self.usual_load) > quantity(self.max_capacity)):
+                and _exceeds(self.usual_load, self.max_capacity)):
             raise problem("常用称量大于最大秤量 Max", "the usual load exceeds the maximum capacity Max")
         if self.verification_interval is not None and quantity(self.verification_interval).magnitude <= 0:
             raise problem("检定分度值 e 须大于0", "the verification interval e must be > 0")
@@ -627,6 +631,12 @@ class Instrument(Model):
         """The quantity of the first target (``activity`` for a bare stream id)."""
         t = self.targets()
         return t[0][1] if t else "activity"
+
+
+@lru_cache(maxsize=4096)
+def _exceeds(a: str, b: str) -> bool:
+    """Whether quantity ``a`` is more than ``b`` (cached: a ledger repeats a few scale sizes)."""
+    return bool(quantity(a) > quantity(b))
 
 
 def _target(text: str) -> tuple[str, str]:

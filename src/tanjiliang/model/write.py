@@ -209,5 +209,9 @@ def json_safe(obj: Any) -> Any:
 def json_text(obj: Any, indent: int | None = 2) -> str:
     """The one way a command prints JSON: UTF-8 text, valid JSON (never NaN or Infinity),
     dates and other objects as their text, a final newline."""
-    return json.dumps(json_safe(obj), ensure_ascii=False, indent=indent, default=str,
-                      allow_nan=False) + "\n"
+    try:  # the common case has no NaN: no copy of a large assessment first (issue 16)
+        text = json.dumps(obj, ensure_ascii=False, indent=indent, default=str, allow_nan=False)
+    except ValueError:  # a NaN or an infinity somewhere: null in its place
+        text = json.dumps(json_safe(obj), ensure_ascii=False, indent=indent, default=str,
+                          allow_nan=False)
+    return text + "\n"
