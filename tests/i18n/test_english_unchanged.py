@@ -34,6 +34,7 @@ CONVERTED: dict[str, str] = {
     "web/month/views.py": "month.web",
     "cli/review.py": "cli.review",
     "cli/ledger.py": "cli.ledger",
+    "cli/demo.py": "cli.demo",
     "web/core/views/units.py": "web",
     "web/core/views/wizard.py": "web",
     "web/core/views/other.py": "web",

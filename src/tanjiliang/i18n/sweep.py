@@ -69,6 +69,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "cli/review.py": [("WORDS", "cli.review")],
     "ledger/changes.py": [("TEXT", "ledger.change")],
     "cli/ledger.py": [("WORDS", "cli.ledger")],
+    "cli/demo.py": [("WORDS", "cli.demo")],
 }
 
 #: Tables written ``"English": "中文"`` because the English is the program's own text (help
