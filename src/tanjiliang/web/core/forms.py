@@ -392,13 +392,16 @@ def parse_post(model: type[BaseModel], post: Any) -> tuple[dict[str, Any], dict[
         if _is(f.annotation, bool):
             data[key] = raw.lower() in ("true", "1", "yes", "是")
         elif raw[:1] in "[{" and name in ("parameters", "consumers", "emission_points",
-                                         "standards"):
+                                         "standards", "split", "substitutes"):
             try:
                 data[key], _ = read_tree(Path("<form>"), raw)
             except LoadError as exc:
                 errors[key] = [exc.issues[0].zh + " / " + exc.issues[0].en]
         elif name in ("emission_points", "standards", "consumers"):
             data[key] = [c.strip() for c in re.split(r"[,，、;；]", raw) if c.strip()]
+        elif name == "measures" and model is Instrument and re.search(r"[,，]", raw):
+            # an instrument that measures several things (issue 17 §1), shown as "a, b"
+            data[key] = [c.strip() for c in re.split(r"[,，]", raw) if c.strip()]
         elif model is SourceStream and name == "material":
             try:
                 data[key] = resolve_material(raw)
