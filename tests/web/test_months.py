@@ -104,17 +104,17 @@ def test_regulator_sees_indicators_and_exports_them(world: Any) -> None:
     assert ws.cell(1, 1).value == "单位" and ws.cell(2, 1).value == world.unit_a.name
     # nothing filed and every deadline of the reporting year passed: filings on time 0 %
     assert ws.cell(2, 9).value == 0.0
-    # the indicators are kept with the cached assessment; a filing changes the timeliness
+    # the indicators are kept per revision and date; a filing changes the timeliness
     # (counted in the database) without assessing again: 1 month on time ÷ 12 due = 8.3 %
     from tanjiliang.web.month.models import IndicatorCache
 
-    assert IndicatorCache.objects.filter(assessment__unit=world.unit_a).count() == 1
+    assert IndicatorCache.objects.filter(unit=world.unit_a).count() == 1
     MonthFiling.objects.create(unit=world.unit_a, month=f"{world.unit_a.year}-01", version=1,
                                data={"late": False}, sha256="0" * 64,
                                filed_at=datetime(2030, 1, 1, tzinfo=ZONE_UTC))
     ws = load_workbook(BytesIO(client.get(reverse("indicators") + "?format=xlsx").content)).active
     assert ws.cell(2, 9).value == 8.3
-    assert IndicatorCache.objects.filter(assessment__unit=world.unit_a).count() == 1
+    assert IndicatorCache.objects.filter(unit=world.unit_a).count() == 1
 
 
 @override_settings(AS_OF="2030-06-30")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from tanjiliang.web.core.models import Unit
 
@@ -56,10 +57,17 @@ class MonthEvidence(models.Model):
 
 
 class IndicatorCache(models.Model):
-    """A unit's indicators (tanjiliang.kpi, without the filings' timeliness) for one cached
-    assessment: removed with it (a new revision, readings uploaded), so that the overview of
-    every unit reads them in one query instead of rebuilding each unit's file."""
+    """A unit's indicators (tanjiliang.kpi, without the filings' timeliness) for one revision
+    and date, so that the overview of every unit reads them in one query instead of
+    rebuilding each unit's file. Stale when readings were uploaded after ``created`` (as the
+    assessment cache is); rows of other revisions are removed when a new one is stored."""
 
-    assessment = models.OneToOneField("core.AssessmentCache", on_delete=models.CASCADE,
-                                      related_name="indicators")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    revision = models.PositiveIntegerField()
+    as_of = models.DateField()
+    created = models.DateTimeField(default=timezone.now)
     data = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "revision", "as_of"],
+                                               name="indicator_cache_unique")]

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tanjiliang.i18n import pairs, pick
@@ -246,8 +247,8 @@ def unit_indicators(units: list[Any], day: date) -> list[Any]:
     through the one door and its filed months; units whose file cannot be assessed are left
     out (their pages say why).
 
-    Each unit's indicators are kept with its cached assessment (IndicatorCache, gone with it
-    when the unit changes or readings are uploaded) and read for all units in one query; the
+    Each unit's indicators are kept per revision and date (IndicatorCache, stale when readings
+    were uploaded after it) and read for all units in one query; the
     filings' timeliness is counted in the database (:func:`timeliness_of`) and the index and
     reasons worked out again with it (kpi.with_timeliness)."""
     from django.db.models import Max
@@ -264,12 +265,11 @@ def unit_indicators(units: list[Any], day: date) -> list[Any]:
     uploads = dict(cm.ReadingsUpload.objects.filter(unit__in=pks).values("unit_id")
                    .annotate(last=Max("uploaded_at")).values_list("unit_id", "last"))
     cached: dict[int, dict[str, Any]] = {}
-    for r in (cm.AssessmentCache.objects.filter(unit__in=pks, as_of__in=set(days.values()))
-              .values("unit_id", "revision", "as_of", "created", "indicators__data")):
+    for r in (IndicatorCache.objects.filter(unit__in=pks, as_of__in=set(days.values()))
+              .values("unit_id", "revision", "as_of", "created", "data")):
         last = uploads.get(r["unit_id"])
-        if ((r["unit_id"], r["revision"], r["as_of"]) in want and r["indicators__data"]
-                and (last is None or r["created"] >= last)):
-            cached[r["unit_id"]] = r["indicators__data"]
+        if (r["unit_id"], r["revision"], r["as_of"]) in want and (last is None or r["created"] >= last):
+            cached[r["unit_id"]] = r["data"]
     on_time = timeliness_of(units, day)
     rows = []
     for u in units:
@@ -283,15 +283,14 @@ def unit_indicators(units: list[Any], day: date) -> list[Any]:
             except LoadError:
                 continue
             k = indicators(uf, a, date(u.year, 1, 1), date(u.year + 1, 1, 1))
-            row = cm.AssessmentCache.objects.filter(unit=u, revision=u.revision,
-                                                    as_of=days[u.pk]).first()
-            if row is not None:
-                try:
-                    with transaction.atomic():
-                        IndicatorCache.objects.get_or_create(
-                            assessment=row, defaults={"data": _indicator_json(k)})
-                except IntegrityError:
-                    pass  # another worker stored the same indicators
+            try:
+                with transaction.atomic():
+                    IndicatorCache.objects.filter(unit=u).exclude(revision=u.revision).delete()
+                    IndicatorCache.objects.update_or_create(
+                        unit=u, revision=u.revision, as_of=days[u.pk],
+                        defaults={"data": _indicator_json(k), "created": timezone.now()})
+            except IntegrityError:
+                pass  # another worker stored the same indicators
         k = with_timeliness(k, on_time.get(u.pk))
         k.unit_pk = u.pk  # type: ignore[attr-defined]
         rows.append(k)
