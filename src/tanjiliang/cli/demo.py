@@ -51,7 +51,8 @@ def demo(
     # READMEs do (a real server assesses as of today).
     as_of = date(max(u.unit.year for _, u in units), 12, 31) if units else None
     console.print("[bold]" + _w("checking", lang)
-                  + (f"（{_w('as_of', lang)} {as_of}）" if as_of else "") + "[/]")
+                  + ((f"（{_w('as_of', lang)} {as_of}）" if lang == "zh"
+                      else f" ({_w('as_of', lang)} {as_of})") if as_of else "") + "[/]")
     for path, unit in units:
         try:
             a = check(unit, None, as_of)
