@@ -43,7 +43,12 @@ CONVERTED: dict[str, str] = {
 
 @pytest.mark.parametrize("table", sorted(BEFORE["tables"]))
 def test_table_english_unchanged(table: str) -> None:
-    assert english_tables.tables()[table] == BEFORE["tables"][table]
+    """Every entry captured before the conversion says the same (entries added since are new
+    words, not changes)."""
+    now, before = english_tables.tables()[table], BEFORE["tables"][table]
+    if isinstance(before, dict) and isinstance(now, dict):
+        now = {k: now.get(k) for k in before}
+    assert now == before
 
 
 def _shape(text: str) -> str:

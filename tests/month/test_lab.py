@@ -195,3 +195,29 @@ def test_the_command_line_files_with_lab_results_and_refuses_a_bad_file(unit, re
                                                    name="flag.csv"))])
     assert r.exit_code == 0 and "化验: 入炉烟煤 低位发热量 21 GJ/t" in r.output
     assert "flag.csv:2 检测机构无 CMA/CNAS 资质、未给出资质证书编号、未给出方法标准" in r.output
+
+
+def test_a_parameter_declared_measured_needs_the_months_result(readings, tmp_path) -> None:
+    """The unit file says the coal's NCV is measured (a bare value): a month without its
+    laboratory result fails ``lab_coverage`` naming the stream and parameter (the annual
+    22.60 GJ/t is used); a month with the result passes."""
+    from tanjiliang.model.load import load_unit
+    from tanjiliang.model.write import unit_to_data
+
+    base = load_unit(Path(__file__).resolve().parents[1] / "data" / "fixtures" / "plant.yaml")
+    data = unit_to_data(base)
+    coal = next(s for s in data["source_streams"] if s["id"] == "coal")
+    coal.setdefault("parameters", {})["ncv"] = "22.60 GJ/t"
+    from tanjiliang.model.unit import UnitFile
+
+    unit = UnitFile.model_validate(data)
+    april = compute_month(unit, 2025, 4, [readings])
+    c = next(c for c in april["checks"] if c["check"] == "lab_coverage")
+    assert not c["ok"] and c["missing"] == [{"stream": "coal", "name": coal.get("name"),
+                                             "parameter": "ncv"}]
+    lab = read_lab(_lab(tmp_path, MARCH[:2]), unit)
+    march = compute_month(unit, 2025, 3, [readings], lab=lab)
+    c = next(c for c in march["checks"] if c["check"] == "lab_coverage")
+    assert c["ok"] and c["missing"] == []
+    # a unit whose coal uses the library's values has nothing to cover
+    assert all(c["check"] != "lab_coverage" for c in compute_month(base, 2025, 4, [readings])["checks"])

@@ -103,7 +103,7 @@ def close(
                    f"哈希 {d['sha256'][:16]}… → {rec.path}") if zh else
                   (f"filed {d['month']} version {d['version']}{late}: {d['emissions_tco2e']:,.1f} tCO2e, "
                    f"hash {d['sha256'][:16]}… → {rec.path}"))
-    from tanjiliang.month.lab import flag_text, lab_lines
+    from tanjiliang.month.lab import flag_text, lab_lines, lab_word
 
     for line in lab_lines(d, lg):
         console.print(f"  {'化验' if zh else 'laboratory'}: {escape(line)}")
@@ -111,6 +111,9 @@ def close(
         if not c["ok"]:
             word = CHECK_WORDS[c["check"]][0 if zh else 1]
             console.print(f"  [yellow]{'未通过检查' if zh else 'check not passed'}: {word}[/]")
+            for x in c.get("missing") or []:  # measured parameters without this month's result
+                console.print(f"    {escape(str(x['name'] or x['stream']))}: "
+                              f"{escape(lab_word(x['parameter'], lg))}")
             for f in c.get("flagged") or []:  # laboratory results: file:row and what is lacking
                 why = ("、" if zh else "; ").join(flag_text(x, lg, c["accreditations"]) for x in f["flags"])
                 console.print(f"    {escape(str(d['lab']['file']))}:{f['row']} {why}")

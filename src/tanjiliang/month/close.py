@@ -199,6 +199,23 @@ def _parameters(used: list[Any], measured: dict[str, dict[str, Any]]) -> list[di
     return out
 
 
+def lab_coverage(streams: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parameters the unit file says are measured (NCV, carbon content: ``source: measured``)
+    need the month's laboratory result (issue 14 §1: measured parameters are filed monthly);
+    a stream with activity this month whose measured parameter has no result this month falls
+    back on the annual value and the check fails, naming stream and parameter. No check when
+    no stream declares such a parameter."""
+    from tanjiliang.month.lab import PARAMETERS
+
+    due = [(s, p) for s in streams for p in s["parameters"]
+           if p["name"] in PARAMETERS and p["source"] in ("measured", "lab")]
+    if not due:
+        return []
+    missing = [{"stream": s["id"], "name": s["name"], "parameter": p["name"]} for s, p in due
+               if p["source"] == "measured" and (s["metered"] or s["missing"])]
+    return [{"check": "lab_coverage", "ok": not missing, "missing": missing}]
+
+
 def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
                   pack: Any = None, as_of: date | None = None,
                   lab: LabResults | None = None) -> dict[str, Any]:
@@ -294,6 +311,7 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
         checks.append({"check": "lab_results", "ok": not flagged, "results": len(month_lab),
                        "flagged": flagged,
                        "accreditations": list(rule("lab_accreditations", rule_pack))})
+    checks += lab_coverage(streams)
     total = sum(s["emissions_tco2e"] or 0.0 for s in streams)
     return {"format": FORMAT, "unit": {"name": unit.unit.name,
                                        "credit_code": unit.unit.credit_code, "year": year},
@@ -412,7 +430,8 @@ CHECK_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.check", {
     "in_confirmation": "器具在确认有效期内",
     "out_of_tolerance": "无超差影响",
     "reconciliation": "主表与分表平衡",
-    "lab_results": "化验结果资质与方法齐全"}))
+    "lab_results": "化验结果资质与方法齐全",
+    "lab_coverage": "实测参数有当月化验结果"}))
 
 STATUS_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.status", {
     "not_started": "未开始", "to_file": "待提交",

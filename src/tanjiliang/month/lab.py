@@ -386,6 +386,12 @@ def flag_text(flag: str, lang: str, accreditations: Iterable[str] = ("CMA", "CNA
     return (zh if lang == "zh" else en).format(acc=acc)
 
 
+def lab_word(param: str, lang: str) -> str:
+    """A measured parameter's name (低位发热量, 元素碳含量) in ``lang``."""
+    zh, en = WORDS.get(param, (param, param))
+    return zh if lang == "zh" else en
+
+
 def lab_lines(data: dict[str, Any], lang: str) -> list[str]:
     """The month's measured parameters as filed: stream, parameter, value, how averaged."""
     zh = lang == "zh"
