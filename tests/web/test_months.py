@@ -166,3 +166,24 @@ def test_the_indicators_page_is_paged_and_ranked_over_all_units(world: Any, monk
     assert len(shown) == 1 and "1 / 2" in first and "?page=2" in first
     assert f"/units/{(units - set(shown)).pop()}/" in second and "<td>2</td>" in second
     assert client.get(reverse("indicators") + "?page=x").status_code == 200
+
+
+@override_settings(AS_OF="2030-06-30")
+def test_serve_warm_keeps_every_units_indicators_for_the_first_view(world: Any, monkeypatch) -> None:
+    """``tanjiliang serve --warm`` (warm_indicators) computes each unit's indicators into the
+    cache; the regulator's first view then assesses nothing."""
+    from tanjiliang.web.core import assessing
+    from tanjiliang.web.month import views
+    from tanjiliang.web.month.models import IndicatorCache
+
+    assert views.warm_indicators() == 2
+    assert set(IndicatorCache.objects.values_list("unit_id", flat=True)) == {
+        world.unit_a.pk, world.unit_b.pk}
+
+    def no(*_a: Any, **_k: Any) -> Any:
+        raise AssertionError("assessed while the regulator waited")
+
+    monkeypatch.setattr(assessing, "assessment_cached_too", no)
+    views._RANKED.clear()
+    r = world.client(world.admin).get(reverse("indicators"))
+    assert r.status_code == 200 and f"/units/{world.unit_a.pk}/" in r.content.decode()

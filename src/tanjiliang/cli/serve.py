@@ -199,6 +199,7 @@ def serve(
     lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
     no_serve: Annotated[bool, typer.Option("--no-serve", help="只迁移/加载，不启动 / prepare only")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="评价日期 YYYY-MM-DD（默认今天）/ assess as of this date (default today)")] = None,
+    warm: Annotated[bool, typer.Option("--warm", help="启动前计算各单位监管指标（配合 --no-serve 可每日定时运行）/ compute every unit's indicators before serving (with --no-serve: daily from cron)")] = False,
 ) -> None:
     """启动网页应用 / Run the web application."""
     if demo:
@@ -240,6 +241,12 @@ def serve(
 
         typer.echo(issue(User.objects.get(username=issue_token), "cli"))
         return
+    if warm:
+        from tanjiliang.web.month.views import warm_indicators
+
+        n_units = warm_indicators()
+        typer.echo(f"已计算 {n_units} 个单位的监管指标" if lang == "zh"
+                   else f"indicators of {n_units} units computed", err=True)
     url = f"http://{host}:{port}/"
 
     def announce() -> None:

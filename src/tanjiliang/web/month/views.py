@@ -297,6 +297,17 @@ def unit_indicators(units: list[Any], day: date) -> list[Any]:
     return rank(rows)
 
 
+def warm_indicators(day: date | None = None) -> int:
+    """Compute and keep every unit's indicators (:func:`unit_indicators`), so that the first
+    view of the 监管指标 page after a deployment, or on a new day for units of the current
+    year, reads them instead of assessing the whole province while the regulator waits
+    (``tanjiliang serve --warm``; with ``--no-serve`` from cron). Returns the units counted."""
+    from tanjiliang.web.core import models as cm
+
+    return len(unit_indicators(list(cm.Unit.objects.defer("document").order_by("pk")),
+                               day or today()))
+
+
 #: Rows of the 监管指标 page per page (the Excel export holds them all).
 PAGE_ROWS = 50
 _RANKED: OrderedDict[Any, list[Any]] = OrderedDict()
