@@ -24,7 +24,12 @@ from tanjiliang.model.unit import UnitFile
 _FLOW_WIDTH = 96
 
 
-class _Dumper(yaml.SafeDumper):
+#: libyaml's emitter where PyYAML has it (2.5× faster on a 2 000-instrument ledger, the same
+#: text: tests/model/test_write_c.py); the pure-Python one otherwise.
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
     pass
 
 
@@ -75,7 +80,7 @@ def _block(data: dict[str, Any]) -> str:
     node_text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                                width=100, default_flow_style=None)
     if node_text.startswith("{"):
-        node_text = yaml.dump(data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False,
+        node_text = yaml.dump(data, Dumper=_BaseDumper, allow_unicode=True, sort_keys=False,
                               width=100, default_flow_style=False)
     return node_text
 
