@@ -137,6 +137,33 @@ def _pairs_in(node: ast.AST) -> list[tuple[str, str]]:
             if a and b is not None and _CJK.search(a) and not _CJK.search(b)]
 
 
+#: Files whose ``"中文" if zh else "English"`` conditionals and ``t("中文", "English")`` pickers
+#: the sweep converts (``sweep.CORE_CONDITIONALS``, ``WEB_CONDITIONALS``): captured, before each
+#: file's conversion, by ``python tests/i18n/english_tables.py --conditionals FILE …`` into the
+#: fixture (merged, the other entries kept), keyed ``中文|English`` (one Chinese word may have two
+#: English renderings in one file).
+CONDITIONAL_FILES = ("cli/serve.py", "cli/remind.py", "cli/init.py", "cli/month.py",
+                     "cli/data.py", "cli/check.py", "cli/packs.py", "web/core/views/ledger.py")
+
+
+def conditionals(rel: str) -> dict[str, list[str]]:
+    """``中文|English`` → [zh, en] of every conditional and ``t(…)`` pair written in ``rel``."""
+    found: dict[str, list[str]] = {}
+    for node in ast.walk(ast.parse((PKG / rel).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.IfExp):
+            nodes = [node.body, node.orelse]
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id == "t" and len(node.args) == 2):
+            nodes = list(node.args)
+        else:
+            continue
+        if all(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in nodes):
+            a, b = (str(n.value) for n in nodes)  # type: ignore[attr-defined]
+            if _CJK.search(a) and not _CJK.search(b):
+                found[f"{a}|{b}"] = [a, b]
+    return found
+
+
 def messages() -> dict[str, dict[str, list[str]]]:
     """file → Chinese → [zh, en] of every pair written inline in :data:`MESSAGE_FILES`."""
     out: dict[str, dict[str, list[str]]] = {}
@@ -156,6 +183,14 @@ if __name__ == "__main__":
     import django
 
     django.setup()
+    if sys.argv[1:2] == ["--conditionals"]:
+        fixture = Path(__file__).parent / "fixtures" / "english_before.json"
+        data = json.loads(fixture.read_text(encoding="utf-8"))
+        for rel in sys.argv[2:]:
+            data["messages"][rel] = conditionals(rel)
+        fixture.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                           encoding="utf-8")
+        sys.exit(0)
     json.dump({"tables": tables(), "messages": messages()}, sys.stdout, ensure_ascii=False,
               indent=1, sort_keys=True)
     sys.stdout.write("\n")

@@ -40,6 +40,15 @@ CONVERTED: dict[str, str] = {
     "web/core/views/other.py": "web",
 }
 
+#: Files whose conditionals ``"中文" if zh else "English"`` (and ``t("中文", "English")``
+#: pickers) were converted (captured by ``english_tables.conditionals``): file → the context the
+#: sweep gave them (``sweep.CORE_CONDITIONALS``, the ``t`` calls' ``CORE_CALLS``), or "web".
+CONDITIONALS: dict[str, str] = {
+    "cli/serve.py": "cli.serve",
+    "cli/init.py": "cli.init",
+    "web/core/views/ledger.py": "web",
+}
+
 
 @pytest.mark.parametrize("table", sorted(BEFORE["tables"]))
 def test_table_english_unchanged(table: str) -> None:
@@ -89,3 +98,23 @@ def test_message_english_unchanged(rel: str) -> None:
             else:
                 out = gettext(msgid, "en", ctx)
             assert _shape(out) == _shape(en), (rel, zh, ctx)
+
+
+@pytest.mark.parametrize("rel", sorted(CONDITIONALS))
+def test_conditional_english_unchanged(rel: str) -> None:
+    """Each converted conditional gives, in English, what its pair gave: under the file's
+    context, or ``<context>:<English>`` where the file translates that Chinese otherwise (the
+    web: context-free, or the English as context)."""
+    context = CONDITIONALS[rel]
+    known = _catalogue(WEB_PO if context == "web" else CORE_PO)
+    for zh, en in BEFORE["messages"][rel].values():
+        mine = [(m, c) for m, c in known.get(_shape(zh), []) if m == zh]
+        if context == "web":
+            with translation.override("en"):
+                outs = [translation.pgettext(c, m) if c else translation.gettext(m)
+                        for m, c in mine if c in (None, en)]
+        else:
+            own = [c for _, c in mine if c == f"{context}:{en}"] or \
+                [c for _, c in mine if c == context]
+            outs = [gettext(zh, "en", c) for c in own]
+        assert en in outs, (rel, zh, en, outs)

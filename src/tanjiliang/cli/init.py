@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from tanjiliang.cli.check import Lang
+from tanjiliang.i18n import gettext
 from tanjiliang.ledger.starters import SECTORS
 
 
@@ -51,7 +52,7 @@ def init_command(
     zh = lang.value == "zh"
     book = ledger_path(output)
     if output.suffix.lower() not in (".yaml", ".yml"):
-        typer.echo("单位文件须为 .yaml" if zh else "the unit file must be .yaml", err=True)
+        typer.echo(gettext("单位文件须为 .yaml", lang.value, "cli.init"), err=True)
         raise typer.Exit(2)
     existing = [p for p in (output, book) if p.exists()]
     if existing and not force:

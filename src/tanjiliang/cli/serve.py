@@ -17,6 +17,8 @@ from typing import Annotated, Any
 
 import typer
 
+from tanjiliang.i18n import gettext
+
 DEMO_DB = "demo.sqlite3"
 
 
@@ -86,19 +88,19 @@ def print_logins(url: str, logins: list[Any], lang: str, serving: bool = True) -
     console = Console()
     zh = lang == "zh"
     if serving:
-        head = "碳计量演示已启动" if zh else "tanjiliang demo is running"
+        head = gettext("碳计量演示已启动", lang, "cli.serve")
     else:
-        head = "演示数据已准备好（未启动服务）" if zh else "demo data prepared (not serving)"
+        head = gettext("演示数据已准备好（未启动服务）", lang, "cli.serve")
     console.print(f"\n[bold green]{head}:[/] [bold]{url}[/]\n")
-    table = Table(title="演示账户" if zh else "Demo logins")
-    table.add_column("用户名" if zh else "Username")
-    table.add_column("密码" if zh else "Password")
-    table.add_column("角色" if zh else "Role")
+    table = Table(title=gettext("演示账户", lang, "cli.serve"))
+    table.add_column(gettext("用户名", lang, "cli.serve"))
+    table.add_column(gettext("密码", lang, "cli.serve"))
+    table.add_column(gettext("角色", lang, "cli.serve"))
     for login in logins:
         table.add_row(login.username, login.password, login.zh if zh else login.en)
     console.print(table)
     if serving:
-        console.print(("按 Ctrl+C 停止。" if zh else "Press Ctrl+C to stop.") + "\n")
+        console.print((gettext("按 Ctrl+C 停止。", lang, "cli.serve")) + "\n")
 
 
 def port_taken(host: str, port: int) -> bool:
@@ -205,10 +207,7 @@ def serve(
     if demo:
         host = "127.0.0.1"  # the demo's accounts are public: never listen beyond loopback
     if not demo and not os.environ.get("TANJILIANG_SECRET_KEY"):
-        typer.echo("未设置 TANJILIANG_SECRET_KEY（生产环境必需；试用请运行 tanjiliang serve --demo）"
-                   if lang == "zh" else
-                   "TANJILIANG_SECRET_KEY is not set (required in production; "
-                   "try tanjiliang serve --demo)", err=True)
+        typer.echo(gettext("未设置 TANJILIANG_SECRET_KEY（生产环境必需；试用请运行 tanjiliang serve --demo）", lang, "cli.serve"), err=True)
         raise typer.Exit(2)
     if as_of:
         from datetime import date
@@ -253,9 +252,9 @@ def serve(
         if demo:
             print_logins(url, logins, lang, serving=not no_serve)
             if as_of:
-                typer.echo(("评价日期：" if lang == "zh" else "Assessed as of ") + as_of)
+                typer.echo((gettext("评价日期：", lang, "cli.serve")) + as_of)
         else:
-            typer.echo(("服务已启动：" if lang == "zh" else "serving on ") + url)
+            typer.echo((gettext("服务已启动：", lang, "cli.serve")) + url)
 
     if no_serve:
         announce()

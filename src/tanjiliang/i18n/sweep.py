@@ -92,7 +92,7 @@ CALLS: dict[str, tuple[tuple[str, ...], str | None]] = {
 #: the English in the web catalogue (``pgettext("English", "中文")`` when the catalogue already
 #: translates that Chinese otherwise).
 WEB_CONDITIONALS = ("web/core/views/units.py", "web/core/views/wizard.py",
-                    "web/core/views/other.py")
+                    "web/core/views/other.py", "web/core/views/ledger.py")
 
 #: The same for messages of the core (``tanjiliang.po``), each file's with one context:
 #: file → (names of the functions or exception classes, context).
@@ -100,6 +100,29 @@ CORE_CALLS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "review/workflow.py": (("ReviewError", "Forbidden", "Frozen", "StateError", "Incomplete"),
                            "review.error"),
     "web/review/store.py": (("StateError",), "review.error"),
+    "cli/data.py": (("t",), "cli.data"),
+    "cli/check.py": (("t",), "cli.check"),
+}
+
+#: Files of :data:`CORE_CALLS` whose function takes a ``context=`` keyword: a Chinese text the
+#: file's context already translates otherwise gets the context ``<context>:<English>``.
+CONTEXT_KEYWORD = ("cli/data.py", "cli/check.py")
+
+#: Core modules (the command line) whose words are written ``"中文" if zh else "English"``
+#: (``zh`` assigned in the enclosing function as ``lang == "zh"``, ``lang is Lang.zh`` or
+#: ``lang.value == "zh"``; or the comparison written in the test itself): the conditional
+#: becomes ``gettext("中文", lang, "<context>")`` (:func:`tanjiliang.i18n.gettext`, so a further
+#: language's catalogue is read), the English goes to ``tanjiliang.po`` with that context
+#: (``<context>:<English>`` when the file's context already translates the Chinese otherwise).
+#: file → context.
+CORE_CONDITIONALS: dict[str, str] = {
+    "cli/serve.py": "cli.serve",
+    "cli/remind.py": "cli.remind",
+    "cli/init.py": "cli.init",
+    "cli/month.py": "cli.month",
+    "cli/data.py": "cli.data",
+    "cli/check.py": "cli.check",
+    "cli/packs.py": "cli.packs",
 }
 
 
@@ -107,8 +130,8 @@ def _unquote(s: str) -> str:
     return str(ast.literal_eval(s))
 
 
-def _quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _quote(s: str, q: str = '"') -> str:
+    return q + s.replace("\\", "\\\\").replace(q, "\\" + q) + q
 
 
 # ---------------------------------------------------------------------------- catalogues
@@ -399,6 +422,9 @@ def convert_calls(cat: Catalog, calls: dict[str, tuple[tuple[str, ...], str | No
             elif last and context is None:
                 cat.add(zh, en, context=en)
                 edits.append((a, b, f", context={_quote(en)}".encode()))
+            elif last and rel in CONTEXT_KEYWORD:
+                cat.add(zh, en, context=f"{context}:{en}")
+                edits.append((a, b, f", context={_quote(f'{context}:{en}')}".encode()))
             else:
                 print(f"{rel}: {zh!r} is already {known.string!r}, not {en!r}", file=sys.stderr)
         n += _apply(path, source, edits, check)
@@ -455,6 +481,107 @@ def convert_conditionals(cat: Catalog, files: tuple[str, ...], check: bool = Fal
     return n
 
 
+def _lang_of_test(test: ast.expr, source: str) -> str | None:
+    """The language expression a ``zh`` test compares: ``X`` of ``X == "zh"``,
+    ``X is Lang.zh``; else None."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    right = test.comparators[0]
+    if (isinstance(test.ops[0], ast.Eq) and _strings([right]) == ["zh"]) or (
+            isinstance(test.ops[0], ast.Is) and isinstance(right, ast.Attribute)
+            and right.attr == "zh"):
+        return ast.get_source_segment(source, test.left)
+    return None
+
+
+def _core_conditionals(tree: ast.AST, source: str) -> list[tuple[ast.IfExp, str, str]]:
+    """``"中文" if zh else "English"`` (or ``if lang == "zh"``) with the expression naming the
+    language there (from the enclosing function's ``zh = …``) and the quote to write strings
+    with (``'`` inside an f-string written with ``"``)."""
+    out: list[tuple[ast.IfExp, str, str]] = []
+    source_lines = source.splitlines()
+
+    def visit(node: ast.AST, zh: str | None, quote: str = '"') -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Assign) and any(
+                        isinstance(t, ast.Name) and t.id == "zh" for t in sub.targets):
+                    zh = _lang_of_test(sub.value, source) or zh
+                    break
+        if isinstance(node, ast.IfExp):
+            texts = _strings([node.body, node.orelse])
+            if texts and _CJK_RE.search(texts[0]) and not _CJK_RE.search(texts[1]):
+                lang = _lang_of_test(node.test, source)
+                if lang is None and isinstance(node.test, ast.Name) and node.test.id == "zh":
+                    lang = zh
+                if lang is not None:
+                    out.append((node, lang, quote))
+        if isinstance(node, ast.JoinedStr):  # Python 3.11: no quote of the f-string inside it
+            opening = source_lines[node.lineno - 1].encode()[node.col_offset:].decode()
+            quote = "'" if opening.lstrip("rRfFbB")[:1] == '"' else '"'
+        for child in ast.iter_child_nodes(node):
+            visit(child, zh, quote)
+
+    visit(tree, None)
+    return out
+
+
+def convert_core_conditionals(cat: Catalog, files: dict[str, str], check: bool = False) -> int:
+    """:data:`CORE_CONDITIONALS`: each conditional becomes ``gettext("中文", lang, context)``
+    with the English in ``cat`` (the import of :func:`tanjiliang.i18n.gettext` is added)."""
+    n = 0
+    for rel, context in files.items():
+        path = PKG / rel
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        source = text.encode("utf-8")
+        starts = _line_starts(source)
+        edits: list[tuple[int, int, bytes]] = []
+        for node, lang, q in _core_conditionals(ast.parse(source), text):
+            zh, en = _strings([node.body, node.orelse]) or ["", ""]
+            known = cat.get(zh, context=context)
+            ctx = context if known is None or not known.string or known.string == en \
+                else f"{context}:{en}"
+            cat.add(zh, en, context=ctx)
+            edits.append((starts[node.lineno - 1] + node.col_offset,
+                          starts[(node.end_lineno or 1) - 1] + (node.end_col_offset or 0),
+                          f"gettext({_quote(zh, q)}, {lang}, {_quote(ctx, q)})".encode()))
+        for a, b, t in sorted(edits, reverse=True):
+            source = source[:a] + t + source[b:]
+        if edits:
+            source = _import_core(source.decode("utf-8")).encode("utf-8")
+        if edits and not check:
+            path.write_bytes(source)
+        n += len(edits)
+    return n
+
+
+def _import_core(text: str) -> str:
+    """``text`` importing :func:`tanjiliang.i18n.gettext` (at module level)."""
+    have = re.search(r"^from tanjiliang\.i18n import (.+)$", text, re.M)
+    if have:
+        names = {x.strip() for x in have.group(1).split(",")} | {"gettext"}
+        line = f"from tanjiliang.i18n import {', '.join(sorted(names))}"
+        return text[:have.start()] + line + text[have.end():]
+    tree = ast.parse(text)
+    imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    ours = [n for n in imports if isinstance(n, ast.ImportFrom)
+            and (n.module or "").startswith("tanjiliang")]
+    after = [n for n in ours if (n.module or "") > "tanjiliang.i18n"]
+    lines = text.splitlines(keepends=True)
+    if after:
+        at = after[0].lineno - 1
+    elif ours:
+        at = ours[-1].end_lineno or 0
+    else:
+        at = (imports[-1].end_lineno or 0) if imports else 0
+        lines.insert(at, "\n")
+        at += 1
+    lines.insert(at, "from tanjiliang.i18n import gettext\n")
+    return "".join(lines)
+
+
 def _import_django(text: str, names: set[str]) -> str:
     """``text`` importing ``names`` from ``django.utils.translation`` too."""
     have = re.search(r"^from django\.utils\.translation import (.+)$", text, re.M)
@@ -508,12 +635,13 @@ def convert_django_python(cat: Catalog, check: bool = False) -> int:
 def sweep(check: bool = False, only: tuple[str, ...] = ()) -> dict[str, int]:
     """Convert and compile everything; with ``only`` (files relative to the package) convert
     the pairs of those Python files alone (templates untouched), e.g. one table per commit."""
-    global TABLES, CALLS, CORE_CALLS
-    tables, calls, core_calls = TABLES, CALLS, CORE_CALLS
+    global TABLES, CALLS, CORE_CALLS, CORE_CONDITIONALS
+    tables, calls, core_calls, core_ifs = TABLES, CALLS, CORE_CALLS, CORE_CONDITIONALS
     if only:
         TABLES = {k: v for k, v in tables.items() if k in only}
         CALLS = {k: v for k, v in calls.items() if k in only}
         CORE_CALLS = {k: v for k, v in core_calls.items() if k in only}
+        CORE_CONDITIONALS = {k: v for k, v in core_ifs.items() if k in only}
     try:
         n_tags, web_cat = convert_templates(check=True) if only else convert_templates(check)
         if only:
@@ -526,12 +654,13 @@ def sweep(check: bool = False, only: tuple[str, ...] = ()) -> dict[str, int]:
         core_cat = _load(core_po, "en", "tanjiliang")
         n_rows = convert_tables(core_cat, check)
         n_calls += convert_calls(core_cat, CORE_CALLS, check)
+        n_calls += convert_core_conditionals(core_cat, CORE_CONDITIONALS, check)
         n_calls += convert_conditionals(
             web_cat, tuple(f for f in WEB_CONDITIONALS if not only or f in only), check)
         if not only or any(rel in only for rel in REVERSED):
             harvest_reversed(core_cat)
     finally:
-        TABLES, CALLS, CORE_CALLS = tables, calls, core_calls
+        TABLES, CALLS, CORE_CALLS, CORE_CONDITIONALS = tables, calls, core_calls, core_ifs
     if not check:
         compile_catalogues(web_cat, core_cat)
     return {"template pairs": n_tags, "web labels": n_py, "messages": n_calls,

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tanjiliang.model.errors import LoadError
@@ -183,7 +184,7 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
     lang = lang_of(request)
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "请选择 Excel 文件" if lang == "zh" else "choose an Excel file")
+        messages.error(request, gettext("请选择 Excel 文件"))
         return redirect("ledger", pk=pk)
     content = upload.read()
     strict = request.POST.get("strict") == "1"
@@ -215,7 +216,7 @@ def ledger_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     lang = lang_of(request)
     held = request.session.get(_UPLOAD)
     if not held or held.get("unit") != unit.pk or held.get("sha256") != request.POST.get("sha256"):
-        messages.error(request, "请重新选择要导入的 Excel 文件" if lang == "zh" else "choose the Excel file to import again")
+        messages.error(request, gettext("请重新选择要导入的 Excel 文件"))
         return redirect("ledger", pk=pk)
     content = base64.b64decode(held["data"])
     remove = request.POST.getlist("remove")
@@ -243,12 +244,12 @@ def ledger_restore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         restore_previous(unit, request.user)
     except LookupError:
-        messages.error(request, "没有可撤销的台账导入" if lang == "zh" else "no ledger import to undo")
+        messages.error(request, gettext("没有可撤销的台账导入"))
         return redirect("ledger", pk=pk)
     except LoadError as exc:
         return page(request, "tj/errors.html", unit, "ledger", status=400, title="",
                     issues=issue_texts(exc, lang))
-    messages.success(request, "已撤销上次台账导入" if lang == "zh" else "the last ledger import was undone")
+    messages.success(request, gettext("已撤销上次台账导入"))
     return redirect("ledger", pk=pk)
 
 
@@ -379,7 +380,7 @@ def instrument_edit(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
         try:
             apply_change(unit, request.user, mutate, action="edit", subject=ins.ident,
                          zh=f"修改计量器具 {ins.ident}", en=f"instrument {ins.ident} changed")
-            messages.success(request, "已保存" if lang == "zh" else "saved")
+            messages.success(request, gettext("已保存"))
             new = m.Instrument.objects.filter(unit=unit, ident=values.get("id")).first()
             return redirect("instrument", pk=pk, ipk=new.pk if new else ipk)
         except LoadError as exc:
@@ -414,7 +415,7 @@ def confirmation_add(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
             upload = request.FILES.get("file")
             if upload is not None:
                 _store_file(unit, ins, upload, values.get("certificate") or "", request.user)
-            messages.success(request, "已登记" if lang == "zh" else "recorded")
+            messages.success(request, gettext("已登记"))
             return redirect("instrument", pk=pk, ipk=ipk)
         except LoadError as exc:
             prefix = f"instruments[{pos[0]}].confirmations[{pos[1]}]" if pos else "instruments"
