@@ -47,6 +47,8 @@ CONDITIONALS: dict[str, str] = {
     "cli/serve.py": "cli.serve",
     "cli/init.py": "cli.init",
     "web/core/views/ledger.py": "web",
+    "cli/data.py": "cli.data",
+    "cli/check.py": "cli.check",
 }
 
 

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from tanjiliang.assess.labels import label
 from tanjiliang.assess.result import Assessment
+from tanjiliang.i18n import gettext
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.rules.load import LoadedPack
@@ -40,7 +41,7 @@ class Format(StrEnum):
 def fail(err: LoadError, lang: str) -> typer.Exit:
     """Print every problem (file:line key: reason) to stderr; exit 2."""
     console = Console(stderr=True, highlight=False, soft_wrap=True)
-    head = "输入有误，未写入任何文件：" if lang == "zh" else "bad input, nothing written:"
+    head = gettext("输入有误，未写入任何文件：", lang, "cli.check")
     console.print(f"[bold red]{head}[/]")
     for issue in err.issues:
         console.print(issue.message(lang), markup=False)
@@ -130,9 +131,9 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     from tanjiliang.reports.i18n import clause_ref, finding_subject
 
     zh = lang == "zh"
-    t = (lambda z, e: z if zh else e)  # noqa: E731
+    t = (lambda z, context="cli.check": gettext(z, lang, context))  # noqa: E731
     console.print(f"[bold]{a.unit_name}[/]  {a.unit_year}  ·  "
-                  f"{t('规则包', 'pack')} {a.pack_name} {a.pack_version}  ·  {t('评价日期', 'as of')} {a.as_of}")
+                  f"{t('规则包')} {a.pack_name} {a.pack_version}  ·  {t('评价日期')} {a.as_of}")
     cat = t(f"排放总量 {_n(a.total_tco2e)} tCO₂e，{'属于' if a.key_emission_unit else '不属于'}重点排放单位，类别 {a.installation_category}",
             f"total {_n(a.total_tco2e)} tCO₂e, {'a' if a.key_emission_unit else 'not a'} key emission unit, category {a.installation_category}")
     console.print(cat)
@@ -141,16 +142,16 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
                         f"key-unit basis: direct emissions, {_n(a.totals['key_unit_tco2e'])} tCO₂e"))
     apart = a.totals.get("reported_apart") or {}
     if apart:
-        console.print(t("单独报告（不计入总量）：", "reported apart (not in the total): ")
+        console.print(t("单独报告（不计入总量）：")
                       + ", ".join(f"{escape(sid)} {_n(v)} t" for sid, v in apart.items()))
     if a.biogenic_tco2:
         console.print(t(f"生物质 CO2（不计入总量）{_n(a.biogenic_tco2)} t", f"biogenic CO2 (not counted) {_n(a.biogenic_tco2)} t"))
     console.print(t(f"微量源流阈值 {_n(a.threshold_de_minimis)} t，次要源流阈值 {_n(a.threshold_minor)} t",
                     f"thresholds: de minimis {_n(a.threshold_de_minimis)} t, minor {_n(a.threshold_minor)} t"))
 
-    st = Table(title=t("源流与分类", "Source streams and classes"), title_justify="left")
-    for col in (t("源流", "stream"), t("名称", "name"), t("方法", "method"), "tCO2e", t("占比", "share"),
-                t("分类", "class"), t("要求层级", "tier req."), t("达到层级", "tier ach."), t("不确定度", "uncert.")):
+    st = Table(title=t("源流与分类"), title_justify="left")
+    for col in (t("源流"), t("名称"), t("方法"), "tCO2e", t("占比"),
+                t("分类"), t("要求层级"), t("达到层级"), t("不确定度")):
         st.add_column(col, justify="right" if col in ("tCO2e",) else "left")
     for s in sorted(a.streams, key=lambda s: -abs(s.emissions_tco2e)):
         st.add_row(s.id, s.name, label("method", s.method, lang), _n(s.emissions_tco2e), f"{s.share:.2%}",
@@ -159,9 +160,9 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     console.print(st)
 
     levels: list[int | None] = sorted({r.level for r in a.rates}, key=lambda v: 9 if v is None else v)
-    rt = Table(title=t("计量器具配备率（实配/应配 = 配备率，要求）", "Equipping rate (equipped/required = rate, requirement)"),
+    rt = Table(title=t("计量器具配备率（实配/应配 = 配备率，要求）"),
                title_justify="left")
-    rt.add_column(t("介质", "medium"))
+    rt.add_column(t("介质"))
     for lv in levels:
         rt.add_column(label("level", lv, lang))
     media_order = [r.medium for r in a.rates]
@@ -182,7 +183,7 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
 
     missing = [p for p in a.points if p.required and p.status == "missing"]
     if missing:
-        console.print(t("未配备的计量点：", "Metering points without an instrument: ") +
+        console.print(t("未配备的计量点：") +
                       ", ".join(p.id for p in missing))
     for sev, colour in (("nonconformity", "red"), ("observation", "yellow")):
         items = [f for f in a.findings if f.severity == sev]
@@ -190,10 +191,10 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
             continue
         ft = Table(title=f"{label('severity', sev, lang)} ({len(items)})", title_justify="left",
                    title_style=f"bold {colour}")
-        ft.add_column(t("代码", "code"))
-        ft.add_column(t("条款", "clause"))
-        ft.add_column(t("对象", "subject"))
-        ft.add_column(t("说明", "message"), overflow="fold")
+        ft.add_column(t("代码"))
+        ft.add_column(t("条款"))
+        ft.add_column(t("对象"))
+        ft.add_column(t("说明"), overflow="fold")
         for f in items:
             ft.add_row(f.code, clause_ref(f.clause, lang), escape(finding_subject(f.subject, pack, lang)),
                        escape(f.message(lang)))
@@ -204,7 +205,7 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
         console.print(t(f"评价日期 {a.as_of} 之后的记录（未计入）：", f"Records after the assessment date {a.as_of} (not counted): ")
                       + "; ".join(f"{kinds[r.kind][0 if zh else 1]} {escape(r.subject)} {r.date}" for r in a.after_as_of))
     colour = "green" if a.conclusion == "conforming" else "red"
-    console.print(f"[bold]{t('结论', 'Conclusion')}：[{colour}]{label('conclusion', a.conclusion, lang)}[/][/]"
+    console.print(f"[bold]{t('结论')}：[{colour}]{label('conclusion', a.conclusion, lang)}[/][/]"
                   if zh else f"[bold]Conclusion: [{colour}]{label('conclusion', a.conclusion, lang)}[/][/]")
 
 

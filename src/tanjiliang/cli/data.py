@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tanjiliang.cli.check import Format, Lang
+from tanjiliang.i18n import gettext
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.write import json_text
 
@@ -29,7 +30,7 @@ app = typer.Typer(help="计量数据检查与 CEMS 计算 — metering data chec
 
 def _fail(issues: list[str], lang: str) -> typer.Exit:
     console = Console(stderr=True, highlight=False, soft_wrap=True)
-    console.print("[bold red]" + ("输入有误，未写入任何文件：" if lang == "zh" else "bad input, nothing written:") + "[/]")
+    console.print("[bold red]" + (gettext("输入有误，未写入任何文件：", lang, "cli.data")) + "[/]")
     for m in issues:
         console.print(m, markup=False)
     return typer.Exit(2)
@@ -79,32 +80,30 @@ def _f(x: Any, nd: int = 3) -> str:
 
 
 def render(rep: Any, lang: str, console: Console) -> None:
-    zh = lang == "zh"
-
-    def t(a: str, b: str) -> str:
-        return a if zh else b
+    def t(a: str, context: str = "cli.data") -> str:
+        return gettext(a, lang, context)
 
     q = rep.quality
-    console.print(f"[bold]{rep.unit.unit.name}[/]  {t('期间', 'period')} {q.start:%Y-%m-%d} – {q.end:%Y-%m-%d}  ·  "
-                  f"{t('读数', 'readings')} {q.rows:,}  ·  " + ", ".join(f"{Path(f).name} ({lay})" for f, lay in rep.layouts.items()))
+    console.print(f"[bold]{rep.unit.unit.name}[/]  {t('期间')} {q.start:%Y-%m-%d} – {q.end:%Y-%m-%d}  ·  "
+                  f"{t('读数')} {q.rows:,}  ·  " + ", ".join(f"{Path(f).name} ({lay})" for f, lay in rep.layouts.items()))
     for i in q.issues:
         console.print("[yellow]" + escape(i.message(lang)) + "[/]")
-    it = Table(title=t("计量器具数据质量", "Instrument data quality"), title_justify="left")
-    heads = [("instrument", t("器具", "instrument")), ("kind", t("类型", "kind")), ("n", t("条数", "n")),
-             ("coverage_percent", t("覆盖率%", "coverage %")), ("missing", t("缺失", "missing")),
-             ("gaps", t("断档", "gaps")), ("duplicates", t("重复", "dup.")), ("negative", t("负值", "neg.")),
-             ("out_of_range", t("超量程", "range")), ("resets", t("复位", "resets")),
-             ("rollovers", t("溢出", "rollovers")), ("stuck", t("冻结", "stuck")), ("spikes", t("突变", "spikes")),
-             ("amount", t("期间计量量", "amount")), ("unit", t("单位", "unit"))]
+    it = Table(title=t("计量器具数据质量"), title_justify="left")
+    heads = [("instrument", t("器具", context="cli.data:instrument")), ("kind", t("类型")), ("n", t("条数")),
+             ("coverage_percent", t("覆盖率%")), ("missing", t("缺失")),
+             ("gaps", t("断档")), ("duplicates", t("重复")), ("negative", t("负值")),
+             ("out_of_range", t("超量程")), ("resets", t("复位")),
+             ("rollovers", t("溢出")), ("stuck", t("冻结")), ("spikes", t("突变")),
+             ("amount", t("期间计量量")), ("unit", t("单位"))]
     for _, h in heads:
         it.add_column(h)
     for r in q.summary.to_dicts():
         it.add_row(*[_f(r[k], 2 if k == "coverage_percent" else 3) for k, _ in heads])
     console.print(it)
-    st = Table(title=t("源流活动数据（读数合计 vs 申报）", "Stream activity (metered vs declared)"), title_justify="left")
-    for h in (t("源流", "stream"), t("器具", "instruments"), t("读数合计", "metered"), t("申报", "declared"),
-              t("单位", "unit"), t("期间申报", "declared in period"), t("差异%", "diff %"), t("缺失读数", "missing"), t("缺失活动数据", "missing activity"),
-              "tCO2e " + t("无数据支撑", "at stake")):
+    st = Table(title=t("源流活动数据（读数合计 vs 申报）"), title_justify="left")
+    for h in (t("源流"), t("器具"), t("读数合计"), t("申报"),
+              t("单位"), t("期间申报"), t("差异%"), t("缺失读数"), t("缺失活动数据"),
+              "tCO2e " + t("无数据支撑")):
         st.add_column(h)
     for r in rep.streams.to_dicts():
         st.add_row(r["stream"], _f(r["instruments"]), _f(r["metered"]), _f(r["declared"]), _f(r["declared_unit"]),
@@ -116,9 +115,9 @@ def render(rep: Any, lang: str, console: Console) -> None:
         console.print(t(f"主表与分表平衡：{rep.reconciliation.height} 个月次，{bad.height} 个不平衡或无法判定",
                         f"Main vs sub-meters: {rep.reconciliation.height} node-months, {bad.height} unreconciled or unknown"))
     if rep.cems is not None:
-        ct = Table(title=t("CEMS 实测 CO2（标准状态干基）", "CEMS CO2 (standard dry conditions)"), title_justify="left")
-        for h in (t("排放口", "point"), "t CO2", t("有效小时", "valid h"), t("邻近值补", "neighbour"),
-                  t("替代", "substitute"), t("补遗量 t (I)", "filled t (I)")):
+        ct = Table(title=t("CEMS 实测 CO2（标准状态干基）"), title_justify="left")
+        for h in (t("排放口"), "t CO2", t("有效小时"), t("邻近值补"),
+                  t("替代"), t("补遗量 t (I)")):
             ct.add_column(h)
         for r in rep.cems.points.to_dicts():
             ct.add_row(r["point"], _f(r["total_t"], 1), str(r["valid"]), str(r["neighbour"]), str(r["substitute"]),
@@ -133,11 +132,11 @@ def render(rep: Any, lang: str, console: Console) -> None:
         items = [f for f in rep.findings + cal if f.severity == sev]
         if not items:
             continue
-        ft = Table(title=f"{t('不符合项', 'Non-conformities') if sev == 'nonconformity' else t('观察项', 'Observations')} ({len(items)})",
+        ft = Table(title=f"{t('不符合项') if sev == 'nonconformity' else t('观察项')} ({len(items)})",
                    title_justify="left", title_style=f"bold {colour}")
-        ft.add_column(t("代码", "code"))
-        ft.add_column(t("对象", "subject"))
-        ft.add_column(t("说明", "message"), overflow="fold")
+        ft.add_column(t("代码"))
+        ft.add_column(t("对象"))
+        ft.add_column(t("说明"), overflow="fold")
         for f in items:
             ft.add_row(f.code, f.subject, escape(f.message(lang)))
         console.print(ft)
@@ -278,7 +277,7 @@ def cems(
         sys.stdout.write(json_text(out))
         return
     console = _console()
-    table = Table(title=("CEMS 实测 CO2" if lg == "zh" else "CEMS CO2"), title_justify="left")
+    table = Table(title=(gettext("CEMS 实测 CO2", lg, "cli.data")), title_justify="left")
     for c in res.points.columns:
         table.add_column(c)
     for r in res.points.iter_rows():
