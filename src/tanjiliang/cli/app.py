@@ -1,10 +1,38 @@
-"""The ``tanjiliang`` command: one Typer app; each command group lives in its own module."""
+"""The ``tanjiliang`` command: one Typer app; each command group lives in its own module,
+imported only when its command runs or a help page lists it (issue 16: :mod:`tanjiliang.cli.lazy`)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import typer
 
-from tanjiliang.cli.localise import LocalisedGroup
+from tanjiliang.cli.lazy import REGISTER, LazyGroup
+
+
+class RootGroup(LazyGroup):
+    """The commands, in the order ``tanjiliang --help`` lists them: one line per command,
+    its module, and how the module attaches it (``register(app)`` or its sub-Typer ``app``)."""
+
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "check": ("tanjiliang.cli.check", REGISTER),
+        "fmt": ("tanjiliang.cli.check", REGISTER),
+        "init": ("tanjiliang.cli.init", REGISTER),
+        "kpi": ("tanjiliang.cli.kpi", REGISTER),
+        "serve": ("tanjiliang.cli.serve", REGISTER),
+        "demo": ("tanjiliang.cli.demo", REGISTER),
+        "diagram": ("tanjiliang.cli.diagram", REGISTER),
+        "plan": ("tanjiliang.cli.plan", REGISTER),
+        "remind": ("tanjiliang.cli.remind", REGISTER),
+        "packs": ("tanjiliang.cli.packs", "app"),
+        "data": ("tanjiliang.cli.data", "app"),
+        "ledger": ("tanjiliang.cli.ledger", "app"),
+        "month": ("tanjiliang.cli.month", "app"),
+        "province": ("tanjiliang.cli.province", "app"),
+        "review": ("tanjiliang.cli.review", "app"),
+        "audit": ("tanjiliang.cli.audit", "app"),
+    }
+
 
 app = typer.Typer(
     name="tanjiliang",
@@ -12,56 +40,14 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    cls=LocalisedGroup,  # --help in one language (issue 13)
+    cls=RootGroup,  # --help in one language (issue 13); commands loaded when used (issue 16)
 )
 
-# Command registrations: one line per module.
-from tanjiliang.cli import check as _check  # noqa: E402
 
-_check.register(app)
-from tanjiliang.cli import packs as _packs  # noqa: E402
-
-app.add_typer(_packs.app, name="packs")
-from tanjiliang.cli import data as _data  # noqa: E402
-
-app.add_typer(_data.app, name="data")
-from tanjiliang.cli import ledger as _ledger  # noqa: E402
-
-app.add_typer(_ledger.app, name="ledger")
-from tanjiliang.cli import init as _init  # noqa: E402
-
-_init.register(app)
-from tanjiliang.cli import kpi as _kpi  # noqa: E402
-
-_kpi.register(app)
-from tanjiliang.cli import month as _month  # noqa: E402
-
-app.add_typer(_month.app, name="month")
-from tanjiliang.cli import serve as _serve  # noqa: E402
-
-_serve.register(app)
-from tanjiliang.cli import demo as _demo  # noqa: E402
-
-_demo.register(app)
-from tanjiliang.cli import diagram as _diagram  # noqa: E402
-
-_diagram.register(app)
-from tanjiliang.cli import province as _province  # noqa: E402
-
-app.add_typer(_province.app, name="province")
-from tanjiliang.cli import review as _review  # noqa: E402
-
-app.add_typer(_review.app, name="review")
-from tanjiliang.cli import audit as _audit  # noqa: E402
-
-app.add_typer(_audit.app, name="audit")
-
-from tanjiliang.cli import plan as _plan  # noqa: E402
-
-_plan.register(app)
-from tanjiliang.cli import remind as _remind  # noqa: E402
-
-_remind.register(app)
+@app.callback()
+def _root() -> None:
+    # The commands are RootGroup.lazy's; Typer builds a group only around a callback or commands.
+    pass
 
 
 def main() -> None:

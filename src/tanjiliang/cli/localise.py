@@ -157,7 +157,9 @@ def _localise(cmd: click.Command, lang: str) -> None:
             setattr(obj, original, getattr(obj, attr, None))
         if getattr(obj, original) is not None:
             setattr(obj, attr, pick_help(getattr(obj, original), lang))
-    for sub in getattr(cmd, "commands", {}).values():
+    commands = getattr(cmd, "commands", {})
+    # a lazy group (cli/lazy.py) localises the others as they load
+    for sub in (commands.loaded() if hasattr(commands, "loaded") else commands.values()):
         _localise(sub, lang)
 
 

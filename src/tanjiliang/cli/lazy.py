@@ -1,0 +1,103 @@
+"""Command modules loaded when they are used (issue 16: "a fresh process costs at most about a
+second more than a warm one: imports lazy").
+
+The root group knows each command's name and the module that defines it; the module is
+imported only when the command is invoked, or when a help page lists it (``tanjiliang
+--help`` imports them all to show each one-line help). ``tanjiliang check FILE`` therefore
+imports the check command's module and what it needs, not openpyxl for ``ledger``, polars
+for ``data`` or Django for ``serve``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, MutableMapping
+from typing import Any, ClassVar
+
+import typer
+from typer import _click as click
+from typer.main import get_group
+
+from tanjiliang.cli.localise import LocalisedGroup, _localise
+
+#: How a module attaches its commands: ``register(app)`` adds them, or ``app`` is a sub-Typer
+#: added under the command's name.
+REGISTER = "register"
+SUBAPP = "app"
+
+
+def load(name: str, module: str, how: str) -> dict[str, click.Command]:
+    """The click commands ``module`` defines, built as ``cli/app.py`` registered them eagerly."""
+    mod = importlib.import_module(module)
+    host = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    if how == REGISTER:
+        mod.register(host)
+    else:
+        host.add_typer(getattr(mod, how), name=name)
+    return dict(get_group(host).commands)
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """A group's commands by name, in declaration order; a command's module is imported the
+    first time the command is looked up (``commands[name]``, ``.get``, ``.values()``)."""
+
+    def __init__(self, table: dict[str, tuple[str, str]],
+                 on_load: Callable[[click.Command], None]) -> None:
+        self._table = table
+        self._on_load = on_load
+        self._loaded: dict[str, click.Command] = {}
+        self._order: list[str] = list(table)
+
+    def _load(self, name: str) -> None:
+        module, how = self._table[name]
+        for key, cmd in load(name, module, how).items():
+            if key in self._table and key not in self._loaded:
+                self._loaded[key] = cmd
+                self._on_load(cmd)
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded and name in self._table:
+            self._load(name)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, cmd: click.Command) -> None:
+        if name not in self._order:
+            self._order.append(name)
+        self._loaded[name] = cmd
+
+    def __delitem__(self, name: str) -> None:
+        self._order.remove(name)
+        self._table.pop(name, None)
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._order
+
+    def loaded(self) -> list[click.Command]:
+        """The commands imported so far (localised on the way in; the others when they load)."""
+        return list(self._loaded.values())
+
+
+class LazyGroup(LocalisedGroup):
+    """The root command: the commands of :attr:`lazy` are imported when used; each is localised
+    for this command line's language as it loads (:mod:`tanjiliang.cli.localise`)."""
+
+    #: command name → (module, ``register`` or the name of the module's sub-Typer)
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        eager = dict(self.commands)
+        self.commands = LazyCommands(dict(self.lazy), self._loaded_one)
+        for name, cmd in eager.items():
+            self.commands[name] = cmd
+
+    def _loaded_one(self, cmd: click.Command) -> None:
+        if self._done is not None:
+            _localise(cmd, self._done)
