@@ -2,7 +2,7 @@
 (issue 13, deliverable 1), read through the tables' own accessors.
 
 ``python tests/i18n/english_tables.py > tests/i18n/fixtures/english_before.json`` was run on the
-code *before* the conversion (the pairs written inline); ``test_english_unchanged.py`` compares
+code *before* the conversion (a table converted later: ``--tables NAME …`` captures it alone) (the pairs written inline); ``test_english_unchanged.py`` compares
 what the same accessors give now, the English coming from the catalogue, with that fixture.
 """
 
@@ -84,6 +84,11 @@ def tables() -> dict[str, dict[str, list[str]]]:
     out["forms.SECTION_LABELS"] = {k: _pair(p) for k, p in forms.SECTION_LABELS.items()}
     out["forms.EXTRA_WORDS"] = {k: _pair(p) for k, p in forms.EXTRA_WORDS.items()}
     out["security.KIND_WORDS"] = {k: _pair(p) for k, p in security._KIND_WORDS.items()}
+    from tanjiliang.cli import packs
+    from tanjiliang.month import batch
+
+    out["packs.KINDS"] = {k: _pair(p) for k, p in packs._KINDS.items()}
+    out["month.batch.STATUS_WORDS"] = {k: _pair(p) for k, p in batch.STATUS_WORDS.items()}
     return out
 
 
@@ -183,6 +188,15 @@ if __name__ == "__main__":
     import django
 
     django.setup()
+    if sys.argv[1:2] == ["--tables"]:  # capture these tables alone, the others kept
+        fixture = Path(__file__).parent / "fixtures" / "english_before.json"
+        data = json.loads(fixture.read_text(encoding="utf-8"))
+        now = tables()
+        for name in sys.argv[2:]:
+            data["tables"][name] = now[name]
+        fixture.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                           encoding="utf-8")
+        sys.exit(0)
     if sys.argv[1:2] == ["--conditionals"]:
         fixture = Path(__file__).parent / "fixtures" / "english_before.json"
         data = json.loads(fixture.read_text(encoding="utf-8"))

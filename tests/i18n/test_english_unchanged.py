@@ -49,6 +49,8 @@ CONDITIONALS: dict[str, str] = {
     "web/core/views/ledger.py": "web",
     "cli/data.py": "cli.data",
     "cli/check.py": "cli.check",
+    "cli/month.py": "cli.month",
+    "cli/packs.py": "cli.packs",
 }
 
 

@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tanjiliang.cli.check import Format, Lang, make_console
+from tanjiliang.i18n import gettext, pick
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.write import json_text
 
@@ -31,7 +32,7 @@ app = typer.Typer(help="月度存证 — the monthly close: compute, file, verif
 
 def _bad(err: LoadError, lang: str) -> typer.Exit:
     console = make_console()
-    console.print("输入有误，未写入任何文件：" if lang == "zh" else "bad input, nothing written:")
+    console.print(gettext("输入有误，未写入任何文件：", lang, "cli.month"))
     for i in err.issues:
         console.print(i.message(lang), markup=False)
     return typer.Exit(2)
@@ -98,7 +99,7 @@ def close(
         raise typer.Exit(2) from None
     d = rec.data
     console = make_console()
-    late = ("（逾期）" if zh else " (late)") if d["late"] else ""
+    late = (gettext("（逾期）", lg, "cli.month")) if d["late"] else ""
     console.print((f"已提交 {d['month']} 第 {d['version']} 版{late}：排放 {d['emissions_tco2e']:,.1f} tCO2e，"
                    f"哈希 {d['sha256'][:16]}… → {rec.path}") if zh else
                   (f"filed {d['month']} version {d['version']}{late}: {d['emissions_tco2e']:,.1f} tCO2e, "
@@ -106,11 +107,11 @@ def close(
     from tanjiliang.month.lab import flag_text, lab_lines, lab_word
 
     for line in lab_lines(d, lg):
-        console.print(f"  {'化验' if zh else 'laboratory'}: {escape(line)}")
+        console.print(f"  {gettext('化验', lg, 'cli.month')}: {escape(line)}")
     for c in d["checks"]:
         if not c["ok"]:
-            word = CHECK_WORDS[c["check"]][0 if zh else 1]
-            console.print(f"  [yellow]{'未通过检查' if zh else 'check not passed'}: {word}[/]")
+            word = pick(CHECK_WORDS[c["check"]], lg, f"month.check:{c['check']}")
+            console.print(f"  [yellow]{gettext('未通过检查', lg, 'cli.month')}: {word}[/]")
             for x in c.get("missing") or []:  # measured parameters without this month's result
                 console.print(f"    {escape(str(x['name'] or x['stream']))}: "
                               f"{escape(lab_word(x['parameter'], lg))}")
@@ -181,7 +182,8 @@ def status(
     annual = check(unit, as_of=min(day, date(year, 12, 31))).total_tco2e
     if fmt is Format.json:
         sys.stdout.write(json_text({"format": "tanjiliang/month-status@1", "year": year,
-                                    "months": [{**c, "status_text": STATUS_WORDS[c["status"]][0 if zh else 1]}
+                                    "months": [{**c, "status_text": pick(STATUS_WORDS[c["status"]], lg,
+                                                                        f"month.status:{c['status']}")}
                                                for c in cards],
                                     "filed_total_tco2e": total, "annual_assessment_tco2e": annual}))
         return
@@ -190,9 +192,9 @@ def status(
               ("排放 tCO2e", "tCO2e")):
         table.add_column(h[0] if zh else h[1])
     for c in cards:
-        word = STATUS_WORDS[c["status"]][0 if zh else 1]
+        word = pick(STATUS_WORDS[c["status"]], lg, f"month.status:{c['status']}")
         if c["late"]:
-            word += "（逾期提交）" if zh else " (filed late)"
+            word += gettext("（逾期提交）", lg, "cli.month")
         table.add_row(c["month"], word, c["deadline"], str(c["version"] or "—"),
                       "—" if c["emissions_tco2e"] is None else f"{c['emissions_tco2e']:,.1f}")
     console = make_console()
@@ -233,18 +235,17 @@ def export(
     from tanjiliang.month.export import write_bundle, write_workbook
 
     lg = lang.value
-    zh = lg == "zh"
     try:
         unit = load_unit(unit_file)
     except LoadError as err:
         raise _bad(err, lg) from None
     for p in (output, bundle):
         if p is not None and not p.resolve().parent.is_dir():
-            make_console().print(f"{p}: {'目录不存在' if zh else 'no such folder'}")
+            make_console().print(f"{p}: {gettext('目录不存在', lg, 'cli.month')}")
             raise typer.Exit(2)
     rows = write_workbook(unit, records_dir, output, lg)
     console = make_console()
-    console.print(f"{'已写入' if zh else 'wrote'} {output} ({rows} {'个月' if zh else 'months'})")
+    console.print(f"{gettext('已写入', lg, 'cli.month')} {output} ({rows} {gettext('个月', lg, 'cli.month')})")
     if bundle is not None:
         n = write_bundle(records_dir, bundle)
-        console.print(f"{'已写入' if zh else 'wrote'} {bundle} ({n} {'个文件' if zh else 'files'})")
+        console.print(f"{gettext('已写入', lg, 'cli.month')} {bundle} ({n} {gettext('个文件', lg, 'cli.month')})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.markup import escape
@@ -14,6 +14,7 @@ from rich.table import Table
 from tanjiliang.assess.labels import label
 from tanjiliang.cli.check import Format, Lang, _arg_issue, fail, make_console, parse_as_of
 from tanjiliang.cli.files import unit_files
+from tanjiliang.i18n import gettext, pairs, pick
 from tanjiliang.model.errors import LoadError
 from tanjiliang.rules.load import bundled_pack_names, load_pack
 from tanjiliang.rules.schema import Citation, Pack
@@ -27,7 +28,7 @@ def list_packs(lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh) ->
     """List the bundled packs 列出内置规则包."""
     console = make_console()
     zh = lang is Lang.zh
-    table = Table(title="内置规则包" if zh else "Bundled rule packs", title_justify="left")
+    table = Table(title=gettext("内置规则包", lang, "cli.packs"), title_justify="left")
     for col in (("名称", "name"), ("版本", "version"), ("状态", "status"), ("标题", "title"), ("SHA-256", "SHA-256")):
         table.add_column(col[0] if zh else col[1])
     for name in bundled_pack_names():
@@ -305,10 +306,11 @@ def diff(
     raise typer.Exit(2 if any(u.error for u in results) else 0)
 
 
-_KINDS = {"conclusion": ("结论", "conclusion"), "key_unit": ("重点排放单位", "key emission unit"),
-          "category": ("类别", "category"), "class": ("源流分类", "stream class"),
-          "tier": ("层级（要求/达到）", "tier (required/achieved)"), "point": ("应配计量点", "required point"),
-          "rate": ("配备率", "equipping rate"), "finding": ("发现", "finding")}
+_KINDS = cast("dict[str, tuple[str, str]]", pairs("cli.packs.kind", {
+    "conclusion": "结论", "key_unit": "重点排放单位",
+    "category": "类别", "class": "源流分类",
+    "tier": "层级（要求/达到）", "point": "应配计量点",
+    "rate": "配备率", "finding": "发现"}))
 
 
 def _word(v: Any, lang: str) -> str:
@@ -325,12 +327,11 @@ def _word(v: Any, lang: str) -> str:
     if isinstance(v, str) and v in ("major", "minor", "de_minimis"):
         return label("class", v, lang)
     if v == "required":
-        return "应配" if lang == "zh" else "required"
+        return gettext("应配", lang, "cli.packs")
     return str(v)
 
 
 def _print_diff(data: dict[str, Any], lang: str) -> None:
-    zh = lang == "zh"
     console = make_console()
     o, n = data["old"], data["new"]
     console.print(f"[bold]{o['name']} {o['version']} → {n['name']} {n['version']}[/]")
@@ -341,15 +342,15 @@ def _print_diff(data: dict[str, Any], lang: str) -> None:
             continue
         c = u["conclusion"]
         verdict = f"{_word(c['old'], lang)} → {_word(c['new'], lang)}" if c["old"] != c["new"] else _word(c["old"], lang)
-        console.print(f"[bold]{escape(head)}[/]  {'结论' if zh else 'conclusion'}: {verdict}")
+        console.print(f"[bold]{escape(head)}[/]  {gettext('结论', lang, 'cli.packs')}: {verdict}")
         if not u["changes"]:
-            console.print("  " + ("无变化" if zh else "no change"))
+            console.print("  " + (gettext("无变化", lang, "cli.packs")))
         for ch in u["changes"]:
             if ch["kind"] == "conclusion":
                 continue
-            kind = _KINDS[ch["kind"]][0 if zh else 1]
+            kind = pick(_KINDS[ch["kind"]], lang, f"cli.packs.kind:{ch['kind']}")
             console.print(f"  {kind} {escape(ch['subject'])}: {escape(_word(ch['old'], lang))} → {escape(_word(ch['new'], lang))}")
-    console.print(("单位 {0} 个，有变化 {1} 个，结论改变 {2} 个" if zh else "{0} units, {1} changed, {2} with another conclusion")
+    console.print((gettext("单位 {0} 个，有变化 {1} 个，结论改变 {2} 个", lang, "cli.packs"))
                   .format(len(data["units"]), data["changed"], data["conclusion_changed"]))
 
 
@@ -361,19 +362,19 @@ def _write_diff_xlsx(data: dict[str, Any], path: Path, lang: str) -> None:
     zh = lang == "zh"
     wb = Workbook()
     ws = wb.active
-    ws.title = "单位" if zh else "Units"
+    ws.title = gettext("单位", lang, "cli.packs")
     ws.append(["文件", "单位", "年度", "原结论", "新结论", "变化数", "错误"] if zh else
               ["file", "unit", "year", "old conclusion", "new conclusion", "changes", "error"])
     for u in data["units"]:
         ws.append([u["file"], u["unit"], u["year"], _word(u["conclusion"]["old"], lang),
                    _word(u["conclusion"]["new"], lang), len(u["changes"]), u["error"]])
-    ch = wb.create_sheet("变化" if zh else "Changes")
+    ch = wb.create_sheet(gettext("变化", lang, "cli.packs"))
     ch.append(["文件", "单位", "类别", "对象", "原", "新"] if zh else ["file", "unit", "kind", "subject", "old", "new"])
     for u in data["units"]:
         for c in u["changes"]:
-            ch.append([u["file"], u["unit"], _KINDS[c["kind"]][0 if zh else 1], c["subject"],
+            ch.append([u["file"], u["unit"], pick(_KINDS[c["kind"]], lang, f"cli.packs.kind:{c['kind']}"), c["subject"],
                        _word(c["old"], lang), _word(c["new"], lang)])
-    meta = wb.create_sheet("规则包" if zh else "Packs")
+    meta = wb.create_sheet(gettext("规则包", lang, "cli.packs"))
     for k in ("old", "new"):
         meta.append([k, data[k]["name"], data[k]["version"], data[k]["sha256"]])
     save_workbook(wb, path)

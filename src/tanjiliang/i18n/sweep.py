@@ -70,6 +70,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "ledger/changes.py": [("TEXT", "ledger.change")],
     "cli/ledger.py": [("WORDS", "cli.ledger")],
     "cli/demo.py": [("WORDS", "cli.demo")],
+    "cli/packs.py": [("_KINDS", "cli.packs.kind")],
+    "month/batch.py": [("STATUS_WORDS", "month.batch.status")],
 }
 
 #: Tables written ``"English": "中文"`` because the English is the program's own text (help

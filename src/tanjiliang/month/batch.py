@@ -20,9 +20,11 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
+
+from tanjiliang.i18n import pairs
 
 SCHEMA: dict[str, Any] = {
     "unit_file": pl.Utf8, "name": pl.Utf8, "key": pl.Utf8, "status": pl.Utf8,
@@ -30,10 +32,11 @@ SCHEMA: dict[str, Any] = {
     "checks_failed": pl.Utf8, "lab_results": pl.Int32, "sha256": pl.Utf8,
     "error_zh": pl.Utf8, "error_en": pl.Utf8,
 }
-STATUS_WORDS = {"filed": ("已提交", "filed"), "already_filed": ("此前已提交", "already filed"),
-                "no_readings": ("本月无读数，未提交", "no readings in the month, not filed"),
-                "other_year": ("非本报告年度", "another reporting year"),
-                "error": ("无法提交", "cannot be filed")}
+STATUS_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.batch.status", {
+    "filed": "已提交", "already_filed": "此前已提交",
+    "no_readings": "本月无读数，未提交",
+    "other_year": "非本报告年度",
+    "error": "无法提交"}))
 
 
 @dataclass(frozen=True)
