@@ -89,6 +89,20 @@ def tables() -> dict[str, dict[str, list[str]]]:
 
     out["packs.KINDS"] = {k: _pair(p) for k, p in packs._KINDS.items()}
     out["month.batch.STATUS_WORDS"] = {k: _pair(p) for k, p in batch.STATUS_WORDS.items()}
+    from tanjiliang.month import lab
+
+    out["month.lab.flag_text"] = {k: [lab.flag_text(k, "zh"), lab.flag_text(k, "en")]
+                                  for k in lab.FLAG_WORDS}
+    out["month.lab.lab_word"] = {k: [lab.lab_word(k, "zh"), lab.lab_word(k, "en")]
+                                 for k in (*lab.WORDS, "other")}
+    params = [{"name": name, "source": "lab", "value": 21.5, "unit": "GJ/t",
+               "lab": {"results": 3, "weighting": how}}
+              for name, how in (("ncv", "quantity"), ("carbon_content", "mean"),
+                                ("ncv", "single"))]
+    data = {"streams": [{"name": "原煤", "parameters": params}]}
+    out["month.lab.lab_lines"] = {
+        str(i): [a, b] for i, (a, b) in enumerate(zip(lab.lab_lines(data, "zh"),
+                                                      lab.lab_lines(data, "en"), strict=True))}
     return out
 
 

@@ -72,6 +72,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "cli/demo.py": [("WORDS", "cli.demo")],
     "cli/packs.py": [("_KINDS", "cli.packs.kind")],
     "month/batch.py": [("STATUS_WORDS", "month.batch.status")],
+    "month/lab.py": [("WORDS", "month.lab.param"), ("FLAG_WORDS", "month.lab.flag"),
+                     ("WEIGHTING", "month.lab.weighting")],
 }
 
 #: Tables written ``"English": "中文"`` because the English is the program's own text (help

@@ -42,8 +42,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from tanjiliang.i18n import pairs, pick
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 
@@ -73,12 +74,17 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                         "car", "单位热值含碳量"),
                        ("[]", "[mass] / [mass]", "[mass] / [energy]")),
 }
-WORDS = {"ncv": ("低位发热量", "NCV"), "carbon_content": ("元素碳含量", "carbon content")}
-FLAG_WORDS = {
-    "accreditation": ("检测机构无 {acc} 资质", "the laboratory holds no {acc} accreditation"),
-    "certificate": ("未给出资质证书编号", "no accreditation certificate number"),
-    "method": ("未给出方法标准", "no method standard"),
-}
+WORDS = cast("dict[str, tuple[str, str]]", pairs("month.lab.param", {
+    "ncv": "低位发热量", "carbon_content": "元素碳含量"}))
+FLAG_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.lab.flag", {
+    "accreditation": "检测机构无 {acc} 资质",
+    "certificate": "未给出资质证书编号",
+    "method": "未给出方法标准",
+}))
+#: How a month's results were averaged (a single result says nothing).
+WEIGHTING = cast("dict[str, tuple[str, str]]", pairs("month.lab.weighting", {
+    "quantity": "按批次量加权",
+    "mean": "算术平均"}))
 
 
 def _norm(text: object) -> str:
@@ -381,15 +387,15 @@ def _dimension(r: LabResult) -> str:
 
 
 def flag_text(flag: str, lang: str, accreditations: Iterable[str] = ("CMA", "CNAS")) -> str:
-    zh, en = FLAG_WORDS[flag]
     acc = "/".join(accreditations)
-    return (zh if lang == "zh" else en).format(acc=acc)
+    return pick(FLAG_WORDS[flag], lang, f"month.lab.flag:{flag}").format(acc=acc)
 
 
 def lab_word(param: str, lang: str) -> str:
     """A measured parameter's name (低位发热量, 元素碳含量) in ``lang``."""
-    zh, en = WORDS.get(param, (param, param))
-    return zh if lang == "zh" else en
+    if param not in WORDS:
+        return param
+    return pick(WORDS[param], lang, f"month.lab.param:{param}")
 
 
 def lab_lines(data: dict[str, Any], lang: str) -> list[str]:
@@ -401,11 +407,11 @@ def lab_lines(data: dict[str, Any], lang: str) -> list[str]:
             if p.get("source") != "lab":
                 continue
             lab = p["lab"]
-            how = {"quantity": ("按批次量加权", "weighted by batch quantity"),
-                   "mean": ("算术平均", "plain mean"), "single": ("", "")}[lab["weighting"]]
-            word = WORDS.get(p["name"], (p["name"], p["name"]))
-            text = (f"{s['name']} {word[0 if zh else 1]} {p['value']:.4g} {p['unit']}"
-                    + (f"（{lab['results']} 个结果，{how[0]}）" if zh and how[0] else "")
-                    + (f" ({lab['results']} results, {how[1]})" if not zh and how[1] else ""))
+            how = lab["weighting"]
+            how_text = pick(WEIGHTING[how], lang, f"month.lab.weighting:{how}") \
+                if how in WEIGHTING else ""
+            text = (f"{s['name']} {lab_word(p['name'], lang)} {p['value']:.4g} {p['unit']}"
+                    + (f"（{lab['results']} 个结果，{how_text}）" if zh and how_text else "")
+                    + (f" ({lab['results']} results, {how_text})" if not zh and how_text else ""))
             out.append(text)
     return out
