@@ -162,7 +162,9 @@ def _pairs_in(node: ast.AST) -> list[tuple[str, str]]:
 #: fixture (merged, the other entries kept), keyed ``中文|English`` (one Chinese word may have two
 #: English renderings in one file).
 CONDITIONAL_FILES = ("cli/serve.py", "cli/remind.py", "cli/init.py", "cli/month.py",
-                     "cli/data.py", "cli/check.py", "cli/packs.py", "web/core/views/ledger.py")
+                     "cli/data.py", "cli/check.py", "cli/packs.py", "web/core/views/ledger.py",
+                     "cli/province.py", "cli/audit.py", "cli/safety.py", "plan/budget.py",
+                     "units/registry.py")
 
 
 def conditionals(rel: str) -> dict[str, list[str]]:

@@ -51,6 +51,11 @@ CONDITIONALS: dict[str, str] = {
     "cli/check.py": "cli.check",
     "cli/month.py": "cli.month",
     "cli/packs.py": "cli.packs",
+    "cli/province.py": "cli.province",
+    "cli/audit.py": "cli.audit",
+    "cli/safety.py": "cli.safety",
+    "plan/budget.py": "plan.budget",
+    "units/registry.py": "units",
 }
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from tanjiliang.cli.check import Lang, fail, make_console
+from tanjiliang.i18n import gettext
 from tanjiliang.model.errors import Issue, LoadError
 
 app = typer.Typer(help="Audit 审计: verify the history chain and the signatures.",
@@ -62,17 +63,16 @@ def verify_cmd(
     from tanjiliang.web.core.audit import verify
     from tanjiliang.web.review.integrity import verify_reviews
 
-    zh = lang is Lang.zh
     rep = verify(expect)
     signed, problems = verify_reviews()
     problems = rep.problems + problems
     print_problems(problems, lang.value)
     console = make_console()
-    console.print(f"{'变更记录' if zh else 'history rows'}: {rep.count} · "
-                  f"{'已签发记录' if zh else 'signed records'}: {signed}")
-    console.print(f"{'链头' if zh else 'head'}: {rep.count}:{rep.head}", highlight=False)
+    console.print(f"{gettext('变更记录', lang, 'cli.audit')}: {rep.count} · "
+                  f"{gettext('已签发记录', lang, 'cli.audit')}: {signed}")
+    console.print(f"{gettext('链头', lang, 'cli.audit')}: {rep.count}:{rep.head}", highlight=False)
     if problems:
-        console.print(f"[bold red]{'校验未通过' if zh else 'verification failed'}: "
+        console.print(f"[bold red]{gettext('校验未通过', lang, 'cli.audit')}: "
                       f"{len(problems)}[/]")
         raise typer.Exit(1)
-    console.print(f"[green]{'全部一致' if zh else 'all verified'}[/]")
+    console.print(f"[green]{gettext('全部一致', lang, 'cli.audit')}[/]")

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from tanjiliang.cli.check import Lang, make_console
+from tanjiliang.i18n import gettext
 
 app = typer.Typer(help="Province 全省: generate a province, reassess every unit, publish the "
                        "overview rows.", no_args_is_help=True)
@@ -47,11 +48,10 @@ def generate(
     ys = tuple(_years(years) or [2025])
     write_province(out, seed=seed, units=units, instruments=instruments, years=ys)
     s = time.perf_counter() - t0
-    zh = lang is Lang.zh
     make_console().print(
-        f"{'已生成' if zh else 'generated'} {units} × {len(ys)} "
-        f"{'个单位文件（每个' if zh else 'unit files ('}{instruments}"
-        f"{'台器具）' if zh else ' instruments each)'} → {out}  ({s:.1f} s)")
+        f"{gettext('已生成', lang, 'cli.province')} {units} × {len(ys)} "
+        f"{gettext('个单位文件（每个', lang, 'cli.province')}{instruments}"
+        f"{gettext('台器具）', lang, 'cli.province')} → {out}  ({s:.1f} s)")
 
 
 @app.command("reassess")
@@ -84,10 +84,10 @@ def reassess(
     bad = df.filter(df["conclusion"] == "nonconforming").height
     console = make_console()
     console.print(
-        f"{'已评价' if zh else 'assessed'} {df.height} "
-        f"{'个单位' if zh else 'units'} {s:.1f} s ("
-        f"{(('集群 ' if zh else 'cluster ') + cluster) if cluster else str(workers or os.cpu_count()) + (' 进程' if zh else ' processes')}); {'不符合' if zh else 'non-conforming'} {bad}; "
-        f"{'无法读取' if zh else 'unreadable'} {errors.height}")
+        f"{gettext('已评价', lang, 'cli.province')} {df.height} "
+        f"{gettext('个单位', lang, 'cli.province')} {s:.1f} s ("
+        f"{((gettext('集群 ', lang, 'cli.province')) + cluster) if cluster else str(workers or os.cpu_count()) + (gettext(' 进程', lang, 'cli.province'))}); {gettext('不符合', lang, 'cli.province')} {bad}; "
+        f"{gettext('无法读取', lang, 'cli.province')} {errors.height}")
     for row in errors.head(20).iter_rows(named=True):
         console.print(f"  {row['credit_code']}: {row['error']}")
     if errors.height:
@@ -114,8 +114,7 @@ def publish(
     from tanjiliang.web.review.summaries import publish_frame
 
     n = publish_frame(pl.read_parquet(summary))
-    zh = lang is Lang.zh
-    make_console().print(f"{'已写入' if zh else 'stored'} {n} {'行汇总数据' if zh else 'summary rows'}")
+    make_console().print(f"{gettext('已写入', lang, 'cli.province')} {n} {gettext('行汇总数据', lang, 'cli.province')}")
 
 
 @app.command("readings")
@@ -143,10 +142,10 @@ def readings(
         start = date.fromisoformat(from_) if from_ else None
         end = date.fromisoformat(to) if to else None
     except ValueError:
-        console.print("--from/--to: 不是 YYYY-MM-DD 日期" if zh else "--from/--to: not a date YYYY-MM-DD")
+        console.print(gettext("--from/--to: 不是 YYYY-MM-DD 日期", lang, "cli.province"))
         raise typer.Exit(2) from None
     if not root.is_dir():
-        console.print(f"{root}: {'不是目录' if zh else 'not a folder'}")
+        console.print(f"{root}: {gettext('不是目录', lang, 'cli.province')}")
         raise typer.Exit(2)
     paths = unit_files([root])
     try:
@@ -169,4 +168,4 @@ def readings(
                    f"{df.height - ok.height} unreadable"))
     for row in ok.filter(ok["findings"] > 0).head(20).iter_rows(named=True):
         console.print(f"  {row['name']}: {row['codes']} "
-                      f"({'覆盖率最低' if zh else 'lowest coverage'} {row['coverage_min'] or 0:.1f} %)")
+                      f"({gettext('覆盖率最低', lang, 'cli.province')} {row['coverage_min'] or 0:.1f} %)")

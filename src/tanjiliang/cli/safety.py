@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from rich.console import Console
 
+from tanjiliang.i18n import gettext
 from tanjiliang.model.errors import Issue, LoadError
 
 EXIT_BAD_INPUT = 2
@@ -49,7 +50,7 @@ def os_issue(exc: OSError) -> Issue:
 
 def report(issues: list[str], lang: str) -> None:
     console = Console(stderr=True, highlight=False, soft_wrap=True)
-    console.print("[bold red]" + ("输入有误，未写入任何文件：" if lang == "zh" else "bad input, nothing written:") + "[/]")
+    console.print("[bold red]" + (gettext("输入有误，未写入任何文件：", lang, "cli.safety")) + "[/]")
     for m in issues:
         console.print(m, markup=False)
 

@@ -127,6 +127,11 @@ CORE_CONDITIONALS: dict[str, str] = {
     "cli/data.py": "cli.data",
     "cli/check.py": "cli.check",
     "cli/packs.py": "cli.packs",
+    "cli/province.py": "cli.province",
+    "cli/audit.py": "cli.audit",
+    "cli/safety.py": "cli.safety",
+    "plan/budget.py": "plan.budget",
+    "units/registry.py": "units",
 }
 
 

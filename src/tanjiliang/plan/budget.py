@@ -30,6 +30,7 @@ from math import sqrt
 from typing import Any
 
 from tanjiliang.assess.result import Assessment, InstrumentResult, PointResult, StreamResult
+from tanjiliang.i18n import gettext
 from tanjiliang.model.unit import BOUNDARY, SourceStream, UnitFile, quantity
 from tanjiliang.plan.tables import UncertaintyTable, Value
 from tanjiliang.rules.factors import FactorLibrary
@@ -52,7 +53,7 @@ class Cite:
 
     def title_in(self, lang: str) -> str:
         if self.source == "tanjiliang":  # our own assumptions, documented in docs/plan.md
-            return "tanjiliang 假设（docs/plan.md）" if lang == "zh" else "tanjiliang assumption (docs/plan.md)"
+            return gettext("tanjiliang 假设（docs/plan.md）", lang, "plan.budget")
         return self.title
 
     def text(self, lang: str = "zh") -> str:

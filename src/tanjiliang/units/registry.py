@@ -9,6 +9,8 @@ from typing import Any
 
 import pint
 
+from tanjiliang.i18n import gettext
+
 ureg: pint.UnitRegistry = pint.UnitRegistry(
     autoconvert_offset_to_baseunit=True, on_redefinition="ignore", cache_folder=None
 )
@@ -57,7 +59,7 @@ def dimension_name(dim: Any, lang: str = "en") -> str:
     """A person's name for a dimensionality (``[mass]`` → 质量 / mass)."""
     target = _dims(dim) if isinstance(dim, str) else dim
     if not target:
-        return "无量纲" if lang == "zh" else "dimensionless"
+        return gettext("无量纲", lang, "units")
     for key, zh, en in DIMENSION_NAMES:
         if _dims(key) == target:
             return zh if lang == "zh" else en
