@@ -291,11 +291,12 @@ def _clinker(stream: SourceStream, activity: pint.Quantity, material: Material |
         formula = CLINKER_FORMULA
     else:
         p = stream.parameters
+        ef_src: str | None
         if p is not None and p.emission_factor is not None:
-            text, src, cite = p.value_of("emission_factor"), p.source_of("emission_factor"), None
+            text, ef_src, cite = p.value_of("emission_factor"), p.source_of("emission_factor"), None
         elif material is not None and isinstance(material.emission_factor, Cited) and isinstance(
                 material.emission_factor.value, str):
-            text, src, cite = material.emission_factor.value, "library", _cite(material.emission_factor, lib)
+            text, ef_src, cite = material.emission_factor.value, "library", _cite(material.emission_factor, lib)
         else:
             raise CalcProblem(("clinker", "cao"), "无熟料 CaO/MgO 分析值，也无熟料排放因子（文件或排放因子库）",
                               "no clinker CaO/MgO analysis and no clinker emission factor (file or library)")
@@ -307,7 +308,7 @@ def _clinker(stream: SourceStream, activity: pint.Quantity, material: Material |
             raise CalcProblem(("parameters", "emission_factor"), "熟料排放因子应为 t/t（每吨熟料的 CO2）",
                               "the clinker emission factor is per tonne of clinker (t/t)")
         ef = float(f.to("dimensionless").magnitude)
-        params.append(Parameter("emission_factor", ef, "t/t", src or "default", cite))
+        params.append(Parameter("emission_factor", ef, "t/t", ef_src or "default", cite))
         formula = CLINKER_DEFAULT_FORMULA
     carbonate = (q + dust) * ef
     deducted = 0.0
@@ -318,10 +319,11 @@ def _clinker(stream: SourceStream, activity: pint.Quantity, material: Material |
             raise CalcProblem(("clinker", "substitutes", key), f"“{key}”不是排放因子库中的非碳酸盐替代原料",
                               f'"{key}" is not a non-carbonate substitute raw material of the factor library')
         amount = parse_quantity(text, "[mass]").to("t")
-        d = float(parse_quantity(sub.emission_factor.value).to("dimensionless").magnitude)
+        deduction = float(parse_quantity(sub.emission_factor.value).to("dimensionless").magnitude)
         params.append(_param("substitutes", amount, "measured"))
-        params.append(Parameter("substitute_deduction", d, "t/t", "library", _cite(sub.emission_factor, lib)))
-        deducted += float(amount.magnitude) * d
+        params.append(Parameter("substitute_deduction", deduction, "t/t", "library",
+                                _cite(sub.emission_factor, lib)))
+        deducted += float(amount.magnitude) * deduction
     if ck.substitutes:
         params.append(Parameter("substitute_deductions", deducted, "t", "calculated"))
         carbonate = max(carbonate - deducted, 0.0)
