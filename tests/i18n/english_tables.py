@@ -180,8 +180,14 @@ def conditionals(rel: str) -> dict[str, list[str]]:
             continue
         if all(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in nodes):
             a, b = (str(n.value) for n in nodes)  # type: ignore[attr-defined]
-            if _CJK.search(a) and not _CJK.search(b):
-                found[f"{a}|{b}"] = [a, b]
+        elif isinstance(node, ast.IfExp) and any(isinstance(n, ast.JoinedStr) for n in nodes):
+            a, b = (_text(n) for n in nodes)  # type: ignore[assignment]
+            if a is None or b is None:
+                continue
+        else:
+            continue
+        if _CJK.search(a) and not _CJK.search(b):
+            found[f"{a}|{b}"] = [a, b]
     return found
 
 
@@ -216,8 +222,8 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--conditionals"]:
         fixture = Path(__file__).parent / "fixtures" / "english_before.json"
         data = json.loads(fixture.read_text(encoding="utf-8"))
-        for rel in sys.argv[2:]:
-            data["messages"][rel] = conditionals(rel)
+        for rel in sys.argv[2:]:  # added to what was captured before (files converted twice)
+            data["messages"][rel] = {**data["messages"].get(rel, {}), **conditionals(rel)}
         fixture.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                            encoding="utf-8")
         sys.exit(0)

@@ -117,13 +117,14 @@ def test_conditional_english_unchanged(rel: str) -> None:
     context = CONDITIONALS[rel]
     known = _catalogue(WEB_PO if context == "web" else CORE_PO)
     for zh, en in BEFORE["messages"][rel].values():
-        mine = [(m, c) for m, c in known.get(_shape(zh), []) if m == zh]
+        mine = [(m, c) for m, c in known.get(_shape(zh), [])
+                if m == zh or "{}" in _shape(zh)]  # f-strings: the template
         if context == "web":
             with translation.override("en"):
                 outs = [translation.pgettext(c, m) if c else translation.gettext(m)
                         for m, c in mine if c in (None, en)]
         else:
-            own = [c for _, c in mine if c == f"{context}:{en}"] or \
-                [c for _, c in mine if c == context]
-            outs = [gettext(zh, "en", c) for c in own]
-        assert en in outs, (rel, zh, en, outs)
+            own = [(m, c) for m, c in mine if c == context or _shape(c or "") == _shape(
+                f"{context}:{en}")]
+            outs = [gettext(m, "en", c) for m, c in own]
+        assert _shape(en) in [_shape(o) for o in outs], (rel, zh, en, outs)

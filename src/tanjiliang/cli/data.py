@@ -170,8 +170,7 @@ def import_(
     for i in res.issues:
         console.print("[yellow]" + escape(i.message(lg)) + "[/]")
     months = ", ".join(f"{y}-{m:02d}" for y, m in res.months) or "—"
-    console.print(f"已写入 {res.readings:,} 条读数（{months}）→ {store}" if lg == "zh"
-                  else f"wrote {res.readings:,} readings ({months}) → {store}")
+    console.print(gettext("已写入 {0:,} 条读数（{1}）→ {2}", lg, "cli.data").format(res.readings, months, store))
 
 
 @app.command("check")

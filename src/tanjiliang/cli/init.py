@@ -57,7 +57,7 @@ def init_command(
     existing = [p for p in (output, book) if p.exists()]
     if existing and not force:
         names = "、".join(p.name for p in existing) if zh else ", ".join(p.name for p in existing)
-        typer.echo(f"{names} 已存在；覆盖请加 --force" if zh else f"{names} exists; pass --force to overwrite",
+        typer.echo(gettext("{0} 已存在；覆盖请加 --force", lang.value, "cli.init").format(names),
                    err=True)
         raise typer.Exit(2)
     text = starter_text(sector.value, year)

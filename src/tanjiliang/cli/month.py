@@ -100,10 +100,7 @@ def close(
     d = rec.data
     console = make_console()
     late = (gettext("（逾期）", lg, "cli.month")) if d["late"] else ""
-    console.print((f"已提交 {d['month']} 第 {d['version']} 版{late}：排放 {d['emissions_tco2e']:,.1f} tCO2e，"
-                   f"哈希 {d['sha256'][:16]}… → {rec.path}") if zh else
-                  (f"filed {d['month']} version {d['version']}{late}: {d['emissions_tco2e']:,.1f} tCO2e, "
-                   f"hash {d['sha256'][:16]}… → {rec.path}"))
+    console.print(gettext("已提交 {0} 第 {1} 版{2}：排放 {3:,.1f} tCO2e，哈希 {4}… → {5}", lg, "cli.month").format(d['month'], d['version'], late, d['emissions_tco2e'], d['sha256'][:16], rec.path))
     from tanjiliang.month.lab import flag_text, lab_lines, lab_word
 
     for line in lab_lines(d, lg):
@@ -174,7 +171,7 @@ def status(
     except LoadError as err:
         raise _bad(err, lg) from None
     except ValueError:
-        make_console().print(f"--today: “{today}”不是日期" if zh else f'--today: "{today}" is not a date')
+        make_console().print(gettext("--today: “{0}”不是日期", lg, "cli.month").format(today))
         raise typer.Exit(2) from None
     year = unit.unit.year
     cards = month_status(year, records_dir, day, unit.pack)  # deadlines of the unit's pack
@@ -199,8 +196,7 @@ def status(
                       "—" if c["emissions_tco2e"] is None else f"{c['emissions_tco2e']:,.1f}")
     console = make_console()
     console.print(table)
-    console.print((f"已提交月份合计 {total:,.1f} tCO2e；年度评价 {annual:,.1f} tCO2e") if zh else
-                  (f"filed months total {total:,.1f} tCO2e; annual assessment {annual:,.1f} tCO2e"))
+    console.print(gettext("已提交月份合计 {0:,.1f} tCO2e；年度评价 {1:,.1f} tCO2e", lg, "cli.month").format(total, annual))
 
 
 @app.command("verify")
@@ -219,7 +215,7 @@ def verify(
     if problems:
         raise typer.Exit(1)
     n = len(records(records_dir))
-    console.print(f"{n} 份存证记录全部一致" if zh else f"all {n} records match their hashes")
+    console.print(gettext("{0} 份存证记录全部一致", lang, "cli.month").format(n))
 
 
 @app.command("export")

@@ -160,12 +160,7 @@ def readings(
         with atomic_path(out) as tmp:
             df.write_parquet(tmp)
     ok = df.filter(df["error"].is_null())
-    console.print((f"已检查 {df.height} 个单位：读数 {ok['readings'].sum():,} 条，"
-                   f"有数据问题的单位 {ok.filter(ok['findings'] > 0).height} 个，无法读取 "
-                   f"{df.height - ok.height} 个") if zh else
-                  (f"checked {df.height} units: {ok['readings'].sum():,} readings, "
-                   f"{ok.filter(ok['findings'] > 0).height} units with data findings, "
-                   f"{df.height - ok.height} unreadable"))
+    console.print(gettext("已检查 {0} 个单位：读数 {1:,} 条，有数据问题的单位 {2} 个，无法读取 {3} 个", lang, "cli.province").format(df.height, ok['readings'].sum(), ok.filter(ok['findings'] > 0).height, df.height - ok.height))
     for row in ok.filter(ok["findings"] > 0).head(20).iter_rows(named=True):
         console.print(f"  {row['name']}: {row['codes']} "
                       f"({gettext('覆盖率最低', lang, 'cli.province')} {row['coverage_min'] or 0:.1f} %)")

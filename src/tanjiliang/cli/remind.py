@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from tanjiliang.cli.check import Lang
+from tanjiliang.i18n import gettext
 
 
 def remind(
@@ -28,13 +29,11 @@ def remind(
 
     from tanjiliang.cli.serve import configure
 
-    zh = lang is Lang.zh
     err = Console(stderr=True)
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
-        err.print(f"--as-of: “{as_of}”不是 YYYY-MM-DD 日期" if zh
-                  else f'--as-of: "{as_of}" is not a date YYYY-MM-DD')
+        err.print(gettext("--as-of: “{0}”不是 YYYY-MM-DD 日期", lang, "cli.remind").format(as_of))
         raise typer.Exit(2) from None
     # a command-line run against the database: no sessions or cookies are signed
     os.environ.setdefault("TANJILIANG_SECRET_KEY", "tanjiliang-cli-remind")
@@ -45,9 +44,8 @@ def remind(
     sys.stdout.flush()
     for s in sent:
         err.print(f"  {s.username} <{s.email}>: {s.confirmations} "
-                  + (f"台器具确认到期，{s.filings} 个月度存证" if zh
-                     else f"confirmations, {s.filings} monthly filings"))
-    err.print(f"已发送 {len(sent)} 封提醒邮件" if zh else f"sent {len(sent)} reminder e-mails")
+                  + (gettext("台器具确认到期，{0} 个月度存证", lang, "cli.remind").format(s.filings)))
+    err.print(gettext("已发送 {0} 封提醒邮件", lang, "cli.remind").format(len(sent)))
 
 
 def register(app: typer.Typer) -> None:

@@ -244,8 +244,7 @@ def serve(
         from tanjiliang.web.month.views import warm_indicators
 
         n_units = warm_indicators()
-        typer.echo(f"已计算 {n_units} 个单位的监管指标" if lang == "zh"
-                   else f"indicators of {n_units} units computed", err=True)
+        typer.echo(gettext("已计算 {0} 个单位的监管指标", lang, "cli.serve").format(n_units), err=True)
     url = f"http://{host}:{port}/"
 
     def announce() -> None:

@@ -503,11 +503,42 @@ def _lang_of_test(test: ast.expr, source: str) -> str | None:
     return None
 
 
-def _core_conditionals(tree: ast.AST, source: str) -> list[tuple[ast.IfExp, str, str]]:
-    """``"中文" if zh else "English"`` (or ``if lang == "zh"``) with the expression naming the
-    language there (from the enclosing function's ``zh = …``) and the quote to write strings
-    with (``'`` inside an f-string written with ``"``)."""
-    out: list[tuple[ast.IfExp, str, str]] = []
+def _template(node: ast.expr, source: str, args: list[str]) -> str | None:
+    """A string or f-string as a ``str.format`` template, each placeholder numbered by its
+    expression's place in ``args`` (extended); None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.replace("{", "{{").replace("}", "}}")
+    if not isinstance(node, ast.JoinedStr):
+        return None
+    out = ""
+    for v in node.values:
+        if isinstance(v, ast.Constant):
+            out += str(v.value).replace("{", "{{").replace("}", "}}")
+            continue
+        if not isinstance(v, ast.FormattedValue):
+            return None
+        expr = ast.get_source_segment(source, v.value)
+        if expr is None:
+            return None
+        if expr not in args:
+            args.append(expr)
+        conv = f"!{chr(v.conversion)}" if v.conversion != -1 else ""
+        spec = _template(v.format_spec, source, []) if v.format_spec is not None else ""
+        if spec is None or "{" in spec:
+            return None
+        out += "{" + str(args.index(expr)) + conv + (f":{spec}" if spec else "") + "}"
+    return out
+
+
+Conditional = tuple[ast.IfExp, str, str, str, str, list[str]]
+
+
+def _core_conditionals(tree: ast.AST, source: str) -> list[Conditional]:
+    """``"中文" if zh else "English"`` (or ``if lang == "zh"``; f-strings too, as ``str.format``
+    templates with their expressions as arguments) with the expression naming the language
+    there (from the enclosing function's ``zh = …``) and the quote to write strings with
+    (``'`` inside an f-string written with ``"``): (node, lang, quote, zh, en, arguments)."""
+    out: list[Conditional] = []
     source_lines = source.splitlines()
 
     def visit(node: ast.AST, zh: str | None, quote: str = '"') -> None:
@@ -518,13 +549,17 @@ def _core_conditionals(tree: ast.AST, source: str) -> list[tuple[ast.IfExp, str,
                     zh = _lang_of_test(sub.value, source) or zh
                     break
         if isinstance(node, ast.IfExp):
+            args: list[str] = []
             texts = _strings([node.body, node.orelse])
+            if texts is None and quote == '"':
+                a, b = _template(node.body, source, args), _template(node.orelse, source, args)
+                texts = [a, b] if a is not None and b is not None and args else None
             if texts and _CJK_RE.search(texts[0]) and not _CJK_RE.search(texts[1]):
                 lang = _lang_of_test(node.test, source)
                 if lang is None and isinstance(node.test, ast.Name) and node.test.id == "zh":
                     lang = zh
                 if lang is not None:
-                    out.append((node, lang, quote))
+                    out.append((node, lang, quote, texts[0], texts[1], args))
         if isinstance(node, ast.JoinedStr):  # Python 3.11: no quote of the f-string inside it
             opening = source_lines[node.lineno - 1].encode()[node.col_offset:].decode()
             quote = "'" if opening.lstrip("rRfFbB")[:1] == '"' else '"'
@@ -537,7 +572,8 @@ def _core_conditionals(tree: ast.AST, source: str) -> list[tuple[ast.IfExp, str,
 
 def convert_core_conditionals(cat: Catalog, files: dict[str, str], check: bool = False) -> int:
     """:data:`CORE_CONDITIONALS`: each conditional becomes ``gettext("中文", lang, context)``
-    with the English in ``cat`` (the import of :func:`tanjiliang.i18n.gettext` is added)."""
+    (``gettext("中文 {0}", lang, context).format(x)`` for f-strings) with the English in ``cat``
+    (the import of :func:`tanjiliang.i18n.gettext` is added)."""
     n = 0
     for rel, context in files.items():
         path = PKG / rel
@@ -547,15 +583,17 @@ def convert_core_conditionals(cat: Catalog, files: dict[str, str], check: bool =
         source = text.encode("utf-8")
         starts = _line_starts(source)
         edits: list[tuple[int, int, bytes]] = []
-        for node, lang, q in _core_conditionals(ast.parse(source), text):
-            zh, en = _strings([node.body, node.orelse]) or ["", ""]
+        for node, lang, q, zh, en, args in _core_conditionals(ast.parse(source), text):
             known = cat.get(zh, context=context)
             ctx = context if known is None or not known.string or known.string == en \
                 else f"{context}:{en}"
             cat.add(zh, en, context=ctx)
+            call = f"gettext({_quote(zh, q)}, {lang}, {_quote(ctx, q)})"
+            if args:
+                call += f".format({', '.join(args)})"
             edits.append((starts[node.lineno - 1] + node.col_offset,
                           starts[(node.end_lineno or 1) - 1] + (node.end_col_offset or 0),
-                          f"gettext({_quote(zh, q)}, {lang}, {_quote(ctx, q)})".encode()))
+                          call.encode()))
         for a, b, t in sorted(edits, reverse=True):
             source = source[:a] + t + source[b:]
         if edits:
