@@ -164,7 +164,8 @@ def _pairs_in(node: ast.AST) -> list[tuple[str, str]]:
 CONDITIONAL_FILES = ("cli/serve.py", "cli/remind.py", "cli/init.py", "cli/month.py",
                      "cli/data.py", "cli/check.py", "cli/packs.py", "web/core/views/ledger.py",
                      "cli/province.py", "cli/audit.py", "cli/safety.py", "plan/budget.py",
-                     "units/registry.py")
+                     "units/registry.py", "cli/plan.py", "web/core/forms.py",
+                     "web/core/security.py", "web/review/summaries.py")
 
 
 def conditionals(rel: str) -> dict[str, list[str]]:

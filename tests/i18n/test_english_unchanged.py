@@ -54,8 +54,13 @@ CONDITIONALS: dict[str, str] = {
     "cli/province.py": "cli.province",
     "cli/audit.py": "cli.audit",
     "cli/safety.py": "cli.safety",
+    "cli/remind.py": "cli.remind",
     "plan/budget.py": "plan.budget",
     "units/registry.py": "units",
+    "cli/plan.py": "cli.plan",
+    "web/core/forms.py": "web.form",
+    "web/core/security.py": "web.security",
+    "web/review/summaries.py": "web.summaries",
 }
 
 

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tanjiliang.cli.check import Format, Lang, fail, make_console, parse_as_of
+from tanjiliang.i18n import gettext
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.plan.plan import Plan
 from tanjiliang.plan.solve import Solution
@@ -126,8 +127,7 @@ def render(p: Plan, lang: str, console: Console) -> None:
         console.print(f"{w('within_budget', lang)}: {w('no_budget', lang)}")
     else:
         how = w("budget_user", lang) if p.budget_from == "user" else w("budget_least_cost", lang)
-        title = f"{w('within_budget', lang)} — {w('budget', lang)} {_t(p.budget_yuan or 0)} 元（{how}）" if zh else \
-            f"{w('within_budget', lang)} — {w('budget', lang)} {_t(p.budget_yuan or 0)} CNY ({how})"
+        title = gettext("{0} — {1} {2} 元（{3}）", lang, "cli.plan").format(w('within_budget', lang), w('budget', lang), _t(p.budget_yuan or 0), how)
         _solution(console, p, p.within_budget, title, lang)
         if p.within_budget.actions:
             wb = p.within_budget

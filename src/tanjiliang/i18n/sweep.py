@@ -132,6 +132,10 @@ CORE_CONDITIONALS: dict[str, str] = {
     "cli/safety.py": "cli.safety",
     "plan/budget.py": "plan.budget",
     "units/registry.py": "units",
+    "cli/plan.py": "cli.plan",
+    "web/core/forms.py": "web.form",
+    "web/core/security.py": "web.security",
+    "web/review/summaries.py": "web.summaries",
 }
 
 

@@ -16,7 +16,7 @@ from typing import Any, Literal, cast
 import yaml
 from pydantic import BaseModel
 
-from tanjiliang.i18n import pairs
+from tanjiliang.i18n import gettext, pairs
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.load import read_tree
 from tanjiliang.model.unit import (
@@ -207,9 +207,7 @@ def fields_for(model: type[BaseModel], values: dict[str, Any], lang: str,
             fld.rows = [{"id": v, "label": w, "on": v in ticked,
                          "share": _show(shares.get(v)) if v in shares else ""}
                         for v, w in refs[key]]
-            fld.help = ("勾选使用该源流的设施；填写份额时各份额之和须为 1，不填则平均分配"
-                        if lang == "zh" else "Tick what uses the stream; shares, when given, "
-                        "must add up to 1, otherwise it is split equally")
+            fld.help = (gettext("勾选使用该源流的设施；填写份额时各份额之和须为 1，不填则平均分配", lang, "web.form"))
         elif name in ("emission_points",) and key in refs:
             ticked = set(raw or [])
             fld.widget = "multi"
@@ -245,9 +243,9 @@ def fields_for(model: type[BaseModel], values: dict[str, Any], lang: str,
             elif _is(ann, date):
                 fld.widget = "date"
             if name == "standards":
-                fld.help = ("多个用逗号分隔" if lang == "zh" else "separate several by commas")
+                fld.help = (gettext("多个用逗号分隔", lang, "web.form"))
             if name == "id":
-                fld.help = ("可不填，自动编号" if lang == "zh" else "optional: numbered automatically")
+                fld.help = (gettext("可不填，自动编号", lang, "web.form"))
         out.append(fld)
     return out
 

@@ -22,7 +22,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 
-from tanjiliang.i18n import pairs
+from tanjiliang.i18n import gettext, pairs
 
 MB = 1024 * 1024
 #: The default limit per kind of upload, in bytes (``TANJILIANG_UPLOAD_MAX_<KIND>`` overrides).
@@ -100,8 +100,8 @@ def too_large(request: HttpRequest, kind: str, length: int, limit: int) -> HttpR
             {"file": "<request>", "line": None, "path": "", "zh": zh, "en": en}]}, status=413)
     lang = "en" if (request.GET.get("lang") or request.COOKIES.get("tj_lang")) == "en" else "zh"
     text = zh if lang == "zh" else en
-    title = "文件过大" if lang == "zh" else "Too large"
-    back = "返回" if lang == "zh" else "Back"
+    title = gettext("文件过大", lang, "web.security")
+    back = gettext("返回", lang, "web.security")
     from django.utils.html import escape
 
     body = (f'<!doctype html><html lang="{"zh-Hans" if lang == "zh" else "en"}"><meta '
@@ -166,7 +166,7 @@ def lockout(request: HttpRequest, response: HttpResponse | None = None,
     from django.utils.html import escape
 
     lang = "en" if (request.GET.get("lang") or request.COOKIES.get("tj_lang")) == "en" else "zh"
-    title = "账号已锁定" if lang == "zh" else "Account locked"
+    title = gettext("账号已锁定", lang, "web.security")
     return HttpResponse(
         f'<!doctype html><html lang="{"zh-Hans" if lang == "zh" else "en"}"><meta '
         f'charset="utf-8"><title>{title}</title><h1>{title}</h1><p id="locked">'

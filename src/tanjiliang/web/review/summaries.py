@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
+from tanjiliang.i18n import gettext
 from tanjiliang.province.batch import summarise
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.tenancy import role_of
@@ -213,7 +214,7 @@ def export_xlsx(qs: QuerySet[UnitSummary], lang: str) -> bytes:
     from tanjiliang.review.model import label
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("监管总览" if lang == "zh" else "Overview")
+    ws = wb.create_sheet(gettext("监管总览", lang, "web.summaries"))
     head = [zh if lang == "zh" else en for _, zh, en in COLUMNS]
     from openpyxl.cell import WriteOnlyCell
 
