@@ -181,7 +181,7 @@ def conditionals(rel: str) -> dict[str, list[str]]:
             continue
         if all(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in nodes):
             a, b = (str(n.value) for n in nodes)  # type: ignore[attr-defined]
-        elif isinstance(node, ast.IfExp) and any(isinstance(n, ast.JoinedStr) for n in nodes):
+        elif any(isinstance(n, ast.JoinedStr) for n in nodes):  # f-strings: placeholders {}
             a, b = (_text(n) for n in nodes)  # type: ignore[assignment]
             if a is None or b is None:
                 continue

@@ -134,20 +134,17 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     t = (lambda z, context="cli.check": gettext(z, lang, context))  # noqa: E731
     console.print(f"[bold]{a.unit_name}[/]  {a.unit_year}  ·  "
                   f"{t('规则包')} {a.pack_name} {a.pack_version}  ·  {t('评价日期')} {a.as_of}")
-    cat = t(f"排放总量 {_n(a.total_tco2e)} tCO₂e，{'属于' if a.key_emission_unit else '不属于'}重点排放单位，类别 {a.installation_category}",
-            f"total {_n(a.total_tco2e)} tCO₂e, {'a' if a.key_emission_unit else 'not a'} key emission unit, category {a.installation_category}")
+    cat = t("排放总量 {0} tCO₂e，{1}重点排放单位，类别 {2}").format(_n(a.total_tco2e), '属于' if a.key_emission_unit else '不属于', a.installation_category, 'a' if a.key_emission_unit else 'not a')
     console.print(cat)
     if a.totals.get("key_unit_basis") == "direct":  # the pack's scope.key_unit_basis (#17)
-        console.print(t(f"重点排放单位判定口径：直接排放 {_n(a.totals['key_unit_tco2e'])} tCO₂e",
-                        f"key-unit basis: direct emissions, {_n(a.totals['key_unit_tco2e'])} tCO₂e"))
+        console.print(t("重点排放单位判定口径：直接排放 {0} tCO₂e").format(_n(a.totals['key_unit_tco2e'])))
     apart = a.totals.get("reported_apart") or {}
     if apart:
         console.print(t("单独报告（不计入总量）：")
                       + ", ".join(f"{escape(sid)} {_n(v)} t" for sid, v in apart.items()))
     if a.biogenic_tco2:
-        console.print(t(f"生物质 CO2（不计入总量）{_n(a.biogenic_tco2)} t", f"biogenic CO2 (not counted) {_n(a.biogenic_tco2)} t"))
-    console.print(t(f"微量源流阈值 {_n(a.threshold_de_minimis)} t，次要源流阈值 {_n(a.threshold_minor)} t",
-                    f"thresholds: de minimis {_n(a.threshold_de_minimis)} t, minor {_n(a.threshold_minor)} t"))
+        console.print(t("生物质 CO2（不计入总量）{0} t").format(_n(a.biogenic_tco2)))
+    console.print(t("微量源流阈值 {0} t，次要源流阈值 {1} t").format(_n(a.threshold_de_minimis), _n(a.threshold_minor)))
 
     st = Table(title=t("源流与分类"), title_justify="left")
     for col in (t("源流"), t("名称"), t("方法"), "tCO2e", t("占比"),
@@ -202,7 +199,7 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     if a.after_as_of:  # records dated after the as-of date: listed, not counted (issue 11)
         kinds = {"confirmation": ("检定/校准记录", "confirmation"), "last_confirmed": ("最近检定/校准日期", "last confirmed"),
                  "procedure": ("管理制度", "procedure"), "person": ("人员培训", "personnel training")}
-        console.print(t(f"评价日期 {a.as_of} 之后的记录（未计入）：", f"Records after the assessment date {a.as_of} (not counted): ")
+        console.print(t("评价日期 {0} 之后的记录（未计入）：").format(a.as_of)
                       + "; ".join(f"{kinds[r.kind][0 if zh else 1]} {escape(r.subject)} {r.date}" for r in a.after_as_of))
     colour = "green" if a.conclusion == "conforming" else "red"
     console.print(f"[bold]{t('结论')}：[{colour}]{label('conclusion', a.conclusion, lang)}[/][/]"

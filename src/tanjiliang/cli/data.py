@@ -112,8 +112,7 @@ def render(rep: Any, lang: str, console: Console) -> None:
     console.print(st)
     bad = rep.reconciliation.filter(pl.col("status") != "ok")
     if rep.reconciliation.height:
-        console.print(t(f"主表与分表平衡：{rep.reconciliation.height} 个月次，{bad.height} 个不平衡或无法判定",
-                        f"Main vs sub-meters: {rep.reconciliation.height} node-months, {bad.height} unreconciled or unknown"))
+        console.print(t("主表与分表平衡：{0} 个月次，{1} 个不平衡或无法判定").format(rep.reconciliation.height, bad.height))
     if rep.cems is not None:
         ct = Table(title=t("CEMS 实测 CO2（标准状态干基）"), title_justify="left")
         for h in (t("排放口"), "t CO2", t("有效小时"), t("邻近值补"),
@@ -125,8 +124,7 @@ def render(rep: Any, lang: str, console: Console) -> None:
         console.print(ct)
         if rep.cems_comparison is not None:
             for r in rep.cems_comparison.to_dicts():
-                console.print(t(f"源流 {r['stream']}：实测 {_f(r['cems_t'], 1)} t，计算法 {_f(r['calculation_t'], 1)} t（{r['streams']}），差 {_f(r['difference_percent'], 2)} %",
-                                f"stream {r['stream']}: measured {_f(r['cems_t'], 1)} t, calculated {_f(r['calculation_t'], 1)} t ({r['streams']}), difference {_f(r['difference_percent'], 2)} %"))
+                console.print(t("源流 {0}：实测 {1} t，计算法 {2} t（{3}），差 {4} %").format(r['stream'], _f(r['cems_t'], 1), _f(r['calculation_t'], 1), r['streams'], _f(r['difference_percent'], 2)))
     cal = [f for f in rep.assessment.findings if f.code.startswith("CAL-")]
     for sev, colour in (("nonconformity", "red"), ("observation", "yellow")):
         items = [f for f in rep.findings + cal if f.severity == sev]

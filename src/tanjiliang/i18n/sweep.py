@@ -608,6 +608,43 @@ def convert_core_conditionals(cat: Catalog, files: dict[str, str], check: bool =
     return n
 
 
+def convert_template_calls(cat: Catalog, files: dict[str, tuple[tuple[str, ...], str | None]],
+                           check: bool = False) -> int:
+    """In the files of :data:`CONTEXT_KEYWORD`, ``t(f"中文 {x}", f"English {x}")`` becomes
+    ``t("中文 {0}").format(x)`` (the English template in ``cat`` under the file's context, or
+    ``<context>:<English>`` on a clash, passed as ``context=``)."""
+    n = 0
+    for rel, (names, context) in files.items():
+        path = PKG / rel
+        if rel not in CONTEXT_KEYWORD or not path.exists() or context is None:
+            continue
+        text = path.read_text(encoding="utf-8")
+        source = text.encode("utf-8")
+        starts = _line_starts(source)
+        edits: list[tuple[int, int, bytes]] = []
+        for node in ast.walk(ast.parse(source)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in names and len(node.args) == 2 and not node.keywords
+                    and any(isinstance(a, ast.JoinedStr) for a in node.args)):
+                continue
+            args: list[str] = []
+            zh, en = (_template(a, text, args) for a in node.args)
+            if zh is None or en is None or not _CJK_RE.search(zh) or _CJK_RE.search(en):
+                continue
+            known = cat.get(zh, context=context)
+            ctx = context if known is None or not known.string or known.string == en \
+                else f"{context}:{en}"
+            cat.add(zh, en, context=ctx)
+            call = f"{node.func.id}({_quote(zh)}" + (
+                f", context={_quote(ctx)})" if ctx != context else ")")
+            call += f".format({', '.join(args)})"
+            edits.append((starts[node.lineno - 1] + node.col_offset,
+                          starts[(node.end_lineno or 1) - 1] + (node.end_col_offset or 0),
+                          call.encode()))
+        n += _apply(path, source, edits, check)
+    return n
+
+
 def _import_core(text: str) -> str:
     """``text`` importing :func:`tanjiliang.i18n.gettext` (at module level)."""
     have = re.search(r"^from tanjiliang\.i18n import (.+)$", text, re.M)
@@ -705,6 +742,7 @@ def sweep(check: bool = False, only: tuple[str, ...] = ()) -> dict[str, int]:
         core_cat = _load(core_po, "en", "tanjiliang")
         n_rows = convert_tables(core_cat, check)
         n_calls += convert_calls(core_cat, CORE_CALLS, check)
+        n_calls += convert_template_calls(core_cat, CORE_CALLS, check)
         n_calls += convert_core_conditionals(core_cat, CORE_CONDITIONALS, check)
         n_calls += convert_conditionals(
             web_cat, tuple(f for f in WEB_CONDITIONALS if not only or f in only), check)
