@@ -88,6 +88,9 @@ def tables() -> dict[str, dict[str, list[str]]]:
     from tanjiliang.month import batch
 
     out["packs.KINDS"] = {k: _pair(p) for k, p in packs._KINDS.items()}
+    from tanjiliang.cli import check
+
+    out["check.AFTER_KINDS"] = {k: _pair(p) for k, p in check.AFTER_KINDS.items()}
     out["month.batch.STATUS_WORDS"] = {k: _pair(p) for k, p in batch.STATUS_WORDS.items()}
     from tanjiliang.month import lab
 

@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
@@ -19,7 +19,7 @@ from rich.table import Table
 
 from tanjiliang.assess.labels import label
 from tanjiliang.assess.result import Assessment
-from tanjiliang.i18n import gettext
+from tanjiliang.i18n import gettext, pairs, pick
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.rules.load import LoadedPack
@@ -125,6 +125,13 @@ def _n(x: float) -> str:
     return f"{x:,.1f}"
 
 
+#: Kinds of records dated after the as-of date (listed, not counted: issue 11).
+AFTER_KINDS = cast("dict[str, tuple[str, str]]", pairs("cli.check.after", {
+    "confirmation": "检定/校准记录",
+    "last_confirmed": "最近检定/校准日期",
+    "procedure": "管理制度", "person": "人员培训"}))
+
+
 def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     """The terminal report: streams and classes, the equipping-rate table laid out like
     GB 17167's, findings grouped by severity, and the conclusion."""
@@ -197,10 +204,8 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
                        escape(f.message(lang)))
         console.print(ft)
     if a.after_as_of:  # records dated after the as-of date: listed, not counted (issue 11)
-        kinds = {"confirmation": ("检定/校准记录", "confirmation"), "last_confirmed": ("最近检定/校准日期", "last confirmed"),
-                 "procedure": ("管理制度", "procedure"), "person": ("人员培训", "personnel training")}
         console.print(t("评价日期 {0} 之后的记录（未计入）：").format(a.as_of)
-                      + "; ".join(f"{kinds[r.kind][0 if zh else 1]} {escape(r.subject)} {r.date}" for r in a.after_as_of))
+                      + "; ".join(f"{pick(AFTER_KINDS[r.kind], lang, f'cli.check.after:{r.kind}')} {escape(r.subject)} {r.date}" for r in a.after_as_of))
     colour = "green" if a.conclusion == "conforming" else "red"
     console.print(f"[bold]{t('结论')}：[{colour}]{label('conclusion', a.conclusion, lang)}[/][/]"
                   if zh else f"[bold]Conclusion: [{colour}]{label('conclusion', a.conclusion, lang)}[/][/]")

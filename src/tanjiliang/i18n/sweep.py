@@ -71,6 +71,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "cli/ledger.py": [("WORDS", "cli.ledger")],
     "cli/demo.py": [("WORDS", "cli.demo")],
     "cli/packs.py": [("_KINDS", "cli.packs.kind")],
+    "cli/check.py": [("AFTER_KINDS", "cli.check.after")],
     "month/batch.py": [("STATUS_WORDS", "month.batch.status")],
     "month/lab.py": [("WORDS", "month.lab.param"), ("FLAG_WORDS", "month.lab.flag"),
                      ("WEIGHTING", "month.lab.weighting")],
