@@ -76,3 +76,40 @@ def test_view_conditionals_become_gettext(tmp_path: Path, monkeypatch: pytest.Mo
     assert "    HttpResponse,\n)\nfrom django.utils.translation import gettext, pgettext\n" \
            "from django.views import View\n" in text
     assert cat.get("已保存").string == "saved" and cat.get("甲", context="A").string == "A"
+
+
+def test_core_conditionals_become_gettext(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Command-line conditionals and f-string pairs become ``gettext(…, lang, context)`` and
+    ``str.format`` templates; the picker ``t("中文", "English")`` loses its English."""
+    from babel.messages.catalog import Catalog
+
+    (tmp_path / "cmd.py").write_text(
+        'import typer\n\n\n'
+        'def f(lang, n):\n'
+        '    zh = lang == "zh"\n'
+        '    a = "单位" if zh else "Units"\n'
+        '    b = f"已发送 {n:,} 封" if zh else f"sent {n:,}"\n'
+        '    c = f"x {\'单位\' if zh else \'unit\'}"\n'
+        '    return a, b, c\n\n\n'
+        'def g(lang, x):\n'
+        '    def t(a, context="cli.t"):\n'
+        '        return a\n'
+        '    return t("甲", "A"), t(f"乙 {x}", f"B {x}")\n', encoding="utf-8")
+    monkeypatch.setattr(sweep, "PKG", tmp_path)
+    monkeypatch.setattr(sweep, "CONTEXT_KEYWORD", ("cmd.py",))
+    cat = Catalog(locale="en")
+    assert sweep.convert_core_conditionals(cat, {"cmd.py": "cli.x"}) == 3
+    calls = {"cmd.py": (("t",), "cli.t")}
+    assert sweep.convert_template_calls(cat, calls) == 1
+    assert sweep.convert_calls(cat, calls) == 1
+    text = (tmp_path / "cmd.py").read_text(encoding="utf-8")
+    assert 'a = gettext("单位", lang, "cli.x")' in text
+    assert 'b = gettext("已发送 {0:,} 封", lang, "cli.x").format(n)' in text
+    assert "c = f\"x {gettext('单位', lang, 'cli.x:unit')}\"" in text  # Units elsewhere
+    assert 't("甲"), t("乙 {0}").format(x)' in text
+    assert "from tanjiliang.i18n import gettext\n" in text
+    assert cat.get("单位", context="cli.x").string == "Units"
+    assert cat.get("单位", context="cli.x:unit").string == "unit"
+    assert cat.get("已发送 {0:,} 封", context="cli.x").string == "sent {0:,}"
+    assert cat.get("乙 {0}", context="cli.t").string == "B {0}"
+    compile(text, "cmd.py", "exec")
