@@ -168,7 +168,8 @@ CONDITIONAL_FILES = ("cli/serve.py", "cli/remind.py", "cli/init.py", "cli/month.
                      "cli/data.py", "cli/check.py", "cli/packs.py", "web/core/views/ledger.py",
                      "cli/province.py", "cli/audit.py", "cli/safety.py", "plan/budget.py",
                      "units/registry.py", "cli/plan.py", "web/core/forms.py",
-                     "web/core/security.py", "web/review/summaries.py")
+                     "web/core/security.py", "web/review/summaries.py",
+                     "web/core/integrations.py", "web/review/audit_views.py")
 
 
 def conditionals(rel: str) -> dict[str, list[str]]:

@@ -137,6 +137,8 @@ CORE_CONDITIONALS: dict[str, str] = {
     "web/core/forms.py": "web.form",
     "web/core/security.py": "web.security",
     "web/review/summaries.py": "web.summaries",
+    "web/core/integrations.py": "web.integrations",
+    "web/review/audit_views.py": "web.audit",
 }
 
 

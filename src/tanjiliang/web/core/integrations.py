@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from tanjiliang.i18n import gettext
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.assessing import assessment, pack_for, today, unit_key
 from tanjiliang.web.core.mapping import unit_file
@@ -102,9 +103,7 @@ def chosen_period(post: Any, year: int, lang: str) -> tuple[str, date | None, da
                 raise ValueError
             return how, start, end
     except ValueError:
-        raise PeriodProblem("统计期无效：请选择月份，或填写起止日期（止日不早于起日）" if lang == "zh"
-                            else "invalid period: choose a month, or a start and an end date "
-                                 "(the end not before the start)") from None
+        raise PeriodProblem(gettext("统计期无效：请选择月份，或填写起止日期（止日不早于起日）", lang, "web.integrations")) from None
     if how == "year":
         return how, date(year, 1, 1), date(year + 1, 1, 1)
     return "data", None, None

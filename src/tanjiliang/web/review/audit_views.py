@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tanjiliang.i18n import gettext
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.audit import verify
 from tanjiliang.web.core.tenancy import role_of
@@ -59,9 +60,7 @@ def replace_key(request: HttpRequest) -> HttpResponse:
         SigningKey.objects.filter(user=request.user, replaced__isnull=True).update(
             replaced=timezone.now())
         k = keys.key_of(request.user)
-    zh = lang_of(request) == "zh"
-    messages.success(request, f"已生成新的签名密钥 {k.key_id[:16]}…" if zh
-                     else f"new signing key {k.key_id[:16]}…")
+    messages.success(request, gettext("已生成新的签名密钥 {0}…", lang_of(request), "web.audit").format(k.key_id[:16]))
     return redirect("signing-key")
 
 
