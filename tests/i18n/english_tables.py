@@ -169,7 +169,8 @@ CONDITIONAL_FILES = ("cli/serve.py", "cli/remind.py", "cli/init.py", "cli/month.
                      "cli/province.py", "cli/audit.py", "cli/safety.py", "plan/budget.py",
                      "units/registry.py", "cli/plan.py", "web/core/forms.py",
                      "web/core/security.py", "web/review/summaries.py",
-                     "web/core/integrations.py", "web/review/audit_views.py")
+                     "web/core/integrations.py", "web/review/audit_views.py",
+                     "web/core/views/units.py", "web/core/views/wizard.py")
 
 
 def conditionals(rel: str) -> dict[str, list[str]]:

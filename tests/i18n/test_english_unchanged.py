@@ -63,6 +63,8 @@ CONDITIONALS: dict[str, str] = {
     "web/review/summaries.py": "web.summaries",
     "web/core/integrations.py": "web.integrations",
     "web/review/audit_views.py": "web.audit",
+    "web/core/views/units.py": "web",
+    "web/core/views/wizard.py": "web",
 }
 
 

@@ -98,6 +98,7 @@ CALLS: dict[str, tuple[tuple[str, ...], str | None]] = {
 #: translates that Chinese otherwise).
 WEB_CONDITIONALS = ("web/core/views/units.py", "web/core/views/wizard.py",
                     "web/core/views/other.py", "web/core/views/ledger.py")
+# f-string pairs there become ``gettext("中文 {0}").format(x)`` (a str.format template).
 
 #: The same for messages of the core (``tanjiliang.po``), each file's with one context:
 #: file → (names of the functions or exception classes, context).
@@ -457,6 +458,12 @@ def _is_lang_zh(test: ast.expr) -> bool:
         isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "lang_of")
 
 
+def _in_fstring(tree: ast.AST, node: ast.AST) -> bool:
+    """Whether ``node`` stands inside an f-string (its quotes could not be reused there)."""
+    return any(isinstance(f, ast.JoinedStr) and any(n is node for n in ast.walk(f))
+               for f in ast.walk(tree))
+
+
 def convert_conditionals(cat: Catalog, files: tuple[str, ...], check: bool = False) -> int:
     """``"中文" if lang == "zh" else "English"`` in the Django views ``files`` becomes
     ``gettext("中文")``; the English goes to the web catalogue."""
@@ -469,10 +476,17 @@ def convert_conditionals(cat: Catalog, files: tuple[str, ...], check: bool = Fal
         starts = _line_starts(source)
         edits: list[tuple[int, int, bytes]] = []
         used: set[str] = set()
-        for node in ast.walk(ast.parse(source)):
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
             if not (isinstance(node, ast.IfExp) and _is_lang_zh(node.test)):
                 continue
             texts = _strings([node.body, node.orelse])
+            args: list[str] = []
+            if texts is None:  # f-strings: str.format templates (not inside another f-string)
+                a = _template(node.body, source.decode("utf-8"), args)
+                b = _template(node.orelse, source.decode("utf-8"), args)
+                texts = [a, b] if a is not None and b is not None and args \
+                    and not _in_fstring(tree, node) else None
             if not (texts and _CJK_RE.search(texts[0]) and not _CJK_RE.search(texts[1])):
                 continue
             zh, en = texts
@@ -483,6 +497,8 @@ def convert_conditionals(cat: Catalog, files: tuple[str, ...], check: bool = Fal
             else:
                 cat.add(zh, en, context=en)
                 call, fn = f"pgettext({_quote(en)}, {_quote(zh)})", "pgettext"
+            if args:
+                call += f".format({', '.join(args)})"
             used.add(fn)
             edits.append((starts[node.lineno - 1] + node.col_offset,
                           starts[(node.end_lineno or 1) - 1] + (node.end_col_offset or 0),

@@ -228,8 +228,7 @@ def ledger_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
                     issues=issue_texts(exc, lang))
     del request.session[_UPLOAD]
     n = unit.instruments.count()
-    messages.success(request, (f"已导入：{cs.summary('zh')}；现有 {n} 台器具" if lang == "zh" else
-                               f"imported: {cs.summary('en')}; {n} instruments now"))
+    messages.success(request, (gettext("已导入：{0}；现有 {1} 台器具").format(cs.summary('zh'), n, cs.summary('en'))))
     return redirect("ledger", pk=pk)
 
 

@@ -102,7 +102,7 @@ def _mappings(request: HttpRequest, uf: Any, lang: str) -> None:
     for line in lines[:30]:
         messages.info(request, line)
     if len(lines) > 30:
-        messages.info(request, f"……共 {len(lines)} 项" if lang == "zh" else f"… {len(lines)} in all")
+        messages.info(request, gettext("……共 {0} 项").format(len(lines)))
 
 
 @login_required

@@ -342,8 +342,7 @@ def edit_management(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             mgmt["records_retention_years"] = float(raw_years)
         except ValueError:
-            general.append(f"记录保存年限“{raw_years}”不是数字" if lang == "zh"
-                           else f'records retention "{raw_years}" is not a number')
+            general.append(gettext("记录保存年限“{0}”不是数字").format(raw_years))
     parse_errors = {"procedures": {j: r.errors for j, r in enumerate(procs) if r.errors},
                     "personnel": {j: r.errors for j, r in enumerate(people) if r.errors}}
     if "_more" in request.POST or general or any(parse_errors.values()):
