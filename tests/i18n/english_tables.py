@@ -88,6 +88,10 @@ def tables() -> dict[str, dict[str, list[str]]]:
     from tanjiliang.month import batch
 
     out["packs.KINDS"] = {k: _pair(p) for k, p in packs._KINDS.items()}
+    out["packs.LIST_HEADS"] = {k: _pair(p) for k, p in packs.LIST_HEADS.items()}
+    from tanjiliang.cli import month as cli_month
+
+    out["cli.month.STATUS_HEADS"] = {k: _pair(p) for k, p in cli_month.STATUS_HEADS.items()}
     from tanjiliang.cli import check
 
     out["check.AFTER_KINDS"] = {k: _pair(p) for k, p in check.AFTER_KINDS.items()}

@@ -15,14 +15,14 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from tanjiliang.cli.check import Format, Lang, make_console
-from tanjiliang.i18n import gettext, pick
+from tanjiliang.i18n import gettext, pairs, pick
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.write import json_text
 
@@ -36,6 +36,12 @@ def _bad(err: LoadError, lang: str) -> typer.Exit:
     for i in err.issues:
         console.print(i.message(lang), markup=False)
     return typer.Exit(2)
+
+
+#: The columns of ``month status``.
+STATUS_HEADS = cast("dict[str, tuple[str, str]]", pairs("cli.month.head", {
+    "month": "月份", "status": "状态", "deadline": "截止日期",
+    "version": "版本", "tco2e": "排放 tCO2e"}))
 
 
 @app.command("close")
@@ -164,7 +170,6 @@ def status(
     from tanjiliang.month.close import STATUS_WORDS, month_status, year_total
 
     lg = lang.value
-    zh = lg == "zh"
     try:
         unit = load_unit(unit_file)
         day = date.fromisoformat(today) if today else date.today()
@@ -185,9 +190,8 @@ def status(
                                     "filed_total_tco2e": total, "annual_assessment_tco2e": annual}))
         return
     table = Table(title=f"{unit.unit.name} {year}", title_justify="left")
-    for h in (("月份", "month"), ("状态", "status"), ("截止日期", "deadline"), ("版本", "version"),
-              ("排放 tCO2e", "tCO2e")):
-        table.add_column(h[0] if zh else h[1])
+    for key, h in STATUS_HEADS.items():
+        table.add_column(pick(h, lg, f"cli.month.head:{key}"))
     for c in cards:
         word = pick(STATUS_WORDS[c["status"]], lg, f"month.status:{c['status']}")
         if c["late"]:

@@ -23,14 +23,19 @@ app = typer.Typer(help="Rule packs 规则包: list the bundled ones, show one wi
                   no_args_is_help=True)
 
 
+#: The columns of ``packs list``.
+LIST_HEADS = cast("dict[str, tuple[str, str]]", pairs("cli.packs.head", {
+    "name": "名称", "version": "版本", "status": "状态",
+    "title": "标题", "sha256": "SHA-256"}))
+
+
 @app.command("list")
 def list_packs(lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh) -> None:
     """List the bundled packs 列出内置规则包."""
     console = make_console()
-    zh = lang is Lang.zh
     table = Table(title=gettext("内置规则包", lang, "cli.packs"), title_justify="left")
-    for col in (("名称", "name"), ("版本", "version"), ("状态", "status"), ("标题", "title"), ("SHA-256", "SHA-256")):
-        table.add_column(col[0] if zh else col[1])
+    for key, col in LIST_HEADS.items():
+        table.add_column(pick(col, lang, f"cli.packs.head:{key}"))
     for name in bundled_pack_names():
         lp = load_pack(name)
         table.add_row(lp.name, lp.version, label("pack_status", lp.pack.status, lang.value),
