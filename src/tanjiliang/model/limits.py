@@ -96,12 +96,25 @@ def read_user_text(path: Path, lim: Limits | None = None) -> str:
     except OSError as exc:
         raise LoadError([Issue(name, None, "", f"无法读取文件：{exc.strerror or exc}",
                                f"cannot read the file: {exc.strerror or exc}")]) from None
+    return decode_user_bytes(name, raw)
+
+
+def decode_user_bytes(name: str, raw: bytes) -> str:
+    """A user's file as text: UTF-8 with an optional BOM; else LoadError naming the line and
+    byte, and saying so when the file reads as GBK/GB18030 (what Chinese Windows editors save)."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise LoadError([Issue(name, line, "", f"文件不是 UTF-8 编码（字节 {exc.start}）",
-                               f"the file is not UTF-8 (byte {exc.start})")]) from None
+        zh, en = f"文件不是 UTF-8 编码（字节 {exc.start}）", f"the file is not UTF-8 (byte {exc.start})"
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+        else:
+            zh += "：看来是 GBK/GB18030 编码，请用编辑器另存为 UTF-8"
+            en += ": it looks like GBK/GB18030; save it as UTF-8 in your editor"
+        raise LoadError([Issue(name, line, "", zh, en)]) from None
 
 
 def check_size(name: str, text: str, lim: Limits | None = None) -> None:

@@ -24,7 +24,7 @@ import polars as pl
 
 from tanjiliang.assess.result import Assessment
 from tanjiliang.check import check
-from tanjiliang.model.errors import LoadError
+from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.load import load_unit
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.rules import LoadedPack, load_pack
@@ -96,10 +96,15 @@ def summarise(a: Assessment) -> dict[str, Any]:
 def read_unit(path: Path) -> UnitFile:
     """Load a (possibly gzipped) unit file with :func:`load_unit` (its fast path parses JSON
     with the standard library; line numbers are only worked out for a file with a problem)."""
+    from tanjiliang.model.limits import decode_user_bytes
+
     raw = path.read_bytes()
-    text = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8-sig")
     name = str(path)[:-3] if path.suffix == ".gz" else str(path)
-    return load_unit(name, text)
+    try:
+        raw = gzip.decompress(raw) if path.suffix == ".gz" else raw
+    except (OSError, EOFError):  # gzip.BadGzipFile is an OSError
+        raise LoadError([Issue(str(path), None, "", "不是有效的 gzip 压缩文件", "not a valid gzip file")]) from None
+    return load_unit(name, decode_user_bytes(name, raw))  # not UTF-8: LoadError naming the file
 
 
 @dataclass(frozen=True)

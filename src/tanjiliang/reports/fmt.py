@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from tanjiliang.rules.exact import rounded
 
 
 def num(x: float | int | None, decimals: int = 0) -> str:
     """Thousands separated, rounded half-up (``1234567.8`` → ``"1,234,568"``)."""
     if x is None:
         return "—"
-    q = Decimal(str(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    q = rounded(Decimal(str(x)), decimals)  # with the digits a very large number needs
     return f"{q:,.{decimals}f}"
 
 

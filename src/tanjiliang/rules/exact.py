@@ -13,7 +13,7 @@ rounded values).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
 from tanjiliang.rules.schema import Threshold
@@ -31,8 +31,11 @@ def exact(x: float | int | Decimal) -> Decimal:
 
 
 def rounded(x: Decimal, decimals: int) -> Decimal:
-    """``x`` rounded half-up to ``decimals`` places (the pack's ``rounding_decimals``)."""
-    return x.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    """``x`` rounded half-up to ``decimals`` places (the pack's ``rounding_decimals``), with
+    as many digits as that needs (the default 28 refuse a total of 10³⁰ t to one decimal)."""
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, x.adjusted() + decimals + 2)
+        return x.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def exact_sum(xs: Iterable[Decimal]) -> Decimal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from importlib import resources
@@ -98,6 +99,8 @@ def parse_quantity(text: str | float | int, dimension: str | None = None) -> pin
                 f"“{text}” 中的单位“{unit_text}”无法识别", f'unknown unit "{unit_text}" in "{text}"'
             ) from exc
         q = Q_(float(number), unit)
+    if not math.isfinite(q.magnitude):  # "1e400 t" reads as infinity; .nan, .inf in YAML
+        raise QuantityError(f"“{text}” 不是有限的数值", f'"{text}" is not a finite number')
     if dimension is not None and not q.check(dimension):
         raise QuantityError(
             f"“{text}” 的量纲是{dimension_name(q.dimensionality, 'zh')}，应为{dimension_name(dimension, 'zh')}",
