@@ -28,6 +28,7 @@ from tanjiliang.model.limits import (
     quiet_stderr,
     read_user_text,
 )
+from tanjiliang.model.syntax import json_syntax, yaml_problem_zh, yaml_syntax
 from tanjiliang.model.unit import (
     BOUNDARY,
     EMISSION_POINT_QUANTITIES,
@@ -56,6 +57,7 @@ class SourceMap:
         self._root = root
         self._text = text
         self.resolution: Any = None  # names read as codes (tanjiliang.model.names.Resolution)
+        self.unchecked_depth: str | None = None  # the text, while its nesting is not checked
 
     @property
     def root(self) -> yaml.Node | None:
@@ -141,11 +143,23 @@ _RISKY_TOKENS = (
     re.compile(r"\.(?<!\w\.)\d"),  # .5, -.5 (not 0.5: a word character before the dot)
     re.compile(r"\.(?![\d\w])"),  # 5. (the digits before it: SIGNED_DIGITS)
     re.compile(r"\+[^\s,\[\]{}#]*(?=[ \t]*(?:[\r\n,\]}#]|$))"),  # +1, +.5 (one word ending the scalar)
-    re.compile(r"(?:inf|Inf|INF|nan|NaN|NAN)(?!\w)"),  # inf, .inf, -.nan
-    re.compile(r"(?:~|null|Null|NULL|True|TRUE|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON"
-               r"|off|Off|OFF)(?!\w)"),
 )
 _SPECIALS = ("inf", "Inf", "INF", "nan", "NaN", "NAN")
+_WORDS = ("~", "null", "Null", "NULL", "True", "TRUE", "False", "FALSE", "yes", "Yes", "YES", "no", "No",
+          "NO", "on", "On", "ON", "off", "Off", "OFF")
+
+
+def _whole_words(words: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for whole words (no word character before or after): each alternative starts
+    with its literal and looks behind it over its own fixed width, so that the engine still
+    jumps between candidate first letters (a look-behind in front would try every position:
+    5× slower on a 13 MB ledger), and the words inside others (``calibration``, ``henan``; 50 000
+    in that ledger) never reach Python (issue 16)."""
+    return re.compile("|".join(f"{re.escape(w)}(?<!\\w{'.' * len(w)})(?!\\w)" for w in words))
+
+
+#: inf, nan (a sign and a dot may stand before them: SIGNED_DOT) and the null and boolean words.
+_RISKY_WORDS = _whole_words((*_SPECIALS, *_WORDS))
 SIGN, SIGNED_DIGITS, SIGNED_DOT = "sign", "signed digits", "signed dot"
 
 
@@ -183,7 +197,7 @@ def _starts_value(text: str, at: int, lead: str | None) -> bool:
     return before in ":-" and j < i  # "a: x", "- x" need a space; "a:x" is one scalar
 
 
-_LEADS: tuple[str | None, ...] = (SIGN, SIGNED_DIGITS, None, SIGNED_DOT, None)
+_LEADS: tuple[str | None, ...] = (SIGN, SIGNED_DIGITS, None)
 
 
 def _json_safe(text: str) -> bool:
@@ -191,16 +205,16 @@ def _json_safe(text: str) -> bool:
     no tags, one document, and no plain scalar of the kinds above."""
     if "!" in text or text.startswith(("---", "...")) or "\n---" in text or "\n..." in text:
         return False
-    specials = any(w in text for w in _SPECIALS)
     for pattern, lead in zip(_RISKY_TOKENS, _LEADS, strict=True):
-        if lead == SIGNED_DOT and not specials:
-            continue
         for m in pattern.finditer(text):
             at = m.start()
             if lead != SIGNED_DIGITS and at and (text[at - 1].isalnum() or text[at - 1] == "_"):
-                continue  # inside a word ("calibration"): no scalar starts here
+                continue  # inside a word: no scalar starts here
             if _starts_value(text, at, lead):
                 return False
+    for m in _RISKY_WORDS.finditer(text):  # whole words only (the pattern looks behind)
+        if _starts_value(text, m.start(), SIGNED_DOT if m.group() in _SPECIALS else None):
+            return False
     return True
 
 
@@ -221,16 +235,33 @@ def _depth_ok(data: Any, limit: int) -> bool:
     return True
 
 
-def _json_from_tree(tree: Any, ryml: Any) -> Any:
+def _emit_json(tree: Any, ryml: Any, size_hint: int) -> bytearray:
+    """rapidyaml's JSON text of ``tree`` in one pass into a buffer of about the right size
+    (``emit_json`` measures the output first, emits it, then decodes it to ``str``: 2.5× the
+    time on a 13 MB ledger, issue 16); a buffer found too small is made as large as the
+    emitter says and the emission done again."""
+    buf = bytearray(max(size_hint, 64))
+    try:
+        out = ryml.emit_json_in_place(tree, buf)
+    except IndexError:
+        buf = bytearray(ryml.compute_json_length(tree))
+        out = ryml.emit_json_in_place(tree, buf)
+    n = len(out)
+    out.release()
+    del buf[n:]  # no copy
+    return buf
+
+
+def _json_from_tree(tree: Any, ryml: Any, size_hint: int = 0, check_depth: bool = True) -> Any:
     """Plain data through rapidyaml's JSON emitter and the standard library's C JSON parser:
     ~10× faster than visiting every node from Python (a 10 000-instrument ledger with its
     confirmation records, issue 16). Numbers keep their text (``parse_int=str``); only ``true``,
     ``false`` and ``null`` (written plain) become Python values, as in :func:`_fast_yaml`. The
-    caller has made sure (:func:`_json_safe`) that the emitter writes every scalar as it is."""
-    text = ryml.emit_json(tree)
-    data = json.loads(text, object_pairs_hook=_yaml_pairs, parse_int=str, parse_float=str,
-                      parse_constant=_reject_constant)
-    if not isinstance(data, dict | list) or not _depth_ok(data, current_limits().max_depth):
+    caller has made sure (:func:`_json_safe`) that the emitter writes every scalar as it is.
+    ``check_depth=False`` leaves the nesting to the caller (:func:`_deferred_depth`)."""
+    data = json.loads(_emit_json(tree, ryml, size_hint), object_pairs_hook=_yaml_pairs,
+                      parse_int=str, parse_float=str, parse_constant=_reject_constant)
+    if not isinstance(data, dict | list) or (check_depth and not _depth_ok(data, current_limits().max_depth)):
         raise _Fallback
     return data
 
@@ -248,11 +279,13 @@ def _reject_constant(name: str) -> Any:
     raise _Fallback
 
 
-def _fast_yaml(raw: bytes, json_path: bool = True) -> Any:
+def _fast_yaml(raw: bytes, json_path: bool = True, text: str | None = None,
+               check_depth: bool = True) -> Any:
     """Plain data from rapidyaml (C++), same rules as :func:`_plain`: plain scalars stay text
     except null and booleans. Raises _Fallback for anything the reference path should judge
     (syntax errors, duplicate keys, several documents, tags). ``json_path=False`` visits every
-    node from Python (the tests compare the two)."""
+    node from Python (the tests compare the two). ``text``: ``raw`` decoded, if the caller has it;
+    ``check_depth=False``: the JSON path leaves the nesting limit to the caller."""
     try:
         import ryml
     except ImportError:
@@ -263,9 +296,9 @@ def _fast_yaml(raw: bytes, json_path: bool = True) -> Any:
             tree.resolve()  # anchors, aliases and merge keys
     except Exception:  # any parse problem is reported by the reference path
         raise _Fallback from None
-    if json_path and _json_safe(raw.decode("utf-8", "replace")):
+    if json_path and _json_safe(raw.decode("utf-8", "replace") if text is None else text):
         try:
-            return _json_from_tree(tree, ryml)
+            return _json_from_tree(tree, ryml, 2 * len(raw), check_depth)
         except Exception:  # the emitter's own errors (deep nesting…) too
             pass  # the node walk below decides (and names what is wrong)
     is_map, is_seq, first, nxt = tree.is_map, tree.is_seq, tree.first_child, tree.next_sibling
@@ -326,11 +359,18 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def read_tree(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
+#: No container of a valid unit file is nested deeper than this (the models have no recursive
+#: or free-form field: ``source_streams[i].parameters.ncv.value.CO2`` is the deepest, 5).
+UNIT_FILE_DEPTH = 8
+
+
+def read_tree(path: Path, text: str | None = None, *, unit_file: bool = False) -> tuple[Any, SourceMap]:
     """Parse a YAML or JSON file into plain data and its source map; LoadError on syntax.
 
     Fast path: ``json`` or rapidyaml; the reference path (PyYAML/libyaml node tree, which also
-    gives every line number) judges any file the fast path declines."""
+    gives every line number) judges any file the fast path declines. ``unit_file``: the data
+    goes to :func:`validate_data`, which checks the YAML nesting limit only if the file does
+    not validate (valid data is never deeper than :data:`UNIT_FILE_DEPTH`; issue 16)."""
     name = str(path)
     if text is None:
         text = read_user_text(path)  # size, folder, permission, encoding (model/limits.py)
@@ -343,8 +383,7 @@ def read_tree(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
             check_yaml(name, text)  # names the line where the nesting goes too deep
             raise LoadError([Issue(name, None, "", "嵌套过深", "nested too deeply")]) from None
         except json.JSONDecodeError as exc:
-            raise LoadError([Issue(name, exc.lineno, "", f"JSON 语法错误：{exc.msg}（第{exc.colno}列）",
-                                   f"JSON syntax error: {exc.msg} (column {exc.colno})")]) from None
+            raise LoadError([Issue(name, exc.lineno, "", *json_syntax(exc.msg, exc.colno))]) from None
         except _Fallback:
             pass
     else:
@@ -353,7 +392,11 @@ def read_tree(path: Path, text: str | None = None) -> tuple[Any, SourceMap]:
                 raise _Fallback
             if may_have_aliases(text):
                 check_yaml(name, text)  # recursive aliases crash rapidyaml: refused before
-            return _fast_yaml(text.encode("utf-8")), SourceMap(name, text=text)
+            defer = unit_file and current_limits().max_depth >= UNIT_FILE_DEPTH
+            data = _fast_yaml(text.encode("utf-8"), text=text, check_depth=not defer)
+            src = SourceMap(name, text=text)
+            src.unchecked_depth = text if defer else None
+            return data, src
         except _Fallback:
             pass
     return _reference_tree(name, text)
@@ -367,15 +410,17 @@ def _reference_tree(name: str, text: str) -> tuple[Any, SourceMap]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else 0
-        raise LoadError([Issue(name, line, "", f"YAML 语法错误：{exc.problem}（第{col}列）",
-                               f"YAML syntax error: {exc.problem} (column {col})")]) from None
+        lines = text.splitlines() if mark else []
+        here = lines[mark.line][col - 1:col] if mark and mark.line < len(lines) else ""
+        raise LoadError([Issue(name, line, "", *yaml_syntax(exc.problem, col, here))]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control, …)
         before = text[: exc.position]
         line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
         raise LoadError([Issue(name, line, "", f"文件含不允许的字符 U+{exc.character:04X}（第{col}列）",
                                f"the file contains a character YAML does not allow, U+{exc.character:04X} (column {col})")]) from None
     except yaml.YAMLError as exc:
-        raise LoadError([Issue(name, None, "", f"YAML 错误：{exc}", f"YAML error: {exc}")]) from None
+        raise LoadError([Issue(name, None, "", f"YAML 错误：{yaml_problem_zh(str(exc)) or '无法解析'}",
+                               f"YAML error: {exc}")]) from None
     src = SourceMap(name, root)
     if root is None:
         raise LoadError([Issue(name, 1, "", "文件为空", "the file is empty")])
