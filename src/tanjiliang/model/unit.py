@@ -21,12 +21,15 @@ from pydantic import (
     Field,
     PlainSerializer,
     PrivateAttr,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from tanjiliang.model.uscc import uscc_problem
 from tanjiliang.units import QuantityError, parse_quantity
+from tanjiliang.units import parse_ratio as _ratio
 
 FORMAT = "tanjiliang/unit@1"
 
@@ -272,6 +275,36 @@ class Parameters(Model):
     carbon_content: ParamValue | None = label("单位热值含碳量", "Carbon content", default=None)
     oxidation_rate: ParamValue | None = label("碳氧化率", "Oxidation rate", default=None)
     emission_factor: ParamValue | None = label("排放因子", "Emission factor", default=None)
+
+    @field_validator("ncv", "carbon_content", "oxidation_rate", "emission_factor")
+    @classmethod
+    def _in_range(cls, v: Any, info: ValidationInfo) -> Any:
+        """A parameter's value must be physically possible (docs/factors.md: oxidation_rate in
+        (0, 1]; an NCV above zero; carbon content and emission factors not negative). The
+        assessment totals absolute values, so a negative or out-of-range value would otherwise
+        give a plausible number from a typing mistake; an export is ``direction: out``."""
+        name = info.field_name or ""
+        raw = v.value if isinstance(v, Param) else v
+        for text in (raw.values() if isinstance(raw, dict) else (raw,)):
+            try:
+                x = float(quantity(text).magnitude) if name != "oxidation_rate" else _ratio(text)
+            except QuantityError as exc:
+                if name == "oxidation_rate":  # "5 t": a rate is a plain number or a percentage
+                    raise problem(exc.zh, exc.en) from None
+                continue  # the stream's own checks report a wrong dimension
+            except (pint.errors.PintError, ValueError):
+                continue
+            if name == "oxidation_rate" and not 0 < x <= 1:
+                raise problem(f"碳氧化率“{text}”应大于0且不大于1（如 0.99 或 99 %）",
+                              f'oxidation rate "{text}" must be above 0 and at most 1 (e.g. 0.99 or 99 %)')
+            if name == "ncv" and not x > 0:
+                raise problem(f"低位发热量“{text}”应大于0", f'net calorific value "{text}" must be above 0')
+            if name == "carbon_content" and x < 0:
+                raise problem(f"单位热值含碳量“{text}”不能为负", f'carbon content "{text}" cannot be negative')
+            if name == "emission_factor" and x < 0:
+                raise problem(f"排放因子“{text}”不能为负；输出的电力、热力或产品请写 direction: out",
+                              f'emission factor "{text}" cannot be negative; an export is written direction: out')
+        return v
 
     def source_of(self, name: str) -> ParamSource | None:
         """unit-file.md: a bare ncv or carbon_content counts as measured, a bare
