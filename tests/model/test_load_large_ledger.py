@@ -88,3 +88,56 @@ def test_a_bad_record_deep_in_a_large_file_names_its_line(ledger: UnitFile, tmp_
     (issue,) = err.value.issues
     assert issue.line == at + 1
     assert issue.path.startswith("instruments[") and issue.path.endswith("].result")
+
+
+def test_the_emitter_buffer_grows_when_too_small() -> None:
+    """The JSON path emits into a buffer sized from the file; too small, it is made as large as
+    rapidyaml says, and the text is the same as ``emit_json``'s."""
+    import ryml
+
+    from tanjiliang.model.load import _emit_json
+
+    tree = ryml.parse_in_arena(b"a: [1, x, {b: c}]\nd: \xe5\xa4\xa9\n")
+    want = ryml.emit_json(tree).encode()
+    assert bytes(_emit_json(tree, ryml, 1)) == bytes(_emit_json(tree, ryml, 10_000)) == want
+
+
+SPEC = ROOT / "tests" / "data" / "spec-example.yaml"
+
+
+@pytest.mark.parametrize("levels", [63, 64, 65, 66])
+@pytest.mark.parametrize("empty", [True, False])
+@pytest.mark.parametrize("where", ["extra", "unit.name"])
+def test_nesting_is_judged_when_the_unit_does_not_validate(tmp_path: Path, levels: int, empty: bool,
+                                                           where: str) -> None:
+    """The loader checks a YAML unit file's nesting only when the data does not validate (valid
+    data is never that deep): a file nesting more than 64 mappings and lists (the root is the
+    first, as model/limits.py counts) is refused as such, whatever else is wrong with it, and
+    one within the limit reports its own problem."""
+    inner = levels - (1 if where == "extra" else 2)
+    nested = "[" * inner + ("" if empty else "1") + "]" * inner
+    text = SPEC.read_text(encoding="utf-8")
+    if where == "extra":
+        text += f"\nextra: {nested}\n"
+    else:
+        text = text.replace("name: ", f"name: {nested}\n  x: ", 1)
+    f = tmp_path / "u.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(LoadError) as err:
+        load_unit(f)
+    said = err.value.message("en")
+    assert ("nested too deeply" in said) == (levels > 64), said
+    if levels <= 64:
+        assert err.value.issues[0].line is not None
+
+
+def test_a_small_nesting_limit_refuses_a_valid_ledger(tmp_path: Path, ledger: UnitFile,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below the depth of a valid unit file the limit is checked before validation."""
+    f = tmp_path / "u.yaml"
+    f.write_text(dump_yaml(ledger), encoding="utf-8")
+    monkeypatch.setenv("TANJILIANG_YAML_MAX_DEPTH", "3")
+    with pytest.raises(LoadError, match="nested too deeply"):
+        load_unit(f)
+    monkeypatch.setenv("TANJILIANG_YAML_MAX_DEPTH", "8")
+    assert load_unit(f).model_dump() == ledger.model_dump()

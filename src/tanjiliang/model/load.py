@@ -222,8 +222,9 @@ _CONTAINERS = (dict, list)  # a tuple: isinstance with ``dict | list`` takes twi
 
 
 def _depth_ok(data: Any, limit: int) -> bool:
-    """Whether no mapping or list is nested deeper than ``limit`` (containers only)."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
+    """Whether no more than ``limit`` mappings and lists are nested in one another (the root is
+    the first), as :func:`~tanjiliang.model.limits.check_yaml` counts them."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > limit:
@@ -241,11 +242,12 @@ def _emit_json(tree: Any, ryml: Any, size_hint: int) -> bytearray:
     time on a 13 MB ledger, issue 16); a buffer found too small is made as large as the
     emitter says and the emission done again."""
     buf = bytearray(max(size_hint, 64))
-    try:
-        out = ryml.emit_json_in_place(tree, buf)
-    except IndexError:
-        buf = bytearray(ryml.compute_json_length(tree))
-        out = ryml.emit_json_in_place(tree, buf)
+    with quiet_stderr():  # "max depth exceeded", in English, from rapidyaml
+        try:
+            out = ryml.emit_json_in_place(tree, buf)
+        except IndexError:
+            buf = bytearray(ryml.compute_json_length(tree))
+            out = ryml.emit_json_in_place(tree, buf)
     n = len(out)
     out.release()
     del buf[n:]  # no copy
@@ -307,9 +309,9 @@ def _fast_yaml(raw: bytes, json_path: bool = True, text: str | None = None,
 
     max_depth = current_limits().max_depth
 
-    def node(i: int, depth: int = 0) -> Any:
-        if depth > max_depth:  # the reference path names the line (model/limits.py)
-            raise _Fallback
+    def node(i: int, depth: int = 1) -> Any:
+        if depth > max_depth and (is_map(i) or is_seq(i)):  # the reference path names the line
+            raise _Fallback  # (model/limits.py: the root is the first of max_depth levels)
         if is_map(i):
             out: dict[str, Any] = {}
             c = first(i)
@@ -360,7 +362,8 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 #: No container of a valid unit file is nested deeper than this (the models have no recursive
-#: or free-form field: ``source_streams[i].parameters.ncv.value.CO2`` is the deepest, 5).
+#: or free-form field: ``source_streams[i].parameters.ncv.value`` holds the deepest, 6 levels
+#: counting the root as model/limits.py does).
 UNIT_FILE_DEPTH = 8
 
 
@@ -495,6 +498,53 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
     return tuple(out)
 
 
+#: The English of the generic problems (pydantic's own wording — "Input should be …", "Field
+#: required" — is not shown to a user).
+_GENERIC_EN = {
+    "missing": "required, missing",
+    "extra_forbidden": "unknown key (a typo?)",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "date_from_datetime_parsing": "not a valid date (YYYY-MM-DD)",
+    "date_parsing": "not a valid date (YYYY-MM-DD)",
+    "date_type": "not a valid date (YYYY-MM-DD)",
+    "string_type": "must be text",
+    "string_too_short": "must not be empty",
+    "string_too_long": "too long",
+    "string_unicode": "contains an invalid character (a lone Unicode surrogate such as \\uD800)",
+    "recursion_loop": "nested too deeply or circular",
+    "string_pattern_mismatch": "an id cannot contain spaces or . , ; : and the like",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping (key: value)",
+    "model_type": "must be a mapping (key: value)",
+    "model_attributes_type": "must be a mapping (key: value)",
+    "greater_than_equal": "too small",
+    "less_than_equal": "too large",
+    "greater_than": "too small",
+    "less_than": "too large",
+    "float_type": "must be a number",
+    "int_type": "must be a whole number",
+    "finite_number": "must be a finite number",
+}
+_BOUNDS = {"greater_than_equal": ("ge", "不小于", "at least"), "greater_than": ("gt", "大于", "more than"),
+           "less_than_equal": ("le", "不大于", "at most"), "less_than": ("lt", "小于", "less than")}
+
+
+def _allowed(err: Any) -> tuple[str, str]:
+    """The allowed values of a ``literal_error``: in Chinese by their names where the model has
+    them (the file accepts the name for the code), in English as the codes."""
+    from tanjiliang.model.names import _ENUM_FIELDS, ENUM_LABELS
+
+    codes = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+    loc = err.get("loc") or ()
+    key = next((part for part in reversed(loc) if isinstance(part, str) and part in _ENUM_FIELDS), None)
+    labels = ENUM_LABELS.get(_ENUM_FIELDS[key], {}) if key else {}
+    return "、".join(labels[c][0] if c in labels else c for c in codes), ", ".join(codes)
+
+
 def _translate(err: Any) -> tuple[str, str]:
     typ = err["type"]
     ctx = err.get("ctx") or {}
@@ -502,18 +552,22 @@ def _translate(err: Any) -> tuple[str, str]:
         return str(ctx["zh"]), err["msg"]
     inp = err.get("input")
     shown = f"“{inp}”" if isinstance(inp, str | int | float) and not isinstance(inp, bool) else ""
+    shown_en = f'"{inp}"' if shown else ""
     if typ == "literal_error":
-        expected = ctx.get("expected", "")
-        return f"{shown}不是允许的取值，应为 {expected} 之一", f"{shown.strip('“”')!r} is not one of {expected}".replace("''", '""')
+        zh_list, en_list = _allowed(err)
+        return f"{shown}不是允许的取值，应为 {zh_list} 之一", f"{shown_en} is not one of: {en_list}".strip()
     if typ == "value_error" and "zh" in ctx:
         return str(ctx["zh"]), err["msg"]
-    zh = _GENERIC_ZH.get(typ)
-    if zh is None:
-        zh = f"取值无效：{err['msg']}"
-    en = err["msg"]
+    zh = _GENERIC_ZH.get(typ) or "取值无效"  # never the parser's English in Chinese
+    en = _GENERIC_EN.get(typ) or err["msg"]
+    if typ in _BOUNDS and _BOUNDS[typ][0] in ctx:
+        key, zh_word, en_word = _BOUNDS[typ]
+        bound = ctx[key]
+        bound = f"{bound:g}" if isinstance(bound, float) else bound
+        zh, en = f"{zh}（应{zh_word} {bound}）", f"{en} ({en_word} {bound})"
     if shown and typ not in ("missing", "extra_forbidden"):
         zh = f"{shown}{zh}"
-        en = f"{inp!r}: {en}"
+        en = f"{shown_en}: {en}"
     return zh, en
 
 
@@ -646,12 +700,23 @@ def _partial_unit(data: dict[str, Any]) -> tuple[UnitFile, dict[str, list[int]]]
     return partial, index
 
 
+def _deferred_depth(data: Any, src: Any) -> None:
+    """The YAML nesting limit of a file read with ``read_tree(unit_file=True)`` that did not
+    validate: a file nested too deeply is refused as such, by the reference path."""
+    text = getattr(src, "unchecked_depth", None)
+    if text is not None:
+        src.unchecked_depth = None
+        if not _depth_ok(data, current_limits().max_depth):
+            _reference_tree(src.file, text)  # check_yaml names the line (model/limits.py)
+
+
 def validate_data(data: Any, src: SourceMap) -> UnitFile:
     """Validate a unit file's data; every problem at once (issue 12 (4)): names written where
     codes are expected resolved first (``tanjiliang.model.names``, each mapping kept on
     ``src.mappings``), then the model's checks and the references of every item that is valid
     on its own, so that a file with six mistakes reports six."""
     if not isinstance(data, dict):
+        _deferred_depth(data, src)
         raise LoadError([src.issue((), "文件顶层应为映射（键: 值）", "the top level must be a mapping")])
     issues: list[Issue] = []
     fmt = data.get("format")
@@ -667,6 +732,7 @@ def validate_data(data: Any, src: SourceMap) -> UnitFile:
     try:
         unit = UnitFile.model_validate(data)
     except ValidationError as exc:
+        _deferred_depth(data, src)
         issues += validation_issues(exc, data, src)
         partial, index = _partial_unit(data)
         seen = {(i.path, i.zh) for i in issues}
@@ -695,7 +761,7 @@ def load_unit(path: str | Path, text: str | None = None) -> UnitFile:
     enabled = gc.isenabled()
     gc.disable()  # building many small acyclic objects: collection passes only cost time
     try:
-        data, src = read_tree(p, text)
+        data, src = read_tree(p, text, unit_file=True)
         return validate_data(data, src)
     finally:
         if enabled:
