@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from tanjiliang.model.uscc import uscc_problem
-from tanjiliang.units import QuantityError, parse_quantity
+from tanjiliang.units import QuantityError, ambiguous_unit, parse_quantity
 from tanjiliang.units import parse_ratio as _ratio
 
 FORMAT = "tanjiliang/unit@1"
@@ -87,6 +87,9 @@ def _quantity_checker(*dimensions: str) -> Any:
             q = parse_quantity(v)
         except QuantityError as exc:
             raise problem(exc.zh, exc.en) from None
+        amb = ambiguous_unit(v)  # "500 ton": a tonne or a short ton? (units/registry.py)
+        if amb is not None:
+            raise problem(amb.zh, amb.en)
         if dimensions and not any(q.check(d) for d in dimensions):
             from tanjiliang.units import dimension_name
 

@@ -7,6 +7,7 @@ tCO2e, Nm3, 万Nm3, scf, …), each with its source.
 from tanjiliang.units.registry import (
     Q_,
     QuantityError,
+    ambiguous_unit,
     dimension_name,
     parse_quantity,
     parse_ratio,
@@ -14,4 +15,4 @@ from tanjiliang.units.registry import (
     ureg,
 )
 
-__all__ = ["Q_", "QuantityError", "dimension_name", "parse_quantity", "parse_ratio", "parse_unit", "ureg"]
+__all__ = ["Q_", "QuantityError", "ambiguous_unit", "dimension_name", "parse_quantity", "parse_ratio", "parse_unit", "ureg"]

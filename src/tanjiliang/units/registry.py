@@ -67,12 +67,43 @@ def dimension_name(dim: Any, lang: str = "en") -> str:
     return str(target)
 
 
+#: Words pint reads otherwise than a person writing a fuel quantity means them. ``bbl`` and
+#: ``barrel`` of a fuel are the oil barrel of 42 US gallons (pint's ``barrel`` is the 31.5-gallon
+#: one): unit-file.md "any unit a person would write works, including US customary ones".
+_FUEL_WORDS = re.compile(r"(?<![\w])(bbl|barrels?)(?![\w])")
+
+
 @lru_cache(maxsize=4096)
 def parse_unit(text: str) -> pint.Unit:
-    """A unit as written in a unit file or an export (``t``, ``万Nm3``, ``%``, ``kg·m⁻³``)."""
+    """A unit as written in a unit file or an export (``t``, ``万Nm3``, ``%``, ``kg·m⁻³``,
+    ``MMBtu``, ``bbl``)."""
     text = text.replace("%", " percent ").replace("‰", " permille ").replace("³", "**3")
     text = text.replace("·", "*").replace("／", "/")
+    text = _FUEL_WORDS.sub("oil_barrel", text)
     return ureg.parse_units(text.strip() or "dimensionless")
+
+
+#: Words that mean two different amounts: refused in a unit file rather than guessed (a guess
+#: is silently 10 % or 1 000× off). ``ton`` is 907 kg to pint and 1 000 kg to most readers of a Chinese
+#: file; ``MBtu`` is 10⁶ Btu as an SI prefix and 10³ Btu in US gas practice (as in ``Mscf``).
+_AMBIGUOUS = re.compile(r"(?<![\w])(tons?|MBtu)(?![\w])")
+_AMBIGUOUS_HINT = {
+    "ton": ("写 t（吨，1 000 kg）或 short_ton（美吨，907.18 kg）", "write t (tonne, 1 000 kg) or short_ton (907.18 kg)"),
+    "MBtu": ("写 MMBtu（10⁶ Btu）或 kBtu（10³ Btu）", "write MMBtu (10⁶ Btu) or kBtu (10³ Btu)"),
+}
+
+
+def ambiguous_unit(text: str) -> QuantityError | None:
+    """The error for a quantity a person wrote with an ambiguous unit (``"500 ton"``,
+    ``"3 MBtu"``), else ``None``. Only text a user wrote is judged: pint itself writes the short
+    ton as ``ton`` when a quantity is shown, and reads it back."""
+    amb = _AMBIGUOUS.search(text)
+    if not amb:
+        return None
+    word = "MBtu" if amb[1] == "MBtu" else "ton"
+    zh, en = _AMBIGUOUS_HINT[word]
+    return QuantityError(f"“{text}” 中的单位“{amb[1]}”有歧义：{zh}",
+                         f'the unit "{amb[1]}" in "{text}" is ambiguous: {en}')
 
 
 def parse_quantity(text: str | float | int, dimension: str | None = None) -> pint.Quantity:

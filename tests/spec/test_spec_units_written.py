@@ -1,0 +1,62 @@
+"""unit-file.md: "Any unit a person would write works, including US customary ones (`scf`,
+`gal`, `short_ton`, `Btu`)". Before: ``MMBtu`` (the unit of US fuel factors, EPA 40 CFR 98
+Table C-1 in kg CO2/mmBtu) was an unknown unit; ``bbl`` was pint's 31.5-gallon barrel, not the
+42-gallon oil barrel a fuel is counted in (25 % low, silently); ``ton`` was silently the short
+ton (907.18 kg) where a reader of a Chinese file means a tonne, and ``MBtu`` silently 10⁶ Btu
+where US gas practice means 10³ — those two are now refused as ambiguous (bad input, exit 2),
+naming the file, line and key path."""
+
+from __future__ import annotations
+
+import pytest
+from spec_cli import check, unit
+
+
+def fuel(activity: str, **params: str) -> dict[str, object]:
+    return {"id": "f", "name": "燃料", "kind": "combustion", "material": "natural_gas",
+            "activity": activity, "parameters": params}
+
+
+def test_mmbtu_activity_and_factor(tmp_path):
+    # 1 000 000 MMBtu × 53.06 kg/MMBtu = 53 060 000 kg = 53 060 t
+    rc, doc, out = check(tmp_path, unit([fuel("1000000 MMBtu", emission_factor="53.06 kg/MMBtu")]))
+    assert rc in (0, 1), out
+    assert doc is not None and doc["emissions"]["total_tco2e"] == pytest.approx(53060.0, abs=1e-6)
+
+
+def test_scf_with_btu_ncv_and_factor_per_mmbtu(tmp_path):
+    # 1e9 scf × 1026 Btu/scf = 1.026e12 Btu = 1.026e6 MMBtu; × 53.06 kg/MMBtu = 54 439.56 t
+    rc, doc, out = check(tmp_path, unit([fuel("1000000000 scf", ncv="1026 Btu/scf",
+                                              emission_factor="53.06 kg/MMBtu")]))
+    assert rc in (0, 1), out
+    assert doc is not None and doc["emissions"]["total_tco2e"] == pytest.approx(54439.56, abs=1e-6)
+
+
+def test_bbl_is_the_42_gallon_oil_barrel(tmp_path):
+    # 100 000 bbl × 42 gal × 3.785411784 L = 15 898.729 m³; factor 2.7 t/m³ → 42 926.57 t
+    # (pint's 31.5-gallon barrel would give 32 194.93 t)
+    oil = {"id": "o", "name": "原油", "kind": "combustion", "material": "crude_oil",
+           "activity": "100000 bbl", "parameters": {"emission_factor": "2.7 t/m3"}}
+    rc, doc, out = check(tmp_path, unit([oil]))
+    assert rc in (0, 1), out
+    assert doc is not None
+    assert doc["emissions"]["total_tco2e"] == pytest.approx(100000 * 42 * 3.785411784e-3 * 2.7, rel=1e-9)
+
+
+def test_short_ton_is_907_kg(tmp_path):
+    # 10 000 short_ton × 0.90718474 t × 2 t/t = 18 143.6948 t
+    s = {"id": "c", "name": "煤", "kind": "combustion", "material": "coal", "activity": "10000 short_ton",
+         "parameters": {"emission_factor": "2 t/t"}}
+    rc, doc, out = check(tmp_path, unit([s]))
+    assert rc in (0, 1), out
+    assert doc is not None and doc["emissions"]["total_tco2e"] == pytest.approx(18143.6948, abs=1e-6)
+
+
+@pytest.mark.parametrize(("activity", "word"), [("100000 ton", "ton"), ("500 tons", "tons"), ("1000 MBtu", "MBtu")])
+def test_ambiguous_unit_is_bad_input(tmp_path, activity, word):
+    rc, doc, out = check(tmp_path, unit([fuel(activity, emission_factor="3 t/t")]), "--lang", "en")
+    assert rc == 2 and doc is None
+    line = next(x for x in out.splitlines() if "source_streams[0].activity:" in x)
+    assert "plant.yaml:" in line and f'"{word}"' in line and "ambiguous" in line
+    rc, doc, out = check(tmp_path, unit([fuel(activity, emission_factor="3 t/t")]))
+    assert rc == 2 and "有歧义" in out
