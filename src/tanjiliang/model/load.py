@@ -588,8 +588,10 @@ def validation_issues(exc: ValidationError, data: Any, src: SourceMap) -> list[I
     return issues
 
 
-def reference_issues(unit: UnitFile, src: SourceMap) -> list[Issue]:
-    """Every id unique in the file; every reference resolved (unit-file.md)."""
+def reference_issues(unit: UnitFile, src: SourceMap, unchecked: dict[str, str] | None = None) -> list[Issue]:
+    """Every id unique in the file; every reference resolved (unit-file.md). ``unchecked``:
+    ids of the file's items that have problems of their own (id → section); a reference to one
+    of them is not reported as undefined — its own problem is."""
     issues: list[Issue] = []
     owners: dict[str, tuple[str, int]] = {}
     for section in ("subunits", "equipment", "emission_points", "source_streams", "instruments"):
@@ -607,7 +609,7 @@ def reference_issues(unit: UnitFile, src: SourceMap) -> list[Issue]:
                 owners[obj.id] = (section, i)
 
     def kind(ref: str) -> str | None:
-        return owners.get(ref, ("", 0))[0] or None
+        return owners.get(ref, ("", 0))[0] or (unchecked or {}).get(ref)
 
     def need(path: tuple[str | int, ...], ref: str, allowed: tuple[str, ...], zh: str, en: str) -> None:
         if kind(ref) not in allowed:
@@ -700,6 +702,19 @@ def _partial_unit(data: dict[str, Any]) -> tuple[UnitFile, dict[str, list[int]]]
     return partial, index
 
 
+def _unchecked_ids(data: dict[str, Any], index: dict[str, list[int]]) -> dict[str, str]:
+    """Ids of the items left out of the partial unit (they have problems of their own): id →
+    section, so that a valid item referring to one is not also told the id is undefined."""
+    out: dict[str, str] = {}
+    for section, kept in index.items():
+        raw = data.get(section)
+        ok = set(kept)
+        for i, item in enumerate(raw if isinstance(raw, list) else []):
+            if i not in ok and isinstance(item, dict) and isinstance(item.get("id"), str):
+                out.setdefault(item["id"], section)
+    return out
+
+
 def _deferred_depth(data: Any, src: Any) -> None:
     """The YAML nesting limit of a file read with ``read_tree(unit_file=True)`` that did not
     validate: a file nested too deeply is refused as such, by the reference path."""
@@ -733,10 +748,12 @@ def validate_data(data: Any, src: SourceMap) -> UnitFile:
         unit = UnitFile.model_validate(data)
     except ValidationError as exc:
         _deferred_depth(data, src)
-        issues += validation_issues(exc, data, src)
+        told = {i.path for i in issues if i.path == "format"}  # the format is said once
+        issues += [i for i in validation_issues(exc, data, src) if i.path not in told]
         partial, index = _partial_unit(data)
         seen = {(i.path, i.zh) for i in issues}
-        issues += [i for i in reference_issues(partial, _Partial(src, index))  # type: ignore[arg-type]
+        issues += [i for i in reference_issues(partial, _Partial(src, index),  # type: ignore[arg-type]
+                                               _unchecked_ids(data, index))
                    if (i.path, i.zh) not in seen]
         raise LoadError(issues) from None
     issues += reference_issues(unit, src)
