@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 
+from tanjiliang import _imports
+
 # polars' allocator (jemalloc, configured by _RJEM_MALLOC_CONF when polars loads) hands freed
 # memory back to the system within a second by default, so the large columns of the next
 # step are page-faulted in afresh, 4 KiB at a time: a third of the readings checks' time on
@@ -24,6 +26,9 @@ os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:10000,muzzy_decay_ms:
 # The same for pyarrow's allocator (mimalloc), which reads long-layout Parquet readings for the
 # checks (issue 16, tanjiliang.data.columns): freed pages kept 10 s instead of 10 ms.
 os.environ.setdefault("MIMALLOC_PURGE_DELAY", "10000")
+# Import hooks for a cheap fresh process (issue 16; tanjiliang/_imports.py): pint is imported
+# without numpy and dask, which it would load for array quantities this project never makes.
+_imports.install()
 
 __version__ = "0.1.0"
 

@@ -1,10 +1,13 @@
 """Issue 16: a fresh ``tanjiliang check`` imports what checking a unit needs, nothing more —
 command modules load when their command runs (``cli/lazy.py``); heavy libraries of other
-commands (Excel, readings, reports, web, optimiser) stay out of the process."""
+commands (Excel, readings, reports, web, optimiser) stay out of the process, and so do the
+array libraries pint would load for itself (``tanjiliang/_imports.py``). ``tanjiliang --help``
+lists the commands from the help table beside the lazy one, importing none of them."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +30,10 @@ HEAVY = (
     "PIL",            # images (reports, diagrams)
     "lxml",
     "ray",
+    "dask",           # pint's array support would import it; so would province runs
     "distributed",    # dask's cluster, for province runs
+    "numpy",          # pint's array support; the readings checks
+    "pandas",
     "tanjiliang.data",
     "tanjiliang.ledger",
     "tanjiliang.reports.html",
@@ -48,9 +54,15 @@ print(json.dumps({"exit": r.exit_code, "output": r.output, "modules": sorted(sys
 """
 
 
-def _fresh(*args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, check=True)
+#: What a help page of the root needs: none of the commands, the unit model, pint or pydantic.
+NOT_FOR_HELP = (*HEAVY, "tanjiliang.model.unit", "tanjiliang.units", "tanjiliang.rules",
+                "tanjiliang.assess", "pint", "pydantic", "yaml")
+
+
+def _fresh(*args: str, lang: str = "zh", probe: str = _PROBE) -> dict:
+    env = {**os.environ, "TANJILIANG_LANG": lang, "COLUMNS": "100"}
+    done = subprocess.run([sys.executable, "-c", probe, *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, check=True, env=env)
     return json.loads(done.stdout.splitlines()[-1])
 
 
@@ -74,3 +86,52 @@ def test_help_lists_every_command() -> None:
     listed = [line.split()[1] for line in r.output.splitlines()
               if line.startswith("│ ") and len(line.split()) > 2]
     assert [n for n in RootGroup.lazy if n not in listed] == []
+
+
+def test_help_imports_no_command() -> None:
+    """``tanjiliang --help`` (and ``tanjiliang`` alone) list the commands from
+    ``RootGroup.helps``: a fresh help page took 1 s importing every command module."""
+    for args in (["--help"], []):
+        got = _fresh(*args)
+        assert "check" in got["output"] and "audit" in got["output"], got["output"]
+        heavy = [name for name in NOT_FOR_HELP if _imported(got["modules"], name)]
+        assert not heavy, f"tanjiliang {' '.join(args)} imported {heavy}"
+        assert not [m for m, _ in RootGroup.lazy.values() if m in got["modules"]]
+
+
+def test_check_help_builds_no_model() -> None:
+    got = _fresh("check", "--help")
+    assert got["exit"] == 0 and "--as-of" in got["output"], got["output"]
+    # Typer itself imports pydantic (typer._adapters) to build a command's parameters
+    heavy = [name for name in NOT_FOR_HELP if name != "pydantic" and _imported(got["modules"], name)]
+    assert not heavy, f"tanjiliang check --help imported {heavy}"
+
+
+def test_help_table_is_each_commands_own_help() -> None:
+    """The help table beside the lazy one cannot drift from the commands: each entry is the
+    help text its module writes (both languages in one string)."""
+    from typer.main import get_group
+
+    from tanjiliang.cli.lazy import load
+
+    assert list(RootGroup.helps) == list(RootGroup.lazy)
+    for name, (module, how) in RootGroup.lazy.items():
+        cmd = load(name, module, how)[name]
+        own = getattr(cmd, "_tj_help", cmd.help)  # as written, if a run localised it already
+        assert RootGroup.helps[name] == own, name
+    assert isinstance(get_group(app), RootGroup)
+
+
+_LOADED = _PROBE.replace("from tanjiliang.cli.app import app",
+                         "from tanjiliang.cli.app import RootGroup, app\nRootGroup.helps = {}")
+
+
+def test_help_page_is_the_same_as_with_every_command_imported() -> None:
+    """In both languages the help page listed from the table is, character for character, the
+    one listed from the commands themselves (the table emptied: every command imported)."""
+    for lang in ("zh", "en"):
+        table = _fresh("--help", lang=lang)
+        loaded = _fresh("--help", lang=lang, probe=_LOADED)
+        assert "tanjiliang.cli.audit" in loaded["modules"]  # the comparison is with the real ones
+        assert table["output"] == loaded["output"], lang
+

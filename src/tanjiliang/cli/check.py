@@ -10,20 +10,20 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from tanjiliang.assess.labels import label
-from tanjiliang.assess.result import Assessment
 from tanjiliang.i18n import gettext, pairs, pick
 from tanjiliang.model.errors import Issue, LoadError
-from tanjiliang.model.unit import UnitFile
-from tanjiliang.rules.load import LoadedPack
-from tanjiliang.rules.schema import Pack
+
+if TYPE_CHECKING:  # imported where used: `tanjiliang check --help` builds no model (issue 16)
+    from tanjiliang.assess.result import Assessment
+    from tanjiliang.model.unit import UnitFile
+    from tanjiliang.rules.load import LoadedPack
+    from tanjiliang.rules.schema import Pack
 
 EXIT_CONFORMING, EXIT_NONCONFORMING, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -135,6 +135,9 @@ AFTER_KINDS = cast("dict[str, tuple[str, str]]", pairs("cli.check.after", {
 def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     """The terminal report: streams and classes, the equipping-rate table laid out like
     GB 17167's, findings grouped by severity, and the conclusion."""
+    from rich.table import Table
+
+    from tanjiliang.assess.labels import label
     from tanjiliang.reports.i18n import clause_ref, finding_subject
 
     zh = lang == "zh"

@@ -1,11 +1,12 @@
 """Command modules loaded when they are used (issue 16: "a fresh process costs at most about a
 second more than a warm one: imports lazy").
 
-The root group knows each command's name and the module that defines it; the module is
-imported only when the command is invoked, or when a help page lists it (``tanjiliang
---help`` imports them all to show each one-line help). ``tanjiliang check FILE`` therefore
-imports the check command's module and what it needs, not openpyxl for ``ledger``, polars
-for ``data`` or Django for ``serve``.
+The root group knows each command's name, the module that defines it and its help text as
+written there (:attr:`LazyGroup.helps`); the module is imported only when the command is
+invoked. ``tanjiliang --help`` lists the commands from that table without importing any of
+them (a test keeps the table equal to the commands' own help, in every language);
+``tanjiliang check FILE`` imports the check command's module and what it needs, not openpyxl
+for ``ledger``, polars for ``data`` or Django for ``serve``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, ClassVar
 
 import typer
 from typer import _click as click
+from typer.core import TyperCommand
 from typer.main import get_group
 
 from tanjiliang.cli.localise import LocalisedGroup, _localise
@@ -83,6 +85,9 @@ class LazyCommands(MutableMapping[str, click.Command]):
         """The commands imported so far (localised on the way in; the others when they load)."""
         return list(self._loaded.values())
 
+    def is_loaded(self, name: str) -> bool:
+        return name in self._loaded
+
 
 class LazyGroup(LocalisedGroup):
     """The root command: the commands of :attr:`lazy` are imported when used; each is localised
@@ -90,6 +95,10 @@ class LazyGroup(LocalisedGroup):
 
     #: command name → (module, ``register`` or the name of the module's sub-Typer)
     lazy: ClassVar[dict[str, tuple[str, str]]] = {}
+    #: command name → its help text exactly as the command's module writes it (both languages
+    #: in one string, :mod:`tanjiliang.cli.localise`): what a help page lists for a command
+    #: not imported yet.
+    helps: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,7 +106,36 @@ class LazyGroup(LocalisedGroup):
         self.commands = LazyCommands(dict(self.lazy), self._loaded_one)
         for name, cmd in eager.items():
             self.commands[name] = cmd
+        self._listing = False
+        self._stubs: dict[str, click.Command] = {}
 
     def _loaded_one(self, cmd: click.Command) -> None:
         if self._done is not None:
             _localise(cmd, self._done)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """This group's help page; the commands not imported yet are listed from :attr:`helps`."""
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # names, in declaration order (Typer's reads every command)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        commands = self.commands
+        if (self._listing and cmd_name in self.helps and isinstance(commands, LazyCommands)
+                and not commands.is_loaded(cmd_name)):
+            return self.stub(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def stub(self, name: str) -> click.Command:
+        """A stand-in for the command ``name`` on a help page: its name and help, nothing to run."""
+        cmd = self._stubs.get(name)
+        if cmd is None:
+            cmd = self._stubs[name] = TyperCommand(name, help=self.helps[name])
+        if self._done is not None:
+            _localise(cmd, self._done)
+        return cmd

@@ -164,10 +164,11 @@ def _localise(cmd: click.Command, lang: str) -> None:
 
 
 def _words(lang: str) -> None:
-    """Typer's and click's own words in ``lang``."""
+    """Typer's and click's own words in ``lang`` (Typer's help and error formatter gets them
+    when it is imported, for a help page or an error: :func:`tanjiliang._imports.after_import`)."""
     import importlib
 
-    from typer import rich_utils
+    from tanjiliang._imports import after_import
 
     def tr(message: str) -> str:
         return click_word(message, lang)
@@ -183,6 +184,15 @@ def _words(lang: str) -> None:
             continue
         if hasattr(module, "_"):
             module._ = tr  # type: ignore[attr-defined]
+    after_import("typer.rich_utils", _rich_words)
+
+
+def _rich_words(rich_utils: Any) -> None:
+    """The panel titles and messages of Typer's formatter in this command line's language."""
+
+    def tr(message: str) -> str:
+        return click_word(message, _LANG["lang"])
+
     for name, english in (("DEPRECATED_STRING", "(deprecated) "), ("DEFAULT_STRING", "[default: {}]"),
                           ("ENVVAR_STRING", "[env var: {}]"), ("REQUIRED_LONG_STRING", "[required]"),
                           ("ARGUMENTS_PANEL_TITLE", "Arguments"), ("OPTIONS_PANEL_TITLE", "Options"),
@@ -230,7 +240,7 @@ class LocalisedGroup(TyperGroup):
         lang = cli_lang(list(args) if args is not None else sys.argv[1:])
         if self._done != lang:
             _localise(self, lang)
-            _words(lang)
             _patch_click(lang)
+            _words(lang)
             self._done = lang
         return super().main(args, *a, **kw)
