@@ -129,7 +129,7 @@ def test_a_three_meter_ledger_does_not_delete_the_other_fifteen(tmp_path: Path) 
     r = CliRunner().invoke(app, ["ledger", "import", str(unit_path), str(book), "--dry-run"])
     assert r.exit_code == 0, r.output
     assert "新增 1 台，修改 2 台，未变 0 台，文件中没有 16 台" in r.output
-    assert "E-02（按出厂编号）" in r.output and "accuracy: — → 1" in r.output
+    assert "E-02（按出厂编号）" in r.output and "准确度等级: — → 1" in r.output  # field by its column name
     assert unit_path.read_text(encoding="utf-8") == UNIT_18  # a preview writes nothing
     r = CliRunner().invoke(app, ["ledger", "import", str(unit_path), str(book)])
     assert r.exit_code == 0, r.output

@@ -57,7 +57,7 @@ def test_each_plant_ledger_imports_in_one_go(tmp_path: Path, case: Case) -> None
     assert len(inferred) >= case.min_inferred
     report = "\n".join(read.report("zh"))
     for p in case.pending:
-        assert f"待补充 {p}: measures" in report
+        assert f"待补充 {p}: 测量对象" in report  # the field by its column name (issue 13)
     assert str(tmp_path) not in report  # no server paths
 
 
@@ -86,12 +86,12 @@ def test_strict_refuses_every_inference(tmp_path: Path) -> None:
         read_changes(unit, tmp_path / "l.xlsx", strict=True)
     text = exc.value.message("zh")
     assert "--strict 不推断" in text
-    assert "gas_flow_meter" in text  # the type it would have inferred from 2号炉天然气流量计
+    assert "气体流量计" in text  # the type it would have inferred from 2号炉天然气流量计, by its name
     # the same file imports without --strict, listing each inference
     _, read = read_changes(unit, tmp_path / "l.xlsx")
     report = "\n".join(read.report("zh"))
-    assert "推断 type: “2号炉天然气流量计” → gas_flow_meter" in report
-    assert "推断 measures: “关口电能表” → power" in report
+    assert "推断 器具类型: “2号炉天然气流量计” → 气体流量计" in report
+    assert "推断 测量对象: “关口电能表” → power" in report
 
 
 def test_malformed_values_are_all_reported_with_sheet_row_column_in_the_users_language(tmp_path: Path) -> None:

@@ -22,16 +22,21 @@ from tanjiliang.rules.load import LoadedPack, load_pack
 from tanjiliang.rules.schema import Pack
 
 
+def type_names(pack: Pack, lang: str) -> str:
+    """The pack's instrument types by name, in the user's language (an error's list of choices)."""
+    return ("、" if lang == "zh" else ", ").join(t.name(lang) for t in pack.instrument_types)
+
+
 def check_against_pack(unit: UnitFile, pack: Pack, lib: FactorLibrary) -> None:
     """Problems that need the pack to see (unknown instrument types, unresolvable media):
     raised as a LoadError naming the place in the unit file."""
     issues = []
     types = {t.id for t in pack.instrument_types}
     for i, ins in enumerate(unit.instruments):
-        if ins.type not in types:
+        if ins.type not in types:  # the types by their names (the file accepts a name for a code)
             issues.append(unit.issue(("instruments", i, "type"),
-                                     f"“{ins.type}”不是规则包 {pack.name} 中的器具类型（可用：{', '.join(sorted(types))}）",
-                                     f'"{ins.type}" is not an instrument type of pack {pack.name} (known: {", ".join(sorted(types))})'))
+                                     f"“{ins.type}”不是规则包 {pack.name} 中的器具类型（可用：{type_names(pack, 'zh')}）",
+                                     f'"{ins.type}" is not an instrument type of pack {pack.name} (known: {type_names(pack, "en")})'))
     media = {m.id for m in pack.media.rows}
     for i, s in enumerate(unit.source_streams):
         if s.medium is not None and s.medium not in media:

@@ -68,6 +68,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "web/month/views.py": [("WORDS", "month.web")],
     "cli/review.py": [("WORDS", "cli.review")],
     "ledger/changes.py": [("TEXT", "ledger.change")],
+    "ledger/words.py": [("WORDS", "ledger.report")],
     "cli/ledger.py": [("WORDS", "cli.ledger")],
     "cli/demo.py": [("WORDS", "cli.demo")],
     "cli/packs.py": [("_KINDS", "cli.packs.kind"), ("LIST_HEADS", "cli.packs.head")],

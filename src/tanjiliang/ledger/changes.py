@@ -19,6 +19,7 @@ from typing import Any, cast
 from pydantic import ValidationError
 
 from tanjiliang.i18n import pairs, pick
+from tanjiliang.ledger.words import field_label, value_label
 from tanjiliang.model.names import norm
 from tanjiliang.model.unit import Instrument, UnitFile
 
@@ -80,8 +81,9 @@ class ChangeSet:
             out.append(_t("added", lang, id=rec.get("id"), name=rec.get("name", "")))
         for ch in self.changed:
             out.append(_t("changed", lang, id=ch.id, by=_t(f"by.{ch.matched_by}", lang)))
-            for fc in ch.fields:
-                out.append(f"    {fc.field}: {_show(fc.old)} → {_show(fc.new)}")
+            for fc in ch.fields:  # the field and its values by their names (ledger/words.py)
+                out.append(f"    {field_label(fc.field, lang)}: {_show(_named(fc.field, fc.old, lang))} → "
+                           f"{_show(_named(fc.field, fc.new, lang))}")
         for ident in self.absent:
             out.append(_t("removed" if ident in gone else "kept", lang, id=ident))
         return out
@@ -97,6 +99,11 @@ class ChangeSet:
             "absent": list(self.absent),
             "removed": sorted(set(removed) & set(self.absent)),
         }
+
+
+def _named(fld: str, value: Any, lang: str) -> Any:
+    """A code among the values by its name (``in_use`` → 在用); anything else as it is."""
+    return value_label(fld, value, lang) if isinstance(value, str) else value
 
 
 def _json(v: Any) -> Any:

@@ -359,13 +359,14 @@ def read_changes(unit: UnitFile, path: str | Path, pack: Pack | None = None, *, 
     ref = unit.model_copy(update={"instruments": [ins for _, ins in valid]})
     reference_issues(ref, _Remapped(src, [k for k, _ in valid]))  # type: ignore[arg-type]
     if pack is not None:  # a type the pack does not define would write a unit file that no longer loads
+        from tanjiliang.assess.engine import type_names
+
         types = {t.id for t in pack.instrument_types}
-        known = ", ".join(sorted(types))
         for k, ins in valid:
             if ins.type not in types:
                 src.issue(("instruments", k, "type"),
-                          f"不是规则包 {pack.name} 中的器具类型（可用：{known}）",
-                          f"not an instrument type of pack {pack.name} (known: {known})")
+                          f"不是规则包 {pack.name} 中的器具类型（可用：{type_names(pack, 'zh')}）",
+                          f"not an instrument type of pack {pack.name} (known: {type_names(pack, 'en')})")
     if problems:
         raise LedgerError(file, _dedupe(problems), read)
     cs = changes.compute(unit, read.instruments, read.stated)

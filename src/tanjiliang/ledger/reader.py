@@ -61,11 +61,16 @@ class Problem:
     en: str
 
     def issue(self, file: str) -> Issue:
+        """The problem as an issue naming the sheet and cell, the column by its name in each
+        language (a template header ``中文\nEnglish`` gives each side; a plant's own header is
+        shown as written)."""
         where = f"{self.sheet}" + (f"!{self.column}{self.row or ''}" if self.column else "")
-        where += f" [{self.header.replace(chr(10), ' ')}]" if self.header else ""
+        head_zh, _, head_en = (self.header or "").partition("\n")
+        head_en = head_en or head_zh
         shown = "" if self.value is None else f"“{self.value}” "
         shown_en = "" if self.value is None else f'"{self.value}": '
-        return Issue(file, self.row, where, f"{shown}{self.zh}", f"{shown_en}{self.en}")
+        return Issue(file, self.row, where, (f"{head_zh}：" if head_zh else "") + f"{shown}{self.zh}",
+                     (f"{head_en}: " if head_en else "") + f"{shown_en}{self.en}")
 
 
 @dataclass
@@ -116,41 +121,43 @@ class LedgerRead:
     stated: list[set[str]] = field(default_factory=list)  # per instrument: fields the file states
     bad_cells: set[tuple[int, str]] = field(default_factory=set)  # (instrument, field) reported
     changes: Any = None  # the change set, once computed (tanjiliang.ledger.changes.ChangeSet)
+    type_vocab: list[names.Entry] = field(default_factory=list)  # the pack's types (report words)
+    place_vocab: list[names.Entry] = field(default_factory=list)  # the unit's places
 
     def report(self, lang: str = "zh") -> list[str]:
         """What each header was mapped to, every value rewritten or inferred, what is
-        pending and which rows were not read as instruments (never a silent guess)."""
+        pending and which rows were not read as instruments (never a silent guess); fields and
+        values by their names in ``lang`` (ledger/words.py), never the model's codes."""
+        from tanjiliang.ledger.words import field_label, value_label, word
+
         zh = lang == "zh"
-        how_zh = {"exact": "完全一致", "variant": "格式变体（全角/空格/大小写）", "synonym": "同义词",
-                  "derived": "计算列，不导入", "empty": "空列，忽略", "unknown": "无法识别",
-                  "id_from_no": "无管理编号列，序号作管理编号"}
+        q = ("“", "”") if zh else ('"', '"')
         out = []
         for h in self.headers:
             text = h.text.replace("\n", " ")
-            if zh:
-                out.append(f"{h.sheet}!{h.column} “{text}” → {h.field or '—'}（{how_zh[h.how]}）")
-            else:
-                out.append(f"{h.sheet}!{h.column} \"{text}\" → {h.field or '—'} ({h.how})")
+            how = word("header", h.how, lang)
+            out.append(f"{h.sheet}!{h.column} {q[0]}{text}{q[1]} → {field_label(h.field, lang)}"
+                       + (f"（{how}）" if zh else f" ({how})"))
         grouped: dict[tuple[str, str, str, str], list[str]] = {}
         for n in self.notes:
             grouped.setdefault((n.field, n.text, n.code, n.how), []).append(f"{n.sheet}!{n.column or ''}{n.row}")
         for (fld, text, code, how), cells in grouped.items():
             at = ", ".join(cells[:6]) + (f" …（共{len(cells)}处）" if zh and len(cells) > 6 else
                                          f" … ({len(cells)} cells)" if len(cells) > 6 else "")
-            if zh:
-                kind = "推断" if how in ("partial", "keyword", "default", "stream") else "读作"
-                out.append(f"{kind} {fld}: “{text}” → {code}（{names.HOW_ZH.get(how, how)}）{at}")
-            else:
-                kind = "inferred" if how in ("partial", "keyword", "default", "stream") else "read"
-                out.append(f"{kind} {fld}: \"{text}\" → {code} ({how}) {at}")
+            kind = word("line", "inferred" if how in ("partial", "keyword", "default", "stream") else "read", lang)
+            shown = value_label(fld, code, lang, self.type_vocab, self.place_vocab)
+            if how == "default" and text == code:  # nothing written: the default, by its name
+                text = shown
+            how_w = word("how", how, lang)
+            out.append(f"{kind} {field_label(fld, lang)}: {q[0]}{text}{q[1]} → {shown}"
+                       + (f"（{how_w}）{at}" if zh else f" ({how_w}) {at}"))
         for p in self.pending:
-            out.append(f"待补充 {p.instrument}: {p.field}（{p.sheet} 第{p.row}行）" if zh else
-                       f"to complete {p.instrument}: {p.field} ({p.sheet} row {p.row})")
+            out.append(f"待补充 {p.instrument}: {field_label(p.field, lang)}（{p.sheet} 第{p.row}行）" if zh else
+                       f"to complete {p.instrument}: {field_label(p.field, lang)} ({p.sheet} row {p.row})")
         for sheet, row, text in self.skipped:
             out.append(f"{sheet} 第{row}行 “{text}” 不是器具行（说明/合计行），未导入" if zh else
                        f"{sheet} row {row} \"{text}\" is not an instrument row (a note or total), not imported")
         return out
-
 
 class LedgerError(LoadError):
     """A ledger that cannot be imported; ``problems`` has sheet/row/column/value/reason."""
@@ -241,8 +248,11 @@ class _Sheet:
     def note(self, row: int, j: int | None, fld: str, text: str, code: str, how: str) -> None:
         n = Note(self.title, row, get_column_letter(j) if j is not None else None, fld, text, code, how)
         if n.inferred and self.r.strict:
-            self.problem(row, j, text, f"须明确填写（--strict 不推断；推断值为 {code}）",
-                         f"must be stated (--strict infers nothing; the inference would be {code})")
+            from tanjiliang.ledger.words import value_label
+
+            shown = [value_label(fld, code, lg, self.r.type_vocab, self.r.place_vocab) for lg in ("zh", "en")]
+            self.problem(row, j, text, f"须明确填写（--strict 不推断；推断值为 {shown[0]}）",
+                         f"must be stated (--strict infers nothing; the inference would be {shown[1]})")
         self.r.notes.append(n)
 
     def row(self, i: int, raw: list[Any]) -> None:
@@ -323,7 +333,7 @@ class _Sheet:
                         self.note(i, j, "interval", t, period, "value")
                         return None
                 self.problem(i, j, t, "不是有效日期（如 2025-03-02、2025.03.02、2025/3/2、2025年3月2日）",
-                             "not a date (e.g. 2025-03-02, 2025.03.02, 2025/3/2, 2025年3月2日)")
+                             "not a date (e.g. 2025-03-02, 2025.03.02, 2025/3/2)")
                 return None
             if d is not None and not isinstance(v, date) and t != d.isoformat():
                 self.note(i, j, c.field, t, d.isoformat(), "date")
@@ -365,7 +375,7 @@ class _Sheet:
             if sw is None:
                 allowed = "、".join(names.words()["status"])
                 self.problem(i, j, t, f"不是器具状态（应为 {allowed} 或 在用/备用/停用）",
-                             "not an instrument status (in use / standby / out of service, or 合格/准用/停用/备用/封存)")
+                             "not an instrument status (in use / standby / out of service)")
                 return None
             code, result, how = sw
             if how != "label" or t != code:
@@ -381,8 +391,8 @@ class _Sheet:
                 try:
                     found = names.resolve(kind, t).code
                 except names.NameProblem:
-                    allowed = "、".join(f"{z}/{e}/{k}" for k, (z, e) in mapping.items())
-                    self.problem(i, j, t, f"应为 {allowed} 之一", f"must be one of {allowed}")
+                    self.problem(i, j, t, f"应为 {'、'.join(z for z, _ in mapping.values())} 之一",
+                                 f"must be one of: {', '.join(e for _, e in mapping.values())}")
                     return None
                 self.note(i, j, c.field, t, found, "word")
             return found
@@ -629,7 +639,8 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
             sheet.row(i, row)
     _attach(rd, confirmations)
     return LedgerRead(rd.instruments, rd.headers, rd.problems, rd.where, rd.notes, rd.pending,
-                      rd.skipped, rd.stated, bad_cells=rd.bad_cells)
+                      rd.skipped, rd.stated, bad_cells=rd.bad_cells, type_vocab=rd.type_vocab,
+                      place_vocab=rd.place_vocab)
 
 
 _RANK = {"exact": 0, "variant": 1, "synonym": 2}

@@ -44,7 +44,7 @@ def accuracy(text: str) -> str:
     p = accuracy_problem(s)
     if p:
         raise ValueProblem("不是准确度等级或最大允许误差（如 0.5级、0.2S级、III级、±1%）",
-                           'not an accuracy class or MPE (e.g. "0.5级", "0.2S级", "III级", "±1%")')
+                           'not an accuracy class or MPE (e.g. "0.5", "0.2S", "III", "±1%")')
     return s
 
 

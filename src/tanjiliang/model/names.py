@@ -118,12 +118,19 @@ class Mapped:
 
 @dataclass
 class NameProblem(Exception):
-    """A name that is unknown or ambiguous; ``candidates`` are (code, label)."""
+    """A name that is unknown or ambiguous; ``candidates`` are (code, label), ``labels_en`` their
+    English labels (an English message lists no Chinese the user did not write)."""
 
     kind: str
     text: str
     candidates: list[tuple[str, str]] = field(default_factory=list)
     ambiguous: bool = False
+    labels_en: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, kind: str, text: str, entries: Iterable[Entry], ambiguous: bool = False) -> NameProblem:
+        es = list(entries)
+        return cls(kind, text, [(e.code, e.zh) for e in es], ambiguous, [e.en for e in es])
 
     def __post_init__(self) -> None:
         Exception.__init__(self, self.en)
@@ -149,8 +156,9 @@ class NameProblem(Exception):
 
     @property
     def en(self) -> str:
+        labels = self.labels_en if len(self.labels_en) == len(self.candidates) else [c[1] for c in self.candidates]
         shown = ", ".join(f"{label} ({code})" if label != code else code
-                          for code, label in self.candidates[:12])
+                          for (code, _), label in zip(self.candidates[:12], labels, strict=False))
         more = ", …" if len(self.candidates) > 12 else ""
         what = self.kind.replace("_", " ")
         if self.ambiguous:
@@ -259,7 +267,7 @@ def resolve_in(vocab: Iterable[Entry], text: str, kind: str, *, strict: bool = F
     raw = str(text).strip()
     n = norm(raw)
     if not n:
-        raise NameProblem(kind, raw, [(e.code, e.zh) for e in vocab])
+        raise NameProblem.of(kind, raw, vocab)
     for e in vocab:
         if n == norm(e.code):
             return Mapped(kind, raw, e.code, "code")
@@ -273,18 +281,18 @@ def resolve_in(vocab: Iterable[Entry], text: str, kind: str, *, strict: bool = F
     if len(codes) == 1:
         return Mapped(kind, raw, codes[0], how)
     if len(codes) > 1:
-        raise NameProblem(kind, raw, [(e.code, e.zh) for e in hits], ambiguous=True)
+        raise NameProblem.of(kind, raw, hits, ambiguous=True)
     if len(n) >= 2:
         part = {e.code: e for e in vocab
                 for lab in (e.zh, *e.words) if len(norm(lab)) >= 2 and (n in norm(lab) or norm(lab) in n)}
         if len(part) == 1:
             code = next(iter(part))
             if strict:
-                raise NameProblem(kind, raw, [(code, part[code].zh)], ambiguous=True)
+                raise NameProblem.of(kind, raw, [part[code]], ambiguous=True)
             return Mapped(kind, raw, code, "partial")
         if len(part) > 1:
-            raise NameProblem(kind, raw, [(e.code, e.zh) for e in part.values()], ambiguous=True)
-    raise NameProblem(kind, raw, [(e.code, e.zh) for e in vocab])
+            raise NameProblem.of(kind, raw, part.values(), ambiguous=True)
+    raise NameProblem.of(kind, raw, vocab)
 
 
 def resolve(kind: str, text: str, *, pack: Any = None, unit: Any = None, strict: bool = False) -> Mapped:
