@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from tanjiliang.assess.result import Assessment, Finding
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
-from tanjiliang.rules.load import LoadedPack, load_pack
+from tanjiliang.rules.load import LoadedPack, bundled_pack_names, load_pack
 
 if TYPE_CHECKING:
     from tanjiliang.data.report import DataReport
@@ -67,7 +67,7 @@ def check_full(unit: UnitFile | str | Path, pack: LoadedPack | str | Path | None
     from tanjiliang.assess.engine import assess
 
     u = unit if isinstance(unit, UnitFile) else _load(unit)
-    loaded = pack if isinstance(pack, LoadedPack) else load_pack(pack or u.pack)
+    loaded = pack if isinstance(pack, LoadedPack) else (load_pack(pack) if pack else _unit_pack(u))
     day = as_of or date.today()
     if ledger is not None:
         from tanjiliang.ledger import apply_ledger  # the Excel ledger replaces instruments
@@ -83,6 +83,25 @@ def check_full(unit: UnitFile | str | Path, pack: LoadedPack | str | Path | None
     except ReadingsError as err:
         raise LoadError([Issue(i.file, i.row, i.column or "", i.zh, i.en) for i in err.issues]) from None
     return Checked(with_findings(report.assessment, report.findings), report.unit, loaded, report)
+
+
+def _unit_pack(u: UnitFile) -> LoadedPack:
+    """The pack the unit file names (``pack:``, unit-file.md: "a bundled pack name or a path to
+    a pack file"; the default pack without one). A relative path is read from the unit file's
+    folder, as a path written in a file is (else from the working folder, as before); a pack
+    that cannot be read is a problem at the file's ``pack`` line."""
+    ref = u.pack
+    src = getattr(u._source, "file", None)
+    if ref and src and ref not in bundled_pack_names() and not Path(ref).is_absolute():
+        beside = Path(src).parent / ref
+        if beside.exists():
+            ref = str(beside)
+    try:
+        return load_pack(ref)
+    except LoadError as err:
+        if not u.pack or u._source is None:
+            raise
+        raise LoadError([u.issue(("pack",), i.zh, i.en) if not i.line else i for i in err.issues]) from None
 
 
 def default_as_of(year: int, today: date) -> date:
