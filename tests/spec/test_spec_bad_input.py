@@ -86,3 +86,15 @@ def test_credit_code_check_digit(tmp_path):
     data["unit"]["credit_code"] = "91410100MA44ABCD1X"  # type: ignore[index]
     rc, _, out = check(tmp_path, data)
     assert rc == 2 and "F" in out
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    # a key written twice: the second one's line and its key path
+    ("format: tanjiliang/unit@1\nunit:\n  name: 甲\n  name: 乙\n  year: 2025\n", "plant.yaml:4 unit.name:"),
+    ("format: tanjiliang/unit@1\nunit: {name: x, year: 2025}\ninstruments:\n"
+     "  - {id: W, name: w, type: truck_scale, measures: s, at: boundary, at: lab}\n", "plant.yaml:4 instruments[0].at:"),
+])
+def test_duplicate_key_names_line_and_key_path(tmp_path, text, where):
+    rc, doc, out = check(tmp_path, text)
+    assert rc == 2 and doc is None
+    assert where in out, out

@@ -96,21 +96,26 @@ class SourceMap:
         return Issue(self.file, self.line(path), format_path(path), zh, en)
 
 
-def _plain(node: yaml.Node, problems: list[tuple[yaml.Node, str, str]]) -> Any:
-    """Node tree → data; plain scalars that YAML would turn into numbers or dates stay text."""
+#: A problem of the node tree: the node, where it is (key path), and what is wrong (zh, en).
+_NodeProblem = tuple[yaml.Node, tuple[str | int, ...], str, str]
+
+
+def _plain(node: yaml.Node, problems: list[_NodeProblem], path: tuple[str | int, ...] = ()) -> Any:
+    """Node tree → data; plain scalars that YAML would turn into numbers or dates stay text.
+    A problem names its key path (unit-file.md: file, line and key path)."""
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for k, v in node.value:
             if not isinstance(k, yaml.ScalarNode):  # "? [a, b]": a list or mapping as a key
-                problems.append((k, "键应为文字，不能是列表或映射", "a key must be text, not a list or mapping"))
+                problems.append((k, path, "键应为文字，不能是列表或映射", "a key must be text, not a list or mapping"))
                 continue
             key = k.value
             if key in out:
-                problems.append((k, f"键“{key}”重复", f'duplicate key "{key}"'))
-            out[key] = _plain(v, problems)
+                problems.append((k, (*path, key), f"键“{key}”重复", f'duplicate key "{key}"'))
+            out[key] = _plain(v, problems, (*path, key))
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(v, problems) for v in node.value]
+        return [_plain(v, problems, (*path, i)) for i, v in enumerate(node.value)]
     tag = node.tag
     if tag.endswith(":null"):
         return None
@@ -427,10 +432,10 @@ def _reference_tree(name: str, text: str) -> tuple[Any, SourceMap]:
     src = SourceMap(name, root)
     if root is None:
         raise LoadError([Issue(name, 1, "", "文件为空", "the file is empty")])
-    problems: list[tuple[yaml.Node, str, str]] = []
+    problems: list[_NodeProblem] = []
     data = _plain(root, problems)
     if problems:
-        raise LoadError([Issue(name, n.start_mark.line + 1, "", zh, en) for n, zh, en in problems])
+        raise LoadError([Issue(name, n.start_mark.line + 1, format_path(p), zh, en) for n, p, zh, en in problems])
     return data, src
 
 
