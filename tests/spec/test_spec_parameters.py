@@ -1,8 +1,10 @@
 """unit-file.md: stream parameters — "must reject anything else with an error naming the file,
 line and key path"; exit 2, nothing written. A parameter outside its physical range is such a
-value: before, an oxidation rate of 1.5 or a negative NCV, carbon content or emission factor
-was taken (the total uses absolute values, so a typing mistake gave a plausible number), and
-``oxidation_rate: "5 t"`` ended in a traceback."""
+value: before, an oxidation rate of 1.5 or a negative NCV or carbon content was taken (the total
+uses absolute values, so a typing mistake gave a plausible number), and ``oxidation_rate: "5 t"``
+ended in a traceback. A negative emission factor stays allowed: it is how a file written with
+the spec's fields alone gives a stream negative emissions, which default-pack.md counts by
+absolute value."""
 
 from __future__ import annotations
 
@@ -24,8 +26,6 @@ def coal(**params: object) -> dict[str, object]:
     ({"ncv": "-22 GJ/t"}, "parameters.ncv", "-22 GJ/t"),
     ({"ncv": "0 GJ/t"}, "parameters.ncv", "0 GJ/t"),
     ({"carbon_content": {"value": "-0.026 tC/GJ", "source": "measured"}}, "parameters.carbon_content", "-0.026"),
-    ({"emission_factor": "-1 t/t"}, "parameters.emission_factor", "-1 t/t"),
-    ({"emission_factor": {"CO2": "56.1 t/TJ", "CH4": "-1 kg/TJ"}}, "parameters.emission_factor", "-1 kg/TJ"),
 ])
 def test_out_of_range_parameter_is_bad_input(tmp_path, params, path, words):
     rc, doc, out = check(tmp_path, unit([coal(**params)]), "--lang", "en")
@@ -52,3 +52,20 @@ def test_zero_carbon_and_zero_factor_are_allowed(tmp_path):
     rc, doc, out = check(tmp_path, unit([coal(carbon_content="0 tC/GJ")]))
     assert rc in (0, 1), out
     assert doc is not None and doc["emissions"]["total_tco2e"] == 0.0
+
+
+def test_negative_factor_counts_by_absolute_value(tmp_path):
+    """default-pack.md: "Totals use absolute values of all streams' emissions"; classes sort by
+    absolute value (ties by id)."""
+    lime = {"id": "lime", "name": "石灰石", "kind": "process", "material": "limestone", "activity": "60000 t",
+            "parameters": {"emission_factor": "1 t/t"}}
+    out = {"id": "out", "name": "固碳产品", "kind": "process", "material": "limestone", "activity": "10000 t",
+           "parameters": {"emission_factor": "-1 t/t"}}
+    rc, doc, text = check(tmp_path, unit([lime, out]))
+    assert rc in (0, 1), text
+    assert doc is not None
+    # T = |60 000| + |−10 000| = 70 000; Tdm = max(1000, 1400) = 1400; Tmin = max(5000, 7000) = 7000:
+    # |−10 000| is above both, so "out" is major
+    assert doc["emissions"]["total_tco2e"] == 70000.0
+    assert doc["emissions"]["by_stream"]["out"] == -10000.0
+    assert {s["id"]: s["class"] for s in doc["source_streams"]} == {"lime": "major", "out": "major"}

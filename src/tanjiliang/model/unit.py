@@ -288,13 +288,14 @@ class Parameters(Model):
     oxidation_rate: ParamValue | None = label("碳氧化率", "Oxidation rate", default=None)
     emission_factor: ParamValue | None = label("排放因子", "Emission factor", default=None)
 
-    @field_validator("ncv", "carbon_content", "oxidation_rate", "emission_factor")
+    @field_validator("ncv", "carbon_content", "oxidation_rate")
     @classmethod
     def _in_range(cls, v: Any, info: ValidationInfo) -> Any:
         """A parameter's value must be physically possible (docs/factors.md: oxidation_rate in
-        (0, 1]; an NCV above zero; carbon content and emission factors not negative). The
-        assessment totals absolute values, so a negative or out-of-range value would otherwise
-        give a plausible number from a typing mistake; an export is ``direction: out``."""
+        (0, 1]; an NCV above zero; a carbon content not negative): the assessment totals
+        absolute values, so such a value would give a plausible number from a typing mistake.
+        An emission factor may be negative: it is how a file writes a stream whose emissions
+        count negative (default-pack.md: totals and classes use absolute values)."""
         name = info.field_name or ""
         raw = v.value if isinstance(v, Param) else v
         for text in (raw.values() if isinstance(raw, dict) else (raw,)):
@@ -313,9 +314,6 @@ class Parameters(Model):
                 raise problem(f"低位发热量“{text}”应大于0", f'net calorific value "{text}" must be above 0')
             if name == "carbon_content" and x < 0:
                 raise problem(f"单位热值含碳量“{text}”不能为负", f'carbon content "{text}" cannot be negative')
-            if name == "emission_factor" and x < 0:
-                raise problem(f"排放因子“{text}”不能为负；输出的电力、热力或产品请写 direction: out",
-                              f'emission factor "{text}" cannot be negative; an export is written direction: out')
         return v
 
     def source_of(self, name: str) -> ParamSource | None:
