@@ -137,7 +137,7 @@ def test_out_of_tolerance_impact(tmp_path) -> None:
     ef = a.stream("power").emissions_tco2e / 80000  # tCO2e per MWh declared
     assert d["tco2e_carried"] == pytest.approx(ef * d["activity"])
     assert d["tco2e_correction"] == pytest.approx(0.05 * d["tco2e_carried"])  # |−5 %| unfavourably
-    assert "tCO2e" in f.en and not d["estimated"]
+    assert "tCO₂e" in f.en and not d["estimated"]
     # without readings: pro rata from the declared activity (E-13 feeds one of three consumers)
     [g] = oot_findings(unit, a, None)
     days = (date(2025, 8, 1) - date(2025, 1, 10)).days

@@ -66,6 +66,7 @@ LABELS = cast("dict[str, dict[str, tuple[str, str]]]", pairs("label", {
              "bad_value": "数值无法识别", "gap": "缺测"},
     "reading_kind": {"total": "累计值", "amount": "区间量",
                      "reading": "瞬时值"},
+    "layout": {"long": "长表", "wide": "宽表"},
     "condition": {"measurement_method": "采用实测法",
                   "measured_parameters": "有实测参数",
                   "key_emission_unit": "属于重点排放单位",

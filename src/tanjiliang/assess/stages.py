@@ -174,8 +174,8 @@ def scope(ctx: Context) -> Scope:
         direct = totals.basis == "direct"
         limit = p.scope.key_emission_threshold_tco2e.value
         ctx.findings.add("SCOPE-VOLUNTARY", "unit",
-                         f"{'直接排放' if direct else '年排放总量'} {_fmt(basis)} tCO2e 低于 {_fmt(limit)} tCO2e，本规范自愿参照执行",
-                         f"{'direct emissions' if direct else 'total'} {_fmt(basis)} tCO2e is below {_fmt(limit)} tCO2e; the specification applies voluntarily",
+                         f"{'直接排放' if direct else '年排放总量'} {_fmt(basis)} tCO₂e 低于 {_fmt(limit)} tCO₂e，本规范自愿参照执行",
+                         f"{'direct emissions' if direct else 'total'} {_fmt(basis)} tCO₂e is below {_fmt(limit)} tCO₂e; the specification applies voluntarily",
                          total_tco2e=total, key_unit_tco2e=basis)
     return Scope(gwp_set, calc, media, biogenic, counted, totals, totals.total, total_r,
                  float(exact_sum(exact(c.biogenic_co2_t) for c in calc.values())), key_unit, category)
@@ -323,7 +323,10 @@ def instruments_and_accuracy(ctx: Context, sc: Scope, plan: Plan) -> Matched:
             if covers and pt is not None and pt not in served:
                 served.append(pt)
         mpe = instrument_mpe_percent(ins, weighing_basis)
-        ok = None if req is None or mpe is None else at_most(mpe, req, decimals)
+        # default-pack.md: accuracy requirements apply to instruments in use and on standby,
+        # not out of service; accuracy_ok is null where no requirement applies
+        ok = (None if req is None or mpe is None or ins.status == "out_of_service"
+              else at_most(mpe, req, decimals))
         out.append(Match(ins, itype, served, level, medium, req, mpe, ok))
         if ins.status in ("in_use", "standby"):  # a standby instrument can replace an in-use one
             if req is not None and mpe is None:

@@ -138,6 +138,8 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     from rich.table import Table
 
     from tanjiliang.assess.labels import label
+    from tanjiliang.assess.result import PointResult
+    from tanjiliang.model.names import PLACES
     from tanjiliang.reports.i18n import clause_ref, finding_subject
 
     zh = lang == "zh"
@@ -157,9 +159,9 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     console.print(t("微量源流阈值 {0} t，次要源流阈值 {1} t").format(_n(a.threshold_de_minimis), _n(a.threshold_minor)))
 
     st = Table(title=t("源流与分类"), title_justify="left")
-    for col in (t("源流"), t("名称"), t("方法"), "tCO2e", t("占比"),
+    for col in (t("源流"), t("名称"), t("方法"), "tCO₂e", t("占比"),
                 t("分类"), t("要求层级"), t("达到层级"), t("不确定度")):
-        st.add_column(col, justify="right" if col in ("tCO2e",) else "left")
+        st.add_column(col, justify="right" if col in ("tCO₂e",) else "left")
     for s in sorted(a.streams, key=lambda s: -abs(s.emissions_tco2e)):
         st.add_row(s.id, s.name, label("method", s.method, lang), _n(s.emissions_tco2e), f"{s.share:.2%}",
                    label("class", s.cls, lang), str(s.tier_required or "-"), str(s.tier_achieved or "-"),
@@ -190,8 +192,14 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
 
     missing = [p for p in a.points if p.required and p.status == "missing"]
     if missing:
-        console.print(t("未配备的计量点：") +
-                      ", ".join(p.id for p in missing))
+        names = {s.id: s.name for s in a.streams}
+
+        def point(p: PointResult) -> str:  # 入炉烟煤 低位发热量（实验室）, not ``coal.ncv``
+            where = pick(PLACES[p.place], lang, f"place:{p.place}") if p.place in PLACES else p.place
+            return f"{names.get(p.stream, p.stream)} {label('quantity', p.quantity, lang)}" + (
+                "" if p.place == "boundary" else f"（{where}）" if zh else f" ({where})")
+
+        console.print(t("未配备的计量点：") + ("、" if zh else ", ").join(escape(point(p)) for p in missing))
     for sev, colour in (("nonconformity", "red"), ("observation", "yellow")):
         items = [f for f in a.findings if f.severity == sev]
         if not items:

@@ -80,12 +80,15 @@ def _f(x: Any, nd: int = 3) -> str:
 
 
 def render(rep: Any, lang: str, console: Console) -> None:
+    from tanjiliang.assess.labels import label
+
     def t(a: str, context: str = "cli.data") -> str:
         return gettext(a, lang, context)
 
     q = rep.quality
     console.print(f"[bold]{rep.unit.unit.name}[/]  {t('期间')} {q.start:%Y-%m-%d} – {q.end:%Y-%m-%d}  ·  "
-                  f"{t('读数')} {q.rows:,}  ·  " + ", ".join(f"{Path(f).name} ({lay})" for f, lay in rep.layouts.items()))
+                  f"{t('读数')} {q.rows:,}  ·  " + ", ".join(f"{escape(Path(f).name)} ({label('layout', lay, lang)})"
+                                              for f, lay in rep.layouts.items()))
     for i in q.issues:
         console.print("[yellow]" + escape(i.message(lang)) + "[/]")
     it = Table(title=t("计量器具数据质量"), title_justify="left")
@@ -98,12 +101,13 @@ def render(rep: Any, lang: str, console: Console) -> None:
     for _, h in heads:
         it.add_column(h)
     for r in q.summary.to_dicts():
+        r["kind"] = label("reading_kind", r["kind"], lang)  # 累计值 / 区间量 / 瞬时值, not the code
         it.add_row(*[_f(r[k], 2 if k == "coverage_percent" else 3) for k, _ in heads])
     console.print(it)
-    st = Table(title=t("源流活动数据（读数合计 vs 申报）"), title_justify="left")
+    st = Table(title=t("源流活动数据（读数合计与申报值对比）"), title_justify="left")
     for h in (t("源流"), t("器具"), t("读数合计"), t("申报"),
               t("单位"), t("期间申报"), t("差异%"), t("缺失读数"), t("缺失活动数据"),
-              "tCO2e " + t("无数据支撑")):
+              "tCO₂e " + t("无数据支撑")):
         st.add_column(h)
     for r in rep.streams.to_dicts():
         st.add_row(r["stream"], _f(r["instruments"]), _f(r["metered"]), _f(r["declared"]), _f(r["declared_unit"]),

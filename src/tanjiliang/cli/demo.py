@@ -61,7 +61,7 @@ def demo(
             continue
         verdict = _w(a.conclusion, lang)
         colour = "green" if a.conclusion == "conforming" else "yellow"
-        console.print(f"  {path.parent.name:<10} {a.unit_name}  {a.total_tco2e:,.0f} tCO2e  "
+        console.print(f"  {path.parent.name:<10} {a.unit_name}  {a.total_tco2e:,.0f} tCO₂e  "
                       f"[{colour}]{verdict}[/] ({len(a.nonconformities())} "
                       f"{_w('nonconformities', lang)})")
     serve(demo=True, database=None, host="127.0.0.1", port=port, workers=0, threads=4,

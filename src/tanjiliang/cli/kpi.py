@@ -90,7 +90,7 @@ def kpi(
     for key in ("unit", "conclusion", "equipping", "inspection", "pass", "in_confirmation",
                 "index"):
         table.add_column(_w(key, lg))
-    table.add_column("tCO2e")
+    table.add_column("tCO₂e")
     table.add_column(_w("reasons", lg))
 
     def f(x: float | None) -> str:

@@ -41,7 +41,7 @@ def _bad(err: LoadError, lang: str) -> typer.Exit:
 #: The columns of ``month status``.
 STATUS_HEADS = cast("dict[str, tuple[str, str]]", pairs("cli.month.head", {
     "month": "月份", "status": "状态", "deadline": "截止日期",
-    "version": "版本", "tco2e": "排放 tCO2e"}))
+    "version": "版本", "tco2e": "排放 tCO₂e"}))
 
 
 @app.command("close")
@@ -106,7 +106,7 @@ def close(
     d = rec.data
     console = make_console()
     late = (gettext("（逾期）", lg, "cli.month")) if d["late"] else ""
-    console.print(gettext("已提交 {0} 第 {1} 版{2}：排放 {3:,.1f} tCO2e，哈希 {4}… → {5}", lg, "cli.month").format(d['month'], d['version'], late, d['emissions_tco2e'], d['sha256'][:16], rec.path))
+    console.print(gettext("已提交 {0} 第 {1} 版{2}：排放 {3:,.1f} tCO₂e，哈希 {4}… → {5}", lg, "cli.month").format(d['month'], d['version'], late, d['emissions_tco2e'], d['sha256'][:16], rec.path))
     from tanjiliang.month.lab import flag_text, lab_lines, lab_word
 
     for line in lab_lines(d, lg):
@@ -200,7 +200,7 @@ def status(
                       "—" if c["emissions_tco2e"] is None else f"{c['emissions_tco2e']:,.1f}")
     console = make_console()
     console.print(table)
-    console.print(gettext("已提交月份合计 {0:,.1f} tCO2e；年度评价 {1:,.1f} tCO2e", lg, "cli.month").format(total, annual))
+    console.print(gettext("已提交月份合计 {0:,.1f} tCO₂e；年度评价 {1:,.1f} tCO₂e", lg, "cli.month").format(total, annual))
 
 
 @app.command("verify")

@@ -88,13 +88,13 @@ def render(p: Plan, lang: str, console: Console) -> None:
     console.print(f"{w('as_of', lang)} {p.as_of}  ·  {w('pack', lang)} {p.pack}  ·  "
                   f"{w('price', lang)} {price.value:g} {w('yuan_per_t', lang)}" + (f" ({price.date})" if price.date else "")
                   + f"  ·  {escape(src)}")
-    console.print(f"{w('total', lang)} {_t(b.total_tco2e)} tCO2e  ·  {w('expanded', lang)} (k = {b.coverage_factor:g}) "
+    console.print(f"{w('total', lang)} {_t(b.total_tco2e)} tCO₂e  ·  {w('expanded', lang)} (k = {b.coverage_factor:g}) "
                   f"{b.expanded_percent:.2f} %  ·  [bold]{w('at_risk', lang)} {_t(b.expanded_tco2e)} t[/]  ·  "
                   f"[bold]{w('yuan_at_risk', lang)} {_t(p.yuan_at_risk)} {w('yuan', lang)}[/]")
     console.print(f"{w('sum_streams', lang)}: {_t(b.sum_at_risk_tco2e)} t · {_t(b.sum_at_risk_tco2e * price.value)} {w('yuan', lang)}")
 
     st = Table(title=w("streams", lang), title_justify="left")
-    for col in (w("stream", lang), w("name", lang), "tCO2e", w("u_rel", lang), w("U_rel", lang),
+    for col in (w("stream", lang), w("name", lang), "tCO₂e", w("u_rel", lang), w("U_rel", lang),
                 w("at_risk", lang) + " t", w("yuan_at_risk", lang) + " " + w("yuan", lang)):
         st.add_column(col, justify="left" if col in (w("stream", lang), w("name", lang)) else "right")
     for s in sorted(b.streams, key=lambda s: -s.at_risk_tco2e):

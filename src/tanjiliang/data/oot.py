@@ -126,12 +126,12 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
             period_en = f"{frm or 'first reading'} to {rec.date}"
             err_txt = rec.as_found or "—"
             if correction is not None:
-                tail_zh = (f"该期间计量的活动数据 {activity_text or '—'}，对应排放 {tco2e:,.1f} tCO2e；"
-                           f"按示值误差不利方向保守修正 +{correction:,.1f} tCO2e"
+                tail_zh = (f"该期间计量的活动数据 {activity_text or '—'}，对应排放 {tco2e:,.1f} tCO₂e；"
+                           f"按示值误差不利方向保守修正 +{correction:,.1f} tCO₂e"
                            + ("（无读数，按申报量折算估计）" if estimated else f"（{n} 条读数）"))
                 tail_en = (f"activity measured in the period {activity_text or '—'}, carrying "
-                           f"{tco2e:,.1f} tCO2e; conservative correction (as-found error applied "
-                           f"unfavourably) +{correction:,.1f} tCO2e"
+                           f"{tco2e:,.1f} tCO₂e; conservative correction (as-found error applied "
+                           f"unfavourably) +{correction:,.1f} tCO₂e"
                            + (" (no readings: estimated pro rata from the declared activity)"
                               if estimated else f" ({n} readings)"))
             else:

@@ -112,10 +112,10 @@ def _missing_findings(streams: pl.DataFrame, q: QualityResult, pack: Pack) -> li
             pack, "DATA-MISSING", r["stream"],
             f"源流 {r['stream']} 的计量器具 {r['instruments']} 缺少 {r['missing_readings']} 条读数"
             f"（覆盖率 {r['coverage_percent']:.2f} %），约 {r['missing_activity']:,.3f} {r['unit']} 活动数据"
-            + (f"、{t:,.1f} tCO2e 排放无计量数据支撑" if t is not None else ""),
+            + (f"、{t:,.1f} tCO₂e 排放无计量数据支撑" if t is not None else ""),
             f"stream {r['stream']}: instruments {r['instruments']} miss {r['missing_readings']} readings "
             f"(coverage {r['coverage_percent']:.2f} %), about {r['missing_activity']:,.3f} {r['unit']} of "
-            "activity" + (f" and {t:,.1f} tCO2e without metered data" if t is not None else ""),
+            "activity" + (f" and {t:,.1f} tCO₂e without metered data" if t is not None else ""),
             {k: v for k, v in r.items()}))
     flagged = q.summary.filter((pl.col("duplicates") + pl.col("negative") + pl.col("out_of_range")
                                 + pl.col("resets") + pl.col("stuck") + pl.col("spikes")
