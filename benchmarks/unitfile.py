@@ -20,7 +20,14 @@ reference standards, next due) — as YAML and JSON through the project's own wr
   ``UnitFile.model_validate_json`` on the raw bytes;
 * a fresh ``tanjiliang check FILE --format json`` process (wall time, imports included).
 
+``--against REV`` compares instead the code of git revision ``REV`` with the working tree on
+the same files: ``--rounds`` alternating child processes each (old, new, old, new…, so that
+both see the same load on a shared machine), each timing warm ``load_unit``, ``check(unit)``
+and ``check(path)`` ``--runs`` times; it prints the medians over all runs, CPU seconds, and
+says whether both give the same assessment.
+
 Run: .venv/bin/python benchmarks/unitfile.py [--instruments 10000] [--runs 5] [--keep DIR]
+     .venv/bin/python benchmarks/unitfile.py --keep /tmp/uf --against HEAD~3 [--rounds 3]
 """
 
 from __future__ import annotations
@@ -437,6 +444,66 @@ def reference_loop() -> float:
     return statistics.median(cpus)
 
 
+_CHILD = """
+import hashlib, json, sys, time
+from datetime import date
+from pathlib import Path
+import tanjiliang
+from tanjiliang.model.load import load_unit
+from tanjiliang.rules import bundled_library, load_pack
+pack = load_pack("henan-2025-draft"); bundled_library()
+as_of, runs, out = date.fromisoformat(sys.argv[1]), int(sys.argv[2]), {}
+for arg in sys.argv[3:]:
+    p = Path(arg)
+    load_unit(p)  # warm: every lazily read table read once
+    rows = {"load": [], "check": [], "total": []}
+    for _ in range(runs):
+        c = time.process_time(); u = load_unit(p); rows["load"].append(time.process_time() - c)
+        c = time.process_time(); a = tanjiliang.check(u, pack, as_of); rows["check"].append(time.process_time() - c)
+        del u
+        c = time.process_time(); tanjiliang.check(p, pack, as_of); rows["total"].append(time.process_time() - c)
+    text = json.dumps(a.to_json("en"), sort_keys=True, ensure_ascii=False, default=str)
+    rows["answer"] = hashlib.sha256(text.encode()).hexdigest()
+    out[p.suffix[1:]] = rows
+print(json.dumps(out))
+"""
+
+
+def compare(files: dict[str, Path], rev: str, rounds: int, runs: int) -> None:
+    """``rev``'s code against the working tree's, alternating child processes (see the module
+    docstring): CPU seconds, medians over every run of every round."""
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(root), "archive", rev, "src"], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        trees = {"old": Path(tmp) / "src", "new": root / "src"}
+        got: dict[str, dict[str, dict[str, Any]]] = {"old": {}, "new": {}}
+        loops = [reference_loop()]
+        for _ in range(rounds):
+            for side, src in trees.items():
+                done = subprocess.run([sys.executable, "-c", _CHILD, AS_OF.isoformat(), str(runs),
+                                       *map(str, files.values())], capture_output=True, text=True,
+                                      env={**os.environ, "PYTHONPATH": str(src)})
+                if done.returncode:
+                    raise SystemExit(done.stderr)
+                for fmt, rows in json.loads(done.stdout).items():
+                    mine = got[side].setdefault(fmt, {"load": [], "check": [], "total": [], "answer": set()})
+                    for k in ("load", "check", "total"):
+                        mine[k] += rows[k]
+                    mine["answer"].add(rows["answer"])
+            loops.append(reference_loop())
+    print(f"{rev} (old) against the working tree (new): {rounds} alternating rounds × {runs} runs, warm, "
+          f"CPU seconds, medians; load average now {os.getloadavg()[0]:.2f}; a 10⁷-step Python loop "
+          f"took {min(loops):.2f}–{max(loops):.2f} s CPU meanwhile")
+    print(f"{'format':<6} {'':<4} {'load':>7} {'check':>7} {'total':>7}  same assessment")
+    for fmt in files:
+        for side in ("old", "new"):
+            r = got[side][fmt]
+            same = r["answer"] == got["old"][fmt]["answer"] and len(r["answer"]) == 1
+            print(f"{fmt:<6} {side:<4} " + " ".join(f"{statistics.median(r[k]):>7.3f}" for k in ("load", "check", "total"))
+                  + f"  {'yes' if same else 'NO'}")
+
+
 def _cell(t: Timing) -> str:
     return f"{t[0]:>6.3f} / {t[1]:<6.3f}"
 
@@ -446,11 +513,16 @@ def main() -> None:
     ap.add_argument("--instruments", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--keep", type=Path, help="write the files into this folder, keep them, reuse them next time")
+    ap.add_argument("--against", metavar="REV", help="compare git revision REV's code with the working tree's")
+    ap.add_argument("--rounds", type=int, default=3, help="with --against: alternating processes per side")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         files = write_files(folder, args.instruments, reuse=args.keep is not None)
+        if args.against:
+            compare(files, args.against, args.rounds, args.runs)
+            return
         sizes = ", ".join(f"{f} {p.stat().st_size / 1e6:.1f} MB" for f, p in files.items())
         print(f"a 10⁷-step Python loop: {reference_loop():.2f} s CPU (the machine's speed now)")
         print(f"{args.instruments} instruments, 3 confirmation records each ({sizes}); median of {args.runs} runs, "

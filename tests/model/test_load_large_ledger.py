@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,30 @@ def test_a_small_nesting_limit_refuses_a_valid_ledger(tmp_path: Path, ledger: Un
         load_unit(f)
     monkeypatch.setenv("TANJILIANG_YAML_MAX_DEPTH", "8")
     assert load_unit(f).model_dump() == ledger.model_dump()
+
+
+def test_the_door_leaves_the_collector_as_it_found_it(ledger: UnitFile, tmp_path: Path) -> None:
+    """``check(path)`` pauses the cyclic garbage collector while it loads and assesses (the
+    unit is freed when it returns) and restores it, also on bad input; the answer is the one
+    ``check(unit)`` gives."""
+    import gc
+
+    import tanjiliang
+
+    f = tmp_path / "u.yaml"
+    f.write_text(dump_yaml(ledger), encoding="utf-8")
+    assert gc.isenabled()
+    by_path = tanjiliang.check(f, as_of=date(2025, 12, 31))
+    assert gc.isenabled()
+    assert by_path.to_json("en") == tanjiliang.check(load_unit(f), as_of=date(2025, 12, 31)).to_json("en")
+    f.write_text("unit: [\n", encoding="utf-8")
+    with pytest.raises(LoadError):
+        tanjiliang.check(f)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        f.write_text(dump_yaml(ledger), encoding="utf-8")
+        tanjiliang.check(f, as_of=date(2025, 12, 31))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
