@@ -11,9 +11,12 @@ from typing import Any
 import pint
 
 from tanjiliang.i18n import gettext
+from tanjiliang.units.cache import Registry
+from tanjiliang.units.cache import folder as cache_folder
 
-ureg: pint.UnitRegistry = pint.UnitRegistry(
-    autoconvert_offset_to_baseunit=True, on_redefinition="ignore", cache_folder=None
+# pint's definition files parsed once per machine, kept in the user's cache folder (issue 16)
+ureg: pint.UnitRegistry = Registry(
+    autoconvert_offset_to_baseunit=True, on_redefinition="ignore", cache=cache_folder()
 )
 ureg.load_definitions(str(resources.files("tanjiliang.units") / "definitions.txt"))
 Q_ = ureg.Quantity

@@ -1,0 +1,91 @@
+"""pint's definition files parsed once per machine, not at every start (issue 16: a fresh
+process costs little more than a warm one).
+
+Building the unit registry parsed pint's ``default_en.txt`` (about 1 000 definitions) and this
+package's ``definitions.txt`` at every start: two thirds of the registry's 0.12–0.15 s, a fifth
+of a fresh ``tanjiliang check``. pint can keep the parsed files on disk (``cache_folder``,
+through flexcache: one pickle per file, named by a hash of the file's content, pint's version
+and Python's, so an edited or upgraded file is parsed afresh). :class:`Registry` uses that, with
+two differences from pint's own:
+
+* the files are written atomically and read defensively — a file another process is still
+  writing, a truncated or unreadable one, or a folder that cannot be written (a read-only home,
+  a service account without one) means parsing as before, never an error;
+* the registry's derived tables (root units, dimensionalities, the units of each dimension)
+  are built from the definitions as without a cache: pint's cached path skips that step and
+  leaves ``dimensional_equivalents`` empty.
+
+The folder is ``$TANJILIANG_CACHE_DIR/pint``, else the user's cache folder
+(``~/.cache/tanjiliang/pint`` on Linux); ``TANJILIANG_CACHE_DIR=""`` turns the cache off. The
+files are pickles: they are read only from the user's own cache folder (whoever can write there
+can already run code as the user).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pint
+from pint.delegates import build_disk_cache_class
+
+ENV = "TANJILIANG_CACHE_DIR"
+
+
+def folder() -> Path | None:
+    """Where the parsed definition files are kept (None: not kept)."""
+    base = os.environ.get(ENV)
+    if base is None:
+        import platformdirs
+
+        return platformdirs.user_cache_path("tanjiliang", appauthor=False) / "pint"
+    return Path(base) / "pint" if base else None
+
+
+class _DiskCache(build_disk_cache_class(float)):  # type: ignore[misc]  # pint builds the class
+    """pint's disk cache of parsed definition files, written atomically, read defensively."""
+
+    def __init__(self, cache_folder: Path) -> None:
+        self.cache_folder = Path(cache_folder)  # created when a file is first written
+
+    def rawload(self, header: Any, cache_path: Path | None = None) -> Any:
+        try:
+            return super().rawload(header, cache_path)
+        except Exception:  # partial, truncated, unreadable: parse again
+            return None
+
+    def rawsave(self, header: Any, converted_object: Any, cache_path: Path | None = None) -> Path:
+        path = cache_path if cache_path is not None else self.cache_path_for(header)
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fo:
+                pickle.dump(converted_object, fo, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+            tmp = None
+        except (OSError, pickle.PicklingError):  # nowhere to write it: parse again next time
+            pass
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        return path
+
+
+class Registry(pint.UnitRegistry):
+    """A pint unit registry whose definition files are parsed through :class:`_DiskCache`
+    kept in ``cache`` (None: parsed every time, as plain pint does)."""
+
+    def __init__(self, *, cache: Path | None = None, **kwargs: Any) -> None:
+        super().__init__(cache_folder=None, **kwargs)
+        if cache is not None and self._def_parser is not None:
+            self._diskcache = _DiskCache(cache)
+            self._def_parser._diskcache = self._diskcache  # the parser pint made in __init__
+
+    def _build_cache(self, loaded_files: Any = None) -> None:
+        super()._build_cache()  # the derived tables, always built (see the module's docstring)
