@@ -9,6 +9,7 @@ temperature, pressure, moisture).
 
 from __future__ import annotations
 
+import math
 import sys
 from datetime import date
 from pathlib import Path
@@ -202,6 +203,9 @@ def check(
     day = _date(as_of, "--as-of", lg)
     if flagged is not None and flagged.suffix.lower() not in (".csv", ".xlsx"):
         raise _fail([Issue(str(flagged), None, "", "只能写 .csv 或 .xlsx", "must be .csv or .xlsx").message(lg)], lg)
+    if interval is not None and not (math.isfinite(interval) and interval > 0):  # nan, inf, -5
+        raise _fail([Issue("--interval", None, "", f"“{interval:g}”应为大于 0 的秒数",
+                           f'"{interval:g}" must be a number of seconds above 0').message(lg)], lg)
     try:
         unit = load_unit(unit_file)
         if ledger is not None:

@@ -3,6 +3,7 @@ least-cost plan (issue 15, docs/plan.md). Exit 0, or 2 on bad input (nothing wri
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -49,6 +50,9 @@ def plan(
     from tanjiliang.rules.load import load_pack
 
     day = parse_as_of(as_of, lang.value)
+    for opt, x in (("--budget", budget), ("--price", price)):  # nan and inf pass "< 0" and "<= 0"
+        if x is not None and not math.isfinite(x):
+            raise fail(_bad(opt, f"“{x}”不是有限的数值", f'"{x}" is not a finite number'), lang.value)
     if budget is not None and budget < 0:
         raise fail(_bad("--budget", f"预算不能为负（{budget:g}）", f"the budget cannot be negative ({budget:g})"), lang.value)
     if price is not None and price <= 0:
