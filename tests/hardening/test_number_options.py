@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from tests.hardening.conftest import SPEC
 
 Cli = Callable[..., tuple[int, str]]
