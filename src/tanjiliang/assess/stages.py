@@ -174,8 +174,8 @@ def scope(ctx: Context) -> Scope:
         direct = totals.basis == "direct"
         limit = p.scope.key_emission_threshold_tco2e.value
         ctx.findings.add("SCOPE-VOLUNTARY", "unit",
-                         f"{'直接排放' if direct else '年排放总量'} {_fmt(basis)} tCO₂e 低于 {_fmt(limit)} tCO₂e，本规范自愿参照执行",
-                         f"{'direct emissions' if direct else 'total'} {_fmt(basis)} tCO₂e is below {_fmt(limit)} tCO₂e; the specification applies voluntarily",
+                         f"{'直接排放' if direct else '年排放总量'} {_fmt(basis)} tCO2e 低于 {_fmt(limit)} tCO2e，本规范自愿参照执行",
+                         f"{'direct emissions' if direct else 'total'} {_fmt(basis)} tCO2e is below {_fmt(limit)} tCO2e; the specification applies voluntarily",
                          total_tco2e=total, key_unit_tco2e=basis)
     return Scope(gwp_set, calc, media, biogenic, counted, totals, totals.total, total_r,
                  float(exact_sum(exact(c.biogenic_co2_t) for c in calc.values())), key_unit, category)
