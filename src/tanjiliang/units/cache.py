@@ -2,7 +2,7 @@
 process costs little more than a warm one).
 
 Building the unit registry parsed pint's ``default_en.txt`` (about 1 000 definitions) and this
-package's ``definitions.txt`` at every start: two thirds of the registry's 0.12–0.15 s, a fifth
+package's ``definitions.txt`` at every start: two thirds of the registry's 0.12–0.15 s, a sixth
 of a fresh ``tanjiliang check``. pint can keep the parsed files on disk (``cache_folder``,
 through flexcache: one pickle per file, named by a hash of the file's content, pint's version
 and Python's, so an edited or upgraded file is parsed afresh). :class:`Registry` uses that, with
@@ -12,8 +12,9 @@ two differences from pint's own:
   writing, a truncated or unreadable one, or a folder that cannot be written (a read-only home,
   a service account without one) means parsing as before, never an error;
 * the registry's derived tables (root units, dimensionalities, the units of each dimension)
-  are built from the definitions as without a cache: pint's cached path skips that step and
-  leaves ``dimensional_equivalents`` empty.
+  are built from the definitions as without a cache (a third of the registry's time): pint's
+  cached path skips that step, leaving ``dimensional_equivalents`` empty and the prefixed
+  units the step defines (kilometer, microgram, …) undefined until used.
 
 The folder is ``$TANJILIANG_CACHE_DIR/pint``, else the user's cache folder
 (``~/.cache/tanjiliang/pint`` on Linux); ``TANJILIANG_CACHE_DIR=""`` turns the cache off. The
@@ -88,4 +89,7 @@ class Registry(pint.UnitRegistry):
             self._def_parser._diskcache = self._diskcache  # the parser pint made in __init__
 
     def _build_cache(self, loaded_files: Any = None) -> None:
-        super()._build_cache()  # the derived tables, always built (see the module's docstring)
+        # The derived tables are always built, not read from the disk cache: pint's cached path
+        # skips them (leaving ``dimensional_equivalents`` empty), and putting back kept ones
+        # would miss the prefixed units building them defines (kilometer, microgram, …).
+        super()._build_cache()
