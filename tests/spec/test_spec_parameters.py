@@ -25,6 +25,11 @@ def coal(**params: object) -> dict[str, object]:
     ({"oxidation_rate": "5 t"}, "parameters.oxidation_rate", "5 t"),
     ({"ncv": "-22 GJ/t"}, "parameters.ncv", "-22 GJ/t"),
     ({"ncv": "0 GJ/t"}, "parameters.ncv", "0 GJ/t"),
+    # "a quantity in a unit of the wrong dimension is an error", also beside an emission factor
+    # that leaves it unused (before: taken silently)
+    ({"ncv": "22 GJ", "emission_factor": "2 t/t"}, "parameters.ncv", "22 GJ"),
+    ({"ncv": 22, "emission_factor": "2 t/t"}, "parameters.ncv", "22"),
+    ({"carbon_content": "26 GJ/t", "emission_factor": "2 t/t"}, "parameters.carbon_content", "26 GJ/t"),
     ({"carbon_content": {"value": "-0.026 tC/GJ", "source": "measured"}}, "parameters.carbon_content", "-0.026"),
 ])
 def test_out_of_range_parameter_is_bad_input(tmp_path, params, path, words):

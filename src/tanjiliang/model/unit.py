@@ -282,6 +282,15 @@ class Param(Model):
 ParamValue = Param | GasMap | AnyQuantityText
 
 
+#: The dimensions a parameter may have (emissions/calc.py reads them so): unit-file.md "a
+#: quantity in a unit of the wrong dimension is an error", also where the parameter goes unused
+#: (an NCV beside an emission factor per mass).
+_PARAM_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "ncv": ("[energy] / [mass]", "[energy] / [length] ** 3", "[energy] / [standard_gas_volume]"),
+    "carbon_content": ("[mass] / [energy]", "[]"),
+}
+
+
 class Parameters(Model):
     ncv: ParamValue | None = label("低位发热量", "Net calorific value", default=None)
     carbon_content: ParamValue | None = label("单位热值含碳量", "Carbon content", default=None)
@@ -307,6 +316,15 @@ class Parameters(Model):
                 continue  # the stream's own checks report a wrong dimension
             except (pint.errors.PintError, ValueError):
                 continue
+            dims = _PARAM_DIMENSIONS.get(name)
+            if dims and not any(quantity(text).check(d) for d in dims):  # even where it goes unused
+                from tanjiliang.units import dimension_name
+
+                have = quantity(text).dimensionality
+                raise problem(f"“{text}”的量纲是{dimension_name(have, 'zh')}，应为"
+                              + "或".join(dimension_name(d, "zh") for d in dims),
+                              f'"{text}" is a {dimension_name(have)}, expected '
+                              + " or ".join(dimension_name(d) for d in dims))
             if name == "oxidation_rate" and not 0 < x <= 1:
                 raise problem(f"碳氧化率“{text}”应大于0且不大于1（如 0.99 或 99 %）",
                               f'oxidation rate "{text}" must be above 0 and at most 1 (e.g. 0.99 or 99 %)')
