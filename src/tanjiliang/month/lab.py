@@ -185,9 +185,9 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
         check_workbook(path)
         try:
             df = read_excel_text(path)
-        except (ReadingsError, Exception) as exc:  # fastexcel has its own error types
-            raise LoadError([Issue(name, None, "", f"无法读取 Excel 文件：{type(exc).__name__}",
-                                   f"cannot read the Excel file: {type(exc).__name__}")]) from None
+        except (ReadingsError, Exception):  # fastexcel has its own error types
+            raise LoadError([Issue(name, None, "", "无法读取：文件损坏或不是 Excel 工作簿（.xlsx）",
+                                   "cannot read it: a damaged file or not an Excel workbook (.xlsx)")]) from None
         header = [str(c) for c in df.columns]
         body = [(i + 2, [_text(v) for v in row]) for i, row in enumerate(df.iter_rows())]
         return header, body
@@ -215,15 +215,27 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
                            f'unsupported file type "{suffix}" (use .csv or .xlsx)')])
 
 
+def _header_zh(key: str) -> str:
+    """A column's Chinese header (the first Chinese synonym): 检测机构 for ``laboratory``."""
+    return next(a for a in HEADERS[key] if re.search(r"[\u4e00-\u9fff]", a))
+
+
+def _header_en(key: str) -> str:
+    return key.replace("_", " ")
+
+
 def _columns(name: str, header: list[str]) -> dict[str, int]:
+    """The columns by their meaning; an unknown or missing column named with the headers
+    accepted, in the user's language (never the program's keys in Chinese)."""
     known = {_norm(a): key for key, names in HEADERS.items() for a in names}
     cols: dict[str, int] = {}
     problems = []
+    zh_all, en_all = "、".join(_header_zh(k) for k in HEADERS), ", ".join(_header_en(k) for k in HEADERS)
     for i, h in enumerate(header):
         key = known.get(_norm(h))
         if key is None:
-            problems.append(Issue(name, 1, h, f"不认识的列“{h}”（可用：{'、'.join(HEADERS)}）",
-                                  f'unknown column "{h}" (known: {", ".join(HEADERS)})'))
+            problems.append(Issue(name, 1, h, f"不认识的列“{h}”（可用：{zh_all}）",
+                                  f'unknown column "{h}" (known: {en_all})'))
         elif key in cols:
             problems.append(Issue(name, 1, h, f"列“{h}”重复", f'column "{h}" appears twice'))
         else:
@@ -232,9 +244,7 @@ def _columns(name: str, header: list[str]) -> dict[str, int]:
     if "month" not in cols and "sampled" not in cols:
         missing.append("month")
     for k in missing:
-        zh_name = HEADERS[k][1]
-        problems.append(Issue(name, 1, k, f"缺少“{k}”（{zh_name}）列",
-                              f'the column "{k}" ({zh_name}) is missing'))
+        problems.append(Issue(name, 1, "", f"缺少“{_header_zh(k)}”列", f'the column "{_header_en(k)}" is missing'))
     if problems:
         raise LoadError(problems)
     return cols
@@ -244,6 +254,7 @@ def read_lab(path: Path, unit: UnitFile, *, name: str | None = None,
              accreditations: Iterable[str] = ("CMA", "CNAS")) -> LabResults:
     """Read and check a laboratory results file for ``unit``'s year (all-or-nothing:
     :class:`LoadError` listing every problem)."""
+    from tanjiliang.model.names import parse_date
     from tanjiliang.units import QuantityError, parse_quantity
 
     fname = name or path.name
@@ -257,6 +268,7 @@ def read_lab(path: Path, unit: UnitFile, *, name: str | None = None,
         cols = _columns(fname, header)
     except LoadError as err:
         raise LoadError([Issue(fname, i.line, i.path, i.zh, i.en) for i in err.issues]) from None
+    shown = {k: header[i] for k, i in cols.items()}  # a problem names the column as the file heads it
     streams = {s.id: s for s in unit.source_streams}
     names = {_norm(a): key for key, (aliases, _) in PARAMETERS.items() for a in aliases}
     accepted = tuple(accreditations)
@@ -269,7 +281,7 @@ def read_lab(path: Path, unit: UnitFile, *, name: str | None = None,
             return cells[i] if i is not None and i < len(cells) else None
 
         def bad(key: str, zh: str, en: str, rownum: int = rownum) -> None:
-            problems.append(Issue(fname, rownum, key, zh, en))
+            problems.append(Issue(fname, rownum, shown.get(key, key), zh, en))
 
         for key in REQUIRED:
             if cell(key) is None:
@@ -311,10 +323,14 @@ def read_lab(path: Path, unit: UnitFile, *, name: str | None = None,
         sampled = cell("sampled")
         sampled_day: date | None = None
         if sampled is not None:
-            try:
-                sampled_day = datetime.fromisoformat(sampled.replace("/", "-")).date()
+            try:  # as the ledger and the unit file read dates: 2025/3/5, 2025年3月5日, 2025.03.05
+                sampled_day = parse_date(sampled)
             except ValueError:
-                bad("sampled", f"“{sampled}”不是日期 YYYY-MM-DD", f'"{sampled}" is not a date YYYY-MM-DD')
+                try:  # a time of day too: 2025-03-05 08:00
+                    sampled_day = datetime.fromisoformat(sampled.replace("/", "-")).date()
+                except ValueError:
+                    bad("sampled", f"“{sampled}”不是日期（如 2025-03-05、2025/3/5、2025年3月5日）",
+                        f'"{sampled}" is not a date (e.g. 2025-03-05, 2025/3/5)')
         month = cell("month")
         label: str | None = None
         if month is not None:
@@ -365,14 +381,14 @@ def read_lab(path: Path, unit: UnitFile, *, name: str | None = None,
         if with_q and len(with_q) != len(rows):
             for r in rows:
                 if r.quantity is None:
-                    problems.append(Issue(fname, r.row, "quantity",
+                    problems.append(Issue(fname, r.row, shown.get("quantity", "quantity"),
                                           f"{sid} {WORDS[param][0]} {label} 的其他结果给出了批次量，此行也须给出",
                                           f"the other results of {sid} {WORDS[param][1]} {label} give a batch quantity; so must this row"))
         dims = {_dimension(r) for r in rows}
         if len(dims) > 1:
             for r in rows[1:]:
                 if _dimension(r) != _dimension(rows[0]):
-                    problems.append(Issue(fname, r.row, "unit",
+                    problems.append(Issue(fname, r.row, shown.get("unit", "unit"),
                                           f"与第 {rows[0].row} 行的单位“{rows[0].unit}”量纲不同，不能合并为月值",
                                           f'a different dimension from row {rows[0].row}\'s "{rows[0].unit}": cannot make one monthly value'))
     if problems:
