@@ -32,6 +32,8 @@ def good() -> dict[str, object]:
     ("instruments", "measures", "coke", "instruments[0].measures"),      # an undefined stream
     ("source_streams", "activity", "30000 GJ/t", "source_streams[0].activity"),  # wrong dimension
     ("source_streams", "consumers", ["B9"], "source_streams[0].consumers"),
+    # shares summing to 0.9: placed at consumers (before: at source_streams[0])
+    ("source_streams", "consumers", {"B1": 0.5, "U1": 0.4}, "source_streams[0].consumers"),
 ])
 def test_one_wrong_value_one_problem_at_its_line(tmp_path, where, key, value, path):
     data = good()

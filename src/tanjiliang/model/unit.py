@@ -560,16 +560,23 @@ class SourceStream(Model):
             if not self.emission_points:
                 raise problem("实测法源流须给出 emission_points（排放口）",
                               "a measurement-method stream needs emission_points")
-        if isinstance(self.consumers, dict):
-            shares = list(self.consumers.values())
+        return self
+
+    @field_validator("consumers")
+    @classmethod
+    def _shares(cls, v: list[str] | dict[str, float] | None) -> list[str] | dict[str, float] | None:
+        """unit-file.md: consumers with shares summing to 1, or a plain list (split equally);
+        a problem is placed at ``consumers`` (file, line and key path)."""
+        if isinstance(v, dict):
+            shares = list(v.values())
             if any(s <= 0 for s in shares):
                 raise problem("consumers 的份额须大于0", "consumer shares must be > 0")
             if abs(sum(shares) - 1.0) > 1e-6:
                 raise problem(f"consumers 的份额之和应为1，实为{sum(shares):g}",
                               f"consumer shares must sum to 1, they sum to {sum(shares):g}")
-        if isinstance(self.consumers, list) and len(set(self.consumers)) != len(self.consumers):
+        if isinstance(v, list) and len(set(v)) != len(v):
             raise problem("consumers 中有重复项", "consumers lists an id twice")
-        return self
+        return v
 
     def consumer_shares(self) -> dict[str, float]:
         """Consumers with their shares; a plain list splits equally (unit-file.md)."""
