@@ -20,14 +20,14 @@ reference standards, next due) — as YAML and JSON through the project's own wr
   ``UnitFile.model_validate_json`` on the raw bytes;
 * a fresh ``tanjiliang check FILE --format json`` process (wall time, imports included).
 
-``--against REV`` compares instead the code of git revision ``REV`` with the working tree on
-the same files: ``--rounds`` alternating child processes each (old, new, old, new…, so that
-both see the same load on a shared machine), each timing warm ``load_unit``, ``check(unit)``
-and ``check(path)`` ``--runs`` times; it prints the medians over all runs, CPU seconds, and
-says whether both give the same assessment.
+``--against REV`` compares instead the code of git revision ``REV`` with the working tree's (or
+``--new REV2``'s) on the same files: ``--rounds`` alternating child processes each (old, new,
+old, new…, so that both see the same load on a shared machine), each timing warm
+``load_unit``, ``check(unit)`` and ``check(path)`` ``--runs`` times; it prints the medians over
+all runs, CPU seconds, and says whether both give the same assessment.
 
 Run: .venv/bin/python benchmarks/unitfile.py [--instruments 10000] [--runs 5] [--keep DIR]
-     .venv/bin/python benchmarks/unitfile.py --keep /tmp/uf --against HEAD~3 [--rounds 3]
+     .venv/bin/python benchmarks/unitfile.py --keep /tmp/uf --against HEAD~3 [--new HEAD] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -469,14 +469,18 @@ print(json.dumps(out))
 """
 
 
-def compare(files: dict[str, Path], rev: str, rounds: int, runs: int) -> None:
-    """``rev``'s code against the working tree's, alternating child processes (see the module
-    docstring): CPU seconds, medians over every run of every round."""
+def compare(files: dict[str, Path], rev: str, rounds: int, runs: int, new: str | None = None) -> None:
+    """``rev``'s code against the working tree's (or revision ``new``'s), alternating child
+    processes (see the module docstring): CPU seconds, medians over every run of every round."""
     root = Path(__file__).resolve().parents[1]
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(root), "archive", rev, "src"], capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        trees = {"old": Path(tmp) / "src", "new": root / "src"}
+        trees = {"old": Path(tmp) / "old" / "src", "new": root / "src"}
+        for side, r in (("old", rev), ("new", new)):
+            if r is not None:
+                trees[side] = Path(tmp) / side / "src"
+                trees[side].parent.mkdir()
+                archive = subprocess.run(["git", "-C", str(root), "archive", r, "src"], capture_output=True, check=True)
+                subprocess.run(["tar", "-x", "-C", str(trees[side].parent)], input=archive.stdout, check=True)
         got: dict[str, dict[str, dict[str, Any]]] = {"old": {}, "new": {}}
         loops = [reference_loop()]
         for _ in range(rounds):
@@ -492,7 +496,7 @@ def compare(files: dict[str, Path], rev: str, rounds: int, runs: int) -> None:
                         mine[k] += rows[k]
                     mine["answer"].add(rows["answer"])
             loops.append(reference_loop())
-    print(f"{rev} (old) against the working tree (new): {rounds} alternating rounds × {runs} runs, warm, "
+    print(f"{rev} (old) against {new or 'the working tree'} (new): {rounds} alternating rounds × {runs} runs, warm, "
           f"CPU seconds, medians; load average now {os.getloadavg()[0]:.2f}; a 10⁷-step Python loop "
           f"took {min(loops):.2f}–{max(loops):.2f} s CPU meanwhile")
     print(f"{'format':<6} {'':<4} {'load':>7} {'check':>7} {'total':>7}  same assessment")
@@ -515,13 +519,14 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="write the files into this folder, keep them, reuse them next time")
     ap.add_argument("--against", metavar="REV", help="compare git revision REV's code with the working tree's")
     ap.add_argument("--rounds", type=int, default=3, help="with --against: alternating processes per side")
+    ap.add_argument("--new", metavar="REV", help="with --against: this revision's code instead of the working tree's")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         files = write_files(folder, args.instruments, reuse=args.keep is not None)
         if args.against:
-            compare(files, args.against, args.rounds, args.runs)
+            compare(files, args.against, args.rounds, args.runs, args.new)
             return
         sizes = ", ".join(f"{f} {p.stat().st_size / 1e6:.1f} MB" for f, p in files.items())
         print(f"a 10⁷-step Python loop: {reference_loop():.2f} s CPU (the machine's speed now)")
