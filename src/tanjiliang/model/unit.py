@@ -226,6 +226,20 @@ class Model(BaseModel):
                               str_strip_whitespace=True, coerce_numbers_to_str=True)
 
 
+class Named(Model):
+    """An item of the file with an id and a name (sub-unit, equipment, emission point, stream).
+    unit-file.md marks only ``unit.name`` required: an item written without a name is shown by
+    its id (an instrument keeps its name required: the ledger's 名称, JJF 1356 Annex B). The
+    name is filled in without marking it set, so the file is written back as it was
+    (``dump_yaml`` leaves unset keys out)."""
+
+    @model_validator(mode="after")
+    def _name_from_id(self) -> Named:
+        if "name" not in self.model_fields_set:
+            self.__dict__["name"] = self.__dict__.get("id")
+        return self
+
+
 # ---------------------------------------------------------------------------- the unit file
 
 class UnitInfo(Model):
@@ -244,27 +258,27 @@ class UnitInfo(Model):
         return self
 
 
-class SubUnit(Model):
+class SubUnit(Named):
     id: Id = label("编号", "Id")
-    name: Text = label("名称", "Name")
+    name: Text = label("名称", "Name", default="")
     major: bool | None = label("主要次级单位", "Major sub-unit", default=None)
     #: The process the national market covers (熟料生产 for cement, 铝电解工序 for aluminium;
     #: CETS-AG-02.01/04.01-V01-2024): its emissions are reported as ``covered_tco2e``.
     covered: bool | None = label("纳入核算的工序", "Covered process", default=None)
 
 
-class Equipment(Model):
+class Equipment(Named):
     id: Id = label("编号", "Id")
-    name: Text = label("名称", "Name")
+    name: Text = label("名称", "Name", default="")
     subunit: Id | None = label("所属次级单位", "Sub-unit", default=None)
     kind: Text | None = label("设施类型", "Kind", default=None)
     capacity: AnyQuantityText | None = label("容量", "Capacity", default=None)
     major: bool | None = label("主要排放设施", "Major equipment", default=None)
 
 
-class EmissionPoint(Model):
+class EmissionPoint(Named):
     id: Id = label("编号", "Id")
-    name: Text = label("名称", "Name")
+    name: Text = label("名称", "Name", default="")
     equipment: Id | None = label("所属设施", "Equipment", default=None)
     subunit: Id | None = label("所属次级单位", "Sub-unit", default=None)
 
@@ -493,9 +507,9 @@ class Clinker(Model):
         return self
 
 
-class SourceStream(Model):
+class SourceStream(Named):
     id: Id = label("编号", "Id")
-    name: Text = label("名称", "Name")
+    name: Text = label("名称", "Name", default="")
     kind: StreamKind = label("类别", "Kind")
     material: Text | None = label("物料", "Material", default=None)
     method: Method = label("方法", "Method", default="calculation")
@@ -610,7 +624,7 @@ class Instrument(Model):
     (domain.md §7)."""
 
     id: Id = label("管理编号", "Management no.")
-    name: Text = label("名称", "Name")
+    name: Text = label("名称", "Name")  # a ledger row needs its 名称 (JJF 1356 Annex B)
     type: Id = label("器具类型", "Type")
     measures: Text | list[Text] | None = label("测量对象", "Measures", default=None)
     at: Id = label("安装使用地点", "Location")

@@ -196,7 +196,7 @@ def fields_for(model: type[BaseModel], values: dict[str, Any], lang: str,
         choices = _literal_choices(ann)
         labels: dict[str, str] = {}
         fld = Field(name=key, label=field_label(model, name, lang), widget="text", value=current,
-                    required=f.is_required() and name != "id", errors=(errors or {}).get(key, []))
+                    required=(f.is_required() or name == "name") and name != "id", errors=(errors or {}).get(key, []))
         if name == "parameters":
             fld.widget, fld.rows = "parameters", _param_rows(raw, lang)
             fld.sources = [(s, _word(s, lang)) for s in ("measured", "default", "supplier")]
