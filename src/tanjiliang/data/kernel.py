@@ -391,7 +391,8 @@ def prepare(  # pragma: no cover - compiled
     """One file's rows (dictionary codes of instrument, unit and kind, -1 for none; time
     stamps in microseconds, NAT for none; values) → rows ``at:at + len(time)`` of the
     instrument code, lookup key and status, in one pass, in the order the polars path
-    judges them: outside ``t_lo <= time < t_hi`` when ``bounded`` (dropped, uncounted), an
+    judges them: outside ``t_lo <= time < t_hi`` when ``bounded`` (dropped, uncounted; a row
+    without a time is in no period and is kept, BAD), an
     id not in the ledger (counted per code, the last slot for none), an unusable unit or
     kind (counted per key), no time or no finite value (BAD), else GOOD.
 
@@ -416,7 +417,7 @@ def prepare(  # pragma: no cover - compiled
     for r in range(n):
         o = at + r
         t = time[r]
-        if bounded and (t == NAT or t < t_lo or t >= t_hi):
+        if bounded and t != NAT and (t < t_lo or t >= t_hi):  # no time: in no period, kept (BAD)
             status_out[o] = OUTSIDE
             continue
         n_in += 1

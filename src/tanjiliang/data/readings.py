@@ -542,10 +542,12 @@ def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
     """Several files as one frame, optionally restricted to ``start <= time < end``."""
     parts = [scan_readings(p, instrument_ids, k) for k, p in enumerate(paths)]
     frame = pl.concat([r.frame for r in parts], how="vertical") if parts else pl.LazyFrame(schema=SCHEMA)
+    # a row whose time cannot be read belongs to no period: it is kept (flagged bad_time by the
+    # checks), never dropped by the period's bounds as if it had not been written
     if start is not None:
-        frame = frame.filter(pl.col("time") >= _as_datetime(start))
+        frame = frame.filter((pl.col("time") >= _as_datetime(start)) | pl.col("time").is_null())
     if end is not None:
-        frame = frame.filter(pl.col("time") < _as_datetime(end))
+        frame = frame.filter((pl.col("time") < _as_datetime(end)) | pl.col("time").is_null())
     plain = [c for r in parts if r.parquet and r.plain_frame is r.frame for c in r.parquet]
     with_targets = [r.targets for r in parts if r.targets is not None]
     targets = pl.concat(with_targets, how="vertical") if with_targets else None

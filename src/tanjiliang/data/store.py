@@ -90,11 +90,19 @@ class ReadingsStore:
         checks of the source file report them); everything else is kept as read."""
         p = Path(path)
         readings = scan_readings(p, instrument_ids)
-        df = (readings.frame.filter(pl.col("time").is_not_null())
-              .select(pl.lit(str(p)).alias("source"), "row", "instrument", "time", "value",
-                      "unit", "kind")
-              .sort("instrument", "time", "row").collect())
+        read = (readings.frame.select(pl.lit(str(p)).alias("source"), "row", "instrument", "time", "value",
+                                      "unit", "kind")
+                .sort("instrument", "time", "row", nulls_last=True).collect())
+        df = read.filter(pl.col("time").is_not_null())
         out = ImportResult(issues=list(readings.issues))
+        if df.height < read.height:  # said, never dropped in silence (the file's check flags them)
+            rows = sorted(read.filter(pl.col("time").is_null())["row"].to_list())
+            shown = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
+            shown_en = ", ".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
+            out.issues.append(ReadingsIssue(
+                str(p), None, None, None,
+                f"{len(rows)} 行的时间无法识别，未写入读数库（第 {shown} 行）",
+                f"{len(rows)} rows have a time that cannot be read and were not stored (rows {shown_en})"))
         if df.height == 0:
             return out
         digest = _digest(p)
