@@ -321,8 +321,23 @@ def _scan_keeping(path: Path) -> tuple[pl.LazyFrame, CsvDialect | None, Any]:
                                        f'unsupported file type "{suffix}" (use .csv, .xlsx or .parquet)')])
 
 
-def read_excel_text(path: Path) -> pl.DataFrame:
-    """The first sheet of a workbook, every cell as the exact text of its value.
+def readings_sheet(reader: Any) -> int:
+    """The sheet holding the readings: the first whose header has a time column (a workbook
+    often opens with a cover or notes sheet); the first sheet if none has."""
+    times = {norm_header(n) for n in LONG_HEADERS["time"]}
+    for i in range(len(reader.sheet_names)):
+        try:
+            header = reader.load_sheet(i, n_rows=0).to_polars().columns
+        except Exception:  # fastexcel's own errors: an unreadable sheet is not the readings
+            continue
+        if any(norm_header(h) in times for h in header):
+            return i
+    return 0
+
+
+def read_excel_text(path: Path, sheet: int | None = None) -> pl.DataFrame:
+    """The readings sheet of a workbook (:func:`readings_sheet`, or ``sheet``), every cell as
+    the exact text of its value.
 
     Read with calamine (fastexcel, ~12× faster than openpyxl on a year of hourly readings:
     benchmarks/readings.py). A column holding one kind of cell keeps its type from the reader;
@@ -334,12 +349,13 @@ def read_excel_text(path: Path) -> pl.DataFrame:
     import fastexcel
 
     reader = fastexcel.read_excel(str(path))
-    typed = reader.load_sheet(0, schema_sample_rows=None).to_polars()
+    at = readings_sheet(reader) if sheet is None else sheet
+    typed = reader.load_sheet(at, schema_sample_rows=None).to_polars()
     mixed = [c for c in typed.columns if typed[c].dtype == pl.String]
     extra: dict[str, pl.DataFrame] = {}
     if mixed and typed.height:
         for kind in ("float", "datetime"):
-            extra[kind] = reader.load_sheet(0, use_columns=mixed, dtypes=kind).to_polars()
+            extra[kind] = reader.load_sheet(at, use_columns=mixed, dtypes=kind).to_polars()
     out = []
     for c in typed.columns:
         col = typed[c]
@@ -450,8 +466,8 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
                 break
     issues: list[ReadingsIssue] = []
     if "time" not in mapped:
-        raise ReadingsError([ReadingsIssue(file, 1, None, None, "找不到时间列（time/时间）",
-                                           "no time column (time/时间)")])
+        raise ReadingsError([ReadingsIssue(file, 1, None, None, "找不到时间列（表头应有“时间”或“采集时间”等）",
+                                           'no time column (a header such as "time" or "timestamp")')])
     if sample.height == 0:  # a header and no rows: nothing to analyse, and it is said
         layout = "long" if "instrument" in mapped and "value" in mapped else "wide"
         return Readings(pl.LazyFrame(schema=SCHEMA), [file], {file: layout},
