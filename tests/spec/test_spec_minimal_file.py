@@ -48,3 +48,14 @@ def test_an_instrument_still_needs_its_name(tmp_path):
     del data["instruments"][0]["name"]
     rc, _, out = check(tmp_path, data, "--lang", "en")
     assert rc == 2 and "instruments[0].name" in out
+
+
+def test_no_required_point_prints_no_empty_rates_table(tmp_path):
+    """default-pack.md: "A row with no required point is omitted"; with none at all the terminal
+    report printed an empty, column-wrapped table titled 计量器具配备率 — now it prints none."""
+    rc, _, out = check(tmp_path, {"format": "tanjiliang/unit@1", "unit": {"name": "空单位", "year": 2025}},
+                       "--format", "text")
+    assert rc == 0, out
+    assert "配备率" not in out and "结论" in out
+    rc, _, out = check(tmp_path, MINIMAL, "--format", "text")
+    assert "计量器具配备率" in out

@@ -168,27 +168,28 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
                    "-" if s.uncertainty_percent is None else f"{s.uncertainty_percent:.3g} %")
     console.print(st)
 
-    levels: list[int | None] = sorted({r.level for r in a.rates}, key=lambda v: 9 if v is None else v)
-    rt = Table(title=t("计量器具配备率（实配/应配 = 配备率，要求）"),
-               title_justify="left")
-    rt.add_column(t("介质"))
-    for lv in levels:
-        rt.add_column(label("level", lv, lang))
-    media_order = [r.medium for r in a.rates]
-    for medium in dict.fromkeys(media_order):
-        name = medium
-        with contextlib.suppress(KeyError):
-            name = pack.medium(medium).name(lang)
-        cells = []
+    if a.rates:  # no required point, no rates table (default-pack.md: a row with none is omitted)
+        levels: list[int | None] = sorted({r.level for r in a.rates}, key=lambda v: 9 if v is None else v)
+        rt = Table(title=t("计量器具配备率（实配/应配 = 配备率，要求）"),
+                   title_justify="left")
+        rt.add_column(t("介质"))
         for lv in levels:
-            row = next((r for r in a.rates if r.medium == medium and r.level == lv), None)
-            if row is None:
-                cells.append("")
-            else:
-                colour = "green" if row.meets else "red"
-                cells.append(f"[{colour}]{row.equipped}/{row.required} = {row.rate_percent:g} %[/] ({row.required_percent:g} %)")
-        rt.add_row(name, *cells)
-    console.print(rt)
+            rt.add_column(label("level", lv, lang))
+        media_order = [r.medium for r in a.rates]
+        for medium in dict.fromkeys(media_order):
+            name = medium
+            with contextlib.suppress(KeyError):
+                name = pack.medium(medium).name(lang)
+            cells = []
+            for lv in levels:
+                row = next((r for r in a.rates if r.medium == medium and r.level == lv), None)
+                if row is None:
+                    cells.append("")
+                else:
+                    colour = "green" if row.meets else "red"
+                    cells.append(f"[{colour}]{row.equipped}/{row.required} = {row.rate_percent:g} %[/] ({row.required_percent:g} %)")
+            rt.add_row(name, *cells)
+        console.print(rt)
 
     missing = [p for p in a.points if p.required and p.status == "missing"]
     if missing:
