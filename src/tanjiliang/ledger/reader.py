@@ -585,7 +585,7 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
     if not n_inst_sheets:
         rd.problems.append(Problem("", None, None, None, None,
                                    "找不到台账表（表头须含“名称/器具名称”和“管理编号/编号/序号”）",
-                                   'no ledger sheet (its header needs a name column and "管理编号/编号/序号")'))
+                                   'no ledger sheet (its header needs a name column and a management-number or row-number column)'))
     for k, (ws, rows, hrow, mapped, is_conf) in enumerate(sheets):
         header_row = rows[hrow - 1]
         body = rows[hrow:]
