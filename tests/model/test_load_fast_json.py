@@ -78,3 +78,15 @@ def test_the_text_check_declines_what_the_emitter_would_change(text: str) -> Non
                                   "a: confirmation", "a: 1+2", "a: \"yes\"", "a: -5"])
 def test_the_text_check_lets_plain_data_through(text: str) -> None:
     assert _json_safe(text)
+
+
+@pytest.mark.parametrize(("text", "safe"), [
+    ("a: calibration", True), ("pack: henan-2025-draft", True), ("a: x_no", True), ("a: 天no", True),
+    ("a: no天", True), ("a: inform", True), ("a: NaNa", True), ("a: -.inf", False), ("a: [x, No]", False),
+    ("no: 1", False), ("a: ~", False), ("- Off\n", False), ("a: b~", True),
+])
+def test_words_inside_other_words_are_not_scalars(text: str, safe: bool) -> None:
+    """The null, boolean and inf/nan words count only whole (issue 16: ``calibration``,
+    ``henan`` and 50 000 others in a realistic ledger are not looked at one by one)."""
+    assert _json_safe(text) is safe
+    assert _json(text.encode()) == _walk(text.encode())
