@@ -60,3 +60,14 @@ def test_ambiguous_unit_is_bad_input(tmp_path, activity, word):
     assert "plant.yaml:" in line and f'"{word}"' in line and "ambiguous" in line
     rc, doc, out = check(tmp_path, unit([fuel(activity, emission_factor="3 t/t")]))
     assert rc == 2 and "有歧义" in out
+
+
+@pytest.mark.parametrize(("activity", "ncv"), [("1000 万Nm³", "389.31 GJ/万Nm³"), ("10000000 Nm³", "38.931 GJ/kNm³"),
+                                               ("1000 万Nm3", "389.31 GJ/万Nm3")])
+def test_superscript_gas_volumes(tmp_path, activity, ncv):
+    """unit-file.md writes "3.5 万Nm3"; the same unit with a superscript, as Chinese documents and
+    this product's own reports print it (万Nm³), was an unknown unit, and "Nm³" was read as a
+    cube of newton-metres. 1000 万Nm³ × 389.31 GJ/万Nm³ = 389 310 GJ × 56.1 t/TJ = 21 840.291 t."""
+    rc, doc, out = check(tmp_path, unit([fuel(activity, ncv=ncv, emission_factor="56.1 t/TJ")]))
+    assert rc in (0, 1), out
+    assert doc is not None and doc["emissions"]["total_tco2e"] == pytest.approx(21840.291, abs=1e-6)

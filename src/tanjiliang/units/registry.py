@@ -74,13 +74,19 @@ def dimension_name(dim: Any, lang: str = "en") -> str:
 #: ``barrel`` of a fuel are the oil barrel of 42 US gallons (pint's ``barrel`` is the 31.5-gallon
 #: one): unit-file.md "any unit a person would write works, including US customary ones".
 _FUEL_WORDS = re.compile(r"(?<![\w])(bbl|barrels?)(?![\w])")
+#: ``m³`` after N, S, 万 or 亿 is part of a gas-volume name (``Nm³`` normal, ``Sm³`` standard
+#: cubic metre, ``万m³``): pint would read the superscript first (``Nm³`` as (N·m)³, ``万Nm³`` as an
+#: unknown ``万Nm`` cubed), so these are written with ``m3`` before pint sees them. Other
+#: superscripts (``m³``, ``kg·m⁻³``, ``t·h⁻¹``) pint reads itself.
+_STD_CUBE = re.compile(r"(?<=[NS万亿])m³")
 
 
 @lru_cache(maxsize=4096)
 def parse_unit(text: str) -> pint.Unit:
     """A unit as written in a unit file or an export (``t``, ``万Nm3``, ``%``, ``kg·m⁻³``,
     ``MMBtu``, ``bbl``)."""
-    text = text.replace("%", " percent ").replace("‰", " permille ").replace("³", "**3")
+    text = text.replace("%", " percent ").replace("‰", " permille ")
+    text = _STD_CUBE.sub("m3", text)  # Nm³, 万Nm³, Sm³: the names definitions.txt gives them
     text = text.replace("·", "*").replace("／", "/")
     text = _FUEL_WORDS.sub("oil_barrel", text)
     return ureg.parse_units(text.strip() or "dimensionless")
