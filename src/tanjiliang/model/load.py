@@ -565,6 +565,9 @@ def _translate(err: Any) -> tuple[str, str]:
         return str(ctx["zh"]), err["msg"]
     zh = _GENERIC_ZH.get(typ) or "取值无效"  # never the parser's English in Chinese
     en = _GENERIC_EN.get(typ) or err["msg"]
+    if typ == "string_type" and isinstance(inp, bool):  # model: NO, region: yes — YAML's booleans
+        zh += "（yes、no、on、off、true、false 不加引号会被读作真假值，请加引号）"
+        en += " (yes, no, on, off, true and false unquoted are read as booleans: quote them)"
     if typ in _BOUNDS and _BOUNDS[typ][0] in ctx:
         key, zh_word, en_word = _BOUNDS[typ]
         bound = ctx[key]
@@ -749,11 +752,15 @@ def validate_data(data: Any, src: SourceMap) -> UnitFile:
     if isinstance(src, SourceMap):
         src.resolution = resolution
     issues += [src.issue(path, zh, en) for path, zh, en in resolution.problems]
+    from tanjiliang.model.booleans import EN, ZH, bool_numbers
+
+    booleans = [src.issue(path, ZH, EN) for path in bool_numbers(data)]  # yes/no where a number goes
+    issues += booleans
     try:
         unit = UnitFile.model_validate(data)
     except ValidationError as exc:
         _deferred_depth(data, src)
-        told = {i.path for i in issues if i.path == "format"}  # the format is said once
+        told = {i.path for i in issues if i.path == "format"} | {i.path for i in booleans}  # said once
         issues += [i for i in validation_issues(exc, data, src) if i.path not in told]
         partial, index = _partial_unit(data)
         seen = {(i.path, i.zh) for i in issues}
