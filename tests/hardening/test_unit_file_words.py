@@ -48,3 +48,10 @@ def test_wrong_values_in_words(tmp_path: Path, spec_text: str, cli: Cli,
     assert code == 2 and f"{f}:{line} {path}: {en}" in out, out
     assert not PYDANTIC.search(out), out
     assert "轨道衡" not in out and "检定" not in out, out
+
+
+def test_an_interval_hint_in_chinese(tmp_path: Path, spec_text: str, cli: Cli) -> None:
+    f = tmp_path / "unit.yaml"
+    f.write_text(spec_text.replace("interval: 12 months", "interval: 十二个月"), encoding="utf-8")
+    code, out = cli("check", f)
+    assert code == 2 and "“十二个月”不是检定周期/校准间隔（如 12个月、1 年）" in out and "months" not in out, out

@@ -201,7 +201,7 @@ def _check_interval(v: str) -> str:
         if interval_months(v) <= 0:
             raise ValueError(v)
     except ValueError:
-        raise problem(f"“{v}”不是检定周期/校准间隔（如 12 months、1 年）",
+        raise problem(f"“{v}”不是检定周期/校准间隔（如 12个月、1 年）",
                       f'"{v}" is not an interval (e.g. "12 months", "1 year")') from None
     return v
 
