@@ -7,10 +7,11 @@ process that has already run it once (warm: imports done, unit registry built, p
 library read). fresh − warm is what starting a process costs.
 
 ``--src OTHER/src`` compares the source tree of another checkout (e.g. ``git archive`` of an
-earlier commit) with this one: the two are run alternately, command by command, so that both
-see the same load on a shared machine.
+earlier commit) with this one (or with ``--new NEW/src``): the two are run alternately, command
+by command, so that both see the same load on a shared machine. Each tree needs its readings
+kernel compiled once (``PYTHONPATH=TREE/src python -m tanjiliang.data.warm``).
 
-Run: .venv/bin/python benchmarks/fresh.py [--runs 5] [--unit-file BIG.json] [--src OLD/src]
+Run: .venv/bin/python benchmarks/fresh.py [--runs 5] [--unit-file BIG.json] [--src OLD/src] [--new NEW/src]
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ def main() -> None:
     ap.add_argument("--readings", type=Path, help="readings for tests/data/fixtures/plant.yaml "
                                                   "(default: a year of them from tanjiliang.data.synth)")
     ap.add_argument("--src", type=Path, help="another checkout's src folder, run alternately with this one")
+    ap.add_argument("--new", type=Path, help="the src folder compared with --src (default: this checkout's; "
+                                             "e.g. an earlier commit with only some changes applied)")
     ap.add_argument("--only", help="run only the cases whose name contains this text")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -114,7 +117,7 @@ def main() -> None:
 
             readings = Path(tmp) / "plant.parquet"
             plant_year()[0].write_parquet(readings)
-        variants: list[tuple[str, Path | None]] = [("new", ROOT / "src")]
+        variants: list[tuple[str, Path | None]] = [("new", (args.new or ROOT / "src").resolve())]
         if args.src is not None:
             variants.insert(0, ("old", args.src.resolve()))
         load = os.getloadavg()

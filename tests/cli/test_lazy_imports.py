@@ -11,7 +11,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
+import typer
 from typer.testing import CliRunner
 
 from tanjiliang.cli.app import RootGroup, app
@@ -47,6 +49,7 @@ HEAVY = (
 
 _PROBE = """
 import json, sys
+import typer
 from typer.testing import CliRunner
 from tanjiliang.cli.app import app
 r = CliRunner().invoke(app, sys.argv[1:])
@@ -135,3 +138,36 @@ def test_help_page_is_the_same_as_with_every_command_imported() -> None:
         assert "tanjiliang.cli.audit" in loaded["modules"]  # the comparison is with the real ones
         assert table["output"] == loaded["output"], lang
 
+
+
+def test_collector_paused_only_while_the_command_is_imported() -> None:
+    """``tanjiliang`` (cli.app.main) pauses the cyclic collector while a command's module is
+    imported and resumes it, with what the imports made frozen, before the command runs."""
+    import gc
+
+    from tanjiliang.cli.lazy import LazyGroup, pause_collector
+
+    class Group(LazyGroup):  # the root's resolve_command, no lazy commands
+        lazy: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    seen: list[bool] = []
+    probe = typer.Typer(cls=Group)
+
+    @probe.callback()
+    def root() -> None:
+        pass
+
+    @probe.command()
+    def during() -> None:
+        seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    pause_collector()
+    try:
+        assert not gc.isenabled()
+        r = CliRunner().invoke(probe, ["during"])
+        assert r.exit_code == 0, r.output
+        assert seen == [True] and gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import typer
 
-from tanjiliang.cli.lazy import REGISTER, LazyGroup
+from tanjiliang.cli.lazy import REGISTER, LazyGroup, pause_collector
 
 
 class RootGroup(LazyGroup):
@@ -81,4 +81,5 @@ def _root() -> None:
 def main() -> None:
     from tanjiliang.cli import safety  # bad input that escaped a command: exit 2, no traceback
 
+    pause_collector()  # while the command is imported (cli/lazy.py)
     safety.run(app)
