@@ -63,11 +63,28 @@ def test_ambiguous_unit_is_bad_input(tmp_path, activity, word):
 
 
 @pytest.mark.parametrize(("activity", "ncv"), [("1000 万Nm³", "389.31 GJ/万Nm³"), ("10000000 Nm³", "38.931 GJ/kNm³"),
-                                               ("1000 万Nm3", "389.31 GJ/万Nm3")])
-def test_superscript_gas_volumes(tmp_path, activity, ncv):
-    """unit-file.md writes "3.5 万Nm3"; the same unit with a superscript, as Chinese documents and
-    this product's own reports print it (万Nm³), was an unknown unit, and "Nm³" was read as a
-    cube of newton-metres. 1000 万Nm³ × 389.31 GJ/万Nm³ = 389 310 GJ × 56.1 t/TJ = 21 840.291 t."""
+                                               ("1000 万标准立方米", "389.31 吉焦/万标准立方米")])
+def test_superscript_and_chinese_gas_volumes(tmp_path, activity, ncv):
+    """unit-file.md writes "3.5 万Nm3"; the same unit written as Chinese documents write it.
+    1000 万Nm³ × 389.31 GJ/万Nm³ = 389 310 GJ × 56.1 t/TJ = 21 840.291 t. (In a unit file these
+    were already read through the names table, model/names.yaml.)"""
     rc, doc, out = check(tmp_path, unit([fuel(activity, ncv=ncv, emission_factor="56.1 t/TJ")]))
     assert rc in (0, 1), out
     assert doc is not None and doc["emissions"]["total_tco2e"] == pytest.approx(21840.291, abs=1e-6)
+
+
+def test_units_the_product_prints_read_back(tmp_path):
+    """The JSON gives a parameter's unit as pint prints it ("GJ/万Nm³"); the month export and
+    the plan read such text back with the same parser. Before, the parser turned "³" into "**3"
+    before pint saw the definitions' names: "GJ/万Nm³" was an unknown unit and "Nm³" a cube of
+    newton-metres; "kg·m⁻³" failed too."""
+    from tanjiliang.units import parse_quantity
+
+    _, doc, out = check(tmp_path, unit([fuel("1000 万Nm3")]))   # NCV from the library: 389.31 GJ/万Nm3
+    assert doc is not None, out
+    ncv = next(p for p in doc["source_streams"][0]["parameters"] if p["name"] == "ncv")
+    back = parse_quantity(f"{ncv['value']} {ncv['unit']}")
+    assert back.to("GJ/万Nm3").magnitude == pytest.approx(389.31)
+    assert parse_quantity("1 Nm³").to("Nm3").magnitude == 1.0
+    assert parse_quantity("1 Sm³").to("Nm3").magnitude == pytest.approx(0.9479437792816242)
+    assert parse_quantity("2 kg·m⁻³").to("kg/m3").magnitude == 2.0
