@@ -98,6 +98,7 @@ CLICK_ZH: dict[str, str] = {
     "Option '{name}' requires an argument.": "选项“{name}”需要一个值。",
     "default: {default}": "默认：{default}", "required": "必填",
     "Show this message and exit.": "显示本帮助并退出。",
+    "Did you mean {}?": "是否要输入 {}？",
 }
 
 
@@ -212,6 +213,22 @@ def _patch_click(lang: str) -> None:
     from typer._click import core, formatting
 
     _LANG["lang"] = lang
+    if "resolve_command" not in _ORIGINAL:  # Typer appends "Did you mean …?" in English
+        from typer.core import TyperGroup
+
+        _ORIGINAL["resolve_command"] = TyperGroup.resolve_command
+
+        def resolve_command(self: Any, ctx: Any, args: list[str]) -> Any:
+            try:
+                return _ORIGINAL["resolve_command"](self, ctx, args)
+            except Exception as exc:
+                message = getattr(exc, "message", None)
+                if _LANG["lang"] != "en" and isinstance(message, str) and ". Did you mean " in message:
+                    head, _, rest = message.partition(". Did you mean ")
+                    exc.message = head + click_word("Did you mean {}?", _LANG["lang"]).format(rest.rstrip("?"))  # type: ignore[attr-defined]
+                raise
+
+        TyperGroup.resolve_command = resolve_command  # type: ignore[method-assign]
     if "write_usage" not in _ORIGINAL:
         _ORIGINAL["write_usage"] = formatting.HelpFormatter.write_usage
         _ORIGINAL["get_help_option"] = core.Command.get_help_option
@@ -237,10 +254,27 @@ class LocalisedGroup(TyperGroup):
     _done: str | None = None
 
     def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> Any:
-        lang = cli_lang(list(args) if args is not None else sys.argv[1:])
+        argv = list(args) if args is not None else sys.argv[1:]
+        lang = cli_lang(argv)
         if self._done != lang:
             _localise(self, lang)
             _patch_click(lang)
             _words(lang)
             self._done = lang
+        if "--help" in argv:  # `tanjiliang review --help --lang en`: --lang chose the help's
+            args = without_lang(argv)  # language; a group has no --lang option to refuse it
         return super().main(args, *a, **kw)
+
+
+def without_lang(argv: list[str]) -> list[str]:
+    """``argv`` without ``--lang xx`` / ``--lang=xx``."""
+    out: list[str] = []
+    skip = False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = i + 1 < len(argv)
+        elif not arg.startswith("--lang="):
+            out.append(arg)
+    return out
