@@ -201,6 +201,84 @@ def _rich_words(rich_utils: Any) -> None:
                           ("ABORTED_TEXT", "Aborted."),
                           ("RICH_HELP", "Try [blue]'{command_path} {help_option}'[/] for help.")):
         setattr(rich_utils, name, tr(english))
+    if "rich_format_error" not in _ORIGINAL:  # Typer's copy of click writes its errors as
+        _ORIGINAL["rich_format_error"] = rich_utils.rich_format_error  # f-strings, not gettext
+
+        def rich_format_error(exc: Any) -> None:
+            if hasattr(exc, "format_message"):
+                text = exc.format_message()
+                text = usage_error_zh(text) if _LANG["lang"] == "zh" else usage_error_en(text)
+                exc.format_message = lambda: text
+            _ORIGINAL["rich_format_error"](exc)
+
+        rich_utils.rich_format_error = rich_format_error
+
+
+#: Typer's usage errors (English f-strings in its copy of click, pydantic's words for a value
+#: of the wrong type) → Chinese: pattern, template.
+USAGE_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), zh) for p, zh in [
+    (r"^Missing argument '(?P<a>[^']*)'\.?$", "缺少参数“{a}”。"),
+    (r"^Missing option '(?P<a>[^']*)'\.?$", "缺少选项“{a}”。"),
+    (r"^Missing command\.?$", "缺少命令。"),
+    (r"^Option '(?P<a>[^']*)' requires an argument\.?$", "选项“{a}”需要一个值。"),
+    (r"^Got unexpected extra arguments? ?(?:\(s\))? ?\((?P<a>.*)\)$", "多余的参数（{a}）"),
+    (r"^No such option: (?P<a>\S+)(?: \(Possible options: (?P<b>.*)\))?$", "没有此选项：{a}"),
+    (r"^No such command '(?P<a>[^']*)'\.?$", "没有此命令：“{a}”。"),
+    (r"^Invalid value for '(?P<a>[^']*)': (?P<b>.*)$", "“{a}”的值无效：{b}"),
+]]
+_VALUE_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), zh) for p, zh in [
+    (r"^(?:Value error, )?'(?P<v>[^']*)' is not one of (?P<c>.*?)\.?$", "“{v}”不是可选值（{c}）"),
+    (r"^Input should be a valid integer.*$", "应为整数"),
+    (r"^Input should be a valid number.*$", "应为数字"),
+    (r"^Input should be a valid boolean.*$", "应为 true 或 false"),
+    (r"^'(?P<v>[^']*)' is not a valid (?:integer|float|number).*$", "“{v}”不是有效的数字"),
+    (r"^(?:Path|File|Directory) '(?P<v>[^']*)' does not exist\.?$", "“{v}”不存在"),
+]]
+
+
+def usage_error_zh(message: str) -> str:
+    """A usage error of Typer's in Chinese (the message as it is if no pattern knows it)."""
+    for pattern, zh in USAGE_ZH:
+        m = pattern.match(message.strip())
+        if m is None:
+            continue
+        parts = {k: v or "" for k, v in m.groupdict().items()}
+        if "b" in parts and zh.endswith("{b}"):  # the value's own problem
+            parts["b"] = _value_zh(parts["b"])
+        return zh.format(**parts)
+    return message
+
+
+#: pydantic's words in Typer's value errors → plain English.
+_VALUE_EN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), en) for p, en in [
+    (r"^Value error, (?P<v>.*)$", "{v}"),
+    (r"^Input should be a valid integer.*$", "must be a whole number"),
+    (r"^Input should be a valid number.*$", "must be a number"),
+    (r"^Input should be a valid boolean.*$", "must be true or false"),
+]]
+
+
+def usage_error_en(message: str) -> str:
+    """A usage error of Typer's without pydantic's wording ("Input should be …")."""
+    m = re.match(r"^(Invalid value for '[^']*': )(.*)$", message.strip(), re.S)
+    if m is None:
+        return message
+    for pattern, en in _VALUE_EN:
+        v = pattern.match(m.group(2))
+        if v is not None:
+            return m.group(1) + en.format(**v.groupdict())
+    return message
+
+
+def _value_zh(text: str) -> str:
+    for pattern, zh in _VALUE_ZH:
+        m = pattern.match(text.strip())
+        if m is not None:
+            parts = m.groupdict()
+            if "c" in parts:
+                parts["c"] = "、".join(re.findall(r"'([^']*)'", parts["c"])) or parts["c"]
+            return zh.format(**parts)
+    return "取值无效"
 
 
 _LANG = {"lang": "zh"}
