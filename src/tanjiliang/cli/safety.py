@@ -8,6 +8,8 @@ language and exit 2, never a traceback. Any other exception is a bug and is rais
 
 from __future__ import annotations
 
+import errno
+import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -17,6 +19,12 @@ from tanjiliang.i18n import gettext
 from tanjiliang.model.errors import Issue, LoadError
 
 EXIT_BAD_INPUT = 2
+
+#: The operating system's refusals a user meets, in Chinese (its own words are English).
+ERRNO_ZH = {errno.ENOSPC: "磁盘空间不足", errno.EROFS: "文件系统只读，不能写入",
+            errno.ENAMETOOLONG: "文件名过长", errno.ELOOP: "路径中的符号链接过多（循环链接？）",
+            errno.EEXIST: "文件已存在", errno.ENOTEMPTY: "文件夹不是空的", errno.EBUSY: "文件正被占用",
+            errno.EXDEV: "不能跨文件系统移动", errno.EMFILE: "打开的文件过多"}
 
 
 def lang_of(argv: Sequence[str]) -> str:
@@ -40,11 +48,14 @@ def os_issue(exc: OSError) -> Issue:
         zh, en = "路径中有一段不是文件夹", "a part of the path is not a folder"
     elif isinstance(exc, PermissionError):
         zh, en = "没有权限", "permission denied"
-    else:
-        zh = en = exc.strerror or str(exc)
+    elif exc.errno in ERRNO_ZH:
+        zh, en = ERRNO_ZH[exc.errno], exc.strerror or str(exc)
+    else:  # the system's words are English: the Chinese says what happened and the number
+        zh = f"系统拒绝了此操作（错误号 {exc.errno}）" if exc.errno else "系统拒绝了此操作"
+        en = exc.strerror or str(exc)
     if not name:  # some libraries put the path in the text only
         text = str(exc)
-        zh, en = f"{zh}：{text}", f"{en}: {text}"
+        zh, en = (zh if re.search(r"[A-Za-z]{3}", text) else f"{zh}：{text}"), f"{en}: {text}"
     return Issue(name or "tanjiliang", None, "", zh, en)
 
 
