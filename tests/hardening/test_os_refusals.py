@@ -15,7 +15,7 @@ def test_a_full_disk_in_chinese() -> None:
 
 
 def test_a_read_only_file_system_and_an_unknown_refusal() -> None:
-    assert os_issue(OSError(errno.EROFS, "Read-only file system", "/mnt/x.xlsx")).message("zh") \\
-        == "/mnt/x.xlsx: 文件系统只读，不能写入"
+    ro = os_issue(OSError(errno.EROFS, "Read-only file system", "/mnt/x.xlsx")).message("zh")
+    assert ro == "/mnt/x.xlsx: 文件系统只读，不能写入"
     zh = os_issue(OSError(errno.EPROTO, "Protocol error")).message("zh")
     assert "系统拒绝了此操作（错误号" in zh and "Protocol" not in zh
