@@ -133,6 +133,25 @@ def test_what_counts_as_equipped(tmp_path, status, kind, equipped):
     assert doc["equipping_rates"][0]["equipped"] == equipped
 
 
+@pytest.mark.parametrize(("kind", "material", "activity", "ncv", "served"), [
+    ("calorimeter", "bituminous_coal", "20000 t", "22 GJ/t", True),
+    ("gas_chromatograph", "bituminous_coal", "20000 t", "22 GJ/t", False),   # "gas ncv and carbon_content"
+    ("gas_chromatograph", "natural_gas", "2000 万Nm3", "389 GJ/万Nm3", True),
+])
+def test_laboratory_types_by_what_they_analyse(tmp_path, kind, material, activity, ncv, served):
+    """default-pack.md, instrument types: ``calorimeter`` (ncv), ``gas_chromatograph`` (gas ncv
+    and carbon_content). Before, a gas chromatograph served a coal stream's NCV point."""
+    s = {"id": "f", "name": "燃料", "kind": "combustion", "material": material, "activity": activity,
+         "parameters": {"ncv": ncv}}          # a bare ncv counts as measured: one laboratory point
+    lab = {"id": "L", "name": "化验", "type": kind, "measures": "f.ncv", "at": "lab", "last_confirmed": "2025-06-01"}
+    _, doc, _ = check(tmp_path, unit([s], [lab]))
+    assert doc is not None
+    point = next(m for m in doc["metering_points"] if m["id"] == "f.ncv")
+    assert (point["instruments"] == ["L"]) is served
+    row = next(r for r in doc["equipping_rates"] if r["medium"] == "laboratory")
+    assert (row["equipped"], row["required"]) == ((1, 1) if served else (0, 1))
+
+
 # ------------------------------------------------------------------ accuracy
 
 @pytest.mark.parametrize(("accuracy", "ok", "code"), [

@@ -306,8 +306,9 @@ def instruments_and_accuracy(ctx: Context, sc: Scope, plan: Plan) -> Matched:
         for tg in instrument_targets(ins, streams, sc.media):
             pt = plan.by_key.get(tg.key)
             covers = (pt is not None and ins.status == "in_use"
-                      and itype.can_measure(pt.medium, pt.quantity))
-            if pt is None and ins.status == "in_use" and tg.medium is not None and itype.can_measure(tg.medium, tg.quantity):
+                      and itype.can_measure(pt.medium, pt.quantity, sc.media.get(pt.stream)))
+            if (pt is None and ins.status == "in_use" and tg.medium is not None
+                    and itype.can_measure(tg.medium, tg.quantity, sc.media.get(tg.target))):
                 pt = _optional_point(optional, tg.target, tg.quantity, tg.medium, ins.at, streams, unit,
                                      plan.topo, plan.roots_by_stream, ep_level)
                 covers = True

@@ -150,6 +150,9 @@ class Media(Strict):
 class Coverage(Strict):
     media: list[str]
     quantities: list[str]
+    #: For a laboratory point: the media of the streams whose parameters this type analyses
+    #: (default-pack.md: ``gas_chromatograph`` gives *gas* NCV and carbon content); None: any.
+    stream_media: list[str] | None = None
 
 
 class IntervalRow(Strict):
@@ -171,8 +174,16 @@ class InstrumentType(Citation):
                 return row.months
         return self.intervals[-1].months
 
-    def can_measure(self, medium: str, quantity: str) -> bool:
-        return (medium, quantity) in self._coverage
+    def can_measure(self, medium: str, quantity: str, stream_medium: str | None = None) -> bool:
+        """Whether this type can serve a point of ``medium`` and ``quantity``; with
+        ``stream_medium`` (the medium of the point's stream), also whether it can analyse that
+        stream's material (a coverage row's ``stream_media``)."""
+        if (medium, quantity) not in self._coverage:
+            return False
+        if stream_medium is None:
+            return True
+        allowed = self._stream_media.get((medium, quantity))
+        return allowed is None or stream_medium in allowed
 
     @property
     def _coverage(self) -> frozenset[tuple[str, str]]:
@@ -180,6 +191,21 @@ class InstrumentType(Citation):
         if cached is None:
             cached = frozenset((m, q) for c in self.covers for m in c.media for q in c.quantities)
             self.__dict__["_coverage_cache"] = cached
+        return cached
+
+    @property
+    def _stream_media(self) -> dict[tuple[str, str], frozenset[str] | None]:
+        """(medium, quantity) → the stream media a row allows, None where a row allows any."""
+        cached: dict[tuple[str, str], frozenset[str] | None] | None = self.__dict__.get("_stream_media_cache")
+        if cached is None:
+            cached = {}
+            for c in self.covers:
+                for key in ((m, q) for m in c.media for q in c.quantities):
+                    if c.stream_media is None or cached.get(key, frozenset()) is None:
+                        cached[key] = None
+                    else:
+                        cached[key] = (cached.get(key) or frozenset()) | frozenset(c.stream_media)
+            self.__dict__["_stream_media_cache"] = cached
         return cached
 
 
