@@ -120,7 +120,7 @@ def test_warm_compiles_what_the_parquet_path_uses(tmp_path: Path) -> None:
     analyse(scan_many([path], None), UNIT)
     analyse(scan_many([tmp_path / "s.parquet"], None), UNIT)
     for f in (kernel.prepare, kernel.arrange, kernel.check_instruments, kernel.instrument_bounds,
-              kernel.gather_ranges, kernel.month_runs, kernel.days_in_order):
+              kernel.month_runs, kernel.days_in_order):
         assert len(f.signatures) == 1, f
 
 

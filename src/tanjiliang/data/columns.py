@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from tanjiliang.data.buffers import Lease
 from tanjiliang.data.kernel import NAT
 from tanjiliang.data.readings import ParquetColumns, read_parquet_table
 
@@ -54,7 +55,7 @@ def rows_of(src: ParquetColumns) -> int:
     return int(pq.ParquetFile(src.path).metadata.num_rows)
 
 
-def _codes(col: Any) -> tuple[list[str], np.ndarray]:
+def _codes(col: Any, lease: Lease | None) -> tuple[list[str], np.ndarray]:
     """A text column → (distinct texts, int32 code per row, -1 where null)."""
     import pyarrow as pa
 
@@ -64,14 +65,28 @@ def _codes(col: Any) -> tuple[list[str], np.ndarray]:
         return [], np.zeros(0, dtype=np.int32)
     col = pa.table({"c": col}).unify_dictionaries().column("c")
     texts = [str(t) for t in col.chunk(0).dictionary.to_pylist()]
-    parts = []
-    for chunk in col.chunks:
-        idx, missing = numbers(chunk.indices)
-        if missing is None:
-            parts.append(idx.astype(np.int32, copy=False))
-        else:
-            parts.append(np.where(missing, np.int32(-1), idx.astype(np.int32)))
-    return texts, (parts[0] if len(parts) == 1 else np.concatenate(parts))
+    return texts, _joined([c.indices for c in col.chunks], np.int32, -1, lease)
+
+
+def _joined(chunks: list[Any], dtype: type, fill: object, lease: Lease | None) -> np.ndarray:
+    """Arrow chunks of numbers (:func:`numbers`) as one array of ``dtype``, ``fill`` where
+    missing: the one chunk's buffer itself where it can be, else written chunk by chunk into
+    an array of ``lease`` (:mod:`tanjiliang.data.buffers`; a new one without)."""
+    if len(chunks) <= 1:
+        values, missing = numbers(chunks[0]) if chunks else (np.zeros(0, dtype=dtype), None)
+        values = values.astype(dtype, copy=False)
+        return values if missing is None else np.where(missing, np.array(fill, dtype=dtype), values)
+    n = sum(len(c) for c in chunks)
+    out = np.empty(n, dtype=dtype) if lease is None else lease.empty(n, dtype)
+    at = 0
+    for chunk in chunks:
+        values, missing = numbers(chunk)
+        part = out[at:at + len(values)]
+        part[:] = values
+        if missing is not None:
+            part[missing] = fill
+        at += len(values)
+    return out
 
 
 def numbers(col: Any) -> tuple[np.ndarray, np.ndarray | None]:
@@ -101,20 +116,16 @@ def numbers(col: Any) -> tuple[np.ndarray, np.ndarray | None]:
     return values, np.frombuffer(flags.buffers()[1], dtype=np.int8, count=len(arr)) != 0
 
 
-def read_file(src: ParquetColumns) -> FileColumns:
-    """The columns of one file (see the module's docstring)."""
+def read_file(src: ParquetColumns, lease: Lease | None = None) -> FileColumns:
+    """The columns of one file (see the module's docstring); a column in several chunks is
+    joined in an array of ``lease``."""
     needed = [c for c in (src.instrument, src.time, src.value, src.unit, src.kind) if c is not None]
     table = src.table if src.table is not None else read_parquet_table(Path(src.path), needed)
-    ids, icode = _codes(table.column(src.instrument))
-    units, ucode = _codes(table.column(src.unit)) if src.unit is not None else ([], _NO_CODES)
-    kinds, kcode = _codes(table.column(src.kind)) if src.kind is not None else ([], _NO_CODES)
-    time, missing = numbers(table.column(src.time))  # int64 in the column's unit
-    if missing is not None:
-        time = np.where(missing, NAT, time)
+    ids, icode = _codes(table.column(src.instrument), lease)
+    units, ucode = _codes(table.column(src.unit), lease) if src.unit is not None else ([], _NO_CODES)
+    kinds, kcode = _codes(table.column(src.kind), lease) if src.kind is not None else ([], _NO_CODES)
+    time = _joined(table.column(src.time).chunks, np.int64, NAT, lease)  # in the column's unit
     if src.time_scale != 1:
         time = np.where(time == NAT, NAT, time * src.time_scale)
-    value, missing = numbers(table.column(src.value))
-    value = value.astype(np.float64, copy=False)
-    if missing is not None:
-        value = np.where(missing, np.nan, value)
+    value = _joined(table.column(src.value).chunks, np.float64, np.nan, lease)
     return FileColumns(ids, icode, units, ucode, kinds, kcode, time, value)

@@ -29,6 +29,8 @@ DUPLICATE, NEGATIVE, OUT_OF_RANGE, RESET, ROLLOVER, STUCK, SPIKE = (1 << k for k
 N_COUNTS = 8
 GAP_COUNT = 7
 MICROS_PER_DAY = 86_400_000_000
+#: runs of instruments the compiled pass hands to its threads (of about equal rows)
+CHUNKS = 64
 
 
 @njit(cache=True, nogil=True)
@@ -48,13 +50,22 @@ def instrument_bounds(iid: np.ndarray) -> np.ndarray:  # pragma: no cover - comp
 @njit(cache=True, nogil=True)
 def _median(values: np.ndarray) -> float:  # pragma: no cover - compiled
     """Median of ``values`` (NaN if none) exactly as ``np.median`` computes it — the middle
-    element, or the mean of the two middle ones — without changing ``values``.
+    element, or the mean of the two middle ones — without changing ``values``
+    (:func:`_median_work` with no work space of its own)."""
+    return _median_work(values, np.empty(0))
+
+
+@njit(cache=True, nogil=True)
+def _median_work(values: np.ndarray, work: np.ndarray) -> float:  # pragma: no cover - compiled
+    """:func:`_median`, copying into ``work`` (when it is long enough) rather than into new
+    memory where a copy is needed.
 
     A sorted sample of about 2√n values brackets the middle rank; one pass counts the values
     below the bracket and copies those inside it, and the rank is selected among those few
-    (numba's selection, np.median's). When the bracket misses the rank (a skewed sample) the
-    whole array is copied and selected as np.median does. The two medians per instrument were
-    40 % of the compiled pass with np.median's copy and selection (issue 16)."""
+    (numba's selection, np.median's). When the bracket misses the rank (a skewed sample), or
+    for 512 values or fewer, the whole array is copied and selected as np.median does. The
+    two medians per instrument were 40 % of the compiled pass with np.median's copy and
+    selection (issue 16)."""
     n = len(values)
     if n == 0:
         return np.nan
@@ -93,6 +104,10 @@ def _median(values: np.ndarray) -> float:  # pragma: no cover - compiled
                     a, b = _select_two(inside, half - 1 - below, 0, g - 1)
                     return (a + b) / 2
                 return _select(inside, half - below, 0, g - 1)
+    if len(work) >= n:
+        w = work[:n]
+        w[:] = values
+        return _median_in_place(w)
     return _median_in_place(values.copy())
 
 
@@ -111,14 +126,58 @@ def _median_in_place(values: np.ndarray) -> float:  # pragma: no cover - compile
     return _select(values, half, 0, n - 1)
 
 
+@njit(cache=True, nogil=True)
+def _chunks(starts: np.ndarray, n_chunks: int) -> np.ndarray:  # pragma: no cover - compiled
+    """Slots ``bounds[c]:bounds[c + 1]`` of ``n_chunks`` runs of whole slots holding about
+    equal numbers of rows (some empty when one slot holds more than a chunk's share)."""
+    n_slots = len(starts) - 1
+    total = starts[n_slots] - starts[0]
+    bounds = np.full(n_chunks + 1, n_slots, dtype=np.int64)
+    bounds[0] = 0
+    c = 1
+    for j in range(n_slots):
+        while c < n_chunks and (starts[j + 1] - starts[0]) * n_chunks >= c * total:
+            bounds[c] = j + 1
+            c += 1
+    return bounds
+
+
+@njit(cache=True, nogil=True)
+def _day_row(d_day: np.ndarray, d_amount: np.ndarray, d_n: np.ndarray, at: int, day: int,
+             amount: float, n: int) -> int:  # pragma: no cover - compiled
+    """One day run written at ``at``; 1 if it holds readings with an amount, else 0."""
+    d_day[at] = day
+    d_amount[at] = amount
+    d_n[at] = n
+    return 1 if n else 0
+
+
+@njit(cache=True, nogil=True)
+def work_layout(starts: np.ndarray, n_chunks: int):  # pragma: no cover - compiled
+    """Runs of slots for :func:`check_instruments` (:func:`_chunks`) and where each run's
+    work columns begin (as many as its longest instrument has readings), and the end."""
+    bounds = _chunks(starts, max(1, min(n_chunks, len(starts) - 1)))
+    w_at = np.zeros(len(bounds), dtype=np.int64)
+    for c in range(len(bounds) - 1):
+        longest = 0
+        for j in range(bounds[c], bounds[c + 1]):
+            longest = max(longest, starts[j + 1] - starts[j])
+        w_at[c + 1] = w_at[c] + longest
+    return bounds, w_at
+
+
 @njit(cache=True, parallel=True)
 def check_instruments(  # pragma: no cover - compiled
-        starts: np.ndarray, iid: np.ndarray, key: np.ndarray, time: np.ndarray, value: np.ndarray,
-        scale: np.ndarray, offset: np.ndarray, kind_of_key: np.ndarray, rate_of_key: np.ndarray,
-        lo: np.ndarray, hi: np.ndarray, nonneg: np.ndarray, interval_given: float,
-        period_start: int, period_end: int, z_max: float, zero_mad_factor: float,
-        mad_epsilon: float, gap_factor: float, stuck_n: int, frac: float, idle_level: float):
-    """The checks on rows ``starts[j]:starts[j + 1]`` of every instrument slot ``j``.
+        starts: np.ndarray, slot_iid: np.ndarray, key: np.ndarray, time: np.ndarray,
+        value: np.ndarray, scale: np.ndarray, offset: np.ndarray, kind_of_key: np.ndarray,
+        rate_of_key: np.ndarray, lo: np.ndarray, hi: np.ndarray, nonneg: np.ndarray,
+        interval_given: float, period_start: int, period_end: int, z_max: float,
+        zero_mad_factor: float, mad_epsilon: float, gap_factor: float, stuck_n: int, frac: float,
+        idle_level: float, bounds: np.ndarray, w_at: np.ndarray, wf: np.ndarray, wb: np.ndarray,
+        f_row: np.ndarray, f_bits: np.ndarray, g_dt: np.ndarray, g_to: np.ndarray,
+        g_missing: np.ndarray, d_day: np.ndarray, d_amount: np.ndarray, d_n: np.ndarray):
+    """The checks on rows ``starts[j]:starts[j + 1]`` of every instrument slot ``j`` (its
+    instrument code ``slot_iid[j]``).
 
     Rows are in (instrument, time) order and readable (time and value present). Spikes are
     judged on the running state only: not the first reading after a gap, not a value at or
@@ -128,17 +187,33 @@ def check_instruments(  # pragma: no cover - compiled
     it is a totaliser or a rate (its effective time is one microsecond earlier), and counts
     in the period when ``period_start <= effective time < period_end``.
 
+    The slots are taken in runs ``bounds[c]:bounds[c + 1]`` of about equal rows
+    (:func:`work_layout`, one per thread), in parallel; run ``c`` works in columns
+    ``w_at[c]:w_at[c + 1]`` of ``wf`` (float64, 5 rows) and ``wb`` (uint8, 4 rows), as many
+    as its longest instrument has readings, reused from instrument to instrument. What the
+    slots report — flagged rows (``f_row`` position, ``f_bits``), gaps (``g_dt`` seconds,
+    ``g_to`` time, ``g_missing``) and day runs (``d_day``, ``d_amount``, ``d_n`` readings
+    with an amount, over every row, not only the period) — each run writes one slot after
+    the other from its first row position on (arrays as long as the rows);
+    :func:`compact_reports` gathers them. Every array is the caller's: nothing as long as
+    the rows is allocated here, so that a caller can keep them for the next check
+    (:mod:`tanjiliang.data.buffers`: allocating them afresh, the system's page faults took
+    as long as the checks).
+
     Returns per slot: kind of the first row, rows in the period, first and last time, the
     interval, first and last effective time in the period, distinct rows in the period,
-    missing readings inside gaps, longest gap, amount, counts (``N_COUNTS`` columns); and
-    per row-position ranges ``starts[j] : starts[j] + count``: flagged row indices and flag
-    bits, gap row indices and lengths, and day runs (day number, amount, readings with an
-    amount) — over every row, not only the period.
+    missing readings inside gaps, longest gap, amount, counts (``N_COUNTS`` columns), and
+    the numbers of flagged rows, gaps, day runs and day runs with readings; whether every
+    slot's days increase (kinds mixed within an instrument can meet a day twice); and per
+    slot where its flagged rows, gaps and day runs begin (each run of slots writes them one
+    slot after the other from the run's first row position on: only as much memory is
+    touched as is reported).
     """
     n_slots = len(starts) - 1
-    n = len(time)
     s_kind = np.empty(n_slots, dtype=np.int8)
     s_n = np.zeros(n_slots, dtype=np.int64)
+    s_first = np.empty(n_slots, dtype=np.int64)
+    s_last = np.empty(n_slots, dtype=np.int64)
     s_interval = np.empty(n_slots)
     s_first_eff = np.empty(n_slots, dtype=np.int64)
     s_last_eff = np.empty(n_slots, dtype=np.int64)
@@ -147,232 +222,299 @@ def check_instruments(  # pragma: no cover - compiled
     s_longest = np.empty(n_slots)
     s_amount = np.zeros(n_slots)
     s_counts = np.zeros((n_slots, N_COUNTS), dtype=np.int64)
-    f_row = np.empty(n, dtype=np.int64)
-    f_bits = np.empty(n, dtype=np.uint8)
+    s_days_ok = np.ones(n_slots, dtype=np.bool_)
     f_count = np.zeros(n_slots, dtype=np.int64)
-    g_row = np.empty(n, dtype=np.int64)
-    g_dt = np.empty(n)
-    g_missing = np.empty(n, dtype=np.int64)
     g_count = np.zeros(n_slots, dtype=np.int64)
-    d_day = np.empty(n, dtype=np.int64)
-    d_amount = np.empty(n)
-    d_n = np.empty(n, dtype=np.int64)
     d_count = np.zeros(n_slots, dtype=np.int64)
-    for j in prange(n_slots):
-        a = starts[j]
-        b = starts[j + 1]
-        m = b - a
-        inst = iid[a]
-        v = np.empty(m)
-        x = np.empty(m)  # NaN: no value for the z-score (a totaliser's first reading)
-        kinds = np.empty(m, dtype=np.int8)
-        bits = np.zeros(m, dtype=np.uint8)
-        pos_dt = np.empty(m)
-        xs = np.empty(m)
-        # what the robust z-score is taken over (docs/data.md "Spikes"): not the first reading
-        # after a gap (a totaliser's increment spans the gap), not the idle state of an
-        # intermittent meter (|x| <= idle_level: a belt scale standing at 0); a start or a stop
-        # next to the idle state is a change of state, never a spike
-        idle = np.zeros(m, dtype=np.bool_)
-        after_gap = np.zeros(m, dtype=np.bool_)
-        n_dt = 0
-        n_x = 0
-        dt_lo = np.inf
-        dt_hi = -np.inf
-        run_start = 0
-        for k in range(m):
-            i = a + k
-            kk = key[i]
-            kinds[k] = kind_of_key[kk]
-            v[k] = value[i] * scale[kk] + offset[kk]
-            total = kinds[k] == TOTAL
-            if k == 0:
-                x[k] = np.nan if total else v[k]
-            else:
-                dt = (time[i] - time[i - 1]) / 1e6
-                prev = v[k - 1]
-                dup = dt == 0
-                if dup:
-                    bits[k] |= DUPLICATE
-                elif dt > 0:
-                    pos_dt[n_dt] = dt
-                    n_dt += 1
-                    dt_lo = min(dt_lo, dt)
-                    dt_hi = max(dt_hi, dt)
-                if not total:
-                    x[k] = v[k]
-                elif dup:
-                    x[k] = 0.0
-                elif v[k] < prev:  # a totaliser fell: rolled over its last digit, or reset
-                    p10 = 10.0 ** math.ceil(math.log10(max(prev, 1e-9)))
-                    if p10 == prev:
-                        p10 *= 10
-                    if prev >= frac * p10:
-                        x[k] = p10 - prev + v[k]
-                        bits[k] |= ROLLOVER
-                    else:
-                        x[k] = v[k]
-                        bits[k] |= RESET
-                else:
-                    x[k] = v[k] - prev
-                if v[k] != prev:  # a run of equal values ends before this row
-                    if k - run_start >= stuck_n:
-                        for r in range(run_start, k):
-                            if kinds[r] == READING:
-                                bits[r] |= STUCK
-                    run_start = k
-            if not math.isnan(x[k]):
-                if abs(x[k]) <= idle_level and not bits[k] & DUPLICATE:
-                    idle[k] = True
-                else:
-                    xs[n_x] = x[k]
-                    n_x += 1
-        if m - run_start >= stuck_n:
-            for r in range(run_start, m):
-                if kinds[r] == READING:
-                    bits[r] |= STUCK
-        if not math.isnan(interval_given):
-            interval = interval_given
-        elif n_dt:  # no selection when the steps are all equal (they usually are)
-            interval = dt_lo if dt_lo == dt_hi else _median_in_place(pos_dt[:n_dt])
-        else:
-            interval = 3600.0
-        if dt_hi > gap_factor * interval:  # gaps: the readings after them leave the sample
+    d_kept = np.zeros(n_slots, dtype=np.int64)
+    f_src = np.zeros(n_slots, dtype=np.int64)
+    g_src = np.zeros(n_slots, dtype=np.int64)
+    d_src = np.zeros(n_slots, dtype=np.int64)
+    s_days_ok = np.ones(n_slots, dtype=np.bool_)
+    n_chunks = len(bounds) - 1
+    for c in prange(n_chunks):
+        j0 = bounds[c]
+        j1 = bounds[c + 1]
+        w0 = w_at[c]
+        w1 = w_at[c + 1]
+        v = wf[0, w0:w1]
+        x = wf[1, w0:w1]  # NaN: no value for the z-score (a totaliser's first reading)
+        pos_dt = wf[2, w0:w1]
+        xs = wf[3, w0:w1]
+        work = wf[4, w0:w1]
+        kinds = wb[0, w0:w1]
+        bits = wb[1, w0:w1]
+        idle = wb[2, w0:w1]
+        after_gap = wb[3, w0:w1]
+        base = starts[j0] if j0 < j1 else 0
+        f_at = base  # the run's reports, one slot after the other from its first row on
+        g_at = base
+        d_at = base
+        for j in range(j0, j1):
+            a = starts[j]
+            b = starts[j + 1]
+            m = b - a
+            inst = slot_iid[j]
+            bits[:m] = 0
+            # what the robust z-score is taken over (docs/data.md "Spikes"): not the first
+            # reading after a gap (a totaliser's increment spans the gap), not the idle state
+            # of an intermittent meter (|x| <= idle_level: a belt scale standing at 0); a start
+            # or a stop next to the idle state is a change of state, never a spike
+            idle[:m] = 0
+            after_gap[:m] = 0
+            n_dt = 0
             n_x = 0
+            dt_lo = np.inf
+            dt_hi = -np.inf
+            run_start = 0
             for k in range(m):
-                if math.isnan(x[k]):
-                    continue
-                if k > 0 and (time[a + k] - time[a + k - 1]) / 1e6 > gap_factor * interval:
-                    after_gap[k] = True
-                elif not idle[k]:
-                    xs[n_x] = x[k]
-                    n_x += 1
-        med = _median(xs[:n_x])
-        mean_ad = 0.0
-        for k in range(n_x):
-            xs[k] = abs(xs[k] - med)
-            mean_ad += xs[k]
-        mad = _median(xs[:n_x])
-        spike_at = np.inf
-        if n_x and not math.isnan(med):
-            mean_ad /= n_x
-            zero = mad_epsilon * max(abs(med), 1.0)
-            if mad > zero:  # modified z = 0.6745 |x − median| / MAD
-                spike_at = z_max * mad / 0.6745
-            elif mean_ad > zero:  # MAD is 0: the MeanAD form (rules.yaml)
-                spike_at = z_max * zero_mad_factor * mean_ad
-        lo_i = lo[inst]
-        hi_i = hi[inst]
-        nonneg_i = nonneg[inst]
-        s_kind[j] = kinds[0]
-        s_interval[j] = interval
-        first_eff = np.iinfo(np.int64).max
-        last_eff = np.iinfo(np.int64).min
-        longest = np.nan
-        missing = 0.0
-        amount = 0.0
-        n_in = 0
-        distinct = 0
-        nf = 0
-        ng = 0
-        nd = 0
-        day = np.iinfo(np.int64).min
-        day_lo = 1  # the current day's first and next day's first microsecond (none yet)
-        day_hi = 0
-        day_amount = 0.0
-        day_n = 0
-        any_gap = m > 1 and max(dt_hi, 0.0) > gap_factor * interval
-        for k in range(m):
-            i = a + k
-            total = kinds[k] == TOTAL
-            rate = rate_of_key[key[i]]
-            if nonneg_i and v[k] < 0:
-                bits[k] |= NEGATIVE
-            if not total and (v[k] < lo_i or v[k] > hi_i):
-                bits[k] |= OUT_OF_RANGE
-            if (not math.isnan(x[k]) and not after_gap[k] and not idle[k]
-                    and not (k > 0 and idle[k - 1]) and not (k + 1 < m and idle[k + 1])
-                    and abs(x[k] - med) > spike_at):
-                bits[k] |= SPIKE
-            if total:
-                inc = x[k]
-            elif kinds[k] == AMOUNT:
-                inc = 0.0 if (k > 0 and bits[k] & DUPLICATE and v[k] == v[k - 1]) else v[k]
-            elif rate:
-                inc = v[k] * interval / 3600.0
+                i = a + k
+                kk = key[i]
+                kinds[k] = kind_of_key[kk]
+                v[k] = value[i] * scale[kk] + offset[kk]
+                total = kinds[k] == TOTAL
+                if k == 0:
+                    x[k] = np.nan if total else v[k]
+                else:
+                    dt = (time[i] - time[i - 1]) / 1e6
+                    prev = v[k - 1]
+                    dup = dt == 0
+                    if dup:
+                        bits[k] |= DUPLICATE
+                    elif dt > 0:
+                        pos_dt[n_dt] = dt
+                        n_dt += 1
+                        dt_lo = min(dt_lo, dt)
+                        dt_hi = max(dt_hi, dt)
+                    if not total:
+                        x[k] = v[k]
+                    elif dup:
+                        x[k] = 0.0
+                    elif v[k] < prev:  # a totaliser fell: rolled over its last digit, or reset
+                        p10 = 10.0 ** math.ceil(math.log10(max(prev, 1e-9)))
+                        if p10 == prev:
+                            p10 *= 10
+                        if prev >= frac * p10:
+                            x[k] = p10 - prev + v[k]
+                            bits[k] |= ROLLOVER
+                        else:
+                            x[k] = v[k]
+                            bits[k] |= RESET
+                    else:
+                        x[k] = v[k] - prev
+                    if v[k] != prev:  # a run of equal values ends before this row
+                        if k - run_start >= stuck_n:
+                            for r in range(run_start, k):
+                                if kinds[r] == READING:
+                                    bits[r] |= STUCK
+                        run_start = k
+                if not math.isnan(x[k]):
+                    if abs(x[k]) <= idle_level and not bits[k] & DUPLICATE:
+                        idle[k] = 1
+                    else:
+                        xs[n_x] = x[k]
+                        n_x += 1
+            if m - run_start >= stuck_n:
+                for r in range(run_start, m):
+                    if kinds[r] == READING:
+                        bits[r] |= STUCK
+            if not math.isnan(interval_given):
+                interval = interval_given
+            elif n_dt:  # no selection when the steps are all equal (they usually are)
+                interval = dt_lo if dt_lo == dt_hi else _median_in_place(pos_dt[:n_dt])
             else:
-                inc = np.nan
-            t_eff = time[i] - 1 if (total or rate) else time[i]
-            if not (day_lo <= t_eff < day_hi):  # another day (a division only then)
-                if k > 0:
-                    d_day[a + nd] = day
-                    d_amount[a + nd] = day_amount
-                    d_n[a + nd] = day_n
-                    nd += 1
-                day = t_eff // MICROS_PER_DAY
-                day_lo = day * MICROS_PER_DAY
-                day_hi = day_lo + MICROS_PER_DAY
-                day_amount = 0.0
-                day_n = 0
-            if not math.isnan(inc):
-                day_amount += inc
-                day_n += 1
-            if not (period_start <= t_eff < period_end):
-                continue
-            n_in += 1
-            first_eff = min(first_eff, t_eff)
-            last_eff = max(last_eff, t_eff)
-            if not bits[k] & DUPLICATE:
-                distinct += 1
-            if not math.isnan(inc):
-                amount += inc
-            if bits[k]:
-                f_row[a + nf] = i
-                f_bits[a + nf] = bits[k]
-                nf += 1
-                for c in range(7):
-                    if bits[k] & (1 << c):
-                        s_counts[j, c] += 1
-            if any_gap and k > 0:
-                dt = (time[i] - time[i - 1]) / 1e6
-                if dt > gap_factor * interval:
-                    gap_missing = np.round(dt / interval) - 1
-                    g_row[a + ng] = i
-                    g_dt[a + ng] = dt
-                    g_missing[a + ng] = np.int64(gap_missing)
-                    ng += 1
-                    missing += gap_missing
-                    longest = dt if math.isnan(longest) else max(longest, dt)
-        d_day[a + nd] = day
-        d_amount[a + nd] = day_amount
-        d_n[a + nd] = day_n
-        nd += 1
-        s_n[j] = n_in
-        s_first_eff[j] = first_eff
-        s_last_eff[j] = last_eff
-        s_distinct[j] = distinct
-        s_missing[j] = np.int64(missing)
-        s_longest[j] = longest
-        s_amount[j] = amount
-        s_counts[j, GAP_COUNT] = ng
-        f_count[j] = nf
-        g_count[j] = ng
-        d_count[j] = nd
-    return (s_kind, s_n, s_interval, s_first_eff, s_last_eff, s_distinct, s_missing, s_longest,
-            s_amount, s_counts, f_row, f_bits, f_count, g_row, g_dt, g_missing, g_count,
-            d_day, d_amount, d_n, d_count)
+                interval = 3600.0
+            if dt_hi > gap_factor * interval:  # gaps: the readings after them leave the sample
+                n_x = 0
+                for k in range(m):
+                    if math.isnan(x[k]):
+                        continue
+                    if k > 0 and (time[a + k] - time[a + k - 1]) / 1e6 > gap_factor * interval:
+                        after_gap[k] = 1
+                    elif not idle[k]:
+                        xs[n_x] = x[k]
+                        n_x += 1
+            med = _median_work(xs[:n_x], work)
+            mean_ad = 0.0
+            for k in range(n_x):
+                xs[k] = abs(xs[k] - med)
+                mean_ad += xs[k]
+            mad = _median_work(xs[:n_x], work)
+            spike_at = np.inf
+            if n_x and not math.isnan(med):
+                mean_ad /= n_x
+                zero = mad_epsilon * max(abs(med), 1.0)
+                if mad > zero:  # modified z = 0.6745 |x − median| / MAD
+                    spike_at = z_max * mad / 0.6745
+                elif mean_ad > zero:  # MAD is 0: the MeanAD form (rules.yaml)
+                    spike_at = z_max * zero_mad_factor * mean_ad
+            lo_i = lo[inst]
+            hi_i = hi[inst]
+            nonneg_i = nonneg[inst]
+            s_kind[j] = kinds[0]
+            s_first[j] = time[a]
+            s_last[j] = time[b - 1]
+            s_interval[j] = interval
+            first_eff = np.iinfo(np.int64).max
+            last_eff = np.iinfo(np.int64).min
+            longest = np.nan
+            missing = 0.0
+            amount = 0.0
+            n_in = 0
+            distinct = 0
+            nf = 0
+            ng = 0
+            nd = 0
+            day = np.iinfo(np.int64).min
+            day_lo = 1  # the current day's first and next day's first microsecond (none yet)
+            day_hi = 0
+            day_amount = 0.0
+            day_n = 0
+            days_ok = True
+            kept = 0
+            any_gap = m > 1 and max(dt_hi, 0.0) > gap_factor * interval
+            for k in range(m):
+                i = a + k
+                total = kinds[k] == TOTAL
+                rate = rate_of_key[key[i]]
+                if nonneg_i and v[k] < 0:
+                    bits[k] |= NEGATIVE
+                if not total and (v[k] < lo_i or v[k] > hi_i):
+                    bits[k] |= OUT_OF_RANGE
+                if (not math.isnan(x[k]) and not after_gap[k] and not idle[k]
+                        and not (k > 0 and idle[k - 1]) and not (k + 1 < m and idle[k + 1])
+                        and abs(x[k] - med) > spike_at):
+                    bits[k] |= SPIKE
+                if total:
+                    inc = x[k]
+                elif kinds[k] == AMOUNT:
+                    inc = 0.0 if (k > 0 and bits[k] & DUPLICATE and v[k] == v[k - 1]) else v[k]
+                elif rate:
+                    inc = v[k] * interval / 3600.0
+                else:
+                    inc = np.nan
+                t_eff = time[i] - 1 if (total or rate) else time[i]
+                if not (day_lo <= t_eff < day_hi):  # another day (a division only then)
+                    if k > 0:
+                        kept += _day_row(d_day, d_amount, d_n, d_at + nd, day, day_amount, day_n)
+                        nd += 1
+                    new_day = t_eff // MICROS_PER_DAY
+                    if k > 0 and new_day <= day:
+                        days_ok = False
+                    day = new_day
+                    day_lo = day * MICROS_PER_DAY
+                    day_hi = day_lo + MICROS_PER_DAY
+                    day_amount = 0.0
+                    day_n = 0
+                if not math.isnan(inc):
+                    day_amount += inc
+                    day_n += 1
+                if not (period_start <= t_eff < period_end):
+                    continue
+                n_in += 1
+                first_eff = min(first_eff, t_eff)
+                last_eff = max(last_eff, t_eff)
+                if not bits[k] & DUPLICATE:
+                    distinct += 1
+                if not math.isnan(inc):
+                    amount += inc
+                if bits[k]:
+                    f_row[f_at + nf] = i
+                    f_bits[f_at + nf] = bits[k]
+                    nf += 1
+                    for c2 in range(7):
+                        if bits[k] & (1 << c2):
+                            s_counts[j, c2] += 1
+                if any_gap and k > 0:
+                    dt = (time[i] - time[i - 1]) / 1e6
+                    if dt > gap_factor * interval:
+                        gap_missing = np.round(dt / interval) - 1
+                        g_to[g_at + ng] = time[i]
+                        g_dt[g_at + ng] = dt
+                        g_missing[g_at + ng] = np.int64(gap_missing)
+                        ng += 1
+                        missing += gap_missing
+                        longest = dt if math.isnan(longest) else max(longest, dt)
+            kept += _day_row(d_day, d_amount, d_n, d_at + nd, day, day_amount, day_n)
+            nd += 1
+            s_n[j] = n_in
+            s_first_eff[j] = first_eff
+            s_last_eff[j] = last_eff
+            s_distinct[j] = distinct
+            s_missing[j] = np.int64(missing)
+            s_longest[j] = longest
+            s_amount[j] = amount
+            s_counts[j, GAP_COUNT] = ng
+            s_days_ok[j] = days_ok
+            f_count[j] = nf
+            g_count[j] = ng
+            d_count[j] = nd
+            d_kept[j] = kept
+            f_src[j] = f_at
+            g_src[j] = g_at
+            d_src[j] = d_at
+            f_at += nf
+            g_at += ng
+            d_at += nd
+    all_days_ok = True
+    for j in range(n_slots):
+        all_days_ok = all_days_ok and s_days_ok[j]
+    return (s_kind, s_n, s_first, s_last, s_interval, s_first_eff, s_last_eff, s_distinct,
+            s_missing, s_longest, s_amount, s_counts, f_count, g_count, d_count, d_kept,
+            all_days_ok, f_src, g_src, d_src)
 
 
-@njit(cache=True, nogil=True)
-def gather_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:  # pragma: no cover
-    """Row positions ``starts[j] : starts[j] + counts[j]`` of every slot, in order."""
-    out = np.empty(counts.sum(), dtype=np.int64)
-    p = 0
-    for j in range(len(counts)):
-        for k in range(counts[j]):
-            out[p] = starts[j] + k
+@njit(cache=True, parallel=True)
+def compact_reports(  # pragma: no cover - compiled
+        slot_iid: np.ndarray, f_src: np.ndarray, f_count: np.ndarray, g_src: np.ndarray,
+        g_count: np.ndarray, d_src: np.ndarray, d_count: np.ndarray, only_kept: bool, f_row: np.ndarray, f_bits: np.ndarray,
+        g_dt: np.ndarray, g_to: np.ndarray, g_missing: np.ndarray, d_day: np.ndarray,
+        d_amount: np.ndarray, d_n: np.ndarray, o_fiid: np.ndarray, o_frow: np.ndarray,
+        o_fbits: np.ndarray, o_giid: np.ndarray, o_gfrom: np.ndarray, o_gto: np.ndarray,
+        o_gmissing: np.ndarray, o_diid: np.ndarray, o_dday: np.ndarray, o_damount: np.ndarray,
+        o_dn: np.ndarray) -> None:
+    """What :func:`check_instruments` wrote for each slot (from ``*_src``), one slot
+    after the other into the outputs (allocated by the caller at the sizes it returned):
+    flagged rows (instrument code, position, bits), gaps (instrument code, from, to,
+    missing) and day runs (instrument code, day, amount, readings) — with ``only_kept``
+    only the runs with readings."""
+    n_slots = len(slot_iid)
+    f_at = np.zeros(n_slots + 1, dtype=np.int64)
+    g_at = np.zeros(n_slots + 1, dtype=np.int64)
+    d_at = np.zeros(n_slots + 1, dtype=np.int64)
+    for j in range(n_slots):
+        f_at[j + 1] = f_at[j] + f_count[j]
+        g_at[j + 1] = g_at[j] + g_count[j]
+        kept = d_count[j]
+        if only_kept:
+            kept = 0
+            for q in range(d_src[j], d_src[j] + d_count[j]):
+                if d_n[q] > 0:
+                    kept += 1
+        d_at[j + 1] = d_at[j] + kept
+    for j in prange(n_slots):
+        p = f_at[j]
+        for q in range(f_src[j], f_src[j] + f_count[j]):
+            o_fiid[p] = slot_iid[j]
+            o_frow[p] = f_row[q]
+            o_fbits[p] = f_bits[q]
             p += 1
-    return out
+        p = g_at[j]
+        for q in range(g_src[j], g_src[j] + g_count[j]):
+            o_giid[p] = slot_iid[j]
+            o_gto[p] = g_to[q]
+            o_gfrom[p] = g_to[q] - np.int64(g_dt[q] * 1e6)
+            o_gmissing[p] = g_missing[q]
+            p += 1
+        p = d_at[j]
+        for q in range(d_src[j], d_src[j] + d_count[j]):
+            if only_kept and d_n[q] == 0:
+                continue
+            o_diid[p] = slot_iid[j]
+            o_dday[p] = d_day[q]
+            o_damount[p] = d_amount[q]
+            o_dn[p] = d_n[q]
+            p += 1
 
 
 #: what :func:`prepare` finds a row to be
@@ -399,7 +541,7 @@ def prepare(  # pragma: no cover - compiled
     ``state`` carries across files: previous GOOD instrument and time, whether the GOOD
     rows are grouped by instrument with time never falling inside a group, whether time
     never falls at all, the number of GOOD rows, and of rows not dropped; then one slot per
-    instrument code (a group of it has begun). ``ucode`` or
+    instrument code: its GOOD rows (the counts :func:`arrange` places rows by). ``ucode`` or
     ``kcode`` empty: the file has no such column."""
     n = len(time)
     has_u = len(ucode) > 0
@@ -413,7 +555,7 @@ def prepare(  # pragma: no cover - compiled
     t_sorted = state[3]
     n_good = state[4]
     n_in = state[5]
-    seen = state[6:]  # per instrument code: a group of it has begun
+    seen = state[6:]  # per instrument code: its GOOD rows so far (a group of it has begun)
     for r in range(n):
         o = at + r
         t = time[r]
@@ -456,7 +598,7 @@ def prepare(  # pragma: no cover - compiled
                     grouped = 0
             elif t < prev_t:
                 grouped = 0
-        seen[ii] = 1
+        seen[ii] += 1
         prev_i = ii
         prev_t = t
         n_good += 1
@@ -471,51 +613,89 @@ def prepare(  # pragma: no cover - compiled
 @njit(cache=True, parallel=True)
 def arrange(  # pragma: no cover - compiled
         status: np.ndarray, iid: np.ndarray, key: np.ndarray, time: np.ndarray,
-        value: np.ndarray, n_iid: int, n_good: int, grouped: bool, t_sorted: bool):
-    """The GOOD rows (:func:`prepare`) in the order the checks read them, and their
-    positions: as they are when grouped by instrument with time never falling inside a
-    group; else a stable counting sort by instrument code, and where an instrument's times
-    still fall (time is not sorted overall), a stable sort of its rows by time — the order of
-    polars' stable sort by (instrument, time): readings of one instant keep the files'
-    order."""
+        value: np.ndarray, counts: np.ndarray, grouped: bool, t_sorted: bool, parts: int,
+        perm: np.ndarray, key_s: np.ndarray, time_s: np.ndarray, value_s: np.ndarray):
+    """The GOOD rows (:func:`prepare`) in the order the checks read them: their positions,
+    the instrument slots (first position of each and the end, the instrument code of each)
+    and their lookup keys, time stamps and values in that order. As they are when grouped
+    by instrument with time never falling inside a group; else a stable counting sort by
+    instrument code (``counts``: GOOD rows per code, from :func:`prepare`), and where an
+    instrument's times still fall (time is not sorted overall), a stable sort of its rows
+    by time — the order of polars' stable sort by (instrument, time): readings of one
+    instant keep the files' order. Writes the positions, keys, times and values in that
+    order to ``perm``, ``key_s``, ``time_s``, ``value_s`` (as many as GOOD rows; allocated
+    by the caller, see :func:`check_instruments`); returns the slots' first positions (and
+    the end) and instrument codes."""
     n = len(status)
-    perm = np.empty(n_good, dtype=np.int64)
-    iid_s = np.empty(n_good, dtype=iid.dtype)
-    key_s = np.empty(n_good, dtype=key.dtype)
-    time_s = np.empty(n_good, dtype=np.int64)
-    value_s = np.empty(n_good)
+    n_iid = len(counts)
+    n_good = len(perm)
     if grouped:  # only rows set aside: the others keep their places
+        n_slots = 0
+        for i in range(n_iid):
+            if counts[i]:
+                n_slots += 1
+        starts = np.empty(n_slots + 1, dtype=np.int64)
+        slot_iid = np.empty(n_slots, dtype=iid.dtype)
         q = 0
+        j = 0
         for r in range(n):
             if status[r] == GOOD:
+                if q == 0 or iid[r] != slot_iid[j - 1]:
+                    starts[j] = q
+                    slot_iid[j] = iid[r]
+                    j += 1
                 perm[q] = r
-                iid_s[q] = iid[r]
                 key_s[q] = key[r]
                 time_s[q] = time[r]
                 value_s[q] = value[r]
                 q += 1
-        return perm, iid_s, key_s, time_s, value_s
+        starts[n_slots] = n_good
+        return starts, slot_iid
     first = np.zeros(n_iid + 1, dtype=np.int64)
-    for r in range(n):
-        if status[r] == GOOD:
-            first[iid[r] + 1] += 1
+    n_slots = 0
     for i in range(n_iid):
-        first[i + 1] += first[i]
-    fill = first[:-1].copy()
-    for r in range(n):  # each row written straight to its place: reads in order, no gather
-        if status[r] == GOOD:
-            i = iid[r]
-            q = fill[i]
-            fill[i] = q + 1
-            perm[q] = r
-            iid_s[q] = i
-            key_s[q] = key[r]
-            time_s[q] = time[r]
-            value_s[q] = value[r]
+        first[i + 1] = first[i] + counts[i]
+        if counts[i]:
+            n_slots += 1
+    starts = np.empty(n_slots + 1, dtype=np.int64)
+    slot_iid = np.empty(n_slots, dtype=iid.dtype)
+    j = 0
+    for i in range(n_iid):
+        if counts[i]:
+            starts[j] = first[i]
+            slot_iid[j] = i
+            j += 1
+    starts[n_slots] = n_good
+    # each row written straight to its place (reads in order, no gather), by ``parts``
+    # threads each placing the rows of one range of codes (about equal rows)
+    parts = max(1, min(parts, n_iid))
+    code_at = np.full(parts + 1, n_iid, dtype=np.int64)
+    code_at[0] = 0
+    c = 1
+    for i in range(n_iid):
+        while c < parts and first[i + 1] * parts >= c * n_good:
+            code_at[c] = i + 1
+            c += 1
+    for part in prange(parts):
+        i_lo = code_at[part]
+        i_hi = code_at[part + 1]
+        if i_lo >= i_hi:
+            continue
+        fill = first[:-1].copy()
+        for r in range(n):
+            if status[r] == GOOD:
+                i = iid[r]
+                if i_lo <= i < i_hi:
+                    q = fill[i]
+                    fill[i] = q + 1
+                    perm[q] = r
+                    key_s[q] = key[r]
+                    time_s[q] = time[r]
+                    value_s[q] = value[r]
     if not t_sorted:
-        for i in prange(n_iid):
-            a = first[i]
-            b = first[i + 1]
+        for j in prange(n_slots):
+            a = starts[j]
+            b = starts[j + 1]
             ok = True
             for q in range(a + 1, b):
                 if time_s[q] < time_s[q - 1]:
@@ -532,7 +712,7 @@ def arrange(  # pragma: no cover - compiled
                     key_s[a + q] = k_seg[order[q]]
                     time_s[a + q] = t_seg[order[q]]
                     value_s[a + q] = v_seg[order[q]]
-    return perm, iid_s, key_s, time_s, value_s
+    return starts, slot_iid
 
 
 @njit(cache=True, nogil=True)

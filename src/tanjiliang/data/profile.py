@@ -10,6 +10,7 @@ pint (:mod:`tanjiliang.units`) and joined onto the readings, so no row is conver
 from __future__ import annotations
 
 import re
+import traceback
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -164,8 +165,20 @@ def conversion(src: str, target: str) -> tuple[float, float]:
         zero = ureg.Quantity(0.0, a).to(b).magnitude
         one = ureg.Quantity(1.0, a).to(b).magnitude
     except Exception as exc:  # pint raises several error types for unknown or mismatched units
-        raise ValueError(f"{src} → {target}") from exc
-    return float(one - zero), float(zero)
+        problem = f"{src} → {target}: {exc}"
+        _forget(exc)
+    else:
+        return float(one - zero), float(zero)
+    raise ValueError(problem)
+
+
+def _forget(exc: BaseException) -> None:
+    """Drop what a caught pint error holds: its traceback's frames reach, through their
+    callers, the whole call stack, and pint's error sits in a reference cycle with them — the
+    readings checks' arrays (hundreds of MB) then stayed alive until the next garbage
+    collection, and the next check's memory was faulted in afresh (issue 16)."""
+    traceback.clear_frames(exc.__traceback__)
+    exc.__traceback__ = exc.__context__ = exc.__cause__ = None
 
 
 @lru_cache(maxsize=4096)
@@ -174,5 +187,6 @@ def rate_conversion(src: str, target: str) -> float | None:
     try:
         q = ureg.Quantity(1.0, _parse_unit(src)) * ureg.hour
         return float(q.to(_parse_unit(target)).magnitude)
-    except Exception:
+    except Exception as exc:
+        _forget(exc)
         return None

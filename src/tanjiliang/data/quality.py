@@ -32,10 +32,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numba
 import numpy as np
 import polars as pl
 
 from tanjiliang.data import kernel
+from tanjiliang.data.buffers import POOL, Lease
 from tanjiliang.data.profile import Profile, conversion, profiles, rate_conversion
 from tanjiliang.data.readings import ParquetColumns, Readings, ReadingsIssue
 from tanjiliang.data.rules import rule
@@ -319,9 +321,13 @@ def _check_batch(df: pl.DataFrame, lk: Lookup, start: datetime, end: datetime,
     good = good.rechunk()  # zero-copy arrays below
     parts = [pl.DataFrame(schema=s) for s in (_BATCH_SUMMARY, _BATCH_DAILY, _BATCH_FLAGGED, _BATCH_GAPS)]
     if good.height:
-        parts = _kernel_tables(good["iid"].to_numpy(), good["key"].to_numpy(),
-                               good["time"].to_physical().to_numpy(), good["value"].to_numpy(),
-                               lambda at: good[at].select("fid", "row"), lk, start, end, interval_s)
+        iid = _read_only(good["iid"].to_numpy())
+        starts = kernel.instrument_bounds(iid)
+        with POOL.lease() as lease:
+            parts = _kernel_tables(starts, iid[starts[:-1]], good["key"].to_numpy(),
+                                   good["time"].to_physical().to_numpy(), good["value"].to_numpy(),
+                                   lambda at: good[at].select("fid", "row"), lk, start, end, interval_s,
+                                   lease)
     return _with_bad(parts, bad)
 
 
@@ -380,31 +386,51 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     return v
 
 
-def _kernel_tables(iid: np.ndarray, key: np.ndarray, time: np.ndarray, value: np.ndarray,
-                   origin: Callable[[np.ndarray], pl.DataFrame], lk: Lookup, start: datetime,
-                   end: datetime, interval_s: float | None) -> list[pl.DataFrame]:
+def _kernel_tables(starts: np.ndarray, slot_iid: np.ndarray, key: np.ndarray, time: np.ndarray,
+                   value: np.ndarray, origin: Callable[[np.ndarray], pl.DataFrame], lk: Lookup,
+                   start: datetime, end: datetime, interval_s: float | None,
+                   lease: Lease) -> list[pl.DataFrame]:
     """Run the compiled checks on readable rows grouped by instrument, in time order within
-    each (instrument codes uint32, lookup keys uint32, time stamps in microseconds, values)
-    → [summary, daily, flagged, gaps] by instrument code. ``origin(rows)`` gives the ``fid``
-    and ``row`` of those rows."""
-    iid, key, time, value = (_read_only(a) for a in (iid, key, time, value))
-    starts = kernel.instrument_bounds(iid)
-    (s_kind, s_n, s_interval, s_first_eff, s_last_eff, s_distinct, s_missing, s_longest,
-     s_amount, s_counts, f_row, f_bits, f_count, g_row, g_dt, g_missing, g_count,
-     d_day, d_amount, d_n, d_count) = kernel.check_instruments(
-        _read_only(starts), iid, key, time, value,
-        *(_read_only(a) for a in (lk.scale, lk.offset, lk.kind, lk.is_rate, lk.lo, lk.hi,
-                                  lk.nonneg)),
+    each (instrument slots ``starts[j]:starts[j + 1]`` with their codes ``slot_iid`` uint32;
+    lookup keys uint32, time stamps in microseconds, values) → [summary, daily, flagged,
+    gaps] by instrument code. ``origin(positions)`` gives the ``fid`` and ``row`` of rows at
+    those positions. The kernel returns each table's columns whole (compacted in the
+    compiled code): here they only become frames. Its work and report rows are ``lease``'s
+    (:mod:`tanjiliang.data.buffers`); the tables' own columns are allocated afresh."""
+    bounds, w_at = kernel.work_layout(_read_only(starts), numba.get_num_threads())
+    n, w = len(time), int(w_at[-1])
+    ro_starts, ro_iid = _read_only(starts), _read_only(slot_iid)
+    (s_kind, s_n, s_first, s_last, s_interval, s_first_eff, s_last_eff, s_distinct, s_missing,
+     s_longest, s_amount, s_counts, f_count, g_count, d_count, d_kept, days_ok, f_src, g_src,
+     d_src) = kernel.check_instruments(
+        ro_starts, ro_iid, *(_read_only(a) for a in (key, time, value, lk.scale, lk.offset,
+                                                     lk.kind, lk.is_rate, lk.lo, lk.hi, lk.nonneg)),
         np.nan if interval_s is None else float(interval_s),
         _micros(start), _micros(end), float(rule("quality", "spike_robust_z")),
         float(rule("quality", "spike_zero_mad_factor")), float(rule("quality", "spike_mad_epsilon")),
         float(rule("quality", "gap_factor")), int(rule("quality", "stuck_min_run")),
-        float(rule("quality", "rollover_fraction")), float(rule("quality", "spike_idle_level")))
-    first, last = _read_only(starts)[:-1], starts[1:] - 1  # read-only as at install (warm.py)
-    slot_iid = iid[first]
+        float(rule("quality", "rollover_fraction")), float(rule("quality", "spike_idle_level")),
+        *(_read_only(a) for a in (bounds, w_at)), lease.empty2(5, w, np.float64),
+        lease.empty2(4, w, np.uint8), f_row := lease.empty(n, np.int64), f_bits := lease.empty(n, np.uint8),
+        g_dt := lease.empty(n, np.float64), g_to := lease.empty(n, np.int64),
+        g_missing := lease.empty(n, np.int64), d_day := lease.empty(n, np.int32),
+        d_amount := lease.empty(n, np.float64), d_n := lease.empty(n, np.uint32))
+    nf, ng, nd = int(f_count.sum()), int(g_count.sum()), int((d_kept if days_ok else d_count).sum())
+    f_iid, o_frow, o_fbits = np.empty(nf, dtype=slot_iid.dtype), np.empty(nf, dtype=np.int64), np.empty(nf, dtype=np.uint8)
+    g_iid, g_from, g_to_o, g_miss = (np.empty(ng, dtype=slot_iid.dtype), np.empty(ng, dtype=np.int64),
+                                     np.empty(ng, dtype=np.int64), np.empty(ng, dtype=np.int64))
+    d_iid, d_day_o, d_amount_o, d_n_o = (np.empty(nd, dtype=slot_iid.dtype), np.empty(nd, dtype=np.int32),
+                                         np.empty(nd), np.empty(nd, dtype=np.uint32))
+    kernel.compact_reports(ro_iid, *(_read_only(a) for a in (f_src, f_count, g_src, g_count, d_src, d_count)),
+                           bool(days_ok), *(_read_only(a) for a in (f_row, f_bits, g_dt, g_to, g_missing,
+                                                                    d_day, d_amount, d_n)),
+                           f_iid, o_frow, o_fbits, g_iid, g_from, g_to_o, g_miss, d_iid, d_day_o,
+                           d_amount_o, d_n_o)
+    f_row, f_bits, g_to, g_missing = o_frow, o_fbits, g_to_o, g_miss
+    d_day, d_amount, d_n = d_day_o, d_amount_o, d_n_o
     summary = pl.DataFrame({
         "iid": slot_iid, "kind": s_kind, "n": s_n.astype(np.uint32),
-        "first": time[first], "last": time[last], "interval_s": s_interval,
+        "first": s_first, "last": s_last, "interval_s": s_interval,
         "first_eff": s_first_eff, "last_eff": s_last_eff,
         "distinct": s_distinct.astype(np.uint32), "missing_inner": s_missing,
         "longest_gap_s": pl.Series(s_longest).fill_nan(None), "amount": s_amount,
@@ -412,24 +438,17 @@ def _kernel_tables(iid: np.ndarray, key: np.ndarray, time: np.ndarray, value: np
     }).with_columns(pl.col("first", "last").cast(pl.Datetime("us")),
                     *[pl.when(pl.col("n") > 0).then(pl.col(c).cast(pl.Datetime("us"))).alias(c)
                       for c in ("first_eff", "last_eff")])
-    at = kernel.gather_ranges(first, d_count)
-    daily = pl.DataFrame({"iid": np.repeat(slot_iid, d_count), "day": d_day[at].astype(np.int32),
-                          "amount": d_amount[at], "n": d_n[at].astype(np.uint32)})
-    if not _days_increase(daily):  # a day met twice (kinds mixed within an instrument)
-        daily = daily.group_by("iid", "day", maintain_order=True).agg(pl.col("amount").sum(),
-                                                                     pl.col("n").sum())
-    daily = daily.filter(pl.col("n") > 0).with_columns(pl.col("day").cast(pl.Date))
-    at = f_row[kernel.gather_ranges(first, f_count)]
-    flagged = origin(at).with_columns(
-        pl.Series("iid", iid[at]), pl.Series("key", key[at]),
-        pl.Series("time", time[at]).cast(pl.Datetime("us")), pl.Series("value", value[at]),
-        _FLAG_TEXT.gather(f_bits[kernel.gather_ranges(first, f_count)]).alias("flags"))
-    at = kernel.gather_ranges(first, g_count)
-    gap_to = time[g_row[at]]
-    gaps = pl.DataFrame({
-        "iid": iid[g_row[at]], "gap_from": gap_to - (g_dt[at] * 1e6).astype(np.int64),
-        "gap_to": gap_to, "missing": g_missing[at],
-    }).with_columns(pl.col("gap_from", "gap_to").cast(pl.Datetime("us")))
+    daily = pl.DataFrame({"iid": d_iid, "day": d_day, "amount": d_amount, "n": d_n})
+    if not days_ok:  # a day met twice (kinds mixed within an instrument): every run came back
+        daily = (daily.group_by("iid", "day", maintain_order=True)
+                 .agg(pl.col("amount").sum(), pl.col("n").sum()).filter(pl.col("n") > 0))
+    daily = daily.with_columns(pl.col("day").cast(pl.Date))
+    flagged = origin(f_row).with_columns(
+        pl.Series("iid", f_iid), pl.Series("key", key[f_row]),
+        pl.Series("time", time[f_row]).cast(pl.Datetime("us")), pl.Series("value", value[f_row]),
+        _FLAG_TEXT.gather(f_bits).alias("flags"))
+    gaps = pl.DataFrame({"iid": g_iid, "gap_from": g_from, "gap_to": g_to, "missing": g_missing}
+                        ).with_columns(pl.col("gap_from", "gap_to").cast(pl.Datetime("us")))
     return [summary, daily, flagged, gaps]
 
 
@@ -565,17 +584,31 @@ def _analyse_plain(readings: Readings, plain: list[ParquetColumns], profs: dict[
     finds whether the rows are already grouped by instrument in time order; they are
     rearranged (:func:`tanjiliang.data.kernel.arrange`) only when they are not, or when some
     rows are set aside. The same answers as the polars path (tests/data/test_data_columns.py)."""
+    with POOL.lease() as lease:  # work arrays kept for the next check (data/buffers.py)
+        parts, lk, issues, unusable, total_rows = _plain_parts(readings, plain, profs, s, e,
+                                                               interval_s, lease)
+    all_files = ", ".join(readings.files)
+    for k in np.flatnonzero(unusable):
+        col, val, zh, en = lk.problems[int(k)]
+        issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{unusable[k]} 条读数未分析",
+                                    f"{en}; {unusable[k]} readings not analysed"))
+    return _assemble(parts, lk, readings.files, s, e, issues, profs, total_rows)
+
+
+def _plain_parts(readings: Readings, plain: list[ParquetColumns], profs: dict[str, Profile],
+                 s: datetime, e: datetime, interval_s: float | None, lease: Lease
+                 ) -> tuple[list[list[pl.DataFrame]], Lookup, list[ReadingsIssue], np.ndarray, int]:
+    """The work of :func:`_analyse_plain` in arrays of ``lease``: the batch's tables, the
+    lookup, the issues so far, the unusable rows per key and the rows read."""
     from tanjiliang.data import columns
 
-    files = [columns.read_file(c) for c in plain]
+    files = [columns.read_file(c, lease) for c in plain]
     lk, _ = build_lookup(profs, sorted({t for f in files for t in f.ids}),
                          sorted({t for f in files for t in f.units}),
                          sorted({t for f in files for t in f.kinds}))
     n = sum(f.rows for f in files)
     offsets = np.cumsum([0] + [f.rows for f in files])
-    iid = np.zeros(n, dtype=np.uint32)
-    key = np.zeros(n, dtype=np.uint32)
-    status = np.empty(n, dtype=np.uint8)
+    iid, key, status = lease.empty(n, np.uint32), lease.empty(n, np.uint32), lease.empty(n, np.uint8)
     state = np.zeros(6 + max(len(lk.ids), 1), dtype=np.int64)
     state[0], state[2], state[3] = -1, 1, 1
     unusable = np.zeros(len(lk.kind), dtype=np.int64)
@@ -603,8 +636,10 @@ def _analyse_plain(readings: Readings, plain: list[ParquetColumns], profs: dict[
         issues.append(ReadingsIssue(all_files, None, "instrument", ident,
                                     f"台账中没有此计量器具，{c} 条读数未分析",
                                     f"not an instrument of the ledger; {c} readings not analysed"))
-    time = files[0].time if len(files) == 1 else np.concatenate([f.time for f in files])
-    value = files[0].value if len(files) == 1 else np.concatenate([f.value for f in files])
+    time = files[0].time if len(files) == 1 else np.concatenate([f.time for f in files],
+                                                                  out=lease.empty(n, np.int64))
+    value = files[0].value if len(files) == 1 else np.concatenate([f.value for f in files],
+                                                                    out=lease.empty(n, np.float64))
 
     def origin(pos: np.ndarray) -> pl.DataFrame:
         fid = np.searchsorted(offsets, pos, side="right") - 1
@@ -620,20 +655,23 @@ def _analyse_plain(readings: Readings, plain: list[ParquetColumns], profs: dict[
     parts: list[list[pl.DataFrame]] = []
     if n_good:
         if n_good == n and grouped:  # the usual case: every row as it is
-            tables = _kernel_tables(iid, key, time, value, origin, lk, s, e, interval_s)
+            iid = _read_only(iid)
+            starts = kernel.instrument_bounds(iid)
+            tables = _kernel_tables(starts, iid[starts[:-1]], key, time, value, origin, lk, s, e,
+                                    interval_s, lease)
         else:
-            perm, *arrays = kernel.arrange(*(_read_only(a) for a in (status, iid, key, time, value)),
-                                           max(len(lk.ids), 1), n_good, bool(grouped), bool(t_sorted))
-            tables = _kernel_tables(*arrays, lambda at: origin(perm[at]), lk, s, e, interval_s)
+            perm, key_s = lease.empty(n_good, np.int64), lease.empty(n_good, np.uint32)
+            time_s, value_s = lease.empty(n_good, np.int64), lease.empty(n_good, np.float64)
+            starts, slot_iid = kernel.arrange(
+                *(_read_only(a) for a in (status, iid, key, time, value, state[6:6 + len(lk.ids)])),
+                bool(grouped), bool(t_sorted), numba.get_num_threads(), perm, key_s, time_s, value_s)
+            tables = _kernel_tables(starts, slot_iid, key_s, time_s, value_s,
+                                    lambda at: origin(perm[at]), lk, s, e, interval_s, lease)
         parts.append(_with_bad(tables, bad))
     elif bad.height:
         empty = [pl.DataFrame(schema=sc) for sc in (_BATCH_SUMMARY, _BATCH_DAILY, _BATCH_FLAGGED, _BATCH_GAPS)]
         parts.append(_with_bad(empty, bad))
-    for k in np.flatnonzero(unusable):
-        col, val, zh, en = lk.problems[int(k)]
-        issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{unusable[k]} 条读数未分析",
-                                    f"{en}; {unusable[k]} readings not analysed"))
-    return _assemble(parts, lk, readings.files, s, e, issues, profs, total_rows)
+    return parts, lk, issues, unusable, total_rows
 
 
 def _assemble(parts: list[list[pl.DataFrame]], lk: Lookup, files: list[str], s: datetime,

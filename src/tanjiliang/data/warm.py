@@ -25,17 +25,27 @@ def warm() -> None:
     path's :func:`~tanjiliang.data.kernel.prepare` and :func:`~tanjiliang.data.kernel.arrange`
     too, on rows out of order)."""
     iid = _ro(np.zeros(2, dtype=np.uint32))
-    starts = kernel.instrument_bounds(iid)
+    starts = _ro(kernel.instrument_bounds(iid))
+    slot_iid = _ro(iid[starts[:-1]])
+    bounds, w_at = kernel.work_layout(starts, 2)
+    reports = [np.empty(2, dtype=t) for t in (np.int64, np.uint8, np.float64, np.int64, np.int64,
+                                              np.int32, np.float64, np.uint32)]
     out = kernel.check_instruments(
-        _ro(starts), iid, _ro(np.zeros(2, dtype=np.uint32)),
+        starts, slot_iid, _ro(np.zeros(2, dtype=np.uint32)),
         _ro(np.array([0, 3_600_000_000], dtype=np.int64)), _ro(np.array([1.0, 2.0])),
         _ro(np.ones(1)), _ro(np.zeros(1)), _ro(np.zeros(1, dtype=np.int8)),
         _ro(np.zeros(1, dtype=np.bool_)), _ro(np.full(1, np.nan)), _ro(np.full(1, np.nan)),
         _ro(np.ones(1, dtype=np.bool_)), np.nan, 0, 7_200_000_000, 3.5, 1.253314, 1e-9, 3.0,
-        24, 0.9, 0.0)
-    kernel.gather_ranges(starts[:-1], out[12])
-    # Parquet read as arrays (tanjiliang.data.columns): codes → compact rows, and their order
+        24, 0.9, 0.0, _ro(bounds), _ro(w_at), np.empty((5, 2)), np.empty((4, 2), dtype=np.uint8),
+        *reports)
+    kernel.compact_reports(slot_iid, *(_ro(out[k]) for k in (17, 12, 18, 13, 19, 14)), True,
+                           *(_ro(a) for a in reports),
+                           *(np.empty(int(c.sum()), dtype=t) for c, t in zip(
+                               (out[12],) * 3 + (out[13],) * 4 + (out[14],) * 4,
+                               (np.uint32, np.int64, np.uint8, np.uint32, np.int64, np.int64,
+                                np.int64, np.uint32, np.int32, np.float64, np.uint32), strict=True)))
     n = 2
+    # Parquet read as arrays (tanjiliang.data.columns): codes → compact rows, and their order
     iid_out, key_out = np.zeros(n, dtype=np.uint32), np.zeros(n, dtype=np.uint32)
     status = np.empty(n, dtype=np.uint8)
     state = np.zeros(7, dtype=np.int64)
@@ -47,7 +57,9 @@ def warm() -> None:
                    0, 7_200_000_000, 0, iid_out, key_out, status, np.zeros(3, dtype=np.int64),
                    np.zeros(1, dtype=np.int64), state)
     kernel.arrange(_ro(status), _ro(iid_out), _ro(key_out), _ro(np.array([3_600_000_000, 0], dtype=np.int64)),
-                   _ro(np.array([1.0, 2.0])), 1, int(state[4]), False, False)
+                   _ro(np.array([1.0, 2.0])), _ro(state[6:7]), False, False, 2,
+                   np.empty(2, dtype=np.int64), np.empty(2, dtype=np.uint32), np.empty(2, dtype=np.int64),
+                   np.empty(2))
     for by_code in (False, True):
         kernel.days_in_order(_ro(np.zeros(2, dtype=np.uint32)), _ro(np.array([0, 40], dtype=np.int32)), by_code)
     kernel.month_runs(_ro(np.zeros(2, dtype=np.uint32)), _ro(np.array([0, 40], dtype=np.int32)),
