@@ -110,9 +110,24 @@ def _read_review(path: Path, lang: str):  # type: ignore[no-untyped-def]
     except RecursionError:  # JSON nested deeper than Python's parser goes (issue 18)
         raise fail(LoadError([Issue(str(path), None, "", "不是审查记录：嵌套过深",
                                     "not a review record: nested too deeply")]), lang) from None
-    except (ValueError, ValidationError) as exc:
-        raise fail(LoadError([Issue(str(path), None, "", f"不是审查记录：{exc}",
-                                    f"not a review record: {exc}")]), lang) from None
+    except json.JSONDecodeError as exc:  # the parser's English only in English (model/syntax.py)
+        from tanjiliang.model.syntax import json_syntax
+
+        zh, en = json_syntax(exc.msg, exc.colno)
+        raise fail(LoadError([Issue(str(path), exc.lineno, "", f"不是审查记录：{zh}",
+                                    f"not a review record: {en}")]), lang) from None
+    except ValidationError as exc:  # the fields, not pydantic's words
+        from tanjiliang.model.errors import format_path
+
+        fields = sorted({format_path(tuple(e["loc"])) or "—" for e in exc.errors()})
+        raise fail(LoadError([Issue(str(path), None, "",
+                                    f"不是本系统导出的审查记录（{len(fields)} 个字段缺失或取值无效）",
+                                    f"not a review record as this system stores it: {', '.join(fields[:5])}"
+                                    + (", …" if len(fields) > 5 else "") + " missing or invalid")]),
+                   lang) from None
+    except ValueError as exc:
+        raise fail(LoadError([Issue(str(path), None, "", "不是审查记录", f"not a review record: {exc}")]),
+                   lang) from None
 
 
 @app.command("verify")
