@@ -11,7 +11,12 @@ earlier commit) with this one (or with ``--new NEW/src``): the two are run alter
 by command, so that both see the same load on a shared machine. Each tree needs its readings
 kernel compiled once (``PYTHONPATH=TREE/src python -m tanjiliang.data.warm``).
 
+A new web worker is measured too: a process importing the WSGI application (as a gunicorn worker
+does) and answering one assessment API request on a SQLite database holding a unit of 5 000
+instruments (benchmarks/web.py's), against the same request answered again in that process.
+
 Run: .venv/bin/python benchmarks/fresh.py [--runs 5] [--unit-file BIG.json] [--src OLD/src] [--new NEW/src]
+     [--web N | --web 0]
 """
 
 from __future__ import annotations
@@ -46,6 +51,58 @@ for _ in range(runs):
     assert r.exit_code == first.exit_code, r.output
 print(json.dumps(sorted(cpus)[len(cpus) // 2]))
 """
+
+
+_WEB = """
+import json, os, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanjiliang.web.settings")
+from tanjiliang.web.wsgi import application  # what a gunicorn worker imports
+from django.test import Client
+path, token, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION="Bearer " + token)
+def get():
+    r = client.get(path)
+    assert r.status_code == 200, (r.status_code, r.content[:300])
+get()
+first = time.process_time()  # the process's CPU from its start to its first answer
+cpus = []
+for _ in range(runs):
+    c = time.process_time()
+    get()
+    cpus.append(time.process_time() - c)
+print(json.dumps([first, sorted(cpus)[len(cpus) // 2]]))
+"""
+
+
+def web_setup(tmp: Path, instruments: int) -> tuple[dict[str, str], list[str]]:
+    """A SQLite database holding a unit of ``instruments`` (benchmarks/web.py's), its assessment
+    computed once (as a running server would have), and the request a new worker answers."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_web", Path(__file__).with_name("web.py"))
+    web = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(web)  # type: ignore[union-attr]
+    unit_json = tmp / "unit.json"
+    unit_json.write_text(json.dumps(web.synthetic_unit(instruments)), encoding="utf-8")
+    env = {"TANJILIANG_SECRET_KEY": "benchmark-only", "TANJILIANG_DATA_DIR": str(tmp),
+           "TANJILIANG_AS_OF": AS_OF, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"}
+    info = web.setup_database({**os.environ, **env}, unit_json)
+    argv = [f"/api/units/{info['unit']}/assessment", info["token"]]
+    subprocess.run([sys.executable, "-c", _WEB, *argv, "1"], env={**os.environ, **env}, cwd=ROOT,
+                   check=True, capture_output=True)
+    return env, argv
+
+
+def web_worker(env: dict[str, str], argv: list[str], src: Path | None, runs: int) -> tuple[float, float, float]:
+    """(CPU to the first answer, wall of the process, CPU of a warm request) of a new worker."""
+    t = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _WEB, *argv, str(runs)], env={**_env(src), **env},
+                          cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if done.returncode:
+        raise SystemExit(done.stderr[-2000:])
+    first, warm_cpu = json.loads(done.stdout.splitlines()[-1])
+    return first, wall, warm_cpu
 
 
 def cases(unit_file: Path | None, readings: Path | None, tmp: Path) -> list[tuple[str, list[str]]]:
@@ -109,6 +166,8 @@ def main() -> None:
     ap.add_argument("--new", type=Path, help="the src folder compared with --src (default: this checkout's; "
                                              "e.g. an earlier commit with only some changes applied)")
     ap.add_argument("--only", help="run only the cases whose name contains this text")
+    ap.add_argument("--web", type=int, default=5000, metavar="N",
+                    help="a new web worker's first API answer on a unit of N instruments (0: skip)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         readings = args.readings
@@ -136,6 +195,17 @@ def main() -> None:
                 wall = statistics.median(w for _, w in got[v])
                 w = warm(argv, src, args.runs)
                 print(f"{name:<22} {v:<4} {cpu:>9.2f} {wall:>10.2f} {w:>8.3f} {cpu - w:>14.2f}")
+        if args.web and (not args.only or args.only in "web worker"):
+            env, argv = web_setup(Path(tmp), args.web)
+            got_web: dict[str, list[tuple[float, float, float]]] = {v: [] for v, _ in variants}
+            for _ in range(args.runs):
+                for v, src in variants:
+                    got_web[v].append(web_worker(env, argv, src, args.runs))
+            for v, _ in variants:
+                cpu = statistics.median(c for c, _, _ in got_web[v])
+                wall = statistics.median(w for _, w, _ in got_web[v])
+                w = statistics.median(x for _, _, x in got_web[v])
+                print(f"{'web worker, 1st API':<22} {v:<4} {cpu:>9.2f} {wall:>10.2f} {w:>8.3f} {cpu - w:>14.2f}")
         load = os.getloadavg()
         print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 

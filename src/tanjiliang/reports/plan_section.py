@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from tanjiliang.plan.plan import ActionView, Plan
 from tanjiliang.plan.words import component_label, w
 from tanjiliang.reports.charts import FONT, _text_width
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the plan's types only: its solver (HiGHS, numpy) is not needed here (issue 16)
+    from tanjiliang.plan.plan import ActionView, Plan
     from tanjiliang.reports.context import Table
 
 BAR = "#1f4e79"

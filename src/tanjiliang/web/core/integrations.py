@@ -13,8 +13,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
 from tanjiliang.i18n import gettext
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.assessing import assessment, pack_for, today, unit_key
@@ -112,6 +110,8 @@ def chosen_period(post: Any, year: int, lang: str) -> tuple[str, date | None, da
 def readings_period(path: Path, instrument_ids: set[str]) -> tuple[date, date] | None:
     """The whole months the readings of a file fall in (issue 12 §5: a month's file is judged
     for that month, not against the whole year); None when it has no readable time."""
+    import polars as pl  # here, not at the top: a new web worker need not import it (issue 16)
+
     from tanjiliang.data.readings import scan_readings
 
     frame = scan_readings(path, instrument_ids).frame
@@ -142,6 +142,8 @@ def readings_report(unit: m.Unit, path: Path, name: str, start: date | None = No
     quality, stream activity, reconciliation, CEMS, findings) in both languages, plus the
     first flagged rows; for ``start``–``end`` (end exclusive), else the reporting year. Raises
     ``ReadingsError`` when the file cannot be read at all."""
+    import polars as pl
+
     from tanjiliang.data.report import run
 
     rep = run(unit_file(unit), [path], pack_for(unit), start=start, end=end, as_of=today())

@@ -10,13 +10,15 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tanjiliang.model.errors import Issue, LoadError
-from tanjiliang.plan import Plan, make_plan
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.assessing import assessment, default_as_of, pack_for, unit_key
 from tanjiliang.web.core.mapping import unit_file
+
+if TYPE_CHECKING:  # imported when a plan is made: a new web worker need not load HiGHS (issue 16)
+    from tanjiliang.plan import Plan
 
 _LOCK = threading.Lock()
 _PLANS: OrderedDict[tuple[Any, ...], Plan] = OrderedDict()
@@ -52,6 +54,8 @@ def plan_for(unit: m.Unit, price: float | None = None, budget: float | None = No
     if hit is not None:
         return hit
     loaded = pack_for(unit)
+    from tanjiliang.plan import make_plan
+
     result = make_plan(unit_file(unit), loaded, as_of, price=price, budget=budget,
                        accredited=accredited, assessment=assessment(unit, as_of))
     with _LOCK:

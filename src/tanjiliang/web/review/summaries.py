@@ -7,18 +7,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tanjiliang.i18n import gettext
-from tanjiliang.province.batch import summarise
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.tenancy import role_of
 from tanjiliang.web.review.models import ReviewRecord, UnitSummary
+
+if TYPE_CHECKING:
+    import polars as pl
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ def summaries_for(user: AbstractBaseUser) -> QuerySet[UnitSummary]:
 def publish_frame(df: pl.DataFrame) -> int:
     """Store summary rows (``province reassess`` output), replacing the same unit and year;
     a link to a stored unit and the review columns are kept."""
+    import polars as pl  # here: a new web worker need not import polars (issue 16)
+
     df = df.filter(pl.col("error").is_null())
     n = 0
     with transaction.atomic():
@@ -87,6 +90,8 @@ def refresh_unit(unit: m.Unit, as_of: date | None = None) -> UnitSummary | None:
         a = assessment_cached_too(unit, as_of)  # the next page view of this revision reuses it
     except LoadError:
         return None
+    from tanjiliang.province.batch import summarise  # polars: not for every new web worker
+
     row = summarise(a)
     data = {k: row[k] for k in FIELDS if k in row}
     data["credit_code"] = _key(unit)

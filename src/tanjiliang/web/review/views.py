@@ -27,7 +27,6 @@ from django.views.decorators.http import require_POST
 from tanjiliang.model.errors import LoadError
 from tanjiliang.province.charts import line_chart, stacked_bars
 from tanjiliang.reports.i18n import clause_ref
-from tanjiliang.review import render as review_render
 from tanjiliang.review import report as review_report
 from tanjiliang.review import workflow as w
 from tanjiliang.review.model import LABELS, STATES, label
@@ -343,6 +342,8 @@ def report(request: HttpRequest, pk: int, rid: int, fmt: str) -> HttpResponse:
     lang = lang_of(request)
     ctx = review_report.build(review, store.checklist_of(rec).checklist, lang,
                               _self_inspection(unit, rec, review))
+    from tanjiliang.review import render as review_render  # openpyxl, jinja2: when rendering
+
     body = (review_render.render_pdf(ctx) if fmt == "pdf"
             else review_render.render_xlsx(ctx))
     sig = review.signature
