@@ -64,7 +64,10 @@ LONG_HEADERS: dict[str, tuple[str, ...]] = {
 TIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d%H%M%S", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d%H%M%S",
+    # with an offset (unit-file.md: "local time unless an offset is given"); %#z also reads the
+    # ISO 8601 "Z" of UTC, and the offset may follow minutes or a fraction of a second
+    "%Y-%m-%dT%H:%M:%S%#z", "%Y-%m-%d %H:%M:%S%#z", "%Y-%m-%dT%H:%M%#z", "%Y-%m-%dT%H:%M:%S%.f%#z",
 )
 
 
@@ -409,7 +412,7 @@ def _time_expr(sample: pl.Series, name: str, file: str) -> pl.Expr:
         if sample.cast(pl.String).str.contains(r"^\s|\s$").any():
             raw = raw.str.strip_chars()
         expr = raw.str.to_datetime(best, strict=False, time_unit="us")
-        if "%z" in best:
+        if best.endswith(("%z", "%#z")):
             expr = expr.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
         return expr
     raise ReadingsError([ReadingsIssue(file, None, name, str(text[0]) if len(text) else None,
