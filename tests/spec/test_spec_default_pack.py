@@ -79,6 +79,9 @@ def test_declared_class_only_upwards(tmp_path):
     s = streams_of(doc)
     assert (s["a"]["class"], s["b"]["class"], s["c"]["class"]) == ("major", "major", "de_minimis")
     assert ("CLASS-DOWNGRADE", "b") in codes(doc)
+    # the Chinese message names the classes in Chinese (it said "声明为minor，低于计算分类major")
+    [zh] = [f["message_zh"] for f in doc["findings"] if f["code"] == "CLASS-DOWNGRADE"]
+    assert "次要源流" in zh and "主要源流" in zh and "minor" not in zh and "major" not in zh
 
 
 # ------------------------------------------------------------------ major sub-units, folding

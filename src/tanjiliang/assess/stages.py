@@ -208,7 +208,8 @@ def classes(ctx: Context, sc: Scope) -> Classes:
         applied[s.id] = cls
         if refused:
             ctx.findings.add("CLASS-DOWNGRADE", s.id,
-                             f"源流 {s.id} 声明为{s.declared_class}，低于计算分类{computed[s.id]}，按计算分类评价",
+                             f"源流 {s.id} 声明为{label('class', s.declared_class, 'zh')}，低于计算分类"
+                             f"{label('class', computed[s.id], 'zh')}，按计算分类评价",
                              f"stream {s.id} declares class {s.declared_class}, below the computed {computed[s.id]}; the computed class applies",
                              declared=s.declared_class, computed=computed[s.id])
     return Classes(computed, applied, t_dm, t_min)
