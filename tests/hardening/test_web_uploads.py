@@ -62,3 +62,16 @@ def test_a_wrong_stream_kind_lists_the_kinds_by_name(world: World) -> None:
     r = c.post(reverse("unit-import-new"), {"file": SimpleUploadedFile("unit.yaml", text.encode())})
     page = html_text(r.content.decode())
     assert r.status_code == 400 and "应为 燃料燃烧、工业过程、购入电力、购入热力、含碳产品、全氟化碳（阳极效应） 之一" in page, page
+
+
+def test_an_unknown_material_in_the_pages_language_without_codes(world: World) -> None:
+    c = world.client(world.a)
+    post = {"id": "S9", "name": "燃料", "kind": "combustion", "material": "煤炭?", "activity": "5 t"}
+    r = c.post(reverse("unit-item-new", args=[world.unit_a.pk, "source_streams"]), post)
+    text = html_text(r.content.decode())
+    assert r.status_code == 400 and "“煤炭?”不是已知的物料（可选：原煤、无烟煤、烟煤" in text, text
+    assert "anthracite" not in text and "bituminous_coal" not in text and "is not a known" not in text, text
+    r = c.post(reverse("unit-item-new", args=[world.unit_a.pk, "source_streams"]) + "?lang=en", post)
+    text = html_text(r.content.decode())
+    assert '"煤炭?" is not a known material (choose from: Raw coal, Anthracite' in text, text
+    assert "不是已知的物料" not in text and "bituminous_coal" not in text, text

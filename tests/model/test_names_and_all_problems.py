@@ -62,7 +62,8 @@ def test_an_ambiguous_name_is_an_error_listing_the_candidates(tmp_path: Path) ->
     assert "instruments[0].at" in text and "1号燃气锅炉（B1）" in text and "2号燃气锅炉（B2）" in text
     with pytest.raises(NameProblem) as np:
         resolve("material", "煤气")
-    assert np.value.ambiguous and "coke_oven_gas" in np.value.en
+    assert np.value.ambiguous and "Coke oven gas" in np.value.en and "焦炉煤气" in np.value.zh
+    assert "coke_oven_gas" not in np.value.en + np.value.zh  # names, not the library's codes
 
 
 def test_values_as_people_write_them() -> None:

@@ -545,15 +545,16 @@ _BOUNDS = {"greater_than_equal": ("ge", "不小于", "at least"), "greater_than"
 
 
 def _allowed(err: Any) -> tuple[str, str]:
-    """The allowed values of a ``literal_error``: in Chinese by their names where the model has
-    them (the file accepts the name for the code), in English as the codes."""
+    """The allowed values of a ``literal_error`` by their names where the model has them, in
+    each language (the file accepts a name for the code); codes only where there is no name."""
     from tanjiliang.model.names import _ENUM_FIELDS, ENUM_LABELS
 
     codes = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
     loc = err.get("loc") or ()
     key = next((part for part in reversed(loc) if isinstance(part, str) and part in _ENUM_FIELDS), None)
     labels = ENUM_LABELS.get(_ENUM_FIELDS[key], {}) if key else {}
-    return "、".join(labels[c][0] if c in labels else c for c in codes), ", ".join(codes)
+    return ("、".join(labels[c][0] if c in labels else c for c in codes),
+            ", ".join(labels[c][1] if c in labels else c for c in codes))
 
 
 def _translate(err: Any) -> tuple[str, str]:

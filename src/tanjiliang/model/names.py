@@ -118,6 +118,11 @@ class Mapped:
         return self.how in ("partial", "keyword")
 
 
+#: Kinds whose codes are the user's own ids (shown beside a name in a list of choices); the
+#: codes of the catalogues (materials, types, enumerations) are never shown (issue 13).
+USER_CODES = {"place", "stream", "subunit", "equipment", "emission_point"}
+
+
 @dataclass
 class NameProblem(Exception):
     """A name that is unknown or ambiguous; ``candidates`` are (code, label), ``labels_en`` their
@@ -139,12 +144,12 @@ class NameProblem(Exception):
 
     @property
     def zh(self) -> str:
-        shown = "、".join(f"{label}（{code}）" if label != code else code
+        shown = "、".join(f"{label}（{code}）" if label != code and self.kind in USER_CODES else label
                          for code, label in self.candidates[:12])
         more = " 等" if len(self.candidates) > 12 else ""
         what = KIND_ZH.get(self.kind, self.kind)
         if self.ambiguous:
-            return f"“{self.text}”可指多个{what}：{shown}{more}；请写完整名称或编码"
+            return f"“{self.text}”可指多个{what}：{shown}{more}；请写完整名称" + ("或编码" if self.kind in USER_CODES else "")
         return f"“{self.text}”不是已知的{what}" + (f"（可选：{shown}{more}）" if shown else "")
 
     @property
@@ -159,12 +164,13 @@ class NameProblem(Exception):
     @property
     def en(self) -> str:
         labels = self.labels_en if len(self.labels_en) == len(self.candidates) else [c[1] for c in self.candidates]
-        shown = ", ".join(f"{label} ({code})" if label != code else code
+        shown = ", ".join(f"{label} ({code})" if label != code and self.kind in USER_CODES else label
                           for (code, _), label in zip(self.candidates[:12], labels, strict=False))
         more = ", …" if len(self.candidates) > 12 else ""
         what = self.kind.replace("_", " ")
         if self.ambiguous:
-            return f'"{self.text}" could be several {what}s: {shown}{more}; write the full name or the code'
+            return (f'"{self.text}" could be several {what}s: {shown}{more}; write the full name'
+                    + (" or the code" if self.kind in USER_CODES else ""))
         return f'"{self.text}" is not a known {what}' + (f" (choose from: {shown}{more})" if shown else "")
 
 

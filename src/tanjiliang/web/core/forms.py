@@ -403,9 +403,11 @@ def parse_post(model: type[BaseModel], post: Any) -> tuple[dict[str, Any], dict[
         elif model is SourceStream and name == "material":
             try:
                 data[key] = resolve_material(raw)
-            except MaterialProblem as exc:
+            except MaterialProblem as exc:  # in the page's language, never both on one page
+                from django.utils.translation import get_language
+
                 data[key] = raw
-                errors[key] = [f"{exc.zh} / {exc.en}"]
+                errors[key] = [exc.zh if (get_language() or "zh").startswith("zh") else exc.en]
         else:
             data[key] = raw
     return data, errors
