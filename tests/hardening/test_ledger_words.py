@@ -106,3 +106,23 @@ def test_a_missing_required_cell_is_said_without_pydantic(tmp_path: Path, unit: 
     assert code == 2 and "计量器具一览表!I6: Location: required, missing" in out, out
     code, out = cli("ledger", "import", unit, book, "--dry-run")
     assert code == 2 and "计量器具一览表!I6: 安装使用地点：缺少必填项" in out, out
+
+
+def test_a_formula_without_a_saved_result_is_not_read_as_empty(tmp_path: Path, unit: Path, cli: Cli) -> None:
+    """A ledger written by a program holds formulas without their results: the accuracy was
+    silently dropped and a formula id was reported "missing"."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["序号", "器具名称", "管理编号", "准确度等级", "安装使用地点", "最近检定日期", "状态", "器具类型", "测量对象"])
+    ws.append([1, "入厂煤电子轨道衡", "W-01", '="0."&"2"', "厂界", "2025-03-10", "在用", "轨道衡", "coal"])
+    ws.append([2, "1号炉入炉煤皮带秤", '="W-"&"11"', "0.5", "B1", "2025-06-01", "在用", "皮带秤", "coal"])
+    ws.append([None, '=COUNTA(B2:B3)'])  # a total under the table: not an instrument, not a problem
+    book = tmp_path / "公式.xlsx"
+    wb.save(book)
+    code, out = cli("ledger", "import", unit, book, "--dry-run")
+    assert code == 2, out
+    assert "台账!D2: 准确度等级：此格是公式，但文件中没有保存它的计算结果" in out, out
+    assert "台账!C3: 管理编号：此格是公式" in out and "缺少必填项" not in out and "B4" not in out, out
+    code, out = cli("ledger", "import", unit, book, "--dry-run", "--lang", "en")
+    assert "台账!D2: Accuracy class: this cell is a formula whose result the file does not hold" in out, out

@@ -266,6 +266,11 @@ class _Sheet:
             # a total, a signature or a note under the table: reported, not imported
             self.r.skipped.append((self.title, i, " ".join(texts)[:40]))
             return
+        for j, v in vals.items():  # a formula the file holds no result of is not "empty"
+            if v is None and (self.title, i, j) in self.r.formulas:
+                self.problem(i, j, None, "此格是公式，但文件中没有保存它的计算结果（请用 Excel 打开并保存后再导入，或填写数值）",
+                             "this cell is a formula whose result the file does not hold (open and save the "
+                             "file in Excel before importing, or write the value)")
         rec: dict[str, Any] = {}
         cells: dict[str, tuple[str, str]] = {}
         got: dict[str, Any] = {}
@@ -529,6 +534,7 @@ class _Reader:
         self.bad_cells: set[tuple[int, str]] = set()
         self.row_records: set[int] = set()  # records made from a row's 有效期至 / status word
         self.header_text: dict[tuple[str, str], str] = {}
+        self.formulas: set[tuple[str, int, int]] = set()  # formulas without a saved result
         self.type_vocab = names.type_entries(pack) if pack is not None else []
         self.place_vocab = names.place_entries(unit)
         self.stream_vocab = names.section_entries(unit, "source_streams")
@@ -568,6 +574,7 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
         raise LedgerError(file, [Problem("", None, None, None, None, "不是有效的 Excel 工作簿（.xlsx）",
                                          "not a valid Excel workbook (.xlsx)")]) from None
     rd = _Reader(file, pack, unit, strict)
+    rd.formulas = _uncached_formulas(Path(path), wb)
     confirmations: list[tuple[str, int, dict[str, Any], dict[str, tuple[str, str]]]] = []
     sheets: list[tuple[Worksheet, list[list[Any]], int, dict[int, Mapped], bool]] = []
     for ws in wb.worksheets:
@@ -641,6 +648,35 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
     return LedgerRead(rd.instruments, rd.headers, rd.problems, rd.where, rd.notes, rd.pending,
                       rd.skipped, rd.stated, bad_cells=rd.bad_cells, type_vocab=rd.type_vocab,
                       place_vocab=rd.place_vocab)
+
+
+def _uncached_formulas(path: Path, wb: Any) -> set[tuple[str, int, int]]:
+    """Cells (sheet, row, column) holding a formula whose result the file does not hold: a
+    workbook written by a program rather than saved by Excel reads them as empty, and an
+    empty cell would silently lose what the user entered. Looked for only when a sheet of the
+    file has formulas at all."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            if not any(re.search(rb"<f[ >/]", z.read(n)) for n in z.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+                return set()
+        formulas = load_workbook(path, data_only=False, read_only=True)
+    except Exception:
+        return set()
+    out: set[tuple[str, int, int]] = set()
+    for ws in formulas.worksheets:
+        if ws.title not in wb.sheetnames:
+            continue
+        values = wb[ws.title]
+        for row in ws.iter_rows():
+            for c in row:
+                v = getattr(c, "value", None)
+                if isinstance(v, str) and v.startswith("=") and values.cell(c.row, c.column).value is None:
+                    out.add((ws.title, c.row, c.column))
+    formulas.close()
+    return out
 
 
 _RANK = {"exact": 0, "variant": 1, "synonym": 2}
