@@ -59,3 +59,28 @@ def test_no_required_point_prints_no_empty_rates_table(tmp_path):
     assert "配备率" not in out and "结论" in out
     rc, _, out = check(tmp_path, MINIMAL, "--format", "text")
     assert "计量器具配备率" in out
+
+
+def _no_material(kind: str) -> dict[str, object]:
+    return {"format": "tanjiliang/unit@1", "unit": {"name": "无物料", "year": 2025},
+            "source_streams": [{"id": "x", "kind": kind, "activity": "30000 t", "parameters": {"emission_factor": "1 t/t"}}]}
+
+
+def test_process_stream_without_material_is_a_process_material(tmp_path):
+    """unit-file.md: ``material`` "supplies defaults" — a process stream whose factor is given
+    needs none; default-pack.md's media table puts process streams under process_material.
+    Before: exit 2, 'material "None" is in no medium of the pack; set medium' (a key the spec
+    does not have)."""
+    rc, doc, out = check(tmp_path, _no_material("process"))
+    assert rc == 1, out
+    assert doc is not None
+    assert (doc["source_streams"][0]["medium"], doc["source_streams"][0]["class"]) == ("process_material", "major")
+    assert [(m["id"], m["level"]) for m in doc["metering_points"]] == [("x@boundary", 1)]
+
+
+def test_fuel_without_material_says_so(tmp_path):
+    """A fuel's medium (solid, liquid, gas) decides its rates and accuracy: not guessed, and the
+    message no longer reads material “None”."""
+    rc, _, out = check(tmp_path, _no_material("combustion"), "--lang", "en")
+    assert rc == 2
+    assert "plant.yaml:" in out and "source_streams[0]: no material" in out and '"None"' not in out

@@ -154,9 +154,14 @@ def scope(ctx: Context) -> Scope:
     for i, s in enumerate(unit.source_streams):
         media[s.id] = "flue_gas" if s.method == "measurement" else resolve_medium(s, p, lib)
         if media[s.id] is None and s.id in calc and calc[s.id].biogenic_co2_t == 0 and not s.biogenic:
-            problems.append(unit.issue(("source_streams", i, "material"),
-                                       f"无法确定源流介质：物料“{s.material}”不属于规则包 {p.name} 的任何介质，请写明 medium",
-                                       f'cannot tell the stream\'s medium: material "{s.material}" is in no medium of pack {p.name}; set medium'))
+            if s.material is None:  # a fuel's medium (solid, liquid, gas) decides rates and accuracy
+                problems.append(unit.issue(("source_streams", i),
+                                           "未写明物料（material），无法确定燃料的介质：请写明 material（排放因子库中的物料）或 medium",
+                                           "no material, so the fuel's medium is unknown: set material (a factor-library key) or medium"))
+            else:
+                problems.append(unit.issue(("source_streams", i, "material"),
+                                           f"无法确定源流介质：物料“{s.material}”不属于规则包 {p.name} 的任何介质，请写明 medium",
+                                           f'cannot tell the stream\'s medium: material "{s.material}" is in no medium of pack {p.name}; set medium'))
     if problems:
         raise LoadError(problems)
     biogenic = {s.id for s in unit.source_streams if s.biogenic or calc[s.id].biogenic_co2_t > 0
