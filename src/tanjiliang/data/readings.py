@@ -212,7 +212,9 @@ def sniff_csv(path: Path) -> CsvDialect:
     sep = max(_SEPARATORS, key=lambda c: (header.count(c), c == ","))
     if not header.count(sep):
         sep = ","
-    decimal_comma = sep == ";" and any(re.search(r"(?:^|;)\s*-?\d+,\d+\s*(?:;|$)", ln) for ln in lines[1:])
+    # a decimal comma, thousands grouped by dots or not: 12,5 · 1.234,5 (never read as 1.2345)
+    decimal_comma = sep == ";" and any(re.search(r"(?:^|;)\s*-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+\s*(?:;|$)", ln)
+                                       for ln in lines[1:])
     return CsvDialect("utf-8" if enc == "utf-8-sig" else enc, sep, decimal_comma)
 
 
@@ -468,6 +470,11 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
                 mapped[key] = normed[norm_header(n)]
                 break
     issues: list[ReadingsIssue] = []
+    twice = sorted({re.sub(r"_duplicated_\d+$", "", c) for c in cols if re.search(r"_duplicated_\d+$", str(c))})
+    if twice:  # polars renames a repeated header: the second column would be read as nothing
+        raise ReadingsError([ReadingsIssue(file, 1, c, None, "表头中此列出现了不止一次，无法确定读哪一列",
+                                           "this column appears more than once in the header: which "
+                                           "one to read is unclear") for c in twice])
     if "time" not in mapped:
         raise ReadingsError([ReadingsIssue(file, 1, None, None, "找不到时间列（表头应有“时间”或“采集时间”等）",
                                            'no time column (a header such as "time" or "timestamp")')])
