@@ -663,7 +663,7 @@ def _uncached_formulas(path: Path, wb: Any) -> set[tuple[str, int, int]]:
                        if n.startswith("xl/worksheets/") and n.endswith(".xml")):
                 return set()
         formulas = load_workbook(path, data_only=False, read_only=True)
-    except Exception:
+    except Exception:  # the data workbook was read: no formulas to report, the import goes on
         return set()
     out: set[tuple[str, int, int]] = set()
     for ws in formulas.worksheets:
