@@ -189,6 +189,20 @@ def test_electricity_meter_by_level_and_standby_judged(tmp_path):
     assert sorted(s for c, s in codes(doc) if c == "ACC-MPE") == ["M1", "M3"]
 
 
+@pytest.mark.parametrize(("material", "required"), [
+    ("diesel", 0.5), ("gasoline", 0.5), ("fuel_oil", 1.0), ("residual_oil", 1.0),
+    ("coal_tar", 1.0),     # heavier than fuel oil (it was held to 0.5 as a refined oil)
+])
+def test_oil_flow_meter_by_fuel(tmp_path, material, required):
+    """default-pack.md: oil flow: liquid fuel 0.5 (fuel oil and heavier 1.0)."""
+    oil = {"id": "o", "name": "油", "kind": "combustion", "material": material, "activity": "20000 t"}
+    _, doc, _ = check(tmp_path, unit([oil], [scale("O", "boundary", type="oil_flow_meter", measures="o",
+                                                   accuracy="1.0")]))
+    assert doc is not None
+    i = doc["instruments"][0]
+    assert (i["required_mpe_percent"], i["accuracy_ok"]) == (required, required >= 1.0)
+
+
 # ------------------------------------------------------------------ tiers
 
 def gas(consumers=None):
