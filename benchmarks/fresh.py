@@ -156,6 +156,17 @@ def floor(runs: int) -> float:
     return statistics.median(cpus)
 
 
+def reference_loop() -> float:
+    """CPU seconds of a 10⁷-step Python loop: the machine's speed at the time (median of 3)."""
+    cpus = []
+    for _ in range(3):
+        c, total = time.process_time(), 0
+        for i in range(10_000_000):
+            total += i
+        cpus.append(time.process_time() - c)
+    return statistics.median(cpus)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
@@ -181,12 +192,15 @@ def main() -> None:
             variants.insert(0, ("old", args.src.resolve()))
         load = os.getloadavg()
         print(f"median of {args.runs}; seconds; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-              f"on {os.cpu_count()} cores; python -c pass: {floor(args.runs):.3f} s CPU")
+              f"on {os.cpu_count()} cores; python -c pass: {floor(args.runs):.3f} s CPU; "
+              f"a 10⁷-step Python loop: {reference_loop():.2f} s CPU")
         print(f"{'command':<22} {'tree':<4} {'fresh CPU':>9} {'fresh wall':>10} {'warm CPU':>8} {'fresh−warm CPU':>14}")
         for name, argv in cases(args.unit_file, readings, Path(tmp)):
             if args.only and args.only not in name:
                 continue
             got: dict[str, list[tuple[float, float]]] = {v: [] for v, _ in variants}
+            for _, src in variants:  # once untimed: byte code and disk caches written
+                fresh(argv, src)
             for _ in range(args.runs):
                 for v, src in variants:  # alternately, so that both see the same load
                     got[v].append(fresh(argv, src))
@@ -198,6 +212,8 @@ def main() -> None:
         if args.web and (not args.only or args.only in "web worker"):
             env, argv = web_setup(Path(tmp), args.web)
             got_web: dict[str, list[tuple[float, float, float]]] = {v: [] for v, _ in variants}
+            for _, src in variants:
+                web_worker(env, argv, src, 1)
             for _ in range(args.runs):
                 for v, src in variants:
                     got_web[v].append(web_worker(env, argv, src, args.runs))
@@ -207,7 +223,8 @@ def main() -> None:
                 w = statistics.median(x for _, _, x in got_web[v])
                 print(f"{'web worker, 1st API':<22} {v:<4} {cpu:>9.2f} {wall:>10.2f} {w:>8.3f} {cpu - w:>14.2f}")
         load = os.getloadavg()
-        print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
+              f"a 10⁷-step Python loop: {reference_loop():.2f} s CPU")
 
 
 if __name__ == "__main__":
