@@ -51,11 +51,26 @@ def fail(err: LoadError, lang: str) -> typer.Exit:
 def parse_as_of(text: str | None, lang: str) -> date:
     if text is None:
         return date.today()
+    day = option_date(text)
+    if day is None:
+        raise fail(LoadError([_arg_issue("--as-of", f"“{text}”不是日期（如 2025-12-31、2025/12/31、2025年12月31日）",
+                                         f'"{text}" is not a date (e.g. 2025-12-31, 2025/12/31)')]), lang)
+    return day
+
+
+def option_date(text: str) -> date | None:
+    """A date given on the command line, written as the unit file and the ledger accept it
+    (2025-12-31, 2025/12/31, 2025.12.31, 2025年12月31日); None if it is none (2026-02-30)."""
+    from tanjiliang.model.names import parse_date
+
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise fail(LoadError([_arg_issue("--as-of", f"“{text}”不是 YYYY-MM-DD 日期",
-                                         f'"{text}" is not a date YYYY-MM-DD')]), lang) from None
+        pass
+    try:
+        return parse_date(text) if text.strip() and not text.strip().isdigit() else None
+    except ValueError:
+        return None
 
 
 def _arg_issue(arg: str, zh: str, en: str) -> Issue:

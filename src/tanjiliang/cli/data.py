@@ -40,11 +40,14 @@ def _fail(issues: list[str], lang: str) -> typer.Exit:
 def _date(text: str | None, opt: str, lang: str) -> date | None:
     if text is None:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        msg = Issue(opt, None, "", f"“{text}”不是 YYYY-MM-DD 日期", f'"{text}" is not a date YYYY-MM-DD')
-        raise _fail([msg.message(lang)], lang) from None
+    from tanjiliang.cli.check import option_date
+
+    day = option_date(text)  # 2025-03-01, 2025/3/1, 2025年3月1日
+    if day is None:
+        msg = Issue(opt, None, "", f"“{text}”不是日期（如 2025-03-01、2025/3/1、2025年3月1日）",
+                    f'"{text}" is not a date (e.g. 2025-03-01, 2025/3/1)')
+        raise _fail([msg.message(lang)], lang)
+    return day
 
 
 def _console() -> Console:
