@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = str(ROOT / "examples" / "power" / "unit.yaml")
@@ -77,11 +78,7 @@ print(json.dumps([first, sorted(cpus)[len(cpus) // 2]]))
 def web_setup(tmp: Path, instruments: int) -> tuple[dict[str, str], list[str]]:
     """A SQLite database holding a unit of ``instruments`` (benchmarks/web.py's), its assessment
     computed once (as a running server would have), and the request a new worker answers."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_web", Path(__file__).with_name("web.py"))
-    web = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(web)  # type: ignore[union-attr]
+    web = _sibling("web")
     unit_json = tmp / "unit.json"
     unit_json.write_text(json.dumps(web.synthetic_unit(instruments)), encoding="utf-8")
     env = {"TANJILIANG_SECRET_KEY": "benchmark-only", "TANJILIANG_DATA_DIR": str(tmp),
@@ -157,14 +154,18 @@ def floor(runs: int) -> float:
 
 
 def reference_loop() -> float:
-    """CPU seconds of a 10⁷-step Python loop: the machine's speed at the time (median of 3)."""
-    cpus = []
-    for _ in range(3):
-        c, total = time.process_time(), 0
-        for i in range(10_000_000):
-            total += i
-        cpus.append(time.process_time() - c)
-    return statistics.median(cpus)
+    """CPU seconds of a 10⁷-step Python loop (benchmarks/unitfile.py's): the machine's speed."""
+    return float(_sibling("unitfile").reference_loop())
+
+
+def _sibling(name: str) -> Any:
+    """Another benchmark of this folder, as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
 
 
 def main() -> None:
