@@ -58,6 +58,14 @@ def parse_as_of(text: str | None, lang: str) -> date:
     return day
 
 
+def date_option(text: str) -> date:
+    """:func:`option_date`, raising ValueError for a text that is no date."""
+    day = option_date(text)
+    if day is None:
+        raise ValueError(text)
+    return day
+
+
 def option_date(text: str) -> date | None:
     """A date given on the command line, written as the unit file and the ledger accept it
     (2025-12-31, 2025/12/31, 2025.12.31, 2025年12月31日); None if it is none (2026-02-30)."""

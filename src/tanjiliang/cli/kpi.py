@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tanjiliang.cli.check import Format, Lang, make_console
+from tanjiliang.cli.check import Format, Lang, date_option, make_console
 from tanjiliang.cli.files import unit_files
 from tanjiliang.i18n import pairs, pick
 from tanjiliang.model.errors import Issue, LoadError
@@ -53,7 +53,7 @@ def kpi(
     day: date | None = None
     if as_of is not None:
         try:
-            day = date.fromisoformat(as_of)
+            day = date_option(as_of)
         except ValueError:
             make_console().print(Issue("--as-of", None, "", f"“{as_of}”不是 YYYY-MM-DD 日期",
                                        f'"{as_of}" is not a date YYYY-MM-DD').message(lg))

@@ -21,7 +21,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tanjiliang.cli.check import Format, Lang, make_console
+from tanjiliang.cli.check import Format, Lang, date_option, make_console
 from tanjiliang.i18n import gettext, pairs, pick
 from tanjiliang.model.errors import LoadError
 from tanjiliang.model.write import json_text
@@ -73,7 +73,7 @@ def close(
         when = None
         if filed_at is not None:
             try:
-                d = date.fromisoformat(filed_at)
+                d = date_option(filed_at)
             except ValueError:
                 from tanjiliang.model.errors import Issue
 
@@ -172,7 +172,7 @@ def status(
     lg = lang.value
     try:
         unit = load_unit(unit_file)
-        day = date.fromisoformat(today) if today else date.today()
+        day = date_option(today) if today else date.today()
     except LoadError as err:
         raise _bad(err, lg) from None
     except ValueError:

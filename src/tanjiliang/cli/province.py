@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from tanjiliang.cli.check import Lang, make_console
+from tanjiliang.cli.check import Lang, date_option, make_console
 from tanjiliang.i18n import gettext
 
 app = typer.Typer(help="Province 全省: generate a province, reassess every unit, publish the "
@@ -130,7 +130,6 @@ def readings(
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """Check every unit's readings from the store, parallel over units 检查全部单位的计量数据."""
-    from datetime import date
 
     from tanjiliang.cli.files import unit_files
     from tanjiliang.province.cluster import ClusterError
@@ -139,8 +138,8 @@ def readings(
     zh = lang is Lang.zh
     console = make_console()
     try:
-        start = date.fromisoformat(from_) if from_ else None
-        end = date.fromisoformat(to) if to else None
+        start = date_option(from_) if from_ else None
+        end = date_option(to) if to else None
     except ValueError:
         console.print(gettext("--from/--to: 不是 YYYY-MM-DD 日期", lang, "cli.province"))
         raise typer.Exit(2) from None

@@ -6,12 +6,11 @@ confirmations falling due and monthly filing deadlines (issue 14 §5; the rules 
 from __future__ import annotations
 
 import os
-from datetime import date
 from typing import Annotated
 
 import typer
 
-from tanjiliang.cli.check import Lang
+from tanjiliang.cli.check import Lang, date_option
 from tanjiliang.i18n import gettext
 
 
@@ -31,7 +30,7 @@ def remind(
 
     err = Console(stderr=True)
     try:
-        day = date.fromisoformat(as_of) if as_of else None
+        day = date_option(as_of) if as_of else None
     except ValueError:
         err.print(gettext("--as-of: “{0}”不是 YYYY-MM-DD 日期", lang, "cli.remind").format(as_of))
         raise typer.Exit(2) from None
