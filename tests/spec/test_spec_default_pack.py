@@ -159,6 +159,7 @@ def test_laboratory_types_by_what_they_analyse(tmp_path, kind, material, activit
 
 @pytest.mark.parametrize(("accuracy", "ok", "code"), [
     ("0.1", True, None), ("±0.1 %", True, None), ("±0.14 %", True, None),   # 0.14 → 0.1
+    ("0.1 %", True, None), ("0.2%", False, "ACC-MPE"),   # an MPE without its ± (was bad input, exit 2)
     ("±0.15 %", False, "ACC-MPE"), ("0.2", False, "ACC-MPE"),               # 0.15 → 0.2 > 0.1
     ("III", None, "ACC-UNKNOWN"), (None, None, "ACC-UNKNOWN"),
 ])

@@ -98,8 +98,11 @@ def _quantity_problem(v: str, dimensions: tuple[str, ...]) -> tuple[str, str] | 
 
         want_zh = "或".join(dimension_name(d, "zh") for d in dimensions)
         want_en = " or ".join(dimension_name(d) for d in dimensions)
-        return (f"“{v}”的量纲是{dimension_name(q.dimensionality, 'zh')}，应为{want_zh}",
-                f'"{v}" is a {dimension_name(q.dimensionality)}, expected {want_en}')
+        tesla = re.search(r"\d\s*T\s*$", str(v)) is not None  # "T" is the tesla; people mean tonnes
+        return (f"“{v}”的量纲是{dimension_name(q.dimensionality, 'zh')}，应为{want_zh}"
+                + ("（T 是特斯拉；吨请写 t）" if tesla else ""),
+                f'"{v}" is a {dimension_name(q.dimensionality)}, expected {want_en}'
+                + (' ("T" is the tesla; write tonnes as t)' if tesla else ""))
     return None
 
 
@@ -131,8 +134,10 @@ AnyQuantityText = Annotated[str, AfterValidator(_quantity_checker())]
 
 Ratio = Annotated[str, AfterValidator(_quantity_checker("[]"))]
 
+#: An MPE may be written without its ± ("0.5 %"), as the ledger reader already reads "1%": an MPE
+#: is symmetric, and a class is written without "%".
 _ACCURACY = re.compile(
-    r"^(?:(?P<cls>\d+(?:\.\d+)?)(?P<s>S)?|(?P<oiml>I{1,4})|±\s*(?P<mpe>\d+(?:\.\d+)?)\s*%)$"
+    r"^(?:(?P<cls>\d+(?:\.\d+)?)(?P<s>S)?|(?P<oiml>I{1,4})|(?:±\s*)?(?P<mpe>\d+(?:\.\d+)?)\s*%)$"
 )
 #: Accuracy classes of the preferred series (GB/T 13283-2008 §4.2 and JJG 596-2012 for the
 #: S classes of electricity meters); any other number is not a class.
