@@ -22,6 +22,8 @@ ureg.load_definitions(str(resources.files("tanjiliang.units") / "definitions.txt
 Q_ = ureg.Quantity
 
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
+#: Thousands grouped by spaces, as the specification and many reports write them (26 000 t).
+_GROUPED = re.compile(r"^(\s*[+-]?\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+)(?=\.\d|\s*[^\d\s.]|\s*$)")
 
 #: Names for the dimensions the unit file uses, in the user's language.
 DIMENSION_NAMES: list[tuple[str, str, str]] = [
@@ -67,7 +69,8 @@ def dimension_name(dim: Any, lang: str = "en") -> str:
     for key, zh, en in DIMENSION_NAMES:
         if _dims(key) == target:
             return zh if lang == "zh" else en
-    return str(target)
+    # never pint's own notation ("[mass] / [time] ** 2 / [current]" for "T", the tesla)
+    return "其他物理量" if lang == "zh" else "quantity of another kind"
 
 
 #: Words pint reads otherwise than a person writing a fuel quantity means them. ``bbl`` and
@@ -79,6 +82,11 @@ _FUEL_WORDS = re.compile(r"(?<![\w])(bbl|barrels?)(?![\w])")
 #: unknown ``万Nm`` cubed), so these are written with ``m3`` before pint sees them. Other
 #: superscripts (``m³``, ``kg·m⁻³``, ``t·h⁻¹``) pint reads itself.
 _STD_CUBE = re.compile(r"(?<=[NS万亿])m³")
+
+
+def named_dimension(dim: Any) -> bool:
+    """Whether a dimensionality has a person's name in :data:`DIMENSION_NAMES`."""
+    return not dim or any(_dims(key) == dim for key, _, _ in DIMENSION_NAMES)
 
 
 @lru_cache(maxsize=4096)
@@ -126,6 +134,9 @@ def parse_quantity(text: str | float | int, dimension: str | None = None) -> pin
     if isinstance(text, int | float):
         q = Q_(float(text), ureg.dimensionless)
     else:
+        grouped = _GROUPED.match(str(text))
+        if grouped:  # "1 830 000 t" is 1830000 t
+            text = re.sub(r"[ \u00a0\u2009\u202f]", "", grouped.group(1)) + str(text)[grouped.end():]
         m = _NUMBER.match(str(text))
         if not m:
             raise QuantityError(
@@ -142,9 +153,16 @@ def parse_quantity(text: str | float | int, dimension: str | None = None) -> pin
     if not math.isfinite(q.magnitude):  # "1e400 t" reads as infinity; .nan, .inf in YAML
         raise QuantityError(f"“{text}” 不是有限的数值", f'"{text}" is not a finite number')
     if dimension is not None and not q.check(dimension):
+        expected_zh, expected_en = dimension_name(dimension, "zh"), dimension_name(dimension)
+        hint_zh = hint_en = ""
+        if re.search(r"\d\s*T\s*$", str(text)):  # "T" is the tesla; people mean tonnes
+            hint_zh, hint_en = "（T 是特斯拉；吨请写 t）", ' ("T" is the tesla; write tonnes as t)'
+        if not named_dimension(q.dimensionality):  # never pint's "[mass] / [time] ** 2 / [current]"
+            raise QuantityError(f"“{text}” 的单位不是{expected_zh}的单位{hint_zh}",
+                                f'"{text}" is not in a unit of {expected_en}{hint_en}')
         raise QuantityError(
-            f"“{text}” 的量纲是{dimension_name(q.dimensionality, 'zh')}，应为{dimension_name(dimension, 'zh')}",
-            f'"{text}" is a {dimension_name(q.dimensionality)}, expected {dimension_name(dimension)}',
+            f"“{text}” 的量纲是{dimension_name(q.dimensionality, 'zh')}，应为{expected_zh}{hint_zh}",
+            f'"{text}" is a {dimension_name(q.dimensionality)}, expected {expected_en}{hint_en}',
         )
     return q
 
