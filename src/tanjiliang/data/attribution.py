@@ -73,11 +73,13 @@ def activity_shares(unit: UnitFile, readings: Readings, with_data: set[str],
     instruments in ``with_data`` (those with readings in the period); see the module
     docstring. Raises :class:`ReadingsError` where a reading cannot be attributed."""
     multi = {k: v for k, v in several_targets(unit).items() if k in with_data}
+    issues = _single_target_issues(unit, readings, with_data - set(multi), start, end)
     if not multi:
+        if issues:
+            raise ReadingsError(issues)
         return pl.DataFrame(schema=SHARES_SCHEMA)
     rows: list[pl.DataFrame] = []
     named = _named_rows(readings, set(multi), start, end)
-    issues: list[ReadingsIssue] = []
     profs = profiles(unit)
     files = ", ".join(readings.files)
     for iid, ins in sorted(multi.items()):
@@ -98,9 +100,7 @@ def activity_shares(unit: UnitFile, readings: Readings, with_data: set[str],
         keyed = mine.join(_lookup(mine, _names(unit, ins)), on="target", how="left")
         bad = keyed.filter(has_target & pl.col("stream").is_null()).head(5)
         for r in bad.iter_rows(named=True):
-            issues.append(ReadingsIssue(readings.files[r["fid"]], r["row"], "target", r["target"],
-                                        f"器具 {iid} 不测量“{r['target']}”（其测量对象：{', '.join(ins.activity_targets())}）",
-                                        f'instrument {iid} does not measure "{r["target"]}" (it measures {", ".join(ins.activity_targets())})'))
+            issues.append(_not_measured(readings, r, iid, ins.activity_targets()))
         unnamed = mine.height - n_named
         if unnamed and ins.split is None and not bad.height:
             first = keyed.filter(~has_target).row(0, named=True)
@@ -113,6 +113,42 @@ def activity_shares(unit: UnitFile, readings: Readings, with_data: set[str],
     if issues:
         raise ReadingsError(issues)
     return pl.concat(rows, how="vertical") if rows else pl.DataFrame(schema=SHARES_SCHEMA)
+
+
+def _not_measured(readings: Readings, r: dict[str, object], iid: str, measures: list[str]) -> ReadingsIssue:
+    """A row (``fid``, ``row``, ``target``) naming what instrument ``iid`` does not measure: the
+    file and row, or for a wide file the column whose header named it (issue 17)."""
+    file, target = readings.files[int(r["fid"])], str(r["target"])  # type: ignore[call-overload]
+    header = readings.target_headers.get((file, iid, target))
+    row, column = (1, header) if header is not None else (r["row"], "target")
+    return ReadingsIssue(file, row, column, target,  # type: ignore[arg-type]
+                         f"器具 {iid} 不测量“{target}”（其测量对象：{', '.join(measures)}）",
+                         f'instrument {iid} does not measure "{target}" (it measures {", ".join(measures)})')
+
+
+def _single_target_issues(unit: UnitFile, readings: Readings, ids: set[str],
+                          start: date | datetime | None, end: date | datetime | None) -> list[ReadingsIssue]:
+    """A target named for an instrument that measures one thing must be that thing (its id as
+    written in ``measures``, or the stream's or emission point's name): anything else is what
+    the user meant and the ledger does not say — refused, not ignored (issue 17, issue 18).
+    Compared once per distinct (instrument, target), never per row."""
+    ledger = {i.id: i for i in unit.instruments}
+    named = _named_rows(readings, {i for i in ids if i in ledger}, start, end)
+    if named is None or named.height == 0:
+        return []
+    named = named.filter(pl.col("target").is_not_null() & (pl.col("target") != ""))
+    pairs = named.group_by("instrument", "target", maintain_order=True).agg(pl.col("fid").first(),
+                                                                             pl.col("row").first())
+    names = {s.id: s.name for s in unit.source_streams} | {e.id: e.name for e in unit.emission_points}
+    out: list[ReadingsIssue] = []
+    for r in pairs.iter_rows(named=True):
+        ins = ledger[r["instrument"]]
+        ok = {_key(m) for m in ins.measures_list()}
+        for t, _ in ins.targets():
+            ok |= {_key(t)} | ({_key(names[t])} if names.get(t) else set())
+        if _key(r["target"]) not in ok:
+            out.append(_not_measured(readings, r, ins.id, ins.measures_list()))
+    return out[:20]
 
 
 def _named_rows(readings: Readings, ids: set[str], start: date | datetime | None,

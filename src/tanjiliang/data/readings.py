@@ -141,9 +141,12 @@ class Readings:
     parquet: list[ParquetColumns] | None = None
     bounds: tuple[datetime | None, datetime | None] = (None, None)
     plain_frame: pl.LazyFrame | None = None
-    #: rows of long-layout files with a ``target`` column (:data:`TARGET_SCHEMA`): what each
-    #: reading of a several-target instrument measured (data/attribution.py, issue 17)
+    #: rows of long-layout files with a ``target`` column, of wide files with ``ID:target``
+    #: headers and of stored objects that kept one (:data:`TARGET_SCHEMA`): what each reading
+    #: of a several-target instrument measured (data/attribution.py, issue 17)
     targets: pl.LazyFrame | None = None
+    #: (file, instrument, target) → the wide header that named them, to point at the column
+    target_headers: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
 #: The columns of :attr:`Readings.targets`.
@@ -503,9 +506,10 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
         value_cols = [c for c in cols if c != mapped["time"]]
         ids: dict[str, str] = {}
         units: dict[str, str | None] = {}
+        column_targets: dict[str, str | None] = {}
         for c in value_cols:
             m = _WIDE_HEADER.match(unicodedata.normalize("NFKC", str(c)))
-            ident = m["id"].strip() if m else str(c).strip()
+            ident, column_targets[c] = wide_target(m["id"].strip() if m else str(c).strip(), instrument_ids)
             ids[c] = ident
             units[c] = (m["unit"].strip() or None) if m and m["unit"] else None
             if instrument_ids is not None and ident not in instrument_ids:
@@ -524,15 +528,47 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
                        pl.col("column").replace_strict(ids, return_dtype=pl.String).alias("instrument"),
                        "time", "value",
                        pl.col("column").replace_strict(units, return_dtype=pl.String).alias("unit"),
-                       pl.lit(None, pl.String).alias("kind")))
+                       pl.lit(None, pl.String).alias("kind"),
+                       pl.col("column").replace_strict(column_targets, return_dtype=pl.String).alias("target"),
+                       pl.col("column")))
+        out = _one_reading_per_cell_group(out, [ids[c] for c in keep])
     frame = out.select([pl.col(k).cast(v) for k, v in SCHEMA.items()])
     targets = None
     if layout == "long" and "target" in mapped:
         targets = pl.concat([frame, lf.select(pl.col(mapped["target"]).cast(pl.String).str.strip_chars()
                                               .alias("target"))], how="horizontal")
+    elif layout == "wide" and any(column_targets[c] for c in keep):
+        targets = out.select([pl.col(k).cast(v) for k, v in TARGET_SCHEMA.items()])
+        headers = {(file, ids[c], column_targets[c] or ""): str(c) for c in keep if column_targets[c]}
+        return Readings(frame, [file], {file: layout}, issues, targets=targets, target_headers=headers)
     if layout == "long" and plain is not None:
         return Readings(frame, [file], {file: layout}, issues, [plain], plain_frame=frame, targets=targets)
     return Readings(frame, [file], {file: layout}, issues, targets=targets)
+
+
+def wide_target(header_id: str, instrument_ids: set[str] | None) -> tuple[str, str | None]:
+    """A wide header's instrument id and target (issue 17): ``TS-01:coal_a`` (or ``TS-01：甲煤``,
+    the full-width colon read as ``:``) is the column of instrument ``TS-01``'s readings of
+    ``coal_a`` — a stream id as written in ``measures`` or the stream's name. A header that
+    is a ledger id as a whole is that id, even if it holds a colon."""
+    if ":" not in header_id or (instrument_ids is not None and header_id in instrument_ids):
+        return header_id, None
+    ident, _, target = header_id.partition(":")
+    ident, target = ident.strip(), target.strip()
+    if instrument_ids is not None and ident not in instrument_ids:
+        return header_id, None
+    return ident, target or None
+
+
+def _one_reading_per_cell_group(out: pl.LazyFrame, col_ids: list[str]) -> pl.LazyFrame:
+    """An instrument with several columns (one per target, issue 17) weighed one target in a
+    row: the other columns' empty cells of that row are no readings. A row where all its
+    columns are empty is one unreadable reading (bad value), as in a one-column instrument."""
+    if len(set(col_ids)) == len(col_ids):
+        return out
+    present = pl.col("value").is_not_null().sum().over("row", "instrument")
+    first = pl.col("column") == pl.col("column").first().over("row", "instrument")
+    return out.filter(pl.col("value").is_not_null() | ((present == 0) & first))
 
 
 def _plain_parquet(path: Path, mapped: dict[str, str], table: Any) -> ParquetColumns | None:
@@ -577,6 +613,7 @@ def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
     plain = [c for r in parts if r.parquet and r.plain_frame is r.frame for c in r.parquet]
     with_targets = [r.targets for r in parts if r.targets is not None]
     targets = pl.concat(with_targets, how="vertical") if with_targets else None
+    headers = {k: v for r in parts for k, v in r.target_headers.items()}
     if targets is not None and start is not None:
         targets = targets.filter(pl.col("time") >= _as_datetime(start))
     if targets is not None and end is not None:
@@ -586,7 +623,7 @@ def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
                     [i for r in parts for i in r.issues],
                     plain if parts and len(plain) == len(parts) else None,
                     (None if start is None else _as_datetime(start), None if end is None else _as_datetime(end)),
-                    frame, targets)
+                    frame, targets, headers)
 
 
 def _as_datetime(d: date | datetime) -> datetime:

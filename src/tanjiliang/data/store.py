@@ -12,6 +12,13 @@ out-of-tolerance impact read a period straight from it: only the months asked fo
 
 Rows keep where they came from (``source``, the file as it was named at import, and ``row``), so a flagged reading still
 names its file and row.
+
+Schema versions (:data:`SCHEMA_VERSION`, in each object's Parquet metadata under
+``tanjiliang.store``): 1 (no metadata) — the columns of :data:`STORED` without ``target``;
+2 — an object imported from a file that named targets (a long file's ``target`` column, a
+wide file's ``ID:target`` headers; issue 17) also holds ``target``, so that a several-target
+instrument's readings are attributed from the store as from the file. Version-1 objects are
+read as before (no targets); importing their file again rewrites them as version 2.
 """
 
 from __future__ import annotations
@@ -25,12 +32,24 @@ from typing import Any
 
 import polars as pl
 
-from tanjiliang.data.readings import SCHEMA, Readings, ReadingsIssue, scan_readings
+from tanjiliang.data.readings import (
+    SCHEMA,
+    TARGET_SCHEMA,
+    Readings,
+    ReadingsError,
+    ReadingsIssue,
+    scan_readings,
+)
 
-#: Columns of a stored object (``fid`` becomes the source file's name).
+#: Columns of a stored object (``fid`` becomes the source file's name); ``target`` only in
+#: objects of files that named targets (schema version 2).
 STORED = {"source": pl.String(), "row": pl.Int64(), "instrument": pl.String(),
           "time": pl.Datetime("us"), "value": pl.Float64(), "unit": pl.String(),
-          "kind": pl.String()}
+          "kind": pl.String(), "target": pl.String()}
+#: The store's object schema version written now (module docstring); objects without the
+#: metadata key are version 1.
+SCHEMA_VERSION = 2
+_VERSION_KEY = "tanjiliang.store"
 
 
 @dataclass
@@ -90,8 +109,10 @@ class ReadingsStore:
         checks of the source file report them); everything else is kept as read."""
         p = Path(path)
         readings = scan_readings(p, instrument_ids)
-        read = (readings.frame.select(pl.lit(str(p)).alias("source"), "row", "instrument", "time", "value",
-                                      "unit", "kind")
+        # a file that names targets keeps them (its ``targets`` holds the same rows, with target)
+        columns = [c for c in STORED if c != "source" and (c != "target" or readings.targets is not None)]
+        read = ((readings.targets if readings.targets is not None else readings.frame)
+                .select(pl.lit(str(p)).alias("source"), *columns)
                 .sort("instrument", "time", "row", nulls_last=True).collect())
         df = read.filter(pl.col("time").is_not_null())
         out = ImportResult(issues=list(readings.issues))
@@ -116,7 +137,7 @@ class ReadingsStore:
             self.fs.makedirs(folder, exist_ok=True)
             tmp = f"{folder}/.{digest}.parquet.tmp"
             with self.fs.open(tmp, "wb") as f:
-                part.drop("y", "m").write_parquet(f)
+                part.drop("y", "m").write_parquet(f, metadata={_VERSION_KEY: str(SCHEMA_VERSION)})
             self.fs.mv(tmp, target)  # a reader never sees half an object
             out.objects.append(target)
             out.months.append((int(y), int(m)))
@@ -163,22 +184,42 @@ class ReadingsStore:
                 chosen.append(obj)
         if not chosen:
             return Readings(pl.LazyFrame(schema=SCHEMA), [], {}, [])
-        frames = []
-        for obj in chosen:
-            with self.fs.open(obj, "rb") as f:
-                frames.append(pl.read_parquet(f))
-        df = pl.concat(frames, how="vertical")
+        frames = [self._read_object(obj) for obj in chosen]
+        df = pl.concat(frames, how="diagonal_relaxed")
         sources = sorted(set(df["source"].to_list()))
         fid = {name: k for k, name in enumerate(sources)}
-        frame = df.lazy().select(
-            pl.col("source").replace_strict(fid, return_dtype=pl.UInt16).alias("fid"),
-            *[pl.col(c) for c in ("row", "instrument", "time", "value", "unit", "kind")])
+        frame = df.lazy().with_columns(pl.col("source").replace_strict(fid, return_dtype=pl.UInt16).alias("fid"))
         if start is not None:
             frame = frame.filter(pl.col("time") >= _as_datetime(start))
         if end is not None:
             frame = frame.filter(pl.col("time") < _as_datetime(end))
+        targets = None
+        if "target" in df.columns:  # rows of files that named targets, as a file's would be
+            targets = (frame.filter(pl.col("has_target"))
+                       .select([pl.col(k).cast(v) for k, v in TARGET_SCHEMA.items()]))
         return Readings(frame.select([pl.col(k).cast(v) for k, v in SCHEMA.items()]), sources,
-                        dict.fromkeys(sources, "long"), [])
+                        dict.fromkeys(sources, "long"), [], targets=targets)
+
+    def _read_object(self, obj: str) -> pl.DataFrame:
+        """One stored object as a frame with ``has_target`` (whether its file named targets);
+        an object of a newer schema than this program knows is refused, naming it."""
+        import pyarrow.parquet as pq
+
+        with self.fs.open(obj, "rb") as f:
+            pf = pq.ParquetFile(f)
+            meta = pf.metadata.metadata or {}  # the file's key-value metadata
+            table = pf.read()
+        raw = meta.get(_VERSION_KEY.encode(), b"1").decode(errors="replace")
+        version = int(raw) if raw.isdigit() else SCHEMA_VERSION + 1  # unknown: not this program's
+        if version > SCHEMA_VERSION:
+            raise ReadingsError([ReadingsIssue(
+                obj, None, None, raw,
+                f"读数库对象的格式版本为 {version}，本程序只能读到版本 {SCHEMA_VERSION}：请升级 tanjiliang",
+                f"the stored object has schema version {version}; this program reads up to "
+                f"{SCHEMA_VERSION}: upgrade tanjiliang")])
+        df = pl.from_arrow(table)
+        assert isinstance(df, pl.DataFrame)
+        return df.with_columns(pl.lit("target" in df.columns).alias("has_target"))
 
     def source(self, unit_key: str) -> UnitReadings:
         """The store as the readings of one unit (what :func:`tanjiliang.data.report.run`

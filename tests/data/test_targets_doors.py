@@ -1,0 +1,178 @@
+"""The same readings of a several-target instrument (issue 17) through every door — the long
+layout's ``target`` column, the wide layout's ``ID:target`` headers, and the readings store
+fed by either — give the same monthly figures per stream, hand-computed (arithmetic in the
+comments). Before, a wide ``W1:coal_a`` column was "not an instrument id" (no figures at all)
+and the store dropped the target (refused, or divided by the ledger's split)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from tanjiliang.cli.app import app
+from tanjiliang.data.readings import ReadingsError, scan_readings
+from tanjiliang.data.report import run
+from tanjiliang.data.store import SCHEMA_VERSION, ReadingsStore
+from unit_builders import base_unit, load
+
+COAL = {"kind": "combustion", "material": "bituminous_coal"}
+STREAMS = [{"id": "coal_a", "name": "甲煤", "activity": "3000 t", **COAL},
+           {"id": "coal_b", "name": "乙煤", "activity": "1000 t", **COAL}]
+
+
+def unit_data(**w1: Any) -> dict[str, Any]:
+    scale = {"id": "W1", "name": "汽车衡", "type": "truck_scale", "measures": ["coal_a", "coal_b"],
+             "at": "boundary", "accuracy": "0.1", "last_confirmed": "2025-06-01", **w1}
+    return base_unit(source_streams=STREAMS, instruments=[scale])
+
+
+# January: coal_a 100 + 100 + 100 = 300 t, coal_b 50 + 50 = 100 t; February: coal_a 200 t.
+WEIGHINGS = [("2025-01-05 08:00:00", 100, "coal_a"), ("2025-01-06 08:00:00", 100, "coal_a"),
+             ("2025-01-07 08:00:00", 100, "coal_a"), ("2025-01-08 08:00:00", 50, "coal_b"),
+             ("2025-01-09 08:00:00", 50, "coal_b"), ("2025-02-03 08:00:00", 200, "coal_a")]
+EXPECTED = {("coal_a", "2025-01"): 300.0, ("coal_b", "2025-01"): 100.0,
+            ("coal_a", "2025-02"): 200.0, ("coal_b", "2025-02"): 0.0}
+
+
+def long_csv(folder: Path) -> Path:
+    path = folder / "long.csv"
+    lines = ["instrument,time,value,unit,kind,target"] + [f"W1,{t},{v},t,amount,{g}" for t, v, g in WEIGHINGS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def wide_csv(folder: Path, second: str = "W1：乙煤 [t]") -> Path:
+    """One column per target: by stream id, and by the stream's name with a full-width colon
+    and the unit in brackets (the weighing's other column is empty)."""
+    path = folder / "wide.csv"
+    lines = [f"时间,W1:coal_a,{second}"]
+    lines += [f"{t},{v if g == 'coal_a' else ''},{v if g == 'coal_b' else ''}" for t, v, g in WEIGHINGS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def by_month(unit: Any, source: Any) -> dict[tuple[str, str], float]:
+    rep = run(unit, source, start=date(2025, 1, 1), end=date(2025, 3, 1))
+    got = {(r["stream"], r["month"].isoformat()[:7]): r["activity"]
+           for r in rep.stream_monthly.iter_rows(named=True)}
+    return {k: got.get(k, 0.0) for k in EXPECTED}
+
+
+@pytest.mark.parametrize("split", [None, {"coal_a": 0.6, "coal_b": 0.4}])
+def test_every_door_gives_the_same_months(tmp_path: Path, split: dict[str, float] | None) -> None:
+    # with a split of 0.6 / 0.4 the rows' own targets still decide: the split is for rows
+    # that name none (the old store gave January 400 × 0.6 = 240 t / 400 × 0.4 = 160 t)
+    unit = load(unit_data(split=split) if split else unit_data())
+    store = ReadingsStore(tmp_path / "store")
+    store.import_file("long", long_csv(tmp_path))
+    store.import_file("wide", wide_csv(tmp_path))
+    doors = {"long": by_month(unit, [long_csv(tmp_path)]), "wide": by_month(unit, [wide_csv(tmp_path)]),
+             "store of long": by_month(unit, store.source("long")),
+             "store of wide": by_month(unit, store.source("wide"))}
+    for door, got in doors.items():
+        assert got == pytest.approx(EXPECTED), door
+
+
+def test_wide_target_columns_make_one_reading_per_weighing(tmp_path: Path) -> None:
+    # 6 weighings in 6 rows × 2 columns: 6 readings, none flagged for the other column's
+    # empty cell; a row with both cells empty is one unreadable reading of W1
+    path = wide_csv(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + "2025-02-04 08:00:00,,\n", encoding="utf-8")
+    r = scan_readings(path, {"W1"})
+    df = r.frame.collect()
+    assert df.height == 7 and df["value"].null_count() == 1 and not r.issues
+    assert r.targets is not None
+    assert sorted(r.targets.collect()["target"].drop_nulls().to_list()) == ["coal_a"] * 5 + ["乙煤"] * 2  # the empty row: its first column
+    rep = run(load(unit_data()), [path], start=date(2025, 1, 1), end=date(2025, 3, 1))
+    assert rep.quality.flagged["flags"].to_list() == ["bad_value"]
+
+
+def test_unknown_target_in_a_wide_header_names_file_column_and_value(tmp_path: Path) -> None:
+    path = wide_csv(tmp_path, second="W1：丙煤 [t]")
+    with pytest.raises(ReadingsError) as exc:
+        run(load(unit_data(split={"coal_a": 0.5, "coal_b": 0.5})), [path],
+            start=date(2025, 1, 1), end=date(2025, 3, 1))
+    issue = exc.value.issues[0]
+    assert (issue.file, issue.row, issue.column, issue.value) == (str(path), 1, "W1：丙煤 [t]", "丙煤")
+    assert exc.value.message("zh").endswith("器具 W1 不测量“丙煤”（其测量对象：coal_a, coal_b）")
+    assert 'instrument W1 does not measure "丙煤"' in exc.value.message("en")
+
+
+def test_unknown_target_through_the_store_names_file_and_row(tmp_path: Path) -> None:
+    path = long_csv(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("50,t,amount,coal_b", "50,t,amount,coal_c", 1),
+                    encoding="utf-8")  # the 4th weighing: line 5 of the file
+    store = ReadingsStore(tmp_path / "store")
+    store.import_file("u", path)
+    with pytest.raises(ReadingsError) as exc:
+        by_month(load(unit_data()), store.source("u"))
+    issue = exc.value.issues[0]
+    assert (issue.file, issue.row, issue.value) == (str(path), 5, "coal_c")
+
+
+def test_a_single_target_instrument_with_another_target_is_refused(tmp_path: Path) -> None:
+    # E1 weighs coal_a only; a row saying coal_b was ignored before (the user's word lost)
+    data = unit_data()
+    data["instruments"].append({"id": "E1", "name": "皮带秤", "type": "belt_scale", "measures": "coal_a",
+                                "at": "boundary", "accuracy": "0.5", "last_confirmed": "2025-06-01"})
+    path = tmp_path / "r.csv"
+    path.write_text("instrument,time,value,unit,kind,target\n"
+                    "E1,2025-01-05 08:00:00,10,t,amount,甲煤\n"
+                    "E1,2025-01-06 08:00:00,10,t,amount,coal_b\n"
+                    "W1,2025-01-06 08:00:00,10,t,amount,coal_b\n", encoding="utf-8")
+    with pytest.raises(ReadingsError) as exc:
+        run(load(data), [path], start=date(2025, 1, 1), end=date(2025, 2, 1))
+    assert [(i.row, i.value) for i in exc.value.issues] == [(3, "coal_b")]
+
+
+def test_store_schema_versions(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    unit = load(unit_data(split={"coal_a": 0.6, "coal_b": 0.4}))
+    store = ReadingsStore(tmp_path / "store")
+    first = store.import_file("u", long_csv(tmp_path))
+    again = store.import_file("u", long_csv(tmp_path))  # idempotent: the same objects, same figures
+    assert first.objects == again.objects and len(list((tmp_path / "store").rglob("*.parquet"))) == 2
+    assert by_month(unit, store.source("u")) == pytest.approx(EXPECTED)
+    meta = pq.ParquetFile(first.objects[0]).metadata.metadata
+    assert meta[b"tanjiliang.store"] == str(SCHEMA_VERSION).encode() == b"2"
+    # a version-1 object (written before issue 17's targets: no metadata, no target column)
+    # is still read; with no targets the ledger's split applies: January 400 t → 240 / 160
+    for obj in first.objects:
+        pl.read_parquet(obj).drop("target").write_parquet(obj)
+    old = by_month(unit, store.source("u"))
+    assert old[("coal_a", "2025-01")] == pytest.approx(240.0) and old[("coal_b", "2025-01")] == pytest.approx(160.0)
+    store.import_file("u", long_csv(tmp_path))  # importing the file again rewrites it as version 2
+    assert by_month(unit, store.source("u")) == pytest.approx(EXPECTED)
+    # an object of a newer schema is refused, naming it
+    pl.read_parquet(first.objects[0]).write_parquet(first.objects[0], metadata={"tanjiliang.store": "3"})
+    with pytest.raises(ReadingsError) as exc:
+        by_month(unit, store.source("u"))
+    assert exc.value.issues[0].file == first.objects[0] and "upgrade tanjiliang" in exc.value.message("en")
+
+
+def test_command_line_wide_import_and_store_check(tmp_path: Path) -> None:
+    unit_file = tmp_path / "unit.yaml"
+    import yaml
+
+    unit_file.write_text(yaml.safe_dump(unit_data(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    store = str(tmp_path / "store")
+    r = CliRunner().invoke(app, ["data", "import", str(unit_file), str(wide_csv(tmp_path)), "--store", store])
+    assert r.exit_code == 0 and "不是台账中的计量器具编号" not in r.output, r.output
+    r = CliRunner().invoke(app, ["data", "check", str(unit_file), "--store", store, "--from", "2025-01-01",
+                                 "--to", "2025-03-01", "--format", "json", "--lang", "en"])
+    assert r.exit_code in (0, 1), r.output
+    import json
+
+    streams = {s["stream"]: s["metered"] for s in json.loads(r.output)["streams"]}
+    assert streams == {"coal_a": pytest.approx(500.0), "coal_b": pytest.approx(100.0)}  # 300 + 200; 100
+    bad = wide_csv(tmp_path, second="W1：丙煤 [t]")
+    for lang, words in (("zh", "器具 W1 不测量“丙煤”"), ("en", 'instrument W1 does not measure "丙煤"')):
+        r = CliRunner().invoke(app, ["data", "check", str(unit_file), str(bad), "--from", "2025-01-01",
+                                     "--to", "2025-03-01", "--lang", lang])
+        assert r.exit_code == 2 and "wide.csv:1 [W1：丙煤 [t]] “丙煤”" in r.output and words in r.output, r.output
