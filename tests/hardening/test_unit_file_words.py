@@ -55,3 +55,12 @@ def test_an_interval_hint_in_chinese(tmp_path: Path, spec_text: str, cli: Cli) -
     f.write_text(spec_text.replace("interval: 12 months", "interval: 十二个月"), encoding="utf-8")
     code, out = cli("check", f)
     assert code == 2 and "“十二个月”不是检定周期/校准间隔（如 12个月、1 年）" in out and "months" not in out, out
+
+
+def test_a_key_written_by_its_chinese_label_is_named(tmp_path: Path, spec_text: str, cli: Cli) -> None:
+    f = tmp_path / "unit.yaml"
+    f.write_text(spec_text.replace("  region: 河南省郑州市", "  所在地区: 河南省郑州市"), encoding="utf-8")
+    code, out = cli("check", f)
+    assert code == 2 and "unit.所在地区: 未知的键；“所在地区”请写作 region" in out, out
+    code, out = cli("check", f, "--lang", "en")
+    assert code == 2 and 'unit.所在地区: unknown key; write "所在地区" as region' in out, out

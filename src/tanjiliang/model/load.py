@@ -580,6 +580,12 @@ def _translate(err: Any) -> tuple[str, str]:
         bound = ctx[key]
         bound = f"{bound:g}" if isinstance(bound, float) else bound
         zh, en = f"{zh}（应{zh_word} {bound}）", f"{en} ({en_word} {bound})"
+    if typ == "extra_forbidden":  # 名称: for name: — say which key is meant
+        from tanjiliang.model.keys import key_for_label
+
+        meant = key_for_label(UnitFile, tuple(err.get("loc") or ()))
+        if meant is not None:
+            zh, en = f"未知的键；“{err['loc'][-1]}”请写作 {meant}", f'unknown key; write "{err["loc"][-1]}" as {meant}'
     if shown and typ not in ("missing", "extra_forbidden"):
         zh = f"{shown}{zh}"
         en = f"{shown_en}: {en}"
