@@ -176,3 +176,22 @@ def test_command_line_wide_import_and_store_check(tmp_path: Path) -> None:
         r = CliRunner().invoke(app, ["data", "check", str(unit_file), str(bad), "--from", "2025-01-01",
                                      "--to", "2025-03-01", "--lang", lang])
         assert r.exit_code == 2 and "wide.csv:1 [W1：丙煤 [t]] “丙煤”" in r.output and words in r.output, r.output
+
+
+def test_a_file_without_targets_beside_one_with_them(tmp_path: Path) -> None:
+    # long.csv names every weighing; more.csv (no target column) adds W1 80 t on 20 January.
+    # Without a split that weighing cannot be attributed: refused naming more.csv row 2 (before,
+    # it silently took long.csv's January shares: 80 × 0.75 / 80 × 0.25). With the split
+    # 0.6 / 0.4: January coal_a 300 + 80 × 0.6 = 348 t, coal_b 100 + 80 × 0.4 = 132 t.
+    more = tmp_path / "more.csv"
+    more.write_text("instrument,time,value,unit,kind\nW1,2025-01-20 08:00:00,80,t,amount\n", encoding="utf-8")
+    store = ReadingsStore(tmp_path / "store")
+    store.import_files("u", [long_csv(tmp_path), more])
+    for source in ([long_csv(tmp_path), more], store.source("u")):
+        with pytest.raises(ReadingsError) as exc:
+            by_month(load(unit_data()), source)
+        assert [(Path(i.file).name, i.row) for i in exc.value.issues] == [("more.csv", 2)]
+        assert "1 readings name no target" in exc.value.message("en")
+        got = by_month(load(unit_data(split={"coal_a": 0.6, "coal_b": 0.4})), source)
+        assert got[("coal_a", "2025-01")] == pytest.approx(348.0)
+        assert got[("coal_b", "2025-01")] == pytest.approx(132.0)

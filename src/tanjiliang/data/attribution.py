@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
+from typing import Any
 
 import polars as pl
 
@@ -133,26 +134,34 @@ def _single_target_issues(unit: UnitFile, readings: Readings, ids: set[str],
     the user meant and the ledger does not say — refused, not ignored (issue 17, issue 18).
     Compared once per distinct (instrument, target), never per row."""
     ledger = {i.id: i for i in unit.instruments}
-    named = _named_rows(readings, {i for i in ids if i in ledger}, start, end)
-    if named is None or named.height == 0:
+    named = _named_rows(readings, {i for i in ids if i in ledger}, start, end, lazy=True)
+    if named is None:
         return []
     named = named.filter(pl.col("target").is_not_null() & (pl.col("target") != ""))
-    pairs = named.group_by("instrument", "target", maintain_order=True).agg(pl.col("fid").first(),
-                                                                             pl.col("row").first())
+    pairs = named.select("instrument", "target").unique().collect()
     names = {s.id: s.name for s in unit.source_streams} | {e.id: e.name for e in unit.emission_points}
-    out: list[ReadingsIssue] = []
-    for r in pairs.iter_rows(named=True):
-        ins = ledger[r["instrument"]]
+    bad: list[tuple[str, str]] = []
+    for iid, target in pairs.iter_rows():
+        ins = ledger[iid]
         ok = {_key(m) for m in ins.measures_list()}
         for t, _ in ins.targets():
             ok |= {_key(t)} | ({_key(names[t])} if names.get(t) else set())
-        if _key(r["target"]) not in ok:
-            out.append(_not_measured(readings, r, ins.id, ins.measures_list()))
-    return out[:20]
+        if _key(target) not in ok:
+            bad.append((iid, target))
+    if not bad:
+        return []
+    wrong = pl.LazyFrame(bad, schema={"instrument": pl.String, "target": pl.String}, orient="row")
+    first = (named.join(wrong, on=["instrument", "target"], how="semi")
+             .group_by("instrument", "target").agg(pl.col("fid").first(), pl.col("row").first())
+             .sort("fid", "row").collect())
+    return [_not_measured(readings, r, r["instrument"], ledger[r["instrument"]].measures_list())
+            for r in first.head(20).iter_rows(named=True)]
 
 
 def _named_rows(readings: Readings, ids: set[str], start: date | datetime | None,
-                end: date | datetime | None) -> pl.DataFrame | None:
+                end: date | datetime | None, lazy: bool = False) -> Any:
+    """The rows of ``readings.targets`` of instruments ``ids`` in the period (collected unless
+    ``lazy``); None when no file names targets."""
     if readings.targets is None:
         return None
     lf = (readings.targets.with_columns(pl.col("instrument").str.strip_chars())
@@ -161,7 +170,7 @@ def _named_rows(readings: Readings, ids: set[str], start: date | datetime | None
         lf = lf.filter(pl.col("time") >= pl.lit(start).cast(pl.Datetime("us")))
     if end is not None:
         lf = lf.filter(pl.col("time") < pl.lit(end).cast(pl.Datetime("us")))
-    return lf.collect()
+    return lf if lazy else lf.collect()
 
 
 def _split_frame(ins: Instrument) -> pl.DataFrame:

@@ -611,8 +611,13 @@ def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
     if end is not None:
         frame = frame.filter((pl.col("time") < _as_datetime(end)) | pl.col("time").is_null())
     plain = [c for r in parts if r.parquet and r.plain_frame is r.frame for c in r.parquet]
-    with_targets = [r.targets for r in parts if r.targets is not None]
-    targets = pl.concat(with_targets, how="vertical") if with_targets else None
+    # when one file names targets, the others' rows name none (null): a several-target
+    # instrument's rows there take the split or are refused, never the other file's shares
+    targets = None
+    if any(r.targets is not None for r in parts):
+        targets = pl.concat([r.targets if r.targets is not None
+                             else r.frame.with_columns(pl.lit(None, pl.String).alias("target"))
+                             for r in parts], how="vertical")
     headers = {k: v for r in parts for k, v in r.target_headers.items()}
     if targets is not None and start is not None:
         targets = targets.filter(pl.col("time") >= _as_datetime(start))

@@ -194,15 +194,14 @@ class ReadingsStore:
         if end is not None:
             frame = frame.filter(pl.col("time") < _as_datetime(end))
         targets = None
-        if "target" in df.columns:  # rows of files that named targets, as a file's would be
-            targets = (frame.filter(pl.col("has_target"))
-                       .select([pl.col(k).cast(v) for k, v in TARGET_SCHEMA.items()]))
+        if "target" in df.columns:  # as files checked together: rows of the others name none
+            targets = frame.select([pl.col(k).cast(v) for k, v in TARGET_SCHEMA.items()])
         return Readings(frame.select([pl.col(k).cast(v) for k, v in SCHEMA.items()]), sources,
                         dict.fromkeys(sources, "long"), [], targets=targets)
 
     def _read_object(self, obj: str) -> pl.DataFrame:
-        """One stored object as a frame with ``has_target`` (whether its file named targets);
-        an object of a newer schema than this program knows is refused, naming it."""
+        """One stored object as a frame; an object of a newer schema than this program knows
+        is refused, naming it."""
         import pyarrow.parquet as pq
 
         with self.fs.open(obj, "rb") as f:
@@ -219,7 +218,7 @@ class ReadingsStore:
                 f"{SCHEMA_VERSION}: upgrade tanjiliang")])
         df = pl.from_arrow(table)
         assert isinstance(df, pl.DataFrame)
-        return df.with_columns(pl.lit("target" in df.columns).alias("has_target"))
+        return df
 
     def source(self, unit_key: str) -> UnitReadings:
         """The store as the readings of one unit (what :func:`tanjiliang.data.report.run`
