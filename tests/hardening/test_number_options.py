@@ -27,3 +27,8 @@ def test_data_check_refuses_a_meaningless_interval(tmp_path: Path, cli: Cli, val
     readings.write_text("instrument,time,value\nW-01,2025-01-01 00:00,1\n", encoding="utf-8")
     code, out = cli("data", "check", SPEC, readings, "--interval", value)
     assert code == 2 and "--interval: “" in out and "应为大于 0 的秒数" in out, out
+
+
+def test_no_readings_names_the_command_not_a_metavar(cli: Cli) -> None:
+    code, out = cli("data", "check", SPEC)
+    assert code == 2 and "tanjiliang data check: 请给出读数文件或 --store" in out and "READINGS" not in out, out

@@ -224,7 +224,7 @@ def check(
         elif readings:
             rep = run(unit, list(readings), loaded, start, end, day, interval)
         else:
-            raise _fail([Issue("READINGS", None, "", "请给出读数文件或 --store",
+            raise _fail([Issue("tanjiliang data check", None, "", "请给出读数文件或 --store",
                                "give readings files or --store").message(lg)], lg)
     except LoadError as err:
         raise _fail([i.message(lg) for i in err.issues], lg) from None

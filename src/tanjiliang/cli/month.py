@@ -91,7 +91,7 @@ def close(
         else:
             from tanjiliang.model.errors import Issue
 
-            raise LoadError([Issue("READINGS", None, "", "请给出读数文件或 --store",
+            raise LoadError([Issue("tanjiliang month close", None, "", "请给出读数文件或 --store",
                                    "give readings files or --store")])
         assert unit is not None
         rec = close_month(unit, y, m, source, records_dir, evidence=list(evidence or []),
