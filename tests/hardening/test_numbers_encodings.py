@@ -44,3 +44,12 @@ def test_a_folder_holding_a_gbk_file_does_not_crash_kpi(tmp_path: Path, spec_tex
     _, out = cli("kpi", tmp_path, "--as-of", "2025-12-31")
     assert "Traceback" not in out and "UnicodeDecodeError" not in out, out
     assert "gbk.yaml" in out and "UTF-8" in out, out
+
+
+def test_fmt_check_says_why_it_fails(tmp_path: Path, spec_text: str, cli: Cli) -> None:
+    f = tmp_path / "unit.yaml"
+    f.write_text(spec_text, encoding="utf-8")  # comments and flow style: not canonical
+    code, out = cli("fmt", f, "--check")
+    assert code == 1 and f"{f}：不是规范格式（运行 tanjiliang fmt 改写）" in out, out
+    code, out = cli("fmt", f, "--check", "--lang", "en")
+    assert code == 1 and "not in canonical form" in out, out

@@ -266,7 +266,10 @@ def fmt_command(
     except LoadError as err:
         raise fail(err, lang.value) from None
     out = dump_json(unit) if file.suffix.lower() == ".json" else dump_yaml(unit)
-    if check_only:
+    if check_only:  # said, not only an exit status
+        if out != text:
+            Console(stderr=True, highlight=False, soft_wrap=True).print(
+                (gettext("{0}：不是规范格式（运行 tanjiliang fmt 改写）", lang.value, "cli.check").format(file)), markup=False)
         raise typer.Exit(0 if out == text else 1)
     if stdout:
         sys.stdout.write(out)
