@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	$(BIN)/python -m tanjiliang.data.warm  # compile the readings kernel once (issue 16)
+	$(BIN)/python -c 'import tanjiliang.units'  # parse pint's unit definitions once (units/cache.py)
 	@touch $(STAMP)
 
 $(SYSSTAMP):
