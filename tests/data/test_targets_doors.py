@@ -195,3 +195,41 @@ def test_a_file_without_targets_beside_one_with_them(tmp_path: Path) -> None:
         got = by_month(load(unit_data(split={"coal_a": 0.6, "coal_b": 0.4})), source)
         assert got[("coal_a", "2025-01")] == pytest.approx(348.0)
         assert got[("coal_b", "2025-01")] == pytest.approx(132.0)
+
+
+def test_wide_workbook_with_target_headers(tmp_path: Path) -> None:
+    # the same weighings in an Excel sheet, headers 'W1：甲煤（t）' and 'W1:coal_b' (names and ids
+    # mixed, the unit in full-width brackets): the same months as the long file
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["采集时间", "W1：甲煤（t）", "W1:coal_b"])
+    for t, v, g in WEIGHINGS:
+        ws.append([t, v if g == "coal_a" else None, v if g == "coal_b" else None])
+    path = tmp_path / "地磅.xlsx"
+    wb.save(path)
+    assert by_month(load(unit_data()), [path]) == pytest.approx(EXPECTED)
+
+
+def test_a_totaliser_register_through_every_door(tmp_path: Path) -> None:
+    # a belt scale's register (kind total by type), each reading naming what passed since the
+    # last: January 1300 − 1000 = 300 t coal_a, 1400 − 1300 = 100 and 1450 − 1400 = 50 t coal_b;
+    # February 1650 − 1450 = 200 t coal_a
+    register = [("2025-01-01 00:00:00", 1000, "coal_a"), ("2025-01-10 08:00:00", 1300, "coal_a"),
+                ("2025-01-20 08:00:00", 1400, "coal_b"), ("2025-01-31 08:00:00", 1450, "coal_b"),
+                ("2025-02-15 08:00:00", 1650, "coal_a")]
+    long = tmp_path / "register.csv"
+    long.write_text("instrument,time,value,target\n" + "".join(f"W1,{t},{v},{g}\n" for t, v, g in register),
+                    encoding="utf-8")
+    wide = tmp_path / "register-wide.csv"
+    wide.write_text("time,W1:coal_a,W1:coal_b\n" + "".join(
+        f"{t},{v if g == 'coal_a' else ''},{v if g == 'coal_b' else ''}\n" for t, v, g in register), encoding="utf-8")
+    store = ReadingsStore(tmp_path / "store")
+    store.import_file("long", long)
+    store.import_file("wide", wide)
+    unit = load(unit_data(type="belt_scale", accuracy="0.5"))
+    expected = {("coal_a", "2025-01"): 300.0, ("coal_b", "2025-01"): 150.0,
+                ("coal_a", "2025-02"): 200.0, ("coal_b", "2025-02"): 0.0}
+    for door in ([long], [wide], store.source("long"), store.source("wide")):
+        assert by_month(unit, door) == pytest.approx(expected), door
