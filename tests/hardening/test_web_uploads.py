@@ -75,3 +75,11 @@ def test_an_unknown_material_in_the_pages_language_without_codes(world: World) -
     text = html_text(r.content.decode())
     assert '"煤炭?" is not a known material (choose from: Raw coal, Anthracite' in text, text
     assert "不是已知的物料" not in text and "bituminous_coal" not in text, text
+
+
+def test_a_gbk_unit_file_upload_is_said_as_such(world: World) -> None:
+    c = world.client(world.a)
+    data = SPEC_EXAMPLE.read_text(encoding="utf-8").encode("gbk")
+    r = c.post(reverse("unit-import-new"), {"file": SimpleUploadedFile("unit.yaml", data)})
+    text = html_text(r.content.decode())
+    assert r.status_code == 400 and "unit.yaml:3: 文件不是 UTF-8 编码" in text and "GBK" in text, text

@@ -13,7 +13,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.load import SourceMap, read_tree, validate_data
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.model.write import unit_to_data
@@ -39,11 +38,9 @@ def parse_upload(name: str, content: bytes) -> UnitFile:
 
 
 def _parse_upload(name: str, content: bytes) -> UnitFile:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LoadError([Issue(name, None, "", f"文件不是 UTF-8 编码（字节 {exc.start}）",
-                               f"the file is not UTF-8 (byte {exc.start})")]) from None
+    from tanjiliang.model.limits import decode_user_bytes
+
+    text = decode_user_bytes(name, content)  # not UTF-8: the line, and a GBK file said as such
     data, src = read_tree(Path(name), text)
     return validate_data(data, src)
 
