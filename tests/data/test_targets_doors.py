@@ -147,6 +147,14 @@ def test_store_schema_versions(tmp_path: Path) -> None:
         pl.read_parquet(obj).drop("target").write_parquet(obj)
     old = by_month(unit, store.source("u"))
     assert old[("coal_a", "2025-01")] == pytest.approx(240.0) and old[("coal_b", "2025-01")] == pytest.approx(160.0)
+    rep = run(unit, store.source("u"), start=date(2025, 1, 1), end=date(2025, 3, 1))
+    said = [i.message("en") for i in rep.quality.issues if i.column == "target"]
+    assert said == [f"{long_csv(tmp_path)} [target]: instrument W1: these readings were stored by an earlier "
+                    "version that did not keep their targets, so the ledger's split divides them; if the file "
+                    "named targets, import it again"]
+    with pytest.raises(ReadingsError) as exc:  # without a split: refused, saying why and what to do
+        by_month(load(unit_data()), store.source("u"))
+    assert "旧版本写入读数库" in exc.value.message("zh") and "import it again" in exc.value.message("en")
     store.import_file("u", long_csv(tmp_path))  # importing the file again rewrites it as version 2
     assert by_month(unit, store.source("u")) == pytest.approx(EXPECTED)
     # an object of a newer schema is refused, naming it

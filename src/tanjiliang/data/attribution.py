@@ -68,11 +68,13 @@ def _names(unit: UnitFile, ins: Instrument) -> dict[str, str]:
 
 
 def activity_shares(unit: UnitFile, readings: Readings, with_data: set[str],
-                    start: date | datetime | None = None, end: date | datetime | None = None
-                    ) -> pl.DataFrame:
+                    start: date | datetime | None = None, end: date | datetime | None = None,
+                    notes: list[ReadingsIssue] | None = None) -> pl.DataFrame:
     """Shares of each several-target instrument's amount per stream (and month), for the
     instruments in ``with_data`` (those with readings in the period); see the module
-    docstring. Raises :class:`ReadingsError` where a reading cannot be attributed."""
+    docstring. Raises :class:`ReadingsError` where a reading cannot be attributed. ``notes``
+    receives what the user should know but does not stop the check (readings stored before
+    the store kept targets, divided by the split)."""
     multi = {k: v for k, v in several_targets(unit).items() if k in with_data}
     issues = _single_target_issues(unit, readings, with_data - set(multi), start, end)
     if not multi:
@@ -81,6 +83,17 @@ def activity_shares(unit: UnitFile, readings: Readings, with_data: set[str],
         return pl.DataFrame(schema=SHARES_SCHEMA)
     rows: list[pl.DataFrame] = []
     named = _named_rows(readings, set(multi), start, end)
+    legacy = _untargeted_sources(readings, set(multi))
+    for iid, ins in sorted(multi.items()):
+        for source in legacy.get(iid, []):
+            (issues if ins.split is None else notes if notes is not None else []).append(ReadingsIssue(
+                source, None, "target", None,
+                f"器具 {iid} 的这些读数由旧版本写入读数库，未保存测量对象（target）"
+                + ("，按台账 split 分配" if ins.split is not None else "")
+                + "；如原文件注明了测量对象，请重新导入该文件",
+                f"instrument {iid}: these readings were stored by an earlier version that did not keep "
+                f"their targets" + (", so the ledger's split divides them" if ins.split is not None else "")
+                + "; if the file named targets, import it again"))
     profs = profiles(unit)
     files = ", ".join(readings.files)
     for iid, ins in sorted(multi.items()):
@@ -92,10 +105,12 @@ def activity_shares(unit: UnitFile, readings: Readings, with_data: set[str],
                 rows.append(_fixed(ins))
                 continue
             issues.append(ReadingsIssue(files, None, "target", None,
-                                        f"器具 {iid} 测量多个源流（{', '.join(ins.activity_targets())}）：读数须有 target 列逐行注明测量对象，"
+                                        f"器具 {iid} 测量多个源流（{', '.join(ins.activity_targets())}）：读数须有 target 列逐行注明测量对象"
+                                        f"（宽表：每个对象一列，表头如“{iid}:{ins.activity_targets()[0]}”），"
                                         f"或在台账中为该器具给出 split（各对象份额），否则无法归属",
                                         f"instrument {iid} measures several streams ({', '.join(ins.activity_targets())}): "
-                                        f"its readings need a target column naming one per row, or the instrument a split "
+                                        f"its readings need a target column naming one per row (wide layout: a column per "
+                                        f"target, headed like '{iid}:{ins.activity_targets()[0]}'), or the instrument a split "
                                         f"(each target's share); they cannot be attributed otherwise"))
             continue
         keyed = mine.join(_lookup(mine, _names(unit, ins)), on="target", how="left")
@@ -156,6 +171,20 @@ def _single_target_issues(unit: UnitFile, readings: Readings, ids: set[str],
              .sort("fid", "row").collect())
     return [_not_measured(readings, r, r["instrument"], ledger[r["instrument"]].measures_list())
             for r in first.head(20).iter_rows(named=True)]
+
+
+def _untargeted_sources(readings: Readings, ids: set[str]) -> dict[str, list[str]]:
+    """Instrument → the stored sources (store schema version 1) holding its readings: stored
+    before the store kept targets, whatever their file said is unknown here."""
+    if not readings.untargeted:
+        return {}
+    fids = [k for k, f in enumerate(readings.files) if f in set(readings.untargeted)]
+    found = (readings.frame.filter(pl.col("fid").is_in(fids) & pl.col("instrument").is_in(sorted(ids)))
+             .select("instrument", "fid").unique().sort("instrument", "fid").collect())
+    out: dict[str, list[str]] = {}
+    for iid, fid in found.iter_rows():
+        out.setdefault(iid, []).append(readings.files[fid])
+    return out
 
 
 def _named_rows(readings: Readings, ids: set[str], start: date | datetime | None,

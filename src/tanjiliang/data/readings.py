@@ -147,6 +147,8 @@ class Readings:
     targets: pl.LazyFrame | None = None
     #: (file, instrument, target) → the wide header that named them, to point at the column
     target_headers: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    #: sources read from store objects of schema version 1, stored without their targets
+    untargeted: list[str] = field(default_factory=list)
 
 
 #: The columns of :attr:`Readings.targets`.

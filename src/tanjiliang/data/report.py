@@ -191,7 +191,8 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
         q.issues.append(ReadingsIssue(", ".join(readings.files), None, None, None,
                                       f"{s:%Y-%m-%d} 至 {e:%Y-%m-%d} 期间没有读数：无数据",
                                       f"no readings from {s:%Y-%m-%d} to {e:%Y-%m-%d}: no data"))
-    shares = activity_shares(unit, readings, set(q.monthly["instrument"].unique().to_list()), s, e)
+    shares = activity_shares(unit, readings, set(q.monthly["instrument"].unique().to_list()), s, e,
+                             notes=q.issues)
     rec = reconcile(unit, assessment, q, shares)
     monthly, streams = stream_activity(unit, assessment, q, shares)
     comparison = (cems_mod.compare_with_calculation(unit, assessment, cems_result)

@@ -184,8 +184,9 @@ class ReadingsStore:
                 chosen.append(obj)
         if not chosen:
             return Readings(pl.LazyFrame(schema=SCHEMA), [], {}, [])
-        frames = [self._read_object(obj) for obj in chosen]
-        df = pl.concat(frames, how="diagonal_relaxed")
+        read = [self._read_object(obj) for obj in chosen]
+        df = pl.concat([f for f, _ in read], how="diagonal_relaxed")
+        untargeted = sorted({s for f, v in read if v == 1 for s in f["source"].unique().to_list()})
         sources = sorted(set(df["source"].to_list()))
         fid = {name: k for k, name in enumerate(sources)}
         frame = df.lazy().with_columns(pl.col("source").replace_strict(fid, return_dtype=pl.UInt16).alias("fid"))
@@ -197,11 +198,11 @@ class ReadingsStore:
         if "target" in df.columns:  # as files checked together: rows of the others name none
             targets = frame.select([pl.col(k).cast(v) for k, v in TARGET_SCHEMA.items()])
         return Readings(frame.select([pl.col(k).cast(v) for k, v in SCHEMA.items()]), sources,
-                        dict.fromkeys(sources, "long"), [], targets=targets)
+                        dict.fromkeys(sources, "long"), [], targets=targets, untargeted=untargeted)
 
-    def _read_object(self, obj: str) -> pl.DataFrame:
-        """One stored object as a frame; an object of a newer schema than this program knows
-        is refused, naming it."""
+    def _read_object(self, obj: str) -> tuple[pl.DataFrame, int]:
+        """One stored object as a frame, and its schema version; an object of a newer schema
+        than this program knows is refused, naming it."""
         import pyarrow.parquet as pq
 
         with self.fs.open(obj, "rb") as f:
@@ -218,7 +219,7 @@ class ReadingsStore:
                 f"{SCHEMA_VERSION}: upgrade tanjiliang")])
         df = pl.from_arrow(table)
         assert isinstance(df, pl.DataFrame)
-        return df
+        return df, version
 
     def source(self, unit_key: str) -> UnitReadings:
         """The store as the readings of one unit (what :func:`tanjiliang.data.report.run`
