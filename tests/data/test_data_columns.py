@@ -136,10 +136,30 @@ def test_month_start_and_median_as_numpy() -> None:
         assert kernel._month_start(d) == (day.replace(day=1) - date(1970, 1, 1)).days
     rng = np.random.default_rng(0)
     for trial in range(600):
-        n = int(rng.choice([1, 2, 3, 64, 513, 600, 1001, 5000]))
+        n = int(rng.choice([1, 2, 3, 64, 250, 511, 512, 513, 600, 1001, 5000]))
         a = [rng.normal(size=n), rng.choice([0.0, 1.0, 2.0], size=n, p=[.6, .2, .2]),
              np.sort(rng.exponential(size=n)), np.where(rng.random(n) < .05, 1e9, rng.random(n)),
              np.cumsum(rng.integers(0, 3, n)).astype(float)][trial % 5]
         before = a.copy()
         assert kernel._median(a) == np.median(before)
         assert np.array_equal(a, before)
+        assert kernel._median_in_place(before.copy()) == np.median(before)
+
+
+def test_kth_as_a_sort() -> None:
+    """The small arrays' selection (kernel._kth: quickselect with a partition that does not
+    branch, ties set apart) against a sort: the k-th value, and the array split around it."""
+    from tanjiliang.data import kernel
+
+    rng = np.random.default_rng(1)
+    for trial in range(3000):
+        n = int(rng.integers(1, 520))
+        a = [rng.normal(size=n), rng.choice([0.0, 1.0, 2.0], size=n), np.full(n, 7.0),
+             np.sort(rng.random(n)), -np.sort(rng.random(n)),
+             np.cumsum(rng.integers(0, 3, n)).astype(float)][trial % 6]
+        k = int(rng.integers(0, n))
+        work = a.copy()
+        value = kernel._kth(work, k)
+        assert value == np.sort(a)[k]
+        assert not (work[:k] > value).any() and not (work[k + 1:] < value).any()
+        assert np.array_equal(np.sort(work), np.sort(a))
