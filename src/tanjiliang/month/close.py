@@ -467,6 +467,14 @@ def month_status(year: int, folder: Path, today: date, pack: Any = None) -> list
     return cards
 
 
+def _missing_versions(month: str, first: int, last: int) -> tuple[str, str]:
+    """(zh, en) saying that versions ``first``…``last`` of ``month`` are gone."""
+    if first == last:
+        return f"{month} 缺少第 {first} 版", f"{month}: version {first} is missing"
+    return (f"{month} 缺少第 {first} 至 {last} 版",
+            f"{month}: versions {first} to {last} are missing")
+
+
 def verify_records(folder: Path) -> list[tuple[str, str, str]]:
     """(file, zh, en) for every record whose content or evidence no longer matches its hash,
     and every correction whose predecessor's hash is not the one it names."""
@@ -489,8 +497,18 @@ def verify_records(folder: Path) -> list[tuple[str, str, str]]:
                 problems.append((r.path.name, f"证据文件 {ev['file']} 已被修改",
                                  f"evidence file {ev['file']} was changed"))
     for versions in by_month.values():
+        first = versions[0]
+        if first.version != 1 or first.data.get("previous_sha256") is not None:
+            # a removed version 1 (or earlier versions) left a correction chained to nothing
+            problems.append((first.path.name, *_missing_versions(first.month, 1, first.version - 1))
+                            if first.version > 1 else
+                            (first.path.name, "第 1 版不应指向前一版本",
+                             "version 1 must not name a previous version"))
         for before, after in itertools.pairwise(versions):
-            if after.data.get("previous_sha256") != before.data.get("sha256"):
+            if after.version != before.version + 1:
+                problems.append((after.path.name, *_missing_versions(
+                    after.month, before.version + 1, after.version - 1)))
+            elif after.data.get("previous_sha256") != before.data.get("sha256"):
                 problems.append((after.path.name, "更正版本与前一版本的哈希不衔接",
                                  "the correction does not chain to the previous version"))
     return problems

@@ -1,0 +1,270 @@
+"""Issue 14 from the outside: ``tanjiliang month close|status|verify|export`` and ``tanjiliang
+kpi`` run on a power unit, readings and laboratory results written by hand, every expected
+number computed by hand (arithmetic in the comments). Rules: docs/month.md, the default pack's
+``monthly`` section (deadline 40 days after the month's end, substitution factor 1.10,
+completeness ≥ 90 %)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from tanjiliang.cli.app import app
+
+MANAGEMENT = {
+    "procedures": [{"title": k, "kind": k, "issued": "2024-01-15"} for k in (
+        "metering_management", "instrument_management", "data_management", "personnel_training")],
+    "personnel": [{"name": "张工", "role": "碳计量负责人"}],
+    "records_retention_years": 5,
+}
+
+POWER = {
+    "format": "tanjiliang/unit@1",
+    "unit": {"name": "验收电厂", "sector": "power", "year": 2025},
+    "subunits": [{"id": "G1", "name": "1号机组"}],
+    "equipment": [{"id": "B1", "name": "1号锅炉", "subunit": "G1"}],
+    "source_streams": [
+        # 20 GJ/t × 0.026 tC/GJ × 0.99 × 44/12 = 1.8876 tCO2 per t of coal
+        {"id": "coal", "name": "入炉煤", "kind": "combustion", "material": "bituminous_coal",
+         "activity": "36500 t",
+         "parameters": {"ncv": "20 GJ/t", "carbon_content": "0.026 tC/GJ", "oxidation_rate": 0.99},
+         "consumers": ["B1"]},
+        # grid factor 0.5703 t/MWh (default pack's library)
+        {"id": "grid", "name": "外购电", "kind": "electricity", "material": "grid_electricity",
+         "activity": "3650 MWh", "consumers": ["G1"]},
+        {"id": "eout", "name": "上网电量", "kind": "electricity", "direction": "out",
+         "activity": "365000 MWh", "consumers": ["G1"]},
+        {"id": "hout", "name": "供热", "kind": "heat", "direction": "out", "activity": "36500 GJ",
+         "consumers": ["G1"]},
+    ],
+    "instruments": [
+        {"id": "W1", "name": "入厂煤汽车衡", "type": "truck_scale", "measures": "coal", "at": "boundary",
+         "accuracy": "III", "verification_interval": "20 kg", "max_capacity": "100 t",
+         "usual_load": "60 t", "last_confirmed": "2025-01-10"},
+        {"id": "E1", "name": "外购电表", "type": "electricity_meter", "measures": "grid", "at": "boundary",
+         "accuracy": "0.2S", "last_confirmed": "2025-01-10"},
+        {"id": "E2", "name": "上网关口表", "type": "electricity_meter", "measures": "eout",
+         "at": "boundary", "accuracy": "0.2S", "last_confirmed": "2025-01-10"},
+        {"id": "H1", "name": "供热表", "type": "heat_meter", "measures": "hout", "at": "boundary",
+         "accuracy": "2", "last_confirmed": "2025-01-10"},
+    ],
+    "management": MANAGEMENT,
+}
+
+LAB = """stream,parameter,value,unit,month,batch,quantity,laboratory,method,accreditation,certificate,report,report_file
+coal,ncv,21,GJ/t,2025-03,B1,1000,河南煤质检测中心,GB/T 213-2008,CNAS,CNAS L1234,R-001,r1.pdf
+coal,ncv,24,GJ/t,2025-03,B2,3000,河南煤质检测中心,GB/T 213-2008,CNAS,CNAS L1234,R-002,r2.pdf
+coal,carbon_content,55,%,2025-03,B1,1000,河南煤质检测中心,GB/T 476-2008,CNAS,CNAS L1234,R-001,r1.pdf
+coal,carbon_content,59,%,2025-03,B2,3000,河南煤质检测中心,GB/T 476-2008,CNAS,CNAS L1234,R-002,r2.pdf
+"""
+
+
+def run(*argv: str) -> Any:
+    return CliRunner().invoke(app, [str(a) for a in argv])
+
+
+def readings(path: Path, year: int, month: int, days: int, coal: float, skip: tuple[int, ...] = ()) -> Path:
+    """One daily amount per instrument: coal ``coal`` t (none on the days in ``skip``), 10 MWh
+    bought, 1 000 MWh sent out, 100 GJ of heat sent out."""
+    rows = ["instrument,time,value,unit,kind"]
+    for i in range(days):
+        d = dt.date(year, month, 1) + dt.timedelta(days=i)
+        if i + 1 not in skip:
+            rows.append(f"W1,{d}T00:00,{coal},t,amount")
+        rows += [f"E1,{d}T00:00,10,MWh,amount", f"E2,{d}T00:00,1000,MWh,amount",
+                 f"H1,{d}T00:00,100,GJ,amount"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def plant(tmp_path: Path) -> Path:
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(POWER, allow_unicode=True, sort_keys=False),
+                                     encoding="utf-8")
+    readings(tmp_path / "r03.csv", 2025, 3, 31, 100, skip=(11, 12, 13))
+    readings(tmp_path / "r04.csv", 2025, 4, 30, 200)
+    (tmp_path / "lab.csv").write_text(LAB, encoding="utf-8")
+    (tmp_path / "r1.pdf").write_bytes(b"%PDF-1.4 report one")
+    (tmp_path / "r2.pdf").write_bytes(b"%PDF-1.4 report two")
+    return tmp_path
+
+
+def record(folder: Path, name: str) -> dict[str, Any]:
+    return json.loads((folder / name).read_text(encoding="utf-8"))
+
+
+def close(t: Path, month: str, csv: str, filed: str, *extra: str) -> Any:
+    return run("month", "close", t / "p.yaml", t / csv, "--month", month, "--records", t / "rec",
+               "--filed-at", filed, *extra)
+
+
+def test_a_month_with_missing_readings_is_substituted_conservatively(plant):
+    r = close(plant, "2025-03", "r03.csv", "2025-04-20")
+    assert r.exit_code == 0, r.output
+    d = record(plant / "rec", "2025-03.v1.json")
+    coal = next(s for s in d["streams"] if s["id"] == "coal")
+    # 28 daily weighings of 100 t = 2 800 t; 3 days missing, pro rata 3 × 100 = 300 t,
+    # substituted × 1.10 = 330 t → activity 3 130 t
+    assert (coal["metered"], coal["missing"], coal["substituted"], coal["activity"]) == (2800, 300, 330, 3130)
+    # 3 130 t × 1.8876 = 5 908.188 t; bought electricity 31 × 10 = 310 MWh × 0.5703 = 176.793 t
+    assert coal["emissions_tco2e"] == pytest.approx(5908.188)
+    assert d["emissions_tco2e"] == pytest.approx(5908.188 + 176.793)
+    # March ends on the 31st; + 40 days = 10 May; filed 20 April: in time
+    assert (d["deadline"], d["late"], d["version"]) == ("2025-05-10", False, 1)
+
+
+def test_late_by_the_pack_deadline_and_on_the_deadline_day_in_time(plant):
+    # April ends on the 30th; + 40 days = 9 June
+    r = close(plant, "2025-04", "r04.csv", "2025-06-09")
+    assert r.exit_code == 0, r.output
+    assert record(plant / "rec", "2025-04.v1.json")["late"] is False
+    r = close(plant, "2025-04", "r04.csv", "2025-06-10", "--reason", "重新提交")
+    assert r.exit_code == 0, r.output
+    v2 = record(plant / "rec", "2025-04.v2.json")
+    assert (v2["deadline"], v2["late"]) == ("2025-06-09", True)
+    # 30 × 200 = 6 000 t × 1.8876 = 11 325.6 t + 300 MWh × 0.5703 = 171.09 t
+    assert v2["emissions_tco2e"] == pytest.approx(11496.69)
+
+
+def test_correction_is_a_new_version_and_both_stay_readable(plant):
+    assert close(plant, "2025-03", "r03.csv", "2025-04-20").exit_code == 0
+    r = close(plant, "2025-03", "r03.csv", "2025-05-20", "--lab", plant / "lab.csv")
+    assert r.exit_code == 2 and "原因" in r.output  # a correction needs a reason
+    r = close(plant, "2025-03", "r03.csv", "2025-05-20", "--lab", plant / "lab.csv",
+              "--reason", "化验结果补录")
+    assert r.exit_code == 0, r.output
+    v1 = record(plant / "rec", "2025-03.v1.json")
+    v2 = record(plant / "rec", "2025-03.v2.json")
+    assert v1["emissions_tco2e"] == pytest.approx(6084.981)  # unchanged, still readable
+    assert (v2["version"], v2["reason"], v2["previous_sha256"]) == (2, "化验结果补录", v1["sha256"])
+    # batch-weighted: NCV (21 × 1 000 + 24 × 3 000) / 4 000 = 23.25 GJ/t;
+    # C (55 × 1 000 + 59 × 3 000) / 4 000 = 58 %; by mass, so E = 3 130 × 0.58 × 0.99 × 44/12
+    # = 6 589.902 t; + 176.793 t of electricity = 6 766.695 t
+    assert v2["emissions_tco2e"] == pytest.approx(6766.695)
+
+
+def test_status_year_total_is_the_sum_of_filed_months(plant):
+    assert close(plant, "2025-03", "r03.csv", "2025-04-20").exit_code == 0
+    assert close(plant, "2025-03", "r03.csv", "2025-05-20", "--lab", plant / "lab.csv",
+                 "--reason", "化验结果补录").exit_code == 0
+    assert close(plant, "2025-04", "r04.csv", "2025-06-15").exit_code == 0
+    r = run("month", "status", plant / "p.yaml", "--records", plant / "rec", "--today", "2025-12-31",
+            "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    cards = {c["month"]: c for c in d["months"]}
+    # latest versions: March v2 6 766.695 + April v1 11 496.69 = 18 263.385
+    assert d["filed_total_tco2e"] == pytest.approx(18263.385)
+    assert (cards["2025-03"]["status"], cards["2025-03"]["version"]) == ("corrected", 2)
+    assert (cards["2025-04"]["status"], cards["2025-04"]["late"]) == ("filed", True)
+    # on 31 Dec: May's deadline (9 July) passed → 逾期; November's is 9 January → 待提交;
+    # December has not ended → 未开始
+    assert [cards[m]["status"] for m in ("2025-05", "2025-11", "2025-12")] == [
+        "overdue", "to_file", "not_started"]
+    # annual assessment: 36 500 t × 1.8876 = 68 897.4 + 3 650 MWh × 0.5703 = 2 081.595
+    assert d["annual_assessment_tco2e"] == pytest.approx(70978.995)
+
+
+def test_power_workbook_items_and_evidence_bundle(plant):
+    assert close(plant, "2025-03", "r03.csv", "2025-04-20", "--lab", plant / "lab.csv").exit_code == 0
+    assert close(plant, "2025-04", "r04.csv", "2025-06-15").exit_code == 0
+    r = run("month", "export", plant / "p.yaml", "--records", plant / "rec",
+            "-o", plant / "out.xlsx", "--bundle", plant / "b.zip")
+    assert r.exit_code == 0, r.output
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(plant / "out.xlsx").active.iter_rows(values_only=True))
+    head = [str(h) for h in rows[0]]
+    col = {h.split()[0]: i for i, h in enumerate(head)}
+    march = rows[1]
+    assert march[0] == "2025-03"
+    assert march[col["燃煤消耗量"]] == pytest.approx(3130)
+    assert march[col["购入电量"]] == pytest.approx(310)
+    assert march[col["供电量"]] == pytest.approx(31 * 1000)
+    assert march[col["供热量"]] == pytest.approx(31 * 100)
+    assert march[col["低位发热量"]] == pytest.approx(23.25)
+    assert march[col["元素碳含量"]] == pytest.approx(58)
+    assert rows[2][col["低位发热量"]] is None  # April had no laboratory results
+    with zipfile.ZipFile(plant / "b.zip") as z:
+        manifest = json.loads(z.read("manifest.json"))
+        assert {m["file"].split("/")[0] for m in manifest} == {"records", "evidence"}
+        for m in manifest:
+            assert hashlib.sha256(z.read(m["file"])).hexdigest() == m["sha256"]
+        names = [m["file"] for m in manifest]
+    assert sum(n.startswith("records/") for n in names) == 2
+    # the lab file and its two reports, kept under their SHA-256
+    assert hashlib.sha256(b"%PDF-1.4 report one").hexdigest() in " ".join(names)
+
+
+def test_verify_finds_a_changed_evidence_file_and_a_removed_version(plant):
+    assert close(plant, "2025-03", "r03.csv", "2025-04-20").exit_code == 0
+    assert close(plant, "2025-03", "r03.csv", "2025-04-25", "--lab", plant / "lab.csv",
+                 "--reason", "化验结果补录").exit_code == 0
+    rec = plant / "rec"
+    assert run("month", "verify", "--records", rec).exit_code == 0
+    # a correction's predecessor removed: before, the one record left verified (exit 0)
+    v1 = (rec / "2025-03.v1.json").read_bytes()
+    (rec / "2025-03.v1.json").unlink()
+    r = run("month", "verify", "--records", rec, "--lang", "en")
+    assert r.exit_code == 1 and "version 1 is missing" in r.output
+    (rec / "2025-03.v1.json").write_bytes(v1)
+    report = rec / "evidence" / hashlib.sha256(b"%PDF-1.4 report one").hexdigest()
+    report.write_bytes(b"%PDF-1.4 report one, edited")
+    r = run("month", "verify", "--records", rec, "--lang", "en")
+    assert r.exit_code == 1 and "r1.pdf" in r.output
+
+
+KPI_UNIT = {
+    "format": "tanjiliang/unit@1",
+    "unit": {"name": "指标单位", "sector": "other", "year": 2025},
+    "subunits": [{"id": "U1"}],
+    "equipment": [{"id": "B1", "subunit": "U1"}],
+    "source_streams": [
+        {"id": "lime", "kind": "process", "material": "limestone", "activity": "100000 t", "consumers": ["B1"]},
+        {"id": "dolo", "kind": "process", "material": "dolomite", "activity": "50000 t", "consumers": ["B1"]},
+    ],
+    "instruments": [
+        {"id": k, "name": f"{k}秤", "type": "truck_scale", "measures": "lime", "at": "boundary",
+         "accuracy": "±0.1 %", "interval": "12 months", **extra}
+        for k, extra in (
+            ("A", {"confirmations": [{"date": "2024-03-01", "kind": "verification"},
+                                     {"date": "2025-02-20", "kind": "verification"}]}),
+            ("B", {"confirmations": [{"date": "2024-01-10", "kind": "verification"},
+                                     {"date": "2025-02-15", "kind": "verification"}]}),
+            ("C", {"confirmations": [{"date": "2024-05-01", "kind": "verification"},
+                                     {"date": "2025-04-20", "kind": "verification", "result": "limited"}]}),
+            ("D", {"confirmations": [{"date": "2024-06-01", "kind": "verification"}]}),
+            ("E", {"last_confirmed": "2025-03-01"}),
+        )],
+}
+
+
+def test_kpi_json_rates_by_their_definitions(tmp_path):
+    f = tmp_path / "k.yaml"
+    f.write_text(yaml.safe_dump(KPI_UNIT, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = run("kpi", f, "--as-of", "2025-12-31", "--format", "json")
+    assert r.exit_code == 0, r.output
+    (u,) = json.loads(r.stdout)["units"]
+    # due in 2025: A 03-01 (confirmed 02-20, on time), B 01-10 (confirmed 02-15, late),
+    # C 05-01 (04-20, on time), D 06-01 (none: missed), E (only 03-01 known: on time)
+    # 受检率 = 3 / 5 = 60 %
+    assert (u["due"], u["confirmed_on_time"], u["inspection_rate"]) == (5, 3, 60.0)
+    # confirmations in 2025: A, B, C (准用, not 合格), E → 检定合格率 = 3 / 4 = 75 %
+    assert (u["confirmations"], u["passed"], u["pass_rate"]) == (4, 3, 75.0)
+    # required points lime@boundary (5 scales) and dolo@boundary (none): 配备率 1 / 2 = 50 %
+    assert u["equipping_rate"] == 50.0
+    # in confirmation: D overdue → 4 / 5 = 80 %
+    assert (u["overdue"], u["in_confirmation"]) == (1, 80.0)
+    # weights 0.30, 0.25, 0.15, 0.10 over the indicators present:
+    # (50 × 0.30 + 60 × 0.25 + 75 × 0.15 + 80 × 0.10) / 0.80 = 49.25 / 0.80 = 61.5625
+    assert u["index"] == pytest.approx(61.6, abs=0.05)
+    # limestone 0.440 × 100 000 + dolomite 0.477 × 50 000 = 44 000 + 23 850
+    assert u["total_tco2e"] == pytest.approx(67850)
