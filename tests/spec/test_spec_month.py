@@ -151,7 +151,7 @@ def test_correction_is_a_new_version_and_both_stay_readable(plant):
     assert v2["emissions_tco2e"] == pytest.approx(6766.695)
 
 
-def test_status_year_total_is_the_sum_of_filed_months(plant):
+def test_status_year_total_is_the_sum_of_filed_months_and_a_late_correction_keeps_an_in_time_month(plant):
     assert close(plant, "2025-03", "r03.csv", "2025-04-20").exit_code == 0
     assert close(plant, "2025-03", "r03.csv", "2025-05-20", "--lab", plant / "lab.csv",
                  "--reason", "化验结果补录").exit_code == 0
@@ -164,6 +164,9 @@ def test_status_year_total_is_the_sum_of_filed_months(plant):
     # latest versions: March v2 6 766.695 + April v1 11 496.69 = 18 263.385
     assert d["filed_total_tco2e"] == pytest.approx(18263.385)
     assert (cards["2025-03"]["status"], cards["2025-03"]["version"]) == ("corrected", 2)
+    # March was first filed on 20 April (deadline 10 May): filed in time, though corrected
+    # after the deadline (before: the correction's lateness made the month 逾期提交)
+    assert cards["2025-03"]["late"] is False
     assert (cards["2025-04"]["status"], cards["2025-04"]["late"]) == ("filed", True)
     # on 31 Dec: May's deadline (9 July) passed → 逾期; November's is 9 January → 待提交;
     # December has not ended → 未开始

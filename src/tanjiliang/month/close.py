@@ -452,9 +452,12 @@ def card_state(year: int, month: int, version: int | None, today: date, pack: An
 
 
 def month_status(year: int, folder: Path, today: date, pack: Any = None) -> list[dict[str, Any]]:
-    """Twelve cards (:func:`card_state`, deadlines of ``pack``); a filed record says whether
-    it was late."""
+    """Twelve cards (:func:`card_state`, deadlines of ``pack``); a filed month says whether
+    it was filed late: its first version's lateness (a correction filed after the deadline
+    does not make a month filed in time late — the timeliness indicator counts version 1 the
+    same way; each record keeps its own ``late``)."""
     filed = latest(folder)
+    first = {r.month: r for r in reversed(records(folder)) if not r.data.get("broken")}
     cards = []
     for m in range(1, 13):
         label = f"{year:04d}-{m:02d}"
@@ -462,7 +465,7 @@ def month_status(year: int, folder: Path, today: date, pack: Any = None) -> list
         state = card_state(year, m, rec.version if rec else None, today, pack)
         cards.append({"month": label, "status": state, "deadline": deadline(year, m, pack).isoformat(),
                       "version": rec.version if rec else None,
-                      "late": bool(rec.data.get("late")) if rec else None,
+                      "late": bool(first[label].data.get("late")) if rec else None,
                       "emissions_tco2e": rec.data.get("emissions_tco2e") if rec else None})
     return cards
 

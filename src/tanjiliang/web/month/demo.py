@@ -27,7 +27,7 @@ FILINGS: list[tuple[int, tuple[int, int], str | None]] = [
     (2, (3, 25), None),
     (3, (4, 28), None),
     (3, (5, 6), "化验报告更正：3 月入炉煤低位发热量复测，实验室出具更正报告"),
-    (4, (6, 25), None),  # deadline 10 June: filed late
+    (4, (6, 25), None),  # deadline 9 June (30 April + 40 days): filed late
     (5, (6, 30), None),
 ]
 #: The months of readings stored for the demo unit.

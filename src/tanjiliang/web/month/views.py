@@ -92,7 +92,9 @@ def cards(unit_pk: int, year: int, day: date, lang: str, pack: Any = None) -> li
         data = rec.data if rec else {}
         out.append({
             "month": label, "state": state, "word": pick(STATUS_WORDS[state], lang, f"month.status:{state}"), "deadline": due,
-            "filing": rec, "late": bool(data.get("late")), "can_file": day >= end,
+            "filing": rec, "can_file": day >= end,
+            # filed late: the first version's (month_status' rule; timeliness counts it too)
+            "late": bool(min(versions[label], key=lambda f: f.version).data.get("late")) if rec else False,
             "emissions": data.get("emissions_tco2e"),
             "failed": [pick(CHECK_WORDS[c["check"]], lang, f"month.check:{c['check']}")
                        for c in data.get("checks", []) if not c["ok"]],
