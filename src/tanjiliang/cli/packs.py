@@ -297,6 +297,10 @@ def diff(
             when = day or date(unit.unit.year, 12, 31)
             results.append(diff_assessments(str(f), check(unit, lp_old, when), check(unit, lp_new, when)))
         except (LoadError, OSError, UnicodeDecodeError) as err:
+            if isinstance(err, OSError):  # the system's words are English: said in the user's language
+                from tanjiliang.cli.safety import os_issue
+
+                err = LoadError([os_issue(err)])
             msg = err.message(lang.value) if isinstance(err, LoadError) else str(err)
             results.append(UnitDiff(str(f), f.name, None, None, None, error=msg))
     data = to_json(lp_old, lp_new, results)

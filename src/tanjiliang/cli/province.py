@@ -10,8 +10,9 @@ from typing import Annotated
 
 import typer
 
-from tanjiliang.cli.check import Lang, date_option, make_console
+from tanjiliang.cli.check import Lang, date_option, fail, make_console
 from tanjiliang.i18n import gettext
+from tanjiliang.model.errors import Issue, LoadError
 
 app = typer.Typer(help="Province 全省: generate a province, reassess every unit, publish the "
                        "overview rows.", no_args_is_help=True)
@@ -45,7 +46,20 @@ def generate(
     from tanjiliang.province.generate import write_province
 
     t0 = time.perf_counter()
-    ys = tuple(_years(years) or [2025])
+    try:
+        ys = tuple(_years(years) or [2025])
+    except ValueError:
+        ys = ()
+    problems = []
+    if not ys or any(not 1990 <= y <= 2100 for y in ys):  # the unit file's reporting years
+        problems.append(Issue("--years", None, "", f"“{years}”不是报告年度（如 2023-2025 或 2024,2025）",
+                              f'"{years}" are not reporting years (e.g. 2023-2025 or 2024,2025)'))
+    if units < 1:
+        problems.append(Issue("--units", None, "", f"“{units}”应为至少 1 个单位", f'"{units}": at least one unit'))
+    if instruments < 0:
+        problems.append(Issue("--instruments", None, "", f"“{instruments}”不能为负", f'"{instruments}" cannot be negative'))
+    if problems:
+        raise fail(LoadError(problems), lang.value)
     write_province(out, seed=seed, units=units, instruments=instruments, years=ys)
     s = time.perf_counter() - t0
     make_console().print(
@@ -105,6 +119,13 @@ def publish(
 
     from tanjiliang.cli.serve import configure
 
+    try:  # before the database is touched. A folder, another file, a damaged one: said, never polars' own error
+        frame = pl.read_parquet(summary) if summary.is_file() else None
+    except Exception:  # polars and pyarrow raise several kinds for a file that is not Parquet
+        frame = None
+    if frame is None:
+        raise fail(LoadError([Issue(str(summary), None, "", "不是 province reassess 写出的汇总文件（.parquet）",
+                                    "not the summary file province reassess writes (.parquet)")]), lang.value)
     # a command-line write to the database: no sessions or cookies are signed
     os.environ.setdefault("TANJILIANG_SECRET_KEY", "tanjiliang-cli-publish")
     configure(demo=False, database=database)
@@ -113,7 +134,7 @@ def publish(
     call_command("migrate", interactive=False, verbosity=0)
     from tanjiliang.web.review.summaries import publish_frame
 
-    n = publish_frame(pl.read_parquet(summary))
+    n = publish_frame(frame)
     make_console().print(f"{gettext('已写入', lang, 'cli.province')} {n} {gettext('行汇总数据', lang, 'cli.province')}")
 
 
