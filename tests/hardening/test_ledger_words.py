@@ -126,3 +126,11 @@ def test_a_formula_without_a_saved_result_is_not_read_as_empty(tmp_path: Path, u
     assert "台账!C3: 管理编号：此格是公式" in out and "缺少必填项" not in out and "B4" not in out, out
     code, out = cli("ledger", "import", unit, book, "--dry-run", "--lang", "en")
     assert "台账!D2: Accuracy class: this cell is a formula whose result the file does not hold" in out, out
+
+
+def test_ledger_chain_says_what_it_found(cli: Cli) -> None:
+    """An unknown instrument and one whose confirmation names no standard printed nothing."""
+    code, out = cli("ledger", "chain", SPEC, "不存在")
+    assert code == 2 and "没有管理编号为“不存在”的器具" in out, out
+    code, out = cli("ledger", "chain", SPEC, "W-01")
+    assert code == 0 and "器具 W-01 的最近确认没有记录所用的计量标准" in out, out

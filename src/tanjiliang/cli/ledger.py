@@ -32,6 +32,7 @@ WORDS = cast("dict[str, tuple[str, str]]", pairs("cli.ledger", {
     "result": "结论", "certificate": "证书编号",
     "depth": "层次", "via": "途径",
     "outside": "（台账外）",
+    "no_chain": "器具 {0} 的最近确认没有记录所用的计量标准",
 }))
 
 
@@ -209,6 +210,12 @@ def chain(
         unit = load_unit(unit_file)
     except LoadError as err:
         raise _fail(err, lang.value) from None
-    for ins, std, ident in traceability_chain(unit, instrument):
+    if instrument not in {i.id for i in unit.instruments}:  # said, not an empty answer
+        raise _fail(LoadError([Issue(str(unit_file), None, "", f"没有管理编号为“{instrument}”的器具",
+                                     f'no instrument with the management no. "{instrument}"')]), lang.value)
+    links = traceability_chain(unit, instrument)
+    if not links:
+        typer.echo(_w("no_chain", lang.value).format(instrument))
+    for ins, std, ident in links:
         outside = _w("outside", lang.value)
         typer.echo(f"{ins} ← {std}" + (f" = {ident}" if ident else outside))
