@@ -35,3 +35,8 @@ def test_publish_refuses_what_is_not_a_summary(tmp_path: Path, cli: Cli) -> None
 def test_packs_diff_on_a_missing_folder_in_chinese(tmp_path: Path, cli: Cli) -> None:
     code, out = cli("packs", "diff", "henan-2025-draft", "eu-mrr-2018", tmp_path / "nonexist")
     assert code == 2 and "文件或文件夹不存在" in out and "Errno" not in out and "No such file" not in out, out
+
+
+def test_month_export_refuses_a_workbook_named_otherwise(tmp_path: Path, cli: Cli) -> None:
+    code, out = cli("month", "export", SPEC, "--records", tmp_path, "-o", tmp_path / "存证.txt")
+    assert code == 2 and "存证.txt: 文件须为 .xlsx" in out and not (tmp_path / "存证.txt").exists(), out

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from tanjiliang.cli.check import Format, Lang, date_option, make_console
 from tanjiliang.i18n import gettext, pairs, pick
-from tanjiliang.model.errors import LoadError
+from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.write import json_text
 
 app = typer.Typer(help="月度存证 — the monthly close: compute, file, verify, export.",
@@ -239,6 +239,9 @@ def export(
         unit = load_unit(unit_file)
     except LoadError as err:
         raise _bad(err, lg) from None
+    for p, suffix in ((output, ".xlsx"), (bundle, ".zip")):  # a workbook named .txt is not written
+        if p is not None and p.suffix.lower() != suffix:
+            raise _bad(LoadError([Issue(str(p), None, "", f"文件须为 {suffix}", f"the file must be {suffix}")]), lg)
     for p in (output, bundle):
         if p is not None and not p.resolve().parent.is_dir():
             make_console().print(f"{p}: {gettext('目录不存在', lg, 'cli.month')}")
