@@ -206,9 +206,9 @@ class ReadingsStore:
         import pyarrow.parquet as pq
 
         with self.fs.open(obj, "rb") as f:
-            pf = pq.ParquetFile(f)
-            meta = pf.metadata.metadata or {}  # the file's key-value metadata
-            table = pf.read()
+            meta = pq.read_metadata(f).metadata or {}  # the footer's key-value metadata
+            f.seek(0)
+            df = pl.read_parquet(f)
         raw = meta.get(_VERSION_KEY.encode(), b"1").decode(errors="replace")
         version = int(raw) if raw.isdigit() else SCHEMA_VERSION + 1  # unknown: not this program's
         if version > SCHEMA_VERSION:
@@ -217,8 +217,6 @@ class ReadingsStore:
                 f"读数库对象的格式版本为 {version}，本程序只能读到版本 {SCHEMA_VERSION}：请升级 tanjiliang",
                 f"the stored object has schema version {version}; this program reads up to "
                 f"{SCHEMA_VERSION}: upgrade tanjiliang")])
-        df = pl.from_arrow(table)
-        assert isinstance(df, pl.DataFrame)
         return df, version
 
     def source(self, unit_key: str) -> UnitReadings:
