@@ -17,6 +17,7 @@ Exact: each stream's value is made an exact decimal, sums are exact (rules/exact
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -90,6 +91,12 @@ def unit_totals(streams: list[SourceStream], calc: dict[str, StreamEmission], pa
     return Totals(counted, apart, total, direct, indirect, exported, key, basis, roles)
 
 
+def _written_unit(text: str) -> str:
+    """The unit of a quantity as the file wrote it ("1 万t" → "万t"): the consumption is in the
+    receipts' unit, and pint's symbol for it may be another language's word (万吨)."""
+    return re.sub(r"^\s*[-+]?[0-9][0-9.,_]*(?:[eE][-+]?[0-9]+)?\s*", "", text).strip()
+
+
 def stream_extras(s: SourceStream, totals: Totals) -> dict[str, Any]:
     """The new per-stream facts for the result (direction, role, stock, justified tier)."""
     out: dict[str, Any] = {"direction": s.direction, "role": totals.roles.get(s.id, "direct"),
@@ -97,7 +104,8 @@ def stream_extras(s: SourceStream, totals: Totals) -> dict[str, Any]:
     if s.stock is not None:
         c = s.stock.consumption()
         out["stock"] = {"opening": s.stock.opening, "closing": s.stock.closing,
-                        "receipts": s.stock.receipts, "consumption": f"{c.magnitude:g} {c.units:~P}",
+                        "receipts": s.stock.receipts,
+                        "consumption": f"{c.magnitude:g} {_written_unit(s.stock.receipts) or f'{c.units:~P}'}",
                         "method": s.stock.method, "uncertainty": s.stock.uncertainty,
                         "date": s.stock.date.isoformat() if s.stock.date else None}
     if s.lower_tier is not None:
