@@ -175,7 +175,10 @@ def _show_lines(lp: Any, lang: str) -> list[Any]:
                 *(materials[x].name(lang) if x in materials else x for x in r.materials or []),
                 *(label("level", x, lang) for x in r.levels or []),
                 *(label("quantity", x, lang) for x in r.quantities or [])]
-        at.add_row(escape(_join(types, lang) if types else _join(r.groups, lang)), escape(_join(cond, lang)),
+        # one type per line in Chinese: a cell of names without spaces would be folded anywhere,
+        # cutting a word such as CEMS in two (rich wraps only at white space)
+        applies = ("\n".join(types) if zh else _join(types, lang)) if types else _join(r.groups, lang)
+        at.add_row(escape(applies), escape(_join(cond, lang)),
                    w("no_class") if r.max_mpe_percent is None else f"±{_num(r.max_mpe_percent)} %",
                    basis(r), status(r))
     if p.accuracy.weighing_basis is not None:

@@ -87,6 +87,7 @@ TEXTS = cast("dict[str, tuple[str, str]]", pairs("packtext", {
     "exported electricity and heat are reported apart, not deducted from direct emissions": "输出的电力、热力单独报告，不从直接排放中扣除",
     "indirect electricity and heat included": "含间接排放（购入电力、热力）",
     "issue 17: a stock-take is a metering point with its own method and uncertainty (consumption = receipts + opening − closing)": "盘库是计量点，有其方法和不确定度（消耗量 = 购入量 + 期初库存 − 期末库存）",
+    "default-pack.md: fuel oil and heavier 1.0 — crude oil and coal tar (density ≈ 1.1–1.2 t/m³) with them": "默认规则包说明：燃料油及更重的油品 1.0 — 原油和焦油（密度约 1.1–1.2 t/m³）同列",
     "kept so that attribution to sub-units is still reported": "保留该值，以便仍报告各次级单位的归属排放",
     "no per-instrument class limit; see tiers": "不按单台器具规定等级；见层级要求",
     "one tier lower (C) or two (A, B), not below 1, where the highest tier is technically not feasible or unreasonably costly: record it as a justified deviation": "最高层级技术上不可行或成本过高时，可降低一级（C 类）或两级（A、B 类），但不低于层级 1：须记录为经说明的偏离",
