@@ -134,3 +134,26 @@ def test_ledger_chain_says_what_it_found(cli: Cli) -> None:
     assert code == 2 and "没有管理编号为“不存在”的器具" in out, out
     code, out = cli("ledger", "chain", SPEC, "W-01")
     assert code == 0 and "器具 W-01 的最近确认没有记录所用的计量标准" in out, out
+
+
+def test_the_confirmation_sheet_said_once_per_cell_in_one_language(tmp_path: Path, unit: Path, cli: Cli) -> None:
+    """The confirmation sheet listed choices as '检定/Verification/verification', reported a bad
+    date twice (also as missing) and read a formula without result as empty."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["序号", "器具名称", "管理编号", "准确度等级", "安装使用地点", "最近检定日期", "状态", "器具类型", "测量对象"])
+    ws.append([1, "入厂煤电子轨道衡", "W-01", "0.2", "厂界", "2025-03-10", "在用", "轨道衡", "coal"])
+    c = wb.create_sheet("确认记录")
+    c.append(["管理编号", "确认日期", "确认方式", "结论", "证书编号"])
+    c.append(["W-01", "2026-02-30", "检测", "很好", "x"])
+    c.append(["W-01", "=TODAY()", "校准", "准用", "y"])
+    book = tmp_path / "确认.xlsx"
+    wb.save(book)
+    code, out = cli("ledger", "import", unit, book, "--dry-run")
+    assert code == 2, out
+    assert "确认记录!C2: 确认方式：“检测” 应为 检定、校准 之一" in out and "Verification" not in out, out
+    assert out.count("确认记录!B2") == 1 and "缺少必填项" not in out, out
+    assert "确认记录!B3: 确认日期：此格是公式" in out, out
+    code, out = cli("ledger", "import", unit, book, "--dry-run", "--lang", "en")
+    assert 'Kind: "检测": must be one of: Verification, Calibration' in out and "检定" not in out, out

@@ -287,6 +287,7 @@ class _CellSource:
                  problems: list[Problem], values: list[dict[str, Any]],
                  reported: set[tuple[int, str]] | None = None) -> None:
         self.reported = reported or set()
+        self.said = {(p.sheet, p.row, p.column) for p in problems if p.column}
         self.file = file
         self.where = where
         self.problems = problems
@@ -321,7 +322,8 @@ class _CellSource:
                 header = col.header
         v = self.value(path)
         prob = Problem(sheet, row, letter, header, v.isoformat() if isinstance(v, date) else v, zh, en)
-        if not (len(path) >= 3 and path[0] == "instruments" and (path[1], path[2]) in self.reported):
+        said = letter is not None and (sheet, row, letter) in self.said  # the reader named this cell
+        if not said and not (len(path) >= 3 and path[0] == "instruments" and (path[1], path[2]) in self.reported):
             self.problems.append(prob)
         return prob.issue(self.file)
 

@@ -268,9 +268,7 @@ class _Sheet:
             return
         for j, v in vals.items():  # a formula the file holds no result of is not "empty"
             if v is None and (self.title, i, j) in self.r.formulas:
-                self.problem(i, j, None, "此格是公式，但文件中没有保存它的计算结果（请用 Excel 打开并保存后再导入，或填写数值）",
-                             "this cell is a formula whose result the file does not hold (open and save the "
-                             "file in Excel before importing, or write the value)")
+                self.problem(i, j, None, FORMULA_ZH, FORMULA_EN)
         rec: dict[str, Any] = {}
         cells: dict[str, tuple[str, str]] = {}
         got: dict[str, Any] = {}
@@ -650,6 +648,11 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
                       place_vocab=rd.place_vocab)
 
 
+FORMULA_ZH = "此格是公式，但文件中没有保存它的计算结果（请用 Excel 打开并保存后再导入，或填写数值）"
+FORMULA_EN = ("this cell is a formula whose result the file does not hold (open and save the file in "
+              "Excel before importing, or write the value)")
+
+
 def _uncached_formulas(path: Path, wb: Any) -> set[tuple[str, int, int]]:
     """Cells (sheet, row, column) holding a formula whose result the file does not hold: a
     workbook written by a program rather than saved by Excel reads them as empty, and an
@@ -719,6 +722,8 @@ def _confirmation_row(rd: _Reader, title: str, i: int, row: list[Any], use: dict
         cells[c.field] = (letter, c.header)
         t = _text(v)
         if t is None:
+            if (title, i, j) in rd.formulas:  # a formula the file holds no result of
+                rd.problems.append(Problem(title, i, letter, c.header, None, FORMULA_ZH, FORMULA_EN))
             continue
         if c.kind == "date":
             try:
@@ -735,10 +740,10 @@ def _confirmation_row(rd: _Reader, title: str, i: int, row: list[Any], use: dict
             if code is None:
                 try:
                     code = names.resolve("confirmation_kind" if c.kind == "enum_kind" else "result", t).code
-                except names.NameProblem:
-                    allowed = "、".join(f"{z}/{e}/{k}" for k, (z, e) in mapping.items())
-                    rd.problems.append(Problem(title, i, letter, c.header, t, f"应为 {allowed} 之一",
-                                               f"must be one of {allowed}"))
+                except names.NameProblem:  # the choices by name, one language each
+                    rd.problems.append(Problem(title, i, letter, c.header, t,
+                                               f"应为 {'、'.join(z for z, _ in mapping.values())} 之一",
+                                               f"must be one of: {', '.join(e for _, e in mapping.values())}"))
                     continue
             rec[c.field] = code
         elif c.kind == "list":
