@@ -118,7 +118,7 @@ def test_exports(unit, readings, tmp_path) -> None:
     assert write_workbook(unit, rec_dir, out) == 1
     ws = load_workbook(out).active
     head = [c.value for c in ws[1]]
-    assert head[0] == "月份" and "燃煤消耗量" in head  # power sector: the guideline's items
+    assert head[0] == "月份" and "燃煤消耗量 t" in head  # power sector: the guideline's items, in t
     row = [c.value for c in ws[2]]
     assert row[0] == "2025-03" and row[head.index("版本")] == 2
     assert ws.cell(2, head.index("更正原因") + 1).data_type == "s"  # no live formula

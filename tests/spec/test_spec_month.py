@@ -187,6 +187,9 @@ def test_power_workbook_items_and_evidence_bundle(plant):
     rows = list(load_workbook(plant / "out.xlsx").active.iter_rows(values_only=True))
     head = [str(h) for h in rows[0]]
     col = {h.split()[0]: i for i, h in enumerate(head)}
+    # each activity item names its unit
+    assert [h for h in head if h.split()[0] in ("燃煤消耗量", "购入电量", "供电量", "供热量")] == [
+        "燃煤消耗量 t", "购入电量 MWh", "供电量 MWh", "供热量 GJ"]
     march = rows[1]
     assert march[0] == "2025-03"
     assert march[col["燃煤消耗量"]] == pytest.approx(3130)
@@ -271,3 +274,30 @@ def test_kpi_json_rates_by_their_definitions(tmp_path):
     assert u["index"] == pytest.approx(61.6, abs=0.05)
     # limestone 0.440 × 100 000 + dolomite 0.477 × 50 000 = 44 000 + 23 850
     assert u["total_tco2e"] == pytest.approx(67850)
+
+
+def test_power_workbook_adds_coal_written_in_t_and_in_wan_t_as_tonnes(plant):
+    """Two coal streams, one declared in t and one in 万t: 燃煤消耗量 is their sum in t. Before,
+    the month's figures were added as written: 6 000 t + 0.3 万t gave 6 000.3."""
+    data = yaml.safe_load((plant / "p.yaml").read_text(encoding="utf-8"))
+    data["source_streams"].insert(1, {
+        "id": "coal2", "name": "二号煤", "kind": "combustion", "material": "bituminous_coal",
+        "activity": "1 万t", "consumers": ["B1"],
+        "parameters": {"ncv": "20 GJ/t", "carbon_content": "0.026 tC/GJ", "oxidation_rate": 0.99}})
+    data["instruments"].append({"id": "W3", "name": "二号汽车衡", "type": "truck_scale", "measures": "coal2",
+                                "at": "boundary", "accuracy": "±0.1 %", "last_confirmed": "2025-01-10"})
+    (plant / "p.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    csv = plant / "r04.csv"
+    csv.write_text(csv.read_text(encoding="utf-8") + "".join(
+        f"W3,{dt.date(2025, 4, 1) + dt.timedelta(days=i)}T00:00,100,t,amount\n" for i in range(30)),
+        encoding="utf-8")
+    assert close(plant, "2025-04", "r04.csv", "2025-05-02").exit_code == 0
+    r = run("month", "export", plant / "p.yaml", "--records", plant / "rec", "-o", plant / "out.xlsx")
+    assert r.exit_code == 0, r.output
+    from openpyxl import load_workbook
+
+    head, april = list(load_workbook(plant / "out.xlsx").active.iter_rows(values_only=True))
+    # W1: 30 × 200 t = 6 000 t; W3: 30 × 100 t = 3 000 t (0.3 万t) → 9 000 t
+    assert april[head.index("燃煤消耗量 t")] == pytest.approx(9000)
+    # 9 000 t × 1.8876 = 16 988.4 t + 300 MWh × 0.5703 = 171.09 t
+    assert april[head.index("排放量 tCO2e")] == pytest.approx(17159.49)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any, cast
@@ -68,7 +69,7 @@ def lab_items(data: dict[str, Any], ids: list[str]) -> dict[str, float | None]:
         if s["id"] not in ids:
             continue
         ps = {p["name"]: p for p in s.get("parameters") or []}
-        w = float(s.get("activity") or 0.0) or 1.0
+        w = _amount(s, "t") or 1.0  # coal streams in t and 万t weigh alike
         ncv_p, cc_p = ps.get("ncv"), ps.get("carbon_content")
         ncv = (float(parse_quantity(f"{ncv_p['value']} {ncv_p['unit']}").to("GJ/t").magnitude)
                if ncv_p and ncv_p["unit"] and parse_quantity(f"1 {ncv_p['unit']}").check(
@@ -88,15 +89,47 @@ def lab_items(data: dict[str, Any], ids: list[str]) -> dict[str, float | None]:
     return {k: (a / b if b else None) for k, (a, b) in sums.items()}
 
 
-def _columns(unit: UnitFile, lang: str) -> list[tuple[str, list[str]]]:
+def _written_unit(s: Any) -> str | None:
+    """The unit a stream's activity is written in ("1830000 t" → "t"; a stock's receipts)."""
+    text = s.activity or (s.stock.receipts if getattr(s, "stock", None) else None)
+    if not text:
+        return None
+    unit = re.sub(r"^\s*[-+]?[0-9][0-9.,_]*(?:[eE][-+]?[0-9]+)?\s*", "", str(text)).strip()
+    return unit or None
+
+
+def _columns(unit: UnitFile, lang: str) -> list[tuple[str, list[str], str | None]]:
+    """(header, stream ids, unit) per activity column. A column's streams are added up in
+    its unit — the first stream's as written — so that coal written in t and in 万t sum as
+    tonnes; the header names the unit."""
+    def col(name: str, streams: list[Any]) -> tuple[str, list[str], str | None]:
+        u = next((w for w in map(_written_unit, streams) if w), None)
+        return (f"{name} {u}" if u else name, [s.id for s in streams], u)
+
     if unit.unit.sector == "power":
         cols = []
         for z, which in POWER_ITEMS:
-            ids = [s.id for s in unit.source_streams if which(s)]
-            if ids:
-                cols.append((gettext(z, lang, f"month.export:{z}"), ids))
+            streams = [s for s in unit.source_streams if which(s)]
+            if streams:
+                cols.append(col(gettext(z, lang, f"month.export:{z}"), streams))
         return cols
-    return [(s.name, [s.id]) for s in unit.source_streams]
+    return [col(s.name, [s]) for s in unit.source_streams]
+
+
+def _amount(s: dict[str, Any], unit: str | None) -> float:
+    """A record stream's month activity in ``unit`` (its own when None or not convertible)."""
+    value = float(s.get("activity") or 0.0)
+    if not unit or not s.get("unit") or s["unit"] == unit:
+        return value
+    from pint import DimensionalityError
+
+    from tanjiliang.units import parse_quantity
+
+    q = parse_quantity(f"{value!r} {s['unit']}")
+    try:
+        return float(q.to(parse_quantity(f"1 {unit}").units).magnitude)
+    except DimensionalityError:  # another dimension (not a column of one kind): as recorded
+        return value
 
 
 def write_workbook(unit: UnitFile, folder: Path, path: Path, lang: str = "zh") -> int:
@@ -109,7 +142,7 @@ def write_workbook(unit: UnitFile, folder: Path, path: Path, lang: str = "zh") -
     wb = Workbook()
     ws = wb.active
     ws.title = _w("sheet", lang)
-    head = [_w("month", lang), *[c for c, _ in cols],
+    head = [_w("month", lang), *[c for c, _, _ in cols],
             *[pick(p, lang, f"month.lab:{k}") for k, p in (LAB_ITEMS.items() if coal else ())],
             *[_w(k, lang) for k in ("emissions", "version", "filed_at", "late", "reason")],
             "SHA-256"]
@@ -119,9 +152,9 @@ def write_workbook(unit: UnitFile, folder: Path, path: Path, lang: str = "zh") -
         d = rec.data
         act = {s["id"]: s for s in d.get("streams", [])}
         cells: list[Any] = [label]
-        for _, ids in cols:
+        for _, ids, unit_text in cols:
             have = [act[i] for i in ids if i in act]
-            cells.append(sum(s["activity"] for s in have) if have else None)
+            cells.append(sum(_amount(s, unit_text) for s in have) if have else None)
         if coal:
             measured = lab_items(d, coal)
             cells += [measured[k] for k in LAB_ITEMS]
