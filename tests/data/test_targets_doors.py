@@ -241,3 +241,15 @@ def test_a_totaliser_register_through_every_door(tmp_path: Path) -> None:
                 ("coal_a", "2025-02"): 200.0, ("coal_b", "2025-02"): 0.0}
     for door in ([long], [wide], store.source("long"), store.source("wide")):
         assert by_month(unit, door) == pytest.approx(expected), door
+
+
+def test_a_target_written_where_the_unit_goes(tmp_path: Path) -> None:
+    # 'W1（甲煤）' puts the target where the unit goes: its readings could not be converted and
+    # were only counted as 'not analysed' before; now refused with the header to write
+    path = wide_csv(tmp_path, second="W1（乙煤）")
+    with pytest.raises(ReadingsError) as exc:
+        run(load(unit_data()), [path], start=date(2025, 1, 1), end=date(2025, 3, 1))
+    issue = exc.value.issues[0]
+    assert (issue.row, issue.column, issue.value) == (1, "W1（乙煤）", "乙煤")
+    assert "请把表头写作“W1:乙煤”" in exc.value.message("zh")
+    assert 'head the column "W1:乙煤" (the unit may follow, as in "W1:乙煤 [t]")' in exc.value.message("en")

@@ -75,8 +75,19 @@ def activity_shares(unit: UnitFile, readings: Readings, with_data: set[str],
     docstring. Raises :class:`ReadingsError` where a reading cannot be attributed. ``notes``
     receives what the user should know but does not stop the check (readings stored before
     the store kept targets, divided by the split)."""
-    multi = {k: v for k, v in several_targets(unit).items() if k in with_data}
+    every = several_targets(unit)
+    multi = {k: v for k, v in every.items() if k in with_data}
     issues = _single_target_issues(unit, readings, with_data - set(multi), start, end)
+    # a target written where the unit goes (W1（甲煤）): its readings were not analysed (the
+    # unit cannot be converted); said as what it is, with the header to write
+    for (file, iid, text), header in readings.unit_headers.items():
+        if iid in every and _key(text) in _names(unit, every[iid]):
+            u = profiles(unit)[iid].unit or "t"
+            issues.append(ReadingsIssue(
+                file, 1, header, text,
+                f"括号中是单位的位置；“{text}”是器具 {iid} 的测量对象，请把表头写作“{iid}:{text}”（单位可写在其后，如“{iid}:{text} [{u}]”）",
+                f'the brackets hold the unit; "{text}" is what instrument {iid} measures: head the column '
+                f'"{iid}:{text}" (the unit may follow, as in "{iid}:{text} [{u}]")'))
     if not multi:
         if issues:
             raise ReadingsError(issues)

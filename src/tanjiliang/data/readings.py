@@ -149,6 +149,9 @@ class Readings:
     target_headers: dict[tuple[str, str, str], str] = field(default_factory=dict)
     #: sources read from store objects of schema version 1, stored without their targets
     untargeted: list[str] = field(default_factory=list)
+    #: (file, instrument, text in brackets) → the wide header, for telling a target written
+    #: where the unit goes (``W1（甲煤）``) from a unit
+    unit_headers: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
 #: The columns of :attr:`Readings.targets`.
@@ -539,10 +542,13 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
     if layout == "long" and "target" in mapped:
         targets = pl.concat([frame, lf.select(pl.col(mapped["target"]).cast(pl.String).str.strip_chars()
                                               .alias("target"))], how="horizontal")
-    elif layout == "wide" and any(column_targets[c] for c in keep):
-        targets = out.select([pl.col(k).cast(v) for k, v in TARGET_SCHEMA.items()])
+    if layout == "wide":
+        bracketed = {(file, ids[c], units[c] or ""): str(c) for c in keep if units[c]}
+        if any(column_targets[c] for c in keep):
+            targets = out.select([pl.col(k).cast(v) for k, v in TARGET_SCHEMA.items()])
         headers = {(file, ids[c], column_targets[c] or ""): str(c) for c in keep if column_targets[c]}
-        return Readings(frame, [file], {file: layout}, issues, targets=targets, target_headers=headers)
+        return Readings(frame, [file], {file: layout}, issues, targets=targets, target_headers=headers,
+                        unit_headers=bracketed)
     if layout == "long" and plain is not None:
         return Readings(frame, [file], {file: layout}, issues, [plain], plain_frame=frame, targets=targets)
     return Readings(frame, [file], {file: layout}, issues, targets=targets)
@@ -621,6 +627,7 @@ def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
                              else r.frame.with_columns(pl.lit(None, pl.String).alias("target"))
                              for r in parts], how="vertical")
     headers = {k: v for r in parts for k, v in r.target_headers.items()}
+    bracketed = {k: v for r in parts for k, v in r.unit_headers.items()}
     if targets is not None and start is not None:
         targets = targets.filter(pl.col("time") >= _as_datetime(start))
     if targets is not None and end is not None:
@@ -630,7 +637,7 @@ def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
                     [i for r in parts for i in r.issues],
                     plain if parts and len(plain) == len(parts) else None,
                     (None if start is None else _as_datetime(start), None if end is None else _as_datetime(end)),
-                    frame, targets, headers)
+                    frame, targets, headers, unit_headers=bracketed)
 
 
 def _as_datetime(d: date | datetime) -> datetime:
