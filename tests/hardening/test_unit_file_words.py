@@ -64,3 +64,12 @@ def test_a_key_written_by_its_chinese_label_is_named(tmp_path: Path, spec_text: 
     assert code == 2 and "unit.所在地区: 未知的键；“所在地区”请写作 region" in out, out
     code, out = cli("check", f, "--lang", "en")
     assert code == 2 and 'unit.所在地区: unknown key; write "所在地区" as region' in out, out
+
+
+def test_an_invisible_character_is_made_visible(tmp_path: Path, spec_text: str, cli: Cli) -> None:
+    """A zero-width space pasted into an id looked like the right id in the message."""
+    f = tmp_path / "unit.yaml"
+    f.write_text(spec_text.replace("measures: coal                      #", 'measures: "coal\\u200b"  #', 1),
+                 encoding="utf-8")
+    code, out = cli("check", f)
+    assert code == 2 and "instruments[0].measures: “coal⟨U+200B⟩”" in out, out

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: Characters that show as nothing: a value holding one looks right and is not.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +22,9 @@ class Issue:
     def message(self, lang: str = "zh") -> str:
         where = self.file + (f":{self.line}" if self.line else "")
         text = self.zh if lang == "zh" else self.en
-        return f"{where} {self.path}: {text}" if self.path else f"{where}: {text}"
+        out = f"{where} {self.path}: {text}" if self.path else f"{where}: {text}"
+        # an invisible character (zero-width space, BOM inside a value…) made visible: “coal⟨U+200B⟩”
+        return _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", out)
 
 
 class LoadError(Exception):
