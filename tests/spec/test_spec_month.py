@@ -301,3 +301,25 @@ def test_power_workbook_adds_coal_written_in_t_and_in_wan_t_as_tonnes(plant):
     assert april[head.index("燃煤消耗量 t")] == pytest.approx(9000)
     # 9 000 t × 1.8876 = 16 988.4 t + 300 MWh × 0.5703 = 171.09 t
     assert april[head.index("排放量 tCO2e")] == pytest.approx(17159.49)
+
+
+def test_kpi_with_records_counts_completeness_and_timeliness_of_filed_months(plant):
+    """Before, ``kpi`` had no way to the filed months: completeness and timeliness were always
+    null from the command line (issue 14 §4 lists both)."""
+    assert close(plant, "2025-03", "r03.csv", "2025-04-20").exit_code == 0
+    assert close(plant, "2025-03", "r03.csv", "2025-05-20", "--reason", "复核").exit_code == 0
+    assert close(plant, "2025-04", "r04.csv", "2025-06-15").exit_code == 0
+    r = run("kpi", plant / "p.yaml", "--records", plant / "rec", "--as-of", "2025-12-31", "--format", "json")
+    assert r.exit_code == 0, r.output
+    (u,) = json.loads(r.stdout)["units"]
+    # deadlines passed by 31 Dec: January … October (October's is 10 December) = 10 months;
+    # first filed in time: March only (April late) → 1 / 10 = 10 %
+    assert u["timeliness"] == 10.0
+    # completeness of the latest versions: March (28 + 3 × 31) / (4 × 31) = 121 / 124 = 97.58 %
+    # → 97.6; April 100 % → mean (97.6 + 100) / 2 = 98.8
+    assert u["completeness"] == 98.8
+    # as of 1 June only March was filed (April's record is dated 15 June): deadlines passed
+    # January–March (March's 10 May) → 1 / 3 = 33.3 %
+    r = run("kpi", plant / "p.yaml", "--records", plant / "rec", "--as-of", "2025-06-01", "--format", "json")
+    (u,) = json.loads(r.stdout)["units"]
+    assert (u["timeliness"], u["completeness"]) == (33.3, 97.6)

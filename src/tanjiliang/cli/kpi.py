@@ -1,6 +1,7 @@
 """``tanjiliang kpi UNIT_OR_FOLDER`` — the regulator's indicators (issue 14 §4): 配备率, 受检率,
-检定合格率, instruments in confirmation, the composite index and the reasons to visit, per unit,
-ranked with the units most worth a visit first. Exit 0, or 2 on bad input."""
+检定合格率, instruments in confirmation, with ``--records`` the filed months' completeness and
+timeliness, the composite index and the reasons to visit, per unit, ranked with the units most
+worth a visit first. Exit 0, or 2 on bad input."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ def kpi(
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD 评价日期")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
     top: Annotated[int, typer.Option(help="rows shown in the text table 显示行数")] = 30,
+    records: Annotated[Path | None, typer.Option(
+        "--records", help="monthly records (month close --records): completeness and timeliness "
+        "月度存证目录（计算数据完整率与存证及时率）")] = None,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """Indicators per unit and the units worth a visit 监管指标与现场检查建议名单."""
@@ -73,7 +77,17 @@ def kpi(
             problems += [i.message(lg) for i in err.issues]
             continue
         year = unit.unit.year
-        rows.append(indicators(unit, a, date(year, 1, 1), date(year + 1, 1, 1)))
+        filed: tuple[float | None, float | None] = (None, None)
+        if records is not None:
+            from tanjiliang.data.store import unit_key
+            from tanjiliang.month.close import filing_indicators
+
+            # one unit: its records folder; a folder of units: <records>/<unit key>/ as
+            # `month close FOLDER --records` writes them
+            folder = records / unit_key(unit) if target.is_dir() else records
+            filed = filing_indicators(year, folder, when, unit.pack)
+        rows.append(indicators(unit, a, date(year, 1, 1), date(year + 1, 1, 1),
+                               completeness=filed[0], timeliness=filed[1]))
     if problems and not target.is_dir():
         console = make_console()
         for m in problems:

@@ -517,6 +517,35 @@ def verify_records(folder: Path) -> list[tuple[str, str, str]]:
     return problems
 
 
+def filing_indicators(year: int, folder: Path, day: date, pack: Any = None
+                      ) -> tuple[float | None, float | None]:
+    """(completeness, timeliness) of a unit-year's filed months as of ``day`` (percent, one
+    decimal; None when there is nothing to count), for ``tanjiliang kpi --records``:
+    completeness is the mean of the filed months' data completeness (latest versions);
+    timeliness the months first filed by their deadline ÷ the months whose deadline has passed
+    by ``day`` (the web app's rule: version 1 counts). Records filed after ``day`` do not exist
+    for it."""
+    def filed_by(r: MonthRecord) -> bool:
+        at = r.data.get("filed_at")
+        return bool(at) and datetime.fromisoformat(str(at)).date() <= day
+
+    mine = [r for r in records(folder) if not r.data.get("broken") and filed_by(r)
+            and r.month.startswith(f"{year:04d}-")]
+    last: dict[str, MonthRecord] = {}
+    first: dict[str, MonthRecord] = {}
+    for r in mine:  # by month then version
+        last[r.month] = r
+        first.setdefault(r.month, r)
+    values = [float(r.data["completeness_percent"]) for r in last.values()
+              if r.data.get("completeness_percent") is not None]
+    completeness = round(sum(values) / len(values), 1) if values else None
+    due = [f"{year:04d}-{m:02d}" for m in range(1, 13) if deadline(year, m, pack) < day]
+    on_time = sum(1 for label in due if label in first and first[label].version == 1
+                  and not first[label].data.get("late"))
+    timeliness = round(100.0 * on_time / len(due), 1) if due else None
+    return completeness, timeliness
+
+
 def year_total(folder: Path) -> float:
     """The year's total: the sum of the latest version of every filed month."""
     return float(sum(r.data.get("emissions_tco2e") or 0.0 for r in latest(folder).values()))
