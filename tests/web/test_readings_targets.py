@@ -74,3 +74,11 @@ def test_unknown_target_is_refused_naming_the_column(world: Any, query: str, wor
     text = r.content.decode()
     assert r.status_code == 400 and "地磅.csv:1 [W1：丙煤 [t]]" in text and words in text.replace("&quot;", '"')
     assert m.ReadingsUpload.objects.filter(unit=unit).count() == before
+
+
+@pytest.mark.parametrize(("query", "words"), [("", "表头写作“器具编号:测量对象”"),
+                                              ("?lang=en", "headed 'instrument id:target'")])
+def test_the_upload_page_says_how_to_name_targets(world: Any, query: str, words: str) -> None:
+    client, unit = two_coals(world)
+    page = client.get(reverse("readings", args=[unit.pk]) + query).content.decode()
+    assert 'id="readings-targets-help"' in page and words in page
