@@ -32,3 +32,8 @@ def test_data_check_refuses_a_meaningless_interval(tmp_path: Path, cli: Cli, val
 def test_no_readings_names_the_command_not_a_metavar(cli: Cli) -> None:
     code, out = cli("data", "check", SPEC)
     assert code == 2 and "tanjiliang data check: 请给出读数文件或 --store" in out and "READINGS" not in out, out
+
+
+def test_plan_price_unit_as_chinese_practice_writes_it(cli: Cli) -> None:
+    code, out = cli("plan", SPEC, "--price", "80")
+    assert code == 0 and "碳价 80 元/tCO₂" in out and "tCO2 " not in out, out

@@ -73,3 +73,10 @@ def test_an_invisible_character_is_made_visible(tmp_path: Path, spec_text: str, 
                  encoding="utf-8")
     code, out = cli("check", f)
     assert code == 2 and "instruments[0].measures: “coal⟨U+200B⟩”" in out, out
+
+
+def test_an_empty_section_says_how_to_write_none(tmp_path: Path, cli: Cli) -> None:
+    f = tmp_path / "unit.yaml"
+    f.write_text("format: tanjiliang/unit@1\nunit: {name: 空厂, year: 2025}\ninstruments:\n", encoding="utf-8")
+    code, out = cli("check", f)
+    assert code == 2 and "instruments: 应为列表；此键下没有内容（没有条目请写 []，或删去此键）" in out, out

@@ -29,7 +29,7 @@ def test_text_in_chinese_by_default_and_english_on_request(tmp_path: Path) -> No
     assert "风险排放量" in zh.output and "方案乙" in zh.output and "tonnes at risk" not in zh.output
     en = CliRunner().invoke(app, ["plan", f, "--as-of", "2025-12-01", "--lang", "en", "--price", "80"])
     assert en.exit_code == 0, en.output
-    assert "tonnes at risk" in en.output and "风险排放量" not in en.output and "80 CNY/tCO2" in en.output
+    assert "tonnes at risk" in en.output and "风险排放量" not in en.output and "80 CNY/tCO₂" in en.output
 
 
 def test_json_is_clean_and_cited(tmp_path: Path) -> None:

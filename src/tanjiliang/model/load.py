@@ -572,6 +572,9 @@ def _translate(err: Any) -> tuple[str, str]:
         return str(ctx["zh"]), err["msg"]
     zh = _GENERIC_ZH.get(typ) or "取值无效"  # never the parser's English in Chinese
     en = _GENERIC_EN.get(typ) or err["msg"]
+    if typ == "list_type" and inp is None:  # "instruments:" with nothing under it
+        zh, en = "应为列表；此键下没有内容（没有条目请写 []，或删去此键）", \
+            "must be a list; nothing is written under this key (write [] for none, or remove the key)"
     if typ == "string_type" and isinstance(inp, bool):  # model: NO, region: yes — YAML's booleans
         zh += "（yes、no、on、off、true、false 不加引号会被读作真假值，请加引号）"
         en += " (yes, no, on, off, true and false unquoted are read as booleans: quote them)"

@@ -35,7 +35,7 @@ WORDS = cast("dict[str, tuple[str, str]]", pairs("plan", {
     "within_budget": "方案乙：预算内消除最多风险排放量的方案",
     "action": "措施",
     "yuan": "元",
-    "yuan_per_t": "元/tCO2",
+    "yuan_per_t": "元/tCO₂",
     "yuan_per_year": "元/年",
     "cost": "费用（元）",
     "annual": "年化费用（元/年）",
