@@ -323,3 +323,27 @@ def test_kpi_with_records_counts_completeness_and_timeliness_of_filed_months(pla
     r = run("kpi", plant / "p.yaml", "--records", plant / "rec", "--as-of", "2025-06-01", "--format", "json")
     (u,) = json.loads(r.stdout)["units"]
     assert (u["timeliness"], u["completeness"]) == (33.3, 97.6)
+
+
+def test_out_of_tolerance_of_a_class_iii_truck_scale_is_judged_at_its_usual_load(plant):
+    """W1 (class III, e = 20 kg, usual load 60 t: in service ±3e = 60 kg = ±0.1 %) was found
+    at +0.5 % on 15 April, its certificate marked 合格. Before, a class III scale had no MPE in
+    the out-of-tolerance rule: only a 'fail' result counted, and the message said
+    '最大允许误差 未知 %'."""
+    data = yaml.safe_load((plant / "p.yaml").read_text(encoding="utf-8"))
+    w1 = data["instruments"][0]
+    del w1["last_confirmed"]
+    w1["confirmations"] = [{"date": "2025-01-10", "kind": "verification"},
+                           {"date": "2025-04-15", "kind": "verification", "as_found": "+0.5 %"}]
+    (plant / "p.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert close(plant, "2025-04", "r04.csv", "2025-05-02").exit_code == 0
+    d = record(plant / "rec", "2025-04.v1.json")
+    assert not next(c for c in d["checks"] if c["check"] == "out_of_tolerance")["ok"]
+    (f,) = [f for f in d["findings"] if f["code"] == "CAL-OOT"]
+    # affected period (10 Jan, 15 Apr]: April 1–15, 15 × 200 t = 3 000 t × 1.8876 = 5 662.8 t;
+    # correction 0.5 % of it = 28.314 t
+    assert f["data"]["mpe_percent"] == pytest.approx(0.1)
+    assert f["data"]["activity"] == pytest.approx(3000)
+    assert f["data"]["tco2e_carried"] == pytest.approx(5662.8)
+    assert f["data"]["tco2e_correction"] == pytest.approx(28.314)
+    assert "±0.1 %" in f["zh"] and "未知" not in f["zh"]

@@ -27,7 +27,8 @@ from tanjiliang.assess.findings import make_finding
 from tanjiliang.assess.result import Assessment, Finding
 from tanjiliang.data.activity import _parents, _share_under
 from tanjiliang.data.quality import QualityResult
-from tanjiliang.model.unit import ConfirmationRecord, Instrument, UnitFile, mpe_percent
+from tanjiliang.metrology.weighing import instrument_mpe_percent
+from tanjiliang.model.unit import ConfirmationRecord, Instrument, UnitFile
 from tanjiliang.rules.schema import Pack
 from tanjiliang.units import QuantityError, parse_quantity
 
@@ -50,7 +51,7 @@ def failed(rec: ConfirmationRecord, mpe: float | None) -> bool:
 
 def affected_periods(ins: Instrument) -> list[tuple[date | None, ConfirmationRecord]]:
     """(last passing confirmation date before it, the failing record) for each failure."""
-    mpe = mpe_percent(ins.accuracy)
+    mpe = instrument_mpe_percent(ins)  # a weighing class at its usual load too (in service)
     recs = sorted(ins.confirmations or [], key=lambda r: r.date)
     out = []
     last_pass: date | None = None
@@ -138,18 +139,19 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
                 tail_zh = "无法确定该期间的排放量（缺少读数、上次合格确认或示值误差）"
                 tail_en = ("the emissions of the period cannot be determined (no readings, no "
                            "previous passing confirmation, or no as-found error)")
+            mpe = instrument_mpe_percent(ins)
             out.append(make_finding(
                 pack, CODE, ins.id,
                 f"器具 {ins.id} 于 {rec.date} 确认不合格（示值误差 {err_txt}，最大允许误差 "
-                f"{mpe_percent(ins.accuracy) if mpe_percent(ins.accuracy) is not None else '未知'} %），"
+                f"{f'±{mpe:g} %' if mpe is not None else '未知'}），"
                 f"受影响期间 {period_zh}；{tail_zh}",
                 f"instrument {ins.id} failed its confirmation on {rec.date} (as-found {err_txt}, MPE "
-                f"{mpe_percent(ins.accuracy) if mpe_percent(ins.accuracy) is not None else 'unknown'} %); "
+                f"{f'±{mpe:g} %' if mpe is not None else 'unknown'}); "
                 f"affected period {period_en}; {tail_en}",
                 {"instrument": ins.id, "stream": target, "failed_on": rec.date.isoformat(),
                  "certificate": rec.certificate,
                  "period_from": frm.isoformat() if frm else None, "period_to": rec.date.isoformat(),
-                 "as_found_percent": err, "mpe_percent": mpe_percent(ins.accuracy),
+                 "as_found_percent": err, "mpe_percent": mpe,
                  "readings": n, "activity": amount, "tco2e_carried": tco2e,
                  "tco2e_correction": correction, "estimated": estimated}))
     return out
