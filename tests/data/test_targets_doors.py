@@ -253,3 +253,28 @@ def test_a_target_written_where_the_unit_goes(tmp_path: Path) -> None:
     assert (issue.row, issue.column, issue.value) == (1, "W1（乙煤）", "乙煤")
     assert "请把表头写作“W1:乙煤”" in exc.value.message("zh")
     assert 'head the column "W1:乙煤" (the unit may follow, as in "W1:乙煤 [t]")' in exc.value.message("en")
+
+
+def test_out_of_tolerance_impact_follows_the_attribution(tmp_path: Path) -> None:
+    # W1 weighs two process materials: a (2 t CO2 per t), b (1 t CO2 per t); it passed on
+    # 1 January and failed on 1 March with an as-found error of −5 %. Its weighings in between:
+    # a 300 + 200 = 500 t, b 100 t → carried 500 × 2 + 100 × 1 = 1 100 tCO2e, correction
+    # 1 100 × 5 % = 55 tCO2e (before: all 600 t at a's 2 t/t = 1 200 and 60) — by every door
+    lime = {"kind": "process", "material": "limestone"}
+    data = unit_data(confirmations=[
+        {"date": "2025-01-01", "kind": "verification", "result": "pass", "as_found": "+0.01 %"},
+        {"date": "2025-03-01", "kind": "verification", "result": "fail", "as_found": "-5 %"}])
+    data["source_streams"] = [{"id": "coal_a", "name": "甲煤", "activity": "3000 t", **lime,
+                               "parameters": {"emission_factor": "2 t/t"}},
+                              {"id": "coal_b", "name": "乙煤", "activity": "1000 t", **lime,
+                               "parameters": {"emission_factor": "1 t/t"}}]
+    unit = load(data)
+    store = ReadingsStore(tmp_path / "store")
+    store.import_file("wide", wide_csv(tmp_path))
+    for door in ([long_csv(tmp_path)], [wide_csv(tmp_path)], store.source("wide")):
+        rep = run(unit, door, start=date(2025, 1, 1), end=date(2025, 3, 1))
+        [oot] = [f for f in rep.findings if f.code == "CAL-OOT"]
+        assert oot.data["activity_by_stream"] == pytest.approx({"coal_a": 500.0, "coal_b": 100.0}), door
+        assert oot.data["tco2e_carried"] == pytest.approx(1100.0)
+        assert oot.data["tco2e_correction"] == pytest.approx(55.0)
+        assert "coal_a 500.000 t + coal_b 100.000 t" in oot.message("en")

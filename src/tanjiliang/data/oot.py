@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -70,10 +71,39 @@ def _pack(assessment: Assessment) -> Pack:
     return load_pack(assessment.pack_name if assessment.pack_name in bundled_pack_names() else None).pack
 
 
+def _per_stream(days: pl.DataFrame, iid: str, shares: pl.DataFrame) -> dict[str, float]:
+    """A several-target instrument's daily amounts (``day``, ``amount``) divided among its
+    streams by the shares of :func:`tanjiliang.data.attribution.activity_shares` (per month, or
+    the split every month): stream → amount (issue 17). Months of the affected period outside
+    the checked period have no shares of their own: they take the shares of the months that
+    have, weighted by amount. Empty when nothing can be divided."""
+    mine = shares.filter(pl.col("instrument") == iid)
+    if not len(days) or not len(mine):
+        return {}
+    monthly = days.group_by(pl.col("day").dt.truncate("1mo").alias("month")).agg(pl.col("amount").sum())
+    cols = ["month", "stream", "amount", "share"]
+    fixed = mine.filter(pl.col("month").is_null()).drop("month")
+    if len(fixed):
+        parts = monthly.join(fixed, how="cross").select(cols)
+    else:
+        parts = monthly.join(mine.filter(pl.col("month").is_not_null()), on="month", how="inner").select(cols)
+        if not len(parts):
+            return {}
+        weights = parts.group_by("stream").agg((pl.col("amount") * pl.col("share")).sum().alias("w"))
+        overall = weights.with_columns((pl.col("w") / pl.col("w").sum()).alias("share")).select("stream", "share")
+        rest = monthly.join(parts.select("month").unique(), on="month", how="anti")
+        if len(rest):
+            parts = pl.concat([parts, rest.join(overall, how="cross").select(cols)], how="vertical")
+    per = parts.group_by("stream").agg((pl.col("amount") * pl.col("share")).sum()).sort("stream")
+    return dict(zip(per["stream"].to_list(), per["amount"].to_list(), strict=True))
+
+
 def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult | None = None,
-                 pack: Pack | None = None) -> list[Finding]:
+                 pack: Pack | None = None, shares: pl.DataFrame | None = None) -> list[Finding]:
     """One ``CAL-OOT`` finding per failed confirmation, with the tonnes at stake; severity
-    and clause from the pack (assess/findings.py registry)."""
+    and clause from the pack (assess/findings.py registry). ``shares`` (the attribution of
+    several-target instruments' readings) gives each stream its part of such an instrument's
+    amount, carried at that stream's tCO2e per unit of activity."""
     pack = pack or _pack(assessment)
     streams = {s.id: s for s in unit.source_streams}
     emissions = {s.id: s.emissions_tco2e for s in assessment.streams}
@@ -91,6 +121,7 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
             frm = last_pass
             n = 0
             amount: float | None = None
+            split_amounts: dict[str, float] = {}
             estimated = False
             if quality is not None and len(quality.daily):
                 d = quality.daily.filter(pl.col("instrument") == ins.id)
@@ -100,13 +131,18 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
                 n = int(d["n"].sum()) if len(d) else 0
                 if n and qty == "activity":
                     amount = float(d["amount"].sum())
+                    if shares is not None and len(ins.activity_targets()) >= 2:
+                        split_amounts = _per_stream(d, ins.id, shares)
             lo = max(frm or year_start, year_start)
             hi = min(rec.date, year_end)
             days = max((hi - lo).days, 0)
             tco2e: float | None = None
             activity_text = None
             s = streams.get(target or "")
-            if s is not None and qty == "activity" and s.activity:
+            carried = _carried(split_amounts, streams, emissions)
+            if carried is not None:
+                tco2e, activity_text = carried
+            elif s is not None and qty == "activity" and s.activity:
                 try:
                     declared = float(parse_quantity(s.activity).magnitude)
                     unit_text = f"{parse_quantity(s.activity).units:~}"
@@ -153,5 +189,30 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
                  "period_from": frm.isoformat() if frm else None, "period_to": rec.date.isoformat(),
                  "as_found_percent": err, "mpe_percent": mpe,
                  "readings": n, "activity": amount, "tco2e_carried": tco2e,
-                 "tco2e_correction": correction, "estimated": estimated}))
+                 "tco2e_correction": correction, "estimated": estimated,
+                 **({"activity_by_stream": split_amounts} if split_amounts else {})}))
     return out
+
+
+def _carried(amounts: dict[str, float], streams: dict[str, Any], emissions: dict[str, float]
+             ) -> tuple[float, str] | None:
+    """Σ over streams of amount × the stream's tCO2e per unit of declared activity, and the
+    amounts as text (``coal_a 300.000 t + coal_b 100.000 t``); None without amounts or when a
+    stream's declared activity is unknown (then the one-stream rule applies)."""
+    if not amounts:
+        return None
+    total, texts = 0.0, []
+    for sid, amount in amounts.items():
+        st = streams.get(sid)
+        if st is None or not st.activity:
+            return None
+        try:
+            q = parse_quantity(st.activity)
+        except QuantityError:
+            return None
+        declared = float(q.magnitude)
+        if not declared:
+            return None
+        total += emissions.get(sid, 0.0) / declared * amount
+        texts.append(f"{sid} {amount:,.3f} {q.units:~}")
+    return total, " + ".join(texts)

@@ -198,7 +198,7 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
     comparison = (cems_mod.compare_with_calculation(unit, assessment, cems_result)
                   if cems_result is not None else None)
     p = (pack or load_pack(unit.pack)).pack
-    findings = (oot_findings(unit, assessment, q, p) + _recon_findings(rec, p)
+    findings = (oot_findings(unit, assessment, q, p, shares) + _recon_findings(rec, p)
                 + _missing_findings(streams, q, p))
     return DataReport(unit, assessment, q, readings.layouts, rec, monthly, streams, cems_result,
                       comparison, findings)
