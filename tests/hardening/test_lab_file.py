@@ -53,3 +53,21 @@ def test_unknown_and_missing_columns_in_the_users_language(tmp_path: Path, cli: 
     assert "laboratory" not in out and "stream" not in out, out
     code, out = cli(*args, "--lang", "en")
     assert code == 2 and 'the column "laboratory" is missing' in out and "检测机构" not in out, out
+
+
+def test_a_lab_workbook_with_a_cover_sheet(tmp_path: Path, cli: Cli) -> None:
+    """The results were read from the first sheet only: a cover sheet gave "缺少“源流”列" …"""
+    import openpyxl
+
+    unit, readings, _ = _files(tmp_path, "")
+    wb = openpyxl.Workbook()
+    wb.active.title = "封面"
+    wb.active["A1"] = "2025年3月 化验报告汇总"
+    ws = wb.create_sheet("结果")
+    ws.append(["源流", "参数", "结果", "单位", "采样日期", "检测机构", "报告编号"])
+    ws.append(["coal", "低位发热量", 22.1, "GJ/t", "2025-03-05", "某检测中心", "R1"])
+    book = tmp_path / "化验.xlsx"
+    wb.save(book)
+    code, out = cli("month", "close", unit, readings, "--month", "2025-03", "--records", tmp_path / "存证",
+                    "--lab", book, "--filed-at", "2025-04-05")
+    assert code in (0, 1) and "低位发热量 22.1 GJ/t" in out and "缺少" not in out, out

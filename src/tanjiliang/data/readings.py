@@ -24,6 +24,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -334,10 +335,11 @@ def _scan_keeping(path: Path) -> tuple[pl.LazyFrame, CsvDialect | None, Any]:
                                        f'unsupported file type "{suffix}" (use .csv, .xlsx or .parquet)')])
 
 
-def readings_sheet(reader: Any) -> int:
-    """The sheet holding the readings: the first whose header has a time column (a workbook
-    often opens with a cover or notes sheet); the first sheet if none has."""
-    times = {norm_header(n) for n in LONG_HEADERS["time"]}
+def readings_sheet(reader: Any, headers: Iterable[str] | None = None) -> int:
+    """The sheet holding the data: the first whose header has one of ``headers`` (default a
+    time column; a workbook often opens with a cover or notes sheet); the first sheet if none
+    has."""
+    times = {norm_header(n) for n in (LONG_HEADERS["time"] if headers is None else headers)}
     for i in range(len(reader.sheet_names)):
         try:
             header = reader.load_sheet(i, n_rows=0).to_polars().columns
@@ -348,7 +350,7 @@ def readings_sheet(reader: Any) -> int:
     return 0
 
 
-def read_excel_text(path: Path, sheet: int | None = None) -> pl.DataFrame:
+def read_excel_text(path: Path, sheet: int | None = None, headers: Iterable[str] | None = None) -> pl.DataFrame:
     """The readings sheet of a workbook (:func:`readings_sheet`, or ``sheet``), every cell as
     the exact text of its value.
 
@@ -362,7 +364,7 @@ def read_excel_text(path: Path, sheet: int | None = None) -> pl.DataFrame:
     import fastexcel
 
     reader = fastexcel.read_excel(str(path))
-    at = readings_sheet(reader) if sheet is None else sheet
+    at = readings_sheet(reader, headers) if sheet is None else sheet
     typed = reader.load_sheet(at, schema_sample_rows=None).to_polars()
     mixed = [c for c in typed.columns if typed[c].dtype == pl.String]
     extra: dict[str, pl.DataFrame] = {}

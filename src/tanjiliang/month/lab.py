@@ -184,7 +184,7 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
 
         check_workbook(path)
         try:
-            df = read_excel_text(path, 0)  # the first sheet
+            df = read_excel_text(path, headers=HEADERS["stream"])  # the sheet naming streams
         except (ReadingsError, Exception):  # fastexcel has its own error types
             raise LoadError([Issue(name, None, "", "无法读取：文件损坏或不是 Excel 工作簿（.xlsx）",
                                    "cannot read it: a damaged file or not an Excel workbook (.xlsx)")]) from None
