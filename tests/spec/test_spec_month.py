@@ -347,3 +347,16 @@ def test_out_of_tolerance_of_a_class_iii_truck_scale_is_judged_at_its_usual_load
     assert f["data"]["tco2e_carried"] == pytest.approx(5662.8)
     assert f["data"]["tco2e_correction"] == pytest.approx(28.314)
     assert "±0.1 %" in f["zh"] and "未知" not in f["zh"]
+
+
+@pytest.mark.parametrize(("month", "filed", "says"), [
+    ("2024-03", "2025-04-20", "reporting year 2025"),  # another year of a 2025 unit
+    ("2025-05", "2025-06-20", "no readings"),          # r03.csv holds March only
+    ("2025-03", "2025-03-31", "has not ended"),        # the card 未开始: not yet to be filed
+])
+def test_month_close_refuses_what_cannot_be_filed(plant, month, filed, says):
+    """Before, each was filed (exit 0): an empty 0.0 tCO₂e record, a month of another year, a
+    month filed before it ended."""
+    r = close(plant, month, "r03.csv", filed, "--lang", "en")
+    assert r.exit_code == 2 and says in r.output, r.output
+    assert not (plant / "rec").exists() or not list((plant / "rec").glob("*.json"))

@@ -363,7 +363,19 @@ def file_month(unit: UnitFile, year: int, month: int, readings: Any, *,
         raise LoadError([Issue("reason", None, "", f"{label} 已提交；更正须说明原因",
                                f"{label} is filed; a correction needs a reason")])
     when = filed_at.astimezone(ZONE)
+    if year != unit.unit.year:  # a unit-year's months (the folder close leaves such a unit out)
+        raise LoadError([Issue("--month", None, "", f"{label} 不在本单位的报告年度 {unit.unit.year} 内",
+                               f"{label} is not in the unit's reporting year {unit.unit.year}")])
+    _, end = month_bounds(year, month)
+    if when.date() < end:  # the card 未开始: a month is filed once it has ended
+        raise LoadError([Issue("--month", None, "", f"{label} 尚未结束（提交日期 {when.date()}），不能提交",
+                               f"{label} has not ended (filing date {when.date()}): it cannot be filed")])
     data = compute_month(unit, year, month, readings, pack, lab=lab)
+    if data["completeness_percent"] is None and not any(
+            s["metered"] or s["missing"] for s in data["streams"]):
+        # no reading of the month at all: nothing to file (the folder close files no such unit)
+        raise LoadError([Issue("--month", None, "", f"{label} 没有读数，未提交",
+                               f"{label} has no readings: nothing filed")])
     if data["lab"] is not None:
         for r in data["lab"]["results"]:
             r["report_sha256"] = (reports or {}).get(r["report_file"]) if r["report_file"] else None
