@@ -255,11 +255,7 @@ def test_a_target_written_where_the_unit_goes(tmp_path: Path) -> None:
     assert 'head the column "W1:乙煤" (the unit may follow, as in "W1:乙煤 [t]")' in exc.value.message("en")
 
 
-def test_out_of_tolerance_impact_follows_the_attribution(tmp_path: Path) -> None:
-    # W1 weighs two process materials: a (2 t CO2 per t), b (1 t CO2 per t); it passed on
-    # 1 January and failed on 1 March with an as-found error of −5 %. Its weighings in between:
-    # a 300 + 200 = 500 t, b 100 t → carried 500 × 2 + 100 × 1 = 1 100 tCO2e, correction
-    # 1 100 × 5 % = 55 tCO2e (before: all 600 t at a's 2 t/t = 1 200 and 60) — by every door
+def oot_unit() -> Any:
     lime = {"kind": "process", "material": "limestone"}
     data = unit_data(confirmations=[
         {"date": "2025-01-01", "kind": "verification", "result": "pass", "as_found": "+0.01 %"},
@@ -268,7 +264,15 @@ def test_out_of_tolerance_impact_follows_the_attribution(tmp_path: Path) -> None
                                "parameters": {"emission_factor": "2 t/t"}},
                               {"id": "coal_b", "name": "乙煤", "activity": "1000 t", **lime,
                                "parameters": {"emission_factor": "1 t/t"}}]
-    unit = load(data)
+    return load(data)
+
+
+def test_out_of_tolerance_impact_follows_the_attribution(tmp_path: Path) -> None:
+    # W1 weighs two process materials: a (2 t CO2 per t), b (1 t CO2 per t); it passed on
+    # 1 January and failed on 1 March with an as-found error of −5 %. Its weighings in between:
+    # a 300 + 200 = 500 t, b 100 t → carried 500 × 2 + 100 × 1 = 1 100 tCO2e, correction
+    # 1 100 × 5 % = 55 tCO2e (before: all 600 t at a's 2 t/t = 1 200 and 60) — by every door
+    unit = oot_unit()
     store = ReadingsStore(tmp_path / "store")
     store.import_file("wide", wide_csv(tmp_path))
     for door in ([long_csv(tmp_path)], [wide_csv(tmp_path)], store.source("wide")):
@@ -278,3 +282,19 @@ def test_out_of_tolerance_impact_follows_the_attribution(tmp_path: Path) -> None
         assert oot.data["tco2e_carried"] == pytest.approx(1100.0)
         assert oot.data["tco2e_correction"] == pytest.approx(55.0)
         assert "coal_a 500.000 t + coal_b 100.000 t" in oot.message("en")
+
+
+def test_out_of_tolerance_without_readings_estimates_each_target() -> None:
+    # no readings: each stream's declared activity × 59/365 (1 January – 1 March):
+    # a 3 000 × 59/365 = 484.932 t, b 1 000 × 59/365 = 161.644 t → carried
+    # (3 000 × 2 + 1 000 × 1) × 59/365 = 1 131.507 tCO2e, correction × 5 % = 56.575
+    # (before: a's 6 000 × 59/365 = 969.863 only)
+    from tanjiliang.assess.engine import assess
+    from tanjiliang.data.oot import oot_findings
+
+    unit = oot_unit()
+    [f] = oot_findings(unit, assess(unit), None)
+    assert f.data["activity_by_stream"] == pytest.approx({"coal_a": 3000 * 59 / 365, "coal_b": 1000 * 59 / 365})
+    assert f.data["tco2e_carried"] == pytest.approx(7000 * 59 / 365)
+    assert f.data["tco2e_correction"] == pytest.approx(7000 * 59 / 365 * 0.05)
+    assert f.data["estimated"] is True

@@ -139,6 +139,11 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
             tco2e: float | None = None
             activity_text = None
             s = streams.get(target or "")
+            if (amount is None and frm is not None and qty == "activity"
+                    and len(ins.activity_targets()) >= 2):  # no readings: each target pro rata
+                split_amounts = _declared_pro_rata(unit, ins, streams, up, days / days_in_year)
+                estimated = bool(split_amounts)
+                amount = sum(split_amounts.values()) if split_amounts else None
             carried = _carried(split_amounts, streams, emissions)
             if carried is not None:
                 tco2e, activity_text = carried
@@ -216,3 +221,21 @@ def _carried(amounts: dict[str, float], streams: dict[str, Any], emissions: dict
         total += emissions.get(sid, 0.0) / declared * amount
         texts.append(f"{sid} {amount:,.3f} {q.units:~}")
     return total, " + ".join(texts)
+
+
+def _declared_pro_rata(unit: UnitFile, ins: Instrument, streams: dict[str, Any], up: Any,
+                       fraction: float) -> dict[str, float]:
+    """Without readings, each of a several-target instrument's streams: its declared activity ×
+    its consumer share below the instrument's place × the affected fraction of the year (the
+    one-stream estimate, per target). Empty when a target's activity cannot be read."""
+    out: dict[str, float] = {}
+    for sid in ins.activity_targets():
+        st = streams.get(sid)
+        if st is None or not st.activity:
+            return {}
+        try:
+            declared = float(parse_quantity(st.activity).magnitude)
+        except QuantityError:
+            return {}
+        out[sid] = declared * _share_under(unit, sid, ins.at, up) * fraction
+    return out
