@@ -27,3 +27,13 @@ def test_a_column_named_twice_is_refused(tmp_path: Path, cli: Cli) -> None:
     f.write_text("instrument,time,value,value\nW-01,2025-01-01 00:00,1,2\n", encoding="utf-8")
     code, out = cli("data", "check", SPEC, f)
     assert code == 2 and f"{f}:1 [value]: 表头中此列出现了不止一次" in out, out
+
+
+def test_columns_not_read_are_said(tmp_path: Path, cli: Cli) -> None:
+    """A DCS quality flag or a note column in a long readings file was dropped in silence."""
+    f = tmp_path / "r.csv"
+    f.write_text("instrument,time,value,unit,备注,quality\nW-01,2025-01-01 00:00,100,t,夜班,good\n", encoding="utf-8")
+    _, out = cli("data", "check", SPEC, f, "--from", "2025-01-01", "--to", "2025-02-01")
+    assert "未读取的列：备注、quality" in out, out
+    _, out = cli("data", "check", SPEC, f, "--from", "2025-01-01", "--to", "2025-02-01", "--lang", "en")
+    assert "columns not read: 备注, quality" in out, out

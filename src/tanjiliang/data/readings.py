@@ -497,6 +497,12 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
     plain = None
     if "instrument" in mapped and "value" in mapped:
         layout = "long"
+        unread = [c for c in cols if c not in mapped.values() and str(c).strip()]
+        if unread:  # a DCS quality flag or a note column: said, not dropped in silence
+            issues.append(ReadingsIssue(file, 1, None, None,
+                                        f"未读取的列：{'、'.join(map(str, unread))}（读数只读器具、时间、数值、单位、类型、测量对象列）",
+                                        f"columns not read: {', '.join(map(str, unread))} (readings read the instrument, "
+                                        "time, value, unit, kind and target columns)"))
         out = lf.select(
             pl.lit(fid, pl.UInt16).alias("fid"),
             pl.col("row").cast(pl.Int64),
