@@ -192,3 +192,28 @@ def test_justified_lower_tier_in_json_and_finding(tmp_path):
     codes = {f["code"]: f for f in doc["findings"] if f["subject"] == "coal"}
     assert "TIER-JUSTIFIED" in codes and "TIER-SHORT" not in codes
     assert "技术不可行" in codes["TIER-JUSTIFIED"]["message"]
+
+
+def test_ledger_export_gives_a_weighing_class_its_mpe_at_the_usual_load(tmp_path):
+    """The ledger's computed column 最大允许误差(%) was empty for class III/IIII scales though the
+    assessment judges them at ±0.1 % / ±0.5 % (same arithmetic as above)."""
+    import yaml
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from tanjiliang.cli.app import app
+
+    data = unit([{"id": "lime", "kind": "process", "material": "limestone", "activity": "100000 t",
+                  "consumers": ["B1"]}],
+                [scale("W1", "lime", "III", verification_interval="20 kg", max_capacity="100 t", usual_load="60 t"),
+                 scale("W2", "lime", "IIII", verification_interval="100 kg", max_capacity="100 t", usual_load="60 t")])
+    f = tmp_path / "plant.yaml"
+    f.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = CliRunner().invoke(app, ["ledger", "export", str(f), "-o", str(tmp_path / "台账.xlsx")])
+    assert r.exit_code == 0, r.output
+    rows = list(load_workbook(tmp_path / "台账.xlsx").worksheets[0].iter_rows(values_only=True))
+    head = [str(h).split("\n")[0] for h in rows[0]]
+    mpe = {row[head.index("管理编号")]: row[head.index("最大允许误差(%)")] for row in rows[1:] if row[0]}
+    assert mpe == {"W1": "0.1", "W2": "0.5"}
+    r = CliRunner().invoke(app, ["ledger", "import", str(f), str(tmp_path / "台账.xlsx"), "--dry-run"])
+    assert r.exit_code == 0 and "未变 2 台" in r.output, r.output  # the column is not read back

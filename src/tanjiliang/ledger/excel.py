@@ -39,6 +39,7 @@ from tanjiliang.ledger.catalogue import (
 )
 from tanjiliang.ledger.changes import ChangeSet
 from tanjiliang.ledger.reader import LedgerError, LedgerRead, Problem, read_ledger
+from tanjiliang.metrology.weighing import instrument_mpe_percent
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import (
     BOUNDARY,
@@ -46,7 +47,6 @@ from tanjiliang.model.unit import (
     ConfirmationRecord,
     Instrument,
     UnitFile,
-    mpe_percent,
 )
 from tanjiliang.rules.schema import Pack
 
@@ -124,7 +124,9 @@ def _cell_value(ins: Instrument, col: Column, pack: Pack | None, lang: str, no: 
     if col.field == "_level":
         return derived.level.get(ins.id)
     if col.field == "_mpe":
-        m = mpe_percent(ins.accuracy)
+        # a weighing class (III) at its usual load too, on the pack's basis, as the assessment
+        # judges it (metrology/weighing.py)
+        m = instrument_mpe_percent(ins, pack.accuracy.weighing() if pack is not None else "in_service")
         return None if m is None else f"{m:g}"
     if col.field == "_next_due":
         return derived.next_due.get(ins.id)
