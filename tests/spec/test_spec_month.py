@@ -323,6 +323,9 @@ def test_kpi_with_records_counts_completeness_and_timeliness_of_filed_months(pla
     r = run("kpi", plant / "p.yaml", "--records", plant / "rec", "--as-of", "2025-06-01", "--format", "json")
     (u,) = json.loads(r.stdout)["units"]
     assert (u["timeliness"], u["completeness"]) == (33.3, 97.6)
+    # the text table shows them too (before: JSON only)
+    r = run("kpi", plant / "p.yaml", "--records", plant / "rec", "--as-of", "2025-06-01")
+    assert r.exit_code == 0 and "数据完整率%" in r.output and "33.3" in r.output, r.output
 
 
 def test_out_of_tolerance_of_a_class_iii_truck_scale_is_judged_at_its_usual_load(plant):

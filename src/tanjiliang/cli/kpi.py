@@ -101,9 +101,14 @@ def kpi(
         return
     console = make_console()
     table = Table(title=_w("title", lg), title_justify="left")
-    for key in ("unit", "conclusion", "equipping", "inspection", "pass", "in_confirmation",
-                "index"):
+    for key in ("unit", "conclusion", "equipping", "inspection", "pass", "in_confirmation"):
         table.add_column(_w(key, lg))
+    if records is not None:  # the filed months' indicators, named as in the reasons
+        from tanjiliang.kpi.indicators import NAMES
+
+        for key in ("completeness", "timeliness"):
+            table.add_column(pick(NAMES[key], lg, f"kpi:{key}") + "%")
+    table.add_column(_w("index", lg))
     table.add_column("tCO₂e")
     table.add_column(_w("reasons", lg))
 
@@ -112,9 +117,10 @@ def kpi(
 
     for r in ranked[:top]:
         reason = "；".join(z for z, _ in r.reasons) if zh else "; ".join(e for _, e in r.reasons)
+        filed = [f(r.completeness), f(r.timeliness)] if records is not None else []
         table.add_row(escape(r.name), label("conclusion", r.conclusion, lg), f(r.equipping_rate),
-                      f(r.inspection_rate), f(r.pass_rate), f(r.in_confirmation), f(r.index),
-                      f"{r.total_tco2e:,.0f}", escape(reason or "—"))
+                      f(r.inspection_rate), f(r.pass_rate), f(r.in_confirmation), *filed,
+                      f(r.index), f"{r.total_tco2e:,.0f}", escape(reason or "—"))
     console.print(table)
     if problems:
         console.print(_w("unreadable", lg).format(n=len(problems)))
