@@ -142,13 +142,13 @@ def activity_shares(unit: UnitFile, readings: Readings, with_data: set[str],
     return pl.concat(rows, how="vertical") if rows else pl.DataFrame(schema=SHARES_SCHEMA)
 
 
-def _not_measured(readings: Readings, r: dict[str, object], iid: str, measures: list[str]) -> ReadingsIssue:
+def _not_measured(readings: Readings, r: dict[str, Any], iid: str, measures: list[str]) -> ReadingsIssue:
     """A row (``fid``, ``row``, ``target``) naming what instrument ``iid`` does not measure: the
     file and row, or for a wide file the column whose header named it (issue 17)."""
-    file, target = readings.files[int(r["fid"])], str(r["target"])  # type: ignore[call-overload]
+    file, target = readings.files[int(r["fid"])], str(r["target"])
     header = readings.target_headers.get((file, iid, target))
     row, column = (1, header) if header is not None else (r["row"], "target")
-    return ReadingsIssue(file, row, column, target,  # type: ignore[arg-type]
+    return ReadingsIssue(file, row, column, target,
                          f"器具 {iid} 不测量“{target}”（其测量对象：{', '.join(measures)}）",
                          f'instrument {iid} does not measure "{target}" (it measures {", ".join(measures)})')
 
