@@ -363,3 +363,36 @@ def test_month_close_refuses_what_cannot_be_filed(plant, month, filed, says):
     r = close(plant, month, "r03.csv", filed, "--lang", "en")
     assert r.exit_code == 2 and says in r.output, r.output
     assert not (plant / "rec").exists() or not list((plant / "rec").glob("*.json"))
+
+
+def test_a_failure_found_after_the_month_but_before_filing_touches_the_month(plant):
+    """W1 passed on 10 January and failed on 15 April (as-found +0.5 %, result fail): its
+    readings since 10 January are in doubt, March included. Filed on 1 May, March's close
+    knows it; filed on 10 April it could not (and says so by passing). Before, March was
+    always closed as of 31 March, so its out-of-tolerance check passed even when filed in May."""
+    data = yaml.safe_load((plant / "p.yaml").read_text(encoding="utf-8"))
+    w1 = data["instruments"][0]
+    del w1["last_confirmed"]
+    w1["confirmations"] = [{"date": "2025-01-10", "kind": "verification"},
+                           {"date": "2025-04-15", "kind": "verification", "result": "fail",
+                            "as_found": "+0.5 %"}]
+    (plant / "p.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    both = plant / "r0304.csv"
+    both.write_text((plant / "r03.csv").read_text(encoding="utf-8")
+                    + "".join((plant / "r04.csv").read_text(encoding="utf-8").splitlines(True)[1:]),
+                    encoding="utf-8")
+
+    def oot_ok(filed: str, folder: str) -> bool:
+        r = run("month", "close", plant / "p.yaml", both, "--month", "2025-03", "--records",
+                plant / folder, "--filed-at", filed)
+        assert r.exit_code == 0, r.output
+        d = record(plant / folder, "2025-03.v1.json")
+        # the instruments' status is still the month's: valid on 1 and 31 March
+        assert (d["instruments"][0]["at_start"], d["instruments"][0]["at_end"]) == ("valid", "valid")
+        return next(c for c in d["checks"] if c["check"] == "out_of_tolerance")["ok"]
+
+    assert oot_ok("2025-04-10", "early") is True
+    assert oot_ok("2025-05-01", "late") is False
+    (f,) = [f for f in record(plant / "late", "2025-03.v1.json")["findings"] if f["code"] == "CAL-OOT"]
+    # (10 Jan, 15 Apr]: March 28 × 100 t + April 1–15 15 × 200 t = 2 800 + 3 000 = 5 800 t
+    assert f["data"]["activity"] == pytest.approx(5800)

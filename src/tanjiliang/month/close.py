@@ -270,9 +270,12 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
             "emissions_tco2e": None if rate is None else used * rate,
             "parameters": _parameters(used_params[s.id], values.get(s.id, {})),
         })
-    by_id = {i.id: i for i in a.instruments}
     from tanjiliang.check import check
 
+    # status on the month's last day, whatever the as-of date (a filing after the month sees
+    # later confirmations only for the out-of-tolerance periods they reveal)
+    at_last = a if day == last_day else check(rep.unit, pack, as_of=last_day)
+    by_id = {i.id: i for i in at_last.instruments}
     at_start = {i.id: i.calibration_status
                 for i in check(rep.unit, pack, as_of=start).instruments}
     instruments = [{"id": i.id, "name": i.name, "status": i.status,
@@ -370,7 +373,9 @@ def file_month(unit: UnitFile, year: int, month: int, readings: Any, *,
     if when.date() < end:  # the card 未开始: a month is filed once it has ended
         raise LoadError([Issue("--month", None, "", f"{label} 尚未结束（提交日期 {when.date()}），不能提交",
                                f"{label} has not ended (filing date {when.date()}): it cannot be filed")])
-    data = compute_month(unit, year, month, readings, pack, lab=lab)
+    # as of the filing day: a confirmation failed after the month but before the filing
+    # reveals an out-of-tolerance period touching the month, known when it is filed
+    data = compute_month(unit, year, month, readings, pack, as_of=when.date(), lab=lab)
     if data["completeness_percent"] is None and not any(
             s["metered"] or s["missing"] for s in data["streams"]):
         # no reading of the month at all: nothing to file (the folder close files no such unit)
