@@ -9,6 +9,7 @@ language and exit 2, never a traceback. Any other exception is a bug and is rais
 from __future__ import annotations
 
 import errno
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -83,4 +84,26 @@ def run(app: Callable[[], object], argv: Sequence[str] | None = None) -> None:
         if isinstance(exc, ReadingsError):
             report([i.message(lang) for i in exc.issues], lang)
             sys.exit(EXIT_BAD_INPUT)
+        if _database_error(exc):  # a --database that cannot be opened or reached is bad input
+            report([database_issue(exc, sys.argv if argv is None else argv).message(lang)], lang)
+            sys.exit(EXIT_BAD_INPUT)
         raise
+
+
+def _database_error(exc: BaseException) -> bool:
+    """A database driver's refusal (Django's OperationalError and kin), known without importing
+    Django for commands that never use it."""
+    return type(exc).__module__.startswith("django.db") and type(exc).__name__ in (
+        "OperationalError", "InterfaceError", "DatabaseError")
+
+
+def database_issue(exc: BaseException, argv: Sequence[str]) -> Issue:
+    """The database named on the command line (or the default one) could not be used: said in
+    the user's language, the driver's own English reason only in English."""
+    name = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--database"), "")
+    name = name or next((a.split("=", 1)[1] for a in argv if a.startswith("--database=")), "")
+    if not name:
+        name = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "tanjiliang"
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return Issue(name, None, "", "数据库无法打开或连接（请检查 --database 或 DATABASE_URL）",
+                 f"the database cannot be opened or reached (check --database or DATABASE_URL): {reason}")
