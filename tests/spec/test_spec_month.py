@@ -396,3 +396,21 @@ def test_a_failure_found_after_the_month_but_before_filing_touches_the_month(pla
     (f,) = [f for f in record(plant / "late", "2025-03.v1.json")["findings"] if f["code"] == "CAL-OOT"]
     # (10 Jan, 15 Apr]: March 28 × 100 t + April 1–15 15 × 200 t = 2 800 + 3 000 = 5 800 t
     assert f["data"]["activity"] == pytest.approx(5800)
+
+
+def test_lab_carbon_per_energy_is_named_as_such_and_converted_for_the_workbook(plant):
+    """Carbon content given per energy (0.025 tC/GJ) is the guideline's 单位热值含碳量; the close
+    said '元素碳含量 0.025 tC/GJ' (元素碳含量 is by mass)."""
+    (plant / "lab.csv").write_text(LAB.replace(",55,%,", ",0.025,tC/GJ,").replace(",59,%,", ",0.025,tC/GJ,"),
+                                   encoding="utf-8")
+    r = close(plant, "2025-03", "r03.csv", "2025-04-20", "--lab", plant / "lab.csv")
+    assert r.exit_code == 0, r.output
+    assert "单位热值含碳量 0.025 tC/GJ" in r.output and "元素碳含量 0.025" not in r.output
+    # 3 130 t × 23.25 GJ/t × 0.025 tC/GJ × 0.99 × 44/12 = 6 604.104 t + 176.793 t
+    assert record(plant / "rec", "2025-03.v1.json")["emissions_tco2e"] == pytest.approx(6780.897, abs=0.001)
+    r = run("month", "export", plant / "p.yaml", "--records", plant / "rec", "-o", plant / "out.xlsx")
+    from openpyxl import load_workbook
+
+    head, march = list(load_workbook(plant / "out.xlsx").active.iter_rows(values_only=True))
+    # 元素碳含量 = CC × NCV = 0.025 × 23.25 = 0.58125 → 58.125 %
+    assert march[head.index("元素碳含量 %")] == pytest.approx(58.125)

@@ -44,7 +44,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from tanjiliang.i18n import pairs, pick
+from tanjiliang.i18n import gettext, pairs, pick
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 
@@ -414,6 +414,16 @@ def lab_word(param: str, lang: str) -> str:
     return pick(WORDS[param], lang, f"month.lab.param:{param}")
 
 
+def _per_energy(unit: str | None) -> bool:
+    """Whether a carbon content's unit is per energy (tC/GJ: 单位热值含碳量)."""
+    from tanjiliang.units import QuantityError, parse_quantity
+
+    try:
+        return bool(unit) and bool(parse_quantity(f"1 {unit}").check("[mass] / [energy]"))
+    except QuantityError:
+        return False
+
+
 def lab_lines(data: dict[str, Any], lang: str) -> list[str]:
     """The month's measured parameters as filed: stream, parameter, value, how averaged."""
     zh = lang == "zh"
@@ -426,7 +436,12 @@ def lab_lines(data: dict[str, Any], lang: str) -> list[str]:
             how = lab["weighting"]
             how_text = pick(WEIGHTING[how], lang, f"month.lab.weighting:{how}") \
                 if how in WEIGHTING else ""
-            text = (f"{s['name']} {lab_word(p['name'], lang)} {p['value']:.4g} {p['unit']}"
+            word = lab_word(p["name"], lang)
+            if p["name"] == "carbon_content" and _per_energy(p.get("unit")):
+                # per energy (tC/GJ) it is the guideline's 单位热值含碳量, not 元素碳含量 (by mass)
+                word = pick(("单位热值含碳量", gettext("单位热值含碳量", "en", "label:quantity.carbon_content")),
+                            lang, "label:quantity.carbon_content")
+            text = (f"{s['name']} {word} {p['value']:.4g} {p['unit']}"
                     + (f"（{lab['results']} 个结果，{how_text}）" if zh and how_text else "")
                     + (f" ({lab['results']} results, {how_text})" if not zh and how_text else ""))
             out.append(text)
