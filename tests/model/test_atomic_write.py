@@ -161,6 +161,8 @@ _ALLOWED = {
     "model/write.py": "the helper itself",
     "data/store.py": "fsspec object store (local or S3): a hidden temp object, then fs.mv",
     "i18n/sweep.py": "developer tool rewriting the project's own catalogues and sources",
+    "units/cache.py": "pint's parsed-definitions cache: a temp file beside it, then os.replace;"
+                      " nothing a user wrote (a lost cache is parsed again)",
 }
 
 
