@@ -414,3 +414,34 @@ def test_lab_carbon_per_energy_is_named_as_such_and_converted_for_the_workbook(p
     head, march = list(load_workbook(plant / "out.xlsx").active.iter_rows(values_only=True))
     # 元素碳含量 = CC × NCV = 0.025 × 23.25 = 0.58125 → 58.125 %
     assert march[head.index("元素碳含量 %")] == pytest.approx(58.125)
+
+
+PROVINCE_PACK = """extends: henan-2025-draft
+name: test-province-2025
+version: "1"
+monthly:
+  deadline_days_after_month_end: {value: 20, source: cn-power-2022, clause: 本省规定, status: I}
+"""
+
+
+def test_a_pack_beside_the_unit_file_sets_the_deadline_for_every_month_command(plant):
+    """unit-file.md: ``pack`` is "a bundled pack name or a path to a pack file"; ``check`` reads
+    a relative path beside the unit file. Before, month close/status and kpi --records looked
+    for it in the working folder: exit 2 "没有名为“province.yaml”的规则包"."""
+    (plant / "province.yaml").write_text(PROVINCE_PACK, encoding="utf-8")
+    data = yaml.safe_load((plant / "p.yaml").read_text(encoding="utf-8"))
+    data["pack"] = "province.yaml"
+    (plant / "p.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = close(plant, "2025-03", "r03.csv", "2025-04-21")
+    assert r.exit_code == 0, r.output
+    d = record(plant / "rec", "2025-03.v1.json")
+    # 31 March + 20 days = 20 April; filed the 21st: late
+    assert (d["deadline"], d["late"], d["pack"]["name"]) == ("2025-04-20", True, "test-province-2025")
+    r = run("month", "status", plant / "p.yaml", "--records", plant / "rec", "--today", "2025-12-31",
+            "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["months"][0]["deadline"] == "2025-02-20"  # 31 Jan + 20 days
+    r = run("kpi", plant / "p.yaml", "--records", plant / "rec", "--as-of", "2025-12-31", "--format", "json")
+    assert r.exit_code == 0, r.output
+    # deadlines passed by 31 Dec: January … November (20 December) = 11; none filed in time
+    assert json.loads(r.stdout)["units"][0]["timeliness"] == 0.0

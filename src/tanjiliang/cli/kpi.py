@@ -80,12 +80,12 @@ def kpi(
         filed: tuple[float | None, float | None] = (None, None)
         if records is not None:
             from tanjiliang.data.store import unit_key
-            from tanjiliang.month.close import filing_indicators
+            from tanjiliang.month.close import filing_indicators, unit_pack
 
             # one unit: its records folder; a folder of units: <records>/<unit key>/ as
             # `month close FOLDER --records` writes them
             folder = records / unit_key(unit) if target.is_dir() else records
-            filed = filing_indicators(year, folder, when, unit.pack)
+            filed = filing_indicators(year, folder, when, unit_pack(unit))
         rows.append(indicators(unit, a, date(year, 1, 1), date(year + 1, 1, 1),
                                completeness=filed[0], timeliness=filed[1]))
     if problems and not target.is_dir():

@@ -167,11 +167,12 @@ def status(
     """The year's twelve month cards 全年十二个月的存证状态."""
     from tanjiliang.check import check
     from tanjiliang.model.load import load_unit
-    from tanjiliang.month.close import STATUS_WORDS, month_status, year_total
+    from tanjiliang.month.close import STATUS_WORDS, month_status, unit_pack, year_total
 
     lg = lang.value
     try:
         unit = load_unit(unit_file)
+        pack = unit_pack(unit)  # a relative pack path read beside the unit file, as check does
         day = date_option(today) if today else date.today()
     except LoadError as err:
         raise _bad(err, lg) from None
@@ -179,7 +180,7 @@ def status(
         make_console().print(gettext("--today: “{0}”不是日期", lg, "cli.month").format(today))
         raise typer.Exit(2) from None
     year = unit.unit.year
-    cards = month_status(year, records_dir, day, unit.pack)  # deadlines of the unit's pack
+    cards = month_status(year, records_dir, day, pack)  # deadlines of the unit's pack
     total = year_total(records_dir)
     annual = check(unit, as_of=min(day, date(year, 12, 31))).total_tco2e
     if fmt is Format.json:

@@ -54,6 +54,21 @@ def monthly_rules(pack: Any = None) -> tuple[MonthlyRules, LoadedPack]:
     return loaded.pack.monthly, loaded
 
 
+def _pack_of(unit: UnitFile, pack: Any = None) -> Any:
+    """``pack``, else the pack the unit file names, a relative path read beside the unit file
+    as ``check`` reads it (tanjiliang.check._unit_pack)."""
+    if pack is not None or not unit.pack:
+        return pack
+    from tanjiliang.check import _unit_pack
+
+    return _unit_pack(unit)
+
+
+def unit_pack(unit: UnitFile) -> Any:
+    """The pack a unit file names, loaded (relative paths beside the file), for the doors."""
+    return _pack_of(unit)
+
+
 def rule(name: str, pack: Any = None) -> Any:
     """The value of one monthly rule of ``pack`` (``rule("substitution_factor")`` → 1.1)."""
     return getattr(monthly_rules(pack)[0], name).value
@@ -362,6 +377,7 @@ def file_month(unit: UnitFile, year: int, month: int, readings: Any, *,
     version's hash for a correction, the evidence files (name, SHA-256, bytes), and
     ``sha256`` over all of it. A correction without a reason is refused (LoadError)."""
     label = f"{year:04d}-{month:02d}"
+    pack = _pack_of(unit, pack)
     if previous is not None and not (reason and reason.strip()):
         raise LoadError([Issue("reason", None, "", f"{label} 已提交；更正须说明原因",
                                f"{label} is filed; a correction needs a reason")])
@@ -405,6 +421,7 @@ def close_month(unit: UnitFile, year: int, month: int, readings: Any, folder: Pa
     file (tanjiliang.month.lab); it and the report files its month's results name (beside
     it) are evidence too. Evidence files are copied by hash."""
     label = f"{year:04d}-{month:02d}"
+    pack = _pack_of(unit, pack)
     previous = latest(folder).get(label)
     files: list[tuple[Path, str | None]] = [(p, None) for p in evidence or []]
     results = None
