@@ -217,3 +217,17 @@ def test_ledger_export_gives_a_weighing_class_its_mpe_at_the_usual_load(tmp_path
     assert mpe == {"W1": "0.1", "W2": "0.5"}
     r = CliRunner().invoke(app, ["ledger", "import", str(f), str(tmp_path / "台账.xlsx"), "--dry-run"])
     assert r.exit_code == 0 and "未变 2 台" in r.output, r.output  # the column is not read back
+
+
+@pytest.mark.parametrize(("gwp", "tco2e"), [
+    ("AR4", 12678.666),  # 1.43 × 7 390 + 0.17303 × 12 200 = 10 567.7 + 2 110.966
+    ("SAR", 10886.876),  # 1.43 × 6 500 + 0.17303 × 9 200 = 9 295 + 1 591.876
+])
+def test_the_file_gwp_set_weighs_cf4_and_c2f6(tmp_path, gwp, tco2e):
+    data = unit([{"id": "pfc", "kind": "pfc", "activity": "100000 t", "consumers": ["B1"],
+                  "anode_effects": {"minutes_per_cell_day": 0.1, "cells": 300, "technology": "CWPB"}}],
+                sector="aluminium", pack="cn-ets-2024")
+    data["gwp"] = gwp
+    _rc, doc, out = check(tmp_path, data)
+    assert doc is not None, out
+    assert stream(doc, "pfc")["emissions_tco2e"] == pytest.approx(tco2e)
