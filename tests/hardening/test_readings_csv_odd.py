@@ -37,3 +37,12 @@ def test_columns_not_read_are_said(tmp_path: Path, cli: Cli) -> None:
     assert "未读取的列：备注、quality" in out, out
     _, out = cli("data", "check", SPEC, f, "--from", "2025-01-01", "--to", "2025-02-01", "--lang", "en")
     assert "columns not read: 备注, quality" in out, out
+
+
+def test_a_readings_value_quoted_in_each_languages_marks(tmp_path: Path, cli: Cli) -> None:
+    f = tmp_path / "r.csv"
+    f.write_text("instrument,time,value,unit\nW-01,2025-01-01 00:00,100,furlong\n", encoding="utf-8")
+    _, out = cli("data", "check", SPEC, f, "--from", "2025-01-01", "--to", "2025-02-01", "--lang", "en")
+    assert '[unit] "furlong":' in out and "“" not in out, out
+    _, out = cli("data", "check", SPEC, f, "--from", "2025-01-01", "--to", "2025-02-01")
+    assert "[unit] “furlong”:" in out, out

@@ -94,7 +94,8 @@ class ReadingsIssue:
 
     def message(self, lang: str = "zh") -> str:
         where = self.file + (f":{self.row}" if self.row else "") + (f" [{self.column}]" if self.column else "")
-        val = f" “{self.value}”" if self.value is not None else ""
+        quote = "“{}”" if lang == "zh" else '"{}"'  # each language's own quotation marks
+        val = " " + quote.format(self.value) if self.value is not None else ""
         return f"{where}{val}: {self.zh if lang == 'zh' else self.en}"
 
 
