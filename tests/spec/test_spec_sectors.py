@@ -231,3 +231,41 @@ def test_the_file_gwp_set_weighs_cf4_and_c2f6(tmp_path, gwp, tco2e):
     _rc, doc, out = check(tmp_path, data)
     assert doc is not None, out
     assert stream(doc, "pfc")["emissions_tco2e"] == pytest.approx(tco2e)
+
+
+def test_a_stream_given_by_its_stock_change_is_metered_and_closed_monthly(tmp_path):
+    """Coke given only by its stock change (no ``activity``) with a stock-take instrument on
+    ``coke.stock`` and a truck scale on ``coke``. Before: ``data check`` and ``month close``
+    crashed (AttributeError: 'Parameters' object has no attribute 'stock'); without the
+    stock-take, the month's coke emissions were null (no declared activity to take the rate
+    from) and the month filed 0.0 tCO₂e."""
+    import datetime as dt
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from tanjiliang.cli.app import app
+
+    data = unit([STEEL[0]],
+                [scale("W1", "coke", "±0.1 %"),
+                 {"id": "S1", "name": "激光盘煤仪", "type": "stock_take", "measures": "coke.stock",
+                  "at": "boundary", "accuracy": "±1 %", "last_confirmed": "2025-01-02"}], sector="steel")
+    data["instruments"][0]["last_confirmed"] = "2025-01-02"
+    f = tmp_path / "plant.yaml"
+    f.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    csv = tmp_path / "r.csv"
+    csv.write_text("instrument,time,value,unit,kind\n" + "".join(
+        f"W1,{dt.date(2025, 3, 1) + dt.timedelta(days=i)}T00:00,270,t,amount\n" for i in range(31)),
+        encoding="utf-8")
+    r = CliRunner().invoke(app, ["data", "check", str(f), str(csv), "--from", "2025-03-01", "--to", "2025-04-01",
+                                 "--format", "json"])
+    assert r.exit_code in (0, 1), r.output
+    r = CliRunner().invoke(app, ["month", "close", str(f), str(csv), "--month", "2025-03",
+                                 "--records", str(tmp_path / "rec"), "--filed-at", "2025-04-05"])
+    assert r.exit_code == 0, r.output
+    import json
+
+    d = json.loads((tmp_path / "rec" / "2025-03.v1.json").read_text(encoding="utf-8"))
+    coke = next(s for s in d["streams"] if s["id"] == "coke")
+    # 31 × 270 t = 8 370 t × 3 t/t = 25 110 t (declared 97 000 t = 100 000 + 5 000 − 8 000)
+    assert (coke["activity"], coke["emissions_tco2e"]) == (pytest.approx(8370), pytest.approx(25110))

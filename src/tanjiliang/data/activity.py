@@ -188,13 +188,14 @@ def reconcile(unit: UnitFile, assessment: Assessment, q: QualityResult,
 
 
 def declared_activity(unit: UnitFile, stream_id: str) -> tuple[float | None, str | None]:
-    """A stream's declared annual activity as (magnitude, unit text); (None, None) when it is
-    not stated or cannot be read."""
+    """A stream's declared annual activity as (magnitude, unit text) — its ``activity``, else
+    its stock change's consumption; (None, None) when it is not stated or cannot be read."""
     s = next((x for x in unit.source_streams if x.id == stream_id), None)
-    if s is None or s.activity is None:
+    if s is None or (s.activity is None and s.stock is None):
         return None, None
     try:
-        qv = parse_quantity(s.activity)
+        # a stream given by its stock change: consumption = receipts + opening − closing
+        qv = parse_quantity(s.activity) if s.activity is not None else s.stock.consumption()
     except QuantityError:
         return None, None
     return float(qv.magnitude), f"{qv.units:~}"

@@ -106,10 +106,14 @@ def instrument_unit(unit: UnitFile, ins: Instrument) -> str | None:
         return CEMS_UNITS[qty]
     for s in unit.source_streams:
         if s.id == stream_id:
-            if qty == "activity":
-                return _unit_of(s.activity)
-            if s.parameters is not None:
+            stock = s.stock.receipts if s.stock is not None else None
+            if qty == "activity":  # a stream given by its stock change has no activity text
+                return _unit_of(s.activity or stock)
+            if qty == "stock":  # the stock-take: in the stock's unit (docs/unit-file.md)
+                return _unit_of(stock or s.activity)
+            if s.parameters is not None and qty in type(s.parameters).model_fields:
                 return _unit_of(s.parameters.value_of(qty))
+            return None  # anode effects, clinker analyses …: no unit to convert to
     return None
 
 
