@@ -36,3 +36,13 @@ def test_an_import_names_the_rows_it_did_not_store(tmp_path: Path, cli: Cli) -> 
     assert code == 0 and "2 行的时间无法识别，未写入读数库（第 5、6 行）" in out and "已写入 4 条读数" in out, out
     code, out = cli("data", "import", SPEC, f, "--store", tmp_path / "store", "--lang", "en")
     assert "2 rows have a time that cannot be read and were not stored (rows 5, 6)" in out, out
+
+
+def test_a_month_folder_given_as_readings_says_how_to_list_it(tmp_path: Path, cli: Cli) -> None:
+    folder = tmp_path / "2025-03"
+    folder.mkdir()
+    (folder / "a.csv").write_text("instrument,time,value\nW-01,2025-03-01 00:00,1\n", encoding="utf-8")
+    code, out = cli("data", "check", SPEC, folder)
+    assert code == 2 and f"{folder}: 这是文件夹：请列出其中的读数文件，如 {folder}/*.csv" in out, out
+    code, out = cli("data", "import", SPEC, folder, "--store", tmp_path / "store", "--lang", "en")
+    assert code == 2 and "this is a folder: list its readings files" in out, out

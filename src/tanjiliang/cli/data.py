@@ -50,6 +50,15 @@ def _date(text: str | None, opt: str, lang: str) -> date | None:
     return day
 
 
+def _no_folders(paths: list[Path], lang: str) -> None:
+    """A month's folder given where files are expected: said, with how to list its files."""
+    folders = [p for p in paths if p.is_dir()]
+    if folders:
+        raise _fail([Issue(str(p), None, "", f"这是文件夹：请列出其中的读数文件，如 {p}/*.csv 或 {p}/*/*.csv",
+                           f"this is a folder: list its readings files, e.g. {p}/*.csv or {p}/*/*.csv").message(lang)
+                     for p in folders], lang)
+
+
 def _console() -> Console:
     c = Console(highlight=False)
     return c if c.is_terminal else Console(highlight=False, width=180)
@@ -162,6 +171,7 @@ def import_(
     from tanjiliang.model.load import load_unit
 
     lg = lang.value
+    _no_folders(readings, lg)
     try:
         unit = load_unit(unit_file)
         st = ReadingsStore(store)
@@ -202,6 +212,7 @@ def check(
     from tanjiliang.rules.load import load_pack
 
     lg = lang.value
+    _no_folders(readings or [], lg)
     start, end = _date(from_, "--from", lg), _date(to, "--to", lg)
     day = _date(as_of, "--as-of", lg)
     if flagged is not None and flagged.suffix.lower() not in (".csv", ".xlsx"):
