@@ -445,3 +445,23 @@ def test_a_pack_beside_the_unit_file_sets_the_deadline_for_every_month_command(p
     assert r.exit_code == 0, r.output
     # deadlines passed by 31 Dec: January … November (20 December) = 11; none filed in time
     assert json.loads(r.stdout)["units"][0]["timeliness"] == 0.0
+
+
+def test_a_stream_without_readings_in_the_month_is_not_filed_as_zero(plant):
+    """The readings hold no line of E1 (bought electricity) this month: before, the record said
+    grid 0.0 MWh, 0.0 t — a month of zero purchase — with completeness 100 %; now the stream is
+    not in the month (the workbook's 购入电量 cell is empty, not 0)."""
+    csv = plant / "r03.csv"
+    csv.write_text("".join(line for line in csv.read_text(encoding="utf-8").splitlines(True)
+                           if not line.startswith("E1,")), encoding="utf-8")
+    assert close(plant, "2025-03", "r03.csv", "2025-04-20").exit_code == 0
+    d = record(plant / "rec", "2025-03.v1.json")
+    assert "grid" not in [s["id"] for s in d["streams"]]
+    # coal alone: 3 130 t × 1.8876 = 5 908.188 t
+    assert d["emissions_tco2e"] == pytest.approx(5908.188)
+    r = run("month", "export", plant / "p.yaml", "--records", plant / "rec", "-o", plant / "out.xlsx")
+    assert r.exit_code == 0, r.output
+    from openpyxl import load_workbook
+
+    head, march = list(load_workbook(plant / "out.xlsx").active.iter_rows(values_only=True))
+    assert march[head.index("购入电量 MWh")] is None

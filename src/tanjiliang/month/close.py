@@ -268,8 +268,10 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
     streams = []
     for s in a.streams:
         m = metered.get(s.id)
-        if m is None and s.id not in missing:
-            continue  # a stream without metered data in this file set
+        if m is None and not (missing.get(s.id) or {}).get("missing_activity"):
+            # a stream without metered data in this file set: not a month of 0 t (the annual
+            # summary lists every declared stream, so membership there said nothing)
+            continue
         act = float(m["activity"]) if m else 0.0
         miss = float((missing.get(s.id) or {}).get("missing_activity") or 0.0)
         used = act + factor * miss
