@@ -38,3 +38,12 @@ def test_data_check_names_layout_and_kind_in_words(tmp_path: Path, cli: Cli) -> 
     code, out = cli("data", "check", SPEC, readings, "--from", "2025-01-01", "--to", "2025-02-01",
                     "--as-of", "2025-12-31", "--lang", "en")
     assert "读数.csv (long)" in out and "metered vs declared" in out and "区间量" not in out, out
+
+
+def test_below_the_key_unit_threshold_in_tco2e(tmp_path: Path, cli: Cli) -> None:
+    """The key-unit finding wrote tCO2e in ASCII (its tCO₂e was lost once in a whole-file commit)."""
+    text = SPEC.read_text(encoding="utf-8").replace('"1830000 t"', '"100 t"').replace('"21000 t"', '"10 t"')
+    f = tmp_path / "small.yaml"
+    f.write_text(text, encoding="utf-8")
+    _, out = cli("check", f, "--as-of", "2025-12-31")
+    assert "tCO₂e 低于" in out and "tCO2e 低于" not in out, out

@@ -179,8 +179,8 @@ def scope(ctx: Context) -> Scope:
         direct = totals.basis == "direct"
         limit = p.scope.key_emission_threshold_tco2e.value
         ctx.findings.add("SCOPE-VOLUNTARY", "unit",
-                         f"{'直接排放' if direct else '年排放总量'} {_fmt(basis)} tCO2e 低于 {_fmt(limit)} tCO2e，本规范自愿参照执行",
-                         f"{'direct emissions' if direct else 'total'} {_fmt(basis)} tCO2e is below {_fmt(limit)} tCO2e; the specification applies voluntarily",
+                         f"{'直接排放' if direct else '年排放总量'} {_fmt(basis)} tCO₂e 低于 {_fmt(limit)} tCO₂e，本规范自愿参照执行",
+                         f"{'direct emissions' if direct else 'total'} {_fmt(basis)} tCO₂e is below {_fmt(limit)} tCO₂e; the specification applies voluntarily",
                          total_tco2e=total, key_unit_tco2e=basis)
     return Scope(gwp_set, calc, media, biogenic, counted, totals, totals.total, total_r,
                  float(exact_sum(exact(c.biogenic_co2_t) for c in calc.values())), key_unit, category)
@@ -565,13 +565,19 @@ def _activity_uncertainty(s: SourceStream, covering: dict[str, list[InstrumentRe
         return min(mpes) if mpes else None
 
     candidates = []
-    a = consumption_uncertainty(s, best(BOUNDARY))  # receipts ± stock change (metrology/stock.py)
+    takes = [c.mpe_percent for c in covering.get(f"{s.id}.stock", []) if c.mpe_percent is not None]
+    # receipts ± stock change (metrology/stock.py), the stock-take's MPE when the stock
+    # states no uncertainty of its own
+    a = consumption_uncertainty(s, best(BOUNDARY), min(takes) if takes else None)
     if a is not None:
         candidates.append(a)
     shares = s.consumer_shares()
+    boundary = place_point.get((s.id, BOUNDARY))
     if shares:
         terms = []
         for c, x in shares.items():
+            if s.stock is not None and boundary is not None and place_point.get((s.id, c)) == boundary:
+                break  # folded into the boundary point: that instrument weighs the receipts
             m = best(c)
             if m is None:
                 break
