@@ -269,3 +269,29 @@ def test_a_stream_given_by_its_stock_change_is_metered_and_closed_monthly(tmp_pa
     coke = next(s for s in d["streams"] if s["id"] == "coke")
     # 31 × 270 t = 8 370 t × 3 t/t = 25 110 t (declared 97 000 t = 100 000 + 5 000 − 8 000)
     assert (coke["activity"], coke["emissions_tco2e"]) == (pytest.approx(8370), pytest.approx(25110))
+
+
+@pytest.mark.parametrize(("stock_unc", "tco2e_unc"), [
+    # the stock's own 1 %: √((0.1 % · 100 000)² + (1 % · 5 000)² + (1 % · 8 000)²) / 97 000
+    # = √(100² + 50² + 80²) / 97 000 = 137.48 / 97 000 = 0.14173 %
+    ("1 %", 0.14173),
+    # none stated: the stock-take instrument's ±5 %: √(100² + 250² + 400²) / 97 000
+    # = 482.18 / 97 000 = 0.49709 %
+    (None, 0.49709),
+])
+def test_stock_change_uncertainty_uses_the_stock_take_and_not_the_receipts_scale_alone(
+        tmp_path, stock_unc, tco2e_unc):
+    """Before: 0.1 % in both cases — the coke's one consumer folds into the boundary point, so
+    the truck scale weighing the receipts counted as measuring the consumption, and the
+    stock-take instrument's MPE was never used."""
+    coke = {**STEEL[0], "stock": {**STEEL[0]["stock"]}}
+    if stock_unc is None:
+        del coke["stock"]["uncertainty"]
+    else:
+        coke["stock"]["uncertainty"] = stock_unc
+    data = unit([coke], [scale("W1", "coke", "±0.1 %"),
+                         {"id": "S1", "name": "激光盘煤仪", "type": "stock_take", "measures": "coke.stock",
+                          "at": "boundary", "accuracy": "±5 %", "last_confirmed": "2025-06-01"}], sector="steel")
+    _rc, doc, out = check(tmp_path, data)
+    assert doc is not None, out
+    assert stream(doc, "coke")["uncertainty_percent"] == pytest.approx(tco2e_unc, abs=1e-5)

@@ -48,15 +48,19 @@ def figures(s: SourceStream) -> StockFigures | None:
                         float(c.magnitude), f"{u:~P}")
 
 
-def consumption_uncertainty(s: SourceStream, receipts_percent: float | None) -> float | None:
+def consumption_uncertainty(s: SourceStream, receipts_percent: float | None,
+                            stock_take_percent: float | None = None) -> float | None:
     """Relative uncertainty (%) of the consumption of a stream with ``stock``; ``None`` when
-    the receipts' or the stock-take's uncertainty is unknown, or nothing was consumed."""
+    the receipts' or the stock-take's uncertainty is unknown, or nothing was consumed. The
+    stock-take's is the stock's own ``uncertainty``, else the MPE of the instrument on the
+    ``<stream>.stock`` point (``stock_take_percent``)."""
     f = figures(s)
     if f is None or s.stock is None:
         return receipts_percent
-    if receipts_percent is None or s.stock.uncertainty is None or f.consumption <= 0:
+    u_s = (parse_ratio(s.stock.uncertainty) * 100.0 if s.stock.uncertainty is not None
+           else stock_take_percent)
+    if receipts_percent is None or u_s is None or f.consumption <= 0:
         return None
-    u_s = parse_ratio(s.stock.uncertainty) * 100.0
     return sqrt((receipts_percent * f.receipts) ** 2 + (u_s * f.opening) ** 2
                 + (u_s * f.closing) ** 2) / f.consumption
 
