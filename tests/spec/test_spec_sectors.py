@@ -295,3 +295,26 @@ def test_stock_change_uncertainty_uses_the_stock_take_and_not_the_receipts_scale
     _rc, doc, out = check(tmp_path, data)
     assert doc is not None, out
     assert stream(doc, "coke")["uncertainty_percent"] == pytest.approx(tco2e_unc, abs=1e-5)
+
+
+def test_out_of_tolerance_on_a_stock_only_stream_carries_the_readings_tonnes(tmp_path):
+    """The coke scale W1 (given only by its stock change) failed on 15 April at +0.5 %. Before,
+    CAL-OOT ignored its readings for a stream without ``activity`` and estimated the tonnes
+    pro rata over the year: 291 000 × 103 / 365 = 82 117.8 t."""
+    import datetime as dt
+
+    coke = {**STEEL[0]}
+    data = unit([coke], [{**scale("W1", "coke", "±0.1 %"), "last_confirmed": None,
+                          "confirmations": [{"date": "2025-01-02", "kind": "verification"},
+                                            {"date": "2025-04-15", "kind": "verification", "result": "fail",
+                                             "as_found": "+0.5 %"}]}], sector="steel")
+    del data["instruments"][0]["last_confirmed"]
+    csv = tmp_path / "r.csv"
+    csv.write_text("instrument,time,value,unit,kind\n" + "".join(
+        f"W1,{dt.date(2025, 3, 1) + dt.timedelta(days=i)}T00:00,270,t,amount\n" for i in range(31)),
+        encoding="utf-8")
+    _rc, doc, out = check(tmp_path, data, "--readings", str(csv))
+    assert doc is not None, out
+    (f,) = [f for f in doc["findings"] if f["code"] == "CAL-OOT"]
+    # readings in (2 Jan, 15 Apr]: March 31 × 270 t = 8 370 t × 3 t/t = 25 110 t; +0.5 % → 125.55 t
+    assert "8,370.000 t" in f["message"] and "25,110.0" in f["message"] and "+125.5" in f["message"], f["message"]

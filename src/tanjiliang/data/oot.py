@@ -26,7 +26,7 @@ import polars as pl
 
 from tanjiliang.assess.findings import make_finding
 from tanjiliang.assess.result import Assessment, Finding
-from tanjiliang.data.activity import _parents, _share_under
+from tanjiliang.data.activity import _parents, _share_under, declared_activity
 from tanjiliang.data.quality import QualityResult
 from tanjiliang.metrology.weighing import instrument_mpe_percent
 from tanjiliang.model.unit import ConfirmationRecord, Instrument, UnitFile
@@ -147,12 +147,10 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
             carried = _carried(split_amounts, streams, emissions)
             if carried is not None:
                 tco2e, activity_text = carried
-            elif s is not None and qty == "activity" and s.activity:
-                try:
-                    declared = float(parse_quantity(s.activity).magnitude)
-                    unit_text = f"{parse_quantity(s.activity).units:~}"
-                except QuantityError:
-                    declared, unit_text = 0.0, ""
+            elif s is not None and qty == "activity" and declared_activity(unit, s.id)[0] is not None:
+                # the declared activity, or a stock change's consumption (stock-only stream)
+                found, unit_found = declared_activity(unit, s.id)
+                declared, unit_text = float(found or 0.0), unit_found or ""
                 if amount is None and frm is not None:
                     share = _share_under(unit, s.id, ins.at, up)
                     amount = declared * share * days / days_in_year
