@@ -38,7 +38,7 @@ def test_a_mistyped_command_in_one_language() -> None:
     (("plan", "x.yaml", "--budget", "abc"), "“--budget”的值无效：应为数字", "Invalid value for '--budget': must be a number"),
     (("init", "--sector", "power", "-o", "x.yaml", "--year", "abc"), "“--year”的值无效：应为整数",
      "Invalid value for '--year': must be a whole number"),
-    (("check",), "缺少参数“file”。", "Missing argument"),
+    (("check",), "缺少参数“文件”。", "Missing argument"),
     (("month", "close", "x.yaml", "--month", "2025-03"), "缺少选项“--records”。", "Missing option '--records'"),
     (("check", "x.yaml", "--pack"), "选项“--pack”需要一个值。", "requires an argument"),
     (("check", "x.yaml", "extra"), "多余的参数（extra）", "extra"),

@@ -99,7 +99,24 @@ CLICK_ZH: dict[str, str] = {
     "default: {default}": "默认：{default}", "required": "必填",
     "Show this message and exit.": "显示本帮助并退出。",
     "Did you mean {}?": "是否要输入 {}？",
+    # the usage line's placeholders and the value types Typer shows beside each option
+    "[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]...",
+    "str": "文本", "int": "整数", "float": "数值", "bool": "开关", "path": "路径", "Path": "路径",
+    "file": "文件", "dir": "文件夹", "datetime": "日期时间", "UUID": "标识",
 }
+
+#: Chinese names of the commands' arguments (by metavar, else by parameter name), shown in
+#: the usage line and the arguments panel instead of the code's names (``{file}``, ``UNIT``).
+ARG_ZH: dict[str, str] = {
+    "file": "文件", "FILES": "文件", "instrument": "管理编号", "LEDGER": "台账", "name": "规则包",
+    "new": "新规则包", "old": "原规则包", "out": "输出目录", "READINGS": "计量数据", "root": "目录",
+    "standard": "计量标准", "summary": "汇总文件", "UNIT_OR_FOLDER": "单位文件或目录",
+    "UNIT": "单位文件", "units": "单位文件或目录",
+}
+
+#: Typer's type label inside ``<…>`` (``<str>``, ``<list[Path]>``): the bare type words.
+_TYPE_WORD = re.compile(r"\b(str|int|float|bool|path|Path|file|dir|datetime|UUID)\b")
+_LIST_OF = re.compile(r"^<list\[(.*)\]>$")
 
 
 def click_word(english: str, lang: str) -> str:
@@ -112,6 +129,20 @@ def click_word(english: str, lang: str) -> str:
         return zh
     out = gettext(zh, lang, f"click:{english}")
     return out if out != zh else english
+
+
+def type_label(label: str, lang: str) -> str:
+    """Typer's ``<type>`` label of an option in ``lang``: the type words translated
+    (``<str>`` → ``<文本>``, ``<list[Path]>`` → ``<路径…>``); a choice (``<text|json>``) is what
+    one types and stays as it is."""
+    if lang == "en" or not label.startswith("<"):
+        return label
+    m = _LIST_OF.match(label)
+    inner = m.group(1) if m else label[1:-1]
+    if "|" in inner and not _TYPE_WORD.fullmatch(inner.split("|")[0]):
+        return label
+    out = _TYPE_WORD.sub(lambda w: click_word(w.group(1), lang), inner)
+    return f"<{out}…>" if m else f"<{out}>"
 
 
 def split(text: str) -> tuple[str, str]:
@@ -152,6 +183,23 @@ def pick_help(text: str | None, lang: str) -> str | None:
 def _localise(cmd: click.Command, lang: str) -> None:
     """Set every help text of ``cmd`` and its subcommands to ``lang`` (the pair as written is
     kept on the object, so a later command line in another language starts from it)."""
+    if not hasattr(cmd, "_tj_options_metavar"):
+        cmd._tj_options_metavar = cmd.options_metavar  # type: ignore[attr-defined]
+    if cmd._tj_options_metavar == "[OPTIONS]":  # type: ignore[attr-defined]
+        cmd.options_metavar = click_word("[OPTIONS]", lang)
+    if getattr(cmd, "_tj_subcommand_metavar", None) is None and hasattr(cmd, "subcommand_metavar"):
+        cmd._tj_subcommand_metavar = cmd.subcommand_metavar  # type: ignore[attr-defined]
+    if getattr(cmd, "_tj_subcommand_metavar", None) == "COMMAND [ARGS]...":
+        cmd.subcommand_metavar = click_word("COMMAND [ARGS]...", lang)  # type: ignore[attr-defined]
+    for p in cmd.params:
+        if p.param_type_name != "argument":
+            continue
+        if not hasattr(p, "_tj_metavar"):
+            p._tj_metavar = p.metavar  # type: ignore[attr-defined]
+        key = (p._tj_metavar or p.name or "").removesuffix("...")  # type: ignore[attr-defined]
+        zh = ARG_ZH.get(key)
+        p.metavar = p._tj_metavar if lang == "en" or zh is None else (  # type: ignore[attr-defined]
+            zh if lang == "zh" else gettext(zh, lang, f"cli.arg:{key}"))
     for obj, attr in [(cmd, "help"), (cmd, "short_help"), *((p, "help") for p in cmd.params)]:
         original = f"_tj_{attr}"
         if not hasattr(obj, original):
@@ -307,6 +355,15 @@ def _patch_click(lang: str) -> None:
                 raise
 
         TyperGroup.resolve_command = resolve_command  # type: ignore[method-assign]
+    if "display_type" not in _ORIGINAL:  # "<str>", "<list[Path]>" beside each option
+        from typer.core import _TyperParameter
+
+        _ORIGINAL["display_type"] = _TyperParameter.display_type
+
+        def display_type(self: Any, ctx: Any) -> str:
+            return type_label(_ORIGINAL["display_type"](self, ctx), _LANG["lang"])
+
+        _TyperParameter.display_type = display_type  # type: ignore[method-assign]
     if "write_usage" not in _ORIGINAL:
         _ORIGINAL["write_usage"] = formatting.HelpFormatter.write_usage
         _ORIGINAL["get_help_option"] = core.Command.get_help_option
