@@ -30,6 +30,12 @@ DEFAULT_KIND: dict[str, str] = {
     "oil_flow_meter": "total", "steam_flow_meter": "total", "heat_meter": "total",
 }
 
+#: Static scales: each row is a weighing (a truck, a wagon, a cylinder of LPG). When their
+#: readings come as deliveries come rather than at an interval (data/rules.yaml
+#: ``weighings_gap_share``), no interval is inferred from the steps between them and nothing is
+#: counted missing between two weighings (:func:`tanjiliang.data.quality.weighings`).
+STATIC_SCALES: frozenset[str] = frozenset({"rail_scale", "truck_scale", "platform_scale"})
+
 #: Units that emission-point quantities are analysed in (HJ 75-2017 conventions).
 CEMS_UNITS: dict[str, str] = {
     "co2": "percent", "flow": "m**3/h", "temperature": "degC", "pressure": "kPa",
@@ -50,6 +56,7 @@ class Profile:
     range_hi: float | None
     mpe_percent: float | None
     in_use: bool
+    static_scale: bool = False  # type in STATIC_SCALES: its rows may be weighings as they come
 
 
 def place_kind(unit: UnitFile, at: str) -> str:
@@ -138,12 +145,13 @@ def profiles(unit: UnitFile) -> dict[str, Profile]:
                 instrument=ins.id, stream=ins.measured_stream(), quantity=ins.measured_quantity(),
                 at=ins.at, place_kind=place_kind(unit, ins.at),
                 kind=DEFAULT_KIND.get(ins.type, "reading"), unit=target, range_lo=lo, range_hi=hi,
-                mpe_percent=mpe_percent(ins.accuracy), in_use=ins.status == "in_use")
+                mpe_percent=mpe_percent(ins.accuracy), in_use=ins.status == "in_use",
+                static_scale=ins.type in STATIC_SCALES)
             if key:
                 seen[key] = p
         else:
             p = Profile(ins.id, p.stream, p.quantity, p.at, p.place_kind, p.kind, p.unit,
-                        p.range_lo, p.range_hi, p.mpe_percent, p.in_use)
+                        p.range_lo, p.range_hi, p.mpe_percent, p.in_use, p.static_scale)
         out[ins.id] = p
     return out
 

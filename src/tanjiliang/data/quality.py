@@ -593,7 +593,7 @@ def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = 
             col, val, zh, en = lk.problems[key]
             issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{n} 条读数未分析",
                                         f"{en}; {n} readings not analysed"))
-    return _assemble(parts, lk, files, s, e, issues, profs, total_rows)
+    return _assemble(parts, lk, files, s, e, issues, profs, total_rows, interval_s)
 
 
 def _analyse_plain(readings: Readings, plain: list[ParquetColumns], profs: dict[str, Profile],
@@ -612,7 +612,7 @@ def _analyse_plain(readings: Readings, plain: list[ParquetColumns], profs: dict[
         col, val, zh, en = lk.problems[int(k)]
         issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{unusable[k]} 条读数未分析",
                                     f"{en}; {unusable[k]} readings not analysed"))
-    return _assemble(parts, lk, readings.files, s, e, issues, profs, total_rows)
+    return _assemble(parts, lk, readings.files, s, e, issues, profs, total_rows, interval_s)
 
 
 def _plain_parts(readings: Readings, plain: list[ParquetColumns], profs: dict[str, Profile],
@@ -696,7 +696,7 @@ def _plain_parts(readings: Readings, plain: list[ParquetColumns], profs: dict[st
 
 def _assemble(parts: list[list[pl.DataFrame]], lk: Lookup, files: list[str], s: datetime,
               e: datetime, issues: list[ReadingsIssue], profs: dict[str, Profile],
-              total_rows: int) -> QualityResult:
+              total_rows: int, interval_s: float | None = None) -> QualityResult:
     def cat(i: int) -> pl.DataFrame | None:
         frames = [p[i] for p in parts if p[i].height]
         return pl.concat(frames, how="vertical_relaxed") if frames else None
@@ -727,6 +727,9 @@ def _assemble(parts: list[list[pl.DataFrame]], lk: Lookup, files: list[str], s: 
                            ("n", "gaps", "duplicates", "negative", "out_of_range", "resets",
                             "rollovers", "stuck", "spikes", "bad_time", "bad_value", "distinct")])
             .select([pl.col(k).cast(v) for k, v in SUMMARY_SCHEMA.items()]).sort("instrument"))
+    events: list[str] = []
+    if interval_s is None and summary.height:
+        summary, events = weighings(summary, [k for k, p in profs.items() if p.static_scale])
     dl = cat(1)
     if dl is not None and not _days_increase(dl, strictly_by_code=True):
         dl = dl.sort("iid", "day")
@@ -754,5 +757,32 @@ def _assemble(parts: list[list[pl.DataFrame]], lk: Lookup, files: list[str], s: 
     gp = cat(3)
     gaps = (pl.DataFrame(schema=GAPS_SCHEMA) if gp is None else
             gp.sort("iid", "gap_from").select(name.alias("instrument"), "gap_from", "gap_to", "missing"))
+    if events and gaps.height:
+        gaps = gaps.filter(~pl.col("instrument").is_in(events))
     return QualityResult(s, e, summary, monthly, flagged, gaps, daily, issues, profs, total_rows)
+
+
+def weighings(summary: pl.DataFrame, scales: list[str]) -> tuple[pl.DataFrame, list[str]]:
+    """Static scales weighing deliveries as they come (data/rules.yaml
+    ``weighings_gap_share``: gaps after more than 10 % of their weighings) read as events: no
+    expected interval, every weighing present (expected = distinct, coverage 100 %), nothing
+    missing and no gaps between deliveries. Taking the median step between trucks as an
+    interval counted about a third of a month's weighings as followed by "missing" ones, and
+    the monthly close substituted tonnes that were never delivered. A scale logging at a fixed
+    interval (a gap after few readings) keeps the interval's checks. Returns the summary and
+    the instruments read as events."""
+    share = float(rule("quality", "weighings_gap_share"))
+    ev = (pl.col("instrument").is_in(scales) & (pl.col("kind") == "amount") & (pl.col("distinct") > 1)
+          & (pl.col("gaps").cast(pl.Float64) > share * (pl.col("distinct").cast(pl.Float64) - 1)))
+    events = summary.filter(ev)["instrument"].to_list()
+    if not events:
+        return summary, []
+    out = summary.with_columns(
+        pl.when(ev).then(None).otherwise(pl.col("interval_s")).alias("interval_s"),
+        pl.when(ev).then(pl.col("distinct").cast(pl.Int64)).otherwise(pl.col("expected")).alias("expected"),
+        pl.when(ev).then(100.0).otherwise(pl.col("coverage_percent")).alias("coverage_percent"),
+        pl.when(ev).then(0).otherwise(pl.col("gaps")).cast(pl.UInt32).alias("gaps"),
+        pl.when(ev).then(0).otherwise(pl.col("missing")).cast(pl.Int64).alias("missing"),
+        pl.when(ev).then(None).otherwise(pl.col("longest_gap_s")).alias("longest_gap_s"))
+    return out, events
 
