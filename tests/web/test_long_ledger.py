@@ -97,6 +97,9 @@ def test_ledger_header_stays_in_view_and_long_names_wrap(world: Any, live_server
             assert cell["height"] > 40 and table["x"] + table["width"] <= 1360, (cell, table)
             # the filter keeps its count and the pager moves on (HTMX)
             page.select_option("select[name=per]", "50")
+            # wait for the 50-row page itself ("1 /" is also on the 200-row page it replaces:
+            # clicking on before the swap followed the old page's link)
+            expect(page.locator("#ledger-count")).to_contain_text("1–50")
             expect(page.locator("#pager-at")).to_contain_text("1 /")
             page.click("#pager-next")
             expect(page.locator("#pager-at")).to_contain_text("2 /")
