@@ -43,3 +43,12 @@ def test_init_does_not_overwrite_without_force(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["init", "--sector", "heat", "-o", str(out), "--force"])
     assert r.exit_code == 0, r.output
     assert load_unit(out).equipment[1].name == "2号燃气锅炉"
+
+
+def test_init_in_english_names_its_ledger_in_english(tmp_path: Path) -> None:
+    # an English user meets no Chinese file name they did not write (issue 13)
+    out = tmp_path / "plant.yaml"
+    r = CliRunner().invoke(app, ["init", "--sector", "heat", "-o", str(out), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "plant-ledger.xlsx").exists() and not (tmp_path / "plant-台账.xlsx").exists()
+    assert "台账" not in r.output, r.output

@@ -28,9 +28,10 @@ class SectorChoice(StrEnum):
 assert tuple(s.value for s in SectorChoice) == SECTORS
 
 
-def ledger_path(output: Path) -> Path:
-    """The ledger written beside the unit file: ``plant.yaml`` → ``plant-台账.xlsx``."""
-    return output.with_name(f"{output.stem}-台账.xlsx")
+def ledger_path(output: Path, lang: str = "zh") -> Path:
+    """The ledger written beside the unit file: ``plant.yaml`` → ``plant-台账.xlsx``
+    (``plant-ledger.xlsx`` with ``--lang en``: no file name in a language the user did not choose)."""
+    return output.with_name(f"{output.stem}-{'台账' if lang == 'zh' else 'ledger'}.xlsx")
 
 
 def init_command(
@@ -50,7 +51,7 @@ def init_command(
     from tanjiliang.rules.load import load_pack
 
     zh = lang.value == "zh"
-    book = ledger_path(output)
+    book = ledger_path(output, lang.value)
     if output.suffix.lower() not in (".yaml", ".yml"):
         typer.echo(gettext("单位文件须为 .yaml", lang.value, "cli.init"), err=True)
         raise typer.Exit(2)
