@@ -78,16 +78,18 @@ def kpi(
             continue
         year = unit.unit.year
         filed: tuple[float | None, float | None] = (None, None)
+        consistent: float | None = None
         if records is not None:
             from tanjiliang.data.store import unit_key
-            from tanjiliang.month.close import filing_indicators, unit_pack
+            from tanjiliang.month.close import consistency_indicator, filing_indicators, unit_pack
 
             # one unit: its records folder; a folder of units: <records>/<unit key>/ as
             # `month close FOLDER --records` writes them
             folder = records / unit_key(unit) if target.is_dir() else records
             filed = filing_indicators(year, folder, when, unit_pack(unit))
+            consistent = consistency_indicator(year, folder, when)
         rows.append(indicators(unit, a, date(year, 1, 1), date(year + 1, 1, 1),
-                               completeness=filed[0], timeliness=filed[1]))
+                               completeness=filed[0], timeliness=filed[1], consistency=consistent))
     if problems and not target.is_dir():
         console = make_console()
         for m in problems:
@@ -106,7 +108,7 @@ def kpi(
     if records is not None:  # the filed months' indicators, named as in the reasons
         from tanjiliang.kpi.indicators import NAMES
 
-        for key in ("completeness", "timeliness"):
+        for key in ("completeness", "timeliness", "consistency"):
             table.add_column(pick(NAMES[key], lg, f"kpi:{key}") + "%")
     table.add_column(_w("index", lg))
     table.add_column("tCO₂e")
@@ -117,7 +119,7 @@ def kpi(
 
     for r in ranked[:top]:
         reason = "；".join(z for z, _ in r.reasons) if zh else "; ".join(e for _, e in r.reasons)
-        filed = [f(r.completeness), f(r.timeliness)] if records is not None else []
+        filed = [f(r.completeness), f(r.timeliness), f(r.consistency)] if records is not None else []
         table.add_row(escape(r.name), label("conclusion", r.conclusion, lg), f(r.equipping_rate),
                       f(r.inspection_rate), f(r.pass_rate), f(r.in_confirmation), *filed,
                       f(r.index), f"{r.total_tco2e:,.0f}", escape(reason or "—"))

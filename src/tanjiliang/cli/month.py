@@ -54,6 +54,10 @@ def close(
     evidence: Annotated[list[Path] | None, typer.Option(help="evidence file (repeat) 证据文件")] = None,
     lab: Annotated[Path | None, typer.Option(help="laboratory results CSV/XLSX, reports beside it 化验结果文件（CSV/XLSX，报告文件放在同一目录）")] = None,
     reason: Annotated[str | None, typer.Option(help="reason of a correction 更正原因")] = None,
+    activity: Annotated[list[str] | None, typer.Option(
+        "--activity", help="STREAM=QUANTITY, activity entered by hand with its --evidence, filed instead of the "
+                           "readings' figure and compared with the sum of its days (repeat) "
+                           "手工填报的活动数据（源流=数量，须附 --evidence，与逐日读数之和比对）")] = None,
     filed_at: Annotated[str | None, typer.Option("--filed-at", help="YYYY-MM-DD (default now) 提交日期")] = None,
     workers: Annotated[int, typer.Option(help="processes for a folder (default: all cores) 关闭整个目录时的进程数")] = 0,
     cluster: Annotated[str | None, typer.Option(
@@ -94,8 +98,17 @@ def close(
             raise LoadError([Issue("tanjiliang month close", None, "", "请给出读数文件或 --store",
                                    "give readings files or --store")])
         assert unit is not None
+        entered: dict[str, str] = {}
+        for item in activity or []:
+            key, eq, qty = item.partition("=")
+            if not eq or not key.strip() or not qty.strip():
+                from tanjiliang.model.errors import Issue
+
+                raise LoadError([Issue("--activity", None, item, f"“{item}”应写作 源流=数量（如 coal=12345 t）",
+                                       f'"{item}" should read STREAM=QUANTITY (e.g. coal=12345 t)')])
+            entered[key.strip()] = qty.strip()
         rec = close_month(unit, y, m, source, records_dir, evidence=list(evidence or []),
-                          reason=reason, filed_at=when, lab=lab)
+                          reason=reason, filed_at=when, lab=lab, entered=entered or None)
     except LoadError as err:
         raise _bad(err, lg) from None
     except ReadingsError as err:

@@ -209,6 +209,8 @@ def _show_lines(lp: Any, lang: str) -> list[Any]:
             (w("substitution"), f"× {_num(mo.substitution_factor.value)}", mo.substitution_factor),
             (w("completeness"), f"≥ {_num(mo.completeness_min_percent.value)} %", mo.completeness_min_percent),
             (w("lab_accreditations"), _join(mo.lab_accreditations.value, lang), mo.lab_accreditations),
+            *([(w("daily_monthly"), f"≤ {_num(mo.daily_monthly_max_deviation_percent.value)} %",
+                mo.daily_monthly_max_deviation_percent)] if mo.daily_monthly_max_deviation_percent else []),
         ]))
     ft = Table(title=escape(w("sec.findings")), title_justify="left")
     for col in ("col.code", "col.severity", "col.clause", "col.meaning"):

@@ -14,6 +14,9 @@ confirmation records (issue 14 §4).
   readings were checked).
 * timeliness: months filed by their deadline ÷ months whose deadline has passed (only where
   months are filed: :mod:`tanjiliang.month`).
+* daily-vs-monthly consistency: filed months whose activity entered by hand lies within the
+  pack's limit (5 %) of the sum of its days' readings ÷ filed months with such a comparison
+  (:func:`tanjiliang.month.close.consistency_indicator`).
 
 Records dated after the as-of date do not exist for it (issue 11). Weights of the composite
 index and the thresholds that make an indicator a reason to visit are data
@@ -44,6 +47,7 @@ NAMES = cast("dict[str, tuple[str, str]]", pairs("kpi", {
     "completeness": "数据完整率",
     "in_confirmation": "在有效期内器具比例",
     "timeliness": "月度存证及时率",
+    "consistency": "日数据与月数据一致率",
 }))
 
 #: The reasons to visit, as ``str.format`` templates (context ``kpi.reason:<key>``); a reason
@@ -98,6 +102,7 @@ class Indicators:
     overdue: int
     index: float | None
     reasons: list[tuple[str, str]] = field(default_factory=list)
+    consistency: float | None = None
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         out = asdict(self)
@@ -132,7 +137,8 @@ def inspection_counts(ins: Instrument, interval: int, start: date, end: date,
 
 
 def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
-               completeness: float | None = None, timeliness: float | None = None) -> Indicators:
+               completeness: float | None = None, timeliness: float | None = None,
+               consistency: float | None = None) -> Indicators:
     """The indicators of ``unit`` for the period [start, end), read from its assessment ``a``
     (made as of a date within or after the period)."""
     as_of = a.as_of
@@ -173,6 +179,7 @@ def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
         "in_confirmation": _pct(valid, active),
         "completeness": completeness,
         "timeliness": timeliness,
+        "consistency": consistency,
     }
     nonconforming = []
     if a.conclusion == "nonconforming":
@@ -183,7 +190,7 @@ def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
                       as_of, a.conclusion, a.total_tco2e, values["equipping_rate"],
                       values["inspection_rate"], values["pass_rate"], values["in_confirmation"],
                       completeness, timeliness, due, on_time, confirmations, passed, overdue,
-                      index, reasons)
+                      index, reasons, consistency)
 
 
 def _score(values: dict[str, float | None], first: list[tuple[str, str]]
@@ -214,6 +221,7 @@ def with_timeliness(k: Indicators, timeliness: float | None) -> Indicators:
     values = {key: getattr(k, key) for key in (
         "equipping_rate", "inspection_rate", "pass_rate", "in_confirmation", "completeness")}
     values["timeliness"] = timeliness  # the order of indicators(): the reasons' order
+    values["consistency"] = k.consistency
     first = k.reasons[:1] if k.conclusion == "nonconforming" else []
     index, reasons = _score(values, first)
     return replace(k, timeliness=timeliness, index=index, reasons=reasons)

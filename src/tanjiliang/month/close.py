@@ -69,15 +69,25 @@ def unit_pack(unit: UnitFile) -> Any:
     return _pack_of(unit)
 
 
+def _cited(name: str, pack: Any = None) -> tuple[Any, LoadedPack]:
+    """One monthly rule and the pack it comes from (an optional rule the pack lacks: the
+    default pack's)."""
+    rules, loaded = monthly_rules(pack)
+    c = getattr(rules, name)
+    if c is None:
+        rules, loaded = monthly_rules(DEFAULT_PACK)
+        c = getattr(rules, name)
+    return c, loaded
+
+
 def rule(name: str, pack: Any = None) -> Any:
     """The value of one monthly rule of ``pack`` (``rule("substitution_factor")`` → 1.1)."""
-    return getattr(monthly_rules(pack)[0], name).value
+    return _cited(name, pack)[0].value
 
 
 def cited_rule(name: str, pack: Any = None) -> dict[str, Any]:
     """A monthly rule with its citation (the source's title, clause, status) and pack."""
-    rules, loaded = monthly_rules(pack)
-    c = getattr(rules, name)
+    c, loaded = _cited(name, pack)
     src = next((x for x in loaded.pack.sources if x.id == c.source), None)
     return {"value": c.value, "source": src.title if src else c.source, "clause": c.clause,
             "status": c.status, "pack": loaded.name}
@@ -233,9 +243,14 @@ def lab_coverage(streams: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
                   pack: Any = None, as_of: date | None = None,
-                  lab: LabResults | None = None) -> dict[str, Any]:
+                  lab: LabResults | None = None,
+                  entered: dict[str, float] | None = None) -> dict[str, Any]:
     """The month's figures (not yet filed): see the module docstring. ``lab``: the unit-year's
-    laboratory results (tanjiliang.month.lab); the month's values replace the defaults."""
+    laboratory results (tanjiliang.month.lab); the month's values replace the defaults.
+    ``entered``: activity entered by hand per stream (in the unit of its readings, else of its
+    declared activity: :func:`entered_activity`), filed instead of the readings' figure and
+    compared with the sum of its days (the pack's ``daily_monthly_max_deviation_percent``)."""
+    entered = entered or {}
     from tanjiliang.data.activity import declared_activity
     from tanjiliang.data.report import run
     from tanjiliang.rules.factors import bundled_library
@@ -268,18 +283,25 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
     streams = []
     for s in a.streams:
         m = metered.get(s.id)
-        if m is None and not (missing.get(s.id) or {}).get("missing_activity"):
+        if m is None and not (missing.get(s.id) or {}).get("missing_activity") and s.id not in entered:
             # a stream without metered data in this file set: not a month of 0 t (the annual
             # summary lists every declared stream, so membership there said nothing)
             continue
         act = float(m["activity"]) if m else 0.0
         miss = float((missing.get(s.id) or {}).get("missing_activity") or 0.0)
-        used = act + factor * miss
+        hand = entered.get(s.id)
+        if hand is not None:  # entered with evidence: the month's figure, nothing substituted
+            used, miss = hand, 0.0
+        else:
+            used = act + factor * miss
         rate = rates.get(s.id)
         streams.append({
-            "id": s.id, "name": s.name, "unit": (m or {}).get("unit"),
+            "id": s.id, "name": s.name,
+            "unit": (m or {}).get("unit") or (declared_activity(unit, s.id)[1] if hand is not None else None),
             "instruments": (m or {}).get("instruments"), "metered": act,
             "missing": miss, "substituted": factor * miss, "activity": used,
+            **({} if hand is None else {"entered": hand, "deviation_percent": (
+                round(abs(hand - act) / hand * 100.0, 2) if m is not None and hand else None)}),
             "substitution": None if miss == 0 else {
                 "rule": "substitution_factor", "factor": factor,
                 "source": cited_rule("substitution_factor", rule_pack)["source"],
@@ -332,6 +354,13 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
                        "flagged": flagged,
                        "accreditations": list(rule("lab_accreditations", rule_pack))})
     checks += lab_coverage(streams)
+    compared = [x for x in streams if x.get("deviation_percent") is not None]
+    if compared:  # activity entered by hand against the sum of its days' readings
+        dmax = float(rule("daily_monthly_max_deviation_percent", rule_pack))
+        checks.append({"check": "daily_monthly_consistency", "limit": dmax,
+                       "ok": all(x["deviation_percent"] <= dmax for x in compared),
+                       "streams": [{"id": x["id"], "entered": x["entered"], "days": x["metered"],
+                                    "deviation_percent": x["deviation_percent"]} for x in compared]})
     total = sum(s["emissions_tco2e"] or 0.0 for s in streams)
     return {"format": FORMAT, "unit": {"name": unit.unit.name,
                                        "credit_code": unit.unit.credit_code, "year": year},
@@ -341,7 +370,8 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
             "completeness_percent": completeness, "findings": findings, "checks": checks,
             "rules": {n: cited_rule(n, rule_pack) for n in (
                 "deadline_days_after_month_end", "substitution_factor",
-                "completeness_min_percent", "lab_accreditations")},
+                "completeness_min_percent", "lab_accreditations",
+                "daily_monthly_max_deviation_percent")},
             "lab": None if not month_lab else {
                 "file": lab.file if lab is not None else None,
                 "results": [r.as_dict() for r in month_lab]}}
@@ -371,8 +401,8 @@ def lab_reports(lab: LabResults | None, label: str, available: dict[str, str]) -
 def file_month(unit: UnitFile, year: int, month: int, readings: Any, *,
                previous: dict[str, Any] | None, evidence: list[dict[str, Any]],
                reason: str | None, filed_at: datetime, pack: Any = None,
-               lab: LabResults | None = None, reports: dict[str, str] | None = None
-               ) -> dict[str, Any]:
+               lab: LabResults | None = None, reports: dict[str, str] | None = None,
+               entered: dict[str, float] | None = None) -> dict[str, Any]:
     """The frozen record of a filing (what every door stores): the month's figures (with its
     laboratory results, each naming its report file's SHA-256 from ``reports``), version,
     filing time in Asia/Shanghai, deadline and lateness, the reason and the previous
@@ -393,9 +423,13 @@ def file_month(unit: UnitFile, year: int, month: int, readings: Any, *,
                                f"{label} has not ended (filing date {when.date()}): it cannot be filed")])
     # as of the filing day: a confirmation failed after the month but before the filing
     # reveals an out-of-tolerance period touching the month, known when it is filed
-    data = compute_month(unit, year, month, readings, pack, as_of=when.date(), lab=lab)
+    if entered and not evidence:  # a figure typed in stands on its evidence
+        raise LoadError([Issue("--activity", None, "", "手工填报的活动数据须附证据文件（--evidence）",
+                               "activity entered by hand needs its evidence file (--evidence)")])
+    data = compute_month(unit, year, month, readings, pack, as_of=when.date(), lab=lab,
+                         entered=entered)
     if data["completeness_percent"] is None and not any(
-            s["metered"] or s["missing"] for s in data["streams"]):
+            s["metered"] or s["missing"] or s.get("entered") is not None for s in data["streams"]):
         # no reading of the month at all: nothing to file (the folder close files no such unit)
         raise LoadError([Issue("--month", None, "", f"{label} 没有读数，未提交",
                                f"{label} has no readings: nothing filed")])
@@ -417,7 +451,7 @@ def file_month(unit: UnitFile, year: int, month: int, readings: Any, *,
 def close_month(unit: UnitFile, year: int, month: int, readings: Any, folder: Path, *,
                 evidence: list[Path] | None = None, reason: str | None = None,
                 filed_at: datetime | None = None, pack: Any = None,
-                lab: Path | None = None) -> MonthRecord:
+                lab: Path | None = None, entered: dict[str, str] | None = None) -> MonthRecord:
     """Compute and file the month into ``folder``: version 1, or a correction (a reason is
     required) that keeps every earlier version. ``lab``: the unit-year's laboratory results
     file (tanjiliang.month.lab); it and the report files its month's results name (beside
@@ -445,7 +479,8 @@ def close_month(unit: UnitFile, year: int, month: int, readings: Any, folder: Pa
     data = file_month(unit, year, month, readings,
                       previous=previous.data if previous is not None else None, evidence=kept,
                       reason=reason, filed_at=filed_at or datetime.now(ZONE), pack=pack,
-                      lab=results, reports=reports)
+                      lab=results, reports=reports,
+                      entered=entered_activity(unit, entered, readings) if entered else None)
     folder.mkdir(parents=True, exist_ok=True)
     if kept:
         store = folder / "evidence"
@@ -459,6 +494,43 @@ def close_month(unit: UnitFile, year: int, month: int, readings: Any, folder: Pa
     return MonthRecord(path, data)
 
 
+def entered_activity(unit: UnitFile, texts: dict[str, str], readings: Any = None) -> dict[str, float]:
+    """Activity entered by hand (``{stream id or name: "12 345 t"}``) as numbers in the unit
+    the month's figures use for the stream: its instruments' unit where readings give one
+    (tanjiliang.data.profile), else the unit of its declared activity. A stream the unit does
+    not have, a text that is not a quantity, or one of another dimension is bad input naming
+    the option and the value."""
+    from tanjiliang.data.activity import declared_activity
+    from tanjiliang.data.profile import profiles
+    from tanjiliang.units import QuantityError, parse_quantity
+
+    by_name = {s.id: s.id for s in unit.source_streams} | {
+        (s.name or s.id): s.id for s in unit.source_streams}
+    units: dict[str, str | None] = {}
+    for p in profiles(unit).values():
+        if p.quantity == "activity" and p.unit and p.stream not in units:
+            units[p.stream] = p.unit
+    out: dict[str, float] = {}
+    for key, text in texts.items():
+        sid = by_name.get(key.strip())
+        if sid is None:
+            raise LoadError([Issue("--activity", None, key, f"“{key}”不是本单位的源流",
+                                   f'"{key}" is not a source stream of the unit')])
+        target = units.get(sid) or declared_activity(unit, sid)[1]
+        try:
+            q = parse_quantity(text)
+            value = float(q.to(target).magnitude) if target else float(q.magnitude)
+        except (QuantityError, Exception):  # pint's dimensionality errors are Exceptions
+            raise LoadError([Issue("--activity", None, f"{key}={text}",
+                                   f"“{text}”不是{sid}的活动数据（应为可换算为 {target} 的数量）",
+                                   f'"{text}" is not an activity of {sid} (a quantity in {target} or convertible)')]) from None
+        if value < 0:
+            raise LoadError([Issue("--activity", None, f"{key}={text}", "活动数据不能为负",
+                                   "activity cannot be negative")])
+        out[sid] = value
+    return out
+
+
 #: The checks' and the cards' words (Chinese; the English from the catalogue, context
 #: ``month.check:<key>``, ``month.status:<key>``).
 CHECK_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.check", {
@@ -467,7 +539,8 @@ CHECK_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.check", {
     "out_of_tolerance": "无超差影响",
     "reconciliation": "主表与分表平衡",
     "lab_results": "化验结果资质与方法齐全",
-    "lab_coverage": "实测参数有当月化验结果"}))
+    "lab_coverage": "实测参数有当月化验结果",
+    "daily_monthly_consistency": "日数据与月数据一致"}))
 
 STATUS_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.status", {
     "not_started": "未开始", "to_file": "待提交",
@@ -580,6 +653,22 @@ def filing_indicators(year: int, folder: Path, day: date, pack: Any = None
                   and not first[label].data.get("late"))
     timeliness = round(100.0 * on_time / len(due), 1) if due else None
     return completeness, timeliness
+
+
+def consistency_indicator(year: int, folder: Path, day: date) -> float | None:
+    """Daily-vs-monthly consistency of a unit-year's filed months as of ``day`` (issue 14 §4):
+    the months (latest versions filed by ``day``) whose activity entered by hand is within
+    the pack's ``daily_monthly_max_deviation_percent`` of the sum of its days' readings ÷ the
+    months with such a comparison (percent, one decimal; None when no month has one)."""
+    last: dict[str, MonthRecord] = {}
+    for r in records(folder):
+        at = r.data.get("filed_at")
+        if (not r.data.get("broken") and at and r.month.startswith(f"{year:04d}-")
+                and datetime.fromisoformat(str(at)).date() <= day):
+            last[r.month] = r
+    judged = [c["ok"] for r in last.values() for c in r.data.get("checks", [])
+              if c.get("check") == "daily_monthly_consistency"]
+    return round(100.0 * sum(judged) / len(judged), 1) if judged else None
 
 
 def year_total(folder: Path) -> float:

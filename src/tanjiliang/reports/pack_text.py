@@ -264,6 +264,7 @@ TEXTS = cast("dict[str, tuple[str, str]]", pairs("packtext", {
     "元素碳含量、低位发热量由通过 CMA 认定或 CNAS 认可的检测机构/实验室检测": "元素碳含量、低位发热量由通过 CMA 认定或 CNAS 认可的检测机构/实验室检测",
     "固碳产品隐含的排放 扣除": "固碳产品隐含的排放 扣除",
     "数据完整性": "数据完整性",
+    "日数据与月数据一致性": "日数据与月数据一致性",
     "数据质量控制计划 / 信息化存证：月度燃煤检测报告等于月结束后40日内存证": "数据质量控制计划 / 信息化存证：月度燃煤检测报告等于月结束后40日内存证",
     "月度信息化存证 (issue 14; docs/month.md)": "月度信息化存证（tanjiliang 月度说明）",
     "核算边界：化石燃料燃烧、工业生产过程（熟料/阳极效应/固碳产品）的直接排放": "核算边界：化石燃料燃烧、工业生产过程（熟料/阳极效应/固碳产品）的直接排放",
@@ -426,6 +427,7 @@ WORDS = cast("dict[str, tuple[str, str]]", pairs("pack", {
     "deadline": ("存证截止（月末后）", "filing deadline (after the month's end)"),
     "substitution": ("缺测数据保守替代系数", "conservative substitution factor for missing data"),
     "completeness": ("数据完整率下限", "minimum data completeness"),
+    "daily_monthly": ("日数据与月数据偏差上限", "maximum daily-monthly deviation"),
     "lab_accreditations": ("实验室资质", "laboratory accreditations"),
 }))
 

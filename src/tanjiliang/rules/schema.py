@@ -272,6 +272,9 @@ class MonthlyRules(Strict):
     substitution_factor: Cited[float]
     completeness_min_percent: Cited[float]
     lab_accreditations: Cited[list[str]]
+    #: a month's activity entered by hand may differ from the sum of its days' readings by at
+    #: most this much (a pack without it uses the default pack's)
+    daily_monthly_max_deviation_percent: Cited[float] | None = None
 
 
 class FindingRule(Strict):
