@@ -187,3 +187,34 @@ def test_serve_warm_keeps_every_units_indicators_for_the_first_view(world: Any, 
     views._RANKED.clear()
     r = world.client(world.admin).get(reverse("indicators"))
     assert r.status_code == 200 and f"/units/{world.unit_a.pk}/" in r.content.decode()
+
+
+@override_settings(AS_OF="2030-06-30")
+def test_a_month_filed_with_activity_entered_by_hand(world: Any) -> None:
+    # issue 14 §1 "or entered with evidence", §4 daily-vs-monthly ≤ 5 %: the form takes
+    # "stream=quantity" lines; the figure is filed and compared with the sum of the days
+    unit = world.unit_a
+    _readings(world, unit)
+    client = world.client(world.a)
+    label = f"{unit.year}-03"
+    url = reverse("months-file", args=[unit.pk, label])
+    bill = SimpleUploadedFile("磅单.pdf", b"%PDF bills")
+    assert client.post(url, {"evidence": bill}).status_code == 302
+    v1 = MonthFiling.objects.get(unit=unit, month=label)
+    s = next(x for x in v1.data["streams"] if x["metered"] > 0)
+    hand = round(s["metered"] * 1.02, 3)  # 2 % above the days: |1.02 − 1| / 1.02 = 1.96 % ≤ 5 %
+    r = client.post(url, {"activity": f"{s['id']}={hand} {s['unit']}", "reason": "按结算单填报",
+                          "evidence": SimpleUploadedFile("结算单.pdf", b"%PDF invoice")})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    v2 = MonthFiling.objects.get(unit=unit, month=label, version=2)
+    got = next(x for x in v2.data["streams"] if x["id"] == s["id"])
+    assert got["entered"] == pytest.approx(hand) and got["activity"] == pytest.approx(hand)
+    assert got["deviation_percent"] == pytest.approx(round(abs(hand - s["metered"]) / hand * 100, 2))
+    assert next(c for c in v2.data["checks"] if c["check"] == "daily_monthly_consistency")["ok"]
+    # a line that is not stream=quantity, or entered without evidence: refused, nothing filed
+    r = client.post(url, {"activity": "只写了数量", "reason": "x",
+                          "evidence": SimpleUploadedFile("a.pdf", b"%PDF")})
+    assert r.status_code == 400 and "应写作 源流=数量" in r.content.decode()
+    r = client.post(url, {"activity": f"{s['id']}={hand} {s['unit']}", "reason": "x"})
+    assert r.status_code == 400 and "须附证据文件" in r.content.decode()
+    assert MonthFiling.objects.filter(unit=unit, month=label).count() == 2

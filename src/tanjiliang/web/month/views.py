@@ -144,13 +144,15 @@ def month_file(request: HttpRequest, pk: int, month: str) -> HttpResponse:
             evidence.append({"file": up.name[:255], "sha256": digest, "bytes": len(content)})
             blobs.append((up.name[:255], digest, content))
         lab, reports = _lab_upload(request, uf, month, pack, evidence, blobs)
+        entered = _entered(request, uf)
         with transaction.atomic():
             previous = (MonthFiling.objects.select_for_update().filter(unit=unit, month=month)
                         .order_by("-version").first())
             data = file_month(uf, year, m, paths,
                               previous=previous.data if previous else None, evidence=evidence,
                               reason=request.POST.get("reason") or None,
-                              filed_at=datetime.now(ZONE), pack=pack, lab=lab, reports=reports)
+                              filed_at=datetime.now(ZONE), pack=pack, lab=lab, reports=reports,
+                              entered=entered)
             filing = MonthFiling.objects.create(
                 unit=unit, month=month, version=data["version"], data=data,
                 sha256=data["sha256"], filed_by=request.user,
@@ -166,6 +168,25 @@ def month_file(request: HttpRequest, pk: int, month: str) -> HttpResponse:
     messages.success(request, _w("filed", lang).format(month=month, version=data["version"],
                                                        late=late))
     return redirect("months", pk=pk)
+
+
+def _entered(request: HttpRequest, uf: Any) -> dict[str, float] | None:
+    """The form's activity entered by hand, a ``stream=quantity`` per line (issue 14 §1:
+    "entered with evidence"; tanjiliang.month.close.entered_activity checks each), or None."""
+    from tanjiliang.model.errors import Issue
+    from tanjiliang.month.close import entered_activity
+
+    texts: dict[str, str] = {}
+    for line in (request.POST.get("activity") or "").splitlines():
+        if not line.strip():
+            continue
+        key, eq, qty = line.replace("＝", "=").partition("=")
+        if not eq or not key.strip() or not qty.strip():
+            raise LoadError([Issue("activity", None, line.strip(),
+                                   f"“{line.strip()}”应写作 源流=数量（如 入炉煤=6200 t）",
+                                   f'"{line.strip()}" should read stream=quantity (e.g. coal=6200 t)')])
+        texts[key.strip()] = qty.strip()
+    return entered_activity(uf, texts) if texts else None
 
 
 def _lab_upload(request: HttpRequest, uf: Any, month: str, pack: Any,
