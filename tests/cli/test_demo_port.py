@@ -23,6 +23,23 @@ def env_for(tmp: Path) -> dict[str, str]:
     return env
 
 
+def log_in_and_list(base: str, user: str) -> int:
+    """Log in as ``user`` (password demo1234) and follow to the unit list: its status."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(base + "/login/?next=/", timeout=10) as r:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.read().decode()).group(1)  # type: ignore[union-attr]
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": user,
+                                   "password": "demo1234", "next": "/"}).encode()
+    req = urllib.request.Request(base + "/login/?next=/", data=form, headers={"Referer": base + "/login/"})
+    with opener.open(req, timeout=60) as r:
+        assert r.geturl().rstrip("/") == base, r.geturl()  # logged in: not back at the login page
+        return int(r.status)
+
+
 def test_a_taken_port_is_said_and_exits_non_zero(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -58,6 +75,10 @@ def test_the_demo_is_announced_once_it_answers(tmp_path: Path) -> None:
             raise AssertionError("the demo stopped without announcing")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as resp:
             assert resp.status == 200
+        # a user logs in and sees the unit list, whose assessments read the readings with
+        # polars: a worker forked from a process that had run polars (the demo checks the
+        # examples first) hung there for ever — the server now runs in a fresh process
+        assert log_in_and_list(f"http://127.0.0.1:{port}", "qiye5") == 200
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

@@ -188,6 +188,53 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int, *,
     App().run()
 
 
+#: Libraries whose worker threads do not survive a fork: a gunicorn worker forked from a
+#: process that has run them hangs the first time it runs them again (polars' thread pool
+#: waits for threads that were not copied). The demo's preparation checks the examples with
+#: their readings (polars, numba) before serving.
+FORK_UNSAFE = ("polars", "numba")
+
+
+def serve_fresh(host: str, port: int, workers: int, threads: int, *, access_log: bool = False) -> None:
+    """:func:`run_gunicorn` in a new Python process when this one has started a fork-unsafe
+    thread pool (:data:`FORK_UNSAFE`), so that the workers gunicorn forks start clean; the
+    settings travel in the environment (:func:`configure`). Blocks; Ctrl+C or a termination
+    signal stops the server too."""
+    if not any(m in sys.modules for m in FORK_UNSAFE):
+        run_gunicorn(host, port, workers, threads, access_log=access_log)
+        return
+    import signal
+    import subprocess
+
+    code = ("import sys; from tanjiliang.cli.serve import _serve_child; "
+            "_serve_child(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == '1')")
+    child = subprocess.Popen([sys.executable, "-c", code, host, str(port), str(workers), str(threads),
+                              "1" if access_log else "0"])
+
+    def stop(signum: int, _frame: Any) -> None:
+        child.send_signal(signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        child.wait()
+    except KeyboardInterrupt:  # gunicorn got the terminal's SIGINT too: let it finish
+        child.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if child.returncode not in (0, -signal.SIGTERM, -signal.SIGINT):
+        raise typer.Exit(child.returncode)
+
+
+def _serve_child(host: str, port: int, workers: int, threads: int, access_log: bool) -> None:
+    """The fresh process of :func:`serve_fresh`: Django set up from the environment, then
+    gunicorn."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanjiliang.web.settings")
+    import django
+
+    django.setup()
+    run_gunicorn(host, port, workers, threads, access_log=access_log)
+
+
 def serve(
     demo: Annotated[bool, typer.Option("--demo", help="演示模式 / demo data, DEBUG, loopback only")] = False,
     database: Annotated[str | None, typer.Option("--database", help="数据库 URL / database URL (else DATABASE_URL)")] = None,
@@ -261,7 +308,7 @@ def serve(
     n = workers or (min(4, (os.cpu_count() or 1) + 1) if not demo else 2)
     sys.stdout.flush()
     announce_when_answering(url, announce)
-    run_gunicorn(host, port, n, threads, access_log=access_log)
+    serve_fresh(host, port, n, threads, access_log=access_log)
 
 
 def register(app: typer.Typer) -> None:
