@@ -67,7 +67,7 @@ def close(
     """Compute the month from its readings and file it; a folder: every unit 计算并提交月度存证（目录：其中每个单位）."""
     from tanjiliang.data.readings import ReadingsError
     from tanjiliang.model.load import load_unit
-    from tanjiliang.month.close import CHECK_WORDS, ZONE, close_month, parse_month
+    from tanjiliang.month.close import CHECK_WORDS, ZONE, close_month, parse_entered, parse_month
 
     lg = lang.value
     zh = lg == "zh"
@@ -98,15 +98,7 @@ def close(
             raise LoadError([Issue("tanjiliang month close", None, "", "请给出读数文件或 --store",
                                    "give readings files or --store")])
         assert unit is not None
-        entered: dict[str, str] = {}
-        for item in activity or []:
-            key, eq, qty = item.partition("=")
-            if not eq or not key.strip() or not qty.strip():
-                from tanjiliang.model.errors import Issue
-
-                raise LoadError([Issue("--activity", None, item, f"“{item}”应写作 源流=数量（如 coal=12345 t）",
-                                       f'"{item}" should read STREAM=QUANTITY (e.g. coal=12345 t)')])
-            entered[key.strip()] = qty.strip()
+        entered = parse_entered(list(activity or []), "--activity")
         rec = close_month(unit, y, m, source, records_dir, evidence=list(evidence or []),
                           reason=reason, filed_at=when, lab=lab, entered=entered or None)
     except LoadError as err:

@@ -480,7 +480,7 @@ def close_month(unit: UnitFile, year: int, month: int, readings: Any, folder: Pa
                       previous=previous.data if previous is not None else None, evidence=kept,
                       reason=reason, filed_at=filed_at or datetime.now(ZONE), pack=pack,
                       lab=results, reports=reports,
-                      entered=entered_activity(unit, entered, readings) if entered else None)
+                      entered=entered_activity(unit, entered) if entered else None)
     folder.mkdir(parents=True, exist_ok=True)
     if kept:
         store = folder / "evidence"
@@ -494,7 +494,7 @@ def close_month(unit: UnitFile, year: int, month: int, readings: Any, folder: Pa
     return MonthRecord(path, data)
 
 
-def entered_activity(unit: UnitFile, texts: dict[str, str], readings: Any = None) -> dict[str, float]:
+def entered_activity(unit: UnitFile, texts: dict[str, str]) -> dict[str, float]:
     """Activity entered by hand (``{stream id or name: "12 345 t"}``) as numbers in the unit
     the month's figures use for the stream: its instruments' unit where readings give one
     (tanjiliang.data.profile), else the unit of its declared activity. A stream the unit does
@@ -502,7 +502,7 @@ def entered_activity(unit: UnitFile, texts: dict[str, str], readings: Any = None
     the option and the value."""
     from tanjiliang.data.activity import declared_activity
     from tanjiliang.data.profile import profiles
-    from tanjiliang.units import QuantityError, parse_quantity
+    from tanjiliang.units import parse_quantity
 
     by_name = {s.id: s.id for s in unit.source_streams} | {
         (s.name or s.id): s.id for s in unit.source_streams}
@@ -520,7 +520,7 @@ def entered_activity(unit: UnitFile, texts: dict[str, str], readings: Any = None
         try:
             q = parse_quantity(text)
             value = float(q.to(target).magnitude) if target else float(q.magnitude)
-        except (QuantityError, Exception):  # pint's dimensionality errors are Exceptions
+        except Exception:  # not a quantity (QuantityError), or of another dimension (pint)
             raise LoadError([Issue("--activity", None, f"{key}={text}",
                                    f"“{text}”不是{sid}的活动数据（应为可换算为 {target} 的数量）",
                                    f'"{text}" is not an activity of {sid} (a quantity in {target} or convertible)')]) from None
@@ -626,6 +626,34 @@ def verify_records(folder: Path) -> list[tuple[str, str, str]]:
     return problems
 
 
+def _filed(year: int, folder: Path, day: date) -> list[MonthRecord]:
+    """The unit-year's readable records filed by ``day``, by month then version (records
+    filed after ``day`` do not exist for it)."""
+    def filed_by(r: MonthRecord) -> bool:
+        at = r.data.get("filed_at")
+        return bool(at) and datetime.fromisoformat(str(at)).date() <= day
+
+    return [r for r in records(folder) if not r.data.get("broken") and filed_by(r)
+            and r.month.startswith(f"{year:04d}-")]
+
+
+def parse_entered(items: list[str], field: str) -> dict[str, str]:
+    """``STREAM=QUANTITY`` items (a half- or full-width ``=``; blank items skipped) as
+    ``{stream: quantity text}``, for :func:`entered_activity`; a malformed item is bad input
+    naming ``field`` (the option or form field) and the item."""
+    out: dict[str, str] = {}
+    for item in items:
+        text = item.strip()
+        if not text:
+            continue
+        key, eq, qty = text.replace("＝", "=").partition("=")
+        if not eq or not key.strip() or not qty.strip():
+            raise LoadError([Issue(field, None, text, f"“{text}”应写作 源流=数量（如 coal=12345 t）",
+                                   f'"{text}" should read STREAM=QUANTITY (e.g. coal=12345 t)')])
+        out[key.strip()] = qty.strip()
+    return out
+
+
 def filing_indicators(year: int, folder: Path, day: date, pack: Any = None
                       ) -> tuple[float | None, float | None]:
     """(completeness, timeliness) of a unit-year's filed months as of ``day`` (percent, one
@@ -634,15 +662,9 @@ def filing_indicators(year: int, folder: Path, day: date, pack: Any = None
     timeliness the months first filed by their deadline ÷ the months whose deadline has passed
     by ``day`` (the web app's rule: version 1 counts). Records filed after ``day`` do not exist
     for it."""
-    def filed_by(r: MonthRecord) -> bool:
-        at = r.data.get("filed_at")
-        return bool(at) and datetime.fromisoformat(str(at)).date() <= day
-
-    mine = [r for r in records(folder) if not r.data.get("broken") and filed_by(r)
-            and r.month.startswith(f"{year:04d}-")]
     last: dict[str, MonthRecord] = {}
     first: dict[str, MonthRecord] = {}
-    for r in mine:  # by month then version
+    for r in _filed(year, folder, day):  # by month then version
         last[r.month] = r
         first.setdefault(r.month, r)
     values = [float(r.data["completeness_percent"]) for r in last.values()
@@ -660,12 +682,7 @@ def consistency_indicator(year: int, folder: Path, day: date) -> float | None:
     the months (latest versions filed by ``day``) whose activity entered by hand is within
     the pack's ``daily_monthly_max_deviation_percent`` of the sum of its days' readings ÷ the
     months with such a comparison (percent, one decimal; None when no month has one)."""
-    last: dict[str, MonthRecord] = {}
-    for r in records(folder):
-        at = r.data.get("filed_at")
-        if (not r.data.get("broken") and at and r.month.startswith(f"{year:04d}-")
-                and datetime.fromisoformat(str(at)).date() <= day):
-            last[r.month] = r
+    last = {r.month: r for r in _filed(year, folder, day)}  # the latest version of each month
     judged = [c["ok"] for r in last.values() for c in r.data.get("checks", [])
               if c.get("check") == "daily_monthly_consistency"]
     return round(100.0 * sum(judged) / len(judged), 1) if judged else None

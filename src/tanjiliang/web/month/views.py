@@ -173,19 +173,9 @@ def month_file(request: HttpRequest, pk: int, month: str) -> HttpResponse:
 def _entered(request: HttpRequest, uf: Any) -> dict[str, float] | None:
     """The form's activity entered by hand, a ``stream=quantity`` per line (issue 14 §1:
     "entered with evidence"; tanjiliang.month.close.entered_activity checks each), or None."""
-    from tanjiliang.model.errors import Issue
-    from tanjiliang.month.close import entered_activity
+    from tanjiliang.month.close import entered_activity, parse_entered
 
-    texts: dict[str, str] = {}
-    for line in (request.POST.get("activity") or "").splitlines():
-        if not line.strip():
-            continue
-        key, eq, qty = line.replace("＝", "=").partition("=")
-        if not eq or not key.strip() or not qty.strip():
-            raise LoadError([Issue("activity", None, line.strip(),
-                                   f"“{line.strip()}”应写作 源流=数量（如 入炉煤=6200 t）",
-                                   f'"{line.strip()}" should read stream=quantity (e.g. coal=6200 t)')])
-        texts[key.strip()] = qty.strip()
+    texts = parse_entered((request.POST.get("activity") or "").splitlines(), "activity")
     return entered_activity(uf, texts) if texts else None
 
 
