@@ -99,11 +99,15 @@ CLICK_ZH: dict[str, str] = {
     "default: {default}": "默认：{default}", "required": "必填",
     "Show this message and exit.": "显示本帮助并退出。",
     "Did you mean {}?": "是否要输入 {}？",
-    # the usage line's placeholders and the value types Typer shows beside each option
+    # the usage line's placeholders
     "[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]...",
+}
+#: The value types Typer shows beside each option (``<str>``), in Chinese.
+TYPE_ZH: dict[str, str] = {
     "str": "文本", "int": "整数", "float": "数值", "bool": "开关", "path": "路径", "Path": "路径",
     "file": "文件", "dir": "文件夹", "datetime": "日期时间", "UUID": "标识",
 }
+CLICK_ZH.update(TYPE_ZH)
 
 #: Chinese names of the commands' arguments (by metavar, else by parameter name), shown in
 #: the usage line and the arguments panel instead of the code's names (``{file}``, ``UNIT``).
@@ -115,7 +119,7 @@ ARG_ZH: dict[str, str] = {
 }
 
 #: Typer's type label inside ``<…>`` (``<str>``, ``<list[Path]>``): the bare type words.
-_TYPE_WORD = re.compile(r"\b(str|int|float|bool|path|Path|file|dir|datetime|UUID)\b")
+_TYPE_WORD = re.compile(r"\b(" + "|".join(TYPE_ZH) + r")\b")
 _LIST_OF = re.compile(r"^<list\[(.*)\]>$")
 
 
