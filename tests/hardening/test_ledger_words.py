@@ -158,3 +158,13 @@ def test_the_confirmation_sheet_said_once_per_cell_in_one_language(tmp_path: Pat
     code, out = cli("ledger", "import", unit, book, "--dry-run", "--lang", "en")
     errors = out.split("bad input, nothing written:")[1]
     assert 'Kind: "检测": must be one of: Verification, Calibration' in errors and "检定、" not in errors, out
+
+
+def test_a_row_without_a_type_and_with_a_bad_value_is_bad_input(tmp_path: Path, unit: Path, cli: Cli) -> None:
+    # found by `make fuzz`: a row that fails validation and names no type (none written, none
+    # inferable from its name) crashed the import's type check with an AttributeError
+    row = [1, "某计量仪表", "M-1", "很准", "0-100 t", "某厂", "S-1", "X-01", "厂界", "12个月",
+           "2025/3/10", "C-1", "合格"]
+    book = _ledger(tmp_path / "台账.xlsx", [row, GOOD[1]])
+    code, out = cli("ledger", "import", unit, book, "--dry-run")
+    assert code == 2 and "Traceback" not in out and "准确度等级：“很准”" in out, out

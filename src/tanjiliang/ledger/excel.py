@@ -367,7 +367,10 @@ def read_changes(unit: UnitFile, path: str | Path, pack: Pack | None = None, *, 
 
         types = {t.id for t in pack.instrument_types}
         for k, ins in valid:
-            if ins.type not in types:
+            # a row that failed validation is kept unvalidated for its references; a type it
+            # lacks is already reported there
+            kind = getattr(ins, "type", None)
+            if kind is not None and kind not in types:
                 src.issue(("instruments", k, "type"),
                           f"不是规则包 {pack.name} 中的器具类型（可用：{type_names(pack, 'zh')}）",
                           f"not an instrument type of pack {pack.name} (known: {type_names(pack, 'en')})")
