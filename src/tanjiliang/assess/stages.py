@@ -46,7 +46,14 @@ from tanjiliang.metrology.stock import consumption_uncertainty, stock_findings
 from tanjiliang.metrology.tiers import justified_tier
 from tanjiliang.metrology.weighing import instrument_mpe_percent, weighing_mpe
 from tanjiliang.model.errors import LoadError
-from tanjiliang.model.unit import BOUNDARY, LAB, Instrument, SourceStream, UnitFile
+from tanjiliang.model.unit import (
+    BOUNDARY,
+    LAB,
+    Instrument,
+    SourceStream,
+    UnitFile,
+    full_scale_percent,
+)
 from tanjiliang.rules.exact import at_least, at_most, exact, exact_sum, rounded
 from tanjiliang.rules.factors import FactorLibrary
 from tanjiliang.rules.load import LoadedPack
@@ -334,9 +341,23 @@ def instruments_and_accuracy(ctx: Context, sc: Scope, plan: Plan) -> Matched:
         # not out of service; accuracy_ok is null where no requirement applies
         ok = (None if req is None or mpe is None or ins.status == "out_of_service"
               else at_most(mpe, req, decimals))
+        fs = full_scale_percent(ins.accuracy) if mpe is None else None
+        if fs is not None and req is not None and ins.status != "out_of_service" \
+                and not at_most(fs, req, decimals):
+            ok = False  # beyond the requirement even at the upper range value
         out.append(Match(ins, itype, served, level, medium, req, mpe, ok))
         if ins.status in ("in_use", "standby"):  # a standby instrument can replace an in-use one
-            if req is not None and mpe is None:
+            if fs is not None and req is not None and ok is False:
+                ctx.findings.add("ACC-MPE", ins.id,
+                                 f"器具 {ins.id} 满量程最大允许误差 ±{fs:g} %FS 在测量上限处已超过要求 ±{req:g} %（{_medium_name(p, medium, 'zh')}，{label('level', level, 'zh')}），示值越低超出越多",
+                                 f"instrument {ins.id}: a full-scale MPE of ±{fs:g} %FS exceeds the required ±{req:g} % even at the upper range value ({_medium_name(p, medium, 'en')}, {label('level', level, 'en')}), and more at lower readings",
+                                 mpe_percent=fs, required_mpe_percent=req, full_scale=True)
+            elif fs is not None and req is not None:
+                ctx.findings.add("ACC-UNKNOWN", ins.id,
+                                 f"器具 {ins.id} 准确度“{ins.accuracy}”是满量程误差，示值低于测量上限时占示值的比例更大，无法证明满足要求（最大允许误差 ±{req:g} %）：请填写准确度等级或示值最大允许误差",
+                                 f"instrument {ins.id}: accuracy \"{ins.accuracy}\" is a full-scale MPE, a larger share of any reading below the upper range value, so it cannot show the requirement (MPE ±{req:g} %) is met: state the accuracy class or the MPE of reading",
+                                 accuracy=ins.accuracy, required_mpe_percent=req, full_scale=True)
+            elif req is not None and mpe is None:
                 why = weighing_mpe(ins, weighing_basis)
                 ctx.findings.add("ACC-UNKNOWN", ins.id,
                                  f"器具 {ins.id} 准确度“{ins.accuracy or '未填写'}”无法与要求（最大允许误差 ±{req:g} %）比较" + (f"：{why.zh}" if why else ""),

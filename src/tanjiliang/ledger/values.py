@@ -26,16 +26,18 @@ _CLASS_WORDS = re.compile(r"(准确度等级|准确度|精度等级|精度|准�
 
 def accuracy(text: str) -> str:
     """``"1.5级"`` → ``"1.5"``, ``"0.5s级"`` → ``"0.5S"``, ``"±1%"`` → ``"±1 %"``,
-    ``"Ⅲ级"`` → ``"III"``, ``"1%"`` → ``"±1 %"``; ValueProblem if it is not a class or MPE."""
+    ``"Ⅲ级"`` → ``"III"``, ``"1%"`` → ``"±1 %"``, ``"±1%FS"`` → ``"±1 %FS"``; ValueProblem if it is not a class or MPE."""
     s = str(text).strip()
     for k, v in _ROMAN.items():
         s = s.replace(k, v)
     s = unicodedata.normalize("NFKC", s)
     s = _CLASS_WORDS.sub("", s).strip().replace(" ", "")
     s = s.replace("+-", "±").replace("+/-", "±")
-    m = re.fullmatch(r"±?(\d+(?:\.\d+)?)%(?:FS)?", s, re.IGNORECASE)
-    if m:
-        s = f"±{m[1]} %"
+    if s.startswith("满量程"):  # 满量程±1% as 1 %FS
+        s = s[3:] + "FS"
+    m = re.fullmatch(r"±?(\d+(?:\.\d+)?)%((?:FS|F\.S\.?|满量程)?)", s, re.IGNORECASE)
+    if m:  # of the full scale (满量程) stays so: ±1 %FS is not ±1 % of reading
+        s = f"±{m[1]} %" + ("FS" if m[2] else "")
     m = re.fullmatch(r"(\d+(?:\.\d+)?)([sS])", s)
     if m:
         s = f"{m[1]}S"

@@ -135,9 +135,12 @@ AnyQuantityText = Annotated[str, AfterValidator(_quantity_checker())]
 Ratio = Annotated[str, AfterValidator(_quantity_checker("[]"))]
 
 #: An MPE may be written without its ± ("0.5 %"), as the ledger reader already reads "1%": an MPE
-#: is symmetric, and a class is written without "%".
+#: is symmetric, and a class is written without "%". ``±1 %FS`` is an MPE of the full scale (满量程,
+#: 引用误差; ``F.S.`` too): at a reading below the upper limit it is a larger share of the reading,
+#: so it is kept as written and never read as ``±1 %`` of reading (:func:`full_scale_percent`).
 _ACCURACY = re.compile(
-    r"^(?:(?P<cls>\d+(?:\.\d+)?)(?P<s>S)?|(?P<oiml>I{1,4})|(?:±\s*)?(?P<mpe>\d+(?:\.\d+)?)\s*%)$"
+    r"^(?:(?P<cls>\d+(?:\.\d+)?)(?P<s>S)?|(?P<oiml>I{1,4})"
+    r"|(?:±\s*)?(?P<mpe>\d+(?:\.\d+)?)\s*%\s*(?P<fs>[Ff]\.?[Ss]\.?)?)$"
 )
 #: Accuracy classes of the preferred series (GB/T 13283-2008 §4.2 and JJG 596-2012 for the
 #: S classes of electricity meters); any other number is not a class.
@@ -172,10 +175,21 @@ def mpe_percent(accuracy: str | None) -> float | None:
     if not m:
         return None
     if m["mpe"] is not None:
-        return float(m["mpe"])
+        return None if m["fs"] else float(m["mpe"])
     if m["cls"] is not None:
         return float(m["cls"])
     return None
+
+
+def full_scale_percent(accuracy: str | None) -> float | None:
+    """The MPE in % of the full scale (``"±1 %FS"`` → 1.0), or None for any other accuracy. At
+    the upper range value it equals an MPE of ±1 % of reading and at any lower reading it is
+    more (MPE = FS % × upper limit ÷ reading), so it can show that an instrument misses a
+    requirement, never that it meets one."""
+    if accuracy is None:
+        return None
+    m = _ACCURACY.match(accuracy.strip())
+    return float(m["mpe"]) if m and m["mpe"] is not None and m["fs"] else None
 
 
 def _check_accuracy(v: str) -> str:
