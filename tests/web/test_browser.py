@@ -140,6 +140,13 @@ def test_regulator_sees_read_only(world: Any, live_server: Any, browser_page: An
     assert page.locator("#ledger-table tbody tr td:first-child").all_inner_texts() == \
         sorted(first, reverse=True)
     page.screenshot(path=SHOTS / "08-regulator-ledger-en.png", full_page=True)
+    # the overview of the region's units with the daily-vs-monthly consistency column
+    page.click("nav >> text=Indicators")
+    heads = page.locator("#indicators thead th").all_inner_texts()
+    assert heads[8:10] == ["Daily vs monthly %", "Index"], heads
+    row = page.locator(f"#indicators tbody tr:has(a[href='/units/{world.unit_a.pk}/'])")
+    assert row.locator("td").nth(8).inner_text() == "—"  # nothing entered by hand: blank
+    page.screenshot(path=SHOTS / "09-regulator-indicators-en.png", full_page=True)
 
 
 __all__ = ["yaml"]

@@ -218,3 +218,95 @@ def test_a_month_filed_with_activity_entered_by_hand(world: Any) -> None:
     r = client.post(url, {"activity": f"{s['id']}={hand} {s['unit']}", "reason": "x"})
     assert r.status_code == 400 and "须附证据文件" in r.content.decode()
     assert MonthFiling.objects.filter(unit=unit, month=label).count() == 2
+
+
+def _filing(unit: m.Unit, month: int, version: int, ok: bool | None) -> MonthFiling:
+    """A filed record (filed late, so that timeliness stays 0 %) with or without the
+    daily-vs-monthly check."""
+    checks = [] if ok is None else [{"check": "daily_monthly_consistency", "ok": ok, "limit": 5.0,
+                                     "streams": []}]
+    return MonthFiling.objects.create(
+        unit=unit, month=f"{unit.year}-{month:02d}", version=version,
+        data={"late": True, "checks": checks}, sha256=f"{month}{version}".ljust(64, "0"),
+        filed_at=datetime(2030, 1, month, tzinfo=ZONE_UTC))
+
+
+def _row_of(body: str, pk: int) -> list[str]:
+    """The cells of a unit's row on the 监管指标 page."""
+    import re
+
+    row = next(r for r in body.split("<tr>") if f"/units/{pk}/" in r)
+    return [re.sub(r"<[^>]+>", "", "<td" + c).strip() for c in row.split("<td")[1:]]
+
+
+@override_settings(AS_OF="2030-06-30")
+def test_the_overview_counts_daily_vs_monthly_consistency(world: Any) -> None:
+    """Issue 14 §4 on the 监管指标 page and its export. Unit A (the spec example: equipping
+    33.3 %, inspection 100 %, pass 100 %, in confirmation 0 %, filings on time 0 %) files
+    January (entered activity within 5 %: consistent), February (outside: not) and March
+    (nothing entered: no check) — consistency 1 ÷ 2 = 50.0 %; the index
+    (0.30 × 33.3 + 0.25 × 100 + 0.15 × 100 + 0.10 × 0 + 0.10 × 0 + 0.10 × 50) ÷ 1.00 = 54.99
+    → 55.0, and a reason to visit. A correction of February within 5 % (the latest version
+    counts): 2 ÷ 2 = 100.0 %, index 59.99 → 60.0, no reason. Unit B has no such month: blank,
+    its weight left out — (9.99 + 25 + 15) ÷ 0.90 = 55.54 → 55.5."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    a, b = world.unit_a, world.unit_b
+    for month, ok in ((1, True), (2, False), (3, None)):
+        _filing(a, month, 1, ok)
+    assert list(MonthFiling.objects.filter(unit=a).values_list("consistent", flat=True)) == [
+        True, False, None]
+    admin = world.client(world.admin)
+    body = admin.get(reverse("indicators")).content.decode()
+    assert "日月数据一致率%" in body
+    # #, unit, conclusion, equipping, inspection, pass, in confirmation, on time, consistency, index
+    assert _row_of(body, a.pk)[7:10] == ["0.0", "50.0", "55.0"]
+    assert "日数据与月数据一致率 50.0%，低于 100%" in _row_of(body, a.pk)[-1]
+    assert _row_of(body, b.pk)[7:10] == ["0.0", "—", "55.5"]
+    assert "日数据与月数据一致率" not in _row_of(body, b.pk)[-1]
+    en = admin.get(reverse("indicators") + "?lang=en").content.decode()
+    assert "Daily vs monthly %" in en and "daily-vs-monthly consistency" in en
+    assert "daily-monthly consistency 50.0 % is below 100 %" in _row_of(en, a.pk)[-1]
+
+    def sheet(lang: str) -> Any:
+        x = world.client(world.regulator).get(reverse("indicators") + f"?format=xlsx&lang={lang}")
+        return load_workbook(BytesIO(x.content)).active
+
+    ws = sheet("zh")
+    assert [ws.cell(1, c).value for c in (9, 10, 11)] == ["存证及时率%", "日月数据一致率%", "指数"]
+    assert [ws.cell(2, c).value for c in (9, 10, 11)] == [0.0, 50.0, 55.0]
+    assert "日数据与月数据一致率 50.0%，低于 100%" in ws.cell(2, 13).value
+    _filing(a, 2, 2, True)  # the correction
+    for lang in ("zh", "en"):
+        ws = sheet(lang)
+        assert [ws.cell(2, c).value for c in (10, 11)] == [100.0, 60.0]
+        assert ("一致率" if lang == "zh" else "consistency") not in ws.cell(2, 13).value
+    assert sheet("en").cell(1, 10).value == "daily vs monthly consistency %"
+    body = admin.get(reverse("indicators")).content.decode()
+    assert _row_of(body, a.pk)[7:10] == ["0.0", "100.0", "60.0"]
+
+
+def test_migration_fills_consistent_from_the_frozen_records(world: Any) -> None:
+    """Migration tjmonth 0004 fills the column of rows filed before it from their records; the
+    historical model it uses has Django's plain manager (the append-only refusal is the
+    app's model's), and the records themselves are not touched."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    rows = [_filing(world.unit_a, month, 1, ok) for month, ok in ((1, True), (2, False), (3, None))]
+    with connection.cursor() as cur:  # as they stood before the column
+        cur.execute(f"UPDATE {MonthFiling._meta.db_table} SET consistent = NULL")
+    assert set(MonthFiling.objects.values_list("consistent", flat=True)) == {None}
+    with pytest.raises(PermissionError):  # the app's model refuses it
+        MonthFiling.objects.filter(pk=rows[0].pk).update(consistent=True)
+    apps = MigrationLoader(connection).project_state(("tjmonth", "0004_filing_consistent")).apps
+    mig = importlib.import_module("tanjiliang.web.month.migrations.0004_filing_consistent")
+    mig.fill(apps, SimpleNamespace(connection=connection))  # RunPython's (apps, schema_editor)
+    got = dict(MonthFiling.objects.values_list("pk", "consistent"))
+    assert [got[r.pk] for r in rows] == [True, False, None]
+    assert [f.data for f in MonthFiling.objects.order_by("month")] == [r.data for r in rows]

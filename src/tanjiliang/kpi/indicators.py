@@ -70,7 +70,7 @@ def weights() -> dict[str, Any]:
     return data
 
 
-def _pct(num: int, den: int) -> float | None:
+def percent(num: int, den: int) -> float | None:
     """num ÷ den in percent, rounded half up to one decimal (None when nothing is due)."""
     if den == 0:
         return None
@@ -173,10 +173,10 @@ def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
             confirmations += 1  # a ledger with only the last date: a confirmation that passed
             passed += 1
     values = {
-        "equipping_rate": _pct(equipped, required),
-        "inspection_rate": _pct(on_time, due),
-        "pass_rate": _pct(passed, confirmations),
-        "in_confirmation": _pct(valid, active),
+        "equipping_rate": percent(equipped, required),
+        "inspection_rate": percent(on_time, due),
+        "pass_rate": percent(passed, confirmations),
+        "in_confirmation": percent(valid, active),
         "completeness": completeness,
         "timeliness": timeliness,
         "consistency": consistency,
@@ -214,17 +214,21 @@ def _score(values: dict[str, float | None], first: list[tuple[str, str]]
     return index, reasons
 
 
-def with_timeliness(k: Indicators, timeliness: float | None) -> Indicators:
-    """``k`` with the filings' timeliness set and its index and reasons worked out again (the
-    overview keeps each unit's indicators per assessment and adds the filings, which change
-    without a new assessment)."""
-    values = {key: getattr(k, key) for key in (
-        "equipping_rate", "inspection_rate", "pass_rate", "in_confirmation", "completeness")}
-    values["timeliness"] = timeliness  # the order of indicators(): the reasons' order
-    values["consistency"] = k.consistency
+#: The indicators in the order the reasons to visit are listed (the composite index is their
+#: weighted mean).
+ORDER = ("equipping_rate", "inspection_rate", "pass_rate", "in_confirmation", "completeness",
+         "timeliness", "consistency")
+
+
+def with_filings(k: Indicators, timeliness: float | None,
+                 consistency: float | None) -> Indicators:
+    """``k`` with the filed months' indicators (timeliness, daily-vs-monthly consistency) set
+    and its index and reasons worked out again: the overview keeps each unit's indicators per
+    assessment and adds what the filings give, which changes without a new assessment."""
+    k = replace(k, timeliness=timeliness, consistency=consistency)
     first = k.reasons[:1] if k.conclusion == "nonconforming" else []
-    index, reasons = _score(values, first)
-    return replace(k, timeliness=timeliness, index=index, reasons=reasons)
+    index, reasons = _score({key: getattr(k, key) for key in ORDER}, first)
+    return replace(k, index=index, reasons=reasons)
 
 
 def from_json(data: dict[str, Any]) -> Indicators:

@@ -677,15 +677,27 @@ def filing_indicators(year: int, folder: Path, day: date, pack: Any = None
     return completeness, timeliness
 
 
+def filing_consistent(data: dict[str, Any]) -> bool | None:
+    """Whether a filed record's activity entered by hand agreed with the sum of its days
+    (its ``daily_monthly_consistency`` check): True or False when the check was made, None
+    when no entered figure was compared with readings (the web app keeps it per filing,
+    ``MonthFiling.consistent``)."""
+    for c in data.get("checks") or []:
+        if c.get("check") == "daily_monthly_consistency" and c.get("ok") is not None:
+            return bool(c["ok"])
+    return None
+
+
 def consistency_indicator(year: int, folder: Path, day: date) -> float | None:
     """Daily-vs-monthly consistency of a unit-year's filed months as of ``day`` (issue 14 §4):
     the months (latest versions filed by ``day``) whose activity entered by hand is within
     the pack's ``daily_monthly_max_deviation_percent`` of the sum of its days' readings ÷ the
-    months with such a comparison (percent, one decimal; None when no month has one)."""
+    months with such a comparison (percent, one decimal half up; None when no month has one)."""
+    from tanjiliang.kpi.indicators import percent
+
     last = {r.month: r for r in _filed(year, folder, day)}  # the latest version of each month
-    judged = [c["ok"] for r in last.values() for c in r.data.get("checks", [])
-              if c.get("check") == "daily_monthly_consistency"]
-    return round(100.0 * sum(judged) / len(judged), 1) if judged else None
+    judged = [ok for r in last.values() if (ok := filing_consistent(r.data)) is not None]
+    return percent(sum(judged), len(judged))
 
 
 def year_total(folder: Path) -> float:

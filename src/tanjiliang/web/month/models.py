@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tanjiliang.month.close import filing_consistent
 from tanjiliang.web.core.models import Unit
 
 
@@ -29,6 +30,10 @@ class MonthFiling(models.Model):
     sha256 = models.CharField(max_length=64)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     filed_at = models.DateTimeField()
+    #: the record's daily-vs-monthly consistency check (tanjiliang.month.close.filing_consistent):
+    #: True/False when made, NULL otherwise; set from ``data`` when the row is created, so that
+    #: the overview counts it in the database (migration 0004 filled it for older rows)
+    consistent = models.BooleanField(null=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -40,6 +45,7 @@ class MonthFiling(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("filed months are frozen")
+        self.consistent = filing_consistent(self.data)
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:

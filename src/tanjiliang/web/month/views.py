@@ -55,7 +55,7 @@ WORDS = cast("dict[str, tuple[str, str]]", pairs("month.web", {
     "year": "年度", "conclusion": "结论",
     "equipping": "配备率%", "inspection": "受检率%",
     "pass": "检定合格率%", "in_confirmation": "在有效期内%",
-    "timeliness": "存证及时率%", "index": "指数",
+    "timeliness": "存证及时率%", "consistency": "日月数据一致率%", "index": "指数",
     "reasons": "现场检查理由",
 }))
 
@@ -249,6 +249,34 @@ def timeliness_of(units: list[Any], day: date) -> dict[int, float | None]:
     return out
 
 
+def consistency_of(units: list[Any]) -> dict[int, float | None]:
+    """Daily-vs-monthly consistency of many units (tanjiliang.month.close.consistency_indicator's
+    rule), counted in the database: per unit, the months of its reporting year whose latest
+    version (no later version exists) was judged consistent ÷ those whose latest version made
+    the check (``MonthFiling.consistent`` not NULL), in percent (one decimal, half up; None when
+    no month has the check). One aggregate query per reporting year."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from tanjiliang.kpi.indicators import percent
+
+    later = MonthFiling.objects.filter(unit_id=OuterRef("unit_id"), month=OuterRef("month"),
+                                       version__gt=OuterRef("version"))
+    years: dict[int, list[int]] = {}
+    for u in units:
+        years.setdefault(u.year, []).append(u.pk)
+    out: dict[int, float | None] = {}
+    for year, pks in years.items():
+        counts = {r["unit_id"]: r for r in (
+            MonthFiling.objects.filter(unit_id__in=pks, month__gte=f"{year:04d}-01",
+                                       month__lte=f"{year:04d}-12", consistent__isnull=False)
+            .filter(~Exists(later)).values("unit_id")
+            .annotate(n=Count("pk"), ok=Count("pk", filter=Q(consistent=True))))}
+        for pk in pks:
+            r = counts.get(pk)
+            out[pk] = percent(r["ok"], r["n"]) if r else None
+    return out
+
+
 def _indicator_json(k: Any) -> dict[str, Any]:
     from dataclasses import asdict
 
@@ -262,12 +290,13 @@ def unit_indicators(units: list[Any], day: date) -> list[Any]:
 
     Each unit's indicators are kept per revision and date (IndicatorCache, stale when readings
     were uploaded after it) and read for all units in one query; the
-    filings' timeliness is counted in the database (:func:`timeliness_of`) and the index and
-    reasons worked out again with it (kpi.with_timeliness)."""
+    filings' timeliness and daily-vs-monthly consistency are counted in the database
+    (:func:`timeliness_of`, :func:`consistency_of`) and the index and reasons worked out again
+    with them (kpi.with_filings)."""
     from django.db.models import Max
 
     from tanjiliang.kpi import indicators, rank
-    from tanjiliang.kpi.indicators import from_json, with_timeliness
+    from tanjiliang.kpi.indicators import from_json, with_filings
     from tanjiliang.web.core import models as cm
     from tanjiliang.web.core.assessing import assessment_cached_too, default_as_of
     from tanjiliang.web.month.models import IndicatorCache
@@ -284,6 +313,7 @@ def unit_indicators(units: list[Any], day: date) -> list[Any]:
         if (r["unit_id"], r["revision"], r["as_of"]) in want and (last is None or r["created"] >= last):
             cached[r["unit_id"]] = r["data"]
     on_time = timeliness_of(units, day)
+    consistent = consistency_of(units)
     rows = []
     for u in units:
         data = cached.get(u.pk)
@@ -304,7 +334,7 @@ def unit_indicators(units: list[Any], day: date) -> list[Any]:
                         defaults={"data": _indicator_json(k), "created": timezone.now()})
             except IntegrityError:
                 pass  # another worker stored the same indicators
-        k = with_timeliness(k, on_time.get(u.pk))
+        k = with_filings(k, on_time.get(u.pk), consistent.get(u.pk))
         k.unit_pk = u.pk  # type: ignore[attr-defined]
         rows.append(k)
     return rank(rows)
@@ -331,7 +361,9 @@ def ranked_indicators(units: Any, day: date) -> tuple[Any, list[Any]]:
     """:func:`unit_indicators` of the query set ``units``, kept in this process while nothing
     they depend on changed: the units (count, last change, revisions), their filings (count,
     last) and readings uploads (last) — three aggregate queries instead of reading every
-    unit's cached indicators on each view. Returns (that key, the rows)."""
+    unit's cached indicators on each view. Filings are append-only and what the page counts of
+    them (lateness, ``consistent``) is fixed when a row is created, so a new filing or
+    correction is a new count and last id. Returns (that key, the rows)."""
     from django.db.models import Count, Max, Sum
 
     from tanjiliang.web.core import models as cm
@@ -403,12 +435,12 @@ def _indicators_xlsx(rows: list[Any], lang: str) -> HttpResponse:
     ws.title = _w("sheet", lang)
     ws.append([*(_w(k, lang) for k in ("unit", "credit_code", "year", "conclusion", "equipping",
                                         "inspection", "pass", "in_confirmation", "timeliness",
-                                        "index")),
+                                        "consistency", "index")),
                "tCO2e", _w("reasons", lang)])
     for r in rows:
         ws.append([r.name, r.credit_code, r.year, label("conclusion", r.conclusion, lang),
                    r.equipping_rate, r.inspection_rate, r.pass_rate, r.in_confirmation,
-                   r.timeliness, r.index, r.total_tco2e,
+                   r.timeliness, r.consistency, r.index, r.total_tco2e,
                    ("；" if zh else "; ").join(z if zh else e for z, e in r.reasons)])
     resp = HttpResponse(workbook_bytes(wb), content_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
