@@ -299,3 +299,56 @@ def test_out_of_tolerance_without_readings_estimates_each_target() -> None:
     assert f.data["tco2e_carried"] == pytest.approx(7000 * 59 / 365)
     assert f.data["tco2e_correction"] == pytest.approx(7000 * 59 / 365 * 0.05)
     assert f.data["estimated"] is True
+
+
+# Hourly per-stream figures of one instrument in one row (a DCS export with a column per coal),
+# the same hours in a long file's per-stream rows. W1 is a totaliser here: coal_a's register
+# 10, 20 … 250 t (hours 00:00 of 1 Jan to 00:00 of 2 Jan), coal_b's 5, 10 … 125 t; January 1:
+# coal_a 250 − 10 = 240 t, coal_b 125 − 5 = 120 t, the instrument 360 t. Before, the second
+# column's readings were "duplicates" of the first (24 flagged) and coal_b got 0 t.
+SAME_HOURS = [(f"2025-01-0{1 + (h == 24)} {h % 24:02d}:00:00", 10 * (h + 1), 5 * (h + 1)) for h in range(25)]
+
+
+def _same_time_unit() -> Any:
+    scale = {"id": "W1", "name": "皮带秤", "type": "belt_scale", "measures": ["coal_a", "coal_b"],
+             "at": "boundary", "accuracy": "0.5", "last_confirmed": "2025-06-01"}
+    return load(base_unit(source_streams=STREAMS, instruments=[scale]))
+
+
+def _day(unit: Any, source: Any) -> tuple[dict[str, float], Any]:
+    rep = run(unit, source, start=date(2025, 1, 1), end=date(2025, 1, 2))
+    return {r["stream"]: r["activity"] for r in rep.stream_monthly.iter_rows(named=True)}, rep
+
+
+@pytest.mark.parametrize("layout", ["wide", "long", "store of wide", "store of long"])
+def test_several_targets_at_the_same_time_are_not_duplicates(tmp_path: Path, layout: str) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text("时间,W1:coal_a,W1：乙煤 [t]\n" + "".join(f"{t},{a},{b}\n" for t, a, b in SAME_HOURS),
+                    encoding="utf-8")
+    long = tmp_path / "long.csv"
+    long.write_text("instrument,time,value,unit,kind,target\n" + "".join(
+        f"W1,{t},{a},t,total,coal_a\nW1,{t},{b},t,total,乙煤\n" for t, a, b in SAME_HOURS), encoding="utf-8")
+    path = wide if "wide" in layout else long
+    source: Any = [path]
+    if layout.startswith("store"):
+        store = ReadingsStore(tmp_path / "store")
+        store.import_file("u", path)
+        source = store.source("u")
+    got, rep = _day(_same_time_unit(), source)
+    assert got == {"coal_a": pytest.approx(240.0), "coal_b": pytest.approx(120.0)}
+    assert rep.quality.flagged.height == 0
+    assert rep.quality.summary["amount"].to_list() == [pytest.approx(360.0)]
+
+
+def test_a_second_reading_of_the_same_target_at_a_time_is_still_a_duplicate(tmp_path: Path) -> None:
+    # weighings: coal_a 100 t and coal_b 40 t at 08:00 are one weighing time of W1 (140 t);
+    # coal_a again at 08:00 (a row written twice) is flagged, as before
+    path = tmp_path / "r.csv"
+    path.write_text("instrument,time,value,unit,kind,target\n"
+                    "W1,2025-01-05 08:00:00,100,t,amount,coal_a\n"
+                    "W1,2025-01-05 08:00:00,40,t,amount,coal_b\n"
+                    "W1,2025-01-05 08:00:00,100,t,amount,coal_a\n"
+                    "W1,2025-01-06 08:00:00,60,t,amount,coal_b\n", encoding="utf-8")
+    rep = run(load(unit_data()), [path], start=date(2025, 1, 1), end=date(2025, 2, 1))
+    assert rep.quality.flagged["flags"].to_list() == ["duplicate"]
+    assert rep.quality.flagged["row"].to_list() == [4]

@@ -229,15 +229,22 @@ def _fixed(ins: Instrument) -> pl.DataFrame:
 def _shares_from_rows(keyed: pl.DataFrame, ins: Instrument, target_unit: str | None,
                       default_kind: str) -> pl.DataFrame:
     """Monthly shares from rows that name their stream: each row's amount (an ``amount``
-    reading's value; a ``total`` register's increment since the previous row), in the
+    reading's value; a ``total`` register's increment since the previous row — of the same
+    stream when rows of different streams share a time, a register per stream), in the
     instrument's unit, summed per (stream, month) and divided by the month's sum. Rows that
     name no target are divided by the instrument's ``split``."""
     units = [u for u in keyed["unit"].unique().to_list() if u]
     factors = {u: (conversion(u, target_unit)[0] if target_unit else 1.0) for u in units}
     v = pl.col("value") * pl.col("unit").replace_strict(factors, default=1.0, return_dtype=pl.Float64)
     kind = pl.col("kind").fill_null(default_kind).str.to_lowercase()
+    # one register whose rows say which stream it weighed since the previous row, or (rows of
+    # different streams at the same time: a column per stream) one register per stream
+    named = keyed.filter(pl.col("stream").is_not_null() & pl.col("time").is_not_null())
+    per_stream = bool(named.height) and int(
+        named.group_by("time").agg(pl.col("stream").n_unique())["stream"].max() or 0) > 1  # type: ignore[arg-type]
+    step = v.diff().over("stream") if per_stream else v.diff()
     amounts = (keyed.sort("time")
-               .with_columns(pl.when(kind == "total").then(v.diff().clip(lower_bound=0.0).fill_null(0.0))
+               .with_columns(pl.when(kind == "total").then(step.clip(lower_bound=0.0).fill_null(0.0))
                              .otherwise(v.abs()).alias("amount"),
                              pl.col("time").dt.truncate("1mo").dt.date().alias("month"))
                .select("stream", "month", "amount"))

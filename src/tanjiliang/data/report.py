@@ -28,7 +28,14 @@ from tanjiliang.data.activity import reconcile, stream_activity
 from tanjiliang.data.attribution import activity_shares
 from tanjiliang.data.oot import affected_periods, oot_findings
 from tanjiliang.data.quality import QualityResult, analyse, reporting_period
-from tanjiliang.data.readings import READ_ERRORS, Readings, ReadingsIssue, read_error, scan_many
+from tanjiliang.data.readings import (
+    READ_ERRORS,
+    Readings,
+    ReadingsIssue,
+    read_error,
+    same_time_targets_summed,
+    scan_many,
+)
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.rules.load import LoadedPack, load_pack
 from tanjiliang.rules.schema import Pack
@@ -169,6 +176,10 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
         hi = min(hi, cutoff + timedelta(microseconds=1))
     readings = (scan_many(paths, ids, lo, hi) if isinstance(paths, list)
                 else paths.readings(ids, lo, hi))
+    if readings.targets is not None:  # one reading per instrument and time for the checks
+        from tanjiliang.data.profile import profiles
+
+        readings = same_time_targets_summed(readings, {k: p.unit for k, p in profiles(unit).items()})
     cems_result = None
     cems_points = {i.id for i in unit.instruments
                    if i.measured_stream() in {p.id for p in unit.emission_points}}
