@@ -107,3 +107,27 @@ def test_ledger_header_stays_in_view_and_long_names_wrap(world: Any, live_server
         finally:
             context.close()
             browser.close()
+
+
+@pytest.mark.django_db
+def test_ledger_filters_by_location_with_its_name(world: Any) -> None:
+    """The location filter (安装使用地点) lists the places the instruments are at, by id and
+    name, and keeps only the instruments at the chosen one."""
+    import json
+
+    unit = _big_unit(world)
+    doc = json.loads(unit.document)
+    place = doc["subunits"][3]
+    at = place["id"]
+    want = unit.instruments.filter(at=at).count()
+    assert want > 0
+    client = world.client(world.a)
+    url = reverse("ledger", args=[unit.pk])
+    page = client.get(url).content.decode()
+    assert f'<option value="{at}" >{at} {place["name"]}</option>' in page
+    assert "全部地点" in page
+    page = client.get(url, {"at": at, "per": "200"}).content.decode()
+    assert _rows(page) == want and f"筛选出 <b>{want}</b> 台" in page
+    assert f'<option value="{at}" selected>' in page
+    en = client.get(url, {"lang": "en"}).content.decode()
+    assert "All locations" in en and "全部地点" not in en

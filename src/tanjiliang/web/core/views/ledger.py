@@ -4,6 +4,7 @@ instrument (confirmation history, certificate files) and the due/overdue calenda
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 import threading
 from collections import OrderedDict
@@ -43,10 +44,19 @@ PAGE_SIZES = (50, 100, 200)
 class LedgerData:
     """The ledger's rows joined with their assessment, and the values the filters offer."""
 
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
+    def __init__(self, rows: list[dict[str, Any]], places: dict[str, str] | None = None) -> None:
         self.rows = rows
         self.choices = {k: sorted({str(r[k]) for r in rows if r[k] is not None})
                         for k in ("type", "status", "calibration_status", "at", "level")}
+        #: sub-unit and equipment ids → their names, for the location filter
+        self.places = places or {}
+
+    def at_choices(self, lang: str) -> list[tuple[str, str]]:
+        """The location filter's options: (``at`` value, "B1 1号锅炉"; 边界/化验室 in words)."""
+        from tanjiliang.web.core.templatetags.tj import word
+
+        return [(c, f"{c} {self.places[c]}" if self.places.get(c) else word(c, lang))
+                for c in self.choices["at"]]
 
 
 _DATA: OrderedDict[tuple[Any, ...], LedgerData] = OrderedDict()
@@ -80,7 +90,10 @@ def ledger_data(unit: m.Unit) -> LedgerData:
         r["last_confirmed"] = r["last_confirmed"].isoformat() if r["last_confirmed"] else \
             (a.get("last_confirmed") or "")
         rows.append(r)
-    out = LedgerData(rows)
+    doc = json.loads(unit.document or "{}")
+    places = {str(x.get("id")): str(x.get("name") or "") for k in ("subunits", "equipment")
+              for x in (doc.get(k) or []) if isinstance(x, dict)}
+    out = LedgerData(rows, places)
     _remember(_DATA, key, out, 32)
     return out
 
@@ -147,6 +160,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     from tanjiliang.web.core.integrations_ledger import last_import
 
     return page(request, "tj/ledger.html", unit, "ledger", table=table, choices=ld.choices,
+                at_choices=ld.at_choices(lang),
                 params=request.GET, undo=last_import(unit), page_sizes=PAGE_SIZES,
                 per=page_size(request.GET))
 
