@@ -42,7 +42,7 @@ def test_demo_unit_has_months_filed_one_late_one_corrected(db: Any) -> None:
         assert f.sha256 == content_hash(f.data) and f.filed_by == user
         assert sorted(MonthEvidence.objects.filter(filing=f).values_list("sha256", flat=True)) \
             == sorted(e["sha256"] for e in f.data["evidence"])
-        assert {e.get("kind") for e in f.data["evidence"]} == {"lab_report", "lab_results"}
+        assert {e.get("kind") for e in f.data["evidence"]} - {None} == {"lab_report", "lab_results"}
         coal = next(s for s in f.data["streams"] if s["id"] == "coal")
         assert 50_000 < coal["activity"] < 300_000  # t of coal a month, as the example's year
         ps = {p["name"]: p for p in coal["parameters"]}
@@ -57,6 +57,17 @@ def test_demo_unit_has_months_filed_one_late_one_corrected(db: Any) -> None:
     assert ncv((f"{y}-03", 1)) == pytest.approx(22.394634, rel=1e-6)
     assert ncv((f"{y}-03", 2)) == pytest.approx(22.258049, rel=1e-6)
     assert unit.readings.count() == 1
+    # purchased electricity filed from the grid company's bill in February (+1.2 %, within
+    # the pack's 5 %) and May (+6.5 %, not): the regulator's consistency 1 of 2 = 50.0 %
+    for key, ok, pct in (((f"{y}-02", 1), True, "1.2"), ((f"{y}-05", 1), False, "6.5")):
+        grid = next(s for s in rows[key].data["streams"] if s["id"] == "grid")
+        assert grid["activity"] == grid["entered"] == pytest.approx(grid["metered"] * (1 + float(pct) / 100), abs=0.06)
+        assert rows[key].consistent is ok
+        assert any(e["file"] == f"电费结算单-{key[0]}.txt" for e in rows[key].data["evidence"])
+    assert {k for k, f in rows.items() if f.consistent is not None} == {(f"{y}-02", 1), (f"{y}-05", 1)}
+    from tanjiliang.web.month.views import consistency_of
+
+    assert consistency_of([unit]) == {unit.pk: 50.0}
     states = [c["state"] for c in cards(unit.pk, y, date(y, 12, 31), "zh")]
     assert states == ["filed", "filed", "corrected", "filed", "filed"] + ["overdue"] * 5 \
         + ["to_file", "not_started"]

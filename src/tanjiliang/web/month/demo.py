@@ -7,8 +7,9 @@ unit's own, as tests/web/test_months.py does) stored as an upload, then filings 
 :func:`tanjiliang.month.close.file_month` at fixed times — January to May, April filed after
 its deadline, March corrected with a reason (its coal NCV re-tested). Each filing carries the
 coal's monthly laboratory results (NCV and elemental carbon, two batches a month, a CMA/CNAS
-laboratory: :data:`LAB_MONTHS`) and the report file they name. Later months stay 逾期 or 待提交
-on the cards.
+laboratory: :data:`LAB_MONTHS`) and the report file they name; February's and May's purchased
+electricity is entered from the grid company's bill (:data:`BILLED`, one within the pack's
+daily-vs-monthly 5 %, one not). Later months stay 逾期 or 待提交 on the cards.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ FILINGS: list[tuple[int, tuple[int, int], str | None]] = [
     (4, (6, 25), None),  # deadline 9 June (30 April + 40 days): filed late
     (5, (6, 30), None),
 ]
+#: Months whose purchased electricity is filed from the grid company's settlement (entered
+#: with evidence, issue 14 §1), as a factor of what the gateway meter's days give: February
+#: within the pack's 5 % (+1.2 %), May not (+6.5 %: the bill closes on another reading day),
+#: so the regulator's page shows daily-vs-monthly consistency 50.0 % for the demo unit.
+BILLED = {2: 1.012, 5: 1.065}
 #: The months of readings stored for the demo unit.
 READINGS_MONTHS = 6
 #: Monthly coal analyses of the demo (收到基低位发热量 GJ/t, 元素碳含量 %, two batches a month
@@ -167,12 +173,13 @@ def seed_months() -> Any:
                 text = lab_csv(unit, coal, corrected=reason is not None).encode()
                 files.append((f"化验结果-{unit.year}{'-更正' if reason else ''}.csv", text, "lab_results"))
                 lab = _read_lab(text, files[-1][0], uf, pack)
+            entered = _billed(uf, unit.year, month, paths, pack, files) if reason is None else None
             evidence = [{"file": n, "sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)}
                         | ({"kind": k} if k else {}) for n, b, k in files]
             data = file_month(uf, unit.year, month, paths, previous=previous.get(month),
                               evidence=evidence, reason=reason,
                               filed_at=datetime(unit.year, fm, fd, 10, 0, tzinfo=ZONE), pack=pack,
-                              lab=lab, reports={ev_name: evidence[0]["sha256"]})
+                              lab=lab, reports={ev_name: evidence[0]["sha256"]}, entered=entered)
             filing = MonthFiling.objects.create(
                 unit=unit, month=label, version=data["version"], data=data,
                 sha256=data["sha256"], filed_by=user,
@@ -182,3 +189,25 @@ def seed_months() -> Any:
                 ev.file.save(e["sha256"], ContentFile(blob), save=True)
             previous[month] = data
     return unit
+
+
+def _billed(uf: Any, year: int, month: int, paths: Any, pack: Any,
+            files: list[tuple[str, bytes, str | None]]) -> dict[str, float] | None:
+    """The month's purchased electricity as the grid company billed it (:data:`BILLED`), its
+    settlement sheet added to ``files``; None for other months or without metered
+    electricity."""
+    from tanjiliang.month.close import compute_month
+
+    grid = next((x.id for x in uf.source_streams if x.kind == "electricity"
+                 and x.direction != "out"), None) if month in BILLED else None
+    if grid is None:
+        return None
+    row = next((x for x in compute_month(uf, year, month, paths, pack)["streams"]
+                if x["id"] == grid), None)
+    if row is None or not row["metered"]:
+        return None
+    billed = round(row["metered"] * BILLED[month], 1)  # in the readings' unit, as entered
+    label = f"{year:04d}-{month:02d}"
+    files.append((f"电费结算单-{label}.txt",
+                  f"{label} 购电结算（演示）：{billed:.1f} {row['unit'] or ''}\n".encode(), None))
+    return {grid: billed}
