@@ -229,13 +229,13 @@ def setup_overview(units_n: int, instruments: int, seed: int) -> None:
     from django.core.management import call_command
 
     from tanjiliang.model.load import SourceMap, validate_data
-    from tanjiliang.month.close import ZONE
+    from tanjiliang.month.close import ZONE, content_hash, rule
     from tanjiliang.province.generate import generate_unit, unit_key
     from tanjiliang.rules import load_pack
     from tanjiliang.web.core import models as m
     from tanjiliang.web.core.changes import create_unit
     from tanjiliang.web.month.models import MonthFiling
-    from tanjiliang.web.month.views import unit_indicators
+    from tanjiliang.web.month.views import consistency_of, timeliness_of, unit_indicators
 
     call_command("migrate", interactive=False, verbosity=0)
     out: dict[str, float] = {}
@@ -257,16 +257,32 @@ def setup_overview(units_n: int, instruments: int, seed: int) -> None:
     rng = random.Random(seed)
     rows = []
     by_name = {u.unit.name: s for u, s in zip(units, stored, strict=True)}
+    limit = rule("daily_monthly_max_deviation_percent")
+
+    def row(rec: dict[str, Any]) -> Any:
+        rec = json.loads(json.dumps(rec, default=str))
+        rec["sha256"] = content_hash(rec)
+        return MonthFiling(unit=by_name[rec["unit"]["name"]], month=rec["month"],
+                           version=rec["version"], data=rec, sha256=rec["sha256"],
+                           filed_at=datetime(2026, 1, 5 + rec["version"], 9, tzinfo=ZONE))
+
     for rec in records:
         if rng.random() < 1 / 12:
             continue  # not filed
         rec = {**rec, "version": 1, "late": rng.random() < 0.1}
-        rows.append(MonthFiling(unit=by_name[rec["unit"]["name"]], month=rec["month"], version=1,
-                                data=json.loads(json.dumps(rec, default=str)), sha256=rec["sha256"],
-                                filed_at=datetime(2026, 1, 5, 9, tzinfo=ZONE)))
+        if rng.random() < 1 / 3:  # a stream's month entered by hand, 0–8 % off its days
+            rec = entered_by_hand(rec, rng.uniform(-0.08, 0.08), limit)
+            rows.append(row(rec))
+            if rng.random() < 0.1:  # corrected to the days' sum (the latest version counts)
+                rows.append(row({**entered_by_hand(rec, 0.0, limit), "version": 2,
+                                 "reason": "按结算单更正", "previous_sha256": rows[-1].sha256}))
+            continue
+        rows.append(row(rec))
     MonthFiling.objects.bulk_create(rows, batch_size=2000)
     out["file months (bulk)"] = time.perf_counter() - t0
     out["filings"] = len(rows)
+    out["filings with the daily-vs-monthly check"] = sum(r.consistent is not None for r in rows)
+    out["of them consistent"] = sum(r.consistent is True for r in rows)
     t0 = time.perf_counter()
     day = date.fromisoformat(OVERVIEW_AS_OF)
     ranked = unit_indicators(list(m.Unit.objects.order_by("name")), day)
@@ -274,8 +290,57 @@ def setup_overview(units_n: int, instruments: int, seed: int) -> None:
     t0 = time.perf_counter()
     unit_indicators(list(m.Unit.objects.order_by("name")), day)
     out["overview from the caches, in process"] = time.perf_counter() - t0
+    every = list(m.Unit.objects.defer("document").order_by("name"))
+    for name, count in (("timeliness counted in the database (best of 5)", lambda: timeliness_of(every, day)),
+                        ("consistency counted in the database (best of 5)", lambda: consistency_of(every))):
+        best = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            count()
+            best.append(time.perf_counter() - t0)
+        out[name] = min(best)
     out["units indexed"] = len(ranked)
     print(json.dumps(out))
+
+
+def entered_by_hand(rec: dict[str, Any], off: float, limit: float) -> dict[str, Any]:
+    """``rec`` with its first metered stream's month entered by hand ``off`` (a share) from the
+    sum of its days, and the daily-vs-monthly check compute_month makes of it."""
+    from tanjiliang.month.close import consistency_check, deviation_percent
+
+    streams = [dict(s) for s in rec["streams"]]
+    s = next((s for s in streams if s["metered"]), None)
+    if s is None:
+        return rec
+    s["id"] = s.get("id") or s["stream"]
+    s["entered"] = s["activity"] = round(s["metered"] * (1 + off), 3)
+    dev = deviation_percent(s["entered"], s["metered"])
+    s["deviation_percent"] = None if dev is None else float(dev)
+    checks = [c for c in rec["checks"] if c["check"] != "daily_monthly_consistency"]
+    check = consistency_check(streams, limit)
+    return {**rec, "streams": streams, "checks": checks + ([check] if check else [])}
+
+
+def cpu_seconds(server: int, dbname: str) -> tuple[float, float]:
+    """CPU seconds (user + system) so far of the server (the gunicorn master and its workers)
+    and of the PostgreSQL backends serving ``dbname``: what the page costs beside its wall time
+    on a machine whose cores are shared."""
+    import psutil
+
+    def spent(p: Any) -> float:
+        try:
+            t = p.cpu_times()
+            return float(t.user + t.system)
+        except psutil.Error:
+            return 0.0
+
+    root = psutil.Process(server)
+    web_cpu = spent(root) + sum(spent(c) for c in root.children(recursive=True))
+    db_cpu = 0.0
+    for p in psutil.process_iter(["name", "cmdline"]):
+        if p.info["name"] == "postgres" and any(dbname in a for a in p.info["cmdline"] or []):
+            db_cpu += spent(p)
+    return web_cpu, db_cpu
 
 
 def overview(args: argparse.Namespace) -> None:
@@ -316,7 +381,7 @@ def overview(args: argparse.Namespace) -> None:
                 raise SystemExit(res.stderr[-3000:])
             setup = json.loads(res.stdout.strip().splitlines()[-1])
         for k, v in setup.items():
-            print(f"  {k:<56} {v:9.1f}" + (" s" if isinstance(v, float) else ""))
+            print(f"  {k:<56} {v:9.3f} s" if isinstance(v, float) else f"  {k:<56} {v:9}")
         port = web.free_port()
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "tanjiliang"), "serve", "--port", str(port),
@@ -333,11 +398,15 @@ def overview(args: argparse.Namespace) -> None:
         page = urllib.request.urlopen(urllib.request.Request(base + path, headers={"Cookie": cookie})).read()
         rows = page.decode().count("<tr><td>")
         for clients in args.clients:
+            cpu0, load0 = cpu_seconds(server.pid, dbname), os.getloadavg()[0]
             r = web.load(port, [path], f"Cookie: {cookie}\r\n", clients, args.seconds)
+            cpu = [b - a for a, b in zip(cpu0, cpu_seconds(server.pid, dbname), strict=True)]
             print(f"overview, {clients} client(s), {args.seconds:g} s: {r['requests']} requests, "
                   f"{r['errors']} errors, {r['rps']:.1f} req/s, p50 {r['p50_ms']:.0f} ms, "
                   f"p95 {r['p95_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms ({rows} unit rows, "
-                  f"{len(page) / 1024:.0f} kB)")
+                  f"{len(page) / 1024:.0f} kB); CPU: server {cpu[0]:.1f} s, PostgreSQL "
+                  f"{cpu[1]:.1f} s ({1000 * (cpu[0] + cpu[1]) / max(1, r['requests']):.0f} ms a "
+                  f"request); load average {load0:.1f} → {os.getloadavg()[0]:.1f}")
     finally:
         if server is not None:
             server.terminate()

@@ -56,8 +56,9 @@ def close(
     reason: Annotated[str | None, typer.Option(help="reason of a correction 更正原因")] = None,
     activity: Annotated[list[str] | None, typer.Option(
         "--activity", help="STREAM=QUANTITY, activity entered by hand with its --evidence, filed instead of the "
-                           "readings' figure and compared with the sum of its days (repeat) "
-                           "手工填报的活动数据（源流=数量，须附 --evidence，与逐日读数之和比对）")] = None,
+                           "readings' figure and compared with the sum of its days; without readings, filed "
+                           "uncompared (repeat) "
+                           "手工填报的活动数据（源流=数量，须附 --evidence，与逐日读数之和比对；无读数时不比对直接提交）")] = None,
     filed_at: Annotated[str | None, typer.Option("--filed-at", help="YYYY-MM-DD (default now) 提交日期")] = None,
     workers: Annotated[int, typer.Option(help="processes for a folder (default: all cores) 关闭整个目录时的进程数")] = 0,
     cluster: Annotated[str | None, typer.Option(
@@ -67,7 +68,14 @@ def close(
     """Compute the month from its readings and file it; a folder: every unit 计算并提交月度存证（目录：其中每个单位）."""
     from tanjiliang.data.readings import ReadingsError
     from tanjiliang.model.load import load_unit
-    from tanjiliang.month.close import CHECK_WORDS, ZONE, close_month, parse_entered, parse_month
+    from tanjiliang.month.close import (
+        CHECK_WORDS,
+        ZONE,
+        close_month,
+        parse_entered,
+        parse_month,
+        record_notes,
+    )
 
     lg = lang.value
     zh = lg == "zh"
@@ -92,11 +100,13 @@ def close(
             source: object = ReadingsStore(store).source(unit_key(unit))
         elif readings:
             source = list(readings)
+        elif activity:  # every figure of the month entered by hand, with its evidence
+            source = []
         else:
             from tanjiliang.model.errors import Issue
 
-            raise LoadError([Issue("tanjiliang month close", None, "", "请给出读数文件或 --store",
-                                   "give readings files or --store")])
+            raise LoadError([Issue("tanjiliang month close", None, "", "请给出读数文件、--store 或 --activity",
+                                   "give readings files, --store or --activity")])
         assert unit is not None
         entered = parse_entered(list(activity or []), "--activity")
         rec = close_month(unit, y, m, source, records_dir, evidence=list(evidence or []),
@@ -116,8 +126,10 @@ def close(
 
     for line in lab_lines(d, lg):
         console.print(f"  {gettext('化验', lg, 'cli.month')}: {escape(line)}")
+    for note in record_notes(d, lg):  # what was not compared, checked or filed
+        console.print(f"  {escape(note)}")
     for c in d["checks"]:
-        if not c["ok"]:
+        if c["ok"] is False:
             word = pick(CHECK_WORDS[c["check"]], lg, f"month.check:{c['check']}")
             console.print(f"  [yellow]{gettext('未通过检查', lg, 'cli.month')}: {word}[/]")
             for x in c.get("missing") or []:  # measured parameters without this month's result

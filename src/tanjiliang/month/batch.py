@@ -96,7 +96,7 @@ def close_unit(job: CloseJob) -> dict[str, Any]:
 def _summary(data: dict[str, Any], status: str) -> dict[str, Any]:
     return {"status": status, "version": data.get("version"), "late": data.get("late"),
             "emissions_tco2e": data.get("emissions_tco2e"),
-            "checks_failed": ",".join(c["check"] for c in data.get("checks", []) if not c["ok"]),
+            "checks_failed": ",".join(c["check"] for c in data.get("checks", []) if c["ok"] is False),
             "lab_results": len((data.get("lab") or {}).get("results") or []),
             "sha256": data.get("sha256")}
 

@@ -24,14 +24,17 @@ import calendar
 import hashlib
 import itertools
 import json
+import math
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from tanjiliang.i18n import pairs
+from tanjiliang.i18n import pairs, pick
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.model.write import atomic_write, json_text
@@ -281,11 +284,13 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
             rates[s.id], used_params[s.id] = _measured_rate(unit, s, values[s.id], amount, lab,
                                                             lib, gwp)
     streams = []
+    without_data = []
     for s in a.streams:
         m = metered.get(s.id)
         if m is None and not (missing.get(s.id) or {}).get("missing_activity") and s.id not in entered:
             # a stream without metered data in this file set: not a month of 0 t (the annual
             # summary lists every declared stream, so membership there said nothing)
+            without_data.append({"id": s.id, "name": s.name})
             continue
         act = float(m["activity"]) if m else 0.0
         miss = float((missing.get(s.id) or {}).get("missing_activity") or 0.0)
@@ -300,8 +305,9 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
             "unit": (m or {}).get("unit") or (declared_activity(unit, s.id)[1] if hand is not None else None),
             "instruments": (m or {}).get("instruments"), "metered": act,
             "missing": miss, "substituted": factor * miss, "activity": used,
-            **({} if hand is None else {"entered": hand, "deviation_percent": (
-                round(abs(hand - act) / hand * 100.0, 2) if m is not None and hand else None)}),
+            **({} if hand is None else {"entered": hand, "readings": m is not None,
+                                        "deviation_percent": (_float(deviation_percent(hand, act))
+                                                              if m is not None else None)}),
             "substitution": None if miss == 0 else {
                 "rule": "substitution_factor", "factor": factor,
                 "source": cited_rule("substitution_factor", rule_pack)["source"],
@@ -341,9 +347,16 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
     recon = [f for f in findings if f["code"] == "DATA-RECON"]
     cmin = float(rule("completeness_min_percent", rule_pack))
     month_lab = lab.of_month(label) if lab is not None else []
+    # the readings' completeness; a month whose every stream is entered by hand (none left
+    # without data) has no readings to be complete: the check is not made (ok None), it does
+    # not pass; streams left out for want of any data are named
+    all_entered = bool(streams) and not without_data and all(x.get("entered") is not None
+                                                             for x in streams)
     checks = [
-        {"check": "completeness", "ok": completeness is not None and completeness >= cmin,
-         "value": completeness, "limit": cmin},
+        {"check": "completeness", "value": completeness, "limit": cmin,
+         "ok": (None if all_entered else False) if completeness is None else completeness >= cmin,
+         **({"not_made": "all_entered"} if completeness is None and all_entered else {}),
+         **({"without_data": without_data} if without_data else {})},
         {"check": "in_confirmation", "ok": not lapsed, "instruments": lapsed},
         {"check": "out_of_tolerance", "ok": not oot, "findings": len(oot)},
         {"check": "reconciliation", "ok": not recon, "findings": len(recon)},
@@ -354,13 +367,9 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
                        "flagged": flagged,
                        "accreditations": list(rule("lab_accreditations", rule_pack))})
     checks += lab_coverage(streams)
-    compared = [x for x in streams if x.get("deviation_percent") is not None]
-    if compared:  # activity entered by hand against the sum of its days' readings
-        dmax = float(rule("daily_monthly_max_deviation_percent", rule_pack))
-        checks.append({"check": "daily_monthly_consistency", "limit": dmax,
-                       "ok": all(x["deviation_percent"] <= dmax for x in compared),
-                       "streams": [{"id": x["id"], "entered": x["entered"], "days": x["metered"],
-                                    "deviation_percent": x["deviation_percent"]} for x in compared]})
+    consistency = consistency_check(streams, rule("daily_monthly_max_deviation_percent", rule_pack))
+    if consistency is not None:
+        checks.append(consistency)
     total = sum(s["emissions_tco2e"] or 0.0 for s in streams)
     return {"format": FORMAT, "unit": {"name": unit.unit.name,
                                        "credit_code": unit.unit.credit_code, "year": year},
@@ -375,6 +384,71 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
             "lab": None if not month_lab else {
                 "file": lab.file if lab is not None else None,
                 "results": [r.as_dict() for r in month_lab]}}
+
+
+def deviation_percent(entered: float, days: float) -> Decimal | None:
+    """How far the sum of a stream's days' readings lies from the month's figure entered by
+    hand: |entered − days| ÷ entered × 100, worked out exactly on the quantities' decimal
+    strings (the shortest that read back as the numbers: what was typed, when no unit was
+    converted) and rounded half up to two decimals, the precision the record keeps and the
+    pack's limit is compared at (a float ``round`` made 200 000 t against 189 990 t, exactly
+    5.005 %, 5.00 %: within 5 %). None when 0 was entered against days that are not 0 (no
+    ratio: not consistent); 0.00 for 0 against 0."""
+    e, d = Decimal(repr(float(entered))), Decimal(repr(float(days)))
+    if not e:
+        return Decimal("0.00") if not d else None
+    exact = Fraction(abs(e - d) * 100) / Fraction(e)
+    return Decimal(math.floor(exact * 100 + Fraction(1, 2))).scaleb(-2)
+
+
+def _float(d: Decimal | None) -> float | None:
+    return None if d is None else float(d)
+
+
+def consistency_check(streams: list[dict[str, Any]], limit: Any) -> dict[str, Any] | None:
+    """The daily-vs-monthly check of a month's streams (issue 14 §4; ``limit``: the pack's
+    ``daily_monthly_max_deviation_percent``), None when nothing was entered by hand. Each
+    stream entered by hand that has readings is compared with the sum of its days: within the
+    limit when its ``deviation_percent`` is at most the limit, both as decimals. A stream entered
+    by hand without any readings has nothing to compare with: it is named in ``not_compared``,
+    and when no stream was compared the check is not made (``ok`` None: neither consistent nor
+    not, and not counted by the indicator)."""
+    entered = [x for x in streams if x.get("entered") is not None]
+    if not entered:
+        return None
+    dmax = Decimal(str(limit))
+    compared = [{"id": x["id"], "entered": x["entered"], "days": x["metered"],
+                 "deviation_percent": x["deviation_percent"],
+                 "ok": x["deviation_percent"] is not None
+                 and Decimal(repr(x["deviation_percent"])) <= dmax}
+                for x in entered if x.get("readings", True)]
+    return {"check": "daily_monthly_consistency", "limit": float(limit),
+            "ok": all(x["ok"] for x in compared) if compared else None, "streams": compared,
+            **({"not_compared": [{"id": x["id"], "name": x["name"], "entered": x["entered"],
+                                  "reason": "no_readings"}
+                                 for x in entered if not x.get("readings", True)]}
+               if not all(x.get("readings", True) for x in entered) else {})}
+
+
+def record_notes(data: dict[str, Any], lang: str) -> list[str]:
+    """What a filed record says it did not check or file, for the doors (the month card, ``month
+    close``): streams entered by hand without readings (not compared with any days), streams
+    left out of the month for want of any data, the completeness not checked because every
+    stream was entered by hand."""
+    sep = "、" if lang == "zh" else ", "
+    out = []
+    for c in data.get("checks") or []:
+        if c.get("not_compared"):
+            out.append(_note("not_compared", lang, sep.join(x["name"] or x["id"] for x in c["not_compared"])))
+        if c.get("without_data"):
+            out.append(_note("without_data", lang, sep.join(x["name"] or x["id"] for x in c["without_data"])))
+        if c.get("not_made") == "all_entered":
+            out.append(_note("all_entered", lang, ""))
+    return out
+
+
+def _note(key: str, lang: str, streams: str) -> str:
+    return pick(NOTE_WORDS[key], lang, f"month.note:{key}").format(streams=streams)
 
 
 def lab_reports(lab: LabResults | None, label: str, available: dict[str, str]) -> dict[str, str]:
@@ -541,6 +615,12 @@ CHECK_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.check", {
     "lab_results": "化验结果资质与方法齐全",
     "lab_coverage": "实测参数有当月化验结果",
     "daily_monthly_consistency": "日数据与月数据一致"}))
+
+#: What a record did not check or file (:func:`record_notes`; context ``month.note:<key>``).
+NOTE_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.note", {
+    "not_compared": "{streams}：本月无读数，按手工填报的数据提交，未与日数据比对",
+    "without_data": "{streams}：本月既无读数也未手工填报，未计入本月",
+    "all_entered": "各源流均为手工填报，未检查读数完整率"}))
 
 STATUS_WORDS = cast("dict[str, tuple[str, str]]", pairs("month.status", {
     "not_started": "未开始", "to_file": "待提交",

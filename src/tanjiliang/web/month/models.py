@@ -15,6 +15,12 @@ from tanjiliang.web.core.models import Unit
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        for o in objs:  # what save() sets, for rows created in bulk (the benchmark, imports)
+            o.consistent = filing_consistent(o.data)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("filed months are frozen")
 

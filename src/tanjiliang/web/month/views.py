@@ -35,6 +35,7 @@ from tanjiliang.month.close import (
     lab_reports,
     month_bounds,
     parse_month,
+    record_notes,
     rule,
 )
 from tanjiliang.month.lab import lab_lines
@@ -97,7 +98,8 @@ def cards(unit_pk: int, year: int, day: date, lang: str, pack: Any = None) -> li
             "late": bool(min(versions[label], key=lambda f: f.version).data.get("late")) if rec else False,
             "emissions": data.get("emissions_tco2e"),
             "failed": [pick(CHECK_WORDS[c["check"]], lang, f"month.check:{c['check']}")
-                       for c in data.get("checks", []) if not c["ok"]],
+                       for c in data.get("checks", []) if c["ok"] is False],
+            "notes": record_notes(data, lang),
             "versions": sorted(versions.get(label, []), key=lambda f: f.version),
             "lab": lab_lines(data, lang),
         })
@@ -130,10 +132,12 @@ def month_file(request: HttpRequest, pk: int, month: str) -> HttpResponse:
         if today() < end:
             raise simple_issue(f"{month} 尚未结束，不能提交", f"{month} has not ended yet", "month")
         paths = readings_paths(unit)
-        if not paths:
-            raise simple_issue("尚未上传计量数据：请先在“计量数据”页上传本月读数",
-                               "no readings uploaded: upload the month's readings first", "month")
         uf = unit_file(unit)
+        entered = _entered(request, uf)
+        if not paths and not entered:  # a month entered by hand is filed without readings
+            raise simple_issue("尚未上传计量数据：请先在“计量数据”页上传本月读数，或手工填报活动数据并附证据文件",
+                               "no readings uploaded: upload the month's readings first, or enter "
+                               "its activity by hand with its evidence", "month")
         pack = pack_for(unit)
         uploads = request.FILES.getlist("evidence")
         evidence = []
@@ -144,7 +148,6 @@ def month_file(request: HttpRequest, pk: int, month: str) -> HttpResponse:
             evidence.append({"file": up.name[:255], "sha256": digest, "bytes": len(content)})
             blobs.append((up.name[:255], digest, content))
         lab, reports = _lab_upload(request, uf, month, pack, evidence, blobs)
-        entered = _entered(request, uf)
         with transaction.atomic():
             previous = (MonthFiling.objects.select_for_update().filter(unit=unit, month=month)
                         .order_by("-version").first())
