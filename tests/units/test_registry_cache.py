@@ -5,6 +5,7 @@ only means parsing again."""
 from __future__ import annotations
 
 import copy
+import pickle
 from importlib import resources
 from pathlib import Path
 
@@ -94,3 +95,32 @@ def test_the_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp
     assert cache.folder() is None
     monkeypatch.delenv(cache.ENV)
     assert cache.folder() is not None and cache.folder().name == "pint"
+
+
+def test_the_derived_tables_are_kept_and_put_back_as_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The derived tables and the prefixed units building them defines are read from the cache,
+    not built again, and are what building them gives; a damaged file means building them."""
+    from pint.facets.plain.registry import GenericPlainRegistry
+
+    plain = _registry(None)
+    tables, units = copy.deepcopy(plain._cache), dict(plain._units.maps[0])
+    _registry(tmp_path)  # builds the tables and keeps them
+    built: list[int] = []
+    real = GenericPlainRegistry._build_cache
+
+    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        built.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(GenericPlainRegistry, "_build_cache", counting)
+    kept = _registry(tmp_path)
+    assert built == []
+    assert kept._cache == tables and kept._caches[()] is kept._cache
+    assert list(kept._units.maps[0]) == list(units) and dict(kept._units.maps[0]) == units
+    assert _described(kept) == _described(plain)
+    for f in tmp_path.glob("*.pickle"):
+        with f.open("rb") as fo:
+            obj = pickle.load(fo)
+        if isinstance(obj, tuple) and obj and obj[0] == cache.DERIVED:
+            f.write_bytes(pickle.dumps(("something else", obj[1], obj[2])))
+    assert _described(_registry(tmp_path)) == _described(plain) and built == [1]

@@ -95,7 +95,6 @@ def numbers(col: Any) -> tuple[np.ndarray, np.ndarray | None]:
     (None: nowhere). What ``to_numpy()`` gives, without calling it: pyarrow's ``to_numpy``
     imports pandas, 0.16 s of a fresh ``tanjiliang data check`` (issue 16)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     arr = col if not isinstance(col, pa.ChunkedArray) else (
         col.chunk(0) if col.num_chunks == 1 else col.combine_chunks())
@@ -112,8 +111,11 @@ def numbers(col: Any) -> tuple[np.ndarray, np.ndarray | None]:
         values = np.frombuffer(data, dtype=dtype, count=len(arr), offset=arr.offset * dtype.itemsize)
     if arr.null_count == 0:
         return values, None
-    flags = pc.cast(pc.is_null(arr), pa.int8())  # a new array: offset 0, no nulls
-    return values, np.frombuffer(flags.buffers()[1], dtype=np.int8, count=len(arr)) != 0
+    # where the validity bitmap has a 0 (pc.is_null's answer without importing pyarrow.compute,
+    # 0.04–0.06 s of a fresh process)
+    valid = np.unpackbits(np.frombuffer(arr.buffers()[0], dtype=np.uint8), count=arr.offset + len(arr),
+                          bitorder="little")[arr.offset:]
+    return values, valid == 0
 
 
 def read_file(src: ParquetColumns, lease: Lease | None = None) -> FileColumns:

@@ -21,6 +21,8 @@ import numpy as np
 from numba import njit, prange
 from numba.np.arraymath import _select, _select_two  # numba's selection (np.median's)
 
+from tanjiliang.data.jitcache import lean_loading
+
 TOTAL, AMOUNT, READING = 0, 1, 2
 
 #: bits of a reading's flags, in the order of ``quality.ROW_FLAGS``
@@ -819,3 +821,8 @@ def days_in_order(iid: np.ndarray, day: np.ndarray, by_code: bool) -> bool:  # p
         elif by_code and iid[r] < iid[r - 1]:
             return False
     return True
+
+
+# Cached compiled code loaded without numba's compiler refresh (issue 16; jitcache.py). Keep
+# this last: it covers the functions defined above it.
+lean_loading(globals())

@@ -12,9 +12,10 @@ two differences from pint's own:
   writing, a truncated or unreadable one, or a folder that cannot be written (a read-only home,
   a service account without one) means parsing as before, never an error;
 * the registry's derived tables (root units, dimensionalities, the units of each dimension)
-  are built from the definitions as without a cache (a third of the registry's time): pint's
-  cached path skips that step, leaving ``dimensional_equivalents`` empty and the prefixed
-  units the step defines (kilometer, microgram, …) undefined until used.
+  and the prefixed units building them defines (kilometer, microgram, …) are kept too, under
+  the same key, and put back exactly as built (two thirds of what was left of the registry's
+  time, 0.06–0.1 s of a fresh process); pint's own cached path skips that step instead,
+  leaving ``dimensional_equivalents`` empty and those units undefined until used.
 
 The folder is ``$TANJILIANG_CACHE_DIR/pint``, else the user's cache folder
 (``~/.cache/tanjiliang/pint`` on Linux); ``TANJILIANG_CACHE_DIR=""`` turns the cache off. The
@@ -89,7 +90,39 @@ class Registry(pint.UnitRegistry):
             self._def_parser._diskcache = self._diskcache  # the parser pint made in __init__
 
     def _build_cache(self, loaded_files: Any = None) -> None:
-        # The derived tables are always built, not read from the disk cache: pint's cached path
-        # skips them (leaving ``dimensional_equivalents`` empty), and putting back kept ones
-        # would miss the prefixed units building them defines (kilometer, microgram, …).
+        # Not pint's cached path: it skips the derived tables (leaving ``dimensional_equivalents``
+        # empty) and the prefixed units building them defines (kilometer, microgram, …). Kept
+        # here are both, under the same key as the parsed files (their content, pint's version,
+        # Python's) and put back as they were built; anything else means building them.
+        disk = self._diskcache if isinstance(self._diskcache, _DiskCache) else None
+        key = f"{DERIVED}-{self.case_sensitive}"
+        if disk is not None and loaded_files:
+            kept, _ = disk.load(loaded_files, key)
+            if _put_back(self, kept):
+                return
+        before = set(self._units.maps[0])
         super()._build_cache()
+        if disk is not None and loaded_files:
+            added = {name: self._units[name] for name in self._units.maps[0] if name not in before}
+            disk.save((DERIVED, self._cache, added), loaded_files, key)
+
+
+#: What :meth:`Registry._build_cache` keeps on disk (a new name when its layout changes).
+DERIVED = "tanjiliang-derived-tables-1"
+
+
+def _put_back(reg: Registry, kept: Any) -> bool:
+    """The derived tables and the prefixed units :meth:`Registry._build_cache` kept, put back
+    into ``reg`` as building them leaves them; False (nothing changed) for anything else."""
+    from pint.facets.plain.definitions import UnitDefinition
+    from pint.facets.plain.registry import RegistryCache
+
+    if not (isinstance(kept, tuple) and len(kept) == 3 and kept[0] == DERIVED
+            and isinstance(kept[1], RegistryCache) and isinstance(kept[2], dict)
+            and all(isinstance(d, UnitDefinition) for d in kept[2].values())):
+        return False
+    _, cache, added = kept
+    reg._cache = cache
+    reg._caches[()] = cache  # pint's context facet: the tables with no context active
+    reg._units.maps[0].update(added)
+    return True
