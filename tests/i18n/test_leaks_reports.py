@@ -122,3 +122,28 @@ def test_every_bundled_pack_is_shown_in_words(lang):
         assert r.exit_code == 0, r.output
         found += report(f"packs show {name}", leaks(r.output, lang, words))
     assert not found, "\n".join(sorted(set(found)))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_init_and_its_check_do_not_leak(lang, tmp_path):
+    """``init --lang`` says what it wrote in one language, and the starter it writes is checked
+    in that language without a word of the other. The starter's names are the program's words,
+    not the user's: in English none of them may be Chinese (the file's own text is checked in
+    tests/ledger/test_init.py)."""
+    from tanjiliang.ledger.starters import SECTORS
+
+    found: list[str] = []
+    for sector in SECTORS:
+        out = tmp_path / sector / "plant.yaml"
+        out.parent.mkdir()
+        words = UserWords().add([str(out.parent), str(out), "tanjiliang check"])
+        r = CliRunner().invoke(app, ["init", "--sector", sector, "-o", str(out), "--lang", lang])
+        assert r.exit_code == 0, r.output
+        found += report(f"init {sector}", leaks(r.output, lang, words))
+        # Chinese: the file's ids and codes are what a Chinese page may show in Latin letters
+        words = UserWords.of_unit(out) if lang == "zh" else UserWords()
+        words.add([str(out.parent), str(out)])
+        r = CliRunner().invoke(app, ["check", str(out), "--as-of", AS_OF, "--lang", lang])
+        assert r.exit_code in (0, 1), r.output
+        found += report(f"check {sector}", leaks(r.output, lang, words))
+    assert not found, "\n".join(sorted(set(found)))

@@ -43,7 +43,7 @@ class RootGroup(LazyGroup):
                "规范化改写单位文件。Comments cannot be kept: a file with comments is refused unless\n"
                "--drop-comments is given.",
         "init": "Write a commented starting unit file for a kind of plant and its Excel ledger beside it.\n"
-                "生成某类企业的单位文件模板（含中文注释）及配套台账。",
+                "生成某类企业的单位文件模板（含注释）及配套台账。",
         "kpi": "Indicators per unit and the units worth a visit 监管指标与现场检查建议名单.",
         "serve": "启动网页应用 / Run the web application.",
         "demo": "检查示例单位并启动演示网页 / Check the examples and start the demo web app.",

@@ -39,10 +39,10 @@ def init_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="unit file to write (.yaml) 单位文件")],
     year: Annotated[int, typer.Option(help="reporting year 报告年度")] = 2025,
     force: Annotated[bool, typer.Option("--force", help="overwrite existing files")] = False,
-    lang: Annotated[Lang, typer.Option(help="zh | en: language of messages and list values")] = Lang.zh,
+    lang: Annotated[Lang, typer.Option(help="zh | en: language of the files written and of messages")] = Lang.zh,
 ) -> None:
     """Write a commented starting unit file for a kind of plant and its Excel ledger beside it.
-    生成某类企业的单位文件模板（含中文注释）及配套台账。"""
+    生成某类企业的单位文件模板（含注释）及配套台账。"""
     from tanjiliang.ledger import write_ledger
     from tanjiliang.ledger.starters import starter_text
     from tanjiliang.model.errors import LoadError
@@ -61,7 +61,7 @@ def init_command(
         typer.echo(gettext("{0} 已存在；覆盖请加 --force", lang.value, "cli.init").format(names),
                    err=True)
         raise typer.Exit(2)
-    text = starter_text(sector.value, year)
+    text = starter_text(sector.value, year, lang.value)
     atomic_write(output, text)
     try:
         unit = load_unit(output, text)

@@ -42,8 +42,8 @@ ZH: dict[str, str] = {
     "allow losing the file's comments": "允许丢弃文件中的注释",
     "allow losing the unit file's comments": "允许丢弃单位文件中的注释",
     "overwrite existing files": "覆盖已有文件",
-    "zh | en: language of messages and list values": "提示与下拉列表的语言：zh 中文，en 英文",
     "zh | en: language of list values": "下拉列表的语言：zh 中文，en 英文",
+    "zh | en: language of the files written and of messages": "所生成文件与提示的语言：zh 中文，en 英文",
     "Show a pack's rules, each value with its source, clause and status (V/S/I).":
         "显示规则包的规则，每个数值附出处、条款和状态（V/S/I）。",
     "bundled pack name or path to a pack file": "内置规则包名称或规则包文件路径",

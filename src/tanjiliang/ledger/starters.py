@@ -1,18 +1,26 @@
 """Starting files for one's own plant: ``tanjiliang init --sector S -o FILE`` (issue 12, item 3).
 
 For each kind of plant a valid unit file (``tanjiliang/unit@1``, shared/spec/unit-file.md)
-with Chinese comments explaining every section, the plant's usual sub-units, equipment and
-source streams (materials of the bundled factor library, cn-fuels.yaml / cn-process.yaml), and
-the instruments such a plant keeps at its metering points; ``cli/init.py`` writes it and the
+with comments explaining every section, the plant's usual sub-units, equipment and source
+streams (materials of the bundled factor library, cn-fuels.yaml / cn-process.yaml), and the
+instruments such a plant keeps at its metering points; ``cli/init.py`` writes it and the
 matching Excel ledger. Amounts are placeholders to replace (commented as such); every file
 loads and assesses (tests/ledger/test_init.py).
+
+The starters are written once, in Chinese. In another language (``init --lang en``) the
+comments, names, intervals and quantities in Chinese units come from the catalogue (context
+:data:`CONTEXT`), one message per block of comment lines, per inline comment and per value
+with Chinese in it; keys, ids and codes are the same in every language.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import get_args
 
+from tanjiliang.i18n import SOURCE, gettext
 from tanjiliang.model.unit import Sector
 
 SECTORS = ("power", "cement", "steel", "chemical", "glass", "lime", "aluminium", "heat")
@@ -292,18 +300,15 @@ def sector_code(sector: str) -> str:
     return sector if sector in get_args(Sector) else "other"
 
 
-def starter_text(sector: str, year: int = 2025) -> str:
-    """The commented unit file for ``sector`` (one of :data:`SECTORS`)."""
-    s = _STARTERS[sector]
-    code = sector_code(sector)
-    note = "" if code == sector else f"（模型中无“{s.title}”行业，记为 other）"
-    return f"""# {s.title} — 单位文件（tanjiliang/unit@1）起始模板，由 `tanjiliang init --sector {sector}` 生成。
+#: The file around the sector's parts (``str.format`` fields). Written in Chinese; another
+#: language's text comes from the catalogue, a comment block or a value at a time (:func:`localise`).
+_TEMPLATE = """# {title} — 单位文件（tanjiliang/unit@1）起始模板，由 `tanjiliang init --sector {sector}` 生成。
 # 按本单位实际情况修改后运行：tanjiliang check 本文件
 # 编码处也可直接写中文名称，如 material: 天然气、type: 气体流量计、at: 1号锅炉、activity: "350 万立方米"，
 # 读取时换成编码并逐项列出。器具也可用旁边的 Excel 台账填写后导入：tanjiliang ledger import 本文件 台账.xlsx
 format: tanjiliang/unit@1
 unit:
-  name: {s.name}                # 单位名称（请替换）
+  name: {name}                # 单位名称（请替换）
   # credit_code: 91410100XXXXXXXXXX  # 统一社会信用代码（填写时校验码须正确）
   sector: {code}                        # 行业{note}
   region: 河南省                        # 所在地区
@@ -312,20 +317,20 @@ pack: henan-2025-draft                  # 规则包（河南省碳计量规范�
 
 # 次级单位 / 工序：核算边界内的生产单元
 subunits:
-{s.subunits}
+{subunits}
 # 主要排放设施：锅炉、窑炉等；subunit 写所属次级单位的编号
 equipment:
-{s.equipment}
+{equipment}
 # 源流：每种燃料、原料、外购电力/热力一条。kind: combustion 燃料燃烧 | process 工业过程 |
 # electricity 购入电力 | heat 购入热力；material 为排放因子库中的物料；activity 为年活动数据（含单位）；
 # consumers 为使用它的设施或次级单位（列表平分，或写份额合计为 1）
 source_streams:
-{s.streams}
+{streams}
 # 计量器具台账（JJF 1356-2012 附录B + 碳计量字段）。type 器具类型；measures 测量的源流（或 源流.ncv 等参数）；
 # at 安装使用地点：boundary 核算边界、lab 实验室，或次级单位/设施编号；accuracy 准确度等级；
 # interval 检定周期/校准间隔；last_confirmed 最近检定/校准日期；status: in_use 在用 | standby 备用 | out_of_service 停用
 instruments:
-{s.instruments}
+{instruments}
 # 计量管理：制度、人员、记录保存年限（请按本单位实际填写）
 management:
   procedures:
@@ -337,3 +342,113 @@ management:
     - {{name: 张三, role: 碳计量负责人, trained: {year}-03-01}}   # 请替换为实际人员
   records_retention_years: 5
 """
+
+_NOTE = "（模型中无“{title}”行业，记为 other）"
+
+#: The catalogue's context of the starters' words.
+CONTEXT = "starter"
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+_COMMENT_LINE = re.compile(r"^(\s*)# (.*)$")
+_INLINE_COMMENT = re.compile(r"^(\s*[^\s#].*?)(\s+)# (.*)$")
+_VALUE = re.compile(r"(?<=: )[^,{}\[\]]+")
+#: What a plain value in a ``{…}`` mapping may not hold.
+_PLAIN_UNSAFE = re.compile(r"[,{}\[\]#&*!|>'\"%@`]|: |^[-?:]")
+
+
+def _say(text: str, lang: str, messages: set[str] | None) -> str:
+    if messages is not None:
+        messages.add(text)
+    return gettext(text, lang, CONTEXT)
+
+
+def _value(m: re.Match[str], lang: str, messages: set[str] | None) -> str:
+    raw = m.group()
+    text = raw.rstrip()
+    if not _CJK.search(text):
+        return raw
+    quoted = len(text) > 1 and text[0] == text[-1] == '"'
+    said = _say(text[1:-1] if quoted else text, lang, messages)
+    if quoted or _PLAIN_UNSAFE.search(said):  # "Co., Ltd." in a {…} mapping: quoted
+        said = json.dumps(said, ensure_ascii=False)
+    return said + raw[len(text):]
+
+
+def _line(line: str, lang: str, messages: set[str] | None) -> str:
+    """One line of YAML: its values with Chinese in them and its comment."""
+    m = _INLINE_COMMENT.match(line)
+    code, gap, comment = (m.group(1), m.group(2), m.group(3)) if m else (line, "", None)
+    said = _VALUE.sub(lambda v: _value(v, lang, messages), code)
+    if comment is None:
+        return said
+    if _CJK.search(comment):
+        comment = _say(comment, lang, messages)
+    return f"{said}{gap}# {comment}"
+
+
+def _aligned(text: str) -> str:
+    """The file's comments after a key (not a list item) set in their column again: 40 at the
+    top level, 38 below it (the Chinese file's layout, whose names are twice as wide); two
+    spaces after a longer line. Other comments are kept where they are."""
+    out = []
+    for line in text.split("\n"):
+        m = _INLINE_COMMENT.match(line)
+        if m and len(m.group(2)) > 2 and not m.group(1).lstrip().startswith("- "):
+            code = m.group(1)
+            column = 40 if len(code) - len(code.lstrip()) <= 2 else 38
+            line = f"{code}{' ' * max(2, column - len(code))}# {m.group(3)}"
+        out.append(line)
+    return "\n".join(out)
+
+
+def localise(text: str, lang: str, messages: set[str] | None = None) -> str:
+    """``text`` (a starter's YAML written in Chinese) in ``lang``: each block of whole-line
+    comments is one message, each inline comment one, each value with Chinese in it one
+    (context :data:`CONTEXT`); keys, codes, ids and layout stay. Chinese is the text itself.
+    ``messages`` collects the Chinese looked up (for the catalogue's completeness test)."""
+    if lang == SOURCE and messages is None:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _COMMENT_LINE.match(lines[i])
+        if m is None or not _CJK.search(m.group(2)):
+            out.append(_line(lines[i], lang, messages))
+            i += 1
+            continue
+        indent, block = m.group(1), [m.group(2)]
+        i += 1
+        while i < len(lines) and (n := _COMMENT_LINE.match(lines[i])) is not None \
+                and n.group(1) == indent and _CJK.search(n.group(2)):
+            block.append(n.group(2))
+            i += 1
+        out += [f"{indent}# {said}" for said in _say("\n".join(block), lang, messages).split("\n")]
+    return "\n".join(out)
+
+
+def starter_text(sector: str, year: int = 2025, lang: str = SOURCE,
+                 messages: set[str] | None = None) -> str:
+    """The commented unit file for ``sector`` (one of :data:`SECTORS`) in ``lang``: comments,
+    names and intervals in that language; keys, codes and ids the same in every language."""
+    s = _STARTERS[sector]
+    code = sector_code(sector)
+    title = _say(s.title, lang, messages)
+
+    def say(text: str) -> str:
+        return localise(text, lang, messages)
+
+    note = "" if code == sector else _say(_NOTE, lang, messages).format(title=title)
+    text = say(_TEMPLATE).format(
+        title=title, sector=sector, name=_say(s.name, lang, messages), code=code, note=note,
+        year=year,
+        subunits=say(s.subunits), equipment=say(s.equipment), streams=say(s.streams),
+        instruments=say(s.instruments))
+    return text if lang == SOURCE else _aligned(text)
+
+
+def starter_messages() -> set[str]:
+    """Every Chinese text the starters look up in the catalogue (context :data:`CONTEXT`)."""
+    found: set[str] = set()
+    for sector in SECTORS:
+        starter_text(sector, lang="en", messages=found)
+    return found
