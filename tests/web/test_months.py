@@ -310,3 +310,40 @@ def test_migration_fills_consistent_from_the_frozen_records(world: Any) -> None:
     got = dict(MonthFiling.objects.values_list("pk", "consistent"))
     assert [got[r.pk] for r in rows] == [True, False, None]
     assert [f.data for f in MonthFiling.objects.order_by("month")] == [r.data for r in rows]
+
+
+@override_settings(AS_OF="2030-06-30")
+def test_a_month_entered_by_hand_is_filed_without_readings(world: Any) -> None:
+    """Issue 14 §1 "or entered with evidence": no readings uploaded, every figure from a bill.
+    The month is filed with the entered figure; the card says it was not compared with any
+    days and names the streams left out for want of data, in both languages; the filing
+    makes no daily-vs-monthly judgement (``consistent`` NULL), so the overview leaves it out."""
+    from tanjiliang.web.core.mapping import unit_file
+
+    unit = world.unit_a
+    uf = unit_file(unit)
+    s = uf.source_streams[0]
+    client = world.client(world.a)
+    label = f"{unit.year}-03"
+    url = reverse("months-file", args=[unit.pk, label])
+    assert client.post(url).status_code == 400  # nothing entered, no readings: refused
+    page = client.get(reverse("months", args=[unit.pk])).content.decode()
+    assert "或在月卡中手工填报活动数据并附证据文件" in page
+    qty = "1000 " + (s.activity or "0 t").split()[-1]
+    r = client.post(url, {"activity": f"{s.id}={qty}",
+                          "evidence": SimpleUploadedFile("结算单.pdf", b"%PDF bill")})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    f = MonthFiling.objects.get(unit=unit, month=label)
+    assert [(x["id"], x["entered"]) for x in f.data["streams"]] == [(s.id, 1000.0)]
+    check = next(c for c in f.data["checks"] if c["check"] == "daily_monthly_consistency")
+    assert check["ok"] is None and check["not_compared"][0]["id"] == s.id
+    assert f.consistent is None
+    others = [x.name or x.id for x in uf.source_streams[1:]]
+    page = world.client(world.regulator).get(reverse("months", args=[unit.pk])).content.decode()
+    assert f"{s.name or s.id}：本月无读数，按手工填报的数据提交，未与日数据比对" in page
+    if others:
+        assert "本月既无读数也未手工填报，未计入本月" in page and others[0] in page
+    en = world.client(world.regulator).get(reverse("months", args=[unit.pk]) + "?lang=en").content.decode()
+    assert "no readings this month; filed as entered by hand, not compared with any days" in en
+    body = world.client(world.regulator).get(reverse("indicators")).content.decode()
+    assert _row_of(body, unit.pk)[8] == "—"

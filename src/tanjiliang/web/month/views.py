@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tanjiliang.i18n import pairs, pick
+from tanjiliang.kpi.indicators import percent
 from tanjiliang.model.errors import LoadError
 from tanjiliang.month.close import (
     CHECK_WORDS,
@@ -216,7 +217,7 @@ def _lab_upload(request: HttpRequest, uf: Any, month: str, pack: Any,
 
 def timeliness(unit_pk: int, year: int, day: date, pack: Any = None) -> float | None:
     """Months of ``year`` filed by their deadline ÷ months whose deadline has passed by
-    ``day`` (percent, one decimal); None when no deadline has passed."""
+    ``day`` (percent, one decimal half up); None when no deadline has passed."""
     first: dict[str, MonthFiling] = {}
     for f in MonthFiling.objects.filter(unit_id=unit_pk, month__startswith=f"{year:04d}-",
                                         version=1):
@@ -225,7 +226,7 @@ def timeliness(unit_pk: int, year: int, day: date, pack: Any = None) -> float | 
     if not due:
         return None
     on_time = sum(1 for label in due if label in first and not first[label].data.get("late"))
-    return round(100.0 * on_time / len(due), 1)
+    return percent(on_time, len(due))
 
 
 def timeliness_of(units: list[Any], day: date) -> dict[int, float | None]:
@@ -248,7 +249,7 @@ def timeliness_of(units: list[Any], day: date) -> dict[int, float | None]:
                       .values("unit_id").annotate(n=Count("pk", filter=Q(data__late=False)))
                       .values_list("unit_id", "n"))
         for pk in pks:
-            out[pk] = round(100.0 * counts.get(pk, 0) / len(due), 1)
+            out[pk] = percent(counts.get(pk, 0), len(due))
     return out
 
 
@@ -259,8 +260,6 @@ def consistency_of(units: list[Any]) -> dict[int, float | None]:
     the check (``MonthFiling.consistent`` not NULL), in percent (one decimal, half up; None when
     no month has the check). One aggregate query per reporting year."""
     from django.db.models import Count, Exists, OuterRef, Q
-
-    from tanjiliang.kpi.indicators import percent
 
     later = MonthFiling.objects.filter(unit_id=OuterRef("unit_id"), month=OuterRef("month"),
                                        version__gt=OuterRef("version"))
