@@ -112,15 +112,28 @@ def test_exports(unit, readings, tmp_path) -> None:
     ev = tmp_path / "=cmd.pdf"
     ev.write_bytes(b"evidence")
     close_month(unit, 2025, 3, [readings], rec_dir, evidence=[ev], filed_at=_at("2025-04-20"))
+    # March filed by its deadline (10 May) and corrected after it; April filed after its own
+    # (9 June): 逾期 is each month's first version's, as on the cards (a late correction does
+    # not make March late)
     close_month(unit, 2025, 3, [readings], rec_dir, reason="=HYPERLINK(\"x\")",
-                filed_at=_at("2025-04-21"))
+                filed_at=_at("2025-06-01"))
+    close_month(unit, 2025, 4, [readings], rec_dir, filed_at=_at("2025-06-20"))
+    assert json.loads((rec_dir / "2025-03.v2.json").read_text(encoding="utf-8"))["late"] is True
     out = tmp_path / "f.xlsx"
-    assert write_workbook(unit, rec_dir, out) == 1
+    assert write_workbook(unit, rec_dir, out) == 2
     ws = load_workbook(out).active
     head = [c.value for c in ws[1]]
     assert head[0] == "月份" and "燃煤消耗量 t" in head  # power sector: the guideline's items, in t
     row = [c.value for c in ws[2]]
     assert row[0] == "2025-03" and row[head.index("版本")] == 2
+    assert [ws.cell(r, head.index("逾期") + 1).value for r in (2, 3)] == ["否", "是"]
+    cards = {c["month"]: c["late"] for c in month_status(2025, rec_dir, date(2025, 7, 1))}
+    assert (cards["2025-03"], cards["2025-04"]) == (False, True)
+    en = tmp_path / "en.xlsx"
+    write_workbook(unit, rec_dir, en, "en")
+    ws_en = load_workbook(en).active
+    head_en = [c.value for c in ws_en[1]]
+    assert [ws_en.cell(r, head_en.index("late") + 1).value for r in (2, 3)] == ["no", "yes"]
     assert ws.cell(2, head.index("更正原因") + 1).data_type == "s"  # no live formula
     bundle = tmp_path / "b.zip"
     write_bundle(rec_dir, bundle)

@@ -658,13 +658,20 @@ def card_state(year: int, month: int, version: int | None, today: date, pack: An
     return "to_file" if today <= deadline(year, month, pack) else "overdue"
 
 
+def first_versions(folder: Path) -> dict[str, MonthRecord]:
+    """The first readable version of every filed month: whether a month was filed late is its
+    first version's lateness, whatever a later correction's (the cards, the filing workbook
+    and the timeliness indicator read it so)."""
+    return {r.month: r for r in reversed(records(folder)) if not r.data.get("broken")}
+
+
 def month_status(year: int, folder: Path, today: date, pack: Any = None) -> list[dict[str, Any]]:
     """Twelve cards (:func:`card_state`, deadlines of ``pack``); a filed month says whether
     it was filed late: its first version's lateness (a correction filed after the deadline
     does not make a month filed in time late — the timeliness indicator counts version 1 the
     same way; each record keeps its own ``late``)."""
     filed = latest(folder)
-    first = {r.month: r for r in reversed(records(folder)) if not r.data.get("broken")}
+    first = first_versions(folder)
     cards = []
     for m in range(1, 13):
         label = f"{year:04d}-{m:02d}"

@@ -5,7 +5,9 @@ national guideline's monthly data (企业温室气体排放核算与报告指南
 燃煤消耗量 (coal streams), 燃油/燃气消耗量, 购入电量, 低位发热量 and 元素碳含量 of the coal (from the
 month's laboratory results), and the emissions; for other sectors one
 column per source stream. Each filed month's latest version is a row with its version, filing
-time, lateness and hash. The bundle is a zip of every record (all versions) and evidence file
+time, reason and hash; 逾期 is the month's lateness, its first version's (a correction filed after
+the deadline does not make a month filed in time late: the cards and the timeliness indicator
+count it so). The bundle is a zip of every record (all versions) and evidence file
 with ``manifest.json`` listing each file's SHA-256 (laboratory results files and reports
 are evidence files, named by kind in the manifest).
 """
@@ -23,7 +25,7 @@ from tanjiliang.i18n import gettext, pairs, pick
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.model.write import atomic_path
 from tanjiliang.model.xlsx import save_workbook
-from tanjiliang.month.close import latest, records
+from tanjiliang.month.close import first_versions, latest, records
 
 POWER_ITEMS = (
     # (column in Chinese — the English from the catalogue, context ``month.export:<中文>`` —,
@@ -148,6 +150,7 @@ def write_workbook(unit: UnitFile, folder: Path, path: Path, lang: str = "zh") -
             "SHA-256"]
     ws.append(head)
     rows = 0
+    first = first_versions(folder)
     for label, rec in sorted(latest(folder).items()):
         d = rec.data
         act = {s["id"]: s for s in d.get("streams", [])}
@@ -159,7 +162,7 @@ def write_workbook(unit: UnitFile, folder: Path, path: Path, lang: str = "zh") -
             measured = lab_items(d, coal)
             cells += [measured[k] for k in LAB_ITEMS]
         cells += [d.get("emissions_tco2e"), d.get("version"), d.get("filed_at"),
-                  _w("yes" if d.get("late") else "no", lang),
+                  _w("yes" if first[label].data.get("late") else "no", lang),
                   d.get("reason"), d.get("sha256")]
         ws.append(cells)
         rows += 1
