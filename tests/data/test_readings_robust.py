@@ -224,3 +224,43 @@ def test_cems_exports_never_crash(tmp_path, name, content, code):
         json.loads(res.stdout, parse_constant=lambda c: pytest.fail(c))
     else:
         assert str(f) in res.output
+
+
+def test_decoded_parquet_table_validated_as_in_full():
+    """read_parquet_table's check (issue 16: the full validation's pass over every dictionary
+    index cost 8 ms a text column) refuses what ``validate(full=True)`` refuses: a dictionary
+    index outside its dictionary, text that is not UTF-8 — and passes a sound table."""
+    import pyarrow as pa
+
+    from tanjiliang.data.readings import _validate
+
+    words = pa.array(["W-01", "E-01"])
+    good = pa.table({"i": pa.DictionaryArray.from_arrays(pa.array([0, 1, None, 1], pa.int32()), words),
+                     "v": pa.array([1.0, None, 3.0, 4.0]), "n": pa.array([None] * 4, pa.int32())})
+    _validate(good)
+    good.validate(full=True)
+    outside = pa.table({"i": pa.DictionaryArray.from_arrays(pa.array([0, 2], pa.int32()), words, safe=False)})
+    bad_text = pa.Array.from_buffers(pa.string(), 1, [None, pa.py_buffer(b"\x00\x00\x00\x00\x02\x00\x00\x00"),
+                                                       pa.py_buffer(b"\xff\xfe")])
+    not_utf8 = pa.table({"i": pa.DictionaryArray.from_arrays(pa.array([0], pa.int32()), bad_text),
+                         "s": pa.array(["x"])})
+    plain_text = pa.table({"s": bad_text})
+    for table in (outside, not_utf8, plain_text):
+        with pytest.raises(pa.ArrowInvalid):
+            table.validate(full=True)
+        with pytest.raises((pa.ArrowInvalid, ValueError)):
+            _validate(table)
+
+
+@pytest.mark.parametrize("header", ["value", "column"])
+def test_wide_column_named_like_the_unpivot_columns(tmp_path, header):
+    """A wide file (or a long one whose instrument header is damaged) with a column headed
+    "value" or "column" is read, not a DuplicateError from polars (found by fuzzing)."""
+    f = tmp_path / "w.csv"
+    f.write_text(f"time,{header},W-01\n2025-01-01 01:00,1.5,2.5\n2025-01-01 02:00,3.5,4.5\n")
+    df = scan_readings(f).frame.collect().sort("instrument", "time")
+    assert df["instrument"].to_list() == ["W-01", "W-01", header, header]
+    assert df["value"].to_list() == [2.5, 4.5, 1.5, 3.5]
+    with_ids = scan_readings(f, {"W-01"})
+    assert with_ids.frame.collect()["value"].to_list() == [2.5, 4.5]
+    assert any(header in i.message("en") for i in with_ids.issues)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import traceback
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import pint
 import polars as pl
@@ -43,8 +43,11 @@ CEMS_UNITS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(NamedTuple):
+    """What one instrument's readings should look like. A named tuple rather than a frozen
+    dataclass: a check of a 20 000-meter ledger builds 20 000 of them, and the dataclass's
+    ``__init__`` (an ``object.__setattr__`` per field) was half of :func:`profiles` (issue 16)."""
+
     instrument: str
     stream: str  # stream or emission point id
     quantity: str  # activity | ncv | ... | co2 | flow | ...
@@ -124,6 +127,9 @@ def instrument_unit(unit: UnitFile, ins: Instrument) -> str | None:
     return None
 
 
+_tuple_new = tuple.__new__
+
+
 def profiles(unit: UnitFile) -> dict[str, Profile]:
     """The profile of every instrument. Worked out once per distinct (measures, place, type,
     range, accuracy, status): a ledger of thousands of instruments repeats a few of them, and
@@ -150,8 +156,7 @@ def profiles(unit: UnitFile) -> dict[str, Profile]:
             if key:
                 seen[key] = p
         else:
-            p = Profile(ins.id, p.stream, p.quantity, p.at, p.place_kind, p.kind, p.unit,
-                        p.range_lo, p.range_hi, p.mpe_percent, p.in_use, p.static_scale)
+            p = _tuple_new(Profile, (ins.id, *p[1:]))  # the same profile, this instrument's id
         out[ins.id] = p
     return out
 

@@ -560,19 +560,26 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
                                             f"列“{c}”不是台账中的计量器具编号，该列未分析",
                                             f'column "{c}" is not an instrument id of the ledger; not analysed'))
         keep = [c for c in value_cols if instrument_ids is None or ids[c] in instrument_ids]
+        # the value columns under names of their own: a header "value" or "column" (a long file
+        # whose instrument header was damaged reads as wide) no longer clashes with the
+        # unpivot's columns (polars' DuplicateError escaped the reader; found by fuzzing)
+        own = {c: f"\x00{k}" for k, c in enumerate(keep)}
         renamed = lf.select(
             pl.col("row").cast(pl.Int64),
             time.alias("time"),
-            *[_value_expr(sample[c].dtype, c, decimal_comma).alias(c) for c in keep],
+            *[_value_expr(sample[c].dtype, c, decimal_comma).alias(own[c]) for c in keep],
         )
-        out = (renamed.unpivot(index=["row", "time"], on=keep, variable_name="column",
+        out = (renamed.unpivot(index=["row", "time"], on=list(own.values()), variable_name="column",
                                value_name="value")
                .select(pl.lit(fid, pl.UInt16).alias("fid"), "row",
-                       pl.col("column").replace_strict(ids, return_dtype=pl.String).alias("instrument"),
+                       pl.col("column").replace_strict({own[c]: ids[c] for c in keep},
+                                                       return_dtype=pl.String).alias("instrument"),
                        "time", "value",
-                       pl.col("column").replace_strict(units, return_dtype=pl.String).alias("unit"),
+                       pl.col("column").replace_strict({own[c]: units[c] for c in keep},
+                                                       return_dtype=pl.String).alias("unit"),
                        pl.lit(None, pl.String).alias("kind"),
-                       pl.col("column").replace_strict(column_targets, return_dtype=pl.String).alias("target"),
+                       pl.col("column").replace_strict({own[c]: column_targets[c] for c in keep},
+                                                       return_dtype=pl.String).alias("target"),
                        pl.col("column")))
         out = _one_reading_per_cell_group(out, [ids[c] for c in keep])
     frame = out.select([pl.col(k).cast(v) for k, v in SCHEMA.items()])
