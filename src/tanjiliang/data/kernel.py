@@ -792,20 +792,30 @@ def month_runs(iid: np.ndarray, day: np.ndarray, amount: np.ndarray, n: np.ndarr
     k = -1
     lo = 1  # the current month's first day and the next month's (none yet)
     hi = 0
+    cur = iid[0] if m else 0
+    acc = 0.0  # the current month's sums, kept in registers (stored at its end): the same
+    acc_n = 0  # additions in the same order (issue 16)
     for r in range(m):
         d = day[r]
         if d < day_lo or d >= day_hi:
             continue
-        if k < 0 or iid[r] != o_iid[k] or not (lo <= d < hi):
+        if k < 0 or iid[r] != cur or not (lo <= d < hi):
+            if k >= 0:
+                o_amount[k] = acc
+                o_n[k] = acc_n
             k += 1
             lo = _month_start(d)
             hi = _month_start(lo + 31)
-            o_iid[k] = iid[r]
+            cur = iid[r]
+            o_iid[k] = cur
             o_month[k] = lo
-            o_amount[k] = 0.0
-            o_n[k] = 0
-        o_amount[k] += amount[r]
-        o_n[k] += n[r]
+            acc = 0.0
+            acc_n = 0
+        acc += amount[r]
+        acc_n += n[r]
+    if k >= 0:
+        o_amount[k] = acc
+        o_n[k] = acc_n
     k += 1
     return o_iid[:k], o_month[:k], o_amount[:k], o_n[:k]
 
