@@ -16,6 +16,7 @@ from typing import ClassVar
 import typer
 from typer.testing import CliRunner
 
+from tanjiliang.cli import lazy
 from tanjiliang.cli.app import RootGroup, app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -171,3 +172,30 @@ def test_collector_paused_only_while_the_command_is_imported() -> None:
     finally:
         gc.unfreeze()
         gc.enable()
+        lazy._PAUSED["command"] = False
+
+
+def test_a_commands_own_imports_run_with_the_collector_paused_in_the_command_only() -> None:
+    """``command_imports()`` (``data check``'s numba and readings checks, ``ledger export``'s
+    openpyxl): in the ``tanjiliang`` command the collector is paused inside it and resumed,
+    with what it made frozen, after it; anywhere else (a test's runner, a warm process) the
+    collector is left as it is."""
+    import gc
+
+    from tanjiliang.cli.lazy import command_imports
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    with command_imports():
+        assert gc.isenabled()  # not in the command: unchanged
+    assert gc.get_freeze_count() == frozen
+    lazy._PAUSED["command"] = True
+    try:
+        with command_imports():
+            assert not gc.isenabled()
+            made = [object()]
+        assert gc.isenabled() and gc.get_freeze_count() > frozen and made
+    finally:
+        gc.unfreeze()
+        gc.enable()
+        lazy._PAUSED["command"] = False

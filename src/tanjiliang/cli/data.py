@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tanjiliang.cli.check import Format, Lang
+from tanjiliang.cli.lazy import command_imports
 from tanjiliang.i18n import gettext
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.write import json_text
@@ -206,10 +207,11 @@ def check(
 ) -> None:
     """Check readings against the unit: quality, coverage, activity, reconciliation, CEMS,
     out-of-tolerance impact. 检查计量数据。"""
-    from tanjiliang.data.readings import READ_ERRORS, ReadingsError
-    from tanjiliang.data.report import run
-    from tanjiliang.model.load import load_unit
-    from tanjiliang.rules.load import load_pack
+    with command_imports():  # the collector paused while they load (cli/lazy.py)
+        from tanjiliang.data.readings import READ_ERRORS, ReadingsError
+        from tanjiliang.data.report import run
+        from tanjiliang.model.load import load_unit
+        from tanjiliang.rules.load import load_pack
 
     lg = lang.value
     _no_folders(readings or [], lg)

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tanjiliang.cli.check import Lang
+from tanjiliang.cli.lazy import command_imports
 from tanjiliang.i18n import pairs, pick
 from tanjiliang.model.errors import Issue, LoadError
 
@@ -86,8 +87,9 @@ def export(
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """Write the unit's instruments and confirmation history to an Excel ledger. 导出台账。"""
-    from tanjiliang.ledger import derive, write_ledger
-    from tanjiliang.model.load import load_unit
+    with command_imports():  # the collector paused while they load (cli/lazy.py)
+        from tanjiliang.ledger import derive, write_ledger
+        from tanjiliang.model.load import load_unit
 
     _xlsx(output, lang.value)
     try:
