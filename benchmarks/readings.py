@@ -308,24 +308,25 @@ def shape_case(shape: dict[str, object], rows: int, folder: Path, repeat: int = 
     import statistics
 
     path, unit, n = generate_shape(shape, folder, rows)
-    scans, checks, ratios, cpu_ratios = [], [], [], []
+    scans, checks, ratios, cpu_ratios, scan_cpus, check_cpus = [], [], [], [], [], []
     analyse(scan_many([path], None), unit)  # warm: kernel loaded, pages touched
     for _ in range(repeat):
         t0, c0 = time.perf_counter(), time.process_time()
         pl.scan_parquet(path).collect()
         scans.append(time.perf_counter() - t0)
-        scan_cpu = time.process_time() - c0
+        scan_cpus.append(time.process_time() - c0)
         t0, c0 = time.perf_counter(), time.process_time()
         q = analyse(scan_many([path], None), unit)
         checks.append(time.perf_counter() - t0)
-        cpu_ratios.append(scan_cpu / (time.process_time() - c0))
+        check_cpus.append(time.process_time() - c0)
+        cpu_ratios.append(scan_cpus[-1] / check_cpus[-1])
         ratios.append(scans[-1] / checks[-1])
     assert q.rows == n, (q.rows, n)
-    scan, check = statistics.median(scans), statistics.median(checks)
-    print(f"{shape['name']!s:<34} {n / 1e6:6.1f} M  scan {n / scan / 1e6:6.1f} M rows/s  "
-          f"checks {n / check / 1e6:6.1f} M rows/s  ratio median {statistics.median(ratios):5.2f} "
-          f"(best {max(ratios):4.2f}; CPU {statistics.median(cpu_ratios):4.2f}; target 0.50)  "
-          f"load {os.getloadavg()[0]:.1f}", flush=True)
+    med = statistics.median
+    print(f"{shape['name']!s:<34} {n / 1e6:4.1f} M  scan {med(scans) * 1e3:5.0f} ms "
+          f"(CPU {med(scan_cpus) * 1e3:4.0f})  checks {med(checks) * 1e3:5.0f} ms (CPU "
+          f"{med(check_cpus) * 1e3:4.0f})  ratio median {med(ratios):4.2f} (best {max(ratios):4.2f}; "
+          f"CPU {med(cpu_ratios):4.2f}; target 0.50)  load {os.getloadavg()[0]:.1f}", flush=True)
 
 
 def child(args: list[str]) -> None:

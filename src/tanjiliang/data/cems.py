@@ -189,13 +189,39 @@ def samples_from_readings(readings: pl.LazyFrame, unit: UnitFile) -> tuple[pl.La
 
 
 def measured_emissions(unit: UnitFile, result: CemsResult) -> dict[str, float]:
-    """Annual CO2 (t) of each measurement-method stream: the sum over its emission points."""
+    """Annual CO2 (t) of each measurement-method stream: the sum over its emission points,
+    when every one of them has a valid hour in the period. A point without one (no flow
+    meter, every sample invalid) cannot give E = Σ conc × flow: the stream keeps its declared
+    emissions (and :func:`unmeasured` names the point), never a total of 0 t."""
     out = {}
-    have = set(result.points["point"].to_list())
+    have = set(result.points.filter(pl.col("valid") > 0)["point"].to_list())
     for s in unit.source_streams:
-        if s.method == "measurement" and s.emission_points and any(p in have for p in s.emission_points):
+        if s.method == "measurement" and s.emission_points and all(p in have for p in s.emission_points):
             out[s.id] = sum(result.total(p) for p in s.emission_points)
     return out
+
+
+def unmeasured(unit: UnitFile, result: CemsResult, samples: pl.LazyFrame
+               ) -> list[tuple[str, str, list[str]]]:
+    """(stream, emission point, quantities without a reading in the period) for each point of
+    a measurement stream that has CEMS readings at some point but no valid hour at this one."""
+    seen = set(result.points["point"].to_list())
+    valid = set(result.points.filter(pl.col("valid") > 0)["point"].to_list())
+    todo = [(s.id, p) for s in unit.source_streams if s.method == "measurement"
+            and any(q in seen for q in s.emission_points or []) for p in s.emission_points or []
+            if p not in valid]
+    if not todo:
+        return []
+    cols = samples.collect_schema().names()
+    conc = pl.coalesce([pl.col(c) for c in ("co2_pct", "co2_mgm3") if c in cols])
+    present = (samples.filter(pl.col("point").is_in([p for _, p in todo])
+                              & (pl.col("time") >= result.start) & (pl.col("time") < result.end))
+               .group_by("point")
+               .agg(conc.is_not_null().any().alias("co2"),
+                    *[pl.col(q).is_not_null().any().alias(q) for q in QUANTITIES[1:]])
+               .collect())
+    got = {r["point"]: r for r in present.to_dicts()}
+    return [(sid, p, [q for q in QUANTITIES if not got.get(p, {}).get(q)]) for sid, p in todo]
 
 
 def with_measured_emissions(unit: UnitFile, result: CemsResult) -> UnitFile:

@@ -141,6 +141,28 @@ def _missing_findings(streams: pl.DataFrame, q: QualityResult, pack: Pack) -> li
     return out
 
 
+_QTY_ZH = {"co2": "CO2浓度", "flow": "流量", "temperature": "温度", "pressure": "压力", "moisture": "湿度"}
+
+
+def _cems_findings(gaps: list[tuple[str, str, list[str]]], s: datetime, e: datetime,
+                   pack: Pack) -> list[Finding]:
+    """``DATA-MISSING`` for an emission point of a measurement stream with no valid hour in
+    the period: its emissions cannot come from the CEMS readings (the declared value stands)."""
+    out = []
+    for sid, point, missing in gaps:
+        zh_m = f"（缺少{'、'.join(_QTY_ZH[q] for q in missing)}读数）" if missing else "（没有有效样本）"
+        en_m = f" (no {', '.join(missing)} readings)" if missing else " (no valid sample)"
+        out.append(make_finding(
+            pack, "DATA-MISSING", sid,
+            f"排放口 {point} 在 {s:%Y-%m-%d} 至 {e:%Y-%m-%d} 期间没有有效小时{zh_m}，"
+            f"源流 {sid} 的排放量无法由 CEMS 读数计算，仍用申报值",
+            f"emission point {point} has no valid hour from {s:%Y-%m-%d} to {e:%Y-%m-%d}{en_m}: "
+            f"stream {sid}'s emissions cannot be computed from the CEMS readings; the declared "
+            "value stands",
+            {"stream": sid, "emission_point": point, "missing_quantities": missing}))
+    return out
+
+
 class ReadingsSource(Protocol):
     """Where readings come from besides files: the readings store bound to a unit
     (:meth:`tanjiliang.data.store.ReadingsStore.source`)."""
@@ -181,6 +203,7 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
 
         readings = same_time_targets_summed(readings, {k: p.unit for k, p in profiles(unit).items()})
     cems_result = None
+    cems_gaps: list[tuple[str, str, list[str]]] = []
     cems_points = {i.id for i in unit.instruments
                    if i.measured_stream() in {p.id for p in unit.emission_points}}
     if cems_points and any(st.method == "measurement" for st in unit.source_streams):
@@ -188,6 +211,7 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
         cr = cems_mod.compute(samples, s, e, dt)
         if cr.points.height:
             cems_result = cr
+            cems_gaps = cems_mod.unmeasured(unit, cr, samples)
             unit = cems_mod.with_measured_emissions(unit, cr)
     assessment = assess(unit, pack, as_of)
     try:
@@ -210,6 +234,6 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
                   if cems_result is not None else None)
     p = (pack or load_pack(unit.pack)).pack
     findings = (oot_findings(unit, assessment, q, p, shares) + _recon_findings(rec, p)
-                + _missing_findings(streams, q, p))
+                + _missing_findings(streams, q, p) + _cems_findings(cems_gaps, s, e, p))
     return DataReport(unit, assessment, q, readings.layouts, rec, monthly, streams, cems_result,
                       comparison, findings)
