@@ -216,7 +216,8 @@ OVERVIEW_AS_OF = "2026-03-31"  # every deadline of 2025 passed (the last: 9 Febr
 def setup_overview(units_n: int, instruments: int, seed: int) -> None:
     """(Child process, Django on the benchmark's database.) The province stored as the web
     app stores units (``create_unit``), every unit-month filed (``MonthFiling``, the batch's
-    records: 1 in 10 late, 1 in 12 not filed), a regulator ``bench`` for the whole province,
+    records: 1 in 10 late, 1 in 12 not filed; a third with a stream's month entered by hand 0–8 %
+    off its days and the daily-vs-monthly check, a tenth of those corrected), a regulator ``bench`` for the whole province,
     and every unit's assessment and indicators cached by computing the overview once."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanjiliang.web.settings")
     import django

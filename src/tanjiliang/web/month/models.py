@@ -69,9 +69,9 @@ class MonthEvidence(models.Model):
 
 
 class IndicatorCache(models.Model):
-    """A unit's indicators (tanjiliang.kpi, without the filings' timeliness) for one revision
-    and date, so that the overview of every unit reads them in one query instead of
-    rebuilding each unit's file. Stale when readings were uploaded after ``created`` (as the
+    """A unit's indicators (tanjiliang.kpi, without the filings' timeliness and consistency) for
+    one revision and date, so that the overview of every unit reads them in one query instead
+    of rebuilding each unit's file. Stale when readings were uploaded after ``created`` (as the
     assessment cache is); rows of other revisions are removed when a new one is stored."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
