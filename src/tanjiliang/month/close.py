@@ -284,7 +284,7 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
             assert lab is not None
             rates[s.id], used_params[s.id] = _measured_rate(unit, s, values[s.id], amount, lab,
                                                             lib, gwp)
-    streams = []
+    streams: list[dict[str, Any]] = []
     without_data = []
     for s in a.streams:
         m = metered.get(s.id)
