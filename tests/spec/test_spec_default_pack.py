@@ -297,6 +297,12 @@ def test_management_findings_and_procedure_after_as_of(tmp_path):
     assert rc == 1 and doc is not None and doc["conclusion"] == "nonconforming"
     assert codes(doc) == [("MGMT-PROCEDURE", "personnel_training"), ("MGMT-RESPONSIBLE", "unit"),
                           ("DATA-RETENTION", "unit")]
+    # in English, no Chinese word in the messages (the responsible person's said "(负责人)")
+    _, en, _ = check(tmp_path, data, "--lang", "en")
+    assert en is not None
+    import re
+
+    assert not [f["message"] for f in en["findings"] if re.search(r"[\u3000-\u9fff]", f["message"])]
 
 
 def test_conforming_unit_exits_0_and_observations_do_not_change_it(tmp_path):

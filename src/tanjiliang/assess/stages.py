@@ -628,7 +628,7 @@ def management(ctx: Context) -> None:
     keywords = [k.lower() for k in rules.responsible_role_keywords.value]
     if not any(any(k in person.role.lower() for k in keywords) for person in m.personnel):
         add("MGMT-RESPONSIBLE", "unit", "人员中没有岗位为碳计量负责人的人员",
-            "no person's role names the responsible person (负责人)")
+            "no person's role names the carbon metering responsible person")
     minimum = rules.min_retention_years.value
     years = m.records_retention_years
     if years is None:  # issue 11, decision 4b: the reviewer cannot verify the minimum
