@@ -284,6 +284,23 @@ def test_readings_after_as_of_do_not_change_that_dates_result(tmp_path):
             assert docs[0]["emissions"] == docs[1]["emissions"]
 
 
+# ------------------------------------------------------------------ bad input on these paths
+
+def test_flow_in_a_unit_of_another_dimension(tmp_path):
+    # flow written in t: the readings say the unit cannot be converted (with the count), the flow
+    # has no sample, S1 has no valid hour: the declared emissions stand and DATA-MISSING names S1
+    # and the flow. Before: a ValueError traceback from the CEMS conversion.
+    f = write(tmp_path, "r.csv", rows(range(48), flow=(100, "t")))
+    code, doc, out = two_days(tmp_path, [f])
+    assert code == 1
+    assert any(i["value"] == "t" and "F1" in i["message"] and "48" in i["message"] for i in doc["issues"])
+    miss = findings(doc, "DATA-MISSING")
+    assert miss and miss[0]["data"]["emission_point"] == "S1" and miss[0]["data"]["missing_quantities"] == ["flow"]
+    code, doc, out = run(tmp_path, stack_unit(), "--readings", f, cmd="check")
+    assert doc is not None, out
+    assert doc["emissions"]["by_stream"]["flue"] == pytest.approx(300_000)
+
+
 def test_stack_without_flow_meter(tmp_path):
     # no flow instrument: E = Σ conc × flow cannot be computed. Before: 0 t for the stream (the unit
     # fell below 26 000 t, SCOPE-VOLUNTARY); now the declared 300 000 t stand, EQ-RATE names the

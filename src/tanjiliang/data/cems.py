@@ -162,16 +162,19 @@ def samples_from_readings(readings: pl.LazyFrame, unit: UnitFile) -> tuple[pl.La
     target = {"flow": "m**3/h", "temperature": "degC", "pressure": "kPa", "moisture": "percent"}
     for qty, u in pairs.iter_rows():  # distinct (quantity, unit) pairs, not rows
         col, scale, offset = qty, 1.0, 0.0
-        if qty == "co2":
-            col = "co2_pct"
-            if u:
-                try:
-                    scale, offset = conversion(u, "percent")
-                except ValueError:
-                    col = "co2_mgm3"
-                    scale, offset = conversion(u, "mg/m**3")
-        elif u:
-            scale, offset = conversion(u, target[qty])
+        try:
+            if qty == "co2":
+                col = "co2_pct"
+                if u:
+                    try:
+                        scale, offset = conversion(u, "percent")
+                    except ValueError:
+                        col = "co2_mgm3"
+                        scale, offset = conversion(u, "mg/m**3")
+            elif u:
+                scale, offset = conversion(u, target[qty])
+        except ValueError:  # a unit of another dimension (flow in t): no sample; the readings
+            continue        # check reports the unit that cannot be converted, with its count
         conv.append({"quantity": qty, "unit": u or "", "col": col, "scale": scale, "offset": offset})
     ct = pl.DataFrame(conv, schema={"quantity": pl.String, "unit": pl.String, "col": pl.String,
                                     "scale": pl.Float64, "offset": pl.Float64})
