@@ -409,6 +409,17 @@ def test_affected_period_from_the_last_passing_confirmation(tmp_path):
     assert doc["conclusion"] == "nonconforming"
 
 
+def test_affected_period_without_a_passing_confirmation_starts_at_the_first_reading(tmp_path):
+    # no passing record: from the first reading (2025-01-01, its own day included) to 07-01 =
+    # 31 + 28 + 31 + 30 + 31 + 30 + 1 = 182 readings = 18 200 t = 36 400 tCO2e; +1.2 % = +436.8.
+    # Before: 181 readings (the first reading's day was left out).
+    code, doc, out = run(tmp_path, belt_unit([FAIL]), "--readings", daily_belt(tmp_path), cmd="check")
+    assert doc is not None and code == 1, out
+    d = oot(doc)["data"]
+    assert (d["period_from"], d["readings"]) == ("2025-01-01", 182)
+    assert (d["activity"], d["tco2e_correction"]) == (pytest.approx(18_200), pytest.approx(436.8))
+
+
 @pytest.mark.parametrize(("rec", "fails", "correction"), [
     ({"result": "pass", "as_found": "+0.8 %"}, True, 0.008 * 34_400),   # |0.8| > MPE 0.5: fails
     ({"result": "pass", "as_found": "+0.5 %"}, False, None),            # = MPE: conforming

@@ -119,6 +119,7 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
                            and stream_id in (s.emission_points or [])), None) \
                 if stream_id not in streams else stream_id
             frm = last_pass
+            from_first = False  # from the first reading: its own day is in the period
             n = 0
             amount: float | None = None
             split_amounts: dict[str, float] = {}
@@ -126,8 +127,9 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
             if quality is not None and len(quality.daily):
                 d = quality.daily.filter(pl.col("instrument") == ins.id)
                 if frm is None and len(d):
-                    frm = d["day"].min()  # type: ignore[assignment]
-                d = d.filter((pl.col("day") > frm) & (pl.col("day") <= rec.date)) if frm else d.head(0)
+                    frm, from_first = d["day"].min(), True  # type: ignore[assignment]
+                after = pl.col("day") >= frm if from_first else pl.col("day") > frm
+                d = d.filter(after & (pl.col("day") <= rec.date)) if frm else d.head(0)
                 n = int(d["n"].sum()) if len(d) else 0
                 if n and qty == "activity":
                     amount = float(d["amount"].sum())
@@ -135,7 +137,7 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
                         split_amounts = _per_stream(d, ins.id, shares)
             lo = max(frm or year_start, year_start)
             hi = min(rec.date, year_end)
-            days = max((hi - lo).days, 0)
+            days = max((hi - lo).days + (from_first and lo == frm), 0)
             tco2e: float | None = None
             activity_text = None
             s = streams.get(target or "")
