@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	$(BIN)/python -m tanjiliang.data.warm  # compile the readings kernel once (issue 16)
 	$(BIN)/python -c 'import tanjiliang.units'  # parse pint's unit definitions once (units/cache.py)
+	$(BIN)/python -m compileall -q src/tanjiliang >/dev/null  # byte code, also where none is written at run time (PYTHONDONTWRITEBYTECODE)
 	@touch $(STAMP)
 
 $(SYSSTAMP):

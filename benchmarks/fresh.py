@@ -118,6 +118,7 @@ def cases(unit_file: Path | None, readings: Path | None, tmp: Path) -> list[tupl
 
 def _env(src: Path | None) -> dict[str, str]:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # the untimed first run writes each tree's byte code
     if src is not None:
         env["PYTHONPATH"] = str(src)
     return env
