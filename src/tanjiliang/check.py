@@ -76,7 +76,8 @@ def check_full(unit: UnitFile | str | Path, pack: LoadedPack | str | Path | None
 
         u = apply_ledger(u, Path(ledger), loaded.pack)
     if not readings:
-        return Checked(assess(u, loaded, day, library), u, loaded)
+        a = assess(u, loaded, day, library)
+        return Checked(with_findings(a, _failed_confirmations(u, a, loaded, day)), u, loaded)
     from tanjiliang.data.readings import ReadingsError
     from tanjiliang.data.report import run as check_readings
 
@@ -85,6 +86,19 @@ def check_full(unit: UnitFile | str | Path, pack: LoadedPack | str | Path | None
     except ReadingsError as err:
         raise LoadError([Issue(i.file, i.row, i.column or "", i.zh, i.en) for i in err.issues]) from None
     return Checked(with_findings(report.assessment, report.findings), report.unit, loaded, report)
+
+
+def _failed_confirmations(u: UnitFile, a: Assessment, loaded: LoadedPack, day: date) -> list[Finding]:
+    """``CAL-OOT`` without readings (shared/domain.md §7: what an instrument found out of
+    tolerance measured since its last good confirmation must be corrected conservatively): the
+    affected period's emissions estimated pro rata from the declared activity, as the finding
+    says. Records dated after ``day`` do not exist yet."""
+    if not any(ins.confirmations for ins in u.instruments):
+        return []  # (the readings modules are not imported for a unit without records)
+    from tanjiliang.assess.timeline import as_of_view
+    from tanjiliang.data.oot import oot_findings
+
+    return oot_findings(as_of_view(u, day)[0], a, None, loaded.pack)
 
 
 def _unit_pack(u: UnitFile) -> LoadedPack:

@@ -420,6 +420,16 @@ def test_affected_period_without_a_passing_confirmation_starts_at_the_first_read
     assert (d["activity"], d["tco2e_correction"]) == (pytest.approx(18_200), pytest.approx(436.8))
 
 
+def test_affected_period_without_readings_is_estimated_pro_rata(tmp_path):
+    # no readings: 36 500 t × share under B1 (1) × 172/365 days = 17 200 t; the same tonnes, said
+    # to be an estimate
+    code, doc, out = run(tmp_path, belt_unit([PASS, FAIL]), cmd="check")
+    assert doc is not None and code == 1 and doc["conclusion"] == "nonconforming", out
+    d = oot(doc)["data"]
+    assert d["estimated"] is True
+    assert (d["activity"], d["tco2e_correction"]) == (pytest.approx(17_200), pytest.approx(412.8))
+
+
 @pytest.mark.parametrize(("rec", "fails", "correction"), [
     ({"result": "pass", "as_found": "+0.8 %"}, True, 0.008 * 34_400),   # |0.8| > MPE 0.5: fails
     ({"result": "pass", "as_found": "+0.5 %"}, False, None),            # = MPE: conforming
@@ -444,6 +454,21 @@ def test_a_failure_after_the_as_of_date_does_not_exist_yet(tmp_path):
     _, doc, out = run(tmp_path, belt_unit([PASS, FAIL]), f, "--as-of", "2025-06-30")
     assert doc is not None and not findings(doc, "CAL-OOT"), out
     assert doc["streams"][0]["metered"] == pytest.approx(18_100)
+
+
+def test_cems_instrument_out_of_tolerance_carries_the_stream_pro_rata(tmp_path):
+    # CO2 analyser C1: pass 2025-01-01, fail 2025-04-02 (as found +3 %): 91 days of the declared
+    # 300 000 t = 74 794.52 t carried, +3 % = +2 243.84 tCO2e (an estimate: docs/data.md)
+    data = stack_unit()
+    data["instruments"][0]["confirmations"] = [
+        {"date": "2025-01-01", "kind": "calibration", "result": "pass"},
+        {"date": "2025-04-02", "kind": "calibration", "result": "fail", "as_found": "+3 %"}]
+    code, doc, out = run(tmp_path, data, cmd="check")
+    assert doc is not None and code == 1, out
+    d = oot(doc)["data"]
+    assert (d["stream"], d["period_from"], d["period_to"]) == ("flue", "2025-01-01", "2025-04-02")
+    assert d["tco2e_carried"] == pytest.approx(300_000 * 91 / 365)
+    assert d["tco2e_correction"] == pytest.approx(300_000 * 91 / 365 * 0.03)
 
 
 # ------------------------------------------------------------------ both languages
