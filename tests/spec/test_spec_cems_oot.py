@@ -180,6 +180,24 @@ def test_percent_volume_to_mass_concentration(tmp_path):
         assert point(doc)["total_t"] == pytest.approx(48 * 19.64, rel=1e-9)
 
 
+def test_das_export_hourly_wet_basis(tmp_path):
+    # tanjiliang data cems: a DAS export (point, time, co2, flow, temperature, pressure, moisture)
+    # of hourly values with a wet-basis analyser: 9 % wet / (1 − 0.10) = 10 % dry → the base
+    # 8.838 t/h; read as dry the same 9 % gives 9/10 of it. An hourly value covers its hour (≥ 45
+    # min): 24 valid hours, and the rest of the year (8 736 h > 24) mean + 2σ = the same mass:
+    # 8 760 × 8.838 = 77 420.88 t. Before: each hourly value counted as one minute, no hour was
+    # valid and the point's total was 0 t.
+    lines = [f"S1,{(T0 + timedelta(hours=h)):%Y-%m-%d %H:%M:%S},9,100000,273.15,101.325,10" for h in range(24)]
+    f = write(tmp_path, "das.csv", lines, header="point,time,co2,flow,temperature,pressure,moisture")
+    for basis, per_hour in (("wet", E_H), ("dry", 0.9 * E_H)):
+        code, doc, out = run(tmp_path, stack_unit(), f, "--basis", basis, cmd="data cems")
+        assert code == 0 and doc is not None, out
+        [p] = doc["points"]
+        assert (p["point"], p["valid"], p["substitute"]) == ("S1", 24, 8736)
+        assert p["total_t"] == pytest.approx(8760 * per_hour, rel=1e-9)
+        assert doc["streams"]["flue"] == pytest.approx(8760 * per_hour, rel=1e-9)
+
+
 # ------------------------------------------------------------------ missing hours
 
 def test_gap_up_to_24_hours_takes_the_higher_neighbour(tmp_path):

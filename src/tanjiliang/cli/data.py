@@ -286,7 +286,8 @@ def cems(
 
     try:  # encodings, separators, empty or corrupt files as for readings (issue 18)
         lf = pl.concat([scan_das_export(f) for f in files])
-        res = cm.compute(cm.samples_from_wide(lf, co2_unit), s, e, 60.0, basis)
+        samples = cm.samples_from_wide(lf, co2_unit)  # minute or hourly: the samples' own step
+        res = cm.compute(samples, s, e, cm.median_step(samples, "point", 60.0), basis)
     except ReadingsError as err:
         raise _fail([i.message(lg) for i in err.issues], lg) from None
     except READ_ERRORS as exc:

@@ -184,11 +184,17 @@ def samples_from_readings(readings: pl.LazyFrame, unit: UnitFile) -> tuple[pl.La
     cols = ("co2_pct", "co2_mgm3", "flow", "temperature", "pressure", "moisture")
     samples = (v.group_by("point", "time")
                .agg([pl.col("v").filter(pl.col("col") == c).mean().alias(c) for c in cols]))
-    dts = (r.select("instrument", "time").unique().sort("instrument", "time")
-           .select(pl.col("time").diff().over("instrument").dt.total_seconds().alias("dt"))
+    return samples, median_step(r, "instrument")
+
+
+def median_step(frame: pl.LazyFrame, key: str = "point", default: float = 3600.0) -> float:
+    """The sample interval (s): the median step between consecutive times of each ``key``
+    (an instrument, an emission point) — 60 for minute samples, 3600 for hourly ones; each
+    sample then counts for that many seconds of its hour (the 45-minute rule)."""
+    dts = (frame.select(key, "time").unique().sort(key, "time")
+           .select(pl.col("time").diff().over(key).dt.total_seconds().alias("dt"))
            .filter(pl.col("dt") > 0).select(pl.col("dt").median()).collect())
-    dt = float(dts["dt"][0]) if len(dts) and dts["dt"][0] is not None else 3600.0
-    return samples, dt
+    return float(dts["dt"][0]) if len(dts) and dts["dt"][0] is not None else default
 
 
 def measured_emissions(unit: UnitFile, result: CemsResult) -> dict[str, float]:
