@@ -198,6 +198,18 @@ def test_das_export_hourly_wet_basis(tmp_path):
         assert doc["streams"]["flue"] == pytest.approx(8760 * per_hour, rel=1e-9)
 
 
+def test_das_export_text_in_both_languages(tmp_path):
+    # the table in the command line's language; before, its headers were the JSON keys (point,
+    # total_t, …) and the rules' English citations followed in Chinese output too
+    lines = [f"S1,{(T0 + timedelta(hours=h)):%Y-%m-%d %H:%M:%S},9,100000,273.15,101.325,10" for h in range(24)]
+    f = write(tmp_path, "das.csv", lines, header="point,time,co2,flow,temperature,pressure,moisture")
+    code, _, out = run(tmp_path, stack_unit(), f, "--basis", "wet", cmd="data cems", fmt="text")
+    assert code == 0 and "77,420.9" in out and "有效小时" in out
+    assert not re.findall(r"[A-Za-z]{3,}", out.replace("CEMS", "")), out  # Chinese: no English words
+    _, _, out = run(tmp_path, stack_unit(), f, cmd="data cems", fmt="text", lang="en")
+    assert "valid h" in out and not re.search(r"[\u4e00-\u9fff]", out), out
+
+
 # ------------------------------------------------------------------ missing hours
 
 def test_gap_up_to_24_hours_takes_the_higher_neighbour(tmp_path):
@@ -353,8 +365,7 @@ def test_negative_concentration(tmp_path):
 
 
 def test_missing_columns_are_named(tmp_path):
-    # a long file without its time column: exit 2, the file and the missing column named; without
-    # its value column the file is not read as readings at all and says which columns it ignored
+    # a long file without its time column: exit 2, the file and the missing column named
     f = write(tmp_path, "r.csv", [",".join(r.split(",")[i] for i in (0, 2, 3)) for r in rows(range(2))],
               header="instrument,value,unit")
     code, _, out = run(tmp_path, stack_unit(), f, fmt="text", lang="en")

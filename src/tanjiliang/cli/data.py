@@ -299,12 +299,17 @@ def cems(
         sys.stdout.write(json_text(out))
         return
     console = _console()
-    table = Table(title=(gettext("CEMS 实测 CO2", lg, "cli.data")), title_justify="left")
-    for c in res.points.columns:
-        table.add_column(c)
-    for r in res.points.iter_rows():
-        table.add_row(*[_f(v, 1) for v in r])
+    # the columns as data check shows them, in the command line's language (the rules applied,
+    # cited in English, are in the JSON and, with --lang en, below the table)
+    table = Table(title=(gettext("CEMS 实测 CO2（标准状态干基）", lg, "cli.data")), title_justify="left")
+    cols = (("point", "排放口"), ("total_t", None), ("valid", "有效小时"), ("neighbour", "邻近值补"),
+            ("substitute", "替代"), ("filled_t", "补遗量 t (I)"))
+    for _, h in cols:
+        table.add_column(gettext(h, lg, "cli.data") if h else "t CO2")
+    for r in res.points.to_dicts():
+        table.add_row(*[_f(r[k], 1) for k, _ in cols])
     console.print(table)
-    for k, v in res.rules.items():
-        console.print(f"{k}: {escape(v)}")
+    if lg == "en":
+        for k, v in res.rules.items():
+            console.print(f"{k}: {escape(v)}")
 
