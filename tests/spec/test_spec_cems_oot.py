@@ -374,6 +374,17 @@ def test_missing_columns_are_named(tmp_path):
     assert code == 2 and "r.csv" in out and "时间" in out
 
 
+def test_a_long_file_without_its_value_column_is_refused(tmp_path):
+    # unit-file.md: long format instrument, time, value[, unit][, kind]. Before: read as a wide
+    # file ("instrument", "unit" not ledger ids, not analysed), no readings, exit 0.
+    f = write(tmp_path, "r.csv", [",".join(r.split(",")[i] for i in (0, 1, 3)) for r in rows(range(2))],
+              header="instrument,time,unit")
+    code, _, out = run(tmp_path, stack_unit(), f, fmt="text", lang="en")
+    assert code == 2 and "r.csv:1" in out and "value column" in out, out
+    code, _, out = run(tmp_path, stack_unit(), "--readings", f, cmd="check", fmt="text")
+    assert code == 2 and "r.csv:1" in out and "数值列" in out, out
+
+
 def test_bad_value_and_bad_time_are_flagged_with_file_and_row(tmp_path):
     # row 2 not a number, row 7 not a date: flagged with file and row (--flagged), never dropped
     # silently; the hours they leave are filled from their neighbours

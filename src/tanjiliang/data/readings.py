@@ -518,6 +518,13 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
     if "time" not in mapped:
         raise ReadingsError([ReadingsIssue(file, 1, None, None, "找不到时间列（表头应有“时间”或“采集时间”等）",
                                            'no time column (a header such as "time" or "timestamp")')])
+    if ("instrument" in mapped and "value" not in mapped and instrument_ids is not None and sample.height
+            and sample[mapped["instrument"]].cast(pl.String).is_in(list(instrument_ids)).any()):
+        # a long file (its instrument column names ledger ids) without its value column: said,
+        # not read as a wide file whose columns are all "not an instrument id" (nothing analysed)
+        raise ReadingsError([ReadingsIssue(file, 1, None, None, "长表缺少数值列（表头应有“数值”或“读数”等）",
+                                           'a long-format file without a value column (a header such as "value" '
+                                           'or "reading")')])
     if sample.height == 0:  # a header and no rows: nothing to analyse, and it is said
         layout = "long" if "instrument" in mapped and "value" in mapped else "wide"
         return Readings(pl.LazyFrame(schema=SCHEMA), [file], {file: layout},
