@@ -93,8 +93,8 @@ def _failed_confirmations(u: UnitFile, a: Assessment, loaded: LoadedPack, day: d
     tolerance measured since its last good confirmation must be corrected conservatively): the
     affected period's emissions estimated pro rata from the declared activity, as the finding
     says. Records dated after ``day`` do not exist yet."""
-    if not any(ins.confirmations for ins in u.instruments):
-        return []  # (the readings modules are not imported for a unit without records)
+    if not any(r.result == "fail" or r.as_found for ins in u.instruments for r in ins.confirmations or ()):
+        return []  # no record that can fail: the readings modules are not imported
     from tanjiliang.assess.timeline import as_of_view
     from tanjiliang.data.oot import oot_findings
 
