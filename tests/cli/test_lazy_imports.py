@@ -199,3 +199,26 @@ def test_a_commands_own_imports_run_with_the_collector_paused_in_the_command_onl
         gc.unfreeze()
         gc.enable()
         lazy._PAUSED["command"] = False
+
+
+def test_check_with_a_failed_confirmation_estimates_without_the_readings_machinery(tmp_path: Path) -> None:
+    """A unit whose belt scale failed its confirmation is non-conforming without readings
+    (CAL-OOT, its period's emissions pro rata), and ``check`` still loads no array library:
+    the out-of-tolerance module reads the declared activity without polars (the realistic
+    10 000-instrument ledger has a few failed records; importing the readings checks cost it
+    ~1.3 s of CPU)."""
+    text = (ROOT / "examples" / "power" / "unit.yaml").read_text(encoding="utf-8")
+    old = "last_confirmed: 2025-06-10, certificate: 焦计检字2025-0612"
+    assert old in text
+    text = text.replace(old, "confirmations: [{date: 2025-01-10, kind: verification, result: pass}, "
+                             "{date: 2025-06-10, kind: verification, result: fail, as_found: \"+1.2 %\"}], "
+                             "certificate: 焦计检字2025-0612")
+    unit = tmp_path / "unit.yaml"
+    unit.write_text(text, encoding="utf-8")
+    got = _fresh("check", str(unit), "--as-of", "2025-12-31", "--format", "json")
+    assert got["exit"] == 1, got["output"]
+    assert any(f["code"] == "CAL-OOT" and f["subject"] == "W-11" for f in json.loads(got["output"])["findings"])
+    light = ("tanjiliang.data.oot", "tanjiliang.data.declared")
+    heavy = [m for m in got["modules"] if any(_imported([m], h) for h in HEAVY)
+             and not any(_imported([m], x) for x in light) and m != "tanjiliang.data"]
+    assert not heavy, f"tanjiliang check imported {heavy}"

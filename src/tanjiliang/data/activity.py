@@ -30,9 +30,9 @@ from datetime import datetime
 import polars as pl
 
 from tanjiliang.assess.result import Assessment, PointResult
+from tanjiliang.data.declared import _ancestors, _parents, _share_under, declared_activity
 from tanjiliang.data.quality import QualityResult
 from tanjiliang.model.unit import BOUNDARY, UnitFile
-from tanjiliang.units import QuantityError, parse_quantity
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,29 +44,6 @@ class Node:
     main: str
     subs: tuple[str, ...]
     sub_points: tuple[str, ...]
-
-
-def _parents(unit: UnitFile) -> dict[str, str]:
-    up: dict[str, str] = {s.id: BOUNDARY for s in unit.subunits}
-    for e in unit.equipment:
-        up[e.id] = e.subunit or BOUNDARY
-    return up
-
-
-def _ancestors(place: str, up: dict[str, str]) -> list[str]:
-    out = []
-    while place in up:
-        place = up[place]
-        out.append(place)
-    return out
-
-
-def _share_under(unit: UnitFile, stream_id: str, place: str, up: dict[str, str]) -> float:
-    s = next(x for x in unit.source_streams if x.id == stream_id)
-    shares = s.consumer_shares()
-    if place == BOUNDARY:
-        return 1.0
-    return sum(v for c, v in shares.items() if c == place or place in _ancestors(c, up))
 
 
 def _covered(unit: UnitFile, p: PointResult, up: dict[str, str]) -> float:
@@ -185,20 +162,6 @@ def reconcile(unit: UnitFile, assessment: Assessment, q: QualityResult,
                          .otherwise(pl.lit("ok")).alias("status"))
            .sort("stream", "point", "month"))
     return out.select(list(schema)).cast(schema)  # type: ignore[arg-type]
-
-
-def declared_activity(unit: UnitFile, stream_id: str) -> tuple[float | None, str | None]:
-    """A stream's declared annual activity as (magnitude, unit text) — its ``activity``, else
-    its stock change's consumption; (None, None) when it is not stated or cannot be read."""
-    s = next((x for x in unit.source_streams if x.id == stream_id), None)
-    if s is None or (s.activity is None and s.stock is None):
-        return None, None
-    try:
-        # a stream given by its stock change: consumption = receipts + opening − closing
-        qv = parse_quantity(s.activity) if s.activity is not None else s.stock.consumption()
-    except QuantityError:
-        return None, None
-    return float(qv.magnitude), f"{qv.units:~}"
 
 
 def stream_activity(unit: UnitFile, assessment: Assessment, q: QualityResult,

@@ -20,18 +20,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from tanjiliang.assess.findings import make_finding
 from tanjiliang.assess.result import Assessment, Finding
-from tanjiliang.data.activity import _parents, _share_under, declared_activity
-from tanjiliang.data.quality import QualityResult
+from tanjiliang.data.declared import _parents, _share_under, declared_activity
 from tanjiliang.metrology.weighing import instrument_mpe_percent
 from tanjiliang.model.unit import ConfirmationRecord, Instrument, UnitFile
 from tanjiliang.rules.schema import Pack
 from tanjiliang.units import QuantityError, parse_quantity
+
+if TYPE_CHECKING:  # polars only where readings are given (check without readings: issue 16)
+    import polars as pl
+
+    from tanjiliang.data.quality import QualityResult
 
 CODE = "CAL-OOT"
 _ERR = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*%?\s*$")
@@ -77,6 +79,8 @@ def _per_stream(days: pl.DataFrame, iid: str, shares: pl.DataFrame) -> dict[str,
     the split every month): stream → amount (issue 17). Months of the affected period outside
     the checked period have no shares of their own: they take the shares of the months that
     have, weighted by amount. Empty when nothing can be divided."""
+    import polars as pl
+
     mine = shares.filter(pl.col("instrument") == iid)
     if not len(days) or not len(mine):
         return {}
@@ -125,6 +129,8 @@ def oot_findings(unit: UnitFile, assessment: Assessment, quality: QualityResult 
             split_amounts: dict[str, float] = {}
             estimated = False
             if quality is not None and len(quality.daily):
+                import polars as pl
+
                 d = quality.daily.filter(pl.col("instrument") == ins.id)
                 if frm is None and len(d):
                     frm, from_first = d["day"].min(), True  # type: ignore[assignment]
