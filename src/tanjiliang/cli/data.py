@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import sys
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -93,6 +94,19 @@ def _f(x: Any, nd: int = 3) -> str:
     return str(x)
 
 
+@lru_cache(maxsize=1024)
+def _symbol(unit: str | None) -> str | None:
+    """A unit as its symbol (pint's short pretty form), or as written when it cannot be read."""
+    if not unit:
+        return unit
+    from tanjiliang.units import parse_unit
+
+    try:
+        return f"{parse_unit(unit):~P}"
+    except Exception:  # a unit pint cannot read is shown as it is
+        return unit
+
+
 def render(rep: Any, lang: str, console: Console) -> None:
     from tanjiliang.assess.labels import label
 
@@ -116,6 +130,7 @@ def render(rep: Any, lang: str, console: Console) -> None:
         it.add_column(h)
     for r in q.summary.to_dicts():
         r["kind"] = label("reading_kind", r["kind"], lang)  # 累计值 / 区间量 / 瞬时值, not the code
+        r["unit"] = _symbol(r["unit"])  # %, m³/h, °C — not pint's names (percent, m**3/h, degC)
         it.add_row(*[_f(r[k], 2 if k == "coverage_percent" else 3) for k, _ in heads])
     console.print(it)
     st = Table(title=t("源流活动数据（读数合计与申报值对比）"), title_justify="left")
@@ -142,7 +157,7 @@ def render(rep: Any, lang: str, console: Console) -> None:
         console.print(ct)
         if rep.cems_comparison is not None:
             for r in rep.cems_comparison.to_dicts():
-                console.print(t("源流 {0}：实测 {1} t，计算法 {2} t（{3}），差 {4} %").format(r['stream'], _f(r['cems_t'], 1), _f(r['calculation_t'], 1), r['streams'], _f(r['difference_percent'], 2)))
+                console.print(t("源流 {0}：实测 {1} t，计算法 {2} t（{3}），差 {4} %").format(r['stream'], _f(r['cems_t'], 1), _f(r['calculation_t'], 1), r['streams'] or "—", _f(r['difference_percent'], 2)))
     cal = [f for f in rep.assessment.findings if f.code.startswith("CAL-")]
     for sev, colour in (("nonconformity", "red"), ("observation", "yellow")):
         items = [f for f in rep.findings + cal if f.severity == sev]
