@@ -309,9 +309,15 @@ def test_readings_after_as_of_do_not_change_that_dates_result(tmp_path):
             docs.append(doc)
         if cmd == "data check":
             assert point(docs[0]) == point(docs[1])
-            assert point(docs[0])["total_t"] == pytest.approx(48 * E_H, rel=1e-9)
+            assert (point(docs[0])["valid"], point(docs[0])["substitute"]) == (48, 8712)
+            assert point(docs[0])["total_t"] == pytest.approx(8760 * E_H, rel=1e-9)
         else:
             assert docs[0]["emissions"] == docs[1]["emissions"]
+            # and the measured total is still the year's (hours after the as-of date are a gap,
+            # mean + 2σ), as with --as-of 2025-12-31: 8 760 × 8.838 = 77 420.88 t. Before: 48 h
+            # = 424.224 t, and a 300 000 t unit was no key emission unit as of 2 January.
+            assert docs[0]["emissions"]["by_stream"]["flue"] == pytest.approx(77_420.88, abs=0.01)
+            assert docs[0]["key_emission_unit"] is True
 
 
 # ------------------------------------------------------------------ bad input on these paths

@@ -179,6 +179,8 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
 
     s, e = reporting_period(unit, start, end)
     cutoff: datetime | None = None
+    e_cems = e  # the measured total stays the period's: hours after the as-of date have no
+    # readings (they do not exist yet) and are filled as any gap
     if as_of is not None:  # readings and records dated after the as-of date do not count (issue 11)
         from tanjiliang.assess.timeline import as_of_view
 
@@ -208,7 +210,9 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
                    if i.measured_stream() in {p.id for p in unit.emission_points}}
     if cems_points and any(st.method == "measurement" for st in unit.source_streams):
         samples, dt = cems_mod.samples_from_readings(readings.frame, unit)
-        cr = cems_mod.compute(samples, s, e, dt)
+        if cutoff is not None:  # (the as-of day's closing register at midnight is not a sample)
+            samples = samples.filter(pl.col("time") < cutoff)
+        cr = cems_mod.compute(samples, s, e_cems, dt)
         if cr.points.height:
             cems_result = cr
             cems_gaps = cems_mod.unmeasured(unit, cr, samples)
