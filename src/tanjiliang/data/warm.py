@@ -1,7 +1,7 @@
 """Compile the readings checks' kernel once, at install time (issue 16).
 
 numba caches the compiled pass on disk next to :mod:`tanjiliang.data.kernel` (or in its user
-cache directory when that is not writable). Compiling takes about 8 s; loading the cached
+cache directory when that is not writable). Compiling takes 8–45 s of CPU; loading the cached
 code takes a fraction of a second. ``make install`` runs ``python -m tanjiliang.data.warm`` so
 that a user's first ``tanjiliang data check`` or a new web worker never pays the compilation.
 The arrays have the types and the read-only flag that :func:`tanjiliang.data.quality.
