@@ -169,3 +169,32 @@ def test_admin_manages_accounts_and_others_cannot(world: Any) -> None:
 def test_not_found_page_in_the_users_language(world: Any, lang: str, text: str) -> None:
     r = world.client(world.a).get(f"/units/{world.unit_b.pk}/?lang={lang}")
     assert r.status_code == 404 and text in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_provincial_regulator_sees_units_whose_region_is_written_in_english(world: Any) -> None:
+    """``tanjiliang init --lang en`` writes ``region: Henan Province``; a provincial regulator
+    whose profile says 河南省 sees such units (in the list and in the summaries), and not those
+    of another province written in English (Hebei, Hainan) or a name that only starts alike."""
+    from web_fixtures import SPEC_EXAMPLE
+
+    from tanjiliang.model.load import load_unit
+    from tanjiliang.model.write import unit_to_data
+    from tanjiliang.web.core.changes import create_unit, validate
+    from tanjiliang.web.review.summaries import refresh_unit, summaries_for
+
+    made = {}
+    for region in ("Henan Province, Jiaozuo", "HENAN", "Hebei Province", "Hainan", "Henanxi County"):
+        data = unit_to_data(load_unit(SPEC_EXAMPLE))
+        data["unit"]["region"] = region
+        made[region] = create_unit(validate(data), world.ent_a, world.a, source="test")
+    seen = set(units_for(world.regulator).values_list("pk", flat=True))
+    assert {r for r, u in made.items() if u.pk in seen} == {"Henan Province, Jiaozuo", "HENAN"}
+    assert world.unit_a.pk in seen and world.unit_b.pk not in seen
+    summarised = set()
+    for region, u in made.items():  # one summary row per credit code and year: one at a time
+        row = refresh_unit(u)
+        assert row is not None and row.region == region
+        if summaries_for(world.regulator).filter(pk=row.pk).exists():
+            summarised.add(region)
+    assert summarised == {"Henan Province, Jiaozuo", "HENAN"}

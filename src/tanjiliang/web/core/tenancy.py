@@ -59,7 +59,9 @@ def units_for(user: AnyUser, *, write: bool = False) -> QuerySet[m.Unit]:
     if role == m.ROLE_REVIEWER:
         return qs.filter(reviewers=user)
     if role == m.ROLE_REGULATOR and profile and profile.region:
-        return qs.filter(region__startswith=profile.region)
+        from tanjiliang.web.core.regions import in_region
+
+        return qs.filter(in_region(profile.region))
     return qs.none()
 
 

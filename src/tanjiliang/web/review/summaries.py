@@ -37,7 +37,9 @@ def summaries_for(user: AbstractBaseUser) -> QuerySet[UnitSummary]:
         return qs
     profile = getattr(user, "tj", None)
     if role == m.ROLE_REGULATOR and profile is not None and profile.region:
-        return qs.filter(region__startswith=profile.region)
+        from tanjiliang.web.core.regions import in_region
+
+        return qs.filter(in_region(profile.region))
     if role == m.ROLE_ENTERPRISE and profile is not None and profile.enterprise_id:
         return qs.filter(unit__enterprise_id=profile.enterprise_id)
     if role == m.ROLE_REVIEWER:
