@@ -528,15 +528,20 @@ def _without_user_data(text: str) -> str:
     return text
 
 
+def _language_case(tmp_path, case):
+    """(unit data, readings files) of the language tests: a stack, a belt scale that failed its
+    confirmation, a stack without its flow meter."""
+    if case == "oot":
+        return belt_unit([PASS, FAIL]), [daily_belt(tmp_path)]
+    if case == "cems":
+        return stack_unit(), [write(tmp_path, "r.csv", rows(range(48)))]
+    return (stack_unit(("co2", "temperature", "pressure", "moisture")),
+            [write(tmp_path, "r.csv", rows(range(48), flow=(None, "")))])
+
+
 @pytest.mark.parametrize("case", ["cems", "oot", "no_flow"])
 def test_english_output_has_no_chinese_but_user_data(tmp_path, case):
-    if case == "oot":
-        data, files = belt_unit([PASS, FAIL]), [daily_belt(tmp_path)]
-    elif case == "cems":
-        data, files = stack_unit(), [write(tmp_path, "r.csv", rows(range(48)))]
-    else:
-        data = stack_unit(("co2", "temperature", "pressure", "moisture"))
-        files = [write(tmp_path, "r.csv", rows(range(48), flow=(None, "")))]
+    data, files = _language_case(tmp_path, case)
     for cmd, opts in (("data check", files), ("check", [x for f in files for x in ("--readings", f)])):
         for fmt in ("text", "json"):
             _, doc, out = run(tmp_path, data, *opts, cmd=cmd, lang="en", fmt=fmt)
@@ -552,13 +557,7 @@ ALLOWED_LATIN = re.compile(r"^(?:[A-Z]+(?:-[A-Z]+)+|[A-Z]{1,2}-?\d*|CO|CEMS|HN|t
 
 @pytest.mark.parametrize("case", ["cems", "oot", "no_flow"])
 def test_chinese_output_has_no_english_words(tmp_path, case):
-    if case == "oot":
-        data, files = belt_unit([PASS, FAIL]), [daily_belt(tmp_path)]
-    elif case == "cems":
-        data, files = stack_unit(), [write(tmp_path, "r.csv", rows(range(48)))]
-    else:
-        data = stack_unit(("co2", "temperature", "pressure", "moisture"))
-        files = [write(tmp_path, "r.csv", rows(range(48), flow=(None, "")))]
+    data, files = _language_case(tmp_path, case)
     for cmd, opts in (("data check", files), ("check", [x for f in files for x in ("--readings", f)])):
         _, _, out = run(tmp_path, data, *opts, cmd=cmd, fmt="text")
         text = re.sub(r"[\w.-]+\.csv|\d{4}\.\d+-r\d+", "", out)  # file names; the pack's version
