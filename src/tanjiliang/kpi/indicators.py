@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -38,6 +38,7 @@ from tanjiliang.assess.result import Assessment
 from tanjiliang.i18n import pairs
 from tanjiliang.metrology.confirmation import add_months
 from tanjiliang.model.unit import Instrument, UnitFile, interval_months
+from tanjiliang.rules.exact import exact, rounded_ratio
 
 #: The indicators' names (Chinese; the English from the catalogue, context ``kpi:<key>``).
 NAMES = cast("dict[str, tuple[str, str]]", pairs("kpi", {
@@ -74,8 +75,7 @@ def percent(num: int, den: int) -> float | None:
     """num ÷ den in percent, rounded half up to one decimal (None when nothing is due)."""
     if den == 0:
         return None
-    q = (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return float(q)
+    return float(rounded_ratio(num * 100, den, 1))
 
 
 @dataclass
@@ -204,13 +204,13 @@ def _score(values: dict[str, float | None], first: list[tuple[str, str]]
     for key, v in values.items():
         if v is None:
             continue
-        wk = Decimal(str(w["indicators"][key]["weight"]))
-        num += wk * Decimal(str(v))
+        wk = exact(w["indicators"][key]["weight"])
+        num += wk * exact(v)
         den += wk
         limit = w["visit_below"][key]
         if v < limit:
             reasons.append(_reason("below", NAMES[key], value=v, limit=limit))
-    index = float((num / den).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) if den else None
+    index = float(rounded_ratio(num, den, 1)) if den else None
     return index, reasons
 
 

@@ -24,12 +24,10 @@ import calendar
 import hashlib
 import itertools
 import json
-import math
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -39,7 +37,7 @@ from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.model.write import atomic_write, json_text
 from tanjiliang.month.lab import LabResults, read_lab
-from tanjiliang.rules.exact import exact
+from tanjiliang.rules.exact import exact, exact_sum, rounded_ratio
 from tanjiliang.rules.load import DEFAULT_PACK, LoadedPack, load_pack
 from tanjiliang.rules.schema import MonthlyRules
 
@@ -398,15 +396,7 @@ def deviation_percent(entered: float, days: float) -> Decimal | None:
     e, d = exact(entered), exact(days)
     if not e:
         return Decimal("0.00") if not d else None
-    return half_up(Fraction(abs(e - d) * 100) / Fraction(e), 2)
-
-
-def half_up(q: Fraction, decimals: int) -> Decimal:
-    """An exact ratio rounded half up (away from zero) to ``decimals`` places (GB/T 8170-2008,
-    as rules.exact.rounded does for decimals)."""
-    scale = 10 ** decimals
-    n = math.floor(abs(q) * scale + Fraction(1, 2))
-    return Decimal(-n if q < 0 else n).scaleb(-decimals)
+    return rounded_ratio(abs(e - d) * 100, e, 2)
 
 
 def mean_percent(values: list[Any]) -> float | None:
@@ -415,8 +405,7 @@ def mean_percent(values: list[Any]) -> float | None:
     85.1 and 94.8 89.9, below a 90 % limit, where the mean is 89.95 → 90.0."""
     if not values:
         return None
-    return float(half_up(sum((Fraction(exact(float(v))) for v in values), Fraction(0))
-                         / len(values), 1))
+    return float(rounded_ratio(exact_sum(exact(float(v)) for v in values), len(values), 1))
 
 
 def _float(d: Decimal | None) -> float | None:
@@ -434,18 +423,16 @@ def consistency_check(streams: list[dict[str, Any]], limit: Any) -> dict[str, An
     entered = [x for x in streams if x.get("entered") is not None]
     if not entered:
         return None
-    dmax = Decimal(str(limit))
+    dmax = exact(limit)
     compared = [{"id": x["id"], "entered": x["entered"], "days": x["metered"],
                  "deviation_percent": x["deviation_percent"],
-                 "ok": x["deviation_percent"] is not None
-                 and Decimal(repr(x["deviation_percent"])) <= dmax}
-                for x in entered if x.get("readings", True)]
+                 "ok": x["deviation_percent"] is not None and exact(x["deviation_percent"]) <= dmax}
+                for x in entered if x["readings"]]
+    uncompared = [{"id": x["id"], "name": x["name"], "entered": x["entered"], "reason": "no_readings"}
+                  for x in entered if not x["readings"]]
     return {"check": "daily_monthly_consistency", "limit": float(limit),
             "ok": all(x["ok"] for x in compared) if compared else None, "streams": compared,
-            **({"not_compared": [{"id": x["id"], "name": x["name"], "entered": x["entered"],
-                                  "reason": "no_readings"}
-                                 for x in entered if not x.get("readings", True)]}
-               if not all(x.get("readings", True) for x in entered) else {})}
+            **({"not_compared": uncompared} if uncompared else {})}
 
 
 def record_notes(data: dict[str, Any], lang: str) -> list[str]:

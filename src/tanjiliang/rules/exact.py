@@ -12,8 +12,10 @@ rounded values).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from functools import lru_cache
 
 from tanjiliang.rules.schema import Threshold
@@ -36,6 +38,15 @@ def rounded(x: Decimal, decimals: int) -> Decimal:
     with localcontext() as ctx:
         ctx.prec = max(ctx.prec, x.adjusted() + decimals + 2)
         return x.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def rounded_ratio(num: Decimal | int, den: Decimal | int, decimals: int) -> Decimal:
+    """``num ÷ den`` worked out exactly (as fractions: a decimal quotient of 28 digits can
+    round a ratio just below ``…5`` up) and rounded half-up to ``decimals`` places, as
+    :func:`rounded` rounds: a mean, a deviation, a rate in percent."""
+    q = Fraction(num) / Fraction(den)
+    n = math.floor(abs(q) * 10 ** decimals + Fraction(1, 2))
+    return Decimal(-n if q < 0 else n).scaleb(-decimals)
 
 
 def exact_sum(xs: Iterable[Decimal]) -> Decimal:
