@@ -710,15 +710,16 @@ def same_time_targets_summed(readings: Readings, units: dict[str, str | None]) -
     keys = ["instrument", "time", "unit", "kind"]
     t = readings.targets.with_columns(unit.alias("unit"))
     summable = pl.col("target").is_not_null() & pl.col("time").is_not_null() & pl.col("value").is_not_null()
+    # read once: the windows need every row, and both parts below come from them
     t = t.with_columns(pl.int_range(pl.len()).over([*keys, "target"]).alias("_nth"),
-                       (summable & (pl.col("target").n_unique().over(keys) > 1)).alias("_sum"))
-    together = t.filter(pl.col("_sum")).collect()
+                       (summable & (pl.col("target").n_unique().over(keys) > 1)).alias("_sum")).collect()
+    together = t.filter(pl.col("_sum"))
     if not together.height:
         return readings
     columns = [pl.col(k).cast(v) for k, v in SCHEMA.items()]
     summed = (together.lazy().group_by([*keys, "_nth"])
               .agg(pl.col("fid").first(), pl.col("row").min(), pl.col("value").sum()).select(columns))
-    frame = pl.concat([summed, t.filter(~pl.col("_sum")).select(columns),
+    frame = pl.concat([summed, t.lazy().filter(~pl.col("_sum")).select(columns),
                        readings.frame.filter(pl.col("time").is_null())],  # kept by the period's bounds
                       how="vertical").sort("fid", "row")
     return dataclasses.replace(readings, frame=frame, plain_frame=None, parquet=None)

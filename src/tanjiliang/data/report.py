@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from tanjiliang.assess.findings import make_finding
+from tanjiliang.assess.labels import label
 from tanjiliang.assess.result import Assessment, Finding
 from tanjiliang.data import cems as cems_mod
 from tanjiliang.data.activity import reconcile, stream_activity
@@ -141,17 +142,16 @@ def _missing_findings(streams: pl.DataFrame, q: QualityResult, pack: Pack) -> li
     return out
 
 
-_QTY_ZH = {"co2": "CO2浓度", "flow": "流量", "temperature": "温度", "pressure": "压力", "moisture": "湿度"}
-
-
 def _cems_findings(gaps: list[tuple[str, str, list[str]]], s: datetime, e: datetime,
                    pack: Pack) -> list[Finding]:
     """``DATA-MISSING`` for an emission point of a measurement stream with no valid hour in
     the period: its emissions cannot come from the CEMS readings (the declared value stands)."""
     out = []
     for sid, point, missing in gaps:
-        zh_m = f"（缺少{'、'.join(_QTY_ZH[q] for q in missing)}读数）" if missing else "（没有有效样本）"
-        en_m = f" (no {', '.join(missing)} readings)" if missing else " (no valid sample)"
+        zh_m = (f"（缺少{'、'.join(label('quantity', q, 'zh') for q in missing)}读数）" if missing
+                else "（没有有效样本）")
+        en_m = (f" (no {', '.join(label('quantity', q, 'en') for q in missing)} readings)" if missing
+                else " (no valid sample)")
         out.append(make_finding(
             pack, "DATA-MISSING", sid,
             f"排放口 {point} 在 {s:%Y-%m-%d} 至 {e:%Y-%m-%d} 期间没有有效小时{zh_m}，"

@@ -215,22 +215,10 @@ def _lab_upload(request: HttpRequest, uf: Any, month: str, pack: Any,
     return lab, reports
 
 
-def timeliness(unit_pk: int, year: int, day: date, pack: Any = None) -> float | None:
-    """Months of ``year`` filed by their deadline ÷ months whose deadline has passed by
-    ``day`` (percent, one decimal half up); None when no deadline has passed."""
-    first: dict[str, MonthFiling] = {}
-    for f in MonthFiling.objects.filter(unit_id=unit_pk, month__startswith=f"{year:04d}-",
-                                        version=1):
-        first[f.month] = f
-    due = [f"{year:04d}-{m:02d}" for m in range(1, 13) if deadline(year, m, pack) < day]
-    if not due:
-        return None
-    on_time = sum(1 for label in due if label in first and not first[label].data.get("late"))
-    return percent(on_time, len(due))
-
-
 def timeliness_of(units: list[Any], day: date) -> dict[int, float | None]:
-    """:func:`timeliness` of many units, counted in the database: one aggregate query per
+    """Months of each unit's reporting year filed by their deadline (version 1 not late) ÷
+    months whose deadline has passed by ``day`` (percent, one decimal half up; None when no
+    deadline has passed), counted in the database: one aggregate query per
     reporting year and pack (months filed on time by version 1 ÷ months past the deadline)."""
     from django.db.models import Count, Q
 
