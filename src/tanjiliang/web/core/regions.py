@@ -46,5 +46,5 @@ def in_region(region: str, field: str = "region") -> Q:
     q = Q(**{f"{field}__startswith": region})
     en = english_name(region)
     if en:
-        q |= Q(**{f"{field}__iexact": en}) | Q(**{f"{field}__iregex": rf"^{en}[^a-z]"})
+        q |= Q(**{f"{field}__iregex": rf"^{en}([^a-z]|$)"})
     return q
