@@ -86,6 +86,15 @@ def write_table(df: pl.DataFrame, path: Path, sheet: str = "flagged") -> None:
     save_workbook(wb, path)
 
 
+def basis_words(basis: str | None, lang: str) -> str:
+    """A CEMS point's CO2 basis (``dry``, ``wet``, ``dry, wet``) in words: 干基、湿基 / dry basis."""
+    from tanjiliang.model.names import ENUM_LABELS
+
+    words = ENUM_LABELS["co2_basis"]
+    parts = [words[b][0 if lang == "zh" else 1] for b in (basis or "").split(", ") if b in words]
+    return ("、" if lang == "zh" else ", ").join(parts) or "—"
+
+
 def _f(x: Any, nd: int = 3) -> str:
     if x is None:
         return "—"
@@ -148,12 +157,12 @@ def render(rep: Any, lang: str, console: Console) -> None:
         console.print(t("主表与分表平衡：{0} 个月次，{1} 个不平衡或无法判定").format(rep.reconciliation.height, bad.height))
     if rep.cems is not None:
         ct = Table(title=t("CEMS 实测 CO2（标准状态干基）"), title_justify="left")
-        for h in (t("排放口"), "t CO2", t("有效小时"), t("邻近值补"),
+        for h in (t("排放口"), t("干湿基准"), "t CO2", t("有效小时"), t("邻近值补"),
                   t("替代"), t("补遗量 t (I)")):
             ct.add_column(h)
         for r in rep.cems.points.to_dicts():
-            ct.add_row(r["point"], _f(r["total_t"], 1), str(r["valid"]), str(r["neighbour"]), str(r["substitute"]),
-                       _f(r["filled_t"], 1))
+            ct.add_row(r["point"], basis_words(r.get("basis"), lang), _f(r["total_t"], 1), str(r["valid"]),
+                       str(r["neighbour"]), str(r["substitute"]), _f(r["filled_t"], 1))
         console.print(ct)
         if rep.cems_comparison is not None:
             for r in rep.cems_comparison.to_dicts():
@@ -277,7 +286,7 @@ def cems(
     unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
     files: Annotated[list[Path], typer.Argument(metavar="FILES...", help="DAS exports: point,time,co2,flow,temperature,pressure,moisture")],
     co2_unit: Annotated[str, typer.Option("--co2-unit", help="percent | mg/m3")] = "percent",
-    basis: Annotated[str, typer.Option(help="dry | wet: CO2 concentration basis")] = "dry",
+    basis: Annotated[str | None, typer.Option(help="dry | wet: CO2 concentration basis (default: the unit file's, else dry)")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
@@ -287,7 +296,7 @@ def cems(
     from tanjiliang.model.load import load_unit
 
     lg = lang.value
-    if co2_unit not in ("percent", "%", "mg/m3") or basis not in ("dry", "wet"):
+    if co2_unit not in ("percent", "%", "mg/m3") or basis not in (None, "dry", "wet"):
         bad = ("--co2-unit", co2_unit, "percent | mg/m3") if co2_unit not in ("percent", "%", "mg/m3") \
             else ("--basis", basis, "dry | wet")
         raise _fail([Issue(bad[0], None, "", f"“{bad[1]}”不是可选值（{bad[2]}）",
@@ -297,12 +306,30 @@ def cems(
     except LoadError as err:
         raise _fail([i.message(lg) for i in err.issues], lg) from None
     s, e = reporting_period(unit, None, None)
+    # --basis for every point; else each point's CO2 analyser's basis as the unit file declares
+    # it (``basis: wet`` / 湿基), which a DAS export cannot tell apart when a point has two
+    bases, mixed = cm.point_bases(unit, co2_unit) if basis is None else ({}, [])
+    if mixed:
+        from tanjiliang.model.names import ENUM_LABELS
+
+        def said(ins: list[Any], k: int) -> str:  # C1 湿基、C2 干基 / C1 wet basis, C2 dry basis
+            return ("、" if k == 0 else ", ").join(
+                f"{i.id} {ENUM_LABELS['co2_basis'][cm.CO2_COLUMNS[cm.co2_column(co2_unit, i.basis)][1]][k]}"
+                for i in ins)
+
+        raise _fail([Issue(str(unit_file), None, "",
+                           f"排放口 {p} 的 CO2 分析仪干湿基准不同（{said(ins, 0)}），无法判断 DAS 导出数据的基准："
+                           "请用 --basis dry 或 --basis wet 指明",
+                           f"the CO2 analysers of emission point {p} have different measurement bases "
+                           f"({said(ins, 1)}), so the DAS export's cannot be told: give --basis dry or --basis wet"
+                           ).message(lg)
+                     for p, ins in mixed], lg)
     from tanjiliang.data.readings import READ_ERRORS, ReadingsError, read_error, scan_das_export
 
     try:  # encodings, separators, empty or corrupt files as for readings (issue 18)
         lf = pl.concat([scan_das_export(f) for f in files])
-        samples = cm.samples_from_wide(lf, co2_unit)  # minute or hourly: the samples' own step
-        res = cm.compute(samples, s, e, cm.median_step(samples, "point", 60.0), basis)
+        samples = cm.samples_from_wide(lf, co2_unit, basis or bases)  # minute or hourly: the samples' own step
+        res = cm.compute(samples, s, e, cm.median_step(samples, "point", 60.0))
     except ReadingsError as err:
         raise _fail([i.message(lg) for i in err.issues], lg) from None
     except READ_ERRORS as exc:
@@ -317,12 +344,12 @@ def cems(
     # the columns as data check shows them, in the command line's language (the rules applied,
     # cited in English, are in the JSON and, with --lang en, below the table)
     table = Table(title=(gettext("CEMS 实测 CO2（标准状态干基）", lg, "cli.data")), title_justify="left")
-    cols = (("point", "排放口"), ("total_t", None), ("valid", "有效小时"), ("neighbour", "邻近值补"),
-            ("substitute", "替代"), ("filled_t", "补遗量 t (I)"))
+    cols = (("point", "排放口"), ("basis", "干湿基准"), ("total_t", None), ("valid", "有效小时"),
+            ("neighbour", "邻近值补"), ("substitute", "替代"), ("filled_t", "补遗量 t (I)"))
     for _, h in cols:
         table.add_column(gettext(h, lg, "cli.data") if h else "t CO2")
     for r in res.points.to_dicts():
-        table.add_row(*[_f(r[k], 1) for k, _ in cols])
+        table.add_row(*[basis_words(r[k], lg) if k == "basis" else _f(r[k], 1) for k, _ in cols])
     console.print(table)
     if lg == "en":
         for k, v in res.rules.items():

@@ -7,9 +7,15 @@ or mg/m³ at actual conditions), flue-gas flow (m³/h at actual conditions, wet)
 * flow at standard dry conditions (HJ 75-2017, 273.15 K, 101.325 kPa, S):
   ``Q_sd = Q × 273.15/(273.15 + t) × P/101.325 × (1 − Xsw)``
 * concentration at standard dry conditions: % vol → ``C = φ/100 × 1.964 kg/Nm³`` (CO2 at
-  100 %, M/22.4, S), divided by ``(1 − Xsw)`` when measured wet; mg/m³ at actual wet
-  conditions → ``C_std = C × 101.325/P × (273.15 + t)/273.15`` then ``C_dry = C_std/(1 − Xsw)``
+  100 %, M/22.4, S), divided by ``(1 − Xsw)`` when measured wet; mg/m³ at actual conditions →
+  ``C_std = C × 101.325/P × (273.15 + t)/273.15``, then, when measured wet,
+  ``C_dry = C_std/(1 − Xsw)`` (HJ 75-2017 / HJ 1045, S)
 * mass rate ``E = C × Q_sd`` (EU MRR 2018/2066 Annex VIII: ``E = Σ conc × flow``, V).
+
+The basis (dry or wet) is the CO2 analyser's (the unit file's ``basis`` on the instrument that
+measures ``<point>.co2``, docs/unit-file.md), or ``data cems --basis``; absent, % vol is dry and
+mg/m³ at actual conditions wet. The samples carry it in the column's name (:data:`CO2_COLUMNS`),
+so that the stacks of one unit, and two analysers of one stack, may differ.
 
 Hours (rules.yaml ``cems``, status I until HJ 75's text is available): a valid hour needs
 samples covering at least 45 of its 60 minutes; its mass is the mean valid mass rate × 1 h.
@@ -22,6 +28,7 @@ Art. 45 style). Every filled hour is marked (``source``: ``measured`` / ``neighb
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,9 +37,22 @@ import polars as pl
 from tanjiliang.assess.result import Assessment
 from tanjiliang.data.profile import conversion
 from tanjiliang.data.rules import citation, rule
-from tanjiliang.model.unit import UnitFile
+from tanjiliang.model.unit import Instrument, UnitFile
 
 QUANTITIES = ("co2", "flow", "temperature", "pressure", "moisture")
+#: The samples' CO2 columns: (unit, basis) of each. ``co2_pct`` (% vol dry) and ``co2_mgm3``
+#: (mg/m³ at actual wet conditions) are the defaults of their unit; the other two are declared.
+CO2_COLUMNS = {"co2_pct": ("percent", "dry"), "co2_pct_wet": ("percent", "wet"),
+               "co2_mgm3": ("mg/m3", "wet"), "co2_mgm3_dry": ("mg/m3", "dry")}
+BASES = ("dry", "wet")
+
+
+def co2_column(unit: str, basis: str | None = None) -> str:
+    """The samples' column of a CO2 concentration in ``unit`` (``percent`` or ``mg/m3``) on
+    ``basis`` (``dry``, ``wet``; None: the unit's default, % dry and mg/m³ wet)."""
+    base = "co2_pct" if unit in ("percent", "%") else "co2_mgm3"
+    default = CO2_COLUMNS[base][1]
+    return base if basis in (None, "", default) else f"{base}_{basis}"
 
 
 @dataclass
@@ -40,7 +60,7 @@ class CemsResult:
     start: datetime
     end: datetime
     hourly: pl.DataFrame  # point, hour, mass_t, valid_minutes, source
-    points: pl.DataFrame  # point, total_t, hours, valid, neighbour, substitute, substituted_t
+    points: pl.DataFrame  # point, basis, total_t, hours, valid, neighbour, substitute, filled_t
     rules: dict[str, str]  # what was applied, with citations
 
     def total(self, point: str) -> float:
@@ -48,48 +68,71 @@ class CemsResult:
         return float(rows[0]) if len(rows) else 0.0
 
 
-def mass_rate(co2_basis: str = "dry") -> pl.Expr:
-    """t/h of CO2 from the canonical columns co2_pct | co2_mgm3, flow, temperature, pressure,
-    moisture (the formulas in the module docstring)."""
+def _present(columns: object) -> list[str]:
+    """The CO2 columns among ``columns`` (at least ``co2_pct``, all null when none is)."""
+    return [c for c in CO2_COLUMNS if c in columns] or ["co2_pct"]  # type: ignore[operator]
+
+
+def mass_rate(co2: list[str] | tuple[str, ...] = ("co2_pct", "co2_mgm3")) -> pl.Expr:
+    """t/h of CO2 from the CO2 columns ``co2`` (:data:`CO2_COLUMNS`: each one's unit and basis)
+    and flow, temperature, pressure, moisture (the formulas in the module docstring). With
+    several, the first present in a sample counts (the order of :data:`CO2_COLUMNS`)."""
     t_std = float(rule("cems", "std_temperature_k"))
     p_std = float(rule("cems", "std_pressure_kpa"))
     rho = float(rule("cems", "co2_density_kg_per_nm3"))
     xsw = pl.col("moisture") / 100.0
     tk = pl.col("temperature") + 273.15
     q_sd = pl.col("flow") * (t_std / tk) * (pl.col("pressure") / p_std) * (1.0 - xsw)
-    pct = pl.col("co2_pct") / 100.0 * rho
-    if co2_basis == "wet":
-        pct = pct / (1.0 - xsw)
-    mg = pl.col("co2_mgm3") * (p_std / pl.col("pressure")) * (tk / t_std) / (1.0 - xsw) * 1e-6
-    conc = pl.coalesce(pct, mg)  # kg/Nm³ dry
+    concs = []
+    for c in co2:
+        unit, basis = CO2_COLUMNS[c]
+        conc = (pl.col(c) / 100.0 * rho if unit == "percent"
+                else pl.col(c) * (p_std / pl.col("pressure")) * (tk / t_std) * 1e-6)
+        concs.append(conc / (1.0 - xsw) if basis == "wet" else conc)  # C_dry = C_wet / (1 − Xsw)
+    conc = concs[0] if len(concs) == 1 else pl.coalesce(concs)  # kg/Nm³ dry
     return conc * q_sd / 1000.0
 
 
-def valid_sample() -> pl.Expr:
-    conc = pl.coalesce(pl.col("co2_pct"), pl.col("co2_mgm3"))
-    return (conc.is_not_null() & (conc >= 0) & (pl.col("co2_pct").fill_null(0) <= 100)
-            & (pl.col("flow") > 0) & (pl.col("pressure") > 0) & (pl.col("temperature") > -273.15)
+def valid_sample(co2: list[str] | tuple[str, ...] = ("co2_pct", "co2_mgm3")) -> pl.Expr:
+    conc = pl.col(co2[0]) if len(co2) == 1 else pl.coalesce([pl.col(c) for c in co2])
+    ok = conc.is_not_null() & (conc >= 0)
+    for c in co2:
+        if CO2_COLUMNS[c][0] == "percent":
+            ok = ok & (pl.col(c).fill_null(0) <= 100)
+    return (ok & (pl.col("flow") > 0) & (pl.col("pressure") > 0) & (pl.col("temperature") > -273.15)
             & (pl.col("moisture") >= 0) & (pl.col("moisture") < 100)).fill_null(False)
 
 
 def hourly_mass(samples: pl.LazyFrame, start: datetime, end: datetime,
-                sample_seconds: float = 60.0, co2_basis: str = "dry") -> pl.LazyFrame:
-    """Samples (point, time, co2_pct|co2_mgm3, flow, temperature, pressure, moisture) → one
-    row per point and hour of [start, end): mass_t, valid_minutes, source."""
+                sample_seconds: float = 60.0) -> pl.LazyFrame:
+    """Samples (point, time, one or more of :data:`CO2_COLUMNS`, flow, temperature, pressure,
+    moisture) → one row per point and hour of [start, end): mass_t, valid_minutes, source, and
+    the basis of the point's CO2 readings (``dry``, ``wet``, ``dry, wet`` for two analysers)."""
     need_min = float(rule("cems", "valid_minutes_per_hour"))
     short = int(rule("cems", "short_gap_hours"))
     schema = samples.collect_schema()
-    cols = [pl.col(c) if c in schema else pl.lit(None, pl.Float64).alias(c)
-            for c in ("co2_pct", "co2_mgm3")]
+    co2 = _present(schema)
+    cols = [pl.col(c) if c in schema else pl.lit(None, pl.Float64).alias(c) for c in co2]
     s = (samples.select("point", "time", *cols, "flow", "temperature", "pressure", "moisture")
          .filter((pl.col("time") >= start) & (pl.col("time") < end))
-         .with_columns(valid_sample().alias("ok"), mass_rate(co2_basis).alias("rate")))
+         .with_columns(valid_sample(co2).alias("ok"), mass_rate(co2).alias("rate")))
+    # which basis each point's readings had: only asked when the samples have several
+    seen = [pl.col(c).is_not_null().any().alias(c) for c in co2] if len(co2) > 1 else []
     # the one pass over the samples: hour as an integer index, then the small hourly table
     per_hour = (s.group_by("point", ((pl.col("time") - start).dt.total_seconds() // 3600)
                            .cast(pl.Int32).alias("h"))
                 .agg((pl.col("ok").sum() * sample_seconds / 60.0).alias("valid_minutes"),
-                     pl.col("rate").filter(pl.col("ok")).mean().alias("rate"))
+                     pl.col("rate").filter(pl.col("ok")).mean().alias("rate"), *seen)
                 .collect(engine="streaming"))
+    if seen:
+        any_ = per_hour.group_by("point").agg(pl.col(c).any() for c in co2)
+        bases = {r["point"]: ", ".join(b for b in BASES if any(r[c] and CO2_COLUMNS[c][1] == b for c in co2)) or None
+                 for r in any_.to_dicts()}
+        per_hour = per_hour.drop(co2)
+    else:
+        bases = {p: CO2_COLUMNS[co2[0]][1] for p in per_hour["point"].unique().to_list()}
+    basis = pl.DataFrame({"point": list(bases), "basis": list(bases.values())},
+                         schema={"point": per_hour.schema["point"], "basis": pl.String})
     n_hours = int((end - start).total_seconds() // 3600)
     grid = (per_hour.lazy().select(pl.col("point").unique())
             .join(pl.LazyFrame({"h": pl.int_range(0, n_hours, dtype=pl.Int32, eager=True)}), how="cross"))
@@ -116,12 +159,14 @@ def hourly_mass(samples: pl.LazyFrame, start: datetime, end: datetime,
     source = (pl.when(pl.col("valid")).then(pl.lit("measured"))
               .when((pl.col("run_len") <= short) & neighbour.is_not_null()).then(pl.lit("neighbour"))
               .otherwise(pl.lit("substitute")))
-    return h.select("point", "hour", fill.alias("mass_t"), "valid_minutes", source.alias("source"))
+    return (h.select("point", "hour", fill.alias("mass_t"), "valid_minutes", source.alias("source"))
+            .join(basis.lazy(), on="point", how="left", maintain_order="left"))
 
 
 def summarise(hourly: pl.DataFrame) -> pl.DataFrame:
+    basis = [pl.col("basis").first()] if "basis" in hourly.columns else []
     return (hourly.group_by("point")
-            .agg(pl.col("mass_t").sum().alias("total_t"), pl.len().alias("hours"),
+            .agg(*basis, pl.col("mass_t").sum().alias("total_t"), pl.len().alias("hours"),
                  (pl.col("source") == "measured").sum().alias("valid"),
                  (pl.col("source") == "neighbour").sum().alias("neighbour"),
                  (pl.col("source") == "substitute").sum().alias("substitute"),
@@ -136,52 +181,98 @@ def applied_rules() -> dict[str, str]:
                       "co2_density_kg_per_nm3")}
 
 
-def compute(samples: pl.LazyFrame, start: datetime, end: datetime, sample_seconds: float = 60.0,
-            co2_basis: str = "dry") -> CemsResult:
-    hourly = hourly_mass(samples, start, end, sample_seconds, co2_basis).collect(engine="streaming")
+def compute(samples: pl.LazyFrame, start: datetime, end: datetime, sample_seconds: float = 60.0
+            ) -> CemsResult:
+    hourly = hourly_mass(samples, start, end, sample_seconds).collect(engine="streaming")
     return CemsResult(start, end, hourly, summarise(hourly), applied_rules())
 
 
-def samples_from_wide(frame: pl.LazyFrame, co2_unit: str = "percent") -> pl.LazyFrame:
-    """A DAS export (point, time, co2, flow, temperature, pressure, moisture) → samples."""
-    co2 = "co2_pct" if co2_unit in ("percent", "%") else "co2_mgm3"
-    return frame.rename({"co2": co2})
+def samples_from_wide(frame: pl.LazyFrame, co2_unit: str = "percent",
+                      basis: str | Mapping[str, str | None] | None = None) -> pl.LazyFrame:
+    """A DAS export (point, time, co2, flow, temperature, pressure, moisture) → samples; the
+    CO2 on ``basis`` (``dry``, ``wet``), or per emission point (point → basis, as the unit file
+    declares it: :func:`point_bases`), or, None, the unit's default (% dry, mg/m³ wet)."""
+    if basis is None or isinstance(basis, str):
+        return frame.rename({"co2": co2_column(co2_unit, basis)})
+    by_col: dict[str, list[str]] = {}
+    for p, b in basis.items():
+        by_col.setdefault(co2_column(co2_unit, b), []).append(p)
+    default = co2_column(co2_unit)
+    others = [c for c in by_col if c != default]
+    if not others:
+        return frame.rename({"co2": default})
+    declared = [p for c in others for p in by_col[c]]
+    return (frame.with_columns(
+                pl.when(~pl.col("point").is_in(declared)).then(pl.col("co2")).alias(default),
+                *[pl.when(pl.col("point").is_in(by_col[c])).then(pl.col("co2")).alias(c) for c in others])
+            .drop("co2"))
+
+
+def co2_analysers(unit: UnitFile) -> list[Instrument]:
+    """The in-use instruments measuring an emission point's CO2 (the ones whose readings
+    :func:`samples_from_readings` uses)."""
+    points = {p.id for p in unit.emission_points}
+    return [i for i in unit.instruments if i.status == "in_use" and i.measured_stream() in points
+            and i.measured_quantity() == "co2"]
+
+
+def point_bases(unit: UnitFile, co2_unit: str = "percent"
+                ) -> tuple[dict[str, str | None], list[tuple[str, list[Instrument]]]]:
+    """Each emission point's declared CO2 basis (``basis`` of its in-use CO2 analysers; None:
+    not declared, the default of ``co2_unit``), and the points whose analysers differ (with
+    them): a DAS export does not say which analyser a value came from."""
+    by_point: dict[str, list[Instrument]] = {}
+    for i in co2_analysers(unit):
+        by_point.setdefault(i.measured_stream(), []).append(i)
+    bases: dict[str, str | None] = {}
+    mixed = []
+    for p, ins in by_point.items():
+        if len({co2_column(co2_unit, i.basis) for i in ins}) > 1:
+            mixed.append((p, ins))
+        bases[p] = ins[0].basis
+    return bases, mixed
 
 
 def samples_from_readings(readings: pl.LazyFrame, unit: UnitFile) -> tuple[pl.LazyFrame, float]:
     """Long readings of the ledger's CEMS instruments (``measures: S1.co2`` …) → samples per
-    emission point, values converted to the canonical units; and the sample interval (s)."""
+    emission point, values converted to the canonical units, each CO2 analyser's on its
+    declared basis (``basis``: :data:`CO2_COLUMNS`); and the sample interval (s)."""
     points = {p.id for p in unit.emission_points}
-    rows = [{"instrument": i.id, "point": i.measured_stream(), "quantity": i.measured_quantity()}
+    rows = [{"instrument": i.id, "point": i.measured_stream(), "quantity": i.measured_quantity(),
+             "basis": i.basis or ""}
             for i in unit.instruments if i.measured_stream() in points
             and i.measured_quantity() in QUANTITIES and i.status == "in_use"]
-    m = pl.DataFrame(rows, schema={"instrument": pl.String, "point": pl.String, "quantity": pl.String})
+    m = pl.DataFrame(rows, schema={"instrument": pl.String, "point": pl.String, "quantity": pl.String,
+                                   "basis": pl.String})
     r = readings.join(m.lazy(), on="instrument")
-    pairs = r.select("quantity", "unit").unique().collect()
+    pairs = r.select("quantity", "unit", "basis").unique().collect()
     conv = []
     target = {"flow": "m**3/h", "temperature": "degC", "pressure": "kPa", "moisture": "percent"}
-    for qty, u in pairs.iter_rows():  # distinct (quantity, unit) pairs, not rows
+    for qty, u, b in pairs.iter_rows():  # distinct (quantity, unit, basis), not rows
         col, scale, offset = qty, 1.0, 0.0
         try:
             if qty == "co2":
-                col = "co2_pct"
+                col = co2_column("percent", b)
                 if u:
                     try:
                         scale, offset = conversion(u, "percent")
                     except ValueError:
-                        col = "co2_mgm3"
+                        col = co2_column("mg/m3", b)
                         scale, offset = conversion(u, "mg/m**3")
             elif u:
                 scale, offset = conversion(u, target[qty])
         except ValueError:  # a unit of another dimension (flow in t): no sample; the readings
             continue        # check reports the unit that cannot be converted, with its count
-        conv.append({"quantity": qty, "unit": u or "", "col": col, "scale": scale, "offset": offset})
-    ct = pl.DataFrame(conv, schema={"quantity": pl.String, "unit": pl.String, "col": pl.String,
-                                    "scale": pl.Float64, "offset": pl.Float64})
+        conv.append({"quantity": qty, "unit": u or "", "basis": b, "col": col, "scale": scale,
+                     "offset": offset})
+    ct = pl.DataFrame(conv, schema={"quantity": pl.String, "unit": pl.String, "basis": pl.String,
+                                    "col": pl.String, "scale": pl.Float64, "offset": pl.Float64})
     v = (r.with_columns(pl.col("unit").fill_null(""))
-         .join(ct.lazy(), on=["quantity", "unit"])
+         .join(ct.lazy(), on=["quantity", "unit", "basis"])
          .with_columns((pl.col("value") * pl.col("scale") + pl.col("offset")).alias("v")))
-    cols = ("co2_pct", "co2_mgm3", "flow", "temperature", "pressure", "moisture")
+    used = set(ct["col"].to_list())  # the CO2 columns of the analysers there are (default: % dry)
+    cols = (*[c for c in CO2_COLUMNS if c in used],
+            "flow", "temperature", "pressure", "moisture")
     samples = (v.group_by("point", "time")
                .agg([pl.col("v").filter(pl.col("col") == c).mean().alias(c) for c in cols]))
     return samples, median_step(r, "instrument")
@@ -222,7 +313,8 @@ def unmeasured(unit: UnitFile, result: CemsResult, samples: pl.LazyFrame
     if not todo:
         return []
     cols = samples.collect_schema().names()
-    conc = pl.coalesce([pl.col(c) for c in ("co2_pct", "co2_mgm3") if c in cols])
+    co2 = [pl.col(c) for c in CO2_COLUMNS if c in cols]
+    conc = pl.coalesce(co2) if co2 else pl.lit(None, pl.Float64)
     present = (samples.filter(pl.col("point").is_in([p for _, p in todo])
                               & (pl.col("time") >= result.start) & (pl.col("time") < result.end))
                .group_by("point")

@@ -675,6 +675,12 @@ def reference_issues(unit: UnitFile, src: SourceMap, unchecked: dict[str, str] |
             else:
                 issues.append(src.issue(path, f"“{shown}”不是源流、源流参数或排放口测量量",
                                         f'"{shown}" is not a stream, stream parameter or emission-point quantity'))
+        if ins.basis is not None and not any(q == "co2" and kind(t) == "emission_points" for t, q in ins.targets()):
+            # dry or wet is the basis of a CEMS CO2 concentration (shared/domain.md §6)
+            issues.append(src.issue(("instruments", i, "basis"),
+                                    "干湿基准（basis）只适用于测量排放口 CO2 浓度的分析仪（measures: 排放口.co2）",
+                                    "a measurement basis (basis) applies only to an analyser of an emission "
+                                    "point's CO2 concentration (measures: <point>.co2)"))
         if ins.at not in (BOUNDARY, LAB) and kind(ins.at) not in ("subunits", "equipment", "emission_points"):
             issues.append(src.issue(("instruments", i, "at"),
                                     f"“{ins.at}”不是安装地点（boundary、lab、次级单位、设施或排放口）",

@@ -31,7 +31,7 @@ from tanjiliang.i18n import pairs
 
 KINDS = ("material", "instrument_type", "place", "stream", "subunit", "equipment",
          "emission_point", "sector", "stream_kind", "method", "param_source", "status",
-         "confirmation_kind", "result")
+         "confirmation_kind", "result", "co2_basis")
 
 #: Labels of the enumerations (code → zh, en), the model's words: written in Chinese, the English
 #: (and any further language) from the catalogue, context ``enum:<kind>.<code>``.
@@ -53,6 +53,7 @@ ENUM_LABELS = cast("dict[str, dict[str, tuple[str, str]]]", pairs("enum", {
     "confirmation_kind": {"verification": "检定",
                           "calibration": "校准"},
     "result": {"pass": "合格", "fail": "不合格", "limited": "准用"},
+    "co2_basis": {"dry": "干基", "wet": "湿基"},
 }))
 
 #: The places every unit has (unit-file.md: boundary | lab), context ``place:<code>``.
@@ -177,7 +178,8 @@ class NameProblem(Exception):
 KIND_ZH = {"material": "物料", "instrument_type": "器具类型", "place": "安装地点", "stream": "源流",
            "subunit": "次级单位", "equipment": "设施", "emission_point": "排放口", "sector": "行业",
            "stream_kind": "源流类别", "method": "核算方法", "param_source": "参数来源",
-           "status": "状态", "confirmation_kind": "检定/校准方式", "result": "结论", "unit": "计量单位"}
+           "status": "状态", "confirmation_kind": "检定/校准方式", "result": "结论", "unit": "计量单位",
+           "co2_basis": "干湿基准"}
 
 
 # ------------------------------------------------------------------------ vocabularies
@@ -410,7 +412,8 @@ class Resolution:
 
 
 _ENUM_FIELDS = {"sector": "sector", "kind": "stream_kind", "method": "method", "source": "param_source",
-                "status": "status", "confirmation": "confirmation_kind", "result": "result"}
+                "status": "status", "confirmation": "confirmation_kind", "result": "result",
+                "basis": "co2_basis"}
 
 
 def _gas_material(code: Any) -> bool:
@@ -584,6 +587,7 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
         if (isinstance(at, str) and at in place_codes and coded(ins.get("type"))
                 and isinstance(st_, str) and st_ in statuses and isinstance(cf, str) and cf in kinds
                 and coded_records(ins.get("confirmations"))
+                and ins.get("basis") in (None, "dry", "wet")
                 and (m0 is None or all(isinstance(x, str) and x.partition(".")[0] in target_codes
                                        for x in (m0 if isinstance(m0, list) else [m0])))
                 and (lc is None or (isinstance(lc, str) and len(lc) == 10 and lc[4] == "-"))):
@@ -603,6 +607,7 @@ def resolve_unit_data(data: dict[str, Any], *, strict: bool = False) -> Resoluti
             ins["measures"] = [box[i] for i in range(len(m))]
         enum(path, ins, "status", "status")
         enum(path, ins, "confirmation", "confirmation_kind")
+        enum(path, ins, "basis", "co2_basis")
         day(path, ins, "last_confirmed")
         recs = ins.get("confirmations")
         for k, rec in enumerate(recs if isinstance(recs, list) else []):

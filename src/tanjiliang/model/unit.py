@@ -47,6 +47,9 @@ Gas = Literal["CO2", "CH4", "N2O", "CF4", "C2F6"]
 StreamClass = Literal["major", "minor", "de_minimis"]
 ConfirmationKind = Literal["verification", "calibration"]
 InstrumentStatus = Literal["in_use", "standby", "out_of_service"]
+#: The basis of a CEMS CO2 concentration (干基 / 湿基): ``C_dry = C_wet / (1 − Xsw)``
+#: (HJ 75-2017 / HJ 1045, shared/domain.md §6).
+Co2Basis = Literal["dry", "wet"]
 ConfirmationResult = Literal["pass", "fail", "limited"]
 GwpSet = Literal["SAR", "AR4", "AR5", "AR6"]
 
@@ -669,6 +672,10 @@ class Instrument(Model):
     #: attributed when the readings do not name the target row by row (a ``target`` column):
     #: each target's share of every reading (issue 17; docs/data.md "Several targets").
     split: dict[Text, float] | None = label("分配比例", "Split between targets", default=None)
+    #: The basis of a CEMS CO2 analyser's concentration (``measures: S1.co2``): ``dry`` (干基)
+    #: or ``wet`` (湿基, divided by 1 − Xsw to give the dry concentration; HJ 75-2017, shared/
+    #: domain.md §6). Absent: % vol readings are dry, mg/m³ at actual conditions wet (docs/data.md).
+    basis: Co2Basis | None = label("干湿基准", "Measurement basis", default=None)
     notes: Text | None = label("备注", "Notes", default=None)
 
     @model_validator(mode="after")

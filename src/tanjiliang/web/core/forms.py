@@ -108,6 +108,8 @@ EXTRA_WORDS = cast("dict[str, tuple[str, str]]", pairs("form.value", {
     "measured": "实测",
     "default": "缺省值",
     "supplier": "供应商提供",
+    "dry": "干基",
+    "wet": "湿基",
 }))
 
 #: Fields whose value refers to something else (chosen from a list in words, never typed).
