@@ -20,6 +20,37 @@ def test_batch_city_of_region():
     assert city_of("河南省济源市") == "济源市"
     assert city_of("郑州市金水区") == "郑州市"
     assert city_of(None) == "—"
+    assert city_of("某某市开发区") == "某某市"  # not among the divisions: as written
+
+
+def test_batch_city_of_an_english_region():
+    # tanjiliang init --lang en writes "Henan Province"; the city follows it, or comes first
+    for region in ("Henan Province, Zhengzhou", "Zhengzhou, Henan", "Zhengzhou City, Henan Province"):
+        assert city_of(region) == "郑州市", region
+    assert city_of("Henan Province") == city_of("河南省") == "河南省"
+
+
+def test_batch_groups_one_city_written_in_two_languages(tmp_path: Path):
+    """Units of 焦作 written 河南省焦作市 and ``Henan Province, Jiaozuo`` are one city in the
+    summary (焦作市), shown as 焦作市 in Chinese and Jiaozuo in English; 郑州 stays apart."""
+    from tanjiliang.model.regions import name_in
+    from tanjiliang.model.write import dump_yaml
+
+    paths = []
+    for i, region in enumerate(("河南省焦作市", "Henan Province, Jiaozuo", "Jiaozuo, Henan",
+                                "Henan Province, Zhengzhou")):
+        unit = load_unit(ROOT / "tests" / "data" / "spec-example.yaml")
+        unit.unit.region = region
+        unit.unit.credit_code = None
+        unit.unit.name = f"单位{i}"
+        paths.append(tmp_path / f"u{i}.yaml")
+        paths[-1].write_text(dump_yaml(unit), encoding="utf-8")
+    df = reassess(paths, workers=1, as_of=date(2026, 3, 1))
+    assert df["error"].is_null().all()
+    groups = dict(df.group_by("city").len().iter_rows())
+    assert groups == {"焦作市": 3, "郑州市": 1}
+    assert sorted(name_in(c, "zh") for c in groups) == ["焦作市", "郑州市"]
+    assert sorted(name_in(c, "en") for c in groups) == ["Jiaozuo", "Zhengzhou"]
 
 
 def test_batch_summary_row_reads_the_assessment():

@@ -198,3 +198,53 @@ def test_provincial_regulator_sees_units_whose_region_is_written_in_english(worl
         if summaries_for(world.regulator).filter(pk=row.pk).exists():
             summarised.add(region)
     assert summarised == {"Henan Province, Jiaozuo", "HENAN"}
+
+
+@pytest.mark.django_db
+def test_city_regulator_sees_units_whose_region_is_written_in_english(world: Any) -> None:
+    """A city's regulator (河南省焦作市) sees the units of 焦作 however their file writes it —
+    ``Henan Province, Jiaozuo`` (init --lang en's province, the city added after it),
+    ``Jiaozuo, Henan``, ``Jiaozuo City, Henan Province`` — in the unit list, the API and the
+    summaries; not a unit of another city (Zhengzhou, in either language) or province; and a
+    provincial regulator of another province (山东省) sees none of them."""
+    from web_fixtures import SPEC_EXAMPLE, make_user
+
+    from tanjiliang.model.load import load_unit
+    from tanjiliang.model.write import unit_to_data
+    from tanjiliang.web.core.changes import create_unit, validate
+    from tanjiliang.web.review.summaries import refresh_unit, summaries_for
+
+    jiaozuo = ("Henan Province, Jiaozuo", "Jiaozuo, Henan", "Jiaozuo City, Henan Province",
+               "河南省焦作市解放区")
+    others = ("Henan Province, Zhengzhou", "Zhengzhou, Henan", "Hebei Province, Tangshan",
+              "Henan Province")
+    made = {}
+    for i, region in enumerate(jiaozuo + others):
+        data = unit_to_data(load_unit(SPEC_EXAMPLE))
+        data["unit"]["region"] = region
+        data["unit"]["name"] = f"地区测试单位{i:02d}"
+        data["unit"].pop("credit_code", None)  # one summary row per unit (unit-<pk>)
+        made[region] = create_unit(validate(data), world.ent_a, world.a, source="test")
+    city = make_user("jz", m.ROLE_REGULATOR, region="河南省焦作市")
+    shandong = make_user("sd", m.ROLE_REGULATOR, region="山东省")
+
+    def seen(user: Any) -> set[str]:
+        pks = set(units_for(user).values_list("pk", flat=True))
+        return {r for r, u in made.items() if u.pk in pks}
+
+    assert seen(city) == set(jiaozuo)
+    assert seen(shandong) == set()
+    assert seen(world.regulator) == set(jiaozuo + others) - {"Hebei Province, Tangshan"}
+    listing = world.client(city).get(reverse("unit-list")).content.decode()
+    for region, u in made.items():
+        assert (f"/units/{u.pk}/" in listing) == (region in jiaozuo), region
+    assert world.client(city).get(reverse("unit-dashboard", args=[made["Jiaozuo, Henan"].pk])
+                                  ).status_code == 200
+    listed = world.client(city).get("/api/units", **world.token(city)).json()
+    assert {u["region"] for u in listed} == set(jiaozuo)
+    rows = {region: refresh_unit(u) for region, u in made.items()}
+    assert all(r is not None for r in rows.values())
+    in_city = set(summaries_for(city).values_list("region", flat=True))
+    assert in_city == set(jiaozuo)
+    assert {r.city for region, r in rows.items() if region in jiaozuo} == {"焦作市"}
+    assert not summaries_for(shandong).filter(region__in=jiaozuo + others).exists()

@@ -24,6 +24,7 @@ import polars as pl
 
 from tanjiliang.assess.result import Assessment
 from tanjiliang.check import check
+from tanjiliang.model import regions
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.load import load_unit
 from tanjiliang.model.unit import UnitFile
@@ -50,9 +51,16 @@ _CITY = re.compile(r"^(?:.+?省|.+?自治区)?(.+?市|.+?自治州|.+?地区|.+?
 
 
 def city_of(region: str | None) -> str:
-    """``河南省郑州市`` → ``郑州市`` (the prefecture-level part of a region)."""
+    """The city a unit is grouped under: ``河南省郑州市`` → ``郑州市``, and the same for an
+    English region (``Henan Province, Zhengzhou``, ``Zhengzhou, Henan``) so that one city is
+    one group whichever language its units wrote (:func:`tanjiliang.model.regions.city_of`;
+    its province when it names no city). A name not among the divisions: its prefecture-level
+    part as written (``某某市``), else the region itself."""
     if not region:
         return "—"
+    known = regions.city_of(region)
+    if known:
+        return known
     m = _CITY.match(region)
     return m.group(1) if m else region
 

@@ -4,6 +4,7 @@ filters, trend, drill-down, Excel export, scoped like the rest of the app."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,47 @@ def test_overview_scoped_like_the_units(rw, province):
     assert r.context["tot"]["n"] == 0
     assert rw.client(shandong).get(reverse("overview-unit", args=[province["credit_code"][0]])
                                    ).status_code == 404
+
+
+def test_overview_groups_one_city_written_in_two_languages(rw, tmp_path: Path):
+    """Units of 焦作 whose files say 河南省焦作市, ``Henan Province, Jiaozuo`` and ``Jiaozuo,
+    Henan`` are one row of the overview's cities: 焦作市 on the Chinese page, Jiaozuo on the
+    English one (no Chinese city name there), in the chart, the filter and the export too;
+    a city's regulator (河南省焦作市) sees those three rows and not Zhengzhou's."""
+    from review_web_fixtures import make_user
+
+    from tanjiliang.model.load import load_unit
+    from tanjiliang.model.write import dump_yaml
+    from tanjiliang.province.batch import reassess
+    from tanjiliang.web.core import models as m
+
+    spec = Path(__file__).resolve().parents[3] / "tests" / "data" / "spec-example.yaml"
+    paths = []
+    for i, region in enumerate(("河南省焦作市", "Henan Province, Jiaozuo", "Jiaozuo, Henan",
+                                "Zhengzhou, Henan")):
+        unit = load_unit(spec)
+        unit.unit.region, unit.unit.name, unit.unit.year = region, f"焦作测试{i}", 2023
+        unit.unit.credit_code = None  # the row is keyed by the unit's name
+        paths.append(tmp_path / f"u{i}.yaml")
+        paths[-1].write_text(dump_yaml(unit), encoding="utf-8")
+    assert publish_frame(reassess(paths, workers=1)) == 4
+    c = rw.client(rw.regulator)
+    zh = c.get(reverse("overview"), {"year": 2023, "lang": "zh"})
+    assert [(r["city"], r["n"]) for r in zh.context["by_city"]] == [("焦作市", 3), ("郑州市", 1)]
+    assert "焦作市" in zh.context["charts"]["city"]
+    en = c.get(reverse("overview"), {"year": 2023, "lang": "en"})
+    page = en.content.decode()
+    shown = re.sub(r'value="[^"]*"', "", page)  # what the reader sees, not the form's values
+    assert "Jiaozuo" in shown and "Zhengzhou" in shown and "焦作市" not in shown, re.findall(
+        r".{40}焦作市.{40}", shown)
+    assert "Jiaozuo" in en.context["charts"]["city"]
+    assert '<option value="焦作市"' in page  # the filter's value is the canonical name
+    r = c.get(reverse("overview"), {"year": 2023, "city": "焦作市", "lang": "en"})
+    assert r.context["page_obj"].paginator.count == 3
+    x = c.get(reverse("overview-export"), {"year": 2023, "lang": "en"})
+    ws = load_workbook(io.BytesIO(x.content)).active
+    assert sorted(ws.cell(row=i, column=3).value for i in range(2, ws.max_row + 1)) == [
+        "Jiaozuo", "Jiaozuo", "Jiaozuo", "Zhengzhou"]
+    city = make_user("jz", m.ROLE_REGULATOR, region="河南省焦作市")
+    r = rw.client(city).get(reverse("overview"), {"year": 2023})
+    assert [(r["city"], r["n"]) for r in r.context["by_city"]] == [("焦作市", 3)]

@@ -6,7 +6,8 @@ Every view and API endpoint reaches units, instruments, files and history throug
 * an enterprise user sees and edits the units of their enterprise;
 * a reviewer sees the units assigned to them (read-only: a reviewer does not edit enterprise
   data, issue 6);
-* the regulator sees every unit whose region starts with its own, read-only;
+* the regulator sees every unit whose region starts with its own, or names the same province
+  (and city) in English (core/regions.py), read-only;
 * an administrator (``is_superuser`` or role ``admin``) sees and edits everything and manages
   accounts in the Django admin.
 
@@ -61,7 +62,7 @@ def units_for(user: AnyUser, *, write: bool = False) -> QuerySet[m.Unit]:
     if role == m.ROLE_REGULATOR and profile and profile.region:
         from tanjiliang.web.core.regions import in_region
 
-        return qs.filter(in_region(profile.region))
+        return qs.filter(in_region(profile.region, qs))
     return qs.none()
 
 

@@ -39,7 +39,7 @@ def summaries_for(user: AbstractBaseUser) -> QuerySet[UnitSummary]:
     if role == m.ROLE_REGULATOR and profile is not None and profile.region:
         from tanjiliang.web.core.regions import in_region
 
-        return qs.filter(in_region(profile.region))
+        return qs.filter(in_region(profile.region, qs))
     if role == m.ROLE_ENTERPRISE and profile is not None and profile.enterprise_id:
         return qs.filter(unit__enterprise_id=profile.enterprise_id)
     if role == m.ROLE_REVIEWER:
@@ -232,9 +232,13 @@ def export_xlsx(qs: QuerySet[UnitSummary], lang: str) -> bytes:
         cells.append(c)
     ws.append(cells)
     words = {"conforming", "nonconforming", "opened", "findings_issued", "concluded", "signed"}
+    from tanjiliang.model.regions import name_in
     from tanjiliang.model.xlsx import safe_row, workbook_bytes
 
+    city = [c for c, _, _ in COLUMNS].index("city")
     for row in qs.values_list(*[c for c, _, _ in COLUMNS]).iterator(chunk_size=2000):
+        values = [label(v, lang) if isinstance(v, str) and v in words else v for v in row]
+        values[city] = name_in(row[city], lang)  # 焦作市 → Jiaozuo in English
         # a unit's name typed as =HYPERLINK(…) stays text in the regulator's workbook
-        ws.append(safe_row(ws, [label(v, lang) if isinstance(v, str) and v in words else v for v in row]))
+        ws.append(safe_row(ws, values))
     return workbook_bytes(wb)

@@ -25,6 +25,7 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from tanjiliang.model.errors import LoadError
+from tanjiliang.model.regions import name_in
 from tanjiliang.province.charts import line_chart, stacked_bars
 from tanjiliang.reports.i18n import clause_ref
 from tanjiliang.review import report as review_report
@@ -397,7 +398,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     trend = s.grouped(s.filtered(base, f, year=False), "year")
     good, bad = label("conforming", lang), label("nonconforming", lang)
     charts = {
-        "city": stacked_bars([(r["city"], r["good"], r["bad"]) for r in by_city],
+        "city": stacked_bars([(name_in(r["city"], lang), r["good"], r["bad"]) for r in by_city],
                              title=_msg(request, "各地市评价结论"),
                              good_label=good, bad_label=bad),
         "sector": stacked_bars([(_sector(r["sector"], lang), r["good"], r["bad"])

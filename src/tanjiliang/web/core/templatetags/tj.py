@@ -128,6 +128,15 @@ def w(context: Any, value: Any) -> str:
     return pick(pair, context.get("lang", "zh"), f"word:{value}")
 
 
+@register.simple_tag(takes_context=True)
+def place(context: Any, value: Any) -> str:
+    """A division's name (a city of the regulator's overview: 焦作市) in the request's
+    language, Jiaozuo in English (tanjiliang.model.regions); other text as it is."""
+    from tanjiliang.model.regions import name_in
+
+    return "—" if value is None else name_in(str(value), context.get("lang", "zh"))
+
+
 def word(value: Any, lang: str) -> str:
     pair = WORDS.get(str(value))
     return pick(pair, lang, f"word:{value}") if pair else str(value)
