@@ -119,3 +119,23 @@ def test_overview_groups_one_city_written_in_two_languages(rw, tmp_path: Path):
     city = make_user("jz", m.ROLE_REGULATOR, region="河南省焦作市")
     r = rw.client(city).get(reverse("overview"), {"year": 2023})
     assert [(r["city"], r["n"]) for r in r.context["by_city"]] == [("焦作市", 3)]
+
+
+def test_rows_stored_before_take_their_city_again(rw):
+    """Migration 0005: a row whose city was its English region as written becomes 焦作市."""
+    import importlib
+    from datetime import date
+
+    from django.apps import apps
+
+    row = UnitSummary.objects.create(
+        credit_code="old-row", year=2022, name="旧行", city="Henan Province, Jiaozuo",
+        region="Henan Province, Jiaozuo", sector="power", as_of=date(2022, 12, 31), pack="p",
+        pack_version="1", conclusion="conforming", total_tco2e=1.0)
+    kept = UnitSummary.objects.get(unit=rw.unit)
+    before = kept.city
+    importlib.import_module("tanjiliang.web.review.migrations.0005_summary_city_any_language"
+                            ).recompute(apps, None)
+    row.refresh_from_db()
+    kept.refresh_from_db()
+    assert row.city == "焦作市" and kept.city == before == "郑州市"
