@@ -225,7 +225,7 @@ def _place_en(text: str) -> Place:
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)  # one entry per distinct region text
 def place_of(region: str | None) -> Place:
     """The province and city ``region`` names (Chinese names of GB/T 2260), in Chinese or in
     English (module docstring); ``Place()`` for an empty region."""
