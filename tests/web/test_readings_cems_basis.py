@@ -71,3 +71,30 @@ def test_upload_computes_the_stack_on_the_analyser_s_basis(world: Any, basis: st
     measured = p["total_t"] - p["filled_t"]  # the 48 measured hours of March 1–2
     assert measured == pytest.approx(48 * per_hour, rel=1e-9)
     assert measured == pytest.approx({"wet": 8471.67, "dry": 7455.07}[shown], abs=0.01)
+
+
+@pytest.mark.parametrize(("query", "label", "word", "error"), [
+    ("", "干湿基准", "湿基", "干湿基准（basis）只适用于测量排放口 CO2 浓度的分析仪"),
+    ("?lang=en", "Measurement basis", "wet basis", "a measurement basis (basis) applies only to an analyser")])
+def test_instrument_form_sets_the_basis(world: Any, query: str, label: str, word: str, error: str) -> None:
+    # the instrument's form offers the basis in words; saved on the CO2 analyser it is what the
+    # next upload uses, on the flow monitor it is refused as the loader refuses it
+    from test_views import form_values
+
+    client = world.client(world.a)
+    name = f"表单测试单位{query}"
+    client.post(reverse("unit-import-new"),
+                {"file": SimpleUploadedFile("unit.yaml", yaml.safe_dump(stack(None, name), allow_unicode=True).encode())})
+    unit = m.Unit.objects.get(name=name)
+    analyser, flow = unit.instruments.get(ident="co21"), unit.instruments.get(ident="flow1")
+    page = client.get(reverse("instrument", args=[unit.pk, analyser.pk]) + query).content.decode()
+    assert label in page and word in page
+    values = form_values(page, "instrument-form")
+    r = client.post(reverse("instrument-edit", args=[unit.pk, analyser.pk]) + query, {**values, "basis": "wet"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert json.loads(m.Instrument.objects.get(pk=analyser.pk).data)["basis"] == "wet"
+    values = form_values(client.get(reverse("instrument", args=[unit.pk, flow.pk]) + query).content.decode(),
+                         "instrument-form")
+    r = client.post(reverse("instrument-edit", args=[unit.pk, flow.pk]) + query, {**values, "basis": "wet"})
+    assert r.status_code == 400 and error in r.content.decode()
+    assert "basis" not in json.loads(m.Instrument.objects.get(pk=flow.pk).data)

@@ -248,6 +248,9 @@ def fields_for(model: type[BaseModel], values: dict[str, Any], lang: str,
                 fld.help = (gettext("多个用逗号分隔", lang, "web.form"))
             if name == "id":
                 fld.help = (gettext("可不填，自动编号", lang, "web.form"))
+            if name == "basis" and model is Instrument:
+                fld.help = gettext("仅用于排放口 CO2 分析仪；湿基读数按 C干 = C湿 ÷ (1 − 烟气湿度) 换算为干基",
+                                   lang, "web.form")
         out.append(fld)
     return out
 
