@@ -103,6 +103,20 @@ def valid_sample(co2: list[str] | tuple[str, ...] = ("co2_pct", "co2_mgm3")) -> 
             & (pl.col("moisture") >= 0) & (pl.col("moisture") < 100)).fill_null(False)
 
 
+def _bases(per_hour: pl.DataFrame, co2: list[str]) -> pl.DataFrame:
+    """point → the basis of its CO2 readings: from the columns ``co2`` that ``per_hour`` says
+    each point had (several), or the one column's (one; none: null)."""
+    if len(co2) > 1:
+        had = per_hour.group_by("point").agg(pl.col(c).any() for c in co2).to_dicts()
+        bases = {r["point"]: ", ".join(b for b in BASES if any(r[c] and CO2_COLUMNS[c][1] == b for c in co2))
+                 or None for r in had}
+    else:
+        only = CO2_COLUMNS[co2[0]][1] if co2 else None
+        bases = {p: only for p in per_hour["point"].unique().to_list()}
+    return pl.DataFrame({"point": list(bases), "basis": list(bases.values())},
+                        schema={"point": per_hour.schema["point"], "basis": pl.String})
+
+
 def hourly_mass(samples: pl.LazyFrame, start: datetime, end: datetime,
                 sample_seconds: float = 60.0) -> pl.LazyFrame:
     """Samples (point, time, one or more of :data:`CO2_COLUMNS`, flow, temperature, pressure,
@@ -124,15 +138,8 @@ def hourly_mass(samples: pl.LazyFrame, start: datetime, end: datetime,
                 .agg((pl.col("ok").sum() * sample_seconds / 60.0).alias("valid_minutes"),
                      pl.col("rate").filter(pl.col("ok")).mean().alias("rate"), *seen)
                 .collect(engine="streaming"))
-    if seen:
-        any_ = per_hour.group_by("point").agg(pl.col(c).any() for c in co2)
-        bases = {r["point"]: ", ".join(b for b in BASES if any(r[c] and CO2_COLUMNS[c][1] == b for c in co2)) or None
-                 for r in any_.to_dicts()}
-        per_hour = per_hour.drop(co2)
-    else:
-        bases = {p: CO2_COLUMNS[co2[0]][1] for p in per_hour["point"].unique().to_list()}
-    basis = pl.DataFrame({"point": list(bases), "basis": list(bases.values())},
-                         schema={"point": per_hour.schema["point"], "basis": pl.String})
+    basis = _bases(per_hour, co2 if seen else [c for c in co2 if c in schema])
+    per_hour = per_hour.drop(co2 if seen else [])
     n_hours = int((end - start).total_seconds() // 3600)
     grid = (per_hour.lazy().select(pl.col("point").unique())
             .join(pl.LazyFrame({"h": pl.int_range(0, n_hours, dtype=pl.Int32, eager=True)}), how="cross"))
