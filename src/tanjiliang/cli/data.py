@@ -286,7 +286,7 @@ def cems(
     unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
     files: Annotated[list[Path], typer.Argument(metavar="FILES...", help="DAS exports: point,time,co2,flow,temperature,pressure,moisture")],
     co2_unit: Annotated[str, typer.Option("--co2-unit", help="percent | mg/m3")] = "percent",
-    basis: Annotated[str | None, typer.Option(help="dry | wet: CO2 concentration basis (default: the unit file's, else dry)")] = None,
+    basis: Annotated[str | None, typer.Option(help="dry | wet: CO2 concentration basis (default: the unit file's; else % dry, mg/m3 wet)")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:

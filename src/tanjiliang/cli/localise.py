@@ -56,8 +56,8 @@ ZH: dict[str, str] = {
     "DAS exports: point,time,co2,flow,temperature,pressure,moisture":
         "数据采集系统（DAS）导出文件：监测点、时间、CO2、流量、温度、压力、湿度各一列",
     "percent | mg/m3": "CO2 浓度单位：% 或 mg/m³",
-    "dry | wet: CO2 concentration basis (default: the unit file's, else dry)":
-        "CO2 浓度基准：dry 干基，wet 湿基（缺省：单位文件中 CO2 分析仪声明的基准，未声明为干基）",
+    "dry | wet: CO2 concentration basis (default: the unit file's; else % dry, mg/m3 wet)":
+        "CO2 浓度基准：dry 干基，wet 湿基（缺省：单位文件中 CO2 分析仪声明的基准；未声明时 % 为干基，mg/m3 为湿基）",
     "ledger file to write (.xlsx)": "要写入的台账文件（.xlsx）",
     "YYYY-MM-DD for the next-due column": "计算“下次到期”列所用的日期 YYYY-MM-DD",
     "show the change set; write nothing": "只显示变更清单，不写入",
