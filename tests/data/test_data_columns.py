@@ -163,3 +163,72 @@ def test_kth_as_a_sort() -> None:
         assert value == np.sort(a)[k]
         assert not (work[:k] > value).any() and not (work[k + 1:] < value).any()
         assert np.array_equal(np.sort(work), np.sort(a))
+
+
+def _prepare_in_parts(files: list[tuple[np.ndarray, ...]], parts: int, n_iid: int,
+                      kind_of_key: np.ndarray) -> tuple[np.ndarray, ...]:
+    """kernel.prepare over ``files`` (codes, time, value) with state carried, in ``parts``."""
+    from tanjiliang.data import kernel
+
+    n = sum(len(f[1]) for f in files)
+    iid, key = np.zeros(n, dtype=np.uint32), np.zeros(n, dtype=np.uint32)
+    status = np.full(n, 255, dtype=np.uint8)
+    unknown, unusable = np.zeros(n_iid + 3, dtype=np.int64), np.zeros(len(kind_of_key), dtype=np.int64)
+    state = np.zeros(6 + n_iid, dtype=np.int64)
+    state[0], state[2], state[3] = -1, 1, 1
+    imap = np.array([*range(n_iid), -1, -1, -1], dtype=np.int64)  # two unknown codes, then none
+    at = 0
+
+    def ro(a: np.ndarray) -> np.ndarray:  # as the checks pass them (one compiled signature)
+        a = a.view()
+        a.flags.writeable = False
+        return a
+
+    for icode, time, value in files:
+        kernel.prepare(*(ro(a) for a in (icode, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32),
+                                          time, value, imap, np.zeros(1, dtype=np.int64),
+                                          np.zeros(1, dtype=np.int64))), 1, 1,
+                       ro(kind_of_key), True, 0, 10**12, at, parts, iid, key, status, unknown, unusable,
+                       state)
+        at += len(time)
+    good = status == kernel.GOOD
+    return state, status, np.where(good, iid, 0), unknown, unusable
+
+
+def test_prepare_in_parallel_parts_as_in_one_pass() -> None:
+    """kernel.prepare judges a file's rows in parts on several threads and joins them: the
+    statuses, codes, counts and the order found (grouped by instrument, time sorted) are those
+    of one pass over every row, for rows grouped or not, sorted or not, cut anywhere, across
+    files (state carried), with unknown ids, unusable keys, rows outside the period and
+    unreadable rows."""
+    rng = np.random.default_rng(16)
+    n_iid = 5
+    kind_of_key = np.array([0, 1, 2, -1, 0], dtype=np.int8)  # instrument 3: unusable
+    for trial in range(400):
+        files = []
+        for _ in range(int(rng.integers(1, 4))):
+            n = int(rng.integers(0, 60))
+            shape = trial % 4
+            icode = (np.sort(rng.integers(0, n_iid, n)) if shape < 2 else rng.integers(-1, n_iid + 2, n)).astype(np.int32)
+            if shape == 1 and n > 3:  # grouped, one instrument coming back
+                icode[-1] = icode[0]
+            time = np.arange(n, dtype=np.int64) * 900_000_000 + 10**9
+            if shape == 2:
+                time = rng.permutation(time)
+            if shape == 3:
+                time[rng.random(n) < .05] = kernel_nat()
+                time[rng.random(n) < .05] = 2 * 10**12  # outside the period
+            value = rng.normal(size=n)
+            value[rng.random(n) < .05] = np.nan
+            files.append((icode, time, value))
+        one = _prepare_in_parts(files, 1, n_iid, kind_of_key)
+        for parts in (2, 3, 7):
+            many = _prepare_in_parts(files, parts, n_iid, kind_of_key)
+            for a, b in zip(one, many, strict=True):
+                assert np.array_equal(a, b), (trial, parts)
+
+
+def kernel_nat() -> int:
+    from tanjiliang.data import kernel
+
+    return int(kernel.NAT)

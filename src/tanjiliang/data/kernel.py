@@ -305,6 +305,11 @@ def check_instruments(  # pragma: no cover - compiled
             b = starts[j + 1]
             m = b - a
             inst = slot_iid[j]
+            # the instrument's rows as views indexed from 0: the compiled loops then need no
+            # negative-index fix-up per access (10–20 % of the pass, issue 16)
+            key_j = key[a:b]
+            time_j = time[a:b]
+            value_j = value[a:b]
             bits[:m] = 0
             # what the robust z-score is taken over (docs/data.md "Spikes"): not the first
             # reading after a gap (a totaliser's increment spans the gap), not the idle state
@@ -318,15 +323,14 @@ def check_instruments(  # pragma: no cover - compiled
             dt_hi = -np.inf
             run_start = 0
             for k in range(m):
-                i = a + k
-                kk = key[i]
+                kk = key_j[k]
                 kinds[k] = kind_of_key[kk]
-                v[k] = value[i] * scale[kk] + offset[kk]
+                v[k] = value_j[k] * scale[kk] + offset[kk]
                 total = kinds[k] == TOTAL
                 if k == 0:
                     x[k] = np.nan if total else v[k]
                 else:
-                    dt = (time[i] - time[i - 1]) / 1e6
+                    dt = (time_j[k] - time_j[k - 1]) / 1e6
                     prev = v[k - 1]
                     dup = dt == 0
                     if dup:
@@ -379,7 +383,7 @@ def check_instruments(  # pragma: no cover - compiled
                 for k in range(m):
                     if math.isnan(x[k]):
                         continue
-                    if k > 0 and (time[a + k] - time[a + k - 1]) / 1e6 > gap_factor * interval:
+                    if k > 0 and (time_j[k] - time_j[k - 1]) / 1e6 > gap_factor * interval:
                         after_gap[k] = 1
                     elif not idle[k]:
                         xs[n_x] = x[k]
@@ -426,7 +430,7 @@ def check_instruments(  # pragma: no cover - compiled
             for k in range(m):
                 i = a + k
                 total = kinds[k] == TOTAL
-                rate = rate_of_key[key[i]]
+                rate = rate_of_key[key_j[k]]
                 if nonneg_i and v[k] < 0:
                     bits[k] |= NEGATIVE
                 if not total and (v[k] < lo_i or v[k] > hi_i):
@@ -443,7 +447,7 @@ def check_instruments(  # pragma: no cover - compiled
                     inc = v[k] * interval / 3600.0
                 else:
                     inc = np.nan
-                t_eff = time[i] - 1 if (total or rate) else time[i]
+                t_eff = time_j[k] - 1 if (total or rate) else time_j[k]
                 if not (day_lo <= t_eff < day_hi):  # another day (a division only then)
                     if k > 0:
                         kept += _day_row(d_day, d_amount, d_n, d_at + nd, day, day_amount, day_n)
@@ -476,10 +480,10 @@ def check_instruments(  # pragma: no cover - compiled
                         if bits[k] & (1 << c2):
                             s_counts[j, c2] += 1
                 if any_gap and k > 0:
-                    dt = (time[i] - time[i - 1]) / 1e6
+                    dt = (time_j[k] - time_j[k - 1]) / 1e6
                     if dt > gap_factor * interval:
                         gap_missing = np.round(dt / interval) - 1
-                        g_to[g_at + ng] = time[i]
+                        g_to[g_at + ng] = time_j[k]
                         g_dt[g_at + ng] = dt
                         g_missing[g_at + ng] = np.int64(gap_missing)
                         ng += 1
@@ -574,39 +578,40 @@ NAT = np.iinfo(np.int64).min
 
 
 @njit(cache=True, nogil=True)
-def prepare(  # pragma: no cover - compiled
+def _put(dst: np.ndarray, values: tuple[int, ...]) -> None:  # pragma: no cover - compiled
+    """``dst[:len(values)] = values`` (a tuple of integers)."""
+    for q in range(len(values)):
+        dst[q] = values[q]
+
+
+@njit(cache=True, nogil=True)
+def _prepare_rows(  # pragma: no cover - compiled
         icode: np.ndarray, ucode: np.ndarray, kcode: np.ndarray, time: np.ndarray,
         value: np.ndarray, imap: np.ndarray, umap: np.ndarray, kmap: np.ndarray, nu: int, nk: int,
-        kind_of_key: np.ndarray, bounded: bool, t_lo: int, t_hi: int, at: int,
-        iid_out: np.ndarray, key_out: np.ndarray, status_out: np.ndarray,
-        unknown_out: np.ndarray, unusable_out: np.ndarray, state: np.ndarray) -> None:
-    """One file's rows (dictionary codes of instrument, unit and kind, -1 for none; time
-    stamps in microseconds, NAT for none; values) → rows ``at:at + len(time)`` of the
-    instrument code, lookup key and status, in one pass, in the order the polars path
-    judges them: outside ``t_lo <= time < t_hi`` when ``bounded`` (dropped, uncounted; a row
-    without a time is in no period and is kept, BAD), an
-    id not in the ledger (counted per code, the last slot for none), an unusable unit or
-    kind (counted per key), no time or no finite value (BAD), else GOOD.
-
-    ``state`` carries across files: previous GOOD instrument and time, whether the GOOD
-    rows are grouped by instrument with time never falling inside a group, whether time
-    never falls at all, the number of GOOD rows, and of rows not dropped; then one slot per
-    instrument code: its GOOD rows (the counts :func:`arrange` places rows by). ``ucode`` or
-    ``kcode`` empty: the file has no such column."""
-    n = len(time)
+        kind_of_key: np.ndarray, bounded: bool, t_lo: int, t_hi: int, at: int, r0: int, r1: int,
+        iid_out: np.ndarray, key_out: np.ndarray, status_out: np.ndarray, seen: np.ndarray,
+        part: np.ndarray) -> None:
+    """Rows ``r0:r1`` of :func:`prepare`, judged on their own: the status, instrument code and
+    key of each, the GOOD rows per instrument code in ``seen``, and in ``part``: the first
+    GOOD row's instrument and time, the last's, whether the GOOD rows are grouped by
+    instrument with time never falling inside a group, whether time never falls at all, the
+    GOOD rows, the rows not dropped, and the rows of unknown ids and of unusable keys."""
     has_u = len(ucode) > 0
     has_k = len(kcode) > 0
     n_i = len(imap) - 1
     n_u = len(umap) - 1
     n_k = len(kmap) - 1
-    prev_i = state[0]
-    prev_t = state[1]
-    grouped = state[2]
-    t_sorted = state[3]
-    n_good = state[4]
-    n_in = state[5]
-    seen = state[6:]  # per instrument code: its GOOD rows so far (a group of it has begun)
-    for r in range(n):
+    prev_i = -1
+    prev_t = 0
+    first_i = -1
+    first_t = 0
+    grouped = 1
+    t_sorted = 1
+    n_good = 0
+    n_in = 0
+    n_unknown = 0
+    n_unusable = 0
+    for r in range(r0, r1):
         o = at + r
         t = time[r]
         if bounded and t != NAT and (t < t_lo or t >= t_hi):  # no time: in no period, kept (BAD)
@@ -614,11 +619,10 @@ def prepare(  # pragma: no cover - compiled
             continue
         n_in += 1
         c = icode[r]
-        slot = c if c >= 0 else n_i
-        ii = imap[slot]
+        ii = imap[c if c >= 0 else n_i]
         if ii < 0:
             status_out[o] = UNKNOWN
-            unknown_out[slot] += 1
+            n_unknown += 1
             continue
         u = 0
         if has_u:
@@ -633,7 +637,7 @@ def prepare(  # pragma: no cover - compiled
         key_out[o] = key
         if kind_of_key[key] < 0:
             status_out[o] = UNUSABLE
-            unusable_out[key] += 1
+            n_unusable += 1
             continue
         v = value[r]
         if t == NAT or not math.isfinite(v):
@@ -648,16 +652,98 @@ def prepare(  # pragma: no cover - compiled
                     grouped = 0
             elif t < prev_t:
                 grouped = 0
+        else:
+            first_i = ii
+            first_t = t
         seen[ii] += 1
         prev_i = ii
         prev_t = t
         n_good += 1
-    state[0] = prev_i
-    state[1] = prev_t
-    state[2] = grouped
-    state[3] = t_sorted
-    state[4] = n_good
-    state[5] = n_in
+    _put(part, (first_i, first_t, prev_i, prev_t, grouped, t_sorted, n_good, n_in, n_unknown, n_unusable))
+
+
+#: rows per part below which a file is prepared in fewer parts (a thread's start costs more)
+PREPARE_PART_ROWS = 1 << 16
+
+
+@njit(cache=True, parallel=True)
+def prepare(  # pragma: no cover - compiled
+        icode: np.ndarray, ucode: np.ndarray, kcode: np.ndarray, time: np.ndarray,
+        value: np.ndarray, imap: np.ndarray, umap: np.ndarray, kmap: np.ndarray, nu: int, nk: int,
+        kind_of_key: np.ndarray, bounded: bool, t_lo: int, t_hi: int, at: int, parts: int,
+        iid_out: np.ndarray, key_out: np.ndarray, status_out: np.ndarray,
+        unknown_out: np.ndarray, unusable_out: np.ndarray, state: np.ndarray) -> None:
+    """One file's rows (dictionary codes of instrument, unit and kind, -1 for none; time
+    stamps in microseconds, NAT for none; values) → rows ``at:at + len(time)`` of the
+    instrument code, lookup key and status, in the order the polars path judges them:
+    outside ``t_lo <= time < t_hi`` when ``bounded`` (dropped, uncounted; a row without a
+    time is in no period and is kept, BAD), an id not in the ledger (counted per code, the
+    last slot for none), an unusable unit or kind (counted per key), no time or no finite
+    value (BAD), else GOOD.
+
+    ``state`` carries across files: previous GOOD instrument and time, whether the GOOD
+    rows are grouped by instrument with time never falling inside a group, whether time
+    never falls at all, the number of GOOD rows, and of rows not dropped; then one slot per
+    instrument code: its GOOD rows (the counts :func:`arrange` places rows by). ``ucode`` or
+    ``kcode`` empty: the file has no such column.
+
+    The rows are judged in ``parts`` runs in parallel (:func:`_prepare_rows`), then
+    joined in order: a run's instruments are grouped with the earlier runs' when its first
+    instrument continues the previous run's last (time not falling) and none of its others
+    was met before — the same answers as one pass over every row (tests/data/
+    test_data_columns.py). The rows of unknown ids and unusable keys, rare, are counted in a
+    second pass over the rows only when there are any."""
+    n = len(time)
+    n_iid = len(state) - 6
+    parts = max(1, min(parts, n))
+    runs = np.zeros((parts, 10), dtype=np.int64)
+    seen_in = np.zeros((parts, n_iid), dtype=np.int64)
+    for p in prange(parts):
+        _prepare_rows(icode, ucode, kcode, time, value, imap, umap, kmap, nu, nk, kind_of_key,
+                      bounded, t_lo, t_hi, at, n * p // parts, n * (p + 1) // parts, iid_out,
+                      key_out, status_out, seen_in[p], runs[p])
+    prev_i = state[0]
+    prev_t = state[1]
+    grouped = state[2]
+    t_sorted = state[3]
+    n_good = state[4]
+    n_in = state[5]
+    seen = state[6:]  # per instrument code: its GOOD rows so far (a group of it has begun)
+    set_aside = 0
+    for p in range(parts):
+        n_in += runs[p, 7]
+        set_aside += runs[p, 8] + runs[p, 9]
+        if runs[p, 6] == 0:
+            continue
+        first_i = runs[p, 0]
+        first_t = runs[p, 1]
+        if not runs[p, 4]:
+            grouped = 0
+        if not runs[p, 5]:
+            t_sorted = 0
+        continues = n_good > 0 and first_i == prev_i
+        if n_good > 0 and first_t < prev_t:
+            t_sorted = 0
+            if continues:
+                grouped = 0
+        for ii in range(n_iid):
+            if seen_in[p, ii]:
+                if seen[ii] and not (continues and ii == first_i):
+                    grouped = 0
+                seen[ii] += seen_in[p, ii]
+        prev_i = runs[p, 2]
+        prev_t = runs[p, 3]
+        n_good += runs[p, 6]
+    if set_aside:
+        n_i = len(imap) - 1
+        for r in range(n):
+            s = status_out[at + r]
+            if s == UNKNOWN:
+                c = icode[r]
+                unknown_out[c if c >= 0 else n_i] += 1
+            elif s == UNUSABLE:
+                unusable_out[key_out[at + r]] += 1
+    _put(state, (prev_i, prev_t, grouped, t_sorted, n_good, n_in))
 
 
 @njit(cache=True, parallel=True)

@@ -407,6 +407,12 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     return v
 
 
+def _prepare_parts(rows: int) -> int:
+    """Runs :func:`tanjiliang.data.kernel.prepare` judges ``rows`` in: one per thread, at
+    least ``PREPARE_PART_ROWS`` rows each."""
+    return max(1, min(numba.get_num_threads(), rows // kernel.PREPARE_PART_ROWS))
+
+
 def _kernel_tables(starts: np.ndarray, slot_iid: np.ndarray, key: np.ndarray, time: np.ndarray,
                    value: np.ndarray, origin: Callable[[np.ndarray], pl.DataFrame], lk: Lookup,
                    start: datetime, end: datetime, interval_s: float | None,
@@ -646,7 +652,7 @@ def _plain_parts(readings: Readings, plain: list[ParquetColumns], profs: dict[st
                                                    imap, umap, kmap)),
                        lk.nu, lk.nk, kind_of_key, lo is not None or hi is not None,
                        int64.min if lo is None else _micros(lo), int64.max if hi is None else _micros(hi),
-                       int(at), iid, key, status, counts, unusable, state)
+                       int(at), _prepare_parts(f.rows), iid, key, status, counts, unusable, state)
         for slot in np.flatnonzero(counts):
             text = f.ids[slot] if slot < len(f.ids) else None
             unknown[text] = unknown.get(text, 0) + int(counts[slot])

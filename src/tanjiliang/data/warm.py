@@ -54,7 +54,7 @@ def warm() -> None:
                    _ro(np.array([3_600_000_000, 0], dtype=np.int64)), _ro(np.array([1.0, 2.0])),
                    _ro(np.array([0, 0, -1], dtype=np.int64)), _ro(np.zeros(1, dtype=np.int64)),
                    _ro(np.zeros(1, dtype=np.int64)), 1, 1, _ro(np.zeros(1, dtype=np.int8)), False,
-                   0, 7_200_000_000, 0, iid_out, key_out, status, np.zeros(3, dtype=np.int64),
+                   0, 7_200_000_000, 0, 2, iid_out, key_out, status, np.zeros(3, dtype=np.int64),
                    np.zeros(1, dtype=np.int64), state)
     kernel.arrange(_ro(status), _ro(iid_out), _ro(key_out), _ro(np.array([3_600_000_000, 0], dtype=np.int64)),
                    _ro(np.array([1.0, 2.0])), _ro(state[6:7]), False, False, 2,
