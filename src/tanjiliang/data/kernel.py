@@ -546,28 +546,40 @@ def compact_reports(  # pragma: no cover - compiled
                 if d_n[q] > 0:
                     kept += 1
         d_at[j + 1] = d_at[j] + kept
-    for j in prange(n_slots):
+    for j in prange(n_slots):  # each slot's runs copied through views indexed from 0
+        inst = slot_iid[j]
+        a = f_src[j]
         p = f_at[j]
-        for q in range(f_src[j], f_src[j] + f_count[j]):
-            o_fiid[p] = slot_iid[j]
-            o_frow[p] = f_row[q]
-            o_fbits[p] = f_bits[q]
-            p += 1
+        o_fiid[p:p + f_count[j]] = inst
+        o_frow[p:p + f_count[j]] = f_row[a:a + f_count[j]]
+        o_fbits[p:p + f_count[j]] = f_bits[a:a + f_count[j]]
+        a = g_src[j]
         p = g_at[j]
-        for q in range(g_src[j], g_src[j] + g_count[j]):
-            o_giid[p] = slot_iid[j]
-            o_gto[p] = g_to[q]
-            o_gfrom[p] = g_to[q] - np.int64(g_dt[q] * 1e6)
-            o_gmissing[p] = g_missing[q]
-            p += 1
+        m = g_count[j]
+        gto, gdt, gmiss = g_to[a:a + m], g_dt[a:a + m], g_missing[a:a + m]
+        ofrom, oto, omiss = o_gfrom[p:p + m], o_gto[p:p + m], o_gmissing[p:p + m]
+        o_giid[p:p + m] = inst
+        for q in range(m):
+            oto[q] = gto[q]
+            ofrom[q] = gto[q] - np.int64(gdt[q] * 1e6)
+            omiss[q] = gmiss[q]
+        a = d_src[j]
         p = d_at[j]
-        for q in range(d_src[j], d_src[j] + d_count[j]):
-            if only_kept and d_n[q] == 0:
+        m = d_count[j]
+        dday, damount, dn = d_day[a:a + m], d_amount[a:a + m], d_n[a:a + m]
+        if not only_kept:
+            o_diid[p:p + m] = inst
+            o_dday[p:p + m] = dday
+            o_damount[p:p + m] = damount
+            o_dn[p:p + m] = dn
+            continue
+        for q in range(m):
+            if dn[q] == 0:
                 continue
-            o_diid[p] = slot_iid[j]
-            o_dday[p] = d_day[q]
-            o_damount[p] = d_amount[q]
-            o_dn[p] = d_n[q]
+            o_diid[p] = inst
+            o_dday[p] = dday[q]
+            o_damount[p] = damount[q]
+            o_dn[p] = dn[q]
             p += 1
 
 
@@ -611,8 +623,18 @@ def _prepare_rows(  # pragma: no cover - compiled
     n_in = 0
     n_unknown = 0
     n_unusable = 0
-    for r in range(r0, r1):
-        o = at + r
+    # views of the run indexed from 0 (no negative-index fix-up per access, as in
+    # check_instruments)
+    icode = icode[r0:r1]
+    ucode = ucode[r0:r1] if has_u else ucode[:0]
+    kcode = kcode[r0:r1] if has_k else kcode[:0]
+    time = time[r0:r1]
+    value = value[r0:r1]
+    iid_out = iid_out[at + r0:at + r1]
+    key_out = key_out[at + r0:at + r1]
+    status_out = status_out[at + r0:at + r1]
+    for o in range(r1 - r0):
+        r = o
         t = time[r]
         if bounded and t != NAT and (t < t_lo or t >= t_hi):  # no time: in no period, kept (BAD)
             status_out[o] = OUTSIDE
