@@ -435,9 +435,9 @@ def check_instruments(  # pragma: no cover - compiled
                     bits[k] |= NEGATIVE
                 if not total and (v[k] < lo_i or v[k] > hi_i):
                     bits[k] |= OUT_OF_RANGE
-                if (not math.isnan(x[k]) and not after_gap[k] and not idle[k]
-                        and not (k > 0 and idle[k - 1]) and not (k + 1 < m and idle[k + 1])
-                        and abs(x[k] - med) > spike_at):
+                # the deviation first: it is rarely large, and a NaN (no value) never is
+                if (abs(x[k] - med) > spike_at and not after_gap[k] and not idle[k]
+                        and not (k > 0 and idle[k - 1]) and not (k + 1 < m and idle[k + 1])):
                     bits[k] |= SPIKE
                 if total:
                     inc = x[k]
