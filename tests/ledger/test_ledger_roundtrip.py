@@ -77,6 +77,10 @@ def instruments(draw: st.DrawFn) -> list[dict[str, object]]:
             v = draw(strat)
             if v is not None:
                 d[key] = v
+        if measures == "S1.co2":  # 干湿基准: only on an emission point's CO2 analyser
+            basis = draw(st.sampled_from([None, "dry", "wet"]))
+            if basis is not None:
+                d["basis"] = basis
         recs = draw(records)
         if recs:
             d["confirmations"] = recs

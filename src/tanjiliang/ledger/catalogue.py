@@ -30,7 +30,7 @@ class Column:
     field: str  # model field, or a derived key starting with "_"
     zh: str
     en: str
-    kind: str  # text | date | enum_status | enum_kind | enum_result | type | list | place
+    kind: str  # text | date | enum_status | enum_kind | enum_result | enum_basis | type | list | place
     derived: bool = False
     synonyms: tuple[str, ...] = ()
     width: int = 14
@@ -104,6 +104,7 @@ INSTRUMENT_COLUMNS: tuple[Column, ...] = (
     _ic("at", "place"),
     _ic("measures", "measures"),
     _ic("type", "type", width=16),
+    _ic("basis", "enum_basis", width=10),  # 干湿基准 of a CEMS CO2 analyser (measures <point>.co2)
     _ic("confirmation", "enum_kind", width=10),
     _ic("interval", "interval", width=12),
     _ic("last_confirmed", "date", width=12),
@@ -145,6 +146,10 @@ SHEET_LISTS = "_lists"
 STATUS = ENUM_LABELS["status"]
 KIND = ENUM_LABELS["confirmation_kind"]
 RESULT = ENUM_LABELS["result"]
+BASIS = ENUM_LABELS["co2_basis"]
+#: An enumeration column's kind → (its values, its kind in model/names.py).
+ENUMS = {"enum_kind": (KIND, "confirmation_kind"), "enum_result": (RESULT, "result"),
+         "enum_basis": (BASIS, "co2_basis")}
 #: Place words accepted for ``at`` besides ids (unit-file.md: boundary | lab).
 PLACE_WORDS = {"边界": "boundary", "厂界": "boundary", "核算边界": "boundary", "实验室": "lab",
                "化验室": "lab", "laboratory": "lab"}

@@ -55,6 +55,7 @@ class Changed:
     matched_by: str  # id | serial | name_place
     fields: list[FieldChange]
     merged: dict[str, Any]
+    row: int | None = None  # the index of the file's instrument (LedgerRead.instruments)
 
 
 @dataclass
@@ -81,12 +82,19 @@ class ChangeSet:
             out.append(_t("added", lang, id=rec.get("id"), name=rec.get("name", "")))
         for ch in self.changed:
             out.append(_t("changed", lang, id=ch.id, by=_t(f"by.{ch.matched_by}", lang)))
-            for fc in ch.fields:  # the field and its values by their names (ledger/words.py)
-                out.append(f"    {field_label(fc.field, lang)}: {_show(_named(fc.field, fc.old, lang))} → "
-                           f"{_show(_named(fc.field, fc.new, lang))}")
+            for _, _, label, old, new in self.field_rows(lang, [ch]):
+                out.append(f"    {label}: {old} → {new}")
         for ident in self.absent:
             out.append(_t("removed" if ident in gone else "kept", lang, id=ident))
         return out
+
+    def field_rows(self, lang: str = "zh", changed: Iterable[Changed] | None = None
+                   ) -> list[tuple[str, str, str, str, str]]:
+        """One row per changed field: (id, matched by, field, old, new), the field and its values
+        by their names in ``lang`` (ledger/words.py: 干湿基准 湿基 → 干基), never the codes."""
+        return [(ch.id, ch.matched_by, field_label(fc.field, lang), _show(_named(fc.field, fc.old, lang)),
+                 _show(_named(fc.field, fc.new, lang)))
+                for ch in (self.changed if changed is None else changed) for fc in ch.fields]
 
     def to_json(self, removed: Iterable[str] = ()) -> dict[str, Any]:
         """The change set as stored in the history (and returned by the API)."""
@@ -158,7 +166,7 @@ def compute(unit: UnitFile, incoming: list[dict[str, Any]], stated: list[set[str
     by_id, by_serial, by_name = _index(old)
     cs = ChangeSet()
     matched: set[int] = set()
-    for raw, fields in zip(incoming, stated, strict=True):
+    for row, (raw, fields) in enumerate(zip(incoming, stated, strict=True)):
         rec: dict[str, Any] = _json(raw)
         k: int | None = None
         how = ""
@@ -185,7 +193,7 @@ def compute(unit: UnitFile, incoming: list[dict[str, Any]], stated: list[set[str
         if rec.get("id") != old[k].id:
             cs.file_ids[old[k].id] = str(rec.get("id"))
         if diffs:
-            cs.changed.append(Changed(old[k].id, how, diffs, after))
+            cs.changed.append(Changed(old[k].id, how, diffs, after, row))
         else:
             cs.unchanged.append(old[k].id)
     cs.absent = [ins.id for k, ins in enumerate(old) if k not in matched]

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from tanjiliang.ledger import changes
 from tanjiliang.ledger.catalogue import (
+    BASIS,
     CONFIRMATION_COLUMNS,
     INSTRUMENT_COLUMNS,
     KIND,
@@ -139,6 +140,8 @@ def _cell_value(ins: Instrument, col: Column, pack: Pack | None, lang: str, no: 
         return _enum_label(STATUS, v, lang)
     if col.kind == "enum_kind":
         return _enum_label(KIND, v, lang)
+    if col.kind == "enum_basis":
+        return _enum_label(BASIS, v, lang)
     if col.kind == "type":
         return _type_label(pack, v, lang)
     return v
@@ -193,6 +196,7 @@ def _lists(wb: Workbook, pack: Pack | None, unit: UnitFile | None, lang: str) ->
         "kind": [v[k] for v in KIND.values()],
         "result": [v[k] for v in RESULT.values()],
         "place": places,
+        "basis": [v[k] for v in BASIS.values()],
     }
     out = {}
     for j, (name, values) in enumerate(lists.items(), 1):
@@ -208,12 +212,12 @@ def _lists(wb: Workbook, pack: Pack | None, unit: UnitFile | None, lang: str) ->
 def _validate(ws: Worksheet, columns: tuple[Column, ...], formulas: dict[str, str], rows: int,
               lang: str) -> None:
     which = {"type": "type", "enum_status": "status", "enum_kind": "kind", "enum_result": "result",
-             "place": "place"}
+             "place": "place", "enum_basis": "basis"}
     for j, c in enumerate(columns, 1):
         name = which.get(c.kind)
         if name is None or name not in formulas:
             continue
-        strict = name in ("status", "kind", "result")
+        strict = name in ("status", "kind", "result", "basis")
         dv = DataValidation(type="list", formula1=f"={formulas[name]}", allow_blank=True,
                             showErrorMessage=True, errorStyle="stop" if strict else "warning")
         dv.error = ("请从下拉列表选择" if lang == "zh" else "choose from the list")
@@ -287,8 +291,10 @@ class _CellSource:
 
     def __init__(self, file: str, where: dict[tuple[str | int, ...], tuple[str, int, str | None, str | None]],
                  problems: list[Problem], values: list[dict[str, Any]],
-                 reported: set[tuple[int, str]] | None = None) -> None:
+                 reported: set[tuple[int, str]] | None = None,
+                 written: dict[tuple[int, str], str] | None = None) -> None:
         self.reported = reported or set()
+        self.written = written or {}
         self.said = {(p.sheet, p.row, p.column) for p in problems if p.column}
         self.file = file
         self.where = where
@@ -307,6 +313,10 @@ class _CellSource:
         return self._cell(tuple(path))[1]
 
     def value(self, path: tuple[str | int, ...]) -> Any:
+        if len(path) == 3 and path[0] == "instruments" and isinstance(path[1], int) and isinstance(path[2], str):
+            written = self.written.get((path[1], path[2]))
+            if written is not None:
+                return written  # 湿基 as written, not the code wet
         node: Any = {"instruments": self.values}
         for part in path:
             try:
@@ -351,7 +361,7 @@ def read_changes(unit: UnitFile, path: str | Path, pack: Pack | None = None, *, 
     read = read_ledger(path, pack, unit, strict=strict, display_name=display_name)
     file = display_name or Path(path).name
     problems = list(read.problems)
-    src = _CellSource(file, read.where, problems, read.instruments, read.bad_cells)
+    src = _CellSource(file, read.where, problems, read.instruments, read.bad_cells, read.written)
     valid: list[tuple[int, Instrument]] = []
     for k, rec in enumerate(read.instruments):
         try:
@@ -377,8 +387,33 @@ def read_changes(unit: UnitFile, path: str | Path, pack: Pack | None = None, *, 
     if problems:
         raise LedgerError(file, _dedupe(problems), read)
     cs = changes.compute(unit, read.instruments, read.stated)
+    _kept_basis_issues(unit, cs, read, src)
+    if problems:
+        raise LedgerError(file, _dedupe(problems), read)
     read.changes = cs
     return cs, read
+
+
+def _kept_basis_issues(unit: UnitFile, cs: ChangeSet, read: LedgerRead, src: _CellSource) -> None:
+    """A basis (干湿基准) the file leaves empty is kept from the unit file; if the file's row
+    makes that instrument anything but an emission point's CO2 analyser, the merged unit would
+    not load (model/load.py refuses a basis there): refused at the row's 测量对象 cell, saying
+    where the basis comes from (the ledger cannot clear a field: an empty cell keeps it)."""
+    points = {p.id for p in unit.emission_points}
+    for ch in cs.changed:
+        basis = ch.merged.get("basis")
+        if basis is None or ch.row is None or "basis" in read.stated[ch.row]:
+            continue
+        merged = Instrument.model_construct(measures=ch.merged.get("measures"))
+        if any(q == "co2" and t in points for t, q in merged.targets()):
+            continue
+        zh, en = BASIS.get(basis, (basis, basis))
+        src.issue(("instruments", ch.row, "measures"),
+                  f"单位文件中器具 {ch.id} 的干湿基准为{zh}，只适用于测量排放口 CO2 浓度的分析仪（排放口.co2）；"
+                  "台账空格不会清除单位文件的值，请先在单位文件（或器具表单）中删去干湿基准",
+                  f"the unit file gives instrument {ch.id} a measurement basis ({en}), which applies only to "
+                  "an analyser of an emission point's CO2 (<point>.co2); an empty ledger cell does not clear "
+                  "the unit file's value: remove the basis from the unit file (or the instrument form) first")
 
 
 def import_ledger(unit: UnitFile, path: str | Path, pack: Pack | None = None, *, strict: bool = False,

@@ -34,6 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tanjiliang.ledger import values
 from tanjiliang.ledger.catalogue import (
     CONFIRMATION_COLUMNS,
+    ENUMS,
     KIND,
     READ_COLUMNS,
     RESULT,
@@ -120,6 +121,9 @@ class LedgerRead:
     skipped: list[tuple[str, int, str]] = field(default_factory=list)
     stated: list[set[str]] = field(default_factory=list)  # per instrument: fields the file states
     bad_cells: set[tuple[int, str]] = field(default_factory=set)  # (instrument, field) reported
+    #: (instrument, field) → the cell's text where a word was stored as a code (湿基 → wet), so a
+    #: later check on that cell shows what the user wrote, not the code
+    written: dict[tuple[int, str], str] = field(default_factory=dict)
     changes: Any = None  # the change set, once computed (tanjiliang.ledger.changes.ChangeSet)
     type_vocab: list[names.Entry] = field(default_factory=list)  # the pack's types (report words)
     place_vocab: list[names.Entry] = field(default_factory=list)  # the unit's places
@@ -282,6 +286,8 @@ class _Sheet:
                 self.note(i, j, c.field, v.strip(), "—", "empty")
                 continue
             got[c.field] = self.value(i, j, c, v)
+            if c.kind in ENUMS or c.kind == "enum_status":
+                self.r.written[(len(self.r.instruments), c.field)] = str(_text(v))
         if i in self.periods and got.get("interval") is None:
             got["interval"] = self.periods[i]
         # the id: 管理编号, else 序号 (when the sheet has no id column)
@@ -386,11 +392,10 @@ class _Sheet:
             if result is not None:
                 self.r.status_results[(self.title, i)] = result
             return code
-        if c.kind in ("enum_kind", "enum_result"):
-            mapping = KIND if c.kind == "enum_kind" else RESULT
+        if c.kind in ENUMS:  # 检定/校准, 结论, 干湿基准 (干基/湿基 and the loader's words)
+            mapping, kind = ENUMS[c.kind]
             found = _enum(mapping, t)
             if found is None:
-                kind = "confirmation_kind" if c.kind == "enum_kind" else "result"
                 try:
                     found = names.resolve(kind, t).code
                 except names.NameProblem:
@@ -530,6 +535,7 @@ class _Reader:
         self.skipped: list[tuple[str, int, str]] = []
         self.status_results: dict[tuple[str, int], str] = {}
         self.bad_cells: set[tuple[int, str]] = set()
+        self.written: dict[tuple[int, str], str] = {}
         self.row_records: set[int] = set()  # records made from a row's 有效期至 / status word
         self.header_text: dict[tuple[str, str], str] = {}
         self.formulas: set[tuple[str, int, int]] = set()  # formulas without a saved result
@@ -644,7 +650,7 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
             sheet.row(i, row)
     _attach(rd, confirmations)
     return LedgerRead(rd.instruments, rd.headers, rd.problems, rd.where, rd.notes, rd.pending,
-                      rd.skipped, rd.stated, bad_cells=rd.bad_cells, type_vocab=rd.type_vocab,
+                      rd.skipped, rd.stated, bad_cells=rd.bad_cells, written=rd.written, type_vocab=rd.type_vocab,
                       place_vocab=rd.place_vocab)
 
 

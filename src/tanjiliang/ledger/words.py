@@ -12,7 +12,14 @@ from collections.abc import Iterable
 from typing import cast
 
 from tanjiliang.i18n import Pair, pairs, pick
-from tanjiliang.ledger.catalogue import CONFIRMATION_COLUMNS, KIND, READ_COLUMNS, RESULT, STATUS
+from tanjiliang.ledger.catalogue import (
+    BASIS,
+    CONFIRMATION_COLUMNS,
+    KIND,
+    READ_COLUMNS,
+    RESULT,
+    STATUS,
+)
 from tanjiliang.model.names import PLACES, Entry
 
 WORDS = cast("dict[str, dict[str, Pair]]", pairs("ledger.report", {
@@ -88,7 +95,7 @@ def _entry(vocab: Iterable[Entry], code: str, lang: str, with_code: bool) -> str
 
 def value_label(field: str, code: str, lang: str, types: Iterable[Entry] = (),
                 places: Iterable[Entry] = ()) -> str:
-    """A value the import read, by its name (``in_use`` → 在用; ``rail_scale`` → 轨道衡; ``12 月``
+    """A value the import read, by its name (``in_use`` → 在用; ``wet`` → 湿基; ``rail_scale`` → 轨道衡; ``12 月``
     → 12 个月 / 12 months); ids and free text as they are."""
     if field == "status":  # "in_use（pass）": the status, and the result the word also gave
         status, _, result = code.partition("（")
@@ -102,6 +109,8 @@ def value_label(field: str, code: str, lang: str, types: Iterable[Entry] = (),
         return pick(KIND[code], lang, f"enum:confirmation_kind.{code}")
     if field == "result" and code in RESULT:
         return pick(RESULT[code], lang, f"enum:result.{code}")
+    if field == "basis" and code in BASIS:
+        return pick(BASIS[code], lang, f"enum:co2_basis.{code}")
     if field == "type":
         return _entry(types, code, lang, False) or code
     if field == "at":

@@ -212,7 +212,7 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
                                 "data": base64.b64encode(content).decode("ascii")}
     names = {i.ident: i.name for i in unit.instruments.all()}
     return page(request, "tj/ledger_import.html", unit, "ledger", cs=cs, file_name=upload.name,
-                summary=cs.summary(lang), sha256=sha256,
+                summary=cs.summary(lang), sha256=sha256, changed_rows=cs.field_rows(lang),
                 report=read.report(lang), pending=read.pending, strict=strict,
                 absent=[(ident, names.get(ident, "")) for ident in cs.absent],
                 added=[(str(r.get("id")), str(r.get("name", ""))) for r in cs.added])
