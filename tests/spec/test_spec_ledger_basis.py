@@ -107,6 +107,8 @@ def test_template_has_the_column(tmp_path: Path) -> None:
         assert basis_column(t) == 1 + [c.value for c in load_workbook(t)[SHEET][1]].index("器具类型\nType") + 1
         notes = [c.value for c in load_workbook(t)["说明 Notes"]["A"]]
         assert "干湿基准 Measurement basis" in notes
+        said = next(n for n in notes if n and ("干湿基准”只填于" in n or n.startswith("Measurement basis is")))
+        assert ("留空则沿用单位文件中的值" in said) if lang == "zh" else not CJK.search(said)
 
 
 # ------------------------------------------------------------------ the ledger's basis in the readings

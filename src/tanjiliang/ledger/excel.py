@@ -238,6 +238,9 @@ def _notes(wb: Workbook, lang: str) -> None:
         ("“确认记录”表每行一次检定/校准；计量标准可填本台账中器具的管理编号，多个用分号分隔。" if zh else
          "The Confirmations sheet holds one verification or calibration per row; reference standards may "
          "name instruments of this ledger, separated by semicolons."),
+        ("“干湿基准”只填于测量排放口 CO2 浓度的分析仪（测量对象 排放口.co2）：干基或湿基；留空则沿用单位文件中的值。"
+         if zh else "Measurement basis is filled in only for an analyser of an emission point's CO2 concentration "
+         "(Measures <point>.co2): dry basis or wet basis; an empty cell keeps the unit file's value."),
         ("导入为全部成功或全部不写入；所有问题一次列出（表、行、列、值、原因）。" if zh else
          "Import is all-or-nothing; every problem is listed at once (sheet, row, column, value, reason)."),
     ]
