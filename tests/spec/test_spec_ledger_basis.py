@@ -1,5 +1,5 @@
 """The CO2 analyser's measurement basis (干湿基准: dry / wet) in the Excel ledger, black-box:
-docs/ledger.md (column 干湿基准 / Measurement basis after 器具类型; values 干基 / 湿基 or dry basis /
+docs/ledger.md (column 干湿基准 / Measurement basis, the last but one, before 备注; values 干基 / 湿基 or dry basis /
 wet basis in the ledger's language; the words the unit-file loader accepts; an empty cell keeps
 the unit file's value; problems name file, sheet, row and column in the user's language) and
 docs/unit-file.md (``basis: dry | wet`` only on the instrument that measures ``<point>.co2``).
@@ -104,7 +104,8 @@ def test_template_has_the_column(tmp_path: Path) -> None:
         t = tmp_path / f"t-{lang}.xlsx"
         code, out = cli("ledger", "template", "-o", str(t), "--lang", lang)
         assert code == 0, out
-        assert basis_column(t) == 1 + [c.value for c in load_workbook(t)[SHEET][1]].index("器具类型\nType") + 1
+        headers = [c.value for c in load_workbook(t)[SHEET][1]]
+        assert basis_column(t) == len(headers) - 1 and headers[-1].startswith("备注")
         notes = [c.value for c in load_workbook(t)["说明 Notes"]["A"]]
         assert "干湿基准 Measurement basis" in notes
         said = next(n for n in notes if n and ("干湿基准”只填于" in n or n.startswith("Measurement basis is")))

@@ -104,7 +104,6 @@ INSTRUMENT_COLUMNS: tuple[Column, ...] = (
     _ic("at", "place"),
     _ic("measures", "measures"),
     _ic("type", "type", width=16),
-    _ic("basis", "enum_basis", width=10),  # 干湿基准 of a CEMS CO2 analyser (measures <point>.co2)
     _ic("confirmation", "enum_kind", width=10),
     _ic("interval", "interval", width=12),
     _ic("last_confirmed", "date", width=12),
@@ -113,6 +112,8 @@ INSTRUMENT_COLUMNS: tuple[Column, ...] = (
     _ic("confirmed_by", width=20),
     _ic("status", "enum_status", width=8),
     _dc("_points", "text", 16),
+    _ic("basis", "enum_basis", width=10),  # 干湿基准 of a CEMS CO2 analyser (measures <point>.co2); last but
+    # one, so that the columns of ledgers written before it keep their letters
     _ic("notes", width=18),
 )
 
