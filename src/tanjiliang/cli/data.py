@@ -310,18 +310,16 @@ def cems(
     # it (``basis: wet`` / 湿基), which a DAS export cannot tell apart when a point has two
     bases, mixed = cm.point_bases(unit, co2_unit) if basis is None else ({}, [])
     if mixed:
-        from tanjiliang.model.names import ENUM_LABELS
-
-        def said(ins: list[Any], k: int) -> str:  # C1 湿基、C2 干基 / C1 wet basis, C2 dry basis
-            return ("、" if k == 0 else ", ").join(
-                f"{i.id} {ENUM_LABELS['co2_basis'][cm.CO2_COLUMNS[cm.co2_column(co2_unit, i.basis)][1]][k]}"
+        def said(ins: list[Any], lang: str) -> str:  # C1 湿基、C2 干基 / C1 wet basis, C2 dry basis
+            return ("、" if lang == "zh" else ", ").join(
+                f"{i.id} {basis_words(cm.CO2_COLUMNS[cm.co2_column(co2_unit, i.basis)][1], lang)}"
                 for i in ins)
 
         raise _fail([Issue(str(unit_file), None, "",
-                           f"排放口 {p} 的 CO2 分析仪干湿基准不同（{said(ins, 0)}），无法判断 DAS 导出数据的基准："
+                           f"排放口 {p} 的 CO2 分析仪干湿基准不同（{said(ins, 'zh')}），无法判断 DAS 导出数据的基准："
                            "请用 --basis dry 或 --basis wet 指明",
                            f"the CO2 analysers of emission point {p} have different measurement bases "
-                           f"({said(ins, 1)}), so the DAS export's cannot be told: give --basis dry or --basis wet"
+                           f"({said(ins, 'en')}), so the DAS export's cannot be told: give --basis dry or --basis wet"
                            ).message(lg)
                      for p, ins in mixed], lg)
     from tanjiliang.data.readings import READ_ERRORS, ReadingsError, read_error, scan_das_export

@@ -89,12 +89,12 @@ def mass_rate(co2: list[str] | tuple[str, ...] = ("co2_pct", "co2_mgm3")) -> pl.
         conc = (pl.col(c) / 100.0 * rho if unit == "percent"
                 else pl.col(c) * (p_std / pl.col("pressure")) * (tk / t_std) * 1e-6)
         concs.append(conc / (1.0 - xsw) if basis == "wet" else conc)  # C_dry = C_wet / (1 − Xsw)
-    conc = concs[0] if len(concs) == 1 else pl.coalesce(concs)  # kg/Nm³ dry
+    conc = pl.coalesce(concs)  # kg/Nm³ dry
     return conc * q_sd / 1000.0
 
 
 def valid_sample(co2: list[str] | tuple[str, ...] = ("co2_pct", "co2_mgm3")) -> pl.Expr:
-    conc = pl.col(co2[0]) if len(co2) == 1 else pl.coalesce([pl.col(c) for c in co2])
+    conc = pl.coalesce([pl.col(c) for c in co2])
     ok = conc.is_not_null() & (conc >= 0)
     for c in co2:
         if CO2_COLUMNS[c][0] == "percent":
@@ -215,12 +215,17 @@ def samples_from_wide(frame: pl.LazyFrame, co2_unit: str = "percent",
             .drop("co2"))
 
 
-def co2_analysers(unit: UnitFile) -> list[Instrument]:
-    """The in-use instruments measuring an emission point's CO2 (the ones whose readings
-    :func:`samples_from_readings` uses)."""
+def cems_instruments(unit: UnitFile) -> list[Instrument]:
+    """The in-use instruments measuring an emission point's quantity (:data:`QUANTITIES`): the
+    ones whose readings :func:`samples_from_readings` uses."""
     points = {p.id for p in unit.emission_points}
     return [i for i in unit.instruments if i.status == "in_use" and i.measured_stream() in points
-            and i.measured_quantity() == "co2"]
+            and i.measured_quantity() in QUANTITIES]
+
+
+def co2_analysers(unit: UnitFile) -> list[Instrument]:
+    """The in-use instruments measuring an emission point's CO2."""
+    return [i for i in cems_instruments(unit) if i.measured_quantity() == "co2"]
 
 
 def point_bases(unit: UnitFile, co2_unit: str = "percent"
@@ -244,11 +249,8 @@ def samples_from_readings(readings: pl.LazyFrame, unit: UnitFile) -> tuple[pl.La
     """Long readings of the ledger's CEMS instruments (``measures: S1.co2`` …) → samples per
     emission point, values converted to the canonical units, each CO2 analyser's on its
     declared basis (``basis``: :data:`CO2_COLUMNS`); and the sample interval (s)."""
-    points = {p.id for p in unit.emission_points}
     rows = [{"instrument": i.id, "point": i.measured_stream(), "quantity": i.measured_quantity(),
-             "basis": i.basis or ""}
-            for i in unit.instruments if i.measured_stream() in points
-            and i.measured_quantity() in QUANTITIES and i.status == "in_use"]
+             "basis": i.basis or ""} for i in cems_instruments(unit)]
     m = pl.DataFrame(rows, schema={"instrument": pl.String, "point": pl.String, "quantity": pl.String,
                                    "basis": pl.String})
     r = readings.join(m.lazy(), on="instrument")

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from tanjiliang.i18n import gettext, pairs
 from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.load import read_tree
+from tanjiliang.model.names import ENUM_LABELS
 from tanjiliang.model.unit import (
     ConfirmationRecord,
     EmissionPoint,
@@ -108,8 +109,6 @@ EXTRA_WORDS = cast("dict[str, tuple[str, str]]", pairs("form.value", {
     "measured": "实测",
     "default": "缺省值",
     "supplier": "供应商提供",
-    "dry": "干基",
-    "wet": "湿基",
 }))
 
 #: Fields whose value refers to something else (chosen from a list in words, never typed).
@@ -120,6 +119,8 @@ REFERENCES = {"subunit", "equipment", "material", "type", "measures", "at", "med
 #: The group of ``tanjiliang.assess.labels`` that names a field's enumeration values.
 LABEL_GROUPS = {"kind": "kind", "method": "method", "declared_class": "class",
                 "direction": "direction", "status": "instrument_status", "sector": "sector"}
+#: Fields whose values the model's enumeration labels name (``tanjiliang.model.names.ENUM_LABELS``).
+ENUM_GROUPS = {"basis": "co2_basis"}
 
 
 def _word(value: str, lang: str, name: str = "") -> str:
@@ -130,6 +131,9 @@ def _word(value: str, lang: str, name: str = "") -> str:
     if value in group:
         zh, en = group[value]
         return zh if lang == "zh" else en[:1].upper() + en[1:]
+    enum = ENUM_LABELS.get(ENUM_GROUPS.get(name, ""), {})
+    if value in enum:
+        return enum[value][0 if lang == "zh" else 1]
     pair = EXTRA_WORDS.get(value) or WORDS.get(value)
     return (pair[0] if lang == "zh" else pair[1]) if pair else value
 
