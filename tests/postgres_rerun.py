@@ -38,9 +38,21 @@ def _url() -> str:
     pytest.fail("PostgreSQL answers but neither user postgres nor root can connect to db test")
 
 
-def rerun_on_postgresql(folder: Path, *extra: str) -> None:
-    """Run ``folder``'s tests (not the browser or PostgreSQL ones) on PostgreSQL; they must all
-    pass and none may be skipped."""
+def part_of(folder: Path, part: int = 0, parts: int = 1, leave_out: tuple[str, ...] = ()
+            ) -> list[str]:
+    """``folder``'s test files but those named in ``leave_out``, sorted by name: every
+    ``parts``-th from the ``part``-th on (a rerun split into parts that run on the suite's two
+    workers at once)."""
+    files = [f for f in sorted(folder.glob("test_*.py")) if f.name not in leave_out]
+    return [str(f) for f in files[part::parts]]
+
+
+def rerun_on_postgresql(folder: Path, *, leave_out: tuple[str, ...] = (),
+                        part: tuple[int, int] = (0, 1)) -> None:
+    """Run ``folder``'s tests (not the browser or PostgreSQL ones, nor the files named in
+    ``leave_out``) on PostgreSQL; they must all pass and none may be skipped. ``part=(i, n)``
+    runs the ``i``-th of ``n`` parts of the files (:func:`part_of`), each on its own throwaway
+    database (settings_test), so that the parts can run side by side."""
     if os.environ.get(INNER):
         return  # this is the inner run, already on PostgreSQL
     if not _server_up():
@@ -49,7 +61,7 @@ def rerun_on_postgresql(folder: Path, *extra: str) -> None:
         pytest.skip(f"no PostgreSQL server on {HOST}:{PORT} (start one to run these tests there)")
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
-         "-m", "not browser and not postgres", *extra, str(folder)],
+         "-m", "not browser and not postgres", *part_of(folder, *part, leave_out)],
         env={**os.environ, INNER: _url()}, capture_output=True, text=True, timeout=1500, check=False)
     tail = (proc.stdout + proc.stderr)[-4000:]
     assert proc.returncode == 0, tail
