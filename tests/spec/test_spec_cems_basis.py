@@ -177,6 +177,10 @@ def test_data_cems_asks_for_basis_when_a_point_s_analysers_differ(tmp_path: Path
     f = das(tmp_path)
     code, _, out = run(tmp_path, data, f, cmd="data cems", lang=lang)
     assert code == 2 and words in out and "--basis" in out
+    # named at the file's line of the basis that differs (C1b's ``basis: dry``, the last one)
+    text = (tmp_path / "plant.yaml").read_text(encoding="utf-8").splitlines()
+    line = max(n for n, row in enumerate(text, 1) if row.strip().startswith("basis:"))
+    assert f"plant.yaml:{line} instruments[{len(data['instruments']) - 1}].basis" in out
     assert (CJK.search(out) is None) if lang == "en" else True
     assert cems_points(tmp_path, data, f, "--basis", "wet")["S1"]["total_t"] == pytest.approx(8760 * E_WET, rel=1e-9)
 

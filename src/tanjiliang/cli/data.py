@@ -315,12 +315,17 @@ def cems(
                 f"{i.id} {basis_words(cm.CO2_COLUMNS[cm.co2_column(co2_unit, i.basis)][1], lang)}"
                 for i in ins)
 
-        raise _fail([Issue(str(unit_file), None, "",
-                           f"排放口 {p} 的 CO2 分析仪干湿基准不同（{said(ins, 'zh')}），无法判断 DAS 导出数据的基准："
-                           "请用 --basis dry 或 --basis wet 指明",
-                           f"the CO2 analysers of emission point {p} have different measurement bases "
-                           f"({said(ins, 'en')}), so the DAS export's cannot be told: give --basis dry or --basis wet"
-                           ).message(lg)
+        def where(ins: list[Any]) -> tuple[str | int, ...]:  # the basis that differs from the first's
+            first = cm.co2_column(co2_unit, ins[0].basis)
+            odd = next(i for i in ins if cm.co2_column(co2_unit, i.basis) != first)
+            return ("instruments", next(k for k, i in enumerate(unit.instruments) if i is odd), "basis")
+
+        raise _fail([unit.issue(where(ins),
+                                f"排放口 {p} 的 CO2 分析仪干湿基准不同（{said(ins, 'zh')}），无法判断 DAS 导出数据的基准："
+                                "请用 --basis dry 或 --basis wet 指明",
+                                f"the CO2 analysers of emission point {p} have different measurement bases "
+                                f"({said(ins, 'en')}), so the DAS export's cannot be told: give --basis dry or --basis wet"
+                                ).message(lg)
                      for p, ins in mixed], lg)
     from tanjiliang.data.readings import READ_ERRORS, ReadingsError, read_error, scan_das_export
 
