@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from tanjiliang.model.unit import accuracy_problem, interval_months
+from tanjiliang.model.unit import interval_months, read_accuracy
 
 
 class ValueProblem(ValueError):
@@ -20,34 +20,16 @@ class ValueProblem(ValueError):
         self.zh, self.en = zh, en
 
 
-_ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IIII", "IV": "IIII"}
-_CLASS_WORDS = re.compile(r"(准确度等级|准确度|精度等级|精度|准确级|等级|级别|级|class)", re.IGNORECASE)
-
-
 def accuracy(text: str) -> str:
-    """``"1.5级"`` → ``"1.5"``, ``"0.5s级"`` → ``"0.5S"``, ``"±1%"`` → ``"±1 %"``,
-    ``"Ⅲ级"`` → ``"III"``, ``"1%"`` → ``"±1 %"``, ``"±1%FS"`` → ``"±1 %FS"``; ValueProblem if it is not a class or MPE."""
-    s = str(text).strip()
-    for k, v in _ROMAN.items():
-        s = s.replace(k, v)
-    s = unicodedata.normalize("NFKC", s)
-    s = _CLASS_WORDS.sub("", s).strip().replace(" ", "")
-    s = s.replace("+-", "±").replace("+/-", "±")
-    if s.startswith("满量程"):  # 满量程±1% as 1 %FS
-        s = s[3:] + "FS"
-    m = re.fullmatch(r"±?(\d+(?:\.\d+)?)%((?:FS|F\.S\.?|满量程)?)", s, re.IGNORECASE)
-    if m:  # of the full scale (满量程) stays so: ±1 %FS is not ±1 % of reading
-        s = f"±{m[1]} %" + ("FS" if m[2] else "")
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)([sS])", s)
-    if m:
-        s = f"{m[1]}S"
-    if re.fullmatch(r"[iI]{1,4}", s):
-        s = s.upper()
-    p = accuracy_problem(s)
-    if p:
+    """``"1.5级"`` → ``"1.5"``, ``"0.50级"`` → ``"0.50"`` (the number as written), ``"0.5s级"`` →
+    ``"0.5S"``, ``"±1%"`` → ``"±1 %"``, ``"Ⅲ级"`` → ``"III"``, ``"1%"`` → ``"±1 %"``, ``"±1%FS"`` →
+    ``"±1 %FS"``; ValueProblem if it is not a class or MPE. Read by the unit file's reader
+    (:func:`~tanjiliang.model.unit.read_accuracy`), so both take the same spellings."""
+    r = read_accuracy(str(text))
+    if r is None:
         raise ValueProblem("不是准确度等级或最大允许误差（如 0.5级、0.2S级、III级、±1%）",
                            'not an accuracy class or MPE (e.g. "0.5", "0.2S", "III", "±1%")')
-    return s
+    return r.tidy
 
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "十二": 12, "半": 0}

@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from tanjiliang.model.unit import ConfirmationRecord, Instrument, interval_months
+from tanjiliang.model.unit import (
+    ConfirmationRecord,
+    Instrument,
+    accuracy_canonical,
+    interval_months,
+)
 from tanjiliang.rules.schema import InstrumentType
 
 
@@ -45,7 +50,7 @@ class ConfirmationState:
 
 def confirmation_state(ins: Instrument, itype: InstrumentType, as_of: date,
                        due_soon_days: int) -> ConfirmationState:
-    interval = interval_months(ins.interval) if ins.interval else itype.default_interval(ins.accuracy)
+    interval = interval_months(ins.interval) if ins.interval else itype.default_interval(accuracy_canonical(ins.accuracy))
     last = ins.last_confirmed
     next_due: date | None = None
     rec = latest_record(ins)

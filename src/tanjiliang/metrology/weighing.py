@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from tanjiliang.model.unit import Instrument, mpe_percent, quantity
+from tanjiliang.model.unit import Instrument, accuracy_canonical, mpe_percent, quantity
 from tanjiliang.rules.schema import Citation, Cited, Source, Strict
 
 Basis = Literal["verification", "in_service"]
@@ -118,7 +118,7 @@ def weighing_mpe(ins: Instrument, basis: Basis = "in_service") -> WeighingMpe | 
     """The MPE of ``ins`` in % at its usual load when its accuracy is a weighing class
     (``III``…), or a numeric class of a dynamic weighing type under a verification basis;
     ``None`` when the ordinary class mapping applies (±class %)."""
-    acc = (ins.accuracy or "").strip()
+    acc = accuracy_canonical(ins.accuracy) or ""  # "Ⅲ" and "III" alike, "1.0" as "1"
     if acc in OIML_CLASSES:
         if ins.verification_interval is None or ins.usual_load is None:
             return WeighingMpe(None, f"{acc} 级衡器须给出检定分度值 e 和常用称量，才能换算为最大允许误差百分数",
@@ -141,7 +141,7 @@ def instrument_mpe_percent(ins: Instrument, basis: Basis = "in_service") -> floa
     acc = ins.accuracy
     if acc is None:
         return None
-    if basis == "in_service" and acc.strip() not in OIML_CLASSES:  # the common case, no lookup
+    if basis == "in_service" and accuracy_canonical(acc) not in OIML_CLASSES:  # the common case, no lookup
         return _mpe_percent(acc)
     w = weighing_mpe(ins, basis)
     if w is not None:

@@ -9,9 +9,11 @@ ledger, the API and the web forms read the labels from here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 import pint
 from pydantic import (
@@ -141,28 +143,85 @@ Ratio = Annotated[str, AfterValidator(_quantity_checker("[]"))]
 #: is symmetric, and a class is written without "%". ``±1 %FS`` is an MPE of the full scale (满量程,
 #: 引用误差; ``F.S.`` too): at a reading below the upper limit it is a larger share of the reading,
 #: so it is kept as written and never read as ``±1 %`` of reading (:func:`full_scale_percent`).
+#: Matched against the text as :func:`read_accuracy` tidies it (no spaces, no 级, ± for +-).
 _ACCURACY = re.compile(
-    r"^(?:(?P<cls>\d+(?:\.\d+)?)(?P<s>S)?|(?P<oiml>I{1,4})"
-    r"|(?:±\s*)?(?P<mpe>\d+(?:\.\d+)?)\s*%\s*(?P<fs>[Ff]\.?[Ss]\.?)?)$"
+    r"^(?:(?P<cls>\d+(?:\.\d+)?)(?P<s>[Ss])?|(?P<oiml>I{1,4}|IV)"
+    r"|±?(?P<mpe>\d+(?:\.\d+)?)%(?P<fs>FS|F\.S\.?|满量程)?)$",
+    re.IGNORECASE,
 )
+#: Words people write around a class: "0.5级", "精度等级 0.5", "class 0.5".
+_CLASS_WORD = r"(?:准确度等级|准确度|精度等级|精度|准确级|等级|级别|级|class)"
+_CLASS_WORDS = re.compile(rf"^\s*{_CLASS_WORD}|{_CLASS_WORD}\s*$", re.IGNORECASE)
 #: Accuracy classes of the preferred series (GB/T 13283-2008 §4.2 and JJG 596-2012 for the
-#: S classes of electricity meters); any other number is not a class.
+#: S classes of electricity meters), each as :func:`read_accuracy` writes it (no trailing
+#: zeros); any other number is not a class.
 ACCURACY_CLASSES = frozenset(
     {"0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1", "0.15", "0.2", "0.25", "0.3", "0.5",
-     "1", "1.0", "1.5", "2", "2.0", "2.5", "3", "3.0", "4", "4.0", "5", "5.0"}
+     "1", "1.5", "2", "2.5", "3", "4", "5"}
 )
-S_CLASSES = frozenset({"0.1", "0.2", "0.5", "1", "1.0"})
+S_CLASSES = frozenset({"0.1", "0.2", "0.5", "1"})
+
+
+class AccuracyReading(NamedTuple):
+    """An accuracy as :func:`read_accuracy` reads it.
+
+    ``tidy``: the number as written, the decoration tidied (what the ledger import stores:
+    ``"0.50级"`` → ``"0.50"``, ``"0.5s"`` → ``"0.5S"``, ``"Ⅲ级"`` → ``"III"``, ``"1%"`` → ``"±1 %"``);
+    ``canonical``: the value compared with the pack (``"0.5"``, ``"0.5S"``, ``"III"``, ``"±1 %"``,
+    ``"±1 %FS"``), trailing zeros dropped; ``kind``: ``class``, ``oiml``, ``mpe`` or ``mpe_fs``."""
+
+    tidy: str
+    canonical: str
+    kind: Literal["class", "oiml", "mpe", "mpe_fs"]
+
+
+def _number(text: str) -> str:
+    """``"0.50"`` → ``"0.5"``, ``"1.0"`` → ``"1"``, ``"10"`` → ``"10"``."""
+    return format(Decimal(text).normalize(), "f")
+
+
+@lru_cache(maxsize=4096)
+def read_accuracy(text: str) -> AccuracyReading | None:
+    """The one reader of an accuracy class or MPE, for the unit file and the ledger alike;
+    None if ``text`` is neither. A class written with trailing zeros is that class (``"0.50"``,
+    ``"1.0"``); ``S``/``s``, with or without a space, is the S class of an electricity meter
+    (``"0.2 S"``); a weighing class is written in ASCII Roman numerals or the Unicode number forms
+    Ⅰ–Ⅳ (``"Ⅲ"``, ``"III"``, ``"Ⅳ"`` = ``"IIII"``); ``级``/``等级`` around it and full-width
+    characters are read too. The caller keeps the text as written."""
+    s = unicodedata.normalize("NFKC", str(text))  # Ⅲ → III, ０.５ → 0.5, ％ → %
+    s = _CLASS_WORDS.sub("", s)
+    s = re.sub(r"\s+", "", s).replace("+/-", "±").replace("+-", "±")
+    if s.startswith("满量程"):  # 满量程±1% is ±1 %FS
+        s = s[3:] + "FS"
+    m = _ACCURACY.match(s)
+    if m is None:
+        return None
+    if m["mpe"] is not None:
+        fs = "FS" if m["fs"] else ""
+        return AccuracyReading(f"±{m['mpe']} %{fs}", f"±{_number(m['mpe'])} %{fs}",
+                               "mpe_fs" if fs else "mpe")
+    if m["oiml"] is not None:
+        roman = m["oiml"].upper()
+        roman = "IIII" if roman == "IV" else roman
+        return AccuracyReading(roman, roman, "oiml")
+    cls, s_class = _number(m["cls"]), "S" if m["s"] else ""
+    if cls not in ACCURACY_CLASSES or (s_class and cls not in S_CLASSES):
+        return None
+    return AccuracyReading(m["cls"] + s_class, cls + s_class, "class")
+
+
+def accuracy_canonical(text: str | None) -> str | None:
+    """The accuracy compared with the pack (``"0.50级"`` → ``"0.5"``, ``"0.5 s"`` → ``"0.5S"``,
+    ``"Ⅲ"`` → ``"III"``), or None where nothing (valid) is stated."""
+    if text is None:
+        return None
+    r = read_accuracy(text)
+    return r.canonical if r is not None else None
 
 
 @lru_cache(maxsize=4096)
 def accuracy_problem(text: str) -> tuple[str, str] | None:
-    m = _ACCURACY.match(text.strip())
-    if m and m["mpe"] is not None:
-        return None
-    if m and m["oiml"] is not None:
-        return None
-    if (m and m["cls"] is not None and m["cls"] in ACCURACY_CLASSES
-            and (m["s"] is None or m["cls"] in S_CLASSES)):
+    if read_accuracy(text) is not None:
         return None
     return (f"“{text}”不是准确度等级或最大允许误差（如 0.5、0.2S、III、±0.1 %）",
             f'"{text}" is not an accuracy class or MPE (e.g. 0.5, 0.2S, III, ±0.1 %)')
@@ -170,18 +229,12 @@ def accuracy_problem(text: str) -> tuple[str, str] | None:
 
 def mpe_percent(accuracy: str | None) -> float | None:
     """MPE in % of reading for an accuracy class or MPE; ``None`` where it cannot be compared
-    (an OIML weighing class such as ``III``, or nothing stated). Pack default-pack.md: a class
-    maps to ±class % (``"0.5S"`` → 0.5)."""
-    if accuracy is None:
+    (an OIML weighing class such as ``III``, a full-scale MPE, or nothing stated). Pack
+    default-pack.md: a class maps to ±class % (``"0.5S"`` → 0.5)."""
+    r = read_accuracy(accuracy) if accuracy is not None else None
+    if r is None or r.kind in ("oiml", "mpe_fs"):
         return None
-    m = _ACCURACY.match(accuracy.strip())
-    if not m:
-        return None
-    if m["mpe"] is not None:
-        return None if m["fs"] else float(m["mpe"])
-    if m["cls"] is not None:
-        return float(m["cls"])
-    return None
+    return float(r.canonical.removeprefix("±").removesuffix(" %").removesuffix("S"))
 
 
 def full_scale_percent(accuracy: str | None) -> float | None:
@@ -189,10 +242,10 @@ def full_scale_percent(accuracy: str | None) -> float | None:
     the upper range value it equals an MPE of ±1 % of reading and at any lower reading it is
     more (MPE = FS % × upper limit ÷ reading), so it can show that an instrument misses a
     requirement, never that it meets one."""
-    if accuracy is None:
+    r = read_accuracy(accuracy) if accuracy is not None else None
+    if r is None or r.kind != "mpe_fs":
         return None
-    m = _ACCURACY.match(accuracy.strip())
-    return float(m["mpe"]) if m and m["mpe"] is not None and m["fs"] else None
+    return float(r.canonical.removeprefix("±").removesuffix(" %FS"))
 
 
 def _check_accuracy(v: str) -> str:
