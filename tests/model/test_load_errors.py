@@ -90,7 +90,7 @@ def test_bad_date():
 def test_bad_check_digit():
     text = _spec_with("91410100MA44ABCD1F", "91410100MA44ABCD1X")
     [issue] = _errors(text).issues
-    assert issue.path == "unit"
+    assert issue.path == "unit.credit_code"
     assert "check digit" in issue.en and "GB 32100" in issue.zh
 
 
@@ -122,6 +122,30 @@ def test_unknown_key_is_rejected():
     assert "未知的键" in issue.zh
 
 
+@pytest.mark.parametrize(("code", "zh", "en"), [
+    ("91410100MA44ABCD1X", "校验码错误：应为“F”", 'wrong check digit: expected "F"'),
+    ("9141010OMA44ABCD1F", "含非法字符“O”", 'contains the character "O", not allowed'),
+])
+def test_credit_code_problem_is_at_its_own_line_and_path(code, zh, en):
+    """A wrong check digit or an illegal character is at ``unit.credit_code`` (its line),
+    not at ``unit:`` (s9 probe finding 6)."""
+    text = _spec_with("credit_code: 91410100MA44ABCD1F", f"credit_code: {code}")
+    [issue] = _errors(text).issues
+    assert (issue.path, issue.line) == ("unit.credit_code", _line_of(text, code))
+    assert issue.line != _line_of(text, "unit:")
+    assert issue.message("zh").startswith(f"plant.yaml:{issue.line} unit.credit_code: ") and zh in issue.zh
+    assert en in issue.en
+
+
+def test_negative_activity_is_at_the_activity():
+    """A model validator's problem about one key names that key (``problem(..., at=)``)."""
+    text = _spec_with('activity: "310 t"', 'activity: "-310 t"')
+    [issue] = _errors(text).issues
+    assert (issue.path, issue.line) == ("source_streams[1].activity", _line_of(text, '"-310 t"'))
+    assert issue.message("en") == (f"plant.yaml:{issue.line} source_streams[1].activity: activity cannot be "
+                                   "negative; an export is written direction: out")
+
+
 def test_duplicate_yaml_key():
     text = "format: tanjiliang/unit@1\nunit: {name: x, year: 2025}\nunit: {name: y, year: 2025}\n"
     [issue] = _errors(text).issues
@@ -151,7 +175,8 @@ BAD = {  # kind of error → (edit of the spec example, the key path the message
     "unknown reference": (("consumers: [AUX]\n  - id: lime", "consumers: [AUX2]\n  - id: lime"), "source_streams[2].consumers"),
     "duplicate id": (("{id: G2, name: 2号机组}", "{id: W-11, name: 2号机组}"), "instruments[1].id"),
     "bad date": (("last_confirmed: 2025-03-10", "last_confirmed: 2025-02-30"), "instruments[0].last_confirmed"),
-    "bad check digit": (("91410100MA44ABCD1F", "91410100MA44ABCD1X"), "unit"),
+    "bad check digit": (("91410100MA44ABCD1F", "91410100MA44ABCD1X"), "unit.credit_code"),
+    "negative activity": (('activity: "310 t"', 'activity: "-310 t"'), "source_streams[1].activity"),
     "malformed YAML": (("  - {id: G2, name: 2号机组}", "  - {id: G2, name: 2号机组"), ""),
 }
 

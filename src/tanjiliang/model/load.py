@@ -598,7 +598,9 @@ def _translate(err: Any) -> tuple[str, str]:
 def validation_issues(exc: ValidationError, data: Any, src: SourceMap) -> list[Issue]:
     by_path: dict[tuple[str | int, ...], list[Any]] = {}
     for err in exc.errors(include_url=False):
-        by_path.setdefault(_clean_loc(err["loc"], data), []).append(err)
+        at = (err.get("ctx") or {}).get("at") if err["type"] == "tanjiliang" else None
+        path = _clean_loc(err["loc"], data) + ((at,) if at else ())  # problem(..., at="activity")
+        by_path.setdefault(path, []).append(err)
     issues = []
     for path, errs in by_path.items():
         custom = [e for e in errs if e["type"] in ("tanjiliang", "value_error")]

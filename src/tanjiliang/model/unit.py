@@ -72,9 +72,12 @@ CLINKER_WEIGHED = ("raw_meal", "kiln_dust", "bypass_dust", "substitutes")
 STREAM_QUANTITIES = (*STREAM_PARAMETERS, "stock", "anode_effects", *CLINKER_LAB, *CLINKER_WEIGHED)
 
 
-def problem(zh: str, en: str) -> PydanticCustomError:
-    """A validation error carrying both languages (the loader shows the user's)."""
-    return PydanticCustomError("tanjiliang", en.replace("{", "{{").replace("}", "}}"), {"zh": zh})
+def problem(zh: str, en: str, at: str | None = None) -> PydanticCustomError:
+    """A validation error carrying both languages (the loader shows the user's). ``at``: the
+    key, below the validated object, that the problem is about, so that a model validator's
+    error names that key's line and path (``source_streams[0].activity``, not the stream)."""
+    ctx = {"zh": zh} if at is None else {"zh": zh, "at": at}
+    return PydanticCustomError("tanjiliang", en.replace("{", "{{").replace("}", "}}"), ctx)
 
 
 def label(zh: str, en: str, **kw: Any) -> Any:
@@ -324,13 +327,15 @@ class UnitInfo(Model):
     region: Text | None = label("所在地区", "Region", default=None)
     year: int = label("报告年度", "Reporting year", ge=1990, le=2100)
 
-    @model_validator(mode="after")
-    def _credit_code(self) -> UnitInfo:
-        if self.credit_code is not None:
-            p = uscc_problem(self.credit_code)
+    @field_validator("credit_code")
+    @classmethod
+    def _credit_code(cls, v: str | None) -> str | None:
+        """At ``unit.credit_code`` (its line and key path), not at ``unit``."""
+        if v is not None:
+            p = uscc_problem(v)
             if p:
                 raise problem(*p)
-        return self
+        return v
 
 
 class SubUnit(Named):
@@ -629,7 +634,7 @@ class SourceStream(Named):
                           "a flow out uses the calculation method (give activity)")
         if self.activity is not None and self.direction == "in" and quantity(self.activity).magnitude < 0:
             raise problem("活动数据不能为负；输出的电力、热力或产品请写 direction: out",
-                          "activity cannot be negative; an export is written direction: out")
+                          "activity cannot be negative; an export is written direction: out", at="activity")
         if self.kind == "pfc" and self.anode_effects is None and (
                 self.parameters is None or self.parameters.emission_factor is None):
             raise problem("全氟化碳源流须给出 anode_effects（阳极效应）或 emission_factor",
