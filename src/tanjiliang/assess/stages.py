@@ -139,7 +139,8 @@ def resolve_medium(stream: SourceStream, pack: Pack, lib: FactorLibrary) -> str 
 
 
 def _fmt(x: float) -> str:
-    return f"{x:,.1f}" if abs(x) >= 100 else f"{x:,.3g}"
+    """One decimal from 100 up, rounded half-up on the number's decimal (rules/exact.py)."""
+    return f"{rounded(exact(x), 1):,.1f}" if abs(x) >= 100 else f"{x:,.3g}"
 
 
 def scope(ctx: Context) -> Scope:
@@ -174,7 +175,7 @@ def scope(ctx: Context) -> Scope:
     biogenic = {s.id for s in unit.source_streams if s.biogenic or calc[s.id].biogenic_co2_t > 0
                 or (s.material and (m := lib.material(s.material)) is not None and m.biogenic)}
     decimals = ctx.decimals
-    counted = {sid: exact(c.counted_tco2e) for sid, c in calc.items()}
+    counted = {sid: c.exact_tco2e for sid, c in calc.items()}  # exact (emissions/calc.py)
     totals = unit_totals(unit.source_streams, calc, p)  # direct, indirect, flows out (emissions/totals.py)
     total_r = rounded(totals.total, decimals)
     key_unit = at_least(totals.key_basis, p.scope.key_emission_threshold_tco2e.value, decimals)

@@ -145,7 +145,11 @@ def make_console() -> Console:
 
 
 def _n(x: float) -> str:
-    return f"{x:,.1f}"
+    """One decimal, rounded half-up on the number's decimal as the pack rounds (40 999.95 →
+    41,000.0; a float's own formatting gives 40,999.9)."""
+    from tanjiliang.reports.fmt import num
+
+    return num(x, 1)
 
 
 #: Kinds of records dated after the as-of date (listed, not counted: issue 11).

@@ -7,21 +7,34 @@ from its parameters"; domain.md §6).
 * otherwise the Chinese guideline form E = activity × ncv × carbon_content × oxidation_rate
   × 44/12, each missing parameter taken from the factor library for ``material``;
 * a biogenic material (or ``biogenic: true``) is reported as biogenic CO2, counted 0.
+
+Exact (default-pack.md "Exactness"): every product is worked out on the exact decimals of its
+factors — the numbers as written (or as the factor library holds them) and each unit
+conversion's factor — as fractions (44/12 is not a finite decimal), never as a product of
+binary floating-point numbers: 9 901 t × 5.05 t/t is 50 000.05 t, not 50 000.049999999996,
+and so above the 50 000 t of category A. ``StreamEmission.exact_tco2e`` carries it to the
+totals and the classes; the float fields are its nearest floats, for display.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import pint
 
 from tanjiliang.model.unit import SourceStream
+from tanjiliang.rules.exact import exact
 from tanjiliang.rules.factors import FactorLibrary, Material
 from tanjiliang.rules.schema import Cited
 from tanjiliang.units import QuantityError, parse_quantity, parse_ratio
+from tanjiliang.units.registry import Q_
 
 C_TO_CO2 = 44.0 / 12.0  # molar masses of CO2 and C (IUPAC), GB/T 32150-2015 formula (2)
+C_TO_CO2_X = Fraction(44, 12)  # the same, exactly
 
 
 class CalcProblem(Exception):
@@ -47,11 +60,48 @@ class Parameter:
 
 @dataclass(slots=True)
 class StreamEmission:
-    counted_tco2e: float
+    counted_tco2e: float  # the nearest float of exact_tco2e
     by_gas_t: dict[str, float]
     biogenic_co2_t: float
     formula: str
     parameters: list[Parameter] = field(default_factory=list)
+    exact_tco2e: Decimal = Decimal(0)  # what the stream counts, exact (the module's docstring)
+
+
+# ------------------------------------------------------------------------- exact products
+
+def _fx(v: float | int) -> Fraction:
+    """The exact decimal of a number the engine holds (rules/exact.py), as a fraction."""
+    return Fraction(exact(v))
+
+
+@lru_cache(maxsize=1024)  # a few units recur across streams
+def _factor(units: Any, target: Any) -> Fraction:
+    """The factor from ``units`` to ``target``, as the exact decimal of pint's factor."""
+    return _fx(float(Q_(1.0, units).to(target).magnitude))
+
+
+def _in(q: pint.Quantity, target: Any) -> Fraction:
+    """``q`` in ``target`` units, exactly: its magnitude's decimal × the conversion's."""
+    return _fx(q.magnitude) * _factor(q.units, target)
+
+
+def _decimal(x: Fraction) -> Decimal:
+    """A fraction as a decimal of 50 significant digits: exact for every finite decimal the
+    products here give; a repeating one (÷ 12) is never within 10⁻⁴⁰ of a rounding boundary."""
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return Decimal(x.numerator) / Decimal(x.denominator)
+
+
+def _exact_activity(stream: SourceStream, activity: pint.Quantity) -> Fraction:
+    """The activity's magnitude (in ``activity``'s units), exactly: as written, or the stock's
+    receipts + opening − closing summed on exact decimals."""
+    if stream.activity is None and stream.stock is not None:
+        r = parse_quantity(stream.stock.receipts)
+        return (_fx(r.magnitude) + _in(parse_quantity(stream.stock.opening), r.units)
+                - _in(parse_quantity(stream.stock.closing), r.units)) * _factor(r.units, activity.units)
+    return _fx(activity.magnitude)
 
 
 def _cite(c: Cited[Any], lib: FactorLibrary) -> str:
@@ -84,18 +134,19 @@ def stream_emissions(
         if stream.emissions is None:
             raise CalcProblem(("emissions",), "实测法源流须给出 emissions（年实测排放量）或提供 CEMS 读数",
                               "a measurement-method stream needs emissions (annual total) or CEMS readings")
-        q = parse_quantity(stream.emissions, "[mass]").to("t")
-        co2 = float(q.magnitude)
-        return _finish({"CO2": co2}, gwp, biogenic, "measurement", [_param("emissions", q, "measured")])
+        written = parse_quantity(stream.emissions, "[mass]")
+        return _finish({"CO2": _in(written, "t")}, gwp, biogenic, "measurement",
+                       [_param("emissions", written.to("t"), "measured")])
 
     activity = stream.activity_quantity()
     assert activity is not None  # the model requires activity or stock
+    act = _exact_activity(stream, activity)
     params = [_param("activity", activity, "measured" if stream.activity is not None else "stock")]
     p = stream.parameters
     if stream.anode_effects is not None:
-        return _anode_effects(stream, activity, lib, gwp, params)
+        return _anode_effects(stream, activity, act, lib, gwp, params)
     if stream.clinker is not None:
-        return _clinker(stream, activity, material, lib, gwp, params)
+        return _clinker(stream, activity, act, material, lib, gwp, params)
     if stream.direction == "out" and material is None and (p is None or all(
             getattr(p, n) is None for n in ("emission_factor", "carbon_content"))):
         # a flow out with nothing to weigh its carbon (a power plant's electricity sent out):
@@ -151,7 +202,7 @@ def stream_emissions(
 
     ef_given = given("emission_factor")
     if ef_given is not None:
-        return _factor_form(stream, activity, ef_given[0], ef_given[1], None, ncv, params, gwp, biogenic)
+        return _factor_form(stream, activity, act, ef_given[0], ef_given[1], None, ncv, params, gwp, biogenic)
     has_cc = (p is not None and p.carbon_content is not None) or (
         material is not None and material.carbon_content is not None)
     if has_cc:
@@ -168,19 +219,19 @@ def stream_emissions(
             raise CalcProblem(("parameters", "oxidation_rate"), "缺少碳氧化率 oxidation_rate",
                               "oxidation_rate is missing (neither in the file nor in the factor library)")
         if cc.check("[mass] / [energy]"):
-            carbon = activity * ncv() * cc
+            n = ncv()
+            carbon = act * _fx(n.magnitude) * _fx(cc.magnitude) * _factor((activity * n * cc).units, "t")
             formula = "activity × ncv × carbon_content × oxidation_rate × 44/12"
         else:
             if not activity.check("[mass]"):
                 raise CalcProblem(("parameters", "carbon_content"), "按质量分数给出含碳量时，活动数据须为质量",
                                   "a carbon content by mass needs activity data in mass")
-            carbon = activity * cc.to("dimensionless" if cc.dimensionless else "t/t")
+            carbon = act * _fx(cc.magnitude) * _factor((activity * cc).units, "t")
             formula = "activity × carbon_content × oxidation_rate × 44/12"
-        co2 = float((carbon * of * C_TO_CO2).to("t").magnitude)
-        return _finish({"CO2": co2}, gwp, biogenic, formula, params)
+        return _finish({"CO2": carbon * _fx(of) * C_TO_CO2_X}, gwp, biogenic, formula, params)
     if material is not None and material.emission_factor is not None:
         c = material.emission_factor
-        return _factor_form(stream, activity, c.value, "library", _cite(c, lib), ncv, params, gwp, biogenic)
+        return _factor_form(stream, activity, act, c.value, "library", _cite(c, lib), ncv, params, gwp, biogenic)
     if material is not None and material.emission_factor_by_year:
         found = material.emission_factor_for(year)
         if found is None:
@@ -189,12 +240,13 @@ def stream_emissions(
                               f'the factor library has no factor for "{stream.material}" in {year} or earlier (has: {years})')
         fy, c = found
         note = "" if fy == year else f"（{year} 年采用 {fy} 年因子）"
-        return _factor_form(stream, activity, c.value, "library", _cite(c, lib) + note, ncv, params, gwp, biogenic)
+        return _factor_form(stream, activity, act, c.value, "library", _cite(c, lib) + note, ncv, params, gwp,
+                            biogenic)
     raise CalcProblem(("parameters",), "无法计算排放量：请给出 emission_factor，或 carbon_content 与 ncv",
                       "cannot compute emissions: give emission_factor, or carbon_content and ncv")
 
 
-def _anode_effects(stream: SourceStream, activity: pint.Quantity, lib: FactorLibrary,
+def _anode_effects(stream: SourceStream, activity: pint.Quantity, act: Fraction, lib: FactorLibrary,
                    gwp: dict[str, float], params: list[Parameter]) -> StreamEmission:
     """PFC from anode effects, slope method (IPCC 2006 Vol. 3 §4.4.2.4 equation 4.27; the
     aluminium guidelines' 阳极效应 PFC): ``E_CF4 = S_CF4 × AEM × P``, ``E_C2F6 = E_CF4 ×
@@ -227,25 +279,26 @@ def _anode_effects(stream: SourceStream, activity: pint.Quantity, lib: FactorLib
     else:
         raise CalcProblem(("anode_effects", "c2f6_ratio"), f"排放因子库中没有 {ae.technology} 槽型的 C2F6/CF4 比",
                           f"the factor library has no C2F6/CF4 ratio for {ae.technology} cells")
-    tonnes_al = float(activity.to("t").magnitude)
-    cf4 = s_cf4 * aem_min * tonnes_al / 1000.0  # kg → t
+    aem_x = _fx(aem.magnitude) if aem.dimensionless else _in(aem, "min")
+    cf4 = _fx(s_cf4) * aem_x * act * _factor(activity.units, "t") / 1000  # kg → t
     for gas in ("CF4", "C2F6"):
         if gas not in gwp:
             raise CalcProblem(("anode_effects",), f"所用 GWP 集中没有 {gas}", f"the GWP set in use has no {gas}")
-    return _finish({"CF4": cf4, "C2F6": cf4 * ratio}, gwp, False,
+    return _finish({"CF4": cf4, "C2F6": cf4 * _fx(ratio)}, gwp, False,
                    "CF4 = S_CF4 × AEM × P; C2F6 = CF4 × F_C2F6/CF4", params)
 
 
 #: Molar-mass ratios as the cement guidelines write them (CO2/CaO 44/56, CO2/MgO 44/40).
 CAO_TO_CO2 = 44.0 / 56.0
 MGO_TO_CO2 = 44.0 / 40.0
+CAO_TO_CO2_X, MGO_TO_CO2_X = Fraction(44, 56), Fraction(44, 40)  # the same, exactly
 CLINKER_FORMULA = ("E = (Q + Q_ckd + Q_bpd) × [(CaO − CaO_nc) × 44/56 + (MgO − MgO_nc) × 44/40]"
                    " + Q_rm × FR0 × 44/12")
 CLINKER_DEFAULT_FORMULA = "E = (Q + Q_ckd + Q_bpd) × EF + Q_rm × FR0 × 44/12"
 CLINKER_SUBSTITUTES_FORMULA = "E = (Q + Q_ckd + Q_bpd) × EF − Σ Q_sub × D + Q_rm × FR0 × 44/12"
 
 
-def _clinker(stream: SourceStream, activity: pint.Quantity, material: Material | None,
+def _clinker(stream: SourceStream, activity: pint.Quantity, act: Fraction, material: Material | None,
              lib: FactorLibrary, gwp: dict[str, float], params: list[Parameter]) -> StreamEmission:
     """Process emissions of clinker production (model/unit.py ``Clinker``; CETS-AG-02.01-V01-2024
     熟料生产; 2013 cement guideline 原料碳酸盐分解 and 生料中非燃料碳煅烧):
@@ -261,14 +314,14 @@ def _clinker(stream: SourceStream, activity: pint.Quantity, material: Material |
     if not activity.check("[mass]"):
         raise CalcProblem(("activity",), "熟料生产过程排放的活动数据应为熟料产量（质量）",
                           "the activity of a clinker stream is the clinker output (a mass)")
-    q = float(activity.to("t").magnitude)
-    dust = 0.0
+    q = act * _factor(activity.units, "t")
+    dust = Fraction(0)
     for name in ("kiln_dust", "bypass_dust"):
         text = getattr(ck, name)
         if text is not None:
-            d = parse_quantity(text, "[mass]").to("t")
-            dust += float(d.magnitude)
-            params.append(_param(name, d, "measured"))
+            d = parse_quantity(text, "[mass]")
+            dust += _in(d, "t")
+            params.append(_param(name, d.to("t"), "measured"))
 
     def fraction(name: str) -> tuple[float, str, str | None]:
         """A fraction from the file (its source), else the library's default (cited)."""
@@ -285,9 +338,10 @@ def _clinker(stream: SourceStream, activity: pint.Quantity, material: Material |
         parts = {n: fraction(n) for n in ("cao", "cao_non_carbonate", "mgo", "mgo_non_carbonate")}
         for n, (v, src, cite) in parts.items():
             params.append(Parameter(n, v, "", src, cite))
-        ef = ((parts["cao"][0] - parts["cao_non_carbonate"][0]) * CAO_TO_CO2
-              + (parts["mgo"][0] - parts["mgo_non_carbonate"][0]) * MGO_TO_CO2)
-        params.append(Parameter("emission_factor", ef, "t/t", "measured"))
+        x = {n: _fx(v) for n, (v, _, _) in parts.items()}
+        ef = ((x["cao"] - x["cao_non_carbonate"]) * CAO_TO_CO2_X
+              + (x["mgo"] - x["mgo_non_carbonate"]) * MGO_TO_CO2_X)
+        params.append(Parameter("emission_factor", float(ef), "t/t", "measured"))
         formula = CLINKER_FORMULA
     else:
         p = stream.parameters
@@ -307,40 +361,40 @@ def _clinker(stream: SourceStream, activity: pint.Quantity, material: Material |
         if not f.check("[]") and not f.check("[mass] / [mass]"):
             raise CalcProblem(("parameters", "emission_factor"), "熟料排放因子应为 t/t（每吨熟料的 CO2）",
                               "the clinker emission factor is per tonne of clinker (t/t)")
-        ef = float(f.to("dimensionless").magnitude)
-        params.append(Parameter("emission_factor", ef, "t/t", ef_src or "default", cite))
+        ef = _in(f, "dimensionless")
+        params.append(Parameter("emission_factor", float(ef), "t/t", ef_src or "default", cite))
         formula = CLINKER_DEFAULT_FORMULA
     carbonate = (q + dust) * ef
-    deducted = 0.0
+    deducted = Fraction(0)
     for key, text in (ck.substitutes or {}).items():  # the 2024 guideline's 非碳酸盐替代原料扣减
         sub = lib.material(key)
         if sub is None or sub.family != "clinker_substitute" or not isinstance(sub.emission_factor, Cited) \
                 or not isinstance(sub.emission_factor.value, str):
             raise CalcProblem(("clinker", "substitutes", key), f"“{key}”不是排放因子库中的非碳酸盐替代原料",
                               f'"{key}" is not a non-carbonate substitute raw material of the factor library')
-        amount = parse_quantity(text, "[mass]").to("t")
-        deduction = float(parse_quantity(sub.emission_factor.value).to("dimensionless").magnitude)
-        params.append(_param("substitutes", amount, "measured"))
-        params.append(Parameter("substitute_deduction", deduction, "t/t", "library",
+        amount = parse_quantity(text, "[mass]")
+        deduction = _in(parse_quantity(sub.emission_factor.value), "dimensionless")
+        params.append(_param("substitutes", amount.to("t"), "measured"))
+        params.append(Parameter("substitute_deduction", float(deduction), "t/t", "library",
                                 _cite(sub.emission_factor, lib)))
-        deducted += float(amount.magnitude) * deduction
+        deducted += _in(amount, "t") * deduction
     if ck.substitutes:
-        params.append(Parameter("substitute_deductions", deducted, "t", "calculated"))
-        carbonate = max(carbonate - deducted, 0.0)
+        params.append(Parameter("substitute_deductions", float(deducted), "t", "calculated"))
+        carbonate = max(carbonate - deducted, Fraction(0))
         formula = CLINKER_SUBSTITUTES_FORMULA
     if ck.raw_meal is not None:
-        rm_q = parse_quantity(ck.raw_meal, "[mass]").to("t")
-        rm = float(rm_q.magnitude)
-        params.append(_param("raw_meal", rm_q, "measured"))
+        rm_q = parse_quantity(ck.raw_meal, "[mass]")
+        rm = _in(rm_q, "t")
+        params.append(_param("raw_meal", rm_q.to("t"), "measured"))
     else:
         ratio, src, cite = fraction("raw_meal_ratio")
-        rm = q * ratio
+        rm = q * _fx(ratio)
         params.append(Parameter("raw_meal_ratio", ratio, "t/t", src, cite))
     toc, src, cite = fraction("organic_carbon")
     params.append(Parameter("organic_carbon", toc, "", src, cite))
-    organic = rm * toc * C_TO_CO2
-    params.append(Parameter("carbonate_emissions", carbonate, "t", "calculated"))
-    params.append(Parameter("organic_carbon_emissions", organic, "t", "calculated"))
+    organic = rm * _fx(toc) * C_TO_CO2_X
+    params.append(Parameter("carbonate_emissions", float(carbonate), "t", "calculated"))
+    params.append(Parameter("organic_carbon_emissions", float(organic), "t", "calculated"))
     return _finish({"CO2": carbonate + organic}, gwp, False, formula, params)
 
 
@@ -350,13 +404,14 @@ def _self_sufficient(stream: SourceStream) -> bool:
         p.carbon_content is not None and p.oxidation_rate is not None))
 
 
-def _factor_form(stream: SourceStream, activity: pint.Quantity, value: str | dict[Any, str],
-                 source: str, citation: str | None, ncv: object, params: list[Parameter],
-                 gwp: dict[str, float], biogenic: bool) -> StreamEmission:
+def _factor_form(stream: SourceStream, activity: pint.Quantity, act: Fraction,
+                 value: str | dict[Any, str], source: str, citation: str | None, ncv: object,
+                 params: list[Parameter], gwp: dict[str, float], biogenic: bool) -> StreamEmission:
     factors = value if isinstance(value, dict) else {"CO2": value}
-    gases: dict[str, float] = {}
+    gases: dict[str, Fraction] = {}
     formula = "activity × emission_factor"
     energy: pint.Quantity | None = None
+    energy_x = Fraction(0)
     for gas, text in factors.items():
         try:
             f = parse_quantity(text)
@@ -365,11 +420,12 @@ def _factor_form(stream: SourceStream, activity: pint.Quantity, value: str | dic
         params.append(_param(f"emission_factor.{gas}", f, source, citation))
         direct = activity * f
         if direct.check("[mass]"):
-            gases[gas] = float(direct.to("t").magnitude)
+            gases[gas] = act * _fx(f.magnitude) * _factor(direct.units, "t")
         elif f.check("[mass] / [energy]") and not activity.check("[energy]"):
             if energy is None:
-                energy = activity * ncv()  # type: ignore[operator]
-            gases[gas] = float((energy * f).to("t").magnitude)
+                n = ncv()  # type: ignore[operator]
+                energy, energy_x = activity * n, act * _fx(n.magnitude)
+            gases[gas] = energy_x * _fx(f.magnitude) * _factor((energy * f).units, "t")
             formula = "activity × ncv × emission_factor"
         else:
             raise CalcProblem(("parameters", "emission_factor"),
@@ -378,12 +434,15 @@ def _factor_form(stream: SourceStream, activity: pint.Quantity, value: str | dic
     return _finish(gases, gwp, biogenic, formula, params)
 
 
-def _finish(gases: dict[str, float], gwp: dict[str, float], biogenic: bool, formula: str,
+def _finish(gases: dict[str, Fraction], gwp: dict[str, float], biogenic: bool, formula: str,
             params: list[Parameter]) -> StreamEmission:
+    """The stream's emission from its gases' masses (exact), weighted by GWP (each GWP the
+    exact decimal of the library's value); biogenic CO2 counts 0."""
+    by_gas = {g: float(v) for g, v in gases.items()}
     if biogenic:
-        return StreamEmission(0.0, gases, gases.get("CO2", 0.0), formula, params)
-    co2e = sum(v * gwp[g] for g, v in gases.items())
-    return StreamEmission(co2e, gases, 0.0, formula, params)
+        return StreamEmission(0.0, by_gas, by_gas.get("CO2", 0.0), formula, params, Decimal(0))
+    co2e = sum((v * _fx(gwp[g]) for g, v in gases.items()), Fraction(0))
+    return StreamEmission(float(co2e), by_gas, 0.0, formula, params, _decimal(co2e))
 
 
 __all__ = ["C_TO_CO2", "CalcProblem", "Material", "Parameter", "StreamEmission", "stream_emissions"]

@@ -24,7 +24,7 @@ from typing import Any
 
 from tanjiliang.emissions.calc import StreamEmission
 from tanjiliang.model.unit import SourceStream
-from tanjiliang.rules.exact import ZERO, exact, exact_sum
+from tanjiliang.rules.exact import ZERO, exact_sum
 from tanjiliang.rules.schema import Pack
 
 INDIRECT_KINDS = ("electricity", "heat")
@@ -60,7 +60,7 @@ def unit_totals(streams: list[SourceStream], calc: dict[str, StreamEmission], pa
     direct = indirect = exported = deducted_products = ZERO
     parts: list[Decimal] = []
     for s in streams:
-        e = exact(calc[s.id].counted_tco2e)
+        e = calc[s.id].exact_tco2e  # exact (emissions/calc.py)
         r = roles[s.id] = role(s)
         if r == "export":
             amount = abs(e)
