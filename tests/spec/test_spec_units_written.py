@@ -88,3 +88,28 @@ def test_units_the_product_prints_read_back(tmp_path):
     assert parse_quantity("1 Nm³").to("Nm3").magnitude == 1.0
     assert parse_quantity("1 Sm³").to("Nm3").magnitude == pytest.approx(0.9479437792816242)
     assert parse_quantity("2 kg·m⁻³").to("kg/m3").magnitude == 2.0
+
+
+def test_an_activity_in_energy_needs_no_ncv(tmp_path):
+    # 500 000 GJ of natural gas, carbon content and oxidation from the file: E = 500 000 GJ ×
+    # 0.0153 tC/GJ × 0.99 × 44/12 = 27 769.5 t (unit-file.md: ncv turns an amount into energy;
+    # an amount already in energy has none to turn)
+    rc, doc, out = check(tmp_path, unit([fuel("500000 GJ", carbon_content="0.0153 tC/GJ",
+                                              oxidation_rate="0.99")]))
+    assert rc in (0, 1), out
+    assert doc is not None and doc["emissions"]["total_tco2e"] == 27769.5
+    rc, doc, out = check(tmp_path, unit([fuel("500000 GJ")]))  # the library's carbon content
+    assert rc in (0, 1), out
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh", "source_streams[0].activity: 活动数据为体积，而排放因子库中“diesel”的低位发热量按质量给出"),
+    ("en", 'source_streams[0].activity: the activity data are a volume while the factor library gives the ncv '
+           'of "diesel" per mass')])
+def test_gallons_of_a_fuel_whose_library_ncv_is_per_mass_name_the_activity(tmp_path, lang, words):
+    diesel = {"id": "d", "name": "柴油", "kind": "combustion", "material": "diesel", "activity": "10000 gal"}
+    rc, doc, out = check(tmp_path, unit([diesel]), "--lang", lang)
+    assert rc == 2 and words in out, out
+    diesel["parameters"] = {"ncv": "0.1385 GJ/gal"}  # the ncv per volume: computed
+    rc, doc, out = check(tmp_path, unit([diesel]))
+    assert rc in (0, 1) and doc is not None and doc["emissions"]["total_tco2e"] > 0, out

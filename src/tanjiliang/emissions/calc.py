@@ -31,7 +31,7 @@ from tanjiliang.rules.exact import exact
 from tanjiliang.rules.factors import FactorLibrary, Material
 from tanjiliang.rules.schema import Cited
 from tanjiliang.units import QuantityError, parse_quantity, parse_ratio
-from tanjiliang.units.registry import Q_
+from tanjiliang.units.registry import Q_, dimension_name, ureg
 
 C_TO_CO2 = 44.0 / 12.0  # molar masses of CO2 and C (IUPAC), GB/T 32150-2015 formula (2)
 C_TO_CO2_X = Fraction(44, 12)  # the same, exactly
@@ -196,8 +196,20 @@ def stream_emissions(
             raise CalcProblem(("parameters", "ncv"), "缺少低位发热量 ncv（文件和排放因子库中均无）",
                               "ncv is missing (neither in the file nor in the factor library)")
         if not (activity * q).check("[energy]"):
-            raise CalcProblem(("parameters", "ncv"), "低位发热量的单位与活动数据的量纲不匹配",
-                              "ncv is not per unit of the activity data's dimension")
+            a_zh, a_en = (dimension_name(activity.dimensionality, lg) for lg in ("zh", "en"))
+            per_zh, per_en = (dimension_name((ureg.joule / q.units).dimensionality, lg)
+                              for lg in ("zh", "en"))
+            if given("ncv") is not None:  # the file's own ncv: named there
+                raise CalcProblem(("parameters", "ncv"),
+                                  f"低位发热量按{per_zh}给出，而活动数据为{a_zh}：两者的量纲不匹配",
+                                  f"ncv is per {per_en} while the activity data are a {a_en}: they do not match")
+            shown = f"{q.magnitude:g} {q.units:~P}"
+            raise CalcProblem(("activity",),
+                              f"活动数据为{a_zh}，而排放因子库中“{stream.material}”的低位发热量按{per_zh}给出"
+                              f"（{shown}）：请给出按{a_zh}计的低位发热量 parameters.ncv，或改用按{per_zh}计的活动数据",
+                              f"the activity data are a {a_en} while the factor library gives the ncv of "
+                              f'"{stream.material}" per {per_en} ({shown}): give parameters.ncv per {a_en}, '
+                              f"or the activity data as a {per_en}")
         return q
 
     ef_given = given("emission_factor")
@@ -218,7 +230,10 @@ def stream_emissions(
         else:
             raise CalcProblem(("parameters", "oxidation_rate"), "缺少碳氧化率 oxidation_rate",
                               "oxidation_rate is missing (neither in the file nor in the factor library)")
-        if cc.check("[mass] / [energy]"):
+        if cc.check("[mass] / [energy]") and activity.check("[energy]"):  # the activity is the heat
+            carbon = act * _fx(cc.magnitude) * _factor((activity * cc).units, "t")
+            formula = "activity (energy) × carbon_content × oxidation_rate × 44/12"
+        elif cc.check("[mass] / [energy]"):
             n = ncv()
             carbon = act * _fx(n.magnitude) * _fx(cc.magnitude) * _factor((activity * n * cc).units, "t")
             formula = "activity × ncv × carbon_content × oxidation_rate × 44/12"
