@@ -733,10 +733,12 @@ def _assemble(parts: list[list[pl.DataFrame]], lk: Lookup, files: list[str], s: 
             .with_columns([pl.col(c).fill_null(0) for c in
                            ("n", "gaps", "duplicates", "negative", "out_of_range", "resets",
                             "rollovers", "stuck", "spikes", "bad_time", "bad_value", "distinct")])
-            .select([pl.col(k).cast(v) for k, v in SUMMARY_SCHEMA.items()]).sort("instrument"))
+            .select([pl.col(k).cast(v) for k, v in SUMMARY_SCHEMA.items()] + [pl.col("missing_inner").fill_null(0)])
+            .sort("instrument"))
     events: list[str] = []
     if interval_s is None and summary.height:
         summary, events = weighings(summary, [k for k, p in profs.items() if p.static_scale])
+    summary = summary.drop("missing_inner", strict=False)
     dl = cat(1)
     if dl is not None and not _days_increase(dl, strictly_by_code=True):
         dl = dl.sort("iid", "day")
@@ -776,11 +778,19 @@ def weighings(summary: pl.DataFrame, scales: list[str]) -> tuple[pl.DataFrame, l
     missing and no gaps between deliveries. Taking the median step between trucks as an
     interval counted about a third of a month's weighings as followed by "missing" ones, and
     the monthly close substituted tonnes that were never delivered. A scale logging at a fixed
-    interval (a gap after few readings) keeps the interval's checks. Returns the summary and
-    the instruments read as events."""
+    interval (a gap after few readings) keeps the interval's checks. A scale weighing in
+    bursts — a train's 50 wagons a minute apart every two days, a week's trucks on a Monday —
+    leaves a gap after only one weighing of a burst, yet its gaps hold many times more
+    "missing" readings than it made weighings (``weighings_burst_factor``: 10; a day shift
+    weighing at a fixed half hour, its nights gaps, holds 1.4 times as many): it is weighing
+    deliveries too. ``summary`` has the checks' ``missing_inner`` (inside the gaps). Returns
+    the summary and the instruments read as events."""
     share = float(rule("quality", "weighings_gap_share"))
+    burst = float(rule("quality", "weighings_burst_factor"))
+    distinct = pl.col("distinct").cast(pl.Float64)
     ev = (pl.col("instrument").is_in(scales) & (pl.col("kind") == "amount") & (pl.col("distinct") > 1)
-          & (pl.col("gaps").cast(pl.Float64) > share * (pl.col("distinct").cast(pl.Float64) - 1)))
+          & ((pl.col("gaps").cast(pl.Float64) > share * (distinct - 1))
+             | ((pl.col("gaps") > 0) & (pl.col("missing_inner").cast(pl.Float64) > burst * distinct))))
     events = summary.filter(ev)["instrument"].to_list()
     if not events:
         return summary, []
