@@ -152,8 +152,11 @@ def reference(kind: str, rows: list[tuple[datetime, float]], start: datetime, en
 
 def as_weighings(summary: dict[str, float], static_scale: bool) -> dict[str, float]:
     """data/rules.yaml ``weighings_gap_share``: a static scale's amounts with a gap after more
-    than 10 % of its weighings are weighings as deliveries come — no interval, no gaps."""
-    if static_scale and summary["distinct"] > 1 and summary["gaps"] > 0.1 * (summary["distinct"] - 1):
+    than 10 % of its weighings, or gaps holding more than 10 times as many missing readings as
+    weighings (``weighings_burst_factor``), are weighings as deliveries come — no interval, no
+    gaps."""
+    bursts = summary["gaps"] > 0 and summary["missing_inner"] > 10 * summary["distinct"]
+    if static_scale and summary["distinct"] > 1 and (summary["gaps"] > 0.1 * (summary["distinct"] - 1) or bursts):
         return {**summary, "gaps": 0, "missing_inner": 0, "interval_s": None}
     return summary
 
