@@ -8,6 +8,7 @@ from typing import Annotated, cast
 
 import typer
 
+from tanjiliang.cli.check import Lang
 from tanjiliang.cli.serve import example_files, refuse_taken_port, serve
 from tanjiliang.i18n import pairs, pick
 
@@ -27,7 +28,7 @@ def _w(key: str, lang: str) -> str:
 
 def demo(
     port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="只检查和准备，不启动 / prepare only")] = False,
 ) -> None:
     """检查示例单位并启动演示网页 / Check the examples and start the demo web app."""

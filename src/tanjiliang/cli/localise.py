@@ -20,7 +20,7 @@ from typing import Any, cast
 from typer import _click as click
 from typer.core import TyperGroup
 
-from tanjiliang.i18n import cli_lang, gettext, pairs
+from tanjiliang.i18n import LANG_ENV, cli_lang, gettext, pairs
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’·"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
@@ -197,6 +197,8 @@ def _localise(cmd: click.Command, lang: str) -> None:
     if getattr(cmd, "_tj_subcommand_metavar", None) == "COMMAND [ARGS]...":
         cmd.subcommand_metavar = click_word("COMMAND [ARGS]...", lang)  # type: ignore[attr-defined]
     for p in cmd.params:
+        if p.name == "lang" and p.param_type_name == "option" and p.envvar is None:
+            p.envvar, p.show_envvar = LANG_ENV, True  # --lang's default (an explicit --lang wins)
         if p.param_type_name != "argument":
             continue
         if not hasattr(p, "_tj_metavar"):
@@ -277,6 +279,8 @@ USAGE_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), zh) for p, 
     (r"^Got unexpected extra arguments? ?(?:\(s\))? ?\((?P<a>.*)\)$", "多余的参数（{a}）"),
     (r"^No such option: (?P<a>\S+)(?: \(Possible options: (?P<b>.*)\))?$", "没有此选项：{a}"),
     (r"^No such command '(?P<a>[^']*)'\.?$", "没有此命令：“{a}”。"),
+    (r"^Invalid value for '(?P<a>[^']*)' \(env var: '(?P<e>[^']*)'\): (?P<b>.*)$",
+     "“{a}”的值（取自环境变量 {e}）无效：{b}"),
     (r"^Invalid value for '(?P<a>[^']*)': (?P<b>.*)$", "“{a}”的值无效：{b}"),
 ]]
 _VALUE_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), zh) for p, zh in [
@@ -313,7 +317,7 @@ _VALUE_EN: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.S), en) for p,
 
 def usage_error_en(message: str) -> str:
     """A usage error of Typer's without pydantic's wording ("Input should be …")."""
-    m = re.match(r"^(Invalid value for '[^']*': )(.*)$", message.strip(), re.S)
+    m = re.match(r"^(Invalid value for '[^']*'(?: \(env var: '[^']*'\))?: )(.*)$", message.strip(), re.S)
     if m is None:
         return message
     for pattern, en in _VALUE_EN:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from rich.console import Console
 
-from tanjiliang.i18n import gettext
+from tanjiliang.i18n import LANG_ENV, gettext
 from tanjiliang.model.errors import Issue, LoadError
 
 EXIT_BAD_INPUT = 2
@@ -29,13 +29,14 @@ ERRNO_ZH = {errno.ENOSPC: "磁盘空间不足", errno.EROFS: "文件系统只读
 
 
 def lang_of(argv: Sequence[str]) -> str:
-    """The ``--lang`` given on the command line (zh by default)."""
+    """The ``--lang`` given on the command line, else ``TANJILIANG_LANG`` (every ``--lang``'s
+    default, cli/localise.py); zh by default."""
     for i, a in enumerate(argv):
         if a == "--lang" and i + 1 < len(argv):
             return "en" if argv[i + 1] == "en" else "zh"
         if a.startswith("--lang="):
             return "en" if a.split("=", 1)[1] == "en" else "zh"
-    return "zh"
+    return "en" if os.environ.get(LANG_ENV) == "en" else "zh"
 
 
 def os_issue(exc: OSError) -> Issue:

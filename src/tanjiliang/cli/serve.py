@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tanjiliang.cli.check import Lang
 from tanjiliang.i18n import gettext
 
 DEMO_DB = "demo.sqlite3"
@@ -245,7 +246,7 @@ def serve(
     create_admin: Annotated[str | None, typer.Option("--create-admin", help="创建管理员后退出 / create an administrator and exit")] = None,
     issue_token: Annotated[str | None, typer.Option("--issue-token", help="为用户签发 API 令牌后退出 / print a new API token for a user and exit")] = None,
     access_log: Annotated[bool, typer.Option("--access-log")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="只迁移/加载，不启动 / prepare only")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="评价日期 YYYY-MM-DD（默认今天）/ assess as of this date (default today)")] = None,
     warm: Annotated[bool, typer.Option("--warm", help="启动前计算各单位监管指标（配合 --no-serve 可每日定时运行）/ compute every unit's indicators before serving (with --no-serve: daily from cron)")] = False,

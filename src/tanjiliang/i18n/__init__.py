@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 SOURCE = "zh"
+#: The environment variable that is every command's ``--lang`` default (and the language of
+#: ``--help``): ``TANJILIANG_LANG=en``. An explicit ``--lang`` wins.
+LANG_ENV = "TANJILIANG_LANG"
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "tanjiliang"
 
@@ -69,7 +72,7 @@ def cli_lang(argv: list[str] | None = None) -> str:
             return argv[i + 1]
         if arg.startswith("--lang=") and arg[7:] in known:
             return arg[7:]
-    env = os.environ.get("TANJILIANG_LANG")
+    env = os.environ.get(LANG_ENV)
     if env in known:
         return str(env)
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
