@@ -191,7 +191,9 @@ def test_das_export_hourly_wet_basis(tmp_path):
     f = write(tmp_path, "das.csv", lines, header="point,time,co2,flow,temperature,pressure,moisture")
     for basis, per_hour in (("wet", E_H), ("dry", 0.9 * E_H)):
         code, doc, out = run(tmp_path, stack_unit(), f, "--basis", basis, cmd="data cems")
-        assert code == 0 and doc is not None, out
+        # exit 1 since probe s9 #6: 8 736 of the year's hours substituted, the share said
+        assert code == 1 and doc is not None, out
+        assert "8,736 of its 8,760 hours" in doc["notes"][0]["message"] or "8,736 小时" in doc["notes"][0]["message"]
         [p] = doc["points"]
         assert (p["point"], p["valid"], p["substitute"]) == ("S1", 24, 8736)
         assert p["total_t"] == pytest.approx(8760 * per_hour, rel=1e-9)
@@ -204,7 +206,7 @@ def test_das_export_text_in_both_languages(tmp_path):
     lines = [f"S1,{(T0 + timedelta(hours=h)):%Y-%m-%d %H:%M:%S},9,100000,273.15,101.325,10" for h in range(24)]
     f = write(tmp_path, "das.csv", lines, header="point,time,co2,flow,temperature,pressure,moisture")
     code, _, out = run(tmp_path, stack_unit(), f, "--basis", "wet", cmd="data cems", fmt="text")
-    assert code == 0 and "77,420.9" in out and "有效小时" in out
+    assert code == 1 and "77,420.9" in out and "有效小时" in out and "8,736 小时（99.73 %）无有效测量" in out
     assert not re.findall(r"[A-Za-z]{3,}", out.replace("CEMS", "")), out  # Chinese: no English words
     _, _, out = run(tmp_path, stack_unit(), f, cmd="data cems", fmt="text", lang="en")
     assert "valid h" in out and not re.search(r"[\u4e00-\u9fff]", out), out

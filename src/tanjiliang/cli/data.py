@@ -52,6 +52,40 @@ def _date(text: str | None, opt: str, lang: str) -> date | None:
     return day
 
 
+def _period(unit: Any, start: date | None, end: date | None, from_: str | None, to: str | None,
+            lang: str) -> tuple[Any, Any]:
+    """The period [start, end) from ``--from``/``--to`` (else the reporting year); refused (exit
+    2) when it is empty, naming both dates as typed (a default as the date it stands for)."""
+    from tanjiliang.data.quality import reporting_period
+
+    s, e = reporting_period(unit, start, end)
+    if e <= s:
+        a = f"--from {from_}" if from_ is not None else f"{s:%Y-%m-%d}"
+        b = f"--to {to}" if to is not None else f"{e:%Y-%m-%d}"
+        zh_a = a if from_ is not None else f"默认起始日 {a}"
+        zh_b = b if to is not None else f"默认截止日 {b}（不含）"
+        en_a = a if from_ is not None else f"the default start {a}"
+        en_b = b if to is not None else f"the default end {b} (exclusive)"
+        raise _fail([Issue("--from/--to", None, "", f"期间为空：{zh_a} 不早于 {zh_b}（--to 为截止日，不含当日）",
+                           f"the period is empty: {en_a} is not before {en_b} (--to is exclusive)"
+                           ).message(lang)], lang)
+    return s, e
+
+
+#: ``--interval`` in seconds: from one second to one year (a meter read less than once a year
+#: has no interval to speak of; below a second no meter in a ledger logs).
+INTERVAL_S = (1.0, 366 * 86400.0)
+
+
+def _interval(interval: float | None, lang: str) -> None:
+    lo, hi = INTERVAL_S
+    if interval is not None and not (math.isfinite(interval) and lo <= interval <= hi):  # nan, inf, -5, 1e-9
+        raise _fail([Issue("--interval", None, "", f"“{interval:g}”应为大于 0 的秒数，{lo:g} 至 {hi:,.0f} 秒（366 天）"
+                           "（如 3600 为每小时，900 为每 15 分钟）",
+                           f'"{interval:g}" must be a number of seconds above 0, from {lo:g} to {hi:,.0f} (366 days) '
+                           "(3600: hourly, 900: every 15 minutes)").message(lang)], lang)
+
+
 def _no_folders(paths: list[Path], lang: str) -> None:
     """A month's folder given where files are expected: said, with how to list its files."""
     folders = [p for p in paths if p.is_dir()]
@@ -243,9 +277,7 @@ def check(
     day = _date(as_of, "--as-of", lg)
     if flagged is not None and flagged.suffix.lower() not in (".csv", ".xlsx"):
         raise _fail([Issue(str(flagged), None, "", "只能写 .csv 或 .xlsx", "must be .csv or .xlsx").message(lg)], lg)
-    if interval is not None and not (math.isfinite(interval) and interval > 0):  # nan, inf, -5
-        raise _fail([Issue("--interval", None, "", f"“{interval:g}”应为大于 0 的秒数",
-                           f'"{interval:g}" must be a number of seconds above 0').message(lg)], lg)
+    _interval(interval, lg)
     try:
         unit = load_unit(unit_file)
         if ledger is not None:
@@ -253,6 +285,7 @@ def check(
 
             unit = apply_ledger(unit, ledger)
         loaded = load_pack(pack or unit.pack)
+        _period(unit, start, end, from_, to, lg)
         if store is not None:
             from tanjiliang.data.store import ReadingsStore, unit_key
 
@@ -281,31 +314,61 @@ def check(
     raise typer.Exit(1 if rep.findings or cal else 0)
 
 
+def _co2_unit(text: str) -> str | None:
+    """``--co2-unit`` as written (``percent``, ``%``, ``mg/m3``, ``mg/m³``, ``mg/Nm3`` is not:
+    the DAS value is at actual conditions) → ``percent`` or ``mg/m3``; None if neither."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
+    if t in ("percent", "%", "%vol", "vol%", "体积分数", "百分比"):
+        return "percent"
+    if t in ("mg/m3", "mg/m^3", "mg/m**3", "毫克/立方米"):
+        return "mg/m3"
+    return None
+
+
+def _basis(text: str | None) -> str | None:
+    """``--basis`` as the unit file takes it (``dry``, ``wet``, 干基, 湿基 and the words of
+    model/names.yaml ``co2_basis``) → ``dry`` / ``wet``; None if it names neither."""
+    if text is None:
+        return None
+    from tanjiliang.model.names import NameProblem, resolve
+
+    try:
+        return resolve("co2_basis", text, strict=True).code
+    except NameProblem:
+        return None
+
+
 @app.command("cems")
 def cems(
     unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
     files: Annotated[list[Path], typer.Argument(metavar="FILES...", help="DAS exports: point,time,co2,flow,temperature,pressure,moisture")],
     co2_unit: Annotated[str, typer.Option("--co2-unit", help="percent | mg/m3")] = "percent",
     basis: Annotated[str | None, typer.Option(help="dry | wet: CO2 concentration basis (default: the unit file's; else % dry, mg/m3 wet)")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD (default: 1 Jan of the reporting year)")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD, exclusive (default: 1 Jan of the next year)")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """CO2 mass per hour and per year from CEMS exports. 由 CEMS 数据计算 CO2 排放量。"""
     from tanjiliang.data import cems as cm
-    from tanjiliang.data.quality import reporting_period
     from tanjiliang.model.load import load_unit
 
     lg = lang.value
-    if co2_unit not in ("percent", "%", "mg/m3") or basis not in (None, "dry", "wet"):
-        bad = ("--co2-unit", co2_unit, "percent | mg/m3") if co2_unit not in ("percent", "%", "mg/m3") \
-            else ("--basis", basis, "dry | wet")
+    start, end = _date(from_, "--from", lg), _date(to, "--to", lg)
+    unit_code, basis_code = _co2_unit(co2_unit), _basis(basis)
+    if unit_code is None or (basis is not None and basis_code is None):
+        bad = (("--co2-unit", co2_unit, "percent | % | mg/m3 | mg/m³") if unit_code is None
+               else ("--basis", basis, "dry | wet | 干基 | 湿基"))
         raise _fail([Issue(bad[0], None, "", f"“{bad[1]}”不是可选值（{bad[2]}）",
                            f'"{bad[1]}" is not one of {bad[2]}').message(lg)], lg)
+    co2_unit, basis = unit_code, basis_code
     try:
         unit = load_unit(unit_file)
     except LoadError as err:
         raise _fail([i.message(lg) for i in err.issues], lg) from None
-    s, e = reporting_period(unit, None, None)
+    s, e = _period(unit, start, end, from_, to, lg)
     # --basis for every point; else each point's CO2 analyser's basis as the unit file declares
     # it (``basis: wet`` / 湿基), which a DAS export cannot tell apart when a point has two
     bases, mixed = cm.point_bases(unit, co2_unit) if basis is None else ({}, [])
@@ -329,20 +392,40 @@ def cems(
                      for p, ins in mixed], lg)
     from tanjiliang.data.readings import READ_ERRORS, ReadingsError, read_error, scan_das_export
 
+    known = [p.id for p in unit.emission_points]
+    issues: list[Any] = []
     try:  # encodings, separators, empty or corrupt files as for readings (issue 18)
-        lf = pl.concat([scan_das_export(f) for f in files])
-        samples = cm.samples_from_wide(lf, co2_unit, basis or bases)  # minute or hourly: the samples' own step
+        parts = []
+        for f in files:
+            lf = scan_das_export(f)
+            issues += _das_set_aside(lf, str(f), known)
+            parts.append(lf.filter(pl.col("point").is_in(known) & pl.col("time").is_not_null()).drop("row"))
+        samples = cm.samples_from_wide(pl.concat(parts), co2_unit, basis or bases)  # minute or hourly: the samples' own step
         res = cm.compute(samples, s, e, cm.median_step(samples, "point", 60.0))
     except ReadingsError as err:
         raise _fail([i.message(lg) for i in err.issues], lg) from None
     except READ_ERRORS as exc:
         raise _fail([i.message(lg) for i in read_error(list(files), exc).issues], lg) from None
+    # what the totals do not rest on: points without a valid hour (no total: never 0 t), hours
+    # filled (their share), points and rows set aside — each said, and the exit code is 1
+    # (as data check's findings; 0: every hour of every point measured)
+    unmeasured = sorted(res.points.filter(pl.col("valid") == 0)["point"].to_list())
+    notes = [(p, f"{zh}：排放量无法由 CEMS 数据计算", f"{en}: its emissions cannot be computed from the CEMS data")
+             for p in unmeasured for zh, en in [cm.no_valid_hour_text(p, s, e, None)]]
+    notes += [(str(r["point"]), *cm.filled_text(r, s, e)) for r in cm.filled(res)]
+    lines = [i.message(lg) for i in issues] + [zh if lg == "zh" else en for _, zh, en in notes]
+    points = res.points.with_columns(
+        *[pl.when(pl.col("valid") > 0).then(pl.col(c)).alias(c) for c in ("total_t", "filled_t")])
     if fmt is Format.json:
         out = {"format": "tanjiliang/cems@1", "period": {"from": s.isoformat(), "to": e.isoformat()},
-               "points": res.points.to_dicts(), "rules": res.rules,
-               "streams": cm.measured_emissions(unit, res)}
+               "points": points.to_dicts(), "rules": res.rules,
+               "streams": cm.measured_emissions(unit, res),
+               "issues": [{"file": i.file, "row": i.row, "column": i.column, "value": i.value,
+                           "message": i.message(lg)} for i in issues],
+               "notes": [{"point": p, "message": zh if lg == "zh" else en} for p, zh, en in notes],
+               "unmeasured_points": unmeasured}
         sys.stdout.write(json_text(out))
-        return
+        raise typer.Exit(1 if lines else 0)
     console = _console()
     # the columns as data check shows them, in the command line's language (the rules applied,
     # cited in English, are in the JSON and, with --lang en, below the table)
@@ -351,10 +434,38 @@ def cems(
             ("neighbour", "邻近值补"), ("substitute", "替代"), ("filled_t", "补遗量 t (I)"))
     for _, h in cols:
         table.add_column(gettext(h, lg, "cli.data") if h else "t CO2")
-    for r in res.points.to_dicts():
+    for r in points.to_dicts():
         table.add_row(*[basis_words(r[k], lg) if k == "basis" else _f(r[k], 1) for k, _ in cols])
     console.print(table)
+    for line in lines:
+        console.print("[yellow]" + escape(line) + "[/]")
     if lg == "en":
         for k, v in res.rules.items():
             console.print(f"{k}: {escape(v)}")
+    raise typer.Exit(1 if lines else 0)
+
+
+def _das_set_aside(lf: pl.LazyFrame, file: str, known: list[str]) -> list[Any]:
+    """Rows of a DAS export not computed, said with the file and the first row: a point the
+    unit file does not know (probe s9 #11: computed and reported as if it did), a time that
+    cannot be read."""
+    from tanjiliang.data.readings import ReadingsIssue
+
+    bad = (lf.filter(~pl.col("point").is_in(known) | pl.col("time").is_null())
+           .group_by(pl.col("point").is_in(known).alias("known"), "point")
+           .agg(pl.len().alias("n"), pl.col("row").min().alias("row"))
+           .sort("row").collect())
+    out = []
+    for r in bad.to_dicts():
+        if not r["known"]:
+            out.append(ReadingsIssue(file, r["row"], "point", r["point"] or "",
+                                     f"单位文件中没有此排放口，{r['n']} 条数据未计算（此为第一条）",
+                                     f"not an emission point of the unit file; {r['n']} rows not computed "
+                                     "(this is the first)"))
+        else:
+            out.append(ReadingsIssue(file, r["row"], "time", None,
+                                     f"时间无法识别，排放口 {r['point']} 的 {r['n']} 条数据未计算（此为第一条）",
+                                     f"unreadable time; {r['n']} rows of emission point {r['point']} not "
+                                     "computed (this is the first)"))
+    return out
 

@@ -310,6 +310,43 @@ def measured_emissions(unit: UnitFile, result: CemsResult) -> dict[str, float]:
     return out
 
 
+def filled(result: CemsResult) -> list[dict[str, object]]:
+    """The points with a valid hour some of whose hours were filled (neighbour or substitute),
+    each with ``share_percent`` of its hours filled: what the total rests on besides
+    measurements (probe s9 #6: 3 measured hours and 8 757 substituted ones made a year's
+    total, and nothing said so). Points without a valid hour are :func:`unmeasured`'s."""
+    out = []
+    for r in result.points.filter((pl.col("valid") > 0) & (pl.col("valid") < pl.col("hours"))).to_dicts():
+        out.append({**r, "filled_hours": r["hours"] - r["valid"],
+                    "share_percent": 100.0 * (r["hours"] - r["valid"]) / r["hours"]})
+    return out
+
+
+def filled_text(r: Mapping[str, object], start: datetime, end: datetime) -> tuple[str, str]:
+    """:func:`filled`'s row in words (zh, en)."""
+    h, n, nb, sub, t = (r["hours"], r["filled_hours"], r["neighbour"], r["substitute"], r["filled_t"])
+    share = f"{r['share_percent']:.2f}"
+    return (f"排放口 {r['point']} 在 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 的 {h:,} 小时中有 {n:,} 小时（{share} %）"
+            f"无有效测量，以邻近值补 {nb:,} 小时、以替代值（均值 + 2σ）补 {sub:,} 小时，补遗量 {t:,.1f} t（状态 I）",
+            f"emission point {r['point']}: {n:,} of its {h:,} hours from {start:%Y-%m-%d} to {end:%Y-%m-%d} "
+            f"({share} %) have no valid measurement; {nb:,} filled from a neighbouring hour, {sub:,} "
+            f"substituted (mean + 2σ), {t:,.1f} t filled (status I)")
+
+
+def no_valid_hour_text(point: str, start: datetime, end: datetime, missing: list[str] | None
+                       ) -> tuple[str, str]:
+    """A point without a valid hour in the period, in words (zh, en); ``missing``: the
+    quantities without a reading (None: not known)."""
+    from tanjiliang.assess.labels import label
+
+    zh_m = (f"（缺少{'、'.join(label('quantity', q, 'zh') for q in missing)}读数）" if missing
+            else "（没有有效样本）" if missing is not None else "")
+    en_m = (f" (no {', '.join(label('quantity', q, 'en') for q in missing)} readings)" if missing
+            else " (no valid sample)" if missing is not None else "")
+    return (f"排放口 {point} 在 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 期间没有有效小时{zh_m}",
+            f"emission point {point} has no valid hour from {start:%Y-%m-%d} to {end:%Y-%m-%d}{en_m}")
+
+
 def unmeasured(unit: UnitFile, result: CemsResult, samples: pl.LazyFrame
                ) -> list[tuple[str, str, list[str]]]:
     """(stream, emission point, quantities without a reading in the period) for each point of

@@ -170,8 +170,11 @@ def profile_frame(profs: dict[str, Profile]) -> pl.DataFrame:
 
 
 def _parse_unit(text: str) -> pint.Unit:
-    """A readings unit: the unit-file parser after NFKC (全角 → 半角) and ℃ / °C → degC."""
-    return parse_unit(unicodedata.normalize("NFKC", text).replace("°C", "degC"))
+    """A readings unit: the unit-file parser after NFKC (全角 → 半角), the unit words a unit file
+    may hold (model/names.yaml ``units``: 兆瓦时 → MWh, 千瓦时 → kWh, 吨 → t …) and ℃ / °C → degC."""
+    from tanjiliang.model.names import unit_code
+
+    return parse_unit(unit_code(text).replace("°C", "degC"))
 
 
 @lru_cache(maxsize=4096)

@@ -45,6 +45,44 @@ SCHEMA: dict[str, pl.DataType] = {
     "kind": pl.String(),
 }
 KINDS = ("reading", "total", "amount")
+#: Words a file may hold for a kind (compared after NFKC, trimming and lower case): the product's
+#: own labels (assess/labels.py ``reading_kind``: 累计值 / running total, 区间量, 瞬时值) and
+#: what people write in exports (probe s9 #10: 累计值 and 累计 were refused).
+KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "total": ("累计值", "累计", "累计量", "累积值", "累积", "累计读数", "表底", "表底数", "表码",
+              "running total", "runningtotal", "totaliser", "totalizer", "register", "cumulative",
+              "counter"),
+    "amount": ("区间量", "区间值", "增量", "时段量", "计量量", "用量", "interval", "interval amount",
+               "increment", "delta"),
+    "reading": ("瞬时值", "瞬时", "瞬时量", "实时值", "instantaneous", "instant"),
+}
+
+
+def _kind_table() -> dict[str, str]:
+    from tanjiliang.assess.labels import LABELS
+
+    out = {w: code for code, words in KIND_WORDS.items() for w in words}
+    for code, (zh, en) in LABELS["reading_kind"].items():
+        out[zh] = out[en.lower()] = code
+    return {unicodedata.normalize("NFKC", w).strip().lower(): c for w, c in out.items()}
+
+
+def kind_expr(name: str) -> pl.Expr:
+    """Column ``name`` of kinds as codes: a word of :data:`KIND_WORDS` (or a code in another
+    case) becomes its code; anything else is left as written, for the checks to refuse."""
+    raw = pl.col(name).cast(pl.String)
+    key = raw.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
+    table = _kind_table() | {k: k for k in KINDS}
+    return pl.when(key.is_in(list(table))).then(key.replace_strict(table, default=None)).otherwise(raw)
+
+
+def plain_kinds(values: Iterable[object]) -> bool:
+    """Whether no kind in ``values`` is a word of :data:`KIND_WORDS` (the compiled checks read
+    codes, and refuse anything else as :func:`kind_expr` leaves it; a word needs the polars
+    path, which codes it)."""
+    words = set(_kind_table()) - set(KINDS)
+    return not any(v is not None and unicodedata.normalize("NFKC", str(v)).strip().lower() in words
+                   for v in values)
 
 #: Header names accepted for the long format's columns (compared after :func:`norm_header`).
 LONG_HEADERS: dict[str, tuple[str, ...]] = {
@@ -548,7 +586,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
             _value_expr(sample[mapped["value"]].dtype, mapped["value"], decimal_comma).alias("value"),
             (pl.col(mapped["unit"]).cast(pl.String) if "unit" in mapped
              else pl.lit(None, pl.String)).alias("unit"),
-            (pl.col(mapped["kind"]).cast(pl.String) if "kind" in mapped else pl.lit(None, pl.String)).alias("kind"),
+            (kind_expr(mapped["kind"]) if "kind" in mapped else pl.lit(None, pl.String)).alias("kind"),
         )
         plain = _plain_parquet(p, mapped, table) if p.suffix.lower() == ".parquet" else None
     else:
@@ -655,6 +693,17 @@ def _plain_parquet(path: Path, mapped: dict[str, str], table: Any) -> ParquetCol
             and text(mapped.get("unit")) and text(mapped.get("kind"))
             and (pa.types.is_floating(v) or pa.types.is_integer(v))):
         return None
+    if "kind" in mapped:  # kinds written as words (累计值): read through polars, which codes them
+        if table is not None:
+            import pyarrow.compute as pc
+
+            col = table.column(mapped["kind"])
+            kinds = pc.unique(col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col)
+            if not plain_kinds(kinds.to_pylist()):
+                return None
+        elif not plain_kinds(pl.scan_parquet(path).select(pl.col(mapped["kind"]).unique())
+                             .collect().to_series().to_list()):
+            return None
     return ParquetColumns(str(path), mapped["instrument"], mapped["time"], scale, mapped["value"],
                           mapped.get("unit"), mapped.get("kind"), table)
 
@@ -745,13 +794,38 @@ def read_error(paths: list[str | Path], exc: BaseException) -> ReadingsError:
 
 #: Columns of a CEMS DAS export (``tanjiliang data cems``).
 DAS_COLUMNS = ("point", "time", "co2", "flow", "temperature", "pressure", "moisture")
+#: Header names accepted for them (compared after :func:`norm_header`, as :data:`LONG_HEADERS`
+#: for readings; the first Chinese name is the one messages use). Not 标干流量 (flow at
+#: standard dry conditions) nor 静压 (static, not absolute, pressure): other quantities.
+DAS_HEADERS: dict[str, tuple[str, ...]] = {
+    "point": ("point", "emissionpoint", "监测点", "监测点位", "排放口", "排口", "点位", "测点", "烟囱"),
+    "time": LONG_HEADERS["time"],
+    "co2": ("co2", "二氧化碳", "co2浓度", "二氧化碳浓度", "co2实测浓度", "二氧化碳实测浓度"),
+    "flow": ("flow", "烟气流量", "流量", "实测流量", "工况流量", "烟气实测流量", "烟气工况流量"),
+    "temperature": ("temperature", "烟气温度", "温度", "烟温"),
+    "pressure": ("pressure", "烟气压力", "压力", "绝对压力", "烟气绝对压力"),
+    "moisture": ("moisture", "烟气湿度", "湿度", "含湿量", "烟气含湿量", "水分含量", "烟气水分"),
+}
+
+
+def das_columns(cols: Iterable[str]) -> dict[str, str]:
+    """A DAS export's columns by what they hold (:data:`DAS_COLUMNS` → header as written)."""
+    normed = {norm_header(c): c for c in cols}
+    out: dict[str, str] = {}
+    for key, names in DAS_HEADERS.items():
+        hit = next((normed[norm_header(n)] for n in names if norm_header(n) in normed), None)
+        if hit is not None:
+            out[key] = hit
+    return out
 
 
 def scan_das_export(path: str | Path) -> pl.LazyFrame:
     """A CEMS DAS export (CSV in any of the encodings and separators :func:`sniff_csv` knows,
-    or Parquet) as typed columns: ``point`` text, ``time`` naive local datetime, the five
-    measured values as floats (a value that is not a finite number is null). ReadingsError
-    naming the file for a file that cannot be read, a missing column or an unreadable time."""
+    or Parquet) as typed columns: ``row`` (the file's line or row), ``point`` text (trimmed),
+    ``time`` naive local datetime (null where it cannot be read: the caller says so), the five
+    measured values as floats (a value that is not a finite number is null). Headers as
+    :data:`DAS_HEADERS` (监测点、时间、二氧化碳 …). ReadingsError naming the file for a file that
+    cannot be read, a missing column or a time column in no known format."""
     p = Path(path)
     if not p.exists():
         raise _issue(p, "文件不存在", "no such file")
@@ -767,19 +841,23 @@ def scan_das_export(path: str | Path) -> pl.LazyFrame:
         raise _issue(p, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from None
     except READ_ERRORS as exc:
         raise read_error([p], exc) from None
-    by_norm = {norm_header(c): c for c in cols}
-    missing = [c for c in DAS_COLUMNS if c not in by_norm]
+    by_key = das_columns(cols)
+    missing = [c for c in DAS_COLUMNS if c not in by_key]
     if missing:
+        def zh(c: str) -> str:  # 监测点（point）
+            return f"{next(n for n in DAS_HEADERS[c] if not n.isascii())}（{c}）"
+
         raise ReadingsError([ReadingsIssue(str(p), 1, ", ".join(missing), None,
-                                           f"缺少列：{', '.join(missing)}（应有 {', '.join(DAS_COLUMNS)}）",
+                                           f"缺少列：{'、'.join(map(zh, missing))}（应有 {'、'.join(map(zh, DAS_COLUMNS))}）",
                                            f"missing columns: {', '.join(missing)} (expected {', '.join(DAS_COLUMNS)})")])
     if sample.height == 0:
-        return pl.LazyFrame(schema={"point": pl.String, "time": pl.Datetime("us"),
+        return pl.LazyFrame(schema={"row": pl.Int64, "point": pl.String, "time": pl.Datetime("us"),
                                     **{c: pl.Float64 for c in DAS_COLUMNS[2:]}})
     comma = dialect is not None and dialect.decimal_comma
-    time_col = by_norm["time"]
+    time_col = by_key["time"]
     return lf.select(
-        pl.col(by_norm["point"]).cast(pl.String).alias("point"),
+        pl.col("row").cast(pl.Int64),
+        pl.col(by_key["point"]).cast(pl.String).str.strip_chars().alias("point"),
         _time_expr(sample[time_col], time_col, str(p)).alias("time"),
-        *[_value_expr(sample[by_norm[c]].dtype, by_norm[c], comma).alias(c) for c in DAS_COLUMNS[2:]],
-    ).filter(pl.col("time").is_not_null())
+        *[_value_expr(sample[by_key[c]].dtype, by_key[c], comma).alias(c) for c in DAS_COLUMNS[2:]],
+    )

@@ -14,6 +14,7 @@ Findings produced here (the assessment's own findings stay in the assessment):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -22,7 +23,6 @@ from typing import Any, Protocol
 import polars as pl
 
 from tanjiliang.assess.findings import make_finding
-from tanjiliang.assess.labels import label
 from tanjiliang.assess.result import Assessment, Finding
 from tanjiliang.data import cems as cems_mod
 from tanjiliang.data.activity import reconcile, stream_activity
@@ -142,24 +142,76 @@ def _missing_findings(streams: pl.DataFrame, q: QualityResult, pack: Pack) -> li
     return out
 
 
+#: How the readings checks say that readings were set aside (quality.py, readings.py): an id not
+#: in the ledger, a kind or unit that cannot be used ("…; 49 readings not analysed"), a wide
+#: column that is no ledger id ("…; not analysed").
+_SET_ASIDE = re.compile(r"(?:(\d+) readings)? not analysed$")
+
+
+def set_aside(issues: list[ReadingsIssue]) -> list[tuple[ReadingsIssue, int | None]]:
+    """The issues that set readings aside, with the number of readings (None: a wide column)."""
+    out = []
+    for i in issues:
+        m = _SET_ASIDE.search(i.en)
+        if m:
+            out.append((i, int(m[1]) if m[1] else None))
+    return out
+
+
+def _set_aside_findings(issues: list[ReadingsIssue], pack: Pack) -> list[Finding]:
+    """``DATA-QUALITY`` for readings the checks could not analyse (probe s9 #9): readings set
+    aside are something to report, not "nothing to report"; the issue names file, column and
+    value, and the finding repeats it."""
+    out = []
+    for i, n in set_aside(issues):
+        # the id not in the ledger, else the file(s) (an unusable kind or unit names its
+        # instrument in the message)
+        subject = i.value if i.column == "instrument" and i.value else ", ".join(
+            Path(f).name for f in i.file.split(", "))
+        out.append(make_finding(
+            pack, "DATA-QUALITY", subject,
+            f"读数未分析：{i.message('zh')}", f"readings not analysed: {i.message('en')}",
+            {"file": i.file, "row": i.row, "column": i.column, "value": i.value, "readings": n}))
+    return out
+
+
 def _cems_findings(gaps: list[tuple[str, str, list[str]]], s: datetime, e: datetime,
                    pack: Pack) -> list[Finding]:
     """``DATA-MISSING`` for an emission point of a measurement stream with no valid hour in
     the period: its emissions cannot come from the CEMS readings (the declared value stands)."""
     out = []
     for sid, point, missing in gaps:
-        zh_m = (f"（缺少{'、'.join(label('quantity', q, 'zh') for q in missing)}读数）" if missing
-                else "（没有有效样本）")
-        en_m = (f" (no {', '.join(label('quantity', q, 'en') for q in missing)} readings)" if missing
-                else " (no valid sample)")
+        zh, en = cems_mod.no_valid_hour_text(point, s, e, missing)
         out.append(make_finding(
             pack, "DATA-MISSING", sid,
-            f"排放口 {point} 在 {s:%Y-%m-%d} 至 {e:%Y-%m-%d} 期间没有有效小时{zh_m}，"
-            f"源流 {sid} 的排放量无法由 CEMS 读数计算，仍用申报值",
-            f"emission point {point} has no valid hour from {s:%Y-%m-%d} to {e:%Y-%m-%d}{en_m}: "
-            f"stream {sid}'s emissions cannot be computed from the CEMS readings; the declared "
+            f"{zh}，源流 {sid} 的排放量无法由 CEMS 读数计算，仍用申报值",
+            f"{en}: stream {sid}'s emissions cannot be computed from the CEMS readings; the declared "
             "value stands",
             {"stream": sid, "emission_point": point, "missing_quantities": missing}))
+    return out
+
+
+def _cems_filled_findings(unit: UnitFile, result: cems_mod.CemsResult | None, pack: Pack
+                          ) -> list[Finding]:
+    """``DATA-MISSING`` for an emission point of a measurement stream some of whose hours were
+    filled (neighbour, substitute): the share and tonnes of its total that were not measured,
+    as the readings' missing data are (probe s9 #6: a year of 3 measured hours was conforming
+    with nothing said)."""
+    if result is None:
+        return []
+    stream_of = {p: st.id for st in unit.source_streams if st.method == "measurement"
+                 for p in st.emission_points or []}
+    out = []
+    for r in cems_mod.filled(result):
+        sid = stream_of.get(str(r["point"]))
+        if sid is None:
+            continue
+        zh, en = cems_mod.filled_text(r, result.start, result.end)
+        out.append(make_finding(pack, "DATA-MISSING", sid, f"源流 {sid}：{zh}", f"stream {sid}: {en}",
+                                {"stream": sid, "emission_point": r["point"], "hours": r["hours"],
+                                 "filled_hours": r["filled_hours"], "neighbour": r["neighbour"],
+                                 "substitute": r["substitute"], "filled_t": r["filled_t"],
+                                 "share_percent": r["share_percent"]}))
     return out
 
 
@@ -178,6 +230,7 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
     from tanjiliang.assess.engine import assess
 
     s, e = reporting_period(unit, start, end)
+    asked_end = e  # the period asked for, before the as-of date cuts it
     cutoff: datetime | None = None
     e_cems = e  # the measured total stays the period's: hours after the as-of date have no
     # readings (they do not exist yet) and are filled as any gap
@@ -222,10 +275,15 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
         q = analyse(readings, unit, s, e, interval_s)
     except READ_ERRORS as exc:  # a CSV is parsed in full only here: a ragged line far down
         raise read_error(list(readings.files), exc) from None
-    if e <= s:  # reversed or equal dates: an empty period is a "no data" result (issue 18)
+    if asked_end <= s:  # reversed or equal dates: an empty period is a "no data" result (issue 18)
         q.issues.append(ReadingsIssue("--from/--to", None, None, None,
-                                      f"期间为空（{s:%Y-%m-%d} 不早于 {e:%Y-%m-%d}）：无数据",
-                                      f"the period is empty ({s:%Y-%m-%d} is not before {e:%Y-%m-%d}): no data"))
+                                      f"期间为空（{s:%Y-%m-%d} 不早于 {asked_end:%Y-%m-%d}）：无数据",
+                                      f"the period is empty ({s:%Y-%m-%d} is not before {asked_end:%Y-%m-%d}): no data"))
+    elif e <= s:  # the as-of date is before the period: its readings do not exist yet
+        q.issues.append(ReadingsIssue("--as-of", None, None, None,
+                                      f"评估日期 {as_of} 早于期间起始日 {s:%Y-%m-%d}：期间内的读数尚不存在，无数据",
+                                      f"the as-of date {as_of} is before the period's start {s:%Y-%m-%d}: "
+                                      "its readings do not exist yet; no data"))
     elif q.rows == 0:
         q.issues.append(ReadingsIssue(", ".join(readings.files), None, None, None,
                                       f"{s:%Y-%m-%d} 至 {e:%Y-%m-%d} 期间没有读数：无数据",
@@ -238,6 +296,7 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
                   if cems_result is not None else None)
     p = (pack or load_pack(unit.pack)).pack
     findings = (oot_findings(unit, assessment, q, p, shares) + _recon_findings(rec, p)
-                + _missing_findings(streams, q, p) + _cems_findings(cems_gaps, s, e, p))
+                + _missing_findings(streams, q, p) + _set_aside_findings(q.issues, p)
+                + _cems_findings(cems_gaps, s, e, p) + _cems_filled_findings(unit, cems_result, p))
     return DataReport(unit, assessment, q, readings.layouts, rec, monthly, streams, cems_result,
                       comparison, findings)

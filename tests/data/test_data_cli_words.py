@@ -1,0 +1,296 @@
+"""``tanjiliang data check|cems`` as a user meets them (black-box probe s9, findings 6, 7, 9–12,
+14–16): readings set aside are reported (exit 1), the product's own words for kinds, units and
+bases are read, Chinese DAS headers, the flagged-rows file in the command's language, the
+period and interval refused when they make no sense."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from tanjiliang.cli.app import app
+
+ROOT = Path(__file__).resolve().parents[2]
+POWER = ROOT / "examples" / "power" / "unit.yaml"
+TWO_DAYS = ("--from", "2025-01-01", "--to", "2025-01-03", "--as-of", "2025-12-31")
+
+
+def invoke(*argv: str) -> tuple[int, str]:
+    r = CliRunner().invoke(app, [str(a) for a in argv])
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.output
+    assert "Traceback" not in r.output
+    return r.exit_code, r.output
+
+
+def register(tmp_path: Path, unit: str = "MWh", kind: str | None = "total", name: str = "r.csv",
+             header: str = "管理编号,时间,数值,单位,类型", encoding: str = "utf-8") -> Path:
+    """E-01's register, 1 000 → 1 048 MWh hourly over two days (48 MWh), in ``unit``."""
+    scale = {"MWh": 1.0, "兆瓦时": 1.0, "千瓦时": 1000.0, "kWh": 1000.0}[unit]
+    lines = [header if kind is not None else header.rsplit(",", 1)[0]]
+    for h in range(49):
+        row = f"E-01,2025-01-{1 + h // 24:02d} {h % 24:02d}:00:00,{(1000 + h) * scale},{unit}"
+        lines.append(row + (f",{kind}" if kind is not None else ""))
+    p = tmp_path / name
+    p.write_text("\n".join(lines) + "\n", encoding=encoding)
+    return p
+
+
+def check_json(*argv: object) -> tuple[int, dict]:
+    code, out = invoke("data", "check", POWER, *argv, *TWO_DAYS, "--format", "json")
+    assert code in (0, 1), out
+    return code, json.loads(out)
+
+
+def e01(doc: dict) -> dict:
+    return next(r for r in doc["instruments"] if r["instrument"] == "E-01")
+
+
+# ------------------------------------------------------------------ #9 readings set aside
+
+@pytest.mark.parametrize("kind", ["班次量", "xyz"])
+def test_readings_set_aside_are_a_finding_and_exit_1(tmp_path, kind):
+    # every reading of the file has a kind the checks cannot use: before, an empty table and
+    # exit 0 ("nothing to report")
+    code, doc = check_json(register(tmp_path, kind=kind))
+    assert code == 1
+    [f] = [f for f in doc["findings"] if f["code"] == "DATA-QUALITY"]
+    assert "r.csv" in f["message"] and kind in f["message"] and "49" in f["message"]
+    assert f["data"]["readings"] == 49 and f["data"]["column"] == "kind"
+
+
+def test_unknown_ids_and_wide_columns_set_aside_are_findings(tmp_path):
+    p = tmp_path / "w.csv"
+    p.write_text("时间,E-01,X-99\n" + "".join(f"2025-01-01 {h:02d}:00:00,{1000 + h},{h}\n"
+                                             for h in range(24)), encoding="utf-8")
+    code, doc = check_json(p, "--lang", "en")
+    assert code == 1
+    [f] = [f for f in doc["findings"] if f["code"] == "DATA-QUALITY"]
+    assert "X-99" in f["message"] and f["message"].startswith("readings not analysed")
+    q = tmp_path / "q.csv"
+    q.write_text("instrument,time,value\n" + "".join(f"E-99,2025-01-01 {h:02d}:00:00,{h}\n" for h in range(3)),
+                 encoding="utf-8")
+    code, doc = check_json(q)
+    assert code == 1
+    [f] = [f for f in doc["findings"] if f["code"] == "DATA-QUALITY"]
+    assert f["subject"] == "E-99" and "3 条读数未分析" in f["message"]
+
+
+def test_check_readings_reports_readings_set_aside(tmp_path):
+    # `check --readings` runs the same checks: the same finding among its findings
+    _, out = invoke("check", POWER, "--readings", register(tmp_path, kind="班次量"),
+                       "--as-of", "2025-12-31", "--format", "json")
+    doc = json.loads(out)
+    assert any(f["code"] == "DATA-QUALITY" and "班次量" in f["message"] for f in doc["findings"]), out
+
+
+# ------------------------------------------------------------------ #10 the product's words
+
+@pytest.mark.parametrize("kind", ["累计值", "累计", "Running total", "TOTAL", "totaliser", "register",
+                                  "ｔｏｔａｌ"])
+def test_kind_words_are_read(tmp_path, kind):
+    _, doc = check_json(register(tmp_path, kind=kind))
+    assert not doc["issues"], doc["issues"]
+    assert (e01(doc)["kind"], e01(doc)["amount"]) == ("total", 48.0)
+
+
+@pytest.mark.parametrize("unit", ["兆瓦时", "千瓦时", "kWh"])
+def test_unit_words_of_the_unit_file_are_read(tmp_path, unit):
+    # model/names.yaml maps 兆瓦时 → MWh, 千瓦时 → kWh for a unit file; readings too
+    _, doc = check_json(register(tmp_path, unit=unit, encoding="gbk"))
+    assert not doc["issues"], doc["issues"]
+    assert e01(doc)["amount"] == pytest.approx(48.0)
+
+
+def test_kind_words_in_parquet(tmp_path):
+    # a long Parquet file is read by the compiled path when its kinds are codes; words go
+    # through polars and give the same answer
+    csv = register(tmp_path, kind="累计值")
+    for kind in ("累计值", "total"):
+        pq = tmp_path / f"r_{kind}.parquet"
+        (pl.read_csv(csv).rename({"管理编号": "instrument", "时间": "time", "数值": "value", "单位": "unit",
+                                  "类型": "kind"})
+         .with_columns(pl.col("time").str.to_datetime(), pl.lit(kind).alias("kind"))
+         .write_parquet(pq))
+        _, doc = check_json(pq)
+        assert not doc["issues"] and e01(doc)["amount"] == 48.0, doc["issues"]
+
+
+def test_an_unknown_kind_is_still_refused_as_written(tmp_path):
+    _, doc = check_json(register(tmp_path, kind="班次量"))
+    assert doc["issues"][0]["value"] == "班次量"
+
+
+# ------------------------------------------------------------------ data cems
+
+CEMS_UNIT = """format: tanjiliang/unit@1
+unit: {name: 实测法单位, sector: cement, year: 2025}
+subunits: [{id: KILN, name: 熟料烧成}]
+equipment: [{id: K1, name: 回转窑, subunit: KILN}]
+emission_points: [{id: S1, name: 窑尾烟囱, equipment: K1}]
+source_streams:
+  - {id: flue, name: 烟气CO2, kind: process, method: measurement, emission_points: [S1],
+     emissions: "900000 t", uncertainty: "4 %"}
+instruments:
+  - {id: C-01, name: CO2, type: cems_co2_analyzer, measures: S1.co2, at: S1, last_confirmed: 2025-06-01}
+  - {id: F-01, name: 流量, type: cems_flow_monitor, measures: S1.flow, at: S1, last_confirmed: 2025-06-01}
+"""
+DAS_HEADER = "point,time,co2,flow,temperature,pressure,moisture"
+
+
+def das(tmp_path: Path, hours: int = 48, header: str = DAS_HEADER, point: str = "S1", co2: str = "20",
+        name: str = "das.csv", encoding: str = "utf-8", start_day: int = 1) -> Path:
+    """Hourly samples at S1: 20 % dry, 500 000 m³/h, 150 °C, 100 kPa, 10 % H2O → 112.609 t/h."""
+    lines = [header] + [f"{point},2025-01-{start_day + h // 24:02d} {h % 24:02d}:00:00,{co2},500000,150,100,10"
+                        for h in range(hours)]
+    p = tmp_path / name
+    p.write_text("\n".join(lines) + "\n", encoding=encoding)
+    return p
+
+
+def cems_json(tmp_path: Path, *argv: object) -> tuple[int, dict | None, str]:
+    u = tmp_path / "cems.yaml"
+    u.write_text(CEMS_UNIT, encoding="utf-8")
+    code, out = invoke("data", "cems", u, *argv, "--format", "json")
+    return code, (json.loads(out) if code in (0, 1) and out.lstrip().startswith("{") else None), out
+
+
+@pytest.mark.parametrize("word,code", [("湿基", "wet"), ("干基", "dry"), ("湿", "wet"), ("WET", "wet")])
+def test_cems_basis_words_as_the_unit_file_takes_them(tmp_path, word, code):
+    f = das(tmp_path)
+    _, by_word, out = cems_json(tmp_path, f, "--basis", word, "--from", "2025-01-01", "--to", "2025-01-03")
+    _, by_code, _ = cems_json(tmp_path, f, "--basis", code, "--from", "2025-01-01", "--to", "2025-01-03")
+    assert by_word is not None, out
+    assert by_word["points"] == by_code["points"] and by_word["points"][0]["basis"] == code
+
+
+@pytest.mark.parametrize("unit", ["mg/m³", "MG/M3", "mg/m3"])
+def test_cems_co2_unit_as_the_help_prints_it(tmp_path, unit):
+    f = das(tmp_path, co2="250000")
+    _, doc, out = cems_json(tmp_path, f, "--co2-unit", unit, "--from", "2025-01-01", "--to", "2025-01-03")
+    assert doc is not None, out
+    assert doc["points"][0]["valid"] == 48
+
+
+@pytest.mark.parametrize("opt,value", [("--basis", "半干"), ("--co2-unit", "ppm")])
+def test_cems_unknown_option_values_are_refused(tmp_path, opt, value):
+    code, _, out = cems_json(tmp_path, das(tmp_path), opt, value)
+    assert code == 2 and value in out and opt in out
+
+
+def test_cems_chinese_das_headers(tmp_path):
+    # probe s9 #11: the help names the columns in Chinese; a GBK export headed so was refused
+    # as missing all seven columns
+    zh = das(tmp_path, header="监测点,时间,二氧化碳,烟气流量,烟气温度,烟气压力,烟气湿度", encoding="gbk", name="zh.csv")
+    en = das(tmp_path)
+    period = ("--from", "2025-01-01", "--to", "2025-01-03")
+    code, by_zh, out = cems_json(tmp_path, zh, *period)
+    _, by_en, _ = cems_json(tmp_path, en, *period)
+    assert code == 0 and by_zh is not None, out
+    assert by_zh["points"] == by_en["points"] and by_zh["points"][0]["valid"] == 48
+    assert by_zh["points"][0]["total_t"] == pytest.approx(48 * 112.609, rel=1e-4)
+
+
+def test_cems_missing_columns_named_in_the_users_language(tmp_path):
+    f = das(tmp_path, header="监测点,时间,二氧化碳,烟气流量,烟气温度,烟气压力,备注")
+    code, _, out = cems_json(tmp_path, f)
+    assert code == 2 and "烟气湿度（moisture）" in out and "zh" not in out
+    code, _, out = cems_json(tmp_path, f, "--lang", "en")
+    assert code == 2 and "missing columns: moisture" in out
+
+
+def test_cems_unknown_point_is_said_not_computed(tmp_path):
+    f = tmp_path / "das.csv"
+    f.write_text(das(tmp_path, name="a.csv").read_text(encoding="utf-8")
+                 + "".join(f"S9,2025-01-01 {h:02d}:00:00,20,500000,150,100,10\n" for h in range(5)),
+                 encoding="utf-8")
+    code, doc, out = cems_json(tmp_path, f, "--from", "2025-01-01", "--to", "2025-01-03")
+    assert code == 1 and doc is not None, out
+    assert [p["point"] for p in doc["points"]] == ["S1"]
+    [i] = doc["issues"]
+    assert (i["row"], i["column"], i["value"]) == (50, "point", "S9") and "5 条数据未计算" in i["message"]
+
+
+@pytest.mark.parametrize("lang,words", [("zh", "排放口 S1 在 2025-01-01 至 2025-01-03 期间没有有效小时"),
+                                        ("en", "emission point S1 has no valid hour from 2025-01-01 to 2025-01-03")])
+def test_cems_no_valid_hour_is_said_and_exits_1(tmp_path, lang, words):
+    # probe s9 #7: every CO2 sample empty → 0.0 t and exit 0 before
+    f = das(tmp_path, co2="")
+    u = tmp_path / "u.yaml"
+    u.write_text(CEMS_UNIT, encoding="utf-8")
+    code, out = invoke("data", "cems", u, f, "--from", "2025-01-01", "--to", "2025-01-03", "--lang", lang)
+    assert code == 1 and words in out and "0.0" not in out, out
+    code, doc, out = cems_json(tmp_path, f, "--from", "2025-01-01", "--to", "2025-01-03")
+    assert code == 1 and doc["points"][0]["total_t"] is None and doc["unmeasured_points"] == ["S1"]
+    assert doc["streams"] == {}
+
+
+def test_cems_period_and_the_share_filled(tmp_path):
+    # probe s9 #6: a day of data was always a year's total; --from/--to as data check, and the
+    # share of hours filled is said
+    f = das(tmp_path, hours=24)
+    code, doc, _ = cems_json(tmp_path, f, "--from", "2025-01-01", "--to", "2025-01-02")
+    assert code == 0 and doc["period"]["to"] == "2025-01-02T00:00:00" and not doc["notes"]
+    assert doc["points"][0]["hours"] == 24 and doc["points"][0]["substitute"] == 0
+    code, doc, _ = cems_json(tmp_path, f, "--lang", "en")
+    assert code == 1 and doc["points"][0]["hours"] == 8760
+    [n] = doc["notes"]
+    assert "8,736 of its 8,760 hours" in n["message"] and "(99.73 %)" in n["message"]
+
+
+def test_check_readings_says_the_share_of_cems_hours_filled(tmp_path):
+    # the check path: a year's CEMS total from one measured day is a DATA-MISSING observation
+    u = tmp_path / "cems.yaml"
+    u.write_text(CEMS_UNIT.replace("{id: F-01", "{id: T-01, name: 温度, type: temperature_transmitter, "
+                                   "measures: S1.temperature, at: S1, last_confirmed: 2025-06-01}\n  - "
+                                   "{id: P-01, name: 压力, type: pressure_transmitter, measures: S1.pressure, at: S1, "
+                                   "last_confirmed: 2025-06-01}\n  - {id: M-01, name: 湿度, type: moisture_analyzer, "
+                                   "measures: S1.moisture, at: S1, last_confirmed: 2025-06-01}\n  - {id: F-01"),
+                 encoding="utf-8")
+    r = tmp_path / "r.csv"
+    r.write_text("instrument,time,value,unit\n" + "".join(
+        f"{i},2025-01-01 {h:02d}:00:00,{v},{un}\n" for h in range(24)
+        for i, v, un in (("C-01", 20, "%"), ("F-01", 500000, "m3/h"), ("T-01", 150, "degC"),
+                         ("P-01", 100, "kPa"), ("M-01", 10, "%"))), encoding="utf-8")
+    code, out = invoke("data", "check", u, r, "--as-of", "2025-12-31", "--format", "json")
+    doc = json.loads(out)
+    [f] = [f for f in doc["findings"] if f["code"] == "DATA-MISSING" and f["data"].get("emission_point") == "S1"]
+    assert code == 1 and f["data"]["filled_hours"] == 8736 and "99.73 %" in f["message"]
+
+
+# ------------------------------------------------------------------ #16 period and interval
+
+@pytest.mark.parametrize("cmd", ["check", "cems"])
+def test_reversed_period_is_refused_naming_both_dates(tmp_path, cmd):
+    f = register(tmp_path) if cmd == "check" else das(tmp_path)
+    u = POWER if cmd == "check" else tmp_path / "u.yaml"
+    if cmd == "cems":
+        u.write_text(CEMS_UNIT, encoding="utf-8")
+    code, out = invoke("data", cmd, u, f, "--from", "2025-03-01", "--to", "2025-01-01")
+    assert code == 2 and "--from 2025-03-01 不早于 --to 2025-01-01" in out, out
+    code, out = invoke("data", cmd, u, f, "--from", "2025-03-01", "--to", "2025-01-01", "--lang", "en")
+    assert code == 2 and "--from 2025-03-01 is not before --to 2025-01-01" in out, out
+    code, out = invoke("data", cmd, u, f, "--from", "2026-03-01")  # after the default end
+    assert code == 2 and "--from 2026-03-01 不早于 默认截止日 2026-01-01" in out, out
+
+
+def test_as_of_before_the_period_is_said(tmp_path):
+    _, out = invoke("data", "check", POWER, register(tmp_path), "--from", "2025-03-01", "--to", "2025-04-01",
+                       "--as-of", "2025-01-15", "--format", "json")
+    doc = json.loads(out)
+    assert any("评估日期 2025-01-15 早于期间起始日 2025-03-01" in i["message"] for i in doc["issues"]), doc["issues"]
+
+
+@pytest.mark.parametrize("value", ["1e-9", "0.5", "0", "-5", "nan", "1e12"])
+def test_interval_must_be_sensible(tmp_path, value):
+    code, out = invoke("data", "check", POWER, register(tmp_path), "--interval", value)
+    assert code == 2 and "--interval" in out and "1 至 31,622,400 秒（366 天）" in out, out
+
+
+def test_interval_of_a_second_and_of_a_day_are_taken(tmp_path):
+    for value in ("1", "86400"):
+        code, _ = check_json(register(tmp_path), "--interval", value)
+        assert code in (0, 1)
