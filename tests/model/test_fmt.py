@@ -1,9 +1,10 @@
-"""`tanjiliang fmt`: canonical rewriting that loses nothing."""
+"""`tanjiliang fmt`: canonical rewriting that loses nothing (docs/unit-file.md, "Canonical form")."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -67,3 +68,90 @@ def test_fmt_loses_nothing_for_any_text(name, serial, accuracy):
     assert again.unit.name == name
     assert again.instruments[0].serial == serial
     assert again.instruments[0].accuracy == accuracy
+
+
+# ------------------------------------------------------------------ numbers as a person writes them
+
+def test_a_whole_number_is_written_as_one(tmp_path):
+    """``records_retention_years: 5`` stays ``5`` (was ``5.0``), a share of 1 stays ``1``; the
+    loader reads them back as the same floats, and a file with ``5`` is canonical."""
+    unit = load_unit(SPEC)
+    assert unit.management is not None and unit.management.records_retention_years == 5.0
+    unit.source_streams[0].consumers = {"B1": 1.0}
+    text = dump_yaml(unit)
+    assert "records_retention_years: 5\n" in text and "5.0" not in text
+    assert "{B1: 1}" in text
+    assert unit_to_data(load_unit("x.yaml", text)) == unit_to_data(unit)
+    js = dump_json(unit)
+    assert '"records_retention_years": 5\n' in js and '"B1": 1\n' in js
+    assert unit_to_data(load_unit("x.json", js)) == unit_to_data(unit)
+    f = tmp_path / "u.yaml"
+    f.write_text(text, encoding="utf-8")
+    assert CliRunner().invoke(app, ["fmt", str(f), "--check"]).exit_code == 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(years=st.one_of(st.integers(0, 10**6).map(float), st.floats(0, 1e300, allow_nan=False)),
+       share=st.floats(0, 1, exclude_min=True, exclude_max=True))
+def test_numbers_round_trip_exactly(years, share):
+    unit = load_unit(SPEC)
+    assert unit.management is not None
+    unit.management.records_retention_years = years
+    unit.source_streams[0].consumers = {"B1": share, "B2": 1 - share}
+    for name, text in (("x.yaml", dump_yaml(unit)), ("x.json", dump_json(unit))):
+        again = load_unit(name, text)
+        assert again.management is not None
+        assert again.management.records_retention_years == years
+        assert again.source_streams[0].consumers == {"B1": share, "B2": 1 - share}
+        assert unit_to_data(again) == unit_to_data(unit)
+
+
+# ------------------------------------------------------------------ text that reads as a number
+
+#: Each a number, a boolean or null to some YAML 1.1 or 1.2 reader when written plain.
+NOT_TEXT = ["1e3", "1E+3", "0x1A", "0o17", "017", "0b101", ".5", "-.5", "+1", "1_000", "12:30", "1.",
+            "yes", "no", "y", "N", "on", "Off", "true", "False", "~", "null", "NULL", "NaN", "nan",
+            ".inf", "-.Inf", "inf", "Infinity", "5", "0.50"]
+
+
+def _plain_scalars(text: str) -> set[str]:
+    import yaml
+
+    return {tok.value for tok in yaml.scan(text, Loader=yaml.SafeLoader)
+            if isinstance(tok, yaml.ScalarToken) and tok.plain}
+
+
+def _style(text: str, *path: str | int) -> str | None:
+    """How the scalar at ``path`` is written: None plain, ``'`` or ``"`` quoted."""
+    import yaml
+
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    for key in path:
+        node = node.value[key] if isinstance(key, int) else next(v for k, v in node.value if k.value == key)
+    return node.style
+
+
+@pytest.mark.parametrize("value", NOT_TEXT)
+def test_text_a_yaml_reader_would_not_read_as_text_is_quoted(value):
+    import yaml
+
+    unit = load_unit(SPEC)
+    unit.instruments[0].serial = value
+    unit.subunits[0].name = value
+    text = dump_yaml(unit)
+    # quoted, for a 1.2 reader as for a 1.1 one (a flow mapping and a block one)
+    assert _style(text, "instruments", 0, "serial") in ("'", '"')
+    assert _style(text, "subunits", 0, "name") in ("'", '"')
+    assert yaml.safe_load(text)["instruments"][0]["serial"] == value
+    again = load_unit("x.yaml", text)  # the product's own loader: the same text
+    assert again.instruments[0].serial == value and again.subunits[0].name == value
+    assert unit_to_data(again) == unit_to_data(unit)
+
+
+def test_ordinary_text_stays_plain():
+    unit = load_unit(SPEC)
+    plain = _plain_scalars(dump_yaml(unit))
+    assert {"2019-0032", "B1", "1830000 t"} <= plain
+    for value in ("2019-0032", "JL-01", "0.5S", "III", "e3", "1e", "nano", "yesno", "1.0级", "0xZ"):
+        unit.instruments[0].serial = value
+        assert value in _plain_scalars(dump_yaml(unit)), value

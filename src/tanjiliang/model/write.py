@@ -1,5 +1,8 @@
 """Canonical writing of the unit file: the keys in the spec's order, short mappings in flow
 style, values exactly as entered (quantities as their strings), nothing added or dropped.
+A whole number is written as one (``5``, not ``5.0``), and a text that some YAML reader (1.1 or
+1.2) would take for a number, a boolean or null (``1e3``, ``0o17``, ``-.5``, ``NaN``, ``y``) is
+quoted, so that every reader sees the text the user wrote.
 
 Every file the system writes goes through :func:`atomic_write` / :func:`atomic_writer` /
 :func:`atomic_path` (issue 18: temp file in the same folder, fsync, rename)."""
@@ -9,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -51,8 +55,61 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
                                      flow_style=flat and sum(map(_scalar_len, data)) <= _FLOW_WIDTH)
 
 
+#: Plain scalars that a YAML 1.1 or 1.2 (core or JSON schema) reader resolves to a number, a
+#: boolean or null, whether or not PyYAML's own (1.1) resolver does: PyYAML quotes ``0x1A``
+#: and ``yes`` but writes ``1e3``, ``0o17``, ``-.5``, ``NaN`` and ``y`` plain, which a 1.2 reader
+#: takes for numbers and a 1.1 reader for booleans. ``NaN``, ``inf`` and ``Infinity`` are
+#: numbers to any reader that hands a plain scalar to ``float()``.
+_NOT_TEXT = re.compile(r"""(?x)
+    | ~ | null | Null | NULL                                            # null
+    | y | Y | yes | Yes | YES | n | N | no | No | NO                     # bool (1.1)
+    | true | True | TRUE | false | False | FALSE
+    | on | On | ON | off | Off | OFF
+    | [-+]? [0-9][0-9_]*                                                # int, 1.2 and 1.1 (octal 017)
+    | [-+]? 0b[01_]+ | [-+]? 0o?[0-7_]+ | [-+]? 0x[0-9a-fA-F_]+         # binary, octal, hex
+    | [-+]? [0-9][0-9_]* (?: :[0-5]?[0-9] )+ (?: \.[0-9_]* )?         # sexagesimal (1.1)
+    | [-+]? (?: [0-9][0-9_]* )? \. [0-9._]* (?: [eE][-+]?[0-9]+ )?    # float with a point
+    | [-+]? [0-9][0-9_]* [eE][-+]?[0-9]+                                # float without one (1.2)
+    | [-+]? \.? (?: inf | Inf | INF | infinity | Infinity | INFINITY )  # infinities
+    | [-+]? \.? (?: nan | NaN | NAN )                                  # not a number
+""")
+
+
+def reads_as_not_text(text: str) -> bool:
+    """Whether a YAML 1.1 or 1.2 reader would resolve ``text``, written plain, to a number, a
+    boolean or null (the writer quotes it)."""
+    return _NOT_TEXT.fullmatch(text) is not None
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    if reads_as_not_text(data):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+    return dumper.represent_str(data)
+
+
+class _BlockDumper(_BaseDumper):  # type: ignore[valid-type,misc]
+    """Block style throughout (a top-level mapping that would come out in flow style)."""
+
+
 _Dumper.add_representer(dict, _represent_dict)
 _Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(str, _represent_str)
+_BlockDumper.add_representer(str, _represent_str)
+
+
+def whole_numbers(obj: Any) -> Any:
+    """``obj`` with every float that is a whole number written as an int (``5.0`` → ``5``), the
+    way a person writes it. The loader reads ``5`` back as the same float: every number of the
+    unit file is a ``float`` field (``records_retention_years``, the shares of ``consumers`` and
+    ``split``) or an ``int`` one (the year, a tier), and none is a union with text. A float
+    whose text has an exponent (``1e+16``) is left as it is."""
+    if isinstance(obj, float):
+        return int(obj) if math.isfinite(obj) and repr(obj).endswith(".0") else obj
+    if isinstance(obj, dict):
+        return {k: whole_numbers(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [whole_numbers(v) for v in obj]
+    return obj
 
 
 def unit_to_data(unit: UnitFile) -> dict[str, Any]:
@@ -63,7 +120,7 @@ def unit_to_data(unit: UnitFile) -> dict[str, Any]:
 
 
 def dump_yaml(unit: UnitFile) -> str:
-    data = unit_to_data(unit)
+    data = whole_numbers(unit_to_data(unit))
     parts = []
     scalars = {k: v for k, v in data.items() if not isinstance(v, dict | list)}
     for key, value in data.items():  # a blank line between top-level sections
@@ -80,13 +137,13 @@ def _block(data: dict[str, Any]) -> str:
     node_text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                                width=100, default_flow_style=None)
     if node_text.startswith("{"):
-        node_text = yaml.dump(data, Dumper=_BaseDumper, allow_unicode=True, sort_keys=False,
+        node_text = yaml.dump(data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False,
                               width=100, default_flow_style=False)
     return node_text
 
 
 def dump_json(unit: UnitFile) -> str:
-    return json.dumps(unit_to_data(unit), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(whole_numbers(unit_to_data(unit)), ensure_ascii=False, indent=2) + "\n"
 
 
 # ------------------------------------------------------------------------- atomic writing
