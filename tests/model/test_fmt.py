@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from tanjiliang.cli.app import app
 from tanjiliang.model.load import has_comments, load_unit
-from tanjiliang.model.write import dump_json, dump_yaml, unit_to_data
+from tanjiliang.model.write import dump_json, dump_yaml, unit_to_data, without_comments
 
 SPEC = Path(__file__).parent.parent / "data" / "spec-example.yaml"
 
@@ -155,3 +155,81 @@ def test_ordinary_text_stays_plain():
     for value in ("2019-0032", "JL-01", "0.5S", "III", "e3", "1e", "nano", "yesno", "1.0级", "0xZ"):
         unit.instruments[0].serial = value
         assert value in _plain_scalars(dump_yaml(unit)), value
+
+
+# ------------------------------------------------------------------ comments: --stdout and --check
+
+def test_stdout_says_how_many_comment_lines_it_leaves_out(tmp_path):
+    f = tmp_path / "u.yaml"
+    original = SPEC.read_text(encoding="utf-8")
+    f.write_text(original, encoding="utf-8")
+    n = sum(1 for line in original.splitlines() if "#" in line)
+    assert n > 5
+    r = CliRunner().invoke(app, ["fmt", str(f), "--stdout"])
+    assert r.exit_code == 0
+    assert r.stdout == dump_yaml(load_unit(SPEC))
+    assert f"{n} 行注释" in r.stderr and "--drop-comments" in r.stderr
+    r = CliRunner().invoke(app, ["fmt", str(f), "--stdout", "--lang", "en"])
+    assert f"{n} comment lines" in r.stderr and "--drop-comments" in r.stderr
+    assert f.read_text(encoding="utf-8") == original
+    f.write_text(dump_yaml(load_unit(SPEC)), encoding="utf-8")  # no comments: nothing to say
+    r = CliRunner().invoke(app, ["fmt", str(f), "--stdout"])
+    assert r.exit_code == 0 and r.stderr == ""
+
+
+def _with_comments(canonical: str) -> str:
+    """The canonical text with comments of every kind added: a header, a comment line above a
+    section (between the blank lines), a trailing comment, and a comment line after the end."""
+    lines = canonical.splitlines(keepends=True)
+    out = ["# 单位文件 — header\n", "\n"]
+    for line in lines:
+        if line.startswith("instruments:"):
+            out.append("# 计量器具\n")
+        if line.startswith("pack:"):
+            line = line.rstrip("\n") + "   # 规则包\n"
+        out.append(line)
+    out.append("\n# end\n")
+    return "".join(out)
+
+
+def test_check_judges_the_file_apart_from_its_comments(tmp_path):
+    canonical = dump_yaml(load_unit(SPEC))
+    f = tmp_path / "u.yaml"
+    f.write_text(_with_comments(canonical), encoding="utf-8")
+    assert has_comments(f.read_text(encoding="utf-8"))
+    r = CliRunner().invoke(app, ["fmt", str(f), "--check"])
+    assert r.exit_code == 0, r.output
+    # a layout that is not canonical is still said, comments or not
+    f.write_text(_with_comments(canonical.replace("\n\ninstruments:", "\n\n\ninstruments:")), encoding="utf-8")
+    r = CliRunner().invoke(app, ["fmt", str(f), "--check"])
+    assert r.exit_code == 1 and "不是规范格式" in r.stderr
+    f.write_text(_with_comments(canonical.replace("records_retention_years: 5", "records_retention_years: 5.0")),
+                 encoding="utf-8")
+    assert CliRunner().invoke(app, ["fmt", str(f), "--check"]).exit_code == 1
+
+
+def test_a_hash_inside_a_value_is_no_comment(tmp_path):
+    unit = load_unit(SPEC)
+    unit.instruments[0].serial = "A # 1"
+    unit.instruments[0].name = "#2 秤"
+    canonical = dump_yaml(unit)
+    assert not has_comments(canonical)
+    f = tmp_path / "u.yaml"
+    f.write_text(canonical.replace("A # 1'", "A # 1'  # a real one"), encoding="utf-8")
+    assert without_comments(f.read_text(encoding="utf-8")) == (canonical, 1)
+    assert CliRunner().invoke(app, ["fmt", str(f), "--check"]).exit_code == 0
+
+
+@pytest.mark.parametrize(("text", "bare"), [
+    ("a: 1  # c\nb: '# x'\n", "a: 1\nb: '# x'\n"),
+    ("# h\n\n# h2\n\nformat: x\n", "format: x\n"),
+    ("a: 1\n\n# c\n\nb: 2\n", "a: 1\n\nb: 2\n"),
+    ("a: 1\n# c\n\nb: 2\n", "a: 1\n\nb: 2\n"),
+    ("a: 1\n\n# c\nb: 2\n", "a: 1\n\nb: 2\n"),
+    ("a: 1\n\n\n# c\nb: 2\n", "a: 1\n\n\nb: 2\n"),  # blank lines the user wrote together stay
+    ("a: 1\n\n# end\n", "a: 1\n"),
+    ("a: |\n  # kept: inside a block scalar\n  z\nb: c#d # gone\n", "a: |\n  # kept: inside a block scalar\n  z\nb: c#d\n"),
+    ("a: [1, 2] # c\r\nb: 2\r\n", "a: [1, 2]\r\nb: 2\r\n"),
+])
+def test_without_comments(text, bare):
+    assert without_comments(text)[0] == bare

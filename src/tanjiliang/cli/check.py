@@ -262,23 +262,32 @@ def fmt_command(
     --drop-comments is given."""
     from tanjiliang.model.limits import read_user_text
     from tanjiliang.model.load import has_comments, load_unit
-    from tanjiliang.model.write import dump_json, dump_yaml
+    from tanjiliang.model.write import dump_json, dump_yaml, without_comments
 
     try:
         text = read_user_text(file)  # missing, folder, unreadable, too large, not UTF-8
         unit = load_unit(file, text)
     except LoadError as err:
         raise fail(err, lang.value) from None
-    out = dump_json(unit) if file.suffix.lower() == ".json" else dump_yaml(unit)
+    is_yaml = file.suffix.lower() != ".json"
+    out = dump_yaml(unit) if is_yaml else dump_json(unit)
+    # The file apart from its comments (docs/unit-file.md, "Canonical form"): what --check
+    # judges, and how many comment lines the canonical form does not carry.
+    bare, commented = without_comments(text) if is_yaml else (text, 0)
+    err_console = Console(stderr=True, highlight=False, soft_wrap=True)
     if check_only:  # said, not only an exit status
-        if out != text:
-            Console(stderr=True, highlight=False, soft_wrap=True).print(
+        canonical = out in (text, bare)
+        if not canonical:
+            err_console.print(
                 (gettext("{0}：不是规范格式（运行 tanjiliang fmt 改写）", lang.value, "cli.check").format(file)), markup=False)
-        raise typer.Exit(0 if out == text else 1)
+        raise typer.Exit(0 if canonical else 1)
     if stdout:
         sys.stdout.write(out)
+        if commented:  # never silent about what the output leaves out
+            err_console.print(gettext("{0}：规范格式不含注释，文件中的 {1} 行注释未输出；改写文件须加 --drop-comments",
+                                      lang.value, "cli.check").format(file, commented), markup=False)
         return
-    if file.suffix.lower() != ".json" and has_comments(text) and not drop_comments:
+    if is_yaml and has_comments(text) and not drop_comments:
         raise fail(LoadError([_arg_issue(str(file), "文件含注释，规范化改写会丢失注释；确认请加 --drop-comments（或用 --stdout 查看）",
                                          "the file has comments, which rewriting would lose; pass --drop-comments to accept (or --stdout to preview)")]),
                    lang.value)

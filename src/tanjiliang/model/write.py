@@ -9,6 +9,7 @@ Every file the system writes goes through :func:`atomic_write` / :func:`atomic_w
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import os
@@ -144,6 +145,80 @@ def _block(data: dict[str, Any]) -> str:
 
 def dump_json(unit: UnitFile) -> str:
     return json.dumps(whole_numbers(unit_to_data(unit)), ensure_ascii=False, indent=2) + "\n"
+
+
+# ------------------------------------------------------------------------- comments
+
+def comment_starts(text: str) -> list[int] | None:
+    """Where the comments of a YAML text are (each ``#`` outside every token, the first of a
+    comment and any after it on its line), in order; None when the text does not scan. A ``#`` inside a token (a quoted or block scalar, ``a#b``) is no comment: the
+    scanner's token positions tell what is inside a scalar."""
+    try:
+        spans = [(tok.start_mark.index, tok.end_mark.index)
+                 for tok in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]
+    except yaml.YAMLError:
+        return None
+    spans.sort()
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]
+    reach: list[int] = []  # the furthest end of the spans starting at or before each one
+    for b in ends:
+        reach.append(max(b, reach[-1]) if reach else b)
+    out: list[int] = []
+    at = text.find("#")
+    while at != -1:
+        i = bisect.bisect_right(starts, at) - 1
+        if i < 0 or reach[i] <= at:  # outside every token: a comment (to the end of its line)
+            out.append(at)
+        at = text.find("#", at + 1)
+    return out
+
+
+def without_comments(text: str) -> tuple[str, int]:
+    """``text`` without its comments, and how many lines had one. A line that held only a
+    comment goes with its line break; a trailing comment goes with the spaces before it.
+    Blank lines that removing a comment line brings together count as one, and blank lines it
+    leaves at the start or the end of the file go too: ``a\\n\\n# c\\n\\nb`` and
+    ``# c\\n\\na`` become ``a\\n\\nb`` and ``a``. A text that does not scan is returned as it is."""
+    starts = comment_starts(text)
+    if not starts:
+        return text, 0
+    lines = text.splitlines(keepends=True)
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line)
+    cut_at: dict[int, int] = {}  # line index → where its comment starts within it
+    for at in starts:
+        i = bisect.bisect_right(offsets, at) - 1
+        cut_at.setdefault(i, at - offsets[i])
+    kept: list[str] = []
+    cuts: set[int] = set()  # positions in ``kept`` where comment lines were removed before
+    for i, line in enumerate(lines):
+        if i not in cut_at:
+            kept.append(line)
+            continue
+        body = line[:cut_at[i]].rstrip(" \t")
+        if body.strip():
+            kept.append(body + line[len(line.rstrip("\r\n")):])
+        else:
+            cuts.add(len(kept))
+
+    def blank(j: int) -> bool:
+        return 0 <= j < len(kept) and not kept[j].strip()
+
+    drop: set[int] = set()
+    for c in sorted(cuts):
+        if c == 0 or (blank(c - 1) and (c - 1) not in drop):
+            j = c
+            while blank(j) and (c == 0 or j == c):  # at the start: every blank line after
+                drop.add(j)
+                j += 1
+        if c == len(kept):
+            j = c - 1
+            while blank(j):
+                drop.add(j)
+                j -= 1
+    return "".join(line for j, line in enumerate(kept) if j not in drop), len(cut_at)
 
 
 # ------------------------------------------------------------------------- atomic writing
