@@ -185,3 +185,43 @@ def test_export_cli_and_check_with_ledger(tmp_path, spec_example_path) -> None:
     with_ledger = CliRunner().invoke(app, ["check", spec_example_path, "--ledger", str(out), "--format",
                                            "json", "--as-of", "2025-12-31"])
     assert '"W-11"' in plain.output and '"W-11"' not in with_ledger.output
+
+
+def test_cli_import_with_nothing_to_change_leaves_the_file_as_it_is(tmp_path) -> None:
+    """The ledger the unit exports, imported back, changes nothing: the unit file is not
+    rewritten (its layout, quoting and comments stay), even without --drop-comments."""
+    unit_path = tmp_path / "unit.yaml"
+    original = UNIT.replace("unit: {name: 台账导入测试, year: 2025}",
+                            "# 手写的注释\nunit: {name: 台账导入测试, year: 2025}   # 单位")
+    unit_path.write_text(original, encoding="utf-8")
+    book = tmp_path / "l.xlsx"
+    assert CliRunner().invoke(app, ["ledger", "export", str(unit_path), "-o", str(book)]).exit_code == 0
+    before = unit_path.stat().st_mtime_ns
+    r = CliRunner().invoke(app, ["ledger", "import", str(unit_path), str(book)])
+    assert r.exit_code == 0, r.output
+    assert "新增 0 台，修改 0 台，未变 1 台" in r.stdout and "未改写" in r.stdout
+    assert unit_path.read_text(encoding="utf-8") == original
+    assert unit_path.stat().st_mtime_ns == before
+    r = CliRunner().invoke(app, ["ledger", "import", str(unit_path), str(book), "--lang", "en"])
+    assert r.exit_code == 0 and "nothing to change" in r.stdout
+    assert unit_path.read_text(encoding="utf-8") == original
+    # a change is still written (and the comments still need --drop-comments)
+    good = _book(tmp_path / "good.xlsx", GOOD_L1, GOOD_L2)
+    r = CliRunner().invoke(app, ["ledger", "import", str(unit_path), str(good)])
+    assert r.exit_code == 2 and unit_path.read_text(encoding="utf-8") == original
+    r = CliRunner().invoke(app, ["ledger", "import", str(unit_path), str(good), "--drop-comments"])
+    assert r.exit_code == 0, r.output
+    assert [i.id for i in load_unit(unit_path).instruments] == ["OLD", "W-01", "W-11"]
+
+
+def test_cli_import_removing_the_absent_is_a_change(tmp_path) -> None:
+    """With --remove-missing an import whose rows are all unchanged still removes the
+    instruments the ledger lacks: that is written."""
+    unit_path = _unit(tmp_path)
+    good = _book(tmp_path / "good.xlsx", GOOD_L1, GOOD_L2)
+    assert CliRunner().invoke(app, ["ledger", "import", str(unit_path), str(good)]).exit_code == 0
+    r = CliRunner().invoke(app, ["ledger", "import", str(unit_path), str(good), "--remove-missing"])
+    assert r.exit_code == 0 and "未改写" not in r.stdout
+    assert [i.id for i in load_unit(unit_path).instruments] == ["W-01", "W-11"]
+    r = CliRunner().invoke(app, ["ledger", "import", str(unit_path), str(good), "--remove-missing"])
+    assert r.exit_code == 0 and "未改写" in r.stdout

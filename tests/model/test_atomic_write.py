@@ -107,6 +107,7 @@ def test_ledger_import_killed_while_writing_keeps_the_old_unit_file(tmp_path):
     ledger = tmp_path / "ledger.xlsx"
     res = CliRunner().invoke(app, ["ledger", "export", str(f), "-o", str(ledger)])
     assert res.exit_code == 0, res.output
+    _rename_first_instrument(ledger)  # a change, so that the import writes (none: no write)
     r = _run_killed("ledger", "import", str(f), str(ledger), "--drop-comments")
     assert r.returncode == -signal.SIGKILL, r.stderr.decode()
     assert f.read_bytes() == SPEC.read_bytes()
@@ -115,6 +116,17 @@ def test_ledger_import_killed_while_writing_keeps_the_old_unit_file(tmp_path):
     res = CliRunner().invoke(app, ["ledger", "import", str(f), str(ledger), "--drop-comments"])
     assert res.exit_code == 0, res.output
     assert len(load_unit(f).instruments) == len(load_unit(SPEC).instruments)
+    assert load_unit(f).instruments[0].name == "改名的器具"
+
+
+def _rename_first_instrument(ledger):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(ledger)
+    ws = wb.worksheets[0]
+    col = next(c.column for c in ws[1] if str(c.value).startswith("名称"))
+    ws.cell(row=2, column=col, value="改名的器具")
+    wb.save(ledger)
 
 
 def test_report_killed_while_writing_keeps_the_old_report(tmp_path):

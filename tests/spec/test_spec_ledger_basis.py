@@ -77,6 +77,10 @@ def unit_bases(p: Path) -> dict[str, Any]:
     return {i["id"]: i.get("basis") for i in yaml.safe_load(p.read_text(encoding="utf-8"))["instruments"]}
 
 
+def loaded_bases(p: Path) -> dict[str, Any]:
+    return {i.id: i.basis for i in load_unit(p).instruments}
+
+
 # ------------------------------------------------------------------ export and round trip
 
 @pytest.mark.parametrize(("lang", "shown"), [("zh", "湿基"), ("en", "wet basis")])
@@ -177,19 +181,21 @@ def test_an_empty_cell_keeps_the_unit_s_basis(tmp_path: Path) -> None:
     ledger = edit(export(tmp_path, data), tmp_path / "empty.xlsx", {2: None})
     assert cells(ledger)["C1"] is None
     p = unit_file(tmp_path, data)
+    text = p.read_text(encoding="utf-8")
     before = load_unit(p).model_dump()
     code, out = cli("ledger", "import", str(p), str(ledger))
     assert code == 0, out
     assert "新增 0 台，修改 0 台，未变 5 台" in out
-    assert load_unit(p).model_dump() == before  # the file is written again, the same unit
-    assert unit_bases(p)["C1"] == "wet"
+    assert p.read_text(encoding="utf-8") == text  # nothing to change: the file is not written
+    assert load_unit(p).model_dump() == before
+    assert loaded_bases(p)["C1"] == "wet"
     f = write(tmp_path, "r.csv", rows(range(48), **VALS))
     _, doc, _ = two_days(tmp_path, [f], data, "--ledger", str(ledger))  # in memory: still wet
     assert (point(doc)["basis"], point(doc)["total_t"]) == ("wet", pytest.approx(48 * E_WET, rel=1e-9))
     # a placeholder ("/", "—") is nothing stated too
     dash = edit(ledger, tmp_path / "dash.xlsx", {2: "—"})
     code, out = cli("ledger", "import", str(p), str(dash))
-    assert code == 0 and unit_bases(p)["C1"] == "wet", out
+    assert code == 0 and loaded_bases(p)["C1"] == "wet" and p.read_text(encoding="utf-8") == text, out
 
 
 def bad_run(tmp_path: Path, data: dict[str, Any], ledger: Path, lang: str) -> str:

@@ -155,3 +155,27 @@ def test_a_unit_file_written_with_names_is_stored_as_codes_and_the_mappings_show
     assert d["source_streams"][0]["material"] == "natural_gas"
     assert d["source_streams"][0]["activity"] == "350 万Nm3"
     assert d["instruments"][0]["type"] == "gas_flow_meter" and d["instruments"][0]["at"] == "B1"
+
+
+def test_an_import_with_nothing_to_change_stores_nothing(world: Any) -> None:
+    """The unit's own exported ledger, imported back: no new revision, no history entry,
+    nothing to undo (the page and the API alike)."""
+    unit = world.unit_a
+    client = world.client(world.a)
+    book = client.get(reverse("ledger-export", args=[unit.pk])).content
+    entries = m.HistoryEntry.objects.filter(unit=unit).count()
+    r = client.post(reverse("ledger-import", args=[unit.pk]), {"file": SimpleUploadedFile("自己的.xlsx", book)})
+    assert r.status_code == 200
+    sha = client.session["ledger_upload"]["sha256"]
+    r = client.post(reverse("ledger-import-apply", args=[unit.pk]), {"sha256": sha})
+    assert r.status_code == 302
+    assert m.Unit.objects.get(pk=unit.pk).revision == unit.revision
+    assert m.HistoryEntry.objects.filter(unit=unit).count() == entries
+    from django.test import Client
+
+    r = Client().post(f"/api/units/{unit.pk}/ledger", {"file": SimpleUploadedFile("自己的.xlsx", book)},
+                      **world.token(world.a))
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["revision"] == unit.revision and not body["changes"]["added"] and not body["changes"]["changed"]
+    assert m.HistoryEntry.objects.filter(unit=unit).count() == entries

@@ -27,6 +27,7 @@ WORDS = cast("dict[str, tuple[str, str]]", pairs("cli.ledger", {
     "bad_input": "输入有误，未写入任何文件：",
     "preview": "（预览，未写入）",
     "written": "已写入 {file}：{n} 台器具",
+    "nothing": "没有要改的器具，{file} 未改写",
     "no_hits": "没有器具的确认记录使用了“{standard}”",
     "confirmed_with": "由“{standard}”确认的器具",
     "instrument": "器具", "date": "日期", "kind": "方式",
@@ -146,6 +147,9 @@ def import_(
         typer.echo(line)
     if dry_run:
         typer.echo(_w("preview", lg))
+        return
+    if cs.empty and not (remove_missing and cs.absent):  # nothing to change: the file as it is
+        typer.echo(_w("nothing", lg).format(file=unit_file))
         return
     if unit_file.suffix.lower() != ".json" and has_comments(text) and not drop_comments:
         raise _fail(LoadError([Issue(unit_file.name, None, "",

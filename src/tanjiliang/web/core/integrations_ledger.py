@@ -68,9 +68,12 @@ def import_workbook(unit: m.Unit, name: str, content: bytes, user: Any, lang: st
                     ) -> tuple[m.Unit, ChangeSet, list[str]]:
     """Merge the workbook into the unit (issue 12: instruments absent from it are removed only
     when named in ``remove`` — the user's ticks); returns the unit, the change set and the
-    report of what was read how. The history entry states the change set."""
+    report of what was read how. The history entry states the change set; a workbook that
+    changes nothing stores nothing (the unit is returned as it was)."""
     cs, read = preview_workbook(unit, name, content, strict)
     gone = sorted(set(remove or []) & set(cs.absent))
+    if cs.empty and not gone:  # nothing to change: no new revision, no history entry
+        return unit, cs, read.report(lang)
     uf = apply(unit_file(unit), cs, gone)
     kept = len(cs.absent) - len(gone)
     base = Path(name).name
