@@ -294,3 +294,51 @@ def test_interval_of_a_second_and_of_a_day_are_taken(tmp_path):
     for value in ("1", "86400"):
         code, _ = check_json(register(tmp_path), "--interval", value)
         assert code in (0, 1)
+
+
+# ------------------------------------------------------------------ #14 the flagged-rows file
+
+def flagged_file(tmp_path: Path, out: str, *argv: str) -> Path:
+    lines = register(tmp_path).read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5].replace(",1004.0,", ",故障,")        # bad value (row 6)
+    lines[8] = lines[8].replace("2025-01-01 07:00:00", "2025-13-45 07:00")  # bad time (row 9)
+    lines.insert(12, lines[12])                              # duplicate (rows 13, 14)
+    f = tmp_path / "r.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / out
+    code, text = invoke("data", "check", POWER, f, *TWO_DAYS, "--flagged", path, *argv)
+    assert code == 1, text
+    return path
+
+
+def test_flagged_csv_in_chinese_with_the_text_as_written(tmp_path):
+    rows = flagged_file(tmp_path, "f.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "文件,行号,器具,时间,数值,单位,标记,文件中的原文"
+    got = {tuple(r.split(",")[1:]) for r in rows[1:]}
+    assert ("6", "E-01", "2025-01-01 04:00:00", "", "MWh", "数值无法识别", "故障") in got, got
+    assert ("9", "E-01", "", "1007.0", "MWh", "时间无法识别", "2025-13-45 07:00") in got, got
+    assert any(r[5].startswith("重复") for r in got), got
+    assert not any(w in r[5] for r in got for w in ("duplicate", "bad_time", "bad_value", "spike"))
+
+
+def test_flagged_xlsx_in_each_language(tmp_path):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(flagged_file(tmp_path, "f.xlsx")).active
+    assert ws.title == "异常读数" and [c.value for c in ws[1]][-2:] == ["标记", "文件中的原文"]
+    assert "数值无法识别" in {c.value for c in ws["G"]}
+    ws = load_workbook(flagged_file(tmp_path, "e.xlsx", "--lang", "en")).active
+    assert ws.title == "flagged" and [c.value for c in ws[1]] == [
+        "file", "row", "instrument", "time", "value", "unit", "flags", "as written in the file"]
+    assert {"unreadable value", "unreadable time"} <= {c.value for c in ws["G"]}
+    assert "故障" in {c.value for c in ws["H"]}
+
+
+def test_flagged_wide_file_cells_as_written(tmp_path):
+    p = tmp_path / "w.csv"
+    p.write_text("时间,E-01 [MWh]\n" + "".join(f"2025-01-01 {h:02d}:00:00,{'NaN' if h == 3 else 1000 + h}\n"
+                                               for h in range(24)), encoding="utf-8")
+    out = tmp_path / "f.csv"
+    invoke("data", "check", POWER, p, *TWO_DAYS, "--flagged", out)
+    [row] = [r for r in out.read_text(encoding="utf-8").splitlines() if "数值无法识别" in r]
+    assert row.split(",")[1] == "5" and row.endswith(",NaN"), row

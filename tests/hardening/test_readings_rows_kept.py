@@ -26,7 +26,9 @@ def test_a_check_with_a_period_flags_unreadable_times(tmp_path: Path, cli: Cli) 
     d = json.loads(out[out.index("{"):])
     assert d["rows"] == 6 and d["instruments"][0]["bad_time"] == 2, out
     text = flagged.read_text(encoding="utf-8")
-    assert ",5,W-01,,130.0,t,bad_time" in text and ",6,W-01,,140.0,t,bad_time" in text, text
+    # the flags in the command's language (probe s9 #14), the time as the file wrote it last
+    assert ",5,W-01,,130.0,t,时间无法识别,2025-01-01T03:00:00Z" in text, text
+    assert ",6,W-01,,140.0,t,时间无法识别,2026-02-30 04:00" in text, text
 
 
 def test_an_import_names_the_rows_it_did_not_store(tmp_path: Path, cli: Cli) -> None:

@@ -400,10 +400,12 @@ def test_bad_value_and_bad_time_are_flagged_with_file_and_row(tmp_path):
     lines[0] = "C1,2025-01-01T00:00:00,abc,%"
     lines[5] = "C1,2025-13-45T00:00:00,10,%"
     flagged = tmp_path / "flagged.csv"
-    _, doc, _ = two_days(tmp_path, [write(tmp_path, "r.csv", lines)], None, "--flagged", str(flagged))
-    got = {(Path(r[0]).name, *r[1:3], r[6]) for r in
+    _, doc, _ = two_days(tmp_path, [write(tmp_path, "r.csv", lines)], None, "--flagged", str(flagged),
+                         "--lang", "en")
+    got = {(Path(r[0]).name, *r[1:3], r[6], r[7]) for r in
            (x.split(",") for x in flagged.read_text(encoding="utf-8").splitlines()[1:])}
-    assert {("r.csv", "2", "C1", "bad_value"), ("r.csv", "7", "C1", "bad_time")} <= got, got
+    assert {("r.csv", "2", "C1", "unreadable value", "abc"),
+            ("r.csv", "7", "C1", "unreadable time", "2025-13-45T00:00:00")} <= got, got
     assert (point(doc)["valid"], point(doc)["neighbour"]) == (46, 2)
     assert point(doc)["total_t"] == pytest.approx(48 * E_H, rel=1e-9)
 

@@ -120,6 +120,56 @@ def write_table(df: pl.DataFrame, path: Path, sheet: str = "flagged") -> None:
     save_workbook(wb, path)
 
 
+#: The flagged-rows file's columns and sheet in each language (probe s9 #14: English in a
+#: Chinese run); the flags are the catalogue's words (assess/labels.py ``flag``).
+FLAGGED_HEADERS = {"file": ("文件", "file"), "row": ("行号", "row"), "instrument": ("器具", "instrument"),
+                   "time": ("时间", "time"), "value": ("数值", "value"), "unit": ("单位", "unit"),
+                   "flags": ("标记", "flags"), "as_written": ("文件中的原文", "as written in the file")}
+FLAGGED_SHEET = ("异常读数", "flagged")
+
+
+def flagged_table(df: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The flagged rows as the user reads them: headers and flags (重复、突变 / duplicate,
+    spike) in ``lang``, times without microseconds, file names as given."""
+    from tanjiliang.assess.labels import label
+
+    k = 0 if lang == "zh" else 1
+    sep = "、" if lang == "zh" else ", "
+    words = {c: label("flag", c, lang) for c in ("duplicate", "negative", "out_of_range", "reset", "rollover",
+                                                  "stuck", "spike", "bad_time", "bad_value", "gap")}
+    flags = df["flags"].unique().drop_nulls().to_list()  # few distinct combinations
+    said = {f: sep.join(words.get(w, w) for w in f.split(",")) for f in flags}
+    out = _as_written(df).with_columns(pl.col("flags").replace_strict(said, default=None, return_dtype=pl.String),
+                          pl.col("time").dt.strftime("%Y-%m-%d %H:%M:%S") if df.schema["time"] != pl.String
+                          else pl.col("time"))
+    return out.rename({c: FLAGGED_HEADERS[c][k] for c in out.columns if c in FLAGGED_HEADERS})
+
+
+def _as_written(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` (flagged rows) with ``as_written``: for a time or value that could not be read
+    (``bad_time``, ``bad_value``), the text the file holds there (``故障``, ``NaN``, ``2025-13-45``),
+    read again from the file; the checks keep only what they could read (null)."""
+    from tanjiliang.data.readings import cells_as_written
+
+    bad = df.filter(pl.col("flags").is_in(["bad_time", "bad_value"]))
+    if not bad.height:
+        return df.with_columns(pl.lit(None, pl.String).alias("as_written"))
+    found = []
+    for (file,), part in bad.group_by("file"):
+        if file is None or not Path(str(file)).is_file():
+            continue
+        cells = cells_as_written(str(file), part["row"].unique().to_list())
+        found.append(cells.with_columns(pl.lit(file, pl.String).alias("file")))
+    if not found:
+        return df.with_columns(pl.lit(None, pl.String).alias("as_written"))
+    cells = pl.concat(found).unique(["file", "row", "instrument"], keep="first")
+    return (df.join(cells, on=["file", "row", "instrument"], how="left", maintain_order="left")
+            .with_columns(pl.when(pl.col("flags") == "bad_time").then(pl.col("time_text"))
+                          .when(pl.col("flags") == "bad_value").then(pl.col("value_text"))
+                          .alias("as_written"))
+            .drop("time_text", "value_text"))
+
+
 def basis_words(basis: str | None, lang: str) -> str:
     """A CEMS point's CO2 basis (``dry``, ``wet``, ``dry, wet``) in words: 干基、湿基 / dry basis."""
     from tanjiliang.model.names import ENUM_LABELS
@@ -305,7 +355,7 @@ def check(
         raise _fail([f"{files}: 无法读取（文件损坏）" if lg == "zh" else f"{files}: cannot be read (corrupt): "
                      + str(exc).splitlines()[0]], lg) from None
     if flagged is not None:
-        write_table(rep.quality.flagged, flagged)
+        write_table(flagged_table(rep.quality.flagged, lg), flagged, FLAGGED_SHEET[0 if lg == "zh" else 1])
     if fmt is Format.json:
         sys.stdout.write(json_text(rep.to_json(lg)))  # never NaN or Infinity
     else:

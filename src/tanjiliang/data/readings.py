@@ -24,7 +24,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -108,6 +108,18 @@ TIME_FORMATS = (
     # ISO 8601 "Z" of UTC, and the offset may follow minutes or a fraction of a second
     "%Y-%m-%dT%H:%M:%S%#z", "%Y-%m-%d %H:%M:%S%#z", "%Y-%m-%dT%H:%M%#z", "%Y-%m-%dT%H:%M:%S%.f%#z",
 )
+
+
+def columns_named(cols: Iterable[str], headers: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """The columns among ``cols`` by what they hold: key of ``headers`` (:data:`LONG_HEADERS`,
+    :data:`DAS_HEADERS`) → the header as written, the first of the key's names present."""
+    normed = {norm_header(c): c for c in cols}
+    out: dict[str, str] = {}
+    for key, names in headers.items():
+        hit = next((normed[norm_header(n)] for n in names if norm_header(n) in normed), None)
+        if hit is not None:
+            out[key] = hit
+    return out
 
 
 def norm_header(text: object) -> str:
@@ -540,13 +552,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
         return Readings(pl.LazyFrame(schema=SCHEMA), [file], {file: "long"},
                         [ReadingsIssue(file, None, None, None, "文件为空，没有读数",
                                        "the file is empty: no readings")])
-    normed = {norm_header(c): c for c in cols}
-    mapped: dict[str, str] = {}
-    for key, names in LONG_HEADERS.items():
-        for n in names:
-            if norm_header(n) in normed:
-                mapped[key] = normed[norm_header(n)]
-                break
+    mapped = columns_named(cols, LONG_HEADERS)
     issues: list[ReadingsIssue] = []
     twice = sorted({re.sub(r"_duplicated_\d+$", "", c) for c in cols if re.search(r"_duplicated_\d+$", str(c))})
     if twice:  # polars renames a repeated header: the second column would be read as nothing
@@ -642,6 +648,43 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
     if layout == "long" and plain is not None:
         return Readings(frame, [file], {file: layout}, issues, [plain], plain_frame=frame, targets=targets)
     return Readings(frame, [file], {file: layout}, issues, targets=targets)
+
+
+def cells_as_written(path: str | Path, rows: list[int], instrument_ids: set[str] | None = None
+                     ) -> pl.DataFrame:
+    """The time and value of ``rows`` of a readings file as the file holds them (text), for the
+    rows the checks could not read (``bad_time``, ``bad_value``: the checks keep the parsed
+    value only, null there): ``row``, ``instrument``, ``time_text``, ``value_text``. A wide
+    file gives one row per instrument column (several columns of one instrument: the first
+    that is not empty). Empty when the file cannot be read again."""
+    schema = {"row": pl.Int64, "instrument": pl.String, "time_text": pl.String, "value_text": pl.String}
+    try:
+        lf, _, _ = _scan_keeping(Path(path))
+        cols = [c for c in lf.collect_schema().names() if c != "row"]
+        mapped = columns_named(cols, LONG_HEADERS)
+        if "time" not in mapped:
+            return pl.DataFrame(schema=schema)
+        part = lf.filter(pl.col("row").is_in(rows)).with_columns(pl.col("row").cast(pl.Int64))
+        if "instrument" in mapped and "value" in mapped:
+            out = part.select("row", *[pl.col(mapped[k]).cast(pl.String).alias(n) for k, n in
+                                       (("instrument", "instrument"), ("time", "time_text"), ("value", "value_text"))])
+            return out.collect().with_columns(pl.col("instrument").str.strip_chars())
+        ids = {}
+        for c in cols:
+            if c == mapped["time"]:
+                continue
+            m = _WIDE_HEADER.match(unicodedata.normalize("NFKC", str(c)))
+            ids[c] = wide_target(m["id"].strip() if m else str(c).strip(), instrument_ids)[0]
+        long = (part.select("row", pl.col(mapped["time"]).cast(pl.String).alias("time_text"),
+                            *[pl.col(c).cast(pl.String).alias(f"\x00{k}") for k, c in enumerate(ids)])
+                .unpivot(index=["row", "time_text"], variable_name="column", value_name="value_text")
+                .with_columns(pl.col("column").replace_strict({f"\x00{k}": i for k, i in enumerate(ids.values())},
+                                                              return_dtype=pl.String).alias("instrument"))
+                .collect())
+        return (long.sort("row", pl.col("value_text").is_null()).group_by("row", "instrument", maintain_order=True)
+                .agg(pl.col("time_text").first(), pl.col("value_text").first()).select(list(schema)))
+    except (ReadingsError, OSError, *READ_ERRORS):
+        return pl.DataFrame(schema=schema)
 
 
 def wide_target(header_id: str, instrument_ids: set[str] | None) -> tuple[str, str | None]:
@@ -808,15 +851,6 @@ DAS_HEADERS: dict[str, tuple[str, ...]] = {
 }
 
 
-def das_columns(cols: Iterable[str]) -> dict[str, str]:
-    """A DAS export's columns by what they hold (:data:`DAS_COLUMNS` → header as written)."""
-    normed = {norm_header(c): c for c in cols}
-    out: dict[str, str] = {}
-    for key, names in DAS_HEADERS.items():
-        hit = next((normed[norm_header(n)] for n in names if norm_header(n) in normed), None)
-        if hit is not None:
-            out[key] = hit
-    return out
 
 
 def scan_das_export(path: str | Path) -> pl.LazyFrame:
@@ -841,7 +875,7 @@ def scan_das_export(path: str | Path) -> pl.LazyFrame:
         raise _issue(p, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from None
     except READ_ERRORS as exc:
         raise read_error([p], exc) from None
-    by_key = das_columns(cols)
+    by_key = columns_named(cols, DAS_HEADERS)
     missing = [c for c in DAS_COLUMNS if c not in by_key]
     if missing:
         def zh(c: str) -> str:  # 监测点（point）
