@@ -111,3 +111,45 @@ def test_init_in_english_names_its_ledger_in_english(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert (tmp_path / "plant-ledger.xlsx").exists() and not (tmp_path / "plant-台账.xlsx").exists()
     assert "台账" not in r.output, r.output
+
+
+@pytest.mark.parametrize("sector", ["power", "cement"])
+def test_init_writes_json_that_checks_like_the_yaml(tmp_path: Path, sector: str) -> None:
+    """``-o plant.json`` (s9 probe finding 10: it was refused, "单位文件须为 .yaml"): the same
+    unit as JSON, no comments, and ``check`` gives it the assessment it gives the YAML file."""
+    import json
+
+    (tmp_path / "j").mkdir()
+    (tmp_path / "y").mkdir()
+    as_json, as_yaml = tmp_path / "j" / "plant.json", tmp_path / "y" / "plant.yaml"
+    said = []
+    for out in (as_json, as_yaml):
+        r = CliRunner().invoke(app, ["init", "--sector", sector, "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        said.append("JSON 文件不能含注释" in r.output)
+    assert said == [True, False]  # the JSON one says where the guidance is
+    data = json.loads(as_json.read_text(encoding="utf-8"))  # plain JSON: no comments
+    assert data["format"] == "tanjiliang/unit@1" and data["unit"]["sector"]
+    assert (tmp_path / "j" / "plant-台账.xlsx").exists()
+    assert load_unit(as_json).model_dump() == load_unit(as_yaml).model_dump()
+    reports = []
+    for out in (as_json, as_yaml):
+        r = CliRunner().invoke(app, ["check", str(out), "--as-of", "2025-12-31", "--format", "json"])
+        assert r.exit_code in (0, 1), r.output
+        reports.append(json.loads(r.stdout))
+    assert reports[0] == reports[1]
+
+
+def test_init_json_says_where_the_guidance_is(tmp_path: Path) -> None:
+    out = tmp_path / "plant.json"
+    r = CliRunner().invoke(app, ["init", "--sector", "heat", "-o", str(out), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    assert "JSON has no comments" in r.output and "-o plant.yaml" in r.output
+    assert not CJK.search(r.output), r.output
+
+
+def test_init_refuses_another_suffix_saying_which_work(tmp_path: Path) -> None:
+    out = tmp_path / "plant.toml"
+    r = CliRunner().invoke(app, ["init", "--sector", "heat", "-o", str(out), "--lang", "en"])
+    assert r.exit_code == 2 and "must be .yaml, .yml or .json" in r.output
+    assert not list(tmp_path.iterdir())

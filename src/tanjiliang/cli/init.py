@@ -36,7 +36,7 @@ def ledger_path(output: Path, lang: str = "zh") -> Path:
 
 def init_command(
     sector: Annotated[SectorChoice, typer.Option("--sector", help="kind of plant 行业")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="unit file to write (.yaml) 单位文件")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="unit file to write (.yaml or .json) 单位文件")],
     year: Annotated[int, typer.Option(help="reporting year 报告年度")] = 2025,
     force: Annotated[bool, typer.Option("--force", help="overwrite existing files")] = False,
     lang: Annotated[Lang, typer.Option(help="zh | en: language of the files written and of messages")] = Lang.zh,
@@ -47,13 +47,14 @@ def init_command(
     from tanjiliang.ledger.starters import starter_text
     from tanjiliang.model.errors import LoadError
     from tanjiliang.model.load import load_unit
-    from tanjiliang.model.write import atomic_write
+    from tanjiliang.model.write import atomic_write, dump_json
     from tanjiliang.rules.load import load_pack
 
     zh = lang.value == "zh"
     book = ledger_path(output, lang.value)
-    if output.suffix.lower() not in (".yaml", ".yml"):
-        typer.echo(gettext("单位文件须为 .yaml", lang.value, "cli.init"), err=True)
+    as_json = output.suffix.lower() == ".json"
+    if output.suffix.lower() not in (".yaml", ".yml", ".json"):
+        typer.echo(gettext("单位文件须为 .yaml、.yml 或 .json", lang.value, "cli.init"), err=True)
         raise typer.Exit(2)
     existing = [p for p in (output, book) if p.exists()]
     if existing and not force:
@@ -62,13 +63,16 @@ def init_command(
                    err=True)
         raise typer.Exit(2)
     text = starter_text(sector.value, year, lang.value)
-    atomic_write(output, text)
     try:
-        unit = load_unit(output, text)
+        unit = load_unit(output.with_suffix(".yaml"), text)
+        if as_json:  # the same unit in JSON (which has no comments), read back as the file
+            text = dump_json(unit)
+            unit = load_unit(output, text)
         pack = load_pack(unit.pack).pack
     except LoadError as err:  # a starter that does not load is a bug: say so plainly
         typer.echo(err.message(lang.value), err=True)
         raise typer.Exit(1) from None
+    atomic_write(output, text)
     write_ledger(book, unit, pack, lang.value)
     if zh:
         typer.echo(f"已生成 {output}（单位文件）和 {book}（台账）")
@@ -76,6 +80,10 @@ def init_command(
     else:
         typer.echo(f"written {output} (unit file) and {book} (ledger)")
         typer.echo(f"next: edit them for your plant, then run tanjiliang check {output}")
+    if as_json:
+        yaml_name = output.with_suffix(".yaml").name
+        typer.echo(gettext("JSON 文件不能含注释：各项填写说明只在 YAML 模板中（tanjiliang init --sector {0} -o {1}）",
+                           lang.value, "cli.init").format(sector.value, yaml_name))
 
 
 def register(app: typer.Typer) -> None:
