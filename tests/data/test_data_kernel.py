@@ -76,6 +76,8 @@ def reference(kind: str, rows: list[tuple[datetime, float]], start: datetime, en
     dt = [None] + [(t[k] - t[k - 1]).total_seconds() for k in range(1, n)]
     flags: list[set[str]] = [set() for _ in rows]
     x: list[float | None] = []
+    unjudged = [False] * n  # a duplicate register, the reading after a glitch
+    reg = v[0] if n else 0.0  # the register: the last reading that is not a glitch
     for k in range(n):
         if k and dt[k] == 0:
             flags[k].add("duplicate")
@@ -83,24 +85,36 @@ def reference(kind: str, rows: list[tuple[datetime, float]], start: datetime, en
             x.append(v[k])
         elif k == 0:
             x.append(None)
-        elif dt[k] == 0:
+        elif dt[k] == 0:  # the first reading at a time stamp is the register
             x.append(0.0)
-        elif v[k] < v[k - 1]:
-            p10 = 10.0 ** math.ceil(math.log10(max(v[k - 1], 1e-9)))
-            p10 = p10 * 10 if p10 == v[k - 1] else p10
-            rolled = v[k - 1] >= frac * p10
-            flags[k].add("rollover" if rolled else "reset")
-            x.append(p10 - v[k - 1] + v[k] if rolled else v[k])
+            unjudged[k] = True
         else:
-            x.append(v[k] - v[k - 1])
-    positive = [d for d in dt[1:] if d and d > 0]
+            nxt = next((j for j in range(k + 1, n) if t[j] != t[k]), None)
+            if nxt is not None and reg <= v[nxt] and (v[k] < reg or v[k] > v[nxt]):
+                x.append(None)  # a glitch: outside its neighbours, which agree
+                flags[k].add("spike")
+                unjudged[nxt] = True
+                continue
+            if v[k] < reg:
+                p10 = 10.0 ** math.ceil(math.log10(max(reg, 1e-9)))
+                p10 = p10 * 10 if p10 == reg else p10
+                rolled = reg >= frac * p10
+                flags[k].add("rollover" if rolled else "reset")
+                x.append(p10 - reg + v[k] if rolled else v[k])
+            else:
+                x.append(v[k] - reg)
+            reg = v[k]
+    # the interval: the steps that end in the period (the day either side only when none does)
+    shift = timedelta(microseconds=1) if kind == "total" else timedelta(0)
+    inside = [dt[k] for k in range(1, n) if dt[k] > 0 and start <= t[k] - shift < end]
+    positive = inside or [d for d in dt[1:] if d and d > 0]
     interval = statistics.median(positive) if positive else 3600.0
     # spikes are judged on the running state: not after a gap, not idle, not a start or stop
     idle_level = float(rule("quality", "spike_idle_level"))
     after_gap = [k > 0 and dt[k] > gap_factor * interval for k in range(n)]
-    idle = [x[k] is not None and abs(x[k]) <= idle_level and "duplicate" not in flags[k]
-            for k in range(n)]
-    judged = [x[k] is not None and not after_gap[k] and not idle[k] for k in range(n)]
+    idle = [x[k] is not None and not unjudged[k] and abs(x[k]) <= idle_level
+            and "duplicate" not in flags[k] for k in range(n)]
+    judged = [x[k] is not None and not after_gap[k] and not idle[k] and not unjudged[k] for k in range(n)]
     xs = [x[k] for k in range(n) if judged[k]]
     spike_at = math.inf
     if xs:

@@ -235,7 +235,14 @@ def check_instruments(  # pragma: no cover - compiled
     in the file's unit; ``value * scale[key] + offset[key]`` is the value in the
     instrument's unit. Per row a reading closes the interval that ends at its time stamp when
     it is a totaliser or a rate (its effective time is one microsecond earlier), and counts
-    in the period when ``period_start <= effective time < period_end``.
+    in the period when ``period_start <= effective time < period_end``. The interval is the
+    median of the steps that end in the period (the steps read either side only when none
+    does); first and last are the readings in the period (all of them when none is). A
+    totaliser's increments are taken from its register: the first reading at a time stamp
+    (a second one is a duplicate), never a glitch — a reading outside its neighbours while
+    they agree (the next not below the last good one: a 0, a sentinel, a bad re-read), which
+    is flagged a spike, has no increment, and leaves the next reading's two-step increment out
+    of the spike sample.
 
     The slots are taken in runs ``bounds[c]:bounds[c + 1]`` of about equal rows
     (:func:`work_layout`, one per thread), in parallel; run ``c`` works in columns
@@ -317,11 +324,15 @@ def check_instruments(  # pragma: no cover - compiled
             # or a stop next to the idle state is a change of state, never a spike
             idle[:m] = 0
             after_gap[:m] = 0
-            n_dt = 0
+            n_dt = 0  # steps ending in the period, from the front of pos_dt
+            n_out = 0  # steps ending outside it (the day read either side), from the back
             n_x = 0
             dt_lo = np.inf
             dt_hi = -np.inf
+            out_lo = np.inf
+            out_hi = -np.inf
             run_start = 0
+            reg = np.nan  # a totaliser's register: its last reading that is not a glitch
             for k in range(m):
                 kk = key_j[k]
                 kinds[k] = kind_of_key[kk]
@@ -329,6 +340,7 @@ def check_instruments(  # pragma: no cover - compiled
                 total = kinds[k] == TOTAL
                 if k == 0:
                     x[k] = np.nan if total else v[k]
+                    reg = v[k]
                 else:
                     dt = (time_j[k] - time_j[k - 1]) / 1e6
                     prev = v[k - 1]
@@ -336,33 +348,65 @@ def check_instruments(  # pragma: no cover - compiled
                     if dup:
                         bits[k] |= DUPLICATE
                     elif dt > 0:
-                        pos_dt[n_dt] = dt
-                        n_dt += 1
-                        dt_lo = min(dt_lo, dt)
-                        dt_hi = max(dt_hi, dt)
+                        # the interval is judged on the steps that end in the period, not on the
+                        # day read either side for a totaliser's opening and closing register
+                        t_end = time_j[k] - 1 if (total or rate_of_key[kk]) else time_j[k]
+                        if period_start <= t_end < period_end:
+                            pos_dt[n_dt] = dt
+                            n_dt += 1
+                            dt_lo = min(dt_lo, dt)
+                            dt_hi = max(dt_hi, dt)
+                        else:
+                            n_out += 1
+                            pos_dt[m - n_out] = dt
+                            out_lo = min(out_lo, dt)
+                            out_hi = max(out_hi, dt)
                     if not total:
                         x[k] = v[k]
-                    elif dup:
-                        x[k] = 0.0
-                    elif v[k] < prev:  # a totaliser fell: rolled over its last digit, or reset
-                        p10 = 10.0 ** math.ceil(math.log10(max(prev, 1e-9)))
-                        if p10 == prev:
-                            p10 *= 10
-                        if prev >= frac * p10:
-                            x[k] = p10 - prev + v[k]
-                            bits[k] |= ROLLOVER
-                        else:
-                            x[k] = v[k]
-                            bits[k] |= RESET
+                        reg = v[k]
+                    elif dup:  # the first reading at a time stamp stands as the register;
+                        x[k] = 0.0  # the second has no increment of its own to judge
+                        after_gap[k] = 1
+                    elif math.isnan(reg):
+                        x[k] = np.nan
+                        reg = v[k]
                     else:
-                        x[k] = v[k] - prev
+                        # a glitch: the register's neighbours agree (the next reading is not
+                        # below the last good one) and this reading lies outside them — a 0,
+                        # a sentinel or a bad re-read: no increment here, and the next reading's
+                        # increment is taken from the last good one (it spans two steps, so it
+                        # leaves the spike sample as after a gap)
+                        nxt = np.nan
+                        j_next = k + 1
+                        while j_next < m and time_j[j_next] == time_j[k]:
+                            j_next += 1
+                        if j_next < m and kind_of_key[key_j[j_next]] == TOTAL:
+                            nxt = value_j[j_next] * scale[key_j[j_next]] + offset[key_j[j_next]]
+                        if not math.isnan(nxt) and reg <= nxt and (v[k] < reg or v[k] > nxt):
+                            x[k] = np.nan
+                            bits[k] |= SPIKE
+                            after_gap[j_next] = 1
+                        elif v[k] < reg:  # a totaliser fell: rolled over its last digit, or reset
+                            p10 = 10.0 ** math.ceil(math.log10(max(reg, 1e-9)))
+                            if p10 == reg:
+                                p10 *= 10
+                            if reg >= frac * p10:
+                                x[k] = p10 - reg + v[k]
+                                bits[k] |= ROLLOVER
+                            else:
+                                x[k] = v[k]
+                                bits[k] |= RESET
+                            reg = v[k]
+                        else:
+                            x[k] = v[k] - reg
+                            reg = v[k]
                     if v[k] != prev:  # a run of equal values ends before this row
                         if k - run_start >= stuck_n:
                             for r in range(run_start, k):
                                 if kinds[r] == READING:
                                     bits[r] |= STUCK
                         run_start = k
-                if not math.isnan(x[k]):
+                if not math.isnan(x[k]) and not after_gap[k]:
                     if abs(x[k]) <= idle_level and not bits[k] & DUPLICATE:
                         idle[k] = 1
                     else:
@@ -376,8 +420,11 @@ def check_instruments(  # pragma: no cover - compiled
                 interval = interval_given
             elif n_dt:  # no selection when the steps are all equal (they usually are)
                 interval = dt_lo if dt_lo == dt_hi else _median_in_place(pos_dt[:n_dt])
+            elif n_out:  # no step ends in the period: the steps read either side of it
+                interval = out_lo if out_lo == out_hi else _median_in_place(pos_dt[m - n_out:m])
             else:
                 interval = 3600.0
+            dt_hi = max(dt_hi, out_hi)
             if dt_hi > gap_factor * interval:  # gaps: the readings after them leave the sample
                 n_x = 0
                 for k in range(m):
@@ -385,7 +432,7 @@ def check_instruments(  # pragma: no cover - compiled
                         continue
                     if k > 0 and (time_j[k] - time_j[k - 1]) / 1e6 > gap_factor * interval:
                         after_gap[k] = 1
-                    elif not idle[k]:
+                    elif not idle[k] and not after_gap[k]:
                         xs[n_x] = x[k]
                         n_x += 1
             med = _median_work(xs[:n_x], work)
@@ -406,8 +453,6 @@ def check_instruments(  # pragma: no cover - compiled
             hi_i = hi[inst]
             nonneg_i = nonneg[inst]
             s_kind[j] = kinds[0]
-            s_first[j] = time[a]
-            s_last[j] = time[b - 1]
             s_interval[j] = interval
             first_eff = np.iinfo(np.int64).max
             last_eff = np.iinfo(np.int64).min
@@ -465,6 +510,9 @@ def check_instruments(  # pragma: no cover - compiled
                     day_n += 1
                 if not (period_start <= t_eff < period_end):
                     continue
+                if n_in == 0:
+                    s_first[j] = time_j[k]  # the first and last readings in the period
+                s_last[j] = time_j[k]
                 n_in += 1
                 first_eff = min(first_eff, t_eff)
                 last_eff = max(last_eff, t_eff)
@@ -491,6 +539,9 @@ def check_instruments(  # pragma: no cover - compiled
                         longest = dt if math.isnan(longest) else max(longest, dt)
             kept += _day_row(d_day, d_amount, d_n, d_at + nd, day, day_amount, day_n)
             nd += 1
+            if n_in == 0:  # none in the period: where its readings are
+                s_first[j] = time[a]
+                s_last[j] = time[b - 1]
             s_n[j] = n_in
             s_first_eff[j] = first_eff
             s_last_eff[j] = last_eff
