@@ -63,6 +63,19 @@ def series(draw: st.DrawFn, kind: str) -> list[tuple[datetime, float]]:
     return out
 
 
+def last_digit(values: list[float]) -> float:
+    """The largest 10⁻ᵈ (d = 0 … 9) of which every value is a whole multiple, else 0 (a
+    deviation of one last digit is rounding, not a spike)."""
+    top = max((abs(x) for x in values), default=0.0)
+    for d in range(10):
+        f = 10.0 ** d
+        if top * f >= 1e15:
+            return 0.0
+        if all(abs(x * f - round(x * f)) <= 1e-6 for x in values):
+            return 1.0 / f
+    return 0.0
+
+
 def reference(kind: str, rows: list[tuple[datetime, float]], start: datetime, end: datetime,
               lo: float, hi: float) -> tuple[dict[str, float], Counter[tuple[datetime, str]]]:
     """The checks of docs/data.md on one instrument, reading by reading."""
@@ -141,7 +154,7 @@ def reference(kind: str, rows: list[tuple[datetime, float]], start: datetime, en
         if kind != "total" and (v[k] < lo or v[k] > hi):
             flags[k].add("out_of_range")
         state_change = (k > 0 and idle[k - 1]) or (k + 1 < n and idle[k + 1])
-        if judged[k] and not state_change and abs(x[k] - med) > spike_at:
+        if judged[k] and not state_change and abs(x[k] - med) > spike_at and abs(x[k] - med) > 1.5 * last_digit(v):
             flags[k].add("spike")
         t_eff = t[k] - timedelta(microseconds=1) if kind == "total" else t[k]
         if not start <= t_eff < end:

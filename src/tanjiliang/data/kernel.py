@@ -144,6 +144,33 @@ SMALL = 512
 
 
 @njit(cache=True, nogil=True)
+def _resolution(v: np.ndarray) -> float:  # pragma: no cover - compiled
+    """The readings' last digit: the largest 10⁻ᵈ (d = 0 … 9) of which every finite value is a
+    whole multiple (a register shown to 0.001 t: 0.001), or 0 when none is. A deviation of one
+    last digit from the median is the rounding of the display, not a spike (docs/data.md
+    "Spikes")."""
+    top = 0.0
+    for val in v:
+        if math.isfinite(val):
+            top = max(top, abs(val))
+    f = 1.0
+    for _ in range(10):
+        if top * f >= 1e15:
+            return 0.0
+        whole = True
+        for val in v:
+            if math.isfinite(val):
+                y = val * f
+                if abs(y - np.round(y)) > 1e-6:
+                    whole = False
+                    break
+        if whole:
+            return 1.0 / f
+        f *= 10.0
+    return 0.0
+
+
+@njit(cache=True, nogil=True)
 def _kth(a: np.ndarray, k: int) -> float:  # pragma: no cover - compiled
     """The ``k``-th smallest of ``a`` (from 0), rearranging ``a`` so that nothing before
     position ``k`` is greater and nothing after it is smaller. Quickselect on the middle
@@ -472,6 +499,7 @@ def check_instruments(  # pragma: no cover - compiled
             days_ok = True
             kept = 0
             any_gap = m > 1 and max(dt_hi, 0.0) > gap_factor * interval
+            resolution = -1.0  # the readings' last digit (not yet worked out)
             for k in range(m):
                 i = a + k
                 total = kinds[k] == TOTAL
@@ -483,7 +511,10 @@ def check_instruments(  # pragma: no cover - compiled
                 # the deviation first: it is rarely large, and a NaN (no value) never is
                 if (abs(x[k] - med) > spike_at and not after_gap[k] and not idle[k]
                         and not (k > 0 and idle[k - 1]) and not (k + 1 < m and idle[k + 1])):
-                    bits[k] |= SPIKE
+                    if resolution < 0:  # worked out once, for an instrument with a candidate
+                        resolution = _resolution(v[:m])
+                    if abs(x[k] - med) > 1.5 * resolution:  # one last digit is rounding
+                        bits[k] |= SPIKE
                 if total:
                     inc = x[k]
                 elif kinds[k] == AMOUNT:
