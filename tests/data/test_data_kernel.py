@@ -129,6 +129,13 @@ def reference(kind: str, rows: list[tuple[datetime, float]], start: datetime, en
             and "duplicate" not in flags[k] for k in range(n)]
     judged = [x[k] is not None and not after_gap[k] and not idle[k] and not unjudged[k] for k in range(n)]
     xs = [x[k] for k in range(n) if judged[k]]
+    if xs:  # near 0 beside the running median (spike_idle_share) is idle too, the median again
+        low = float(rule("quality", "spike_idle_share")) * abs(statistics.median(xs))
+        if any(abs(e) <= low for e in xs):
+            idle = [idle[k] or (judged[k] and abs(x[k]) <= low and "duplicate" not in flags[k])
+                    for k in range(n)]
+            judged = [judged[k] and not idle[k] for k in range(n)]
+            xs = [x[k] for k in range(n) if judged[k]]
     spike_at = math.inf
     if xs:
         med = statistics.median(xs)

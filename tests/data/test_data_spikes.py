@@ -68,3 +68,14 @@ def test_one_last_digit_of_a_register_is_rounding_not_a_spike() -> None:
     assert spikes("B-1", whole, "total") == []
     whole[200:] = [w + 10 for w in whole[200:]]
     assert spikes("B-1", whole, "total") == [200]
+
+
+def test_a_stopped_belt_s_zero_drift_is_idle_not_a_spike() -> None:
+    # found from outside: ~500 t an hour running, then 10 hours stopped reading 0.03–0.39 t
+    # (the belt scale's zero drift, never exactly 0): each stopped hour was a "spike"
+    running = [500.0 + (h * 37 % 11) for h in range(200)]
+    drift = [0.34, 0.37, 0.21, 0.12, 0.39, 0.05, 0.03, 0.18, 0.27, 0.09]
+    hours = running[:100] + drift + running[100:]
+    assert spikes("B-1", hours, "amount") == []
+    hours[150] = 1500.0  # a real jump while running is still one
+    assert spikes("B-1", hours, "amount") == [150]

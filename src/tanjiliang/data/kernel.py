@@ -250,7 +250,7 @@ def check_instruments(  # pragma: no cover - compiled
         rate_of_key: np.ndarray, lo: np.ndarray, hi: np.ndarray, nonneg: np.ndarray,
         interval_given: float, period_start: int, period_end: int, z_max: float,
         zero_mad_factor: float, mad_epsilon: float, gap_factor: float, stuck_n: int, frac: float,
-        idle_level: float, bounds: np.ndarray, w_at: np.ndarray, wf: np.ndarray, wb: np.ndarray,
+        idle_level: float, idle_share: float, bounds: np.ndarray, w_at: np.ndarray, wf: np.ndarray, wb: np.ndarray,
         f_row: np.ndarray, f_bits: np.ndarray, g_dt: np.ndarray, g_to: np.ndarray,
         g_missing: np.ndarray, d_day: np.ndarray, d_amount: np.ndarray, d_n: np.ndarray):
     """The checks on rows ``starts[j]:starts[j + 1]`` of every instrument slot ``j`` (its
@@ -258,7 +258,8 @@ def check_instruments(  # pragma: no cover - compiled
 
     Rows are in (instrument, time) order and readable (time and value present). Spikes are
     judged on the running state only: not the first reading after a gap, not a value at or
-    below ``idle_level`` (the idle state), not the start or stop next to it. ``value`` is
+    below ``idle_level`` or ``idle_share`` of the running median (the idle state), not the
+    start or stop next to it. ``value`` is
     in the file's unit; ``value * scale[key] + offset[key]`` is the value in the
     instrument's unit. Per row a reading closes the interval that ends at its time stamp when
     it is a totaliser or a rate (its effective time is one microsecond earlier), and counts
@@ -463,6 +464,25 @@ def check_instruments(  # pragma: no cover - compiled
                         xs[n_x] = x[k]
                         n_x += 1
             med = _median_work(xs[:n_x], work)
+            # a value near 0 beside the running level is the idle state too: a stopped belt's
+            # zero drift (0.03–0.39 t/h beside 500 t/h running), judged on the running median
+            low = idle_share * abs(med)
+            near_zero = False
+            for q in range(n_x):
+                if abs(xs[q]) <= low:
+                    near_zero = True
+                    break
+            if near_zero:
+                n_x = 0
+                for k in range(m):
+                    if math.isnan(x[k]) or after_gap[k] or idle[k]:
+                        continue
+                    if abs(x[k]) <= low and not bits[k] & DUPLICATE:
+                        idle[k] = 1
+                    else:
+                        xs[n_x] = x[k]
+                        n_x += 1
+                med = _median_work(xs[:n_x], work)
             mean_ad = 0.0
             for k in range(n_x):
                 xs[k] = abs(xs[k] - med)

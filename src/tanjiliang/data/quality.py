@@ -437,6 +437,7 @@ def _kernel_tables(starts: np.ndarray, slot_iid: np.ndarray, key: np.ndarray, ti
         float(rule("quality", "spike_zero_mad_factor")), float(rule("quality", "spike_mad_epsilon")),
         float(rule("quality", "gap_factor")), int(rule("quality", "stuck_min_run")),
         float(rule("quality", "rollover_fraction")), float(rule("quality", "spike_idle_level")),
+        float(rule("quality", "spike_idle_share")),
         *(_read_only(a) for a in (bounds, w_at)), lease.empty2(5, w, np.float64),
         lease.empty2(4, w, np.uint8), f_row := lease.empty(n, np.int64), f_bits := lease.empty(n, np.uint8),
         g_dt := lease.empty(n, np.float64), g_to := lease.empty(n, np.int64),

@@ -36,7 +36,7 @@ def warm() -> None:
         _ro(np.ones(1)), _ro(np.zeros(1)), _ro(np.zeros(1, dtype=np.int8)),
         _ro(np.zeros(1, dtype=np.bool_)), _ro(np.full(1, np.nan)), _ro(np.full(1, np.nan)),
         _ro(np.ones(1, dtype=np.bool_)), np.nan, 0, 7_200_000_000, 3.5, 1.253314, 1e-9, 3.0,
-        24, 0.9, 0.0, _ro(bounds), _ro(w_at), np.empty((5, 2)), np.empty((4, 2), dtype=np.uint8),
+        24, 0.9, 0.0, 0.02, _ro(bounds), _ro(w_at), np.empty((5, 2)), np.empty((4, 2), dtype=np.uint8),
         *reports)
     kernel.compact_reports(slot_iid, *(_ro(out[k]) for k in (17, 12, 18, 13, 19, 14)), True,
                            *(_ro(a) for a in reports),
