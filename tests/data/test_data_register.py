@@ -87,3 +87,11 @@ def test_readings_before_the_period_do_not_change_its_interval() -> None:
     assert (row["expected"], row["distinct"], row["missing"]) == (48, 48, 0)
     assert row["first"] == T0 + timedelta(hours=1)  # the first reading in the period
     assert row["amount"] == 48.0
+
+
+def test_a_register_with_no_reading_in_the_period_misses_every_one() -> None:
+    # found from outside: one reading at 00:00 on 1 January (it closes the hour before the
+    # period) gave coverage 0 % and 0 missing
+    row, _ = check([(T0, 123456.0)])
+    assert (row["n"], row["distinct"], row["coverage_percent"]) == (0, 0, 0.0)
+    assert row["missing"] == row["expected"] == 48

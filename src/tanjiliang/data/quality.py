@@ -728,7 +728,10 @@ def _assemble(parts: list[list[pl.DataFrame]], lk: Lookup, files: list[str], s: 
             pl.col("kind").replace_strict(kind_names, return_dtype=pl.String, default=None),
             pl.lit(units).gather(pl.col("iid")).alias("unit"),
             (pl.lit(period_s) / pl.col("interval_s")).round().cast(pl.Int64).alias("expected"),
-            (pl.col("missing_inner").fill_null(0) + edge.fill_null(0).cast(pl.Int64)).alias("missing"))
+            # none in the period: every expected reading is missing (was 0 beside coverage 0 %)
+            pl.when(pl.col("n") > 0)
+            .then(pl.col("missing_inner").fill_null(0) + edge.fill_null(0).cast(pl.Int64))
+            .otherwise((pl.lit(period_s) / pl.col("interval_s")).round().cast(pl.Int64)).alias("missing"))
             .with_columns((100.0 * pl.col("distinct") / pl.col("expected")).clip(upper_bound=100.0)
                           .fill_null(0.0).alias("coverage_percent"))
             .with_columns([pl.col(c).fill_null(0) for c in
