@@ -355,3 +355,30 @@ def test_instrument_without_measures_is_incomplete():
     a = run(base_unit(source_streams=[stream("s", 30000)], instruments=[instrument("W", "s", "boundary"), w]))
     assert [(f.code, f.subject, f.severity) for f in a.findings] == [("INS-INCOMPLETE", "W9", "observation")]
     assert next(i for i in a.instruments if i.id == "W9").points == []
+
+
+def test_instrument_whose_type_cannot_measure_its_parameter_is_said():
+    """s9 probe finding 7: an electricity meter with ``measures: el.ncv`` was accepted silently,
+    covered nothing and reported level null. Now: an observation INS-MEASURES naming it, no
+    requirement from what it cannot measure, and its place's level (docs/assessment.md: "an
+    instrument covering no point gets its place's level"). A transmitter compensating a gas flow
+    (an activity target its type does not cover) keeps that flow's requirement, unflagged."""
+    el = {"id": "el", "name": "外购电力", "kind": "electricity", "activity": "60000 MWh",
+          "parameters": {"emission_factor": "0.5703 t/MWh"}, "consumers": ["U1"]}
+    ng = {"id": "ng", "name": "天然气", "kind": "combustion", "material": "natural_gas", "activity": "2000 万Nm3"}
+    a = run(base_unit(source_streams=[stream("s", 30000), el, ng], instruments=[
+        instrument("W", "s", "boundary"),
+        instrument("E0", "el", "boundary", type="electricity_meter", accuracy="0.5S"),
+        instrument("E2", "el.ncv", "U1", type="electricity_meter", accuracy="1"),
+        instrument("GC", "s.carbon_content", "lab", type="gas_chromatograph", accuracy="1"),
+        instrument("T1", "ng", "boundary", type="temperature_transmitter", accuracy="1.5")]))
+    by_code = {(f.code, f.subject): f for f in a.findings}
+    e2 = by_code[("INS-MEASURES", "E2")]
+    assert e2.severity == "observation" and "el.ncv" in e2.en and "电能表" in e2.zh and e2.data["measures"] == ["el.ncv"]
+    assert ("INS-MEASURES", "GC") in by_code  # a gas chromatograph does not analyse limestone
+    assert ("INS-MEASURES", "T1") not in by_code and ("INS-MEASURES", "E0") not in by_code
+    ins = {i.id: i for i in a.instruments}
+    assert (ins["E2"].level, ins["E2"].required_mpe_percent, ins["E2"].accuracy_ok) == (2, None, None)
+    assert ins["E2"].points == [] and ins["E0"].points == ["el@boundary"]
+    assert (ins["T1"].required_mpe_percent, ins["T1"].accuracy_ok) == (1.0, False)
+    assert not [p for p in a.points if p.quantity == "ncv" and p.stream == "el"]

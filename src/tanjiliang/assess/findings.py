@@ -45,6 +45,8 @@ REGISTRY: dict[str, FindingCode] = {f.code: f for f in (
                 "准确度无法与要求比较", "accuracy cannot be compared with the requirement"),
     FindingCode("INS-INCOMPLETE", "instruments", "observation", "instrument_types",
                 "器具信息待补充（未写明测量对象）", "instrument record incomplete (what it measures not stated)"),
+    FindingCode("INS-MEASURES", "instruments", "observation", "instrument_types",
+                "器具类型不能测量所写的测量对象", "instrument type cannot measure what it is said to measure"),
     FindingCode("CAL-OVERDUE", "confirmation", "nonconformity", "confirmation",
                 "在用器具超期未检定/校准", "in-use instrument's confirmation overdue"),
     FindingCode("CAL-NONE", "confirmation", "nonconformity", "confirmation",

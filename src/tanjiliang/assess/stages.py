@@ -317,8 +317,17 @@ def instruments_and_accuracy(ctx: Context, sc: Scope, plan: Plan) -> Matched:
         req: float | None = None
         level: int | None = None
         medium: str | None = None
+        cannot: list[str] = []  # analyses and stack quantities its type cannot measure (INS-MEASURES)
         for tg in instrument_targets(ins, streams, sc.media):
             pt = plan.by_key.get(tg.key)
+            if (tg.medium in ("laboratory", "flue_gas")
+                    and not itype.can_measure(tg.medium, tg.quantity, sc.media.get(tg.target))):
+                # a parameter or a stack quantity its type cannot measure (an electricity meter
+                # "measuring" el.ncv, a gas chromatograph on coal): it serves no point there and
+                # no requirement follows from it. An activity target is left as it was: a
+                # transmitter compensating a gas flow is held to that flow's requirement.
+                cannot.append(f"{tg.target}.{tg.quantity}")
+                continue
             covers = (pt is not None and ins.status == "in_use"
                       and itype.can_measure(pt.medium, pt.quantity, sc.media.get(pt.stream)))
             if (pt is None and ins.status == "in_use" and tg.medium is not None
@@ -337,6 +346,14 @@ def instruments_and_accuracy(ctx: Context, sc: Scope, plan: Plan) -> Matched:
                 req, level, medium = t_req, t_level, tg.medium
             if covers and pt is not None and pt not in served:
                 served.append(pt)
+        if cannot:
+            if medium is None:  # docs/assessment.md: an instrument covering no point gets its place's level
+                level = plan.topo.level(ins.at, ep_level)
+            said = "、".join(cannot), ", ".join(cannot)
+            ctx.findings.add("INS-MEASURES", ins.id,
+                             f"器具 {ins.id} 的类型“{itype.name('zh')}”不能测量“{said[0]}”（规则包中此类器具的测量范围不含此项），不作为其计量器具：请核对测量对象（measures）或器具类型（type）",
+                             f"instrument {ins.id}: its type \"{itype.name('en')}\" cannot measure \"{said[1]}\" (not among what the pack's type measures), so it is not counted there: check what it measures (measures) or its type (type)",
+                             measures=cannot, type=ins.type)
         mpe = instrument_mpe_percent(ins, weighing_basis)
         # default-pack.md: accuracy requirements apply to instruments in use and on standby,
         # not out of service; accuracy_ok is null where no requirement applies
