@@ -161,6 +161,8 @@ def reference(kind: str, rows: list[tuple[datetime, float]], start: datetime, en
         if kind != "total" and (v[k] < lo or v[k] > hi):
             flags[k].add("out_of_range")
         state_change = (k > 0 and idle[k - 1]) or (k + 1 < n and idle[k + 1])
+        if 0 < k < n - 1 and None not in (x[k - 1], x[k], x[k + 1]):  # a ramp's step
+            state_change = state_change or x[k - 1] < x[k] < x[k + 1] or x[k - 1] > x[k] > x[k + 1]
         if judged[k] and not state_change and abs(x[k] - med) > spike_at and abs(x[k] - med) > 1.5 * last_digit(v):
             flags[k].add("spike")
         t_eff = t[k] - timedelta(microseconds=1) if kind == "total" else t[k]

@@ -79,3 +79,13 @@ def test_a_stopped_belt_s_zero_drift_is_idle_not_a_spike() -> None:
     assert spikes("B-1", hours, "amount") == []
     hours[150] = 1500.0  # a real jump while running is still one
     assert spikes("B-1", hours, "amount") == [150]
+
+
+def test_a_ramp_down_and_up_is_a_stop_and_a_start_not_spikes() -> None:
+    # found from outside: a belt scale stopping 500 → 300 → 100 → 0 and starting 0 → 120 →
+    # 310 → 500 had its second step each way flagged (300, 310)
+    running = [500.0 + (h * 37 % 11) for h in range(100)]
+    hours = [*running[:50], 300.0, 100.0, 0.0, 0.0, 0.0, 120.0, 310.0, *running[50:]]
+    assert spikes("B-1", hours, "amount") == []
+    hours[20] = 320.0  # a dip while running, out of line with both neighbours, still is one
+    assert spikes("B-1", hours, "amount") == [20]

@@ -529,8 +529,11 @@ def check_instruments(  # pragma: no cover - compiled
                 if not total and (v[k] < lo_i or v[k] > hi_i):
                     bits[k] |= OUT_OF_RANGE
                 # the deviation first: it is rarely large, and a NaN (no value) never is
+                # … and not a step of a ramp (strictly between its neighbours: a start or a
+                # stop over several readings, 500 → 300 → 100 → 0, is a change of state too)
                 if (abs(x[k] - med) > spike_at and not after_gap[k] and not idle[k]
-                        and not (k > 0 and idle[k - 1]) and not (k + 1 < m and idle[k + 1])):
+                        and not (k > 0 and idle[k - 1]) and not (k + 1 < m and idle[k + 1])
+                        and not (0 < k < m - 1 and (x[k - 1] < x[k] < x[k + 1] or x[k - 1] > x[k] > x[k + 1]))):
                     if resolution < 0:  # worked out once, for an instrument with a candidate
                         resolution = _resolution(v[:m])
                     if abs(x[k] - med) > 1.5 * resolution:  # one last digit is rounding
