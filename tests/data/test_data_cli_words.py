@@ -342,3 +342,42 @@ def test_flagged_wide_file_cells_as_written(tmp_path):
     invoke("data", "check", POWER, p, *TWO_DAYS, "--flagged", out)
     [row] = [r for r in out.read_text(encoding="utf-8").splitlines() if "数值无法识别" in r]
     assert row.split(",")[1] == "5" and row.endswith(",NaN"), row
+
+
+# ------------------------------------------------------------------ #12, #15 rows named
+
+def test_mixed_time_formats_name_the_first_row_not_in_the_common_format(tmp_path):
+    times = ["2025-01-01 00:00:00", "2025/01/01 01:00", "2025/01/01 02:00", "2025-01-01T03:00:00",
+             "2025/01/01 04:00", "01/01/2025 05:00", "2025.01.01 06:00"]
+    p = tmp_path / "m.csv"
+    p.write_text("instrument,time,value\n" + "".join(f"E-01,{t},{k}\n" for k, t in enumerate(times)),
+                 encoding="utf-8")
+    code, out = invoke("data", "check", POWER, p)
+    assert code == 2 and "m.csv:2 [time] “2025-01-01 00:00:00”: 此列的时间格式不一" in out, out
+    assert "（如 2025/01/01 08:00）只读得出抽查的 7 个时间中的 3 个" in out, out
+    code, out = invoke("data", "check", POWER, p, "--lang", "en")
+    assert code == 2 and 'm.csv:2 [time] "2025-01-01 00:00:00": the column mixes time formats' in out, out
+
+
+def test_unreadable_times_name_the_first_row_as_written(tmp_path):
+    p = tmp_path / "c.csv"
+    p.write_text("instrument,time,value\n" + "".join(f"E-01,2025年1月1日 {h:02d}:00,{h}\n" for h in range(3)),
+                 encoding="utf-8")
+    code, out = invoke("data", "check", POWER, p)
+    assert code == 2 and "c.csv:2 [time] “2025年1月1日 00:00”: 无法识别时间格式" in out, out
+
+
+def test_ids_kinds_and_units_set_aside_name_their_first_row(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("instrument,time,value,unit,kind\nE-01,2025-01-01 00:00,1,MWh,total\n"
+                 "E-01,2025-01-01 01:00,2,MWh,班次\nE-01,2025-01-01 02:00,3,GJ/t,total\n", encoding="utf-8")
+    b = tmp_path / "b.csv"
+    b.write_text("instrument,time,value\nE-01,2025-01-01 00:00,1\nE-99,2025-01-01 01:00,2\n"
+                 ",2025-01-01 02:00,3\nE-99,2025-01-01 03:00,4\n", encoding="utf-8")
+    _, doc = check_json(a, b)
+    got = {(Path(i["file"]).name, i["row"], i["column"], i["value"]) for i in doc["issues"]}
+    assert {("a.csv", 3, "kind", "班次"), ("a.csv", 4, "unit", "GJ/t"), ("b.csv", 3, "instrument", "E-99"),
+            ("b.csv", 4, "instrument", "")} <= got, got
+    [e99] = [i for i in doc["issues"] if i["value"] == "E-99"]
+    assert e99["message"].endswith("台账中没有此计量器具，2 条读数未分析（此为第一条）")
+    assert any(f["code"] == "DATA-QUALITY" and "b.csv:3" in f["message"] for f in doc["findings"])

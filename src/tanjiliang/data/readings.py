@@ -480,8 +480,9 @@ def _cell_text(s: pl.Series) -> pl.Series:
     return s.cast(pl.String)
 
 
-def _time_expr(sample: pl.Series, name: str, file: str) -> pl.Expr:
-    """An expression turning column ``name`` into naive local datetimes (us)."""
+def _time_expr(sample: pl.Series, name: str, file: str, rows: pl.Series | None = None) -> pl.Expr:
+    """An expression turning column ``name`` into naive local datetimes (us); ``rows``: the
+    sample's row numbers, for naming the row a refusal is about."""
     dtype = sample.dtype
     col = pl.col(name)
     if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
@@ -507,9 +508,35 @@ def _time_expr(sample: pl.Series, name: str, file: str) -> pl.Expr:
         if best.endswith(("%z", "%#z")):
             expr = expr.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
         return expr
-    raise ReadingsError([ReadingsIssue(file, None, name, str(text[0]) if len(text) else None,
-                                       "无法识别时间格式（应为 ISO 格式，如 2025-01-01 08:00:00）",
-                                       "cannot read the time format (use ISO, e.g. 2025-01-01 08:00:00)")])
+    raise _time_refusal(sample, name, file, rows, best, best_n)
+
+
+def _time_refusal(sample: pl.Series, name: str, file: str, rows: pl.Series | None, best: str | None,
+                  best_n: int) -> ReadingsError:
+    """The refusal of a time column no format reads half of: the first row that does not read
+    in the format that reads most (probe s9 #12: it quoted the first value, a valid ISO time,
+    and no row), with the share that format read."""
+    raw = sample.cast(pl.String).str.strip_chars()
+    ok = raw.is_not_null() & (raw != "")
+    if best is not None:
+        ok = ok & raw.str.to_datetime(best, strict=False, time_unit="us").is_null()
+    at = ok.arg_true()
+    k = int(at[0]) if len(at) else 0
+    row = int(rows[k]) if rows is not None and len(rows) > k and rows[k] is not None else None
+    value = raw[k] if len(raw) else None
+    n = int((raw.is_not_null() & (raw != "")).sum())
+    if best is None or best_n == 0:
+        return ReadingsError([ReadingsIssue(file, row, name, value,
+                                            "无法识别时间格式（应为 ISO 格式，如 2025-01-01 08:00:00）",
+                                            "cannot read the time format (use ISO, e.g. 2025-01-01 08:00:00)")])
+    example = datetime(2025, 1, 1, 8).strftime(best.replace("%#z", "%z").replace("%.f", ".%f"))
+    return ReadingsError([ReadingsIssue(
+        file, row, name, value,
+        f"此列的时间格式不一：最常见的格式（如 {example}）只读得出抽查的 {n} 个时间中的 {best_n} 个，此行是第一个"
+        "不符合它的；请把整列写成同一格式（ISO，如 2025-01-01 08:00:00）",
+        f"the column mixes time formats: the most common one (e.g. {example}) reads only {best_n} of the "
+        f"{n} times sampled, and this row is the first that it does not read; write the whole column in one "
+        "format (ISO, e.g. 2025-01-01 08:00:00)")])
 
 
 def _value_expr(dtype: pl.DataType, name: str, decimal_comma: bool = False) -> pl.Expr:
@@ -574,7 +601,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
         return Readings(pl.LazyFrame(schema=SCHEMA), [file], {file: layout},
                         [ReadingsIssue(file, None, None, None, "文件中没有读数（只有表头）",
                                        "the file holds no readings (a header only)")])
-    time = _time_expr(sample[mapped["time"]], mapped["time"], file)
+    time = _time_expr(sample[mapped["time"]], mapped["time"], file, sample["row"])
     plain = None
     if "instrument" in mapped and "value" in mapped:
         layout = "long"
@@ -892,6 +919,6 @@ def scan_das_export(path: str | Path) -> pl.LazyFrame:
     return lf.select(
         pl.col("row").cast(pl.Int64),
         pl.col(by_key["point"]).cast(pl.String).str.strip_chars().alias("point"),
-        _time_expr(sample[time_col], time_col, str(p)).alias("time"),
+        _time_expr(sample[time_col], time_col, str(p), sample["row"]).alias("time"),
         *[_value_expr(sample[by_key[c]].dtype, by_key[c], comma).alias(c) for c in DAS_COLUMNS[2:]],
     )

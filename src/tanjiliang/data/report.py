@@ -144,8 +144,8 @@ def _missing_findings(streams: pl.DataFrame, q: QualityResult, pack: Pack) -> li
 
 #: How the readings checks say that readings were set aside (quality.py, readings.py): an id not
 #: in the ledger, a kind or unit that cannot be used ("…; 49 readings not analysed"), a wide
-#: column that is no ledger id ("…; not analysed").
-_SET_ASIDE = re.compile(r"(?:(\d+) readings)? not analysed$")
+#: column that is no ledger id ("…; not analysed"); :func:`first_rows` adds "(this is the first)".
+_SET_ASIDE = re.compile(r"(?:(\d+) readings)? not analysed(?: \(this is the first\))?$")
 
 
 def set_aside(issues: list[ReadingsIssue]) -> list[tuple[ReadingsIssue, int | None]]:
@@ -155,6 +155,42 @@ def set_aside(issues: list[ReadingsIssue]) -> list[tuple[ReadingsIssue, int | No
         m = _SET_ASIDE.search(i.en)
         if m:
             out.append((i, int(m[1]) if m[1] else None))
+    return out
+
+
+def first_rows(readings: Readings, issues: list[ReadingsIssue]) -> list[ReadingsIssue]:
+    """``issues`` with the readings set aside by id, kind or unit (which the checks count over
+    all files, without a row) pointed at the first such row: its file and row, "this is the
+    first" (probe s9 #15; unit-file.md: errors name the file and line). An empty id is shown
+    as “”. One pass over the readings, only when there are such issues."""
+    todo = [(k, i) for k, (i, _) in enumerate(set_aside(issues))
+            if i.row is None and i.column in ("instrument", "kind", "unit")]
+    if not todo:
+        return issues
+    conds = []
+    at = pl.col("fid").cast(pl.Int64) * (1 << 40) + pl.col("row")  # (file, row) in one number
+    for k, i in todo:
+        col = pl.col(i.column)  # type: ignore[arg-type]
+        cond = col.is_null() | (col.str.strip_chars() == "") if i.value is None else col == i.value
+        ident = i.zh.split("：", 1)[0] if i.column != "instrument" else None
+        if ident:  # the instrument the kind or unit was refused for (as the ledger writes it)
+            cond = cond & (pl.col("instrument").str.strip_chars() == ident)
+        conds.append(pl.when(cond).then(at).min().alias(str(k)))
+    try:
+        got = readings.frame.select(conds).collect().row(0, named=True)
+    except READ_ERRORS:
+        return issues
+    where = {id(i): got[str(k)] for k, i in todo}
+    out = []
+    for i in issues:
+        first = where.get(id(i))
+        if first is None:
+            out.append(i)
+            continue
+        fid, row = divmod(first, 1 << 40)
+        out.append(ReadingsIssue(readings.files[fid], row, i.column,
+                                 "" if i.value is None else i.value,
+                                 f"{i.zh}（此为第一条）", f"{i.en} (this is the first)"))
     return out
 
 
@@ -275,6 +311,7 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
         q = analyse(readings, unit, s, e, interval_s)
     except READ_ERRORS as exc:  # a CSV is parsed in full only here: a ragged line far down
         raise read_error(list(readings.files), exc) from None
+    q.issues = first_rows(readings, q.issues)
     if asked_end <= s:  # reversed or equal dates: an empty period is a "no data" result (issue 18)
         q.issues.append(ReadingsIssue("--from/--to", None, None, None,
                                       f"期间为空（{s:%Y-%m-%d} 不早于 {asked_end:%Y-%m-%d}）：无数据",
