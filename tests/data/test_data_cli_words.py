@@ -381,3 +381,16 @@ def test_ids_kinds_and_units_set_aside_name_their_first_row(tmp_path):
     [e99] = [i for i in doc["issues"] if i["value"] == "E-99"]
     assert e99["message"].endswith("台账中没有此计量器具，2 条读数未分析（此为第一条）")
     assert any(f["code"] == "DATA-QUALITY" and "b.csv:3" in f["message"] for f in doc["findings"])
+
+
+def test_data_check_shows_no_total_for_a_point_without_a_valid_hour(tmp_path):
+    # the CEMS table of data check: "—", not 0.0 t, beside the DATA-MISSING finding
+    u = tmp_path / "cems.yaml"
+    u.write_text(CEMS_UNIT, encoding="utf-8")
+    r = tmp_path / "r.csv"
+    r.write_text("instrument,time,value,unit\n" + "".join(f"C-01,2025-01-01 {h:02d}:00:00,20,%\n" for h in range(24)),
+                 encoding="utf-8")
+    code, out = invoke("data", "check", u, r, "--as-of", "2025-12-31")
+    row = next(line for line in out.splitlines() if line.startswith("│ S1"))
+    assert code == 1 and "0.0" not in row and "—" in row, out
+    assert "排放口 S1 在 2025-01-01 至 2026-01-01 期间没有有效小时" in out.replace("\n", "").replace("│", "")

@@ -245,8 +245,10 @@ def render(rep: Any, lang: str, console: Console) -> None:
                   t("替代"), t("补遗量 t (I)")):
             ct.add_column(h)
         for r in rep.cems.points.to_dicts():
-            ct.add_row(r["point"], basis_words(r.get("basis"), lang), _f(r["total_t"], 1), str(r["valid"]),
-                       str(r["neighbour"]), str(r["substitute"]), _f(r["filled_t"], 1))
+            measured = r["valid"] > 0  # no valid hour: no total (a DATA-MISSING finding), never 0.0 t
+            ct.add_row(r["point"], basis_words(r.get("basis"), lang), _f(r["total_t"] if measured else None, 1),
+                       str(r["valid"]), str(r["neighbour"]), str(r["substitute"]),
+                       _f(r["filled_t"] if measured else None, 1))
         console.print(ct)
         if rep.cems_comparison is not None:
             for r in rep.cems_comparison.to_dicts():

@@ -44,10 +44,10 @@ def init_command(
     """Write a commented starting unit file for a kind of plant and its Excel ledger beside it.
     生成某类企业的单位文件模板（含注释）及配套台账。"""
     from tanjiliang.ledger import write_ledger
-    from tanjiliang.ledger.starters import starter_text
+    from tanjiliang.ledger.starters import starter_text, starter_yaml
     from tanjiliang.model.errors import LoadError
     from tanjiliang.model.load import load_unit
-    from tanjiliang.model.write import atomic_write, dump_json
+    from tanjiliang.model.write import atomic_write, dump_json, unit_to_data
     from tanjiliang.rules.load import load_pack
 
     zh = lang.value == "zh"
@@ -62,12 +62,16 @@ def init_command(
         typer.echo(gettext("{0} 已存在；覆盖请加 --force", lang.value, "cli.init").format(names),
                    err=True)
         raise typer.Exit(2)
-    text = starter_text(sector.value, year, lang.value)
     try:
-        unit = load_unit(output.with_suffix(".yaml"), text)
-        if as_json:  # the same unit in JSON (which has no comments), read back as the file
-            text = dump_json(unit)
-            unit = load_unit(output, text)
+        unit = load_unit(output.with_suffix(".yaml"), starter_text(sector.value, year, lang.value))
+        # The file: the same unit in the canonical form fmt writes (fmt --check passes it), the
+        # template's comments in it (YAML); in JSON, which has no comments, the data alone.
+        # Read back as the file before it is written: the same data, or a bug said plainly.
+        text = dump_json(unit) if as_json else starter_yaml(sector.value, year, lang.value)
+        written = load_unit(output, text)
+        if unit_to_data(written) != unit_to_data(unit):
+            raise RuntimeError(f"init: the starter for {sector.value} reads back other data")
+        unit = written
         pack = load_pack(unit.pack).pack
     except LoadError as err:  # a starter that does not load is a bug: say so plainly
         typer.echo(err.message(lang.value), err=True)

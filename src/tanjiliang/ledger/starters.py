@@ -309,7 +309,7 @@ _TEMPLATE = """# {title} — 单位文件（tanjiliang/unit@1）起始模板，�
 format: tanjiliang/unit@1
 unit:
   name: {name}                # 单位名称（请替换）
-  # credit_code: 91410100XXXXXXXXXX  # 统一社会信用代码（填写时校验码须正确）
+  # credit_code: 统一社会信用代码，未填；填写时加在 unit 中，如 credit_code: 91410100XXXXXXXXXX（校验码须正确）
   sector: {code}                        # 行业{note}
   region: 河南省                        # 所在地区
   year: {year}                          # 报告年度
@@ -452,3 +452,129 @@ def starter_messages() -> set[str]:
     for sector in SECTORS:
         starter_text(sector, lang="en", messages=found)
     return found
+
+
+# ------------------------------------------------------------------------- the file init writes
+
+def starter_yaml(sector: str, year: int = 2025, lang: str = SOURCE) -> str:
+    """The starter as ``init`` writes it: the data in the canonical form ``tanjiliang fmt``
+    writes (:func:`tanjiliang.model.write.dump_yaml` of the template's unit), every comment of
+    the template (:func:`starter_text`) put into that text by :func:`with_comments` — so that
+    ``fmt --check`` passes a fresh file and no guidance is lost."""
+    from pathlib import Path
+
+    from tanjiliang.model.load import load_unit
+    from tanjiliang.model.write import dump_yaml
+
+    template = starter_text(sector, year, lang)
+    return with_comments(dump_yaml(load_unit(Path(f"{sector}.yaml"), template)), template)
+
+
+_Path = tuple[str | int, ...]
+
+
+def _node_lines(text: str) -> tuple[dict[_Path, int], dict[int, _Path]]:
+    """Where each node of a YAML text starts (a mapping's entry at its key, a sequence's item
+    at the item): path → line, and each line's own node (the shallowest starting on it)."""
+    import yaml
+
+    where: dict[_Path, int] = {}
+    own: dict[int, _Path] = {}
+
+    def mark(path: _Path, line: int) -> None:
+        where[path] = line
+        if line not in own or len(path) < len(own[line]):
+            own[line] = path
+
+    def walk(node: yaml.Node, path: _Path) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                mark((*path, str(key.value)), key.start_mark.line)
+                walk(value, (*path, str(key.value)))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                mark((*path, i), item.start_mark.line)
+                walk(item, (*path, i))
+
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if root is not None:
+        walk(root, ())
+    return where, own
+
+
+def _width(text: str) -> int:
+    """The columns ``text`` takes in a terminal (a Chinese character two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _key_text(path: _Path) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p)
+                   for i, p in enumerate(path))
+
+
+def with_comments(canonical: str, template: str) -> str:
+    """``canonical`` (a text :func:`~tanjiliang.model.write.dump_yaml` wrote) with every comment
+    of ``template`` (a YAML text of the same data) put in it, each where it explains the same
+    key: a block of comment lines before the line of the key that followed it in the template,
+    a trailing comment after that key's line. A key written on a line with others (in a flow
+    mapping: ``unit: {name: …, sector: …}``) has its trailing comment on a line of its own
+    before that line, naming the key (``# sector: 行业``). Only comments are added: the text
+    apart from its comments is ``canonical`` (what ``fmt --check`` asks)."""
+    import bisect
+
+    from tanjiliang.model.write import comment_starts
+
+    lines = template.split("\n")
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    first: dict[int, int] = {}  # template line → column of its comment
+    for at in comment_starts(template) or []:
+        i = bisect.bisect_right(offsets, at) - 1
+        first.setdefault(i, at - offsets[i])
+    _, t_own = _node_lines(template)
+    c_where, c_own = _node_lines(canonical)
+    out_lines = canonical.split("\n")
+    before: dict[int, list[str]] = {}
+    trailing: dict[int, str] = {}
+
+    def target(path: _Path) -> tuple[int, _Path]:
+        while path and path not in c_where:  # a key the canonical text lacks: its parent's line
+            path = path[:-1]
+        line = c_where.get(path, 0)
+        return line, c_own.get(line, path)
+
+    def node_of(i: int) -> _Path:  # a line's own node, or that of the last line with one
+        return t_own[max((j for j in t_own if j <= i), default=min(t_own))]
+
+    pending: list[str] = []  # a block of comment lines waiting for the key after it
+    for i, line in enumerate(lines):
+        if i in first and not line[:first[i]].strip():
+            pending.append(line[first[i]:])
+            continue
+        if pending and i in t_own:
+            at, _ = target(t_own[i])
+            before.setdefault(at, []).extend(pending)
+            pending = []
+        if i in first:
+            path = node_of(i)
+            at, own = target(path)
+            text = line[first[i] + 1:].strip()
+            key = _key_text(path[len(own):]) if path[:len(own)] == own else ""
+            if not key and at not in trailing:
+                trailing[at] = text
+            else:
+                before.setdefault(at, []).append(f"# {key}: {text}" if key else f"# {text}")
+    if pending:
+        raise ValueError(f"comments after the last key: {pending}")
+    out = []
+    for i, line in enumerate(out_lines):
+        indent = line[:len(line) - len(line.lstrip(" "))]
+        out += [indent + c for c in before.get(i, [])]
+        if i in trailing:
+            line = f"{line}{' ' * max(2, 40 - _width(line))}# {trailing[i]}"
+        out.append(line)
+    return "\n".join(out)
