@@ -37,6 +37,7 @@ from tanjiliang.web.core.changes import (
     apply_change,
     create_unit,
     delete_unit,
+    import_unit_file,
     parse_upload,
     record,
     replace_unit,
@@ -244,6 +245,14 @@ class UnitOut(Schema):
     writable: bool
 
 
+class UnitImportOut(UnitOut):
+    """A unit-file import's answer: the unit, whether the file changed it (a file equal to the
+    unit as stored stores nothing: the same revision, no history entry) and that said in the
+    request's language (``?lang=en``)."""
+    changed: bool
+    message: str
+
+
 class InstrumentOut(Schema):
     id: str
     name: str
@@ -398,18 +407,24 @@ def delete_unit_api(request: HttpRequest, unit_id: int) -> Any:
     return Status(204, None)
 
 
-@api.post("/units/{unit_id}/import", response={200: UnitOut, **WRITE_ERRORS}, tags=["units"])
+@api.post("/units/{unit_id}/import", response={200: UnitImportOut, **WRITE_ERRORS}, tags=["units"])
 def reimport_unit_api(request: HttpRequest, unit_id: int, file: File[UploadedFile]) -> Any:
     """Replace the unit by an uploaded unit file (YAML or JSON), all-or-nothing
-    (``If-Match`` honoured when sent)."""
+    (``If-Match`` honoured when sent). A file equal to the unit as stored stores nothing:
+    ``changed`` false, the same revision, no history entry; ``message`` says which."""
+    from django.utils.translation import gettext
+
     unit = unit_for(request.user, unit_id, write=True)
     _if_match(request, unit, required=False)
+    name = file.name or "unit.yaml"
     try:
-        uf = parse_upload(file.name or "unit.yaml", file.read())
+        uf = parse_upload(name, file.read())
     except LoadError as exc:
         raise Problem(exc) from None
-    u = replace_unit(unit, uf, request.user)
-    return Status(200, _unit_out(request.user, u, {u.pk}))
+    u, changed = import_unit_file(unit, uf, request.user)
+    said = gettext("已导入") if changed else \
+        gettext("没有要改的内容：{0} 与本单位现有数据相同，未新增版本").format(Path(name).name)
+    return Status(200, {**_unit_out(request.user, u, {u.pk}), "changed": changed, "message": said})
 
 
 @api.get("/units/{unit_id}/export", response={200: None, **READ_ERRORS}, tags=["units"],

@@ -111,6 +111,19 @@ def replace_unit(unit: m.Unit, uf: UnitFile, user: Any, *, action: str = "import
 
 
 @transaction.atomic
+def import_unit_file(unit: m.Unit, uf: UnitFile, user: Any, *, zh: str = "导入单位文件",
+                     en: str = "unit file imported") -> tuple[m.Unit, bool]:
+    """Replace a unit by an imported unit file (the page's and the API's unit-file import),
+    and whether anything changed: a file equal to the unit as stored stores nothing — no new
+    revision, no history entry, nothing to undo — and the unit comes back as it was."""
+    locked = m.Unit.objects.select_for_update().get(pk=unit.pk)
+    concurrency.check(locked)
+    if not diff(unit_data(locked), unit_to_data(uf)):
+        return locked, False
+    return replace_unit(locked, uf, user, zh=zh, en=en), True
+
+
+@transaction.atomic
 def apply_change(unit: m.Unit, user: Any, mutate: Callable[[dict[str, Any]], None], *,
                  action: str, zh: str, en: str, subject: str = "") -> m.Unit:
     """Apply ``mutate`` to the unit's data, validate the result like a unit file, store it,

@@ -22,8 +22,8 @@ from tanjiliang.web.core.assessing import summaries, try_assessment
 from tanjiliang.web.core.changes import (
     apply_change,
     create_unit,
+    import_unit_file,
     parse_upload,
-    replace_unit,
     validate,
 )
 from tanjiliang.web.core.forms import (
@@ -191,9 +191,12 @@ def import_unit(request: HttpRequest, pk: int) -> HttpResponse:
     except LoadError as exc:
         return page(request, "tj/errors.html", unit, "edit", status=400, title=upload.name,
                     issues=issue_texts(exc, lang))
-    replace_unit(unit, uf, request.user, zh=f"导入单位文件 {upload.name}",
-                 en=f"unit file {upload.name} imported")
-    messages.success(request, gettext("已导入"))
+    _, changed = import_unit_file(unit, uf, request.user, zh=f"导入单位文件 {upload.name}",
+                                  en=f"unit file {upload.name} imported")
+    if changed:
+        messages.success(request, gettext("已导入"))
+    else:  # the file is the unit as stored: no new revision, no history entry
+        messages.info(request, gettext("没有要改的内容：{0} 与本单位现有数据相同，未新增版本").format(upload.name))
     _mappings(request, uf, lang)
     return redirect("unit-edit", pk=pk)
 
