@@ -59,7 +59,9 @@ def test_readings_set_aside_are_a_finding_and_exit_1(tmp_path, kind):
     assert code == 1
     [f] = [f for f in doc["findings"] if f["code"] == "DATA-QUALITY"]
     assert "r.csv" in f["message"] and kind in f["message"] and "49" in f["message"]
-    assert f["data"]["readings"] == 49 and f["data"]["column"] == "kind"
+    # the column as the file heads it (类型), its first row (2)
+    assert f["data"]["readings"] == 49 and f["data"]["column"] == "类型" and f["data"]["row"] == 2
+    assert "r.csv:2 [类型]" in f["message"]
 
 
 def test_unknown_ids_and_wide_columns_set_aside_are_findings(tmp_path):

@@ -204,6 +204,9 @@ class Readings:
     #: (file, instrument, text in brackets) → the wide header, for telling a target written
     #: where the unit goes (``W1（甲煤）``) from a unit
     unit_headers: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    #: file → column (``instrument``, ``time``, ``value``, ``unit``, ``kind``) → its header as
+    #: the file writes it (类型, 管理编号), for messages that name the user's column
+    column_headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 #: The columns of :attr:`Readings.targets`.
@@ -671,10 +674,12 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
             targets = out.select([pl.col(k).cast(v) for k, v in TARGET_SCHEMA.items()])
         headers = {(file, ids[c], column_targets[c] or ""): str(c) for c in keep if column_targets[c]}
         return Readings(frame, [file], {file: layout}, issues, targets=targets, target_headers=headers,
-                        unit_headers=bracketed)
+                        unit_headers=bracketed, column_headers={file: {"time": str(mapped["time"])}})
+    named = {file: {k: str(v) for k, v in mapped.items()}}
     if layout == "long" and plain is not None:
-        return Readings(frame, [file], {file: layout}, issues, [plain], plain_frame=frame, targets=targets)
-    return Readings(frame, [file], {file: layout}, issues, targets=targets)
+        return Readings(frame, [file], {file: layout}, issues, [plain], plain_frame=frame, targets=targets,
+                        column_headers=named)
+    return Readings(frame, [file], {file: layout}, issues, targets=targets, column_headers=named)
 
 
 def cells_as_written(path: str | Path, rows: list[int], instrument_ids: set[str] | None = None
@@ -808,7 +813,8 @@ def scan_many(paths: list[str | Path], instrument_ids: set[str] | None = None,
                     [i for r in parts for i in r.issues],
                     plain if parts and len(plain) == len(parts) else None,
                     (None if start is None else _as_datetime(start), None if end is None else _as_datetime(end)),
-                    frame, targets, headers, unit_headers=bracketed)
+                    frame, targets, headers, unit_headers=bracketed,
+                    column_headers={k: v for r in parts for k, v in r.column_headers.items()})
 
 
 def same_time_targets_summed(readings: Readings, units: dict[str, str | None]) -> Readings:

@@ -161,8 +161,8 @@ def set_aside(issues: list[ReadingsIssue]) -> list[tuple[ReadingsIssue, int | No
 def first_rows(readings: Readings, issues: list[ReadingsIssue]) -> list[ReadingsIssue]:
     """``issues`` with the readings set aside by id, kind or unit (which the checks count over
     all files, without a row) pointed at the first such row: its file and row, "this is the
-    first" (probe s9 #15; unit-file.md: errors name the file and line). An empty id is shown
-    as “”. One pass over the readings, only when there are such issues."""
+    first" (probe s9 #15; unit-file.md: errors name the file and line), the column by the
+    file's own header (类型 rather than kind, #14). An empty id is shown as “”. One pass over the readings, only when there are such issues."""
     todo = [(k, i) for k, (i, _) in enumerate(set_aside(issues))
             if i.row is None and i.column in ("instrument", "kind", "unit")]
     if not todo:
@@ -188,7 +188,9 @@ def first_rows(readings: Readings, issues: list[ReadingsIssue]) -> list[Readings
             out.append(i)
             continue
         fid, row = divmod(first, 1 << 40)
-        out.append(ReadingsIssue(readings.files[fid], row, i.column,
+        file = readings.files[fid]
+        column = readings.column_headers.get(file, {}).get(str(i.column), i.column)  # 类型, not kind
+        out.append(ReadingsIssue(file, row, column,
                                  "" if i.value is None else i.value,
                                  f"{i.zh}（此为第一条）", f"{i.en} (this is the first)"))
     return out
@@ -202,7 +204,7 @@ def _set_aside_findings(issues: list[ReadingsIssue], pack: Pack) -> list[Finding
     for i, n in set_aside(issues):
         # the id not in the ledger, else the file(s) (an unusable kind or unit names its
         # instrument in the message)
-        subject = i.value if i.column == "instrument" and i.value else ", ".join(
+        subject = i.value if i.en.startswith("not an instrument of the ledger") and i.value else ", ".join(
             Path(f).name for f in i.file.split(", "))
         out.append(make_finding(
             pack, "DATA-QUALITY", subject,
