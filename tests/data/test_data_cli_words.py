@@ -396,3 +396,12 @@ def test_data_check_shows_no_total_for_a_point_without_a_valid_hour(tmp_path):
     row = next(line for line in out.splitlines() if line.startswith("│ S1"))
     assert code == 1 and "0.0" not in row and "—" in row, out
     assert "排放口 S1 在 2025-01-01 至 2026-01-01 期间没有有效小时" in out.replace("\n", "").replace("│", "")
+
+
+@pytest.mark.parametrize("cmd", ["check", "import"])
+def test_help_names_every_readings_format(cmd):
+    # probe s9 #16: the Chinese help called the files "Parquet 读数文件" (the pair split at " / ")
+    _, out = invoke("data", cmd, "--help")
+    assert "读数文件（CSV、Excel 或 Parquet）" in out and "Parquet 读数文件" not in out, out
+    _, out = invoke("data", cmd, "--help", "--lang", "en")
+    assert "CSV, Excel or Parquet readings files" in out, out

@@ -271,7 +271,7 @@ def render(rep: Any, lang: str, console: Console) -> None:
 @app.command("import")
 def import_(
     unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
-    readings: Annotated[list[Path], typer.Argument(metavar="READINGS...", help="CSV / XLSX / Parquet 读数文件")],
+    readings: Annotated[list[Path], typer.Argument(metavar="READINGS...", help="CSV, Excel or Parquet readings files — 读数文件（CSV、Excel 或 Parquet）")],
     store: Annotated[str, typer.Option(help="readings store: a folder or s3://bucket/prefix 读数库")],
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
@@ -303,7 +303,7 @@ def import_(
 @app.command("check")
 def check(
     unit_file: Annotated[Path, typer.Argument(metavar="UNIT", help="unit file 单位文件")],
-    readings: Annotated[list[Path] | None, typer.Argument(metavar="READINGS...", help="CSV / XLSX / Parquet 读数文件")] = None,
+    readings: Annotated[list[Path] | None, typer.Argument(metavar="READINGS...", help="CSV, Excel or Parquet readings files — 读数文件（CSV、Excel 或 Parquet）")] = None,
     store: Annotated[str | None, typer.Option(help="read from the readings store instead of files 读数库")] = None,
     from_: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD (default: 1 Jan of the reporting year)")] = None,
     to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD, exclusive (default: 1 Jan of the next year)")] = None,
