@@ -574,7 +574,7 @@ def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = 
         for ident, n in missing:  # ids not in the ledger (after NFKC and trimming)
             issues.append(ReadingsIssue(all_files, None, "instrument", ident,
                                         f"台账中没有此计量器具，{n} 条读数未分析",
-                                        f"not an instrument of the ledger; {n} readings not analysed"))
+                                        f"not an instrument of the ledger; {n} readings not analysed", n))
         cf = (cf.filter(known) if counts.height else cf).drop("instrument")
         n_buckets = max(1, math.ceil(total_rows / batch_rows))
         batches: list[pl.LazyFrame]
@@ -600,7 +600,7 @@ def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = 
         for key, n in sorted(unusable.items()):
             col, val, zh, en = lk.problems[key]
             issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{n} 条读数未分析",
-                                        f"{en}; {n} readings not analysed"))
+                                        f"{en}; {n} readings not analysed", n))
     return _assemble(parts, lk, files, s, e, issues, profs, total_rows, interval_s)
 
 
@@ -619,7 +619,7 @@ def _analyse_plain(readings: Readings, plain: list[ParquetColumns], profs: dict[
     for k in np.flatnonzero(unusable):
         col, val, zh, en = lk.problems[int(k)]
         issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{unusable[k]} 条读数未分析",
-                                    f"{en}; {unusable[k]} readings not analysed"))
+                                    f"{en}; {unusable[k]} readings not analysed", int(unusable[k])))
     return _assemble(parts, lk, readings.files, s, e, issues, profs, total_rows, interval_s)
 
 
@@ -663,7 +663,7 @@ def _plain_parts(readings: Readings, plain: list[ParquetColumns], profs: dict[st
     for ident, c in sorted(unknown.items(), key=lambda r: (r[0] is not None, r[0] or "")):
         issues.append(ReadingsIssue(all_files, None, "instrument", ident,
                                     f"台账中没有此计量器具，{c} 条读数未分析",
-                                    f"not an instrument of the ledger; {c} readings not analysed"))
+                                    f"not an instrument of the ledger; {c} readings not analysed", c))
     time = files[0].time if len(files) == 1 else np.concatenate([f.time for f in files],
                                                                   out=lease.empty(n, np.int64))
     value = files[0].value if len(files) == 1 else np.concatenate([f.value for f in files],

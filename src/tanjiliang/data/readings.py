@@ -141,6 +141,9 @@ class ReadingsIssue:
     value: str | None
     zh: str
     en: str
+    #: readings this issue leaves out of the checks (an id not in the ledger, an unusable kind
+    #: or unit: their count; a wide column that is no ledger id: None), else 0
+    set_aside: int | None = 0
 
     def message(self, lang: str = "zh") -> str:
         where = self.file + (f":{self.row}" if self.row else "") + (f" [{self.column}]" if self.column else "")
@@ -639,7 +642,8 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
             if instrument_ids is not None and ident not in instrument_ids:
                 issues.append(ReadingsIssue(file, 1, str(c), str(c),
                                             f"列“{c}”不是台账中的计量器具编号，该列未分析",
-                                            f'column "{c}" is not an instrument id of the ledger; not analysed'))
+                                            f'column "{c}" is not an instrument id of the ledger; not analysed',
+                                            set_aside=None))
         keep = [c for c in value_cols if instrument_ids is None or ids[c] in instrument_ids]
         # the value columns under names of their own: a header "value" or "column" (a long file
         # whose instrument header was damaged reads as wide) no longer clashes with the

@@ -14,7 +14,6 @@ Findings produced here (the assessment's own findings stay in the assessment):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -142,20 +141,11 @@ def _missing_findings(streams: pl.DataFrame, q: QualityResult, pack: Pack) -> li
     return out
 
 
-#: How the readings checks say that readings were set aside (quality.py, readings.py): an id not
-#: in the ledger, a kind or unit that cannot be used ("…; 49 readings not analysed"), a wide
-#: column that is no ledger id ("…; not analysed"); :func:`first_rows` adds "(this is the first)".
-_SET_ASIDE = re.compile(r"(?:(\d+) readings)? not analysed(?: \(this is the first\))?$")
-
-
 def set_aside(issues: list[ReadingsIssue]) -> list[tuple[ReadingsIssue, int | None]]:
-    """The issues that set readings aside, with the number of readings (None: a wide column)."""
-    out = []
-    for i in issues:
-        m = _SET_ASIDE.search(i.en)
-        if m:
-            out.append((i, int(m[1]) if m[1] else None))
-    return out
+    """The issues that set readings aside (an id not in the ledger, an unusable kind or unit, a
+    wide column that is no ledger id: ``ReadingsIssue.set_aside``), with the number of
+    readings (None: a wide column)."""
+    return [(i, i.set_aside) for i in issues if i.set_aside != 0]
 
 
 def first_rows(readings: Readings, issues: list[ReadingsIssue]) -> list[ReadingsIssue]:
@@ -192,7 +182,7 @@ def first_rows(readings: Readings, issues: list[ReadingsIssue]) -> list[Readings
         column = readings.column_headers.get(file, {}).get(str(i.column), i.column)  # 类型, not kind
         out.append(ReadingsIssue(file, row, column,
                                  "" if i.value is None else i.value,
-                                 f"{i.zh}（此为第一条）", f"{i.en} (this is the first)"))
+                                 f"{i.zh}（此为第一条）", f"{i.en} (this is the first)", i.set_aside))
     return out
 
 
