@@ -147,8 +147,8 @@ class Unusable(Mapping[int, tuple[str, str, str, str]]):
         u, k = divmod(rest, self._nk)
         ident, unit_text, kind_text, target = self._ids[i], self._units[u], self._kinds[k], self._targets[i]
         if self._bad_kind[k]:
-            return ("kind", kind_text, f"{ident}：数据类型应为 reading、total 或 amount",
-                    f"{ident}: kind must be reading, total or amount")
+            return ("kind", kind_text, f"{ident}：数据类型应为 瞬时值（reading）、累计值（total）或 区间量（amount）",
+                    f"{ident}: kind must be reading (instantaneous), total (a running total) or amount (in the interval)")
         return ("unit", unit_text, f"{ident}：单位“{unit_text}”不能换算为“{target}”",
                 f'{ident}: unit "{unit_text}" cannot be converted to "{target}"')
 
