@@ -148,13 +148,24 @@ def _resolution(v: np.ndarray) -> float:  # pragma: no cover - compiled
     """The readings' last digit: the largest 10⁻ᵈ (d = 0 … 9) of which every finite value is a
     whole multiple (a register shown to 0.001 t: 0.001), or 0 when none is. A deviation of one
     last digit from the median is the rounding of the display, not a spike (docs/data.md
-    "Spikes")."""
+    "Spikes"). One pass finds the first d that no value refutes (each value is tried from the
+    d reached so far; a value that refutes d refutes every d tried before too), a second
+    confirms it; 10 passes only if it does not (as the definition tries d = 0, 1 …)."""
     top = 0.0
     for val in v:
         if math.isfinite(val):
             top = max(top, abs(val))
+    d = 0
     f = 1.0
-    for _ in range(10):
+    for val in v:
+        if not math.isfinite(val):
+            continue
+        while d < 10 and abs(val * f - np.round(val * f)) > 1e-6:
+            d += 1
+            f *= 10.0
+        if d == 10:
+            return 0.0
+    while d < 10:
         if top * f >= 1e15:
             return 0.0
         whole = True
@@ -166,6 +177,7 @@ def _resolution(v: np.ndarray) -> float:  # pragma: no cover - compiled
                     break
         if whole:
             return 1.0 / f
+        d += 1
         f *= 10.0
     return 0.0
 
@@ -496,6 +508,16 @@ def check_instruments(  # pragma: no cover - compiled
                     spike_at = z_max * mad / 0.6745
                 elif mean_ad > zero:  # MAD is 0: the MeanAD form (rules.yaml)
                     spike_at = z_max * zero_mad_factor * mean_ad
+            # one last digit of the readings is the display's rounding, never a spike: worked
+            # out only when a deviation in the sample (xs holds them now) above spike_at is
+            # small enough for a last digit (≤ 1.5 × 10⁰) to matter
+            spike_floor = 0.0
+            dev_small = np.inf
+            for q in range(n_x):
+                if xs[q] > spike_at:
+                    dev_small = min(dev_small, xs[q])
+            if dev_small <= 1.5:
+                spike_floor = 1.5 * _resolution(v[:m])
             lo_i = lo[inst]
             hi_i = hi[inst]
             nonneg_i = nonneg[inst]
@@ -503,6 +525,8 @@ def check_instruments(  # pragma: no cover - compiled
             s_interval[j] = interval
             first_eff = np.iinfo(np.int64).max
             last_eff = np.iinfo(np.int64).min
+            first_t = 0
+            last_t = 0
             longest = np.nan
             missing = 0.0
             amount = 0.0
@@ -519,7 +543,6 @@ def check_instruments(  # pragma: no cover - compiled
             days_ok = True
             kept = 0
             any_gap = m > 1 and max(dt_hi, 0.0) > gap_factor * interval
-            resolution = -1.0  # the readings' last digit (not yet worked out)
             for k in range(m):
                 i = a + k
                 total = kinds[k] == TOTAL
@@ -533,11 +556,9 @@ def check_instruments(  # pragma: no cover - compiled
                 # stop over several readings, 500 → 300 → 100 → 0, is a change of state too)
                 if (abs(x[k] - med) > spike_at and not after_gap[k] and not idle[k]
                         and not (k > 0 and idle[k - 1]) and not (k + 1 < m and idle[k + 1])
-                        and not (0 < k < m - 1 and (x[k - 1] < x[k] < x[k + 1] or x[k - 1] > x[k] > x[k + 1]))):
-                    if resolution < 0:  # worked out once, for an instrument with a candidate
-                        resolution = _resolution(v[:m])
-                    if abs(x[k] - med) > 1.5 * resolution:  # one last digit is rounding
-                        bits[k] |= SPIKE
+                        and not (0 < k < m - 1 and (x[k - 1] < x[k] < x[k + 1] or x[k - 1] > x[k] > x[k + 1]))
+                        and abs(x[k] - med) > spike_floor):  # more than one last digit
+                    bits[k] |= SPIKE
                 if total:
                     inc = x[k]
                 elif kinds[k] == AMOUNT:
@@ -565,8 +586,8 @@ def check_instruments(  # pragma: no cover - compiled
                 if not (period_start <= t_eff < period_end):
                     continue
                 if n_in == 0:
-                    s_first[j] = time_j[k]  # the first and last readings in the period
-                s_last[j] = time_j[k]
+                    first_t = time_j[k]  # the first and last readings in the period
+                last_t = time_j[k]
                 n_in += 1
                 first_eff = min(first_eff, t_eff)
                 last_eff = max(last_eff, t_eff)
@@ -594,8 +615,10 @@ def check_instruments(  # pragma: no cover - compiled
             kept += _day_row(d_day, d_amount, d_n, d_at + nd, day, day_amount, day_n)
             nd += 1
             if n_in == 0:  # none in the period: where its readings are
-                s_first[j] = time[a]
-                s_last[j] = time[b - 1]
+                first_t = time[a]
+                last_t = time[b - 1]
+            s_first[j] = first_t
+            s_last[j] = last_t
             s_n[j] = n_in
             s_first_eff[j] = first_eff
             s_last_eff[j] = last_eff
