@@ -25,8 +25,8 @@ from tanjiliang.ledger.starters import (
     starter_text,
     with_comments,
 )
-from tanjiliang.model.load import load_unit
-from tanjiliang.model.write import comment_starts, dump_yaml, unit_to_data, without_comments
+from tanjiliang.model.load import comment_starts, load_unit
+from tanjiliang.model.write import dump_yaml, unit_to_data, without_comments
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 

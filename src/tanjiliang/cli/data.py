@@ -244,11 +244,11 @@ def render(rep: Any, lang: str, console: Console) -> None:
         for h in (t("排放口"), t("干湿基准"), "t CO2", t("有效小时"), t("邻近值补"),
                   t("替代"), t("补遗量 t (I)")):
             ct.add_column(h)
-        for r in rep.cems.points.to_dicts():
-            measured = r["valid"] > 0  # no valid hour: no total (a DATA-MISSING finding), never 0.0 t
-            ct.add_row(r["point"], basis_words(r.get("basis"), lang), _f(r["total_t"] if measured else None, 1),
-                       str(r["valid"]), str(r["neighbour"]), str(r["substitute"]),
-                       _f(r["filled_t"] if measured else None, 1))
+        from tanjiliang.data.cems import shown_points
+
+        for r in shown_points(rep.cems.points).to_dicts():  # no valid hour: no total (DATA-MISSING)
+            ct.add_row(r["point"], basis_words(r.get("basis"), lang), _f(r["total_t"], 1), str(r["valid"]),
+                       str(r["neighbour"]), str(r["substitute"]), _f(r["filled_t"], 1))
         console.print(ct)
         if rep.cems_comparison is not None:
             for r in rep.cems_comparison.to_dicts():
@@ -466,8 +466,7 @@ def cems(
              for p in unmeasured for zh, en in [cm.no_valid_hour_text(p, s, e, None)]]
     notes += [(str(r["point"]), *cm.filled_text(r, s, e)) for r in cm.filled(res)]
     lines = [i.message(lg) for i in issues] + [zh if lg == "zh" else en for _, zh, en in notes]
-    points = res.points.with_columns(
-        *[pl.when(pl.col("valid") > 0).then(pl.col(c)).alias(c) for c in ("total_t", "filled_t")])
+    points = cm.shown_points(res.points)
     if fmt is Format.json:
         out = {"format": "tanjiliang/cems@1", "period": {"from": s.isoformat(), "to": e.isoformat()},
                "points": points.to_dicts(), "rules": res.rules,

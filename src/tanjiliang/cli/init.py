@@ -44,10 +44,10 @@ def init_command(
     """Write a commented starting unit file for a kind of plant and its Excel ledger beside it.
     生成某类企业的单位文件模板（含注释）及配套台账。"""
     from tanjiliang.ledger import write_ledger
-    from tanjiliang.ledger.starters import starter_text, starter_yaml
+    from tanjiliang.ledger.starters import starter_text, with_comments
     from tanjiliang.model.errors import LoadError
     from tanjiliang.model.load import load_unit
-    from tanjiliang.model.write import atomic_write, dump_json, unit_to_data
+    from tanjiliang.model.write import atomic_write, dump_json, dump_yaml, unit_to_data
     from tanjiliang.rules.load import load_pack
 
     zh = lang.value == "zh"
@@ -63,11 +63,12 @@ def init_command(
                    err=True)
         raise typer.Exit(2)
     try:
-        unit = load_unit(output.with_suffix(".yaml"), starter_text(sector.value, year, lang.value))
+        template = starter_text(sector.value, year, lang.value)
+        unit = load_unit(output.with_suffix(".yaml"), template)
         # The file: the same unit in the canonical form fmt writes (fmt --check passes it), the
         # template's comments in it (YAML); in JSON, which has no comments, the data alone.
         # Read back as the file before it is written: the same data, or a bug said plainly.
-        text = dump_json(unit) if as_json else starter_yaml(sector.value, year, lang.value)
+        text = dump_json(unit) if as_json else with_comments(dump_yaml(unit), template)
         written = load_unit(output, text)
         if unit_to_data(written) != unit_to_data(unit):
             raise RuntimeError(f"init: the starter for {sector.value} reads back other data")

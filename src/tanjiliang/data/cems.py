@@ -310,6 +310,14 @@ def measured_emissions(unit: UnitFile, result: CemsResult) -> dict[str, float]:
     return out
 
 
+def shown_points(points: pl.DataFrame) -> pl.DataFrame:
+    """The points table as it is shown (``data cems``, ``data check``): a point without a valid
+    hour has no total and nothing filled — its emissions cannot come from the CEMS data, and
+    0.0 t would say they were measured as nothing."""
+    return points.with_columns(
+        *[pl.when(pl.col("valid") > 0).then(pl.col(c)).alias(c) for c in ("total_t", "filled_t")])
+
+
 def filled(result: CemsResult) -> list[dict[str, object]]:
     """The points with a valid hour some of whose hours were filled (neighbour or substitute),
     each with ``share_percent`` of its hours filled: what the total rests on besides

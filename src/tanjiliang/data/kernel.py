@@ -407,10 +407,7 @@ def check_instruments(  # pragma: no cover - compiled
                     elif dup:  # the first reading at a time stamp stands as the register;
                         x[k] = 0.0  # the second has no increment of its own to judge
                         after_gap[k] = 1
-                    elif math.isnan(reg):
-                        x[k] = np.nan
-                        reg = v[k]
-                    else:
+                    else:  # (reg is the first reading's from k = 0 on: rows are readable)
                         # a glitch: the register's neighbours agree (the next reading is not
                         # below the last good one) and this reading lies outside them — a 0,
                         # a sentinel or a bad re-read: no increment here, and the next reading's

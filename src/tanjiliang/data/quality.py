@@ -119,7 +119,7 @@ class Lookup:
     lo: np.ndarray  # by iid
     hi: np.ndarray
     nonneg: np.ndarray
-    problems: Mapping[int, tuple[str, str, str, str]]  # key → (column, value, zh, en) unusable
+    problems: Unusable  # key → (column, value, zh, en) unusable
 
     @property
     def nu(self) -> int:
@@ -151,6 +151,10 @@ class Unusable(Mapping[int, tuple[str, str, str, str]]):
                     f"{ident}: kind must be reading (instantaneous), total (a running total) or amount (in the interval)")
         return ("unit", unit_text, f"{ident}：单位“{unit_text}”不能换算为“{target}”",
                 f'{ident}: unit "{unit_text}" cannot be converted to "{target}"')
+
+    def instrument(self, key: int) -> str:
+        """The instrument (its ledger id) of an unusable combination."""
+        return self._ids[int(key) // (self._nu * self._nk)]
 
     def __iter__(self) -> Iterator[int]:
         return (int(k) for k in np.flatnonzero(self._bad))
@@ -600,7 +604,7 @@ def analyse(readings: Readings, unit: UnitFile, start: date | datetime | None = 
         for key, n in sorted(unusable.items()):
             col, val, zh, en = lk.problems[key]
             issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{n} 条读数未分析",
-                                        f"{en}; {n} readings not analysed", n))
+                                        f"{en}; {n} readings not analysed", n, lk.problems.instrument(key)))
     return _assemble(parts, lk, files, s, e, issues, profs, total_rows, interval_s)
 
 
@@ -619,7 +623,8 @@ def _analyse_plain(readings: Readings, plain: list[ParquetColumns], profs: dict[
     for k in np.flatnonzero(unusable):
         col, val, zh, en = lk.problems[int(k)]
         issues.append(ReadingsIssue(all_files, None, col, val, f"{zh}，{unusable[k]} 条读数未分析",
-                                    f"{en}; {unusable[k]} readings not analysed", int(unusable[k])))
+                                    f"{en}; {unusable[k]} readings not analysed", int(unusable[k]),
+                                    lk.problems.instrument(int(k))))
     return _assemble(parts, lk, readings.files, s, e, issues, profs, total_rows, interval_s)
 
 

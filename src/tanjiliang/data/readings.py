@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,9 @@ KIND_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=1)
 def _kind_table() -> dict[str, str]:
+    """Each word of a kind (:data:`KIND_WORDS`, the catalogue's labels) → its code."""
     from tanjiliang.assess.labels import LABELS
 
     out = {w: code for code, words in KIND_WORDS.items() for w in words}
@@ -144,6 +147,8 @@ class ReadingsIssue:
     #: readings this issue leaves out of the checks (an id not in the ledger, an unusable kind
     #: or unit: their count; a wide column that is no ledger id: None), else 0
     set_aside: int | None = 0
+    #: the instrument (ledger id) whose kind or unit could not be used, where that is the reason
+    instrument: str | None = None
 
     def message(self, lang: str = "zh") -> str:
         where = self.file + (f":{self.row}" if self.row else "") + (f" [{self.column}]" if self.column else "")
@@ -777,8 +782,11 @@ def _plain_parquet(path: Path, mapped: dict[str, str], table: Any) -> ParquetCol
             import pyarrow.compute as pc
 
             col = table.column(mapped["kind"])
-            kinds = pc.unique(col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col)
-            if not plain_kinds(kinds.to_pylist()):
+            if pa.types.is_dictionary(col.type):  # the distinct texts are the dictionaries
+                kinds = [t for chunk in col.chunks for t in chunk.dictionary.to_pylist()]
+            else:
+                kinds = pc.unique(col).to_pylist()
+            if not plain_kinds(kinds):
                 return None
         elif not plain_kinds(pl.scan_parquet(path).select(pl.col(mapped["kind"]).unique())
                              .collect().to_series().to_list()):
@@ -886,8 +894,6 @@ DAS_HEADERS: dict[str, tuple[str, ...]] = {
     "pressure": ("pressure", "烟气压力", "压力", "绝对压力", "烟气绝对压力"),
     "moisture": ("moisture", "烟气湿度", "湿度", "含湿量", "烟气含湿量", "水分含量", "烟气水分"),
 }
-
-
 
 
 def scan_das_export(path: str | Path) -> pl.LazyFrame:

@@ -162,9 +162,8 @@ def first_rows(readings: Readings, issues: list[ReadingsIssue]) -> list[Readings
     for k, i in todo:
         col = pl.col(i.column)  # type: ignore[arg-type]
         cond = col.is_null() | (col.str.strip_chars() == "") if i.value is None else col == i.value
-        ident = i.zh.split("：", 1)[0] if i.column != "instrument" else None
-        if ident:  # the instrument the kind or unit was refused for (as the ledger writes it)
-            cond = cond & (pl.col("instrument").str.strip_chars() == ident)
+        if i.instrument is not None:  # the instrument the kind or unit was refused for
+            cond = cond & (pl.col("instrument").str.strip_chars() == i.instrument)
         conds.append(pl.when(cond).then(at).min().alias(str(k)))
     try:
         got = readings.frame.select(conds).collect().row(0, named=True)
@@ -182,7 +181,8 @@ def first_rows(readings: Readings, issues: list[ReadingsIssue]) -> list[Readings
         column = readings.column_headers.get(file, {}).get(str(i.column), i.column)  # 类型, not kind
         out.append(ReadingsIssue(file, row, column,
                                  "" if i.value is None else i.value,
-                                 f"{i.zh}（此为第一条）", f"{i.en} (this is the first)", i.set_aside))
+                                 f"{i.zh}（此为第一条）", f"{i.en} (this is the first)", i.set_aside,
+                                 i.instrument))
     return out
 
 

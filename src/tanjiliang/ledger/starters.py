@@ -456,20 +456,6 @@ def starter_messages() -> set[str]:
 
 # ------------------------------------------------------------------------- the file init writes
 
-def starter_yaml(sector: str, year: int = 2025, lang: str = SOURCE) -> str:
-    """The starter as ``init`` writes it: the data in the canonical form ``tanjiliang fmt``
-    writes (:func:`tanjiliang.model.write.dump_yaml` of the template's unit), every comment of
-    the template (:func:`starter_text`) put into that text by :func:`with_comments` — so that
-    ``fmt --check`` passes a fresh file and no guidance is lost."""
-    from pathlib import Path
-
-    from tanjiliang.model.load import load_unit
-    from tanjiliang.model.write import dump_yaml
-
-    template = starter_text(sector, year, lang)
-    return with_comments(dump_yaml(load_unit(Path(f"{sector}.yaml"), template)), template)
-
-
 _Path = tuple[str | int, ...]
 
 
@@ -524,7 +510,7 @@ def with_comments(canonical: str, template: str) -> str:
     apart from its comments is ``canonical`` (what ``fmt --check`` asks)."""
     import bisect
 
-    from tanjiliang.model.write import comment_starts
+    from tanjiliang.model.load import comment_starts
 
     lines = template.split("\n")
     offsets, pos = [], 0

@@ -9,6 +9,7 @@ references and duplicate ids. Every problem is collected; a file with any proble
 
 from __future__ import annotations
 
+import bisect
 import gc
 import json
 import re
@@ -445,22 +446,35 @@ def _reference_tree(name: str, text: str) -> tuple[Any, SourceMap]:
     return data, src
 
 
-def has_comments(text: str) -> bool:
-    """Whether a YAML text has a comment (a ``#`` outside every token)."""
-    spans: list[tuple[int, int]] = []
+def comment_starts(text: str) -> list[int] | None:
+    """Where the comments of a YAML text are (each ``#`` outside every token, the first of a
+    comment and any after it on its line), in order; None when the text does not scan. A ``#`` inside a token (a quoted or block scalar, ``a#b``) is no comment: the
+    scanner's token positions tell what is inside a scalar."""
     try:
-        for tok in yaml.scan(text, Loader=yaml.SafeLoader):
-            spans.append((tok.start_mark.index, tok.end_mark.index))
+        spans = [(tok.start_mark.index, tok.end_mark.index)
+                 for tok in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]
     except yaml.YAMLError:
-        return "#" in text
-    pos = 0
-    starts = iter(sorted(spans))
-    inside = [False] * (len(text) + 1)
-    for a, b in starts:
-        for i in range(max(a, pos), b):
-            inside[i] = True
-        pos = max(pos, b)
-    return any(c == "#" and not inside[i] for i, c in enumerate(text))
+        return None
+    spans.sort()
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]
+    reach: list[int] = []  # the furthest end of the spans starting at or before each one
+    for b in ends:
+        reach.append(max(b, reach[-1]) if reach else b)
+    out: list[int] = []
+    at = text.find("#")
+    while at != -1:
+        i = bisect.bisect_right(starts, at) - 1
+        if i < 0 or reach[i] <= at:  # outside every token: a comment (to the end of its line)
+            out.append(at)
+        at = text.find("#", at + 1)
+    return out
+
+
+def has_comments(text: str) -> bool:
+    """Whether a YAML text has a comment (a ``#`` outside every token; any ``#`` in a text that
+    does not scan)."""
+    starts = comment_starts(text)
+    return "#" in text if starts is None else bool(starts)
 
 
 # ------------------------------------------------------------------------- validation

@@ -149,36 +149,14 @@ def dump_json(unit: UnitFile) -> str:
 
 # ------------------------------------------------------------------------- comments
 
-def comment_starts(text: str) -> list[int] | None:
-    """Where the comments of a YAML text are (each ``#`` outside every token, the first of a
-    comment and any after it on its line), in order; None when the text does not scan. A ``#`` inside a token (a quoted or block scalar, ``a#b``) is no comment: the
-    scanner's token positions tell what is inside a scalar."""
-    try:
-        spans = [(tok.start_mark.index, tok.end_mark.index)
-                 for tok in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]
-    except yaml.YAMLError:
-        return None
-    spans.sort()
-    starts, ends = [a for a, _ in spans], [b for _, b in spans]
-    reach: list[int] = []  # the furthest end of the spans starting at or before each one
-    for b in ends:
-        reach.append(max(b, reach[-1]) if reach else b)
-    out: list[int] = []
-    at = text.find("#")
-    while at != -1:
-        i = bisect.bisect_right(starts, at) - 1
-        if i < 0 or reach[i] <= at:  # outside every token: a comment (to the end of its line)
-            out.append(at)
-        at = text.find("#", at + 1)
-    return out
-
-
 def without_comments(text: str) -> tuple[str, int]:
     """``text`` without its comments, and how many lines had one. A line that held only a
     comment goes with its line break; a trailing comment goes with the spaces before it.
     Blank lines that removing a comment line brings together count as one, and blank lines it
     leaves at the start or the end of the file go too: ``a\\n\\n# c\\n\\nb`` and
     ``# c\\n\\na`` become ``a\\n\\nb`` and ``a``. A text that does not scan is returned as it is."""
+    from tanjiliang.model.load import comment_starts
+
     starts = comment_starts(text)
     if not starts:
         return text, 0
