@@ -3,9 +3,12 @@ Media and instrument-type names come from the pack (``Medium.name``, ``Instrumen
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from tanjiliang.i18n import pairs, pick
+
+if TYPE_CHECKING:
+    from tanjiliang.assess.result import PointResult
 
 LABELS = cast("dict[str, dict[str, tuple[str, str]]]", pairs("label", {
     "class": {"major": "主要源流", "minor": "次要源流",
@@ -108,3 +111,15 @@ def label(group: str, key: object, lang: str = "zh") -> str:
     if pair is None:
         return str(key)
     return pick(pair, lang, f"label:{group}.{key}")
+
+
+def point_name(p: PointResult, stream_names: dict[str, str], lang: str = "zh") -> str:
+    """A metering point as a reader names it: ``入炉烟煤 低位发热量（实验室）``, ``入炉烟煤
+    活动数据（G2）``, not its code ``coal.ncv`` or ``coal@G2`` (a boundary point has no place)."""
+    from tanjiliang.model.names import PLACES
+
+    where = pick(PLACES[p.place], lang, f"place:{p.place}") if p.place in PLACES else p.place
+    what = f"{stream_names.get(p.stream, p.stream)} {label('quantity', p.quantity, lang)}"
+    if p.place == "boundary":
+        return what
+    return f"{what}（{where}）" if lang == "zh" else f"{what} ({where})"

@@ -164,9 +164,7 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     GB 17167's, findings grouped by severity, and the conclusion."""
     from rich.table import Table
 
-    from tanjiliang.assess.labels import label
-    from tanjiliang.assess.result import PointResult
-    from tanjiliang.model.names import PLACES
+    from tanjiliang.assess.labels import label, point_name
     from tanjiliang.reports.i18n import clause_ref, finding_subject
 
     zh = lang == "zh"
@@ -222,12 +220,8 @@ def render(a: Assessment, lang: str, console: Console, pack: Pack) -> None:
     if missing:
         names = {s.id: s.name for s in a.streams}
 
-        def point(p: PointResult) -> str:  # 入炉烟煤 低位发热量（实验室）, not ``coal.ncv``
-            where = pick(PLACES[p.place], lang, f"place:{p.place}") if p.place in PLACES else p.place
-            return f"{names.get(p.stream, p.stream)} {label('quantity', p.quantity, lang)}" + (
-                "" if p.place == "boundary" else f"（{where}）" if zh else f" ({where})")
-
-        console.print(t("未配备的计量点：") + ("、" if zh else ", ").join(escape(point(p)) for p in missing))
+        console.print(t("未配备的计量点：") + ("、" if zh else ", ").join(
+            escape(point_name(p, names, lang)) for p in missing))
     for sev, colour in (("nonconformity", "red"), ("observation", "yellow")):
         items = [f for f in a.findings if f.severity == sev]
         if not items:

@@ -104,6 +104,21 @@ def topology(unit: UnitFile, assessment: Assessment, with_data: set[str]
     return nodes, sources, skipped
 
 
+def silent(unit: UnitFile, assessment: Assessment, with_data: set[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """In-use instruments covering an activity point with no reading in the period, each with
+    its points, in the ledger's order (docs/data.md "An instrument without readings"): the
+    activity or the reconciliation that would rest on them cannot, which the stream table and
+    the reconciliation alone do not say."""
+    in_use = {i.id for i in unit.instruments if i.status == "in_use"}
+    where: dict[str, list[str]] = {}
+    for p in assessment.points:
+        if p.quantity == "activity" and p.level is not None:
+            for ident in p.instruments:
+                if ident in in_use and ident not in with_data:
+                    where.setdefault(ident, []).append(p.id)
+    return [(i.id, tuple(where[i.id])) for i in unit.instruments if i.id in where]
+
+
 def attributed(monthly: pl.DataFrame, shares: pl.DataFrame | None) -> pl.DataFrame:
     """``monthly`` rows (instrument, stream, month, amount …) with each several-target
     instrument's amount multiplied by the stream's share that month (the month's share, else

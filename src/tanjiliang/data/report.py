@@ -24,7 +24,7 @@ import polars as pl
 from tanjiliang.assess.findings import make_finding
 from tanjiliang.assess.result import Assessment, Finding
 from tanjiliang.data import cems as cems_mod
-from tanjiliang.data.activity import reconcile, stream_activity
+from tanjiliang.data.activity import reconcile, silent, stream_activity
 from tanjiliang.data.attribution import activity_shares
 from tanjiliang.data.oot import affected_periods, oot_findings
 from tanjiliang.data.quality import QualityResult, analyse, reporting_period
@@ -138,6 +138,31 @@ def _missing_findings(streams: pl.DataFrame, q: QualityResult, pack: Pack) -> li
             f"器具 {r['instrument']} 的读数有问题：" + "，".join(f"{zh_names[k]} {v} 条" for k, v in parts),
             f"instrument {r['instrument']} readings flagged: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in parts),
             {k: v for k, v in parts}))
+    return out
+
+
+def _silent_findings(unit: UnitFile, assessment: Assessment, q: QualityResult, pack: Pack
+                     ) -> list[Finding]:
+    """``DATA-MISSING`` for an in-use instrument on an activity point with no reading in the
+    period while the files hold readings (:func:`tanjiliang.data.activity.silent`): a meter that
+    sent nothing is not left out of the report unsaid."""
+    from tanjiliang.assess.labels import point_name
+
+    if q.rows == 0:  # no readings at all: said once, as "no data"
+        return []
+    with_data = set(q.monthly["instrument"].unique().to_list())
+    points = {p.id: p for p in assessment.points}
+    names = {s.id: s.name for s in assessment.streams}
+    s, e = f"{q.start:%Y-%m-%d}", f"{q.end:%Y-%m-%d}"
+    out = []
+    for ident, ids in silent(unit, assessment, with_data):
+        zh = "、".join(point_name(points[i], names, "zh") for i in ids)
+        en = "; ".join(point_name(points[i], names, "en") for i in ids)
+        out.append(make_finding(
+            pack, "DATA-MISSING", ident,
+            f"器具 {ident} 在 {s} 至 {e} 期间没有读数：{zh}无计量数据支撑",
+            f"instrument {ident} has no readings from {s} to {e}: {en} without metered data",
+            {"instrument": ident, "points": list(ids), "readings": 0}))
     return out
 
 
@@ -325,7 +350,8 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
                   if cems_result is not None else None)
     p = (pack or load_pack(unit.pack)).pack
     findings = (oot_findings(unit, assessment, q, p, shares) + _recon_findings(rec, p)
-                + _missing_findings(streams, q, p) + _set_aside_findings(q.issues, p)
+                + _missing_findings(streams, q, p) + _silent_findings(unit, assessment, q, p)
+                + _set_aside_findings(q.issues, p)
                 + _cems_findings(cems_gaps, s, e, p) + _cems_filled_findings(unit, cems_result, p))
     return DataReport(unit, assessment, q, readings.layouts, rec, monthly, streams, cems_result,
                       comparison, findings)
