@@ -724,7 +724,7 @@ def cells_as_written(path: str | Path, rows: list[int], instrument_ids: set[str]
                 .collect())
         return (long.sort("row", pl.col("value_text").is_null()).group_by("row", "instrument", maintain_order=True)
                 .agg(pl.col("time_text").first(), pl.col("value_text").first()).select(list(schema)))
-    except (ReadingsError, OSError, *READ_ERRORS):
+    except (ReadingsError, OSError, *READ_ERRORS):  # type: ignore[misc]  # mypy reads no starred tuple here
         return pl.DataFrame(schema=schema)
 
 
@@ -848,15 +848,15 @@ def same_time_targets_summed(readings: Readings, units: dict[str, str | None]) -
     t = readings.targets.with_columns(unit.alias("unit"))
     summable = pl.col("target").is_not_null() & pl.col("time").is_not_null() & pl.col("value").is_not_null()
     # read once: the windows need every row, and both parts below come from them
-    t = t.with_columns(pl.int_range(pl.len()).over([*keys, "target"]).alias("_nth"),
-                       (summable & (pl.col("target").n_unique().over(keys) > 1)).alias("_sum")).collect()
-    together = t.filter(pl.col("_sum"))
+    rows = t.with_columns(pl.int_range(pl.len()).over([*keys, "target"]).alias("_nth"),
+                          (summable & (pl.col("target").n_unique().over(keys) > 1)).alias("_sum")).collect()
+    together = rows.filter(pl.col("_sum"))
     if not together.height:
         return readings
     columns = [pl.col(k).cast(v) for k, v in SCHEMA.items()]
     summed = (together.lazy().group_by([*keys, "_nth"])
               .agg(pl.col("fid").first(), pl.col("row").min(), pl.col("value").sum()).select(columns))
-    frame = pl.concat([summed, t.lazy().filter(~pl.col("_sum")).select(columns),
+    frame = pl.concat([summed, rows.lazy().filter(~pl.col("_sum")).select(columns),
                        readings.frame.filter(pl.col("time").is_null())],  # kept by the period's bounds
                       how="vertical").sort("fid", "row")
     return dataclasses.replace(readings, frame=frame, plain_frame=None, parquet=None)

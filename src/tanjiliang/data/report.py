@@ -298,10 +298,10 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
     # back to the start of any out-of-tolerance period (its readings are traced)
     lo, hi = s - timedelta(days=1), e + timedelta(days=1)
     for ins in unit.instruments:
-        for last_pass, rec in affected_periods(ins):
+        for last_pass, failed in affected_periods(ins):
             if last_pass is not None:
                 lo = min(lo, datetime(last_pass.year, last_pass.month, last_pass.day))
-            hi = max(hi, datetime(rec.date.year, rec.date.month, rec.date.day) + timedelta(days=1))
+            hi = max(hi, datetime(failed.date.year, failed.date.month, failed.date.day) + timedelta(days=1))
     if cutoff is not None:  # up to the end of the as-of day, its closing register included
         hi = min(hi, cutoff + timedelta(microseconds=1))
     readings = (scan_many(paths, ids, lo, hi) if isinstance(paths, list)
