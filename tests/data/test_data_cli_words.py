@@ -6,6 +6,7 @@ period and interval refused when they make no sense."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -348,17 +349,57 @@ def test_flagged_wide_file_cells_as_written(tmp_path):
 
 # ------------------------------------------------------------------ #12, #15 rows named
 
-def test_mixed_time_formats_name_the_first_row_not_in_the_common_format(tmp_path):
+def test_mixed_time_formats_are_read_value_by_value(tmp_path):
+    """A column mixing year-first formats is read value by value (the ninth note's leftover:
+    it was refused whole); a day-first date, ambiguous, is flagged bad_time with its text."""
     times = ["2025-01-01 00:00:00", "2025/01/01 01:00", "2025/01/01 02:00", "2025-01-01T03:00:00",
              "2025/01/01 04:00", "01/01/2025 05:00", "2025.01.01 06:00"]
     p = tmp_path / "m.csv"
     p.write_text("instrument,time,value\n" + "".join(f"E-01,{t},{k}\n" for k, t in enumerate(times)),
                  encoding="utf-8")
+    out = tmp_path / "f.csv"
+    code, text = invoke("data", "check", POWER, p, *TWO_DAYS, "--flagged", out)
+    assert code == 1, text
+    rows = [r.split(",") for r in out.read_text(encoding="utf-8").splitlines()[1:]]
+    assert [(r[1], r[6], r[7]) for r in rows] == [("7", "时间无法识别", "01/01/2025 05:00")]
+
+
+def test_a_column_mostly_unreadable_names_the_first_row_not_read(tmp_path):
+    times = ["2025-01-01 00:00:00", "01/01/2025 01:00", "01/01/2025 02:00", "2025/01/01 03:00",
+             "02.01.2025 04:00", "01/01/2025 05:00", "x"]
+    p = tmp_path / "m.csv"
+    p.write_text("instrument,time,value\n" + "".join(f"E-01,{t},{k}\n" for k, t in enumerate(times)),
+                 encoding="utf-8")
     code, out = invoke("data", "check", POWER, p)
-    assert code == 2 and "m.csv:2 [time] “2025-01-01 00:00:00”: 此列的时间格式不一" in out, out
-    assert "（如 2025/01/01 08:00）只读得出抽查的 7 个时间中的 3 个" in out, out
+    assert code == 2 and "m.csv:3 [time] “01/01/2025 01:00”: 此列的时间大多无法识别" in out, out
+    assert "抽查的 7 个时间只读得出 2 个" in out, out
     code, out = invoke("data", "check", POWER, p, "--lang", "en")
-    assert code == 2 and 'm.csv:2 [time] "2025-01-01 00:00:00": the column mixes time formats' in out, out
+    assert code == 2 and 'm.csv:3 [time] "01/01/2025 01:00": most of the column\'s times cannot be read' in out, out
+
+
+def test_a_workbook_with_dates_typed_as_text_far_down_reads_them(tmp_path):
+    """Excel: typed date cells, then (after the first 2 000 rows) dates typed as text — every
+    one is read; only a text that is no date is flagged."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["器具", "时间", "数值", "单位"])
+    t0 = datetime(2025, 1, 1)
+    for h in range(3000):
+        t = t0 + timedelta(hours=h)
+        ws.append(["E-01", t if h < 2500 or h % 2 else t.strftime("%Y/%m/%d %H:%M"), 1000 + h, "MWh"])
+    ws.append(["E-01", "无效时间", 1, "MWh"])
+    p = tmp_path / "x.xlsx"
+    wb.save(p)
+    out = tmp_path / "f.csv"
+    code, text = invoke("data", "check", POWER, p, "--from", "2025-01-01", "--to", "2025-05-01",
+                        "--flagged", out, "--format", "json")
+    assert code == 1, text  # the one unreadable time: DATA-QUALITY
+    rows = [r.split(",") for r in out.read_text(encoding="utf-8").splitlines()[1:]]
+    assert [(r[1], r[6], r[7]) for r in rows] == [("3002", "时间无法识别", "无效时间")]
+    [e01] = [r for r in json.loads(text)["instruments"] if r["instrument"] == "E-01"]
+    assert (e01["n"], e01["coverage_percent"], e01["bad_time"]) == (2880, 100.0, 1)
 
 
 def test_unreadable_times_name_the_first_row_as_written(tmp_path):

@@ -101,12 +101,14 @@ LONG_HEADERS: dict[str, tuple[str, ...]] = {
     "target": ("target", "measures", "测量对象", "计量对象", "源流", "物料"),
 }
 
-#: Time formats tried, in order, on a sample of the time column (the first that reads every
-#: sampled value is applied to the whole column).
+#: Time formats tried on a sample of the time column, all year first (none reads a text as
+#: another does): the sample's formats are applied to the whole column, value by value
+#: (:func:`_time_expr`).
 TIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d%H%M%S",
+    "%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d",  # 2025.01.01 08:00, as written in China
     # with an offset (unit-file.md: "local time unless an offset is given"); %#z also reads the
     # ISO 8601 "Z" of UTC, and the offset may follow minutes or a fraction of a second
     "%Y-%m-%dT%H:%M:%S%#z", "%Y-%m-%d %H:%M:%S%#z", "%Y-%m-%dT%H:%M%#z", "%Y-%m-%dT%H:%M:%S%.f%#z",
@@ -505,49 +507,81 @@ def _time_expr(sample: pl.Series, name: str, file: str, rows: pl.Series | None =
         return col.cast(pl.Datetime("us"))
     text = sample.cast(pl.String).str.strip_chars().drop_nulls()
     text = text.filter(text != "")
-    # the format reading most of the sample wins; values it cannot read become bad_time rows
-    best, best_n = None, 0
-    for fmt in TIME_FORMATS:
-        n = len(text) - text.str.to_datetime(fmt, strict=False, time_unit="us").null_count()
-        if n > best_n:
-            best, best_n = fmt, n
-    if best is not None and best_n * 2 >= len(text):
+    # the formats the sample is written in, the one reading most first (every format is year
+    # first, so no two read one text differently): a column may mix them — Excel's typed dates
+    # beside dates typed as text, a system's export appended to another's — and each value is
+    # read in the first that reads it; values none reads become bad_time rows
+    formats = _formats_of(text.head(2000))  # a whole workbook column: its head first
+    rest = _unread(text, formats)
+    if len(rest) and len(text) > 2000:
+        formats += [f for f in _formats_of(rest) if f not in formats]
+        rest = _unread(rest, formats)
+    read = len(text) - len(rest)
+    if formats and read * 2 >= len(text):
         raw = col.cast(pl.String)
         if sample.cast(pl.String).str.contains(r"^\s|\s$").any():
             raw = raw.str.strip_chars()
-        expr = raw.str.to_datetime(best, strict=False, time_unit="us")
-        if best.endswith(("%z", "%#z")):
-            expr = expr.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
-        return expr
-    raise _time_refusal(sample, name, file, rows, best, best_n)
+        each = [_in_format(raw, fmt) for fmt in formats]
+        return each[0] if len(each) == 1 else pl.coalesce(each)
+    raise _time_refusal(sample, name, file, rows, formats, read)
 
 
-def _time_refusal(sample: pl.Series, name: str, file: str, rows: pl.Series | None, best: str | None,
-                  best_n: int) -> ReadingsError:
-    """The refusal of a time column no format reads half of: the first row that does not read
-    in the format that reads most (probe s9 #12: it quoted the first value, a valid ISO time,
-    and no row), with the share that format read."""
+def _in_format(raw: pl.Expr, fmt: str) -> pl.Expr:
+    expr = raw.str.to_datetime(fmt, strict=False, time_unit="us")
+    if fmt.endswith(("%z", "%#z")):
+        expr = expr.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
+    return expr
+
+
+def _unread(text: pl.Series, formats: list[str]) -> pl.Series:
+    for fmt in formats:
+        text = text.filter(text.str.to_datetime(fmt, strict=False, time_unit="us").is_null())
+    return text
+
+
+def _formats_of(text: pl.Series) -> list[str]:
+    """The formats of :data:`TIME_FORMATS` that read ``text``: the one reading most, then the
+    one reading most of what is left, and so on while one reads any."""
+    formats: list[str] = []
+    while len(text):
+        best, best_n = None, 0
+        for fmt in TIME_FORMATS:
+            if fmt in formats:
+                continue
+            n = len(text) - text.str.to_datetime(fmt, strict=False, time_unit="us").null_count()
+            if n > best_n:
+                best, best_n = fmt, n
+        if best is None:
+            break
+        formats.append(best)
+        text = _unread(text, [best])
+    return formats
+
+
+def _time_refusal(sample: pl.Series, name: str, file: str, rows: pl.Series | None, formats: list[str],
+                  read: int) -> ReadingsError:
+    """The refusal of a time column less than half of whose sample any format reads: the first
+    row that does not read (probe s9 #12: it quoted the first value, a valid ISO time, and no
+    row), with the share that was read."""
     raw = sample.cast(pl.String).str.strip_chars()
     ok = raw.is_not_null() & (raw != "")
-    if best is not None:
-        ok = ok & raw.str.to_datetime(best, strict=False, time_unit="us").is_null()
+    for fmt in formats:
+        ok = ok & raw.str.to_datetime(fmt, strict=False, time_unit="us").is_null()
     at = ok.arg_true()
     k = int(at[0]) if len(at) else 0
     row = int(rows[k]) if rows is not None and len(rows) > k and rows[k] is not None else None
     value = raw[k] if len(raw) else None
     n = int((raw.is_not_null() & (raw != "")).sum())
-    if best is None or best_n == 0:
+    if not formats:
         return ReadingsError([ReadingsIssue(file, row, name, value,
                                             "无法识别时间格式（应为 ISO 格式，如 2025-01-01 08:00:00）",
                                             "cannot read the time format (use ISO, e.g. 2025-01-01 08:00:00)")])
-    example = datetime(2025, 1, 1, 8).strftime(best.replace("%#z", "%z").replace("%.f", ".%f"))
     return ReadingsError([ReadingsIssue(
         file, row, name, value,
-        f"此列的时间格式不一：最常见的格式（如 {example}）只读得出抽查的 {n} 个时间中的 {best_n} 个，此行是第一个"
-        "不符合它的；请把整列写成同一格式（ISO，如 2025-01-01 08:00:00）",
-        f"the column mixes time formats: the most common one (e.g. {example}) reads only {best_n} of the "
-        f"{n} times sampled, and this row is the first that it does not read; write the whole column in one "
-        "format (ISO, e.g. 2025-01-01 08:00:00)")])
+        f"此列的时间大多无法识别：抽查的 {n} 个时间只读得出 {read} 个，此行是第一个读不出的；"
+        "请写成年份在前的格式（ISO，如 2025-01-01 08:00:00）",
+        f"most of the column's times cannot be read: {read} of the {n} times sampled read, and this row "
+        "is the first that does not; write them year first (ISO, e.g. 2025-01-01 08:00:00)")])
 
 
 def _value_expr(dtype: pl.DataType, name: str, decimal_comma: bool = False) -> pl.Expr:
@@ -612,7 +646,11 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
         return Readings(pl.LazyFrame(schema=SCHEMA), [file], {file: layout},
                         [ReadingsIssue(file, None, None, None, "文件中没有读数（只有表头）",
                                        "the file holds no readings (a header only)")])
-    time = _time_expr(sample[mapped["time"]], mapped["time"], file, sample["row"])
+    if p.suffix.lower() in (".xlsx", ".xlsm"):  # in memory already: every time is looked at
+        whole = lf.select(mapped["time"], "row").collect()
+        time = _time_expr(whole[mapped["time"]], mapped["time"], file, whole["row"])
+    else:
+        time = _time_expr(sample[mapped["time"]], mapped["time"], file, sample["row"])
     plain = None
     if "instrument" in mapped and "value" in mapped:
         layout = "long"
