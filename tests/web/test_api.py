@@ -14,6 +14,7 @@ from web_fixtures import JOURNEY, SPEC_EXAMPLE
 from tanjiliang.assess.engine import assess
 from tanjiliang.model.load import load_unit
 from tanjiliang.model.write import dump_yaml, unit_to_data
+from tanjiliang.web.core import models as m
 from tanjiliang.web.core.assessing import today
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,11 @@ def test_unit_crud_and_round_trip(world: Any) -> None:
               HTTP_IF_MATCH=got["ETag"], **auth)
     assert r.json()["year"] == 2026 and r["ETag"] != got["ETag"]
     tag = r["ETag"]
+    entries = m.HistoryEntry.objects.filter(unit_id=pk).count()
+    r = c.put(f"/api/units/{pk}", json.dumps(data), content_type="application/json",
+              HTTP_IF_MATCH=tag, **auth)  # the same body again: one change, not two
+    assert r.status_code == 200 and r["ETag"] == tag and r.json()["revision"] == int(tag.strip('"r'))
+    assert m.HistoryEntry.objects.filter(unit_id=pk).count() == entries
     bad = {**data, "instruments": [{**data["instruments"][0], "accuracy": "0.7S"}]}
     r = c.put(f"/api/units/{pk}", json.dumps(bad), content_type="application/json",
               HTTP_IF_MATCH=tag, **auth)

@@ -40,7 +40,6 @@ from tanjiliang.web.core.changes import (
     import_unit_file,
     parse_upload,
     record,
-    replace_unit,
     validate,
 )
 from tanjiliang.web.core.mapping import unit_data, unit_file
@@ -382,15 +381,17 @@ def get_unit(request: HttpRequest, unit_id: int, response: HttpResponse) -> Any:
 @api.put("/units/{unit_id}", response={200: UnitOut, **WRITE_ERRORS}, tags=["units"],
          openapi_extra=_body_ref("UnitFile"))
 def put_unit(request: HttpRequest, unit_id: int, response: HttpResponse) -> Any:
-    """Replace the whole unit by a unit file given as JSON (``If-Match`` required)."""
+    """Replace the whole unit by a unit file given as JSON (``If-Match`` required). A body
+    equal to the unit as stored stores nothing: the same revision and ``ETag``, no history
+    entry (a PUT repeated is one change)."""
     unit = unit_for(request.user, unit_id, write=True)
     _if_match(request, unit)
     try:
         uf = validate(_json_body(request), "<request>")
     except LoadError as exc:
         raise Problem(exc) from None
-    u = replace_unit(unit, uf, request.user, action="import", zh="通过 API 替换单位文件",
-                     en="unit file replaced through the API")
+    u, _ = import_unit_file(unit, uf, request.user, zh="通过 API 替换单位文件",
+                            en="unit file replaced through the API")
     response["ETag"] = concurrency.etag(u)
     return Status(200, _unit_out(request.user, u, {u.pk}))
 
