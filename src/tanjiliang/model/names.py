@@ -336,6 +336,16 @@ def infer_type(name: str, known: Iterable[str] | None = None) -> str | None:
 # ------------------------------------------------------------------------ units, dates
 
 _QTY = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+_GROUPED = re.compile(r"^\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][-+]?\d+)?\s*$")
+
+
+def ungrouped(number: str) -> str | None:
+    """A number's text without its thousands separators (``1,234.5`` → ``1234.5``), or None
+    when a comma in it does not group thousands: ``21,46`` is a decimal comma or a slip, never
+    2146 (probe s10 web #4: a heat value 100 times too large was stored without a word)."""
+    if "," not in number:
+        return number
+    return number.replace(",", "") if _GROUPED.match(number) else None
 
 
 def unit_code(text: str) -> str:
@@ -353,7 +363,9 @@ def quantity_text(text: str) -> tuple[str, Mapped | None]:
     m = _QTY.match(str(text))
     if not m or not m[2]:
         return str(text), None
-    number = m[1].replace(",", "")
+    number = ungrouped(m[1])
+    if number is None:  # left as written: the quantity reader refuses it, naming the field
+        return str(text), None
     unit = unit_code(m[2])
     out = f"{number} {unit}"
     if out == str(text):

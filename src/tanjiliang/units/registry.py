@@ -143,6 +143,11 @@ def parse_quantity(text: str | float | int, dimension: str | None = None) -> pin
                 f"“{text}” 不是“数值 单位”形式的量值", f'"{text}" is not a quantity "<number> <unit>"'
             )
         number, unit_text = m.groups()
+        if re.match(r",\d", unit_text):  # 21,46: not thousands grouped (names.ungrouped)
+            raise QuantityError(
+                f"“{text}” 中的逗号不是千位分隔符：小数点请写“.”（如 21.46），千位分隔须每三位一组（如 2,450,000）",
+                f'the comma in "{text}" does not separate thousands: write the decimal point as "." '
+                "(21.46); thousands are grouped in threes (2,450,000)")
         try:
             unit = parse_unit(unit_text)
         except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, Exception) as exc:

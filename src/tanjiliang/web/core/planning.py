@@ -32,8 +32,11 @@ def number(text: str | None, name: str, positive: bool) -> float | None:
     finite number in range."""
     if text is None or str(text).strip() == "":
         return None
+    from tanjiliang.model.names import ungrouped
+
+    plain = ungrouped(str(text).strip())  # 97,49 is not 9749
     try:
-        x = float(str(text).replace(",", "").strip())
+        x = float(plain) if plain is not None else math.nan
     except ValueError:
         x = math.nan
     if not math.isfinite(x) or x < 0 or (positive and x == 0) or x > LIMIT:
