@@ -22,6 +22,7 @@ the API (issue 12, docs/ledger.md "Import").
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -195,22 +196,39 @@ def _enum(mapping: dict[str, tuple[str, str]], text: str) -> str | None:
     return None
 
 
-def _rows(ws: Worksheet) -> list[list[Any]]:
-    """The sheet's values with every merged range filled from its top-left cell."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    for rng in ws.merged_cells.ranges:
-        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
-        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
-            row = rows[r - 1]
+def _rows(ws: Worksheet) -> dict[int, list[Any]]:
+    """The sheet's rows that hold a cell, by row number, with every merged range filled from its
+    top-left cell. Built from the cells the file holds, never from the sheet's last-cell
+    address: one stray cell at row 1,048,576 (or column XFD) costs one row, not a grid of a
+    million (time and memory follow the data)."""
+    cells: dict[int, dict[int, Any]] = {}
+    for (r, c), cell in ws._cells.items():  # openpyxl keeps only the cells the file holds
+        cells.setdefault(r, {})[c] = cell.value
+    for rng in ws.merged_cells.ranges:  # the merged cells are held too (openpyxl's MergedCell)
+        top = cells.get(rng.min_row, {}).get(rng.min_col)
+        for r in range(rng.min_row, rng.max_row + 1):
+            row = cells.get(r)
+            if row is None:
+                continue
             for c in range(rng.min_col, rng.max_col + 1):
-                if c - 1 < len(row):
-                    row[c - 1] = top
-    return rows
+                if c in row:
+                    row[c] = top
+    out: dict[int, list[Any]] = {}
+    for r in sorted(cells):
+        held = {c: v for c, v in cells[r].items() if v is not None}
+        if not held:
+            continue
+        row = [None] * max(held, default=0)
+        for c, v in held.items():
+            row[c - 1] = v
+        out[r] = row
+    return out
 
 
-def _find_header(rows: list[list[Any]], columns: tuple[Column, ...]) -> tuple[int, dict[int, Mapped]] | None:
+def _find_header(rows: dict[int, list[Any]], columns: tuple[Column, ...]) -> tuple[int, dict[int, Mapped]] | None:
     best: tuple[int, dict[int, Mapped]] | None = None
-    for r, row in enumerate(rows[:MAX_HEADER_SCAN], 1):
+    for r in range(1, MAX_HEADER_SCAN + 1):
+        row = rows.get(r, [])
         mapped: dict[int, Mapped] = {}
         for j, v in enumerate(row, 1):
             if isinstance(v, str) and (m := match_header(v, columns)) is not None:
@@ -266,7 +284,10 @@ class _Sheet:
             return
         by_field = {self.use[j].field: j for j in filled}
         texts = [_text(v) or "" for v in filled.values()]
-        if "name" not in by_field and (len(filled) <= 2 or all(_NOTE_ROW.match(t) for t in texts)):
+        footer = ("name" not in by_field and (len(filled) <= 2 or all(_NOTE_ROW.match(t) for t in texts))) or (
+            # 合计 / 制表人：… written in the name column: no id, at most two cells
+            "id" not in by_field and len(filled) <= 2 and bool(_NOTE_ROW.match(_text(vals[by_field["name"]]) or "")))
+        if footer:
             # a total, a signature or a note under the table: reported, not imported
             self.r.skipped.append((self.title, i, " ".join(texts)[:40]))
             return
@@ -344,8 +365,9 @@ class _Sheet:
                 self.problem(i, j, t, "不是有效日期（如 2025-03-02、2025.03.02、2025/3/2、2025年3月2日）",
                              "not a date (e.g. 2025-03-02, 2025.03.02, 2025/3/2)")
                 return None
-            if d is not None and not isinstance(v, date) and t != d.isoformat():
-                self.note(i, j, c.field, t, d.isoformat(), "date")
+            if d is not None and (not isinstance(v, date) or isinstance(v, datetime)) and t != d.isoformat():
+                # a date cell holding a time too (2024-08-31 13:45): the date is kept, said
+                self.note(i, j, c.field, t.replace("T", " "), d.isoformat(), "date")
             return d
         if c.kind == "accuracy":
             try:
@@ -367,7 +389,9 @@ class _Sheet:
             return s
         if c.kind == "quantity":  # "20 kg", "100吨", or 100 under a header "最大秤量(t)"
             hint = self.hints.get(j)
-            q = f"{t} {hint}" if hint and re.fullmatch(r"[\d.]+", t) else t
+            # full-width digits (１５０) read as digits, as in dates and intervals
+            n = re.sub(r"[０-９．]+", lambda m: unicodedata.normalize("NFKC", m[0]), t)
+            q = f"{n} {hint}" if hint and re.fullmatch(r"[\d.]+", n) else n
             q, _ = names.quantity_text(q)
             if q != t:
                 self.note(i, j, c.field, t, q, "unit")
@@ -502,7 +526,7 @@ class _Sheet:
                              "a valid-until date needs the date of the verification or calibration")
             return
         if valid_until is not None and valid_until <= last:
-            self.problem(i, jv, valid_until.isoformat(), f"有效期至早于检定/校准日期 {last.isoformat()}，两者矛盾",
+            self.problem(i, jv, valid_until.isoformat(), f"有效期至{'早于' if valid_until < last else '等于'}检定/校准日期 {last.isoformat()}，两者矛盾",
                          f"valid-until is not after the confirmation date {last.isoformat()} (contradictory)")
             return
         kind = rec.get("confirmation")
@@ -580,7 +604,7 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
     rd = _Reader(file, pack, unit, strict)
     rd.formulas = _uncached_formulas(Path(path), wb)
     confirmations: list[tuple[str, int, dict[str, Any], dict[str, tuple[str, str]]]] = []
-    sheets: list[tuple[Worksheet, list[list[Any]], int, dict[int, Mapped], bool]] = []
+    sheets: list[tuple[Worksheet, dict[int, list[Any]], int, dict[int, Mapped], bool]] = []
     for ws in wb.worksheets:
         if ws.title == SHEET_LISTS or ws.sheet_state != "visible":
             continue
@@ -598,8 +622,8 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
                                    "找不到台账表（表头须含“名称/器具名称”和“管理编号/编号/序号”）",
                                    'no ledger sheet (its header needs a name column and a management-number or row-number column)'))
     for k, (ws, rows, hrow, mapped, is_conf) in enumerate(sheets):
-        header_row = rows[hrow - 1]
-        body = rows[hrow:]
+        header_row = rows[hrow]
+        body = [(i, row) for i, row in rows.items() if i > hrow]  # rows that hold something
         seen: dict[str, str] = {}
         use: dict[int, Column] = {}
         hints: dict[int, str | None] = {}
@@ -612,7 +636,7 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
                 continue
             letter = get_column_letter(j)
             m = mapped.get(j)
-            has_data = any(j - 1 < len(r) and _text(r[j - 1]) is not None for r in body)
+            has_data = any(j - 1 < len(r) and _text(r[j - 1]) is not None for _, r in body)
             if m is None:
                 rd.headers.append(MappedHeader(ws.title, letter, str(text), None, "unknown" if has_data else "empty"))
                 if has_data:
@@ -635,7 +659,7 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
             hints[j] = values.unit_hint(str(text))
             rd.header_text[(ws.title, c.field)] = str(text)
         if is_conf:
-            for i, row in enumerate(body, hrow + 1):
+            for i, row in body:
                 rec, cells = _confirmation_row(rd, ws.title, i, row, use)
                 if rec is not None:
                     confirmations.append((ws.title, i, rec, cells))
@@ -646,8 +670,9 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
             src_field = "_no" if id_from_no else "serial"
             j_no = next(j for j, c in use.items() if c.field == src_field)
             sheet.note(hrow, j_no, "id", str(header_row[j_no - 1]), "id", "default")
-        for i, row in enumerate(body, hrow + 1):
+        for i, row in body:
             sheet.row(i, row)
+    _duplicate_ids(rd)
     _attach(rd, confirmations)
     return LedgerRead(rd.instruments, rd.headers, rd.problems, rd.where, rd.notes, rd.pending,
                       rd.skipped, rd.stated, bad_cells=rd.bad_cells, written=rd.written, type_vocab=rd.type_vocab,
@@ -671,20 +696,19 @@ def _uncached_formulas(path: Path, wb: Any) -> set[tuple[str, int, int]]:
             if not any(re.search(rb"<f[ >/]", z.read(n)) for n in z.namelist()
                        if n.startswith("xl/worksheets/") and n.endswith(".xml")):
                 return set()
-        formulas = load_workbook(path, data_only=False, read_only=True)
+        formulas = load_workbook(path, data_only=False)
     except Exception:  # the data workbook was read: no formulas to report, the import goes on
         return set()
     out: set[tuple[str, int, int]] = set()
     for ws in formulas.worksheets:
         if ws.title not in wb.sheetnames:
             continue
-        values = wb[ws.title]
-        for row in ws.iter_rows():
-            for c in row:
-                v = getattr(c, "value", None)
-                if isinstance(v, str) and v.startswith("=") and values.cell(c.row, c.column).value is None:
-                    out.add((ws.title, c.row, c.column))
-    formulas.close()
+        values = wb[ws.title]._cells
+        for (r, c), cell in ws._cells.items():  # the cells the file holds, not a grid to its last cell
+            v = cell.value
+            held = values.get((r, c))
+            if isinstance(v, str) and v.startswith("=") and (held is None or held.value is None):
+                out.add((ws.title, r, c))
     return out
 
 
@@ -756,22 +780,63 @@ def _confirmation_row(rd: _Reader, title: str, i: int, row: list[Any], use: dict
             rec[c.field] = [p.strip() for p in re.split(r"[;；,，\n]", t) if p.strip()]
         else:
             rec[c.field] = t
+    nd, d = rec.get("next_due"), rec.get("date")
+    if isinstance(nd, date) and isinstance(d, date) and nd <= d:  # as on the ledger row (reader §6)
+        letter, header = cells["next_due"]
+        rd.problems.append(Problem(title, i, letter, header, nd.isoformat(),
+                                   f"证书有效期至{'早于' if nd < d else '等于'}确认日期 {d.isoformat()}，两者矛盾",
+                                   f"the certificate's next due date is not after the confirmation date "
+                                   f"{d.isoformat()} (contradictory)"))
     return rec, cells
+
+
+def header_parts_of(header: str) -> tuple[str, str]:
+    """A template header ``中文\nEnglish`` as (zh, en); a plant's own header as written twice."""
+    zh, _, en = header.partition("\n")
+    return zh, en or zh
+
+
+def _duplicate_ids(rd: _Reader) -> None:
+    """Two rows with one management no. — compared as every name is, full-width, case and spaces
+    folded (``Ｗ－１１`` is ``W-11``) — are refused at the second, naming the first by its sheet
+    and row (two rows claiming one instrument; docs/ledger.md "Change sets")."""
+    first: dict[str, int] = {}
+    for k, rec in enumerate(rd.instruments):
+        ident = rec.get("id")
+        if not isinstance(ident, str) or not ident:
+            continue
+        k0 = first.setdefault(norm(ident), k)
+        if k0 == k:
+            continue
+        sheet, row, letter, header = rd.where.get(("instruments", k, "id"), ("", None, None, None))
+        sheet0, row0, _, _ = rd.where.get(("instruments", k0, "id"), ("", None, None, None))
+        same = rd.instruments[k0]["id"]
+        zh, en = ("", "") if same == ident else ("（全角/半角、大小写和空格不计）",
+                                                 " (full-width/half-width, case and spaces are not told apart)")
+        rd.problems.append(Problem(sheet, row, letter, header, ident,
+                                   f"与 {sheet0} 表第{row0}行的“{same}”重复{zh}；一台器具只能占一行",
+                                   f'duplicates "{same}" on sheet {sheet0}, row {row0}{en}; one instrument '
+                                   "takes one row"))
+        rd.bad_cells.add((k, "id"))
 
 
 def _attach(rd: _Reader, confirmations: list[tuple[str, int, dict[str, Any], dict[str, tuple[str, str]]]]) -> None:
     """Confirmation-sheet records to their instruments; a record of the same date as one made
     from a row's 有效期至 is merged with it (a contradiction is a problem)."""
-    index = {rec.get("id"): k for k, rec in enumerate(rd.instruments) if rec.get("id")}
+    sheet_rows: dict[int, tuple[str, int]] = {}  # id(record) → the confirmation sheet's row
+    index: dict[str, int] = {}
+    for k, rec in enumerate(rd.instruments):
+        if rec.get("id"):
+            index.setdefault(norm(rec["id"]), k)
     for sheet, i, rec, cells in confirmations:
         ident = rec.pop("instrument", None)
         letter, header = cells.get("instrument", (None, None))
-        if ident is None or ident not in index:
+        if ident is None or norm(ident) not in index:
             rd.problems.append(Problem(sheet, i, letter, header, ident,
                                        "不是台账中的管理编号" if ident else "缺少管理编号",
                                        "is not a management no. of the ledger" if ident else "management no. missing"))
             continue
-        k = index[ident]
+        k = index[norm(ident)]
         lst = rd.instruments[k].setdefault("confirmations", [])
         rd.stated[k].add("confirmations")
         same = next((r for r in lst if r.get("date") == rec.get("date") and id(r) in rd.row_records), None)
@@ -780,14 +845,30 @@ def _attach(rd: _Reader, confirmations: list[tuple[str, int, dict[str, Any], dic
             for f, v in rec.items():
                 if same.get(f) is not None and f != "kind" and same[f] != v:
                     lt, hd = cells.get(f, (None, None))
+                    was = same[f].isoformat() if isinstance(same[f], date) else same[f]
                     rd.problems.append(Problem(sheet, i, lt, hd, v if not isinstance(v, date) else v.isoformat(),
-                                               f"与台账行中同日记录的 {f}（{same[f]}）矛盾",
-                                               f"contradicts the {f} ({same[f]}) of the ledger row's record of the same date"))
+                                               f"与台账行中同日记录的值（{was}）矛盾",
+                                               f"contradicts the value ({was}) of the ledger row's record of the same date"))
                 else:
                     same[f] = v
             continue
+        twin = next((r for r in lst if r.get("date") == rec.get("date") and id(r) in sheet_rows), None)
+        if twin is not None:  # two rows of the sheet for one instrument and date
+            differ = [f for f in sorted(set(twin) | set(rec)) if twin.get(f) != rec.get(f)]
+            if differ:
+                s0, i0 = sheet_rows[id(twin)]
+                heads = [header_parts_of(cells.get(f, (None, f))[1] or f) for f in differ]
+                d = rec["date"].isoformat() if isinstance(rec.get("date"), date) else rec.get("date")
+                rd.problems.append(Problem(sheet, i, letter, header, ident,
+                                           f"与 {s0} 表第{i0}行是同一器具同一日期（{d}）的确认记录，但"
+                                           f"{'、'.join(h[0] for h in heads)}不同；同一天只能有一条记录，请合并为一行",
+                                           f"the same instrument and date ({d}) as the record on sheet {s0}, row {i0}, "
+                                           f"with a different {', '.join(h[1] for h in heads)}; one date holds one "
+                                           "record: merge the two rows"))
+            continue
         n = len(lst)
         lst.append(rec)
+        sheet_rows[id(rec)] = (sheet, i)
         for f, (lt, hd) in cells.items():
             rd.where[("instruments", k, "confirmations", n, f)] = (sheet, i, lt, hd)
         rd.where[("instruments", k, "confirmations", n)] = (sheet, i, None, None)
