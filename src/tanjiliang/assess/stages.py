@@ -479,7 +479,14 @@ def confirmation(ctx: Context, plan: Plan, matched: Matched) -> Coverage:
 def _confirmation_findings(ctx: Context, iid: str, status: str, state: ConfirmationState) -> None:
     as_of = ctx.as_of
     if status == "in_use":
-        if state.status == "overdue":
+        if state.status == "overdue" and state.failed is not None:
+            ctx.findings.add("CAL-OVERDUE", iid,
+                             f"器具 {iid} 于 {state.failed} 确认不合格，截至 {as_of} 未再确认合格",
+                             f"instrument {iid} failed its confirmation on {state.failed} and has not "
+                             f"passed one since, as of {as_of}",
+                             next_due=str(state.next_due), last_confirmed=str(state.last_confirmed),
+                             failed=str(state.failed))
+        elif state.status == "overdue":
             ctx.findings.add("CAL-OVERDUE", iid,
                              f"器具 {iid} 已于 {state.next_due} 到期，截至 {as_of} 未检定/校准",
                              f"instrument {iid} was due on {state.next_due} and is overdue as of {as_of}",
