@@ -73,9 +73,7 @@ def confirmation_state(ins: Instrument, itype: InstrumentType, as_of: date,
         status = "out_of_service"
     elif last is None or next_due is None:
         status = "unknown"
-    elif failed is not None and as_of >= failed:
-        status = "overdue"
-    elif as_of > next_due:
+    elif as_of > next_due or (failed is not None and as_of >= failed):
         status = "overdue"
     elif (next_due - as_of).days <= due_soon_days:
         status = "due_soon"
