@@ -25,6 +25,7 @@ import io
 import os
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -57,11 +58,21 @@ def encrypt(plain: bytes, aad: str) -> str:
     return "v1:" + base64.b64encode(salt + nonce + ct).decode("ascii")
 
 
+class KeyUnusable(InvalidTag):
+    """A stored private key the current secret does not open: ``TANJILIANG_SIGNING_SECRET``
+    (or the ``SECRET_KEY`` it defaults to) changed since the key was made. What the key
+    signed still verifies (the public key and certificate are stored in clear); it cannot
+    sign again, and its user replaces it (``/keys/``)."""
+
+
 def decrypt(token: str, aad: str) -> bytes:
     if not token.startswith("v1:"):
         raise ValueError("unknown key encryption")
     raw = base64.b64decode(token[3:])
-    return _kek(raw[:16]).decrypt(raw[16:28], raw[28:], aad.encode("utf-8"))
+    try:
+        return _kek(raw[:16]).decrypt(raw[16:28], raw[28:], aad.encode("utf-8"))
+    except InvalidTag:
+        raise KeyUnusable(aad) from None
 
 
 def _der(key: ec.EllipticCurvePrivateKey) -> bytes:
@@ -77,9 +88,17 @@ def _name(common: str, user: str | None = None) -> x509.Name:
     return x509.Name(attrs)
 
 
-def _authority() -> SigningKey:
-    """The installation's root (created on first use)."""
-    ca = SigningKey.objects.filter(purpose="ca").order_by("id").first()
+def _authority(issuing: bool = False) -> SigningKey:
+    """The installation's root (created on first use): the newest one. To issue a
+    certificate (``issuing``) its key must open; after a change of the server's secret it no
+    longer does, and a new root is made for the keys users make from then on (the old roots
+    stay, so the certificates they issued still chain)."""
+    ca = SigningKey.objects.filter(purpose="ca").order_by("-id").first()
+    if ca is not None and issuing:
+        try:
+            decrypt(ca.certificate_key, ca.key_id)
+        except KeyUnusable:
+            ca = None
     if ca is not None:
         return ca
     key = ec.generate_private_key(ec.SECP256R1())
@@ -103,7 +122,11 @@ def _authority() -> SigningKey:
 
 
 def root_pem() -> str:
-    return _authority().certificate
+    """The installation's roots, newest first (more than one once the server's secret has
+    changed: the old roots still vouch for the certificates they issued)."""
+    newest = _authority()
+    older = SigningKey.objects.filter(purpose="ca").exclude(pk=newest.pk).order_by("-id")
+    return "".join(c.certificate for c in [newest, *older])
 
 
 def _display(user: AbstractBaseUser) -> str:
@@ -112,7 +135,7 @@ def _display(user: AbstractBaseUser) -> str:
 
 
 def _create(user: AbstractBaseUser) -> SigningKey:
-    ca = _authority()
+    ca = _authority(issuing=True)
     ca_key = serialization.load_der_private_key(decrypt(ca.certificate_key, ca.key_id), None)
     ca_cert = x509.load_pem_x509_certificate(ca.certificate.encode("ascii"))
     signer = Signer.generate()
@@ -169,6 +192,14 @@ def trusted(username: str, key_id: str, at: dt.datetime | None = None) -> bool:
     return qs.exists()
 
 
+def _issued_by(cert: x509.Certificate, root: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(root)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
 def sign_pdf(pdf: bytes, user_name: str, key_id: str, *, reason: str,
              location: str = "") -> bytes:
     """Add a standard PDF signature (CMS, ECDSA P-256 / SHA-256) made with the certificate key
@@ -184,16 +215,17 @@ def sign_pdf(pdf: bytes, user_name: str, key_id: str, *, reason: str,
                                   key_id=key_id).first()
     if k is None:
         raise LookupError(f"no signing key {key_id} for {user_name}")
-    ca = _authority()
-    cert = ax509.Certificate.load(
-        x509.load_pem_x509_certificate(k.certificate.encode()).public_bytes(
-            serialization.Encoding.DER))
-    root = ax509.Certificate.load(
-        x509.load_pem_x509_certificate(ca.certificate.encode()).public_bytes(
-            serialization.Encoding.DER))
+    private = akeys.PrivateKeyInfo.load(decrypt(k.certificate_key, k.key_id))
+    mine = x509.load_pem_x509_certificate(k.certificate.encode())
+    cert = ax509.Certificate.load(mine.public_bytes(serialization.Encoding.DER))
+    # the root that issued this certificate (one per secret the installation has had)
+    roots = [x509.load_pem_x509_certificate(ca.certificate.encode())
+             for ca in SigningKey.objects.filter(purpose="ca").order_by("-id")] or \
+        [x509.load_pem_x509_certificate(_authority().certificate.encode())]
+    issuer = next((r for r in roots if _issued_by(mine, r)), roots[0])
+    root = ax509.Certificate.load(issuer.public_bytes(serialization.Encoding.DER))
     signer = signers.SimpleSigner(
-        signing_cert=cert,
-        signing_key=akeys.PrivateKeyInfo.load(decrypt(k.certificate_key, k.key_id)),
+        signing_cert=cert, signing_key=private,
         cert_registry=SimpleCertificateStore.from_certs([root]))
     meta = signers.PdfSignatureMetadata(field_name="ReviewSignature", reason=reason,
                                         location=location or None, md_algorithm="sha256")

@@ -187,6 +187,9 @@ def _do(request: HttpRequest, pk: int, rid: int, fn: Any, ok: str, context: str 
         store.step(rec, request.user, fn)
     except (w.ReviewError, LoadError) as exc:
         return _refused(request, unit, rec.pk, exc)
+    except keys.KeyUnusable:  # signing with a key made under another server secret
+        messages.error(request, _msg(request, "您的签名密钥在服务器密钥更换后已无法使用：请先在“我的签名密钥”页面更换密钥，再签名。"))
+        return redirect("review-detail", pk=unit.pk, rid=rec.pk)
     messages.success(request, _msg(request, ok, context, **fields))
     return redirect(reverse("review-detail", args=[unit.pk, rec.pk]) + request.POST.get(
         "anchor", ""))
@@ -345,17 +348,26 @@ def report(request: HttpRequest, pk: int, rid: int, fmt: str) -> HttpResponse:
                               _self_inspection(unit, rec, review))
     from tanjiliang.review import render as review_render  # openpyxl, jinja2: when rendering
 
-    body = (review_render.render_pdf(ctx) if fmt == "pdf"
-            else review_render.render_xlsx(ctx))
     sig = review.signature
+    body = None
     if fmt == "pdf" and rec.frozen and sig is not None and sig.key_id and \
             keys.trusted(sig.by, sig.key_id):
-        # The signed report carries a standard PDF signature by the signer's key (keys.py).
+        # The signed report carries a standard PDF signature by the certificate of the key
+        # that signed the review (keys.py), never by another key.
         what = "审查报告签发 / review report signed" if rec.kind == "review" else \
             "自查提交 / self-inspection submitted"
-        body = keys.sign_pdf(body, sig.by, sig.key_id,
-                             reason=f"{what} SHA-256 {review.signature.sha256}",
-                             location=unit.region or "")
+        try:
+            body = keys.sign_pdf(review_render.render_pdf(ctx), sig.by, sig.key_id,
+                                 reason=f"{what} SHA-256 {review.signature.sha256}",
+                                 location=unit.region or "")
+        except keys.KeyUnusable:
+            # The server's secret changed since the signer's key was made (docs/security.md
+            # "Keys"): the record's signature still verifies, the PDF cannot be signed again.
+            # The report is served without a PDF signature and says so, in the seal table.
+            ctx.seal.append((_msg(request, "PDF 数字签名"), _msg(request, "本文件未附 PDF 数字签名：签发人的签名密钥在服务器密钥更换后已无法使用，须在“我的签名密钥”页面更换。审查记录本身的签名不受影响，仍可在审查页面和“审计校验”页面核验（内容校验值见上）。")))
+    if body is None:
+        body = (review_render.render_pdf(ctx) if fmt == "pdf"
+                else review_render.render_xlsx(ctx))
     kind = "review" if rec.kind == "review" else "self-inspection"
     name = f"{kind}-{unit.pk}-{rec.year}-v{rec.version}.{fmt}"
     resp = HttpResponse(body, content_type=CONTENT_TYPES[fmt])

@@ -55,9 +55,14 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(enterprise__name__icontains=q)
                        | Q(region__icontains=q) | Q(credit_code__icontains=q))
-    for key in ("year", "sector"):
-        if request.GET.get(key):
-            qs = qs.filter(**{key: request.GET[key]})
+    sector = (request.GET.get("sector") or "").strip()
+    if sector:
+        qs = qs.filter(sector=sector)
+    year = (request.GET.get("year") or "").strip()
+    if year.isascii() and year.isdigit() and len(year) <= 4:
+        qs = qs.filter(year=int(year))
+    # a year that is not a year is no filter, as on the overview: the list shows 全部年度, which
+    # is what its year menu then shows selected
     pg = Paginator(qs, UNITS_PER_PAGE).get_page(request.GET.get("page"))
     units = list(pg)
     figures = summaries(units)
@@ -369,9 +374,18 @@ def edit_info(request: HttpRequest, pk: int) -> HttpResponse:
                     fields=fields_for(UnitInfo, d["unit"], lang), pack=d.get("pack") or "",
                     gwp=d.get("gwp") or "", general=[])
     unit = unit_for(request.user, pk, write=True)
-    values, _ = parse_post(UnitInfo, request.POST)
+    values, by_field = parse_post(UnitInfo, request.POST)
     pack = (request.POST.get("pack") or "").strip()
     gwp = (request.POST.get("gwp") or "").strip()
+
+    def refused(by_field: dict[str, list[str]], general: list[str]) -> HttpResponse:
+        # 400 with the errors next to their fields and what the user typed kept, as 新建单位
+        return page(request, "tj/info_form.html", unit, "edit", status=400,
+                    packs=pack_choices(lang, pack), pack=pack, gwp=gwp, general=general,
+                    fields=fields_for(UnitInfo, values, lang, by_field))
+
+    if by_field:
+        return refused(by_field, [])
 
     def mutate(d: dict[str, Any]) -> None:
         d["unit"] = values
@@ -385,11 +399,7 @@ def edit_info(request: HttpRequest, pk: int) -> HttpResponse:
         apply_change(unit, request.user, mutate, action="edit", zh="修改单位信息",
                      en="unit details changed", subject="unit")
     except LoadError as exc:
-        by_field, general = issue_errors(exc, "unit", lang)
-        return page(request, "tj/info_form.html", unit, "edit",
-                    packs=pack_choices(lang, d.get("pack") or ""), status=400,
-                    fields=fields_for(UnitInfo, values, lang, by_field), pack=pack, gwp=gwp,
-                    general=general)
+        return refused(*issue_errors(exc, "unit", lang))
     return redirect("unit-edit", pk=pk)
 
 
