@@ -138,3 +138,21 @@ def test_timeliness_of_filings_weighs_in_and_is_a_reason() -> None:
     den = sum(w for w, v in present if v is not None)
     assert k.index is not None and abs(k.index - num / den) < 0.051
     assert any("月度存证及时率 50.0%" in zh for zh, _ in k.reasons)
+
+
+def test_pass_rate_counts_last_confirmed_beside_records_and_ignores_later_ones() -> None:
+    """Probe s10 ledger #2: a record dated after the as-of date took ``last_confirmed`` out of
+    the pass rate (50 % → 0 %); ``last_confirmed`` beside records counts as the inspection rate
+    counts it (once, as passed, unless a record bears its date)."""
+    from tanjiliang.kpi.indicators import pass_counts
+
+    failed = ("2025-02-10", "fail", None)
+    later = ("2025-09-30", "pass", None)
+    as_of = date(2025, 6, 30)
+    assert pass_counts(_ins(failed, last="2025-03-31"), *Y25, as_of) == (2, 1)
+    assert pass_counts(_ins(failed, later, last="2025-03-31"), *Y25, as_of) == (2, 1)
+    assert pass_counts(_ins(failed, later, last="2025-03-31"), *Y25, date(2025, 12, 31)) == (3, 2)
+    # last_confirmed restating a record's date is that record, not a second confirmation
+    assert pass_counts(_ins(("2025-03-31", "fail", None), last="2025-03-31"), *Y25, as_of) == (1, 0)
+    assert pass_counts(_ins(last="2025-03-31"), *Y25, as_of) == (1, 1)
+    assert pass_counts(_ins(last="2024-03-31"), *Y25, as_of) == (0, 0)

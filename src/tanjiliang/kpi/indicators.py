@@ -136,6 +136,22 @@ def inspection_counts(ins: Instrument, interval: int, start: date, end: date,
     return due, on_time
 
 
+def pass_counts(ins: Instrument, start: date, end: date, as_of: date) -> tuple[int, int]:
+    """(confirmations, 合格) of ``ins`` in [start, end) as of ``as_of``: its records and its
+    ``last_confirmed`` when no record bears that date (a confirmation that passed: the ledger
+    states no result for it) — the same dates :func:`inspection_counts` counts. A record dated
+    after the as-of date does not exist for it and changes nothing (probe s10 ledger #2: one
+    dated later took ``last_confirmed`` out of the count, 50 % → 0 %)."""
+    mine = [r for r in ins.confirmations or [] if start <= r.date < end and r.date <= as_of]
+    dated = {r.date for r in ins.confirmations or [] if r.date <= as_of}
+    confirmations, passed = len(mine), sum(r.result == "pass" for r in mine)
+    last = ins.last_confirmed
+    if last is not None and start <= last < end and last <= as_of and last not in dated:
+        confirmations += 1
+        passed += 1
+    return confirmations, passed
+
+
 def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
                completeness: float | None = None, timeliness: float | None = None,
                consistency: float | None = None) -> Indicators:
@@ -157,21 +173,16 @@ def indicators(unit: UnitFile, a: Assessment, start: date, end: date,
         elif res.calibration_status == "overdue":
             overdue += 1
         interval = interval_months(ins.interval) if ins.interval else None
-        if interval is None and res.next_due and res.last_confirmed:
+        if interval is None and res.next_due and res.last_confirmed and res.next_due > res.last_confirmed:
             months = (res.next_due.year - res.last_confirmed.year) * 12 + (
                 res.next_due.month - res.last_confirmed.month)
             interval = max(1, months)
         d, t = inspection_counts(ins, interval or 12, start, end, as_of)
         due += d
         on_time += t
-        for r in ins.confirmations or []:
-            if start <= r.date < end and r.date <= as_of:
-                confirmations += 1
-                passed += r.result == "pass"
-        if not ins.confirmations and ins.last_confirmed and start <= ins.last_confirmed < end \
-                and ins.last_confirmed <= as_of:
-            confirmations += 1  # a ledger with only the last date: a confirmation that passed
-            passed += 1
+        c, ok = pass_counts(ins, start, end, as_of)
+        confirmations += c
+        passed += ok
     values = {
         "equipping_rate": percent(equipped, required),
         "inspection_rate": percent(on_time, due),
