@@ -56,9 +56,12 @@ def _pack(name: str | None, unit_pack: str | None = None):  # type: ignore[no-un
     return load_pack(name or unit_pack)
 
 
-def _xlsx(path: Path, lang: str) -> None:
+def _xlsx(path: Path, lang: str, force: bool = True) -> None:
     if path.suffix.lower() != ".xlsx":
         raise _fail(LoadError([Issue(str(path), None, "", "台账文件须为 .xlsx", "the ledger must be .xlsx")]), lang)
+    if not force and path.exists() and not path.is_dir():  # a filled ledger is not replaced unasked (as init)
+        raise _fail(LoadError([Issue(str(path), None, "", "文件已存在；覆盖请加 --force",
+                                     "the file exists; add --force to overwrite it")]), lang)
 
 
 @app.command("template")
@@ -66,11 +69,13 @@ def template(
     output: Annotated[Path, typer.Option("--output", "-o", help="ledger file to write (.xlsx)")],
     pack: Annotated[str | None, typer.Option(help="rule pack (instrument types) 规则包")] = None,
     lang: Annotated[Lang, typer.Option(help="zh | en: language of list values")] = Lang.zh,
+    force: Annotated[bool, typer.Option("--force", help="overwrite existing files")] = False,
 ) -> None:
-    """Write an empty ledger with headers and drop-down lists. 生成空白台账模板。"""
+    """Write an empty ledger with headers and drop-down lists; an existing file is kept unless
+    --force. 生成空白台账模板（已有文件须加 --force 才覆盖）。"""
     from tanjiliang.ledger import write_ledger
 
-    _xlsx(output, lang.value)
+    _xlsx(output, lang.value, force)
     try:
         loaded = _pack(pack)
     except LoadError as err:
@@ -86,13 +91,15 @@ def export(
     pack: Annotated[str | None, typer.Option(help="rule pack 规则包")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD for the next-due column")] = None,
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
+    force: Annotated[bool, typer.Option("--force", help="overwrite existing files")] = False,
 ) -> None:
-    """Write the unit's instruments and confirmation history to an Excel ledger. 导出台账。"""
+    """Write the unit's instruments and confirmation history to an Excel ledger; an existing
+    file is kept unless --force. 导出台账（已有文件须加 --force 才覆盖）。"""
     with command_imports():  # the collector paused while they load (cli/lazy.py)
         from tanjiliang.ledger import derive, write_ledger
         from tanjiliang.model.load import load_unit
 
-    _xlsx(output, lang.value)
+    _xlsx(output, lang.value, force)
     try:
         unit = load_unit(unit_file)
         loaded = _pack(pack, unit.pack)
@@ -195,9 +202,12 @@ def trace(
     table = Table(title=_w("confirmed_with", lg).format(standard=standard), title_justify="left")
     for h in ("instrument", "date", "kind", "result", "certificate", "depth", "via"):
         table.add_column(_w(h, lg))
-    for hit in hits:
+    from tanjiliang.ledger.words import value_label
+
+    for hit in hits:  # kind and result by their names in the user's language (检定, 合格)
         r = hit.record
-        table.add_row(hit.instrument, r.date.isoformat(), r.kind, r.result, r.certificate or "",
+        table.add_row(hit.instrument, r.date.isoformat(), value_label("kind", str(r.kind), lg),
+                      value_label("result", str(r.result), lg), r.certificate or "",
                       str(hit.depth), " → ".join(hit.via))
     Console(highlight=False, width=160 if not sys.stdout.isatty() else None).print(table)
 

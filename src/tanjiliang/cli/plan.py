@@ -15,7 +15,7 @@ from rich.table import Table
 
 from tanjiliang.cli.check import Format, Lang, fail, make_console, parse_as_of
 from tanjiliang.i18n import gettext
-from tanjiliang.model.errors import Issue, LoadError
+from tanjiliang.model.errors import Issue, LoadError, os_reason
 from tanjiliang.plan.plan import Plan
 from tanjiliang.plan.solve import Solution
 from tanjiliang.plan.words import component_label, w
@@ -68,8 +68,8 @@ def plan(
     except LoadError as err:
         raise fail(err, lang.value) from None
     except OSError as err:
-        raise fail(_bad(str(costs), f"无法读取成本目录：{err.strerror}",
-                        f"cannot read the cost catalogue: {err.strerror}"), lang.value) from None
+        raise fail(_bad(str(costs), f"无法读取成本目录：{os_reason(err)[0]}",
+                        f"cannot read the cost catalogue: {os_reason(err)[1]}"), lang.value) from None
     if output is not None and result.assessment is not None:
         from tanjiliang.reports import write_report
 

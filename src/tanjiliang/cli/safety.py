@@ -8,7 +8,6 @@ language and exit 2, never a traceback. Any other exception is a bug and is rais
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import sys
@@ -17,16 +16,9 @@ from collections.abc import Callable, Sequence
 from rich.console import Console
 
 from tanjiliang.i18n import LANG_ENV, gettext
-from tanjiliang.model.errors import Issue, LoadError
+from tanjiliang.model.errors import Issue, LoadError, os_reason
 
 EXIT_BAD_INPUT = 2
-
-#: The operating system's refusals a user meets, in Chinese (its own words are English).
-ERRNO_ZH = {errno.ENOSPC: "磁盘空间不足", errno.EROFS: "文件系统只读，不能写入",
-            errno.ENAMETOOLONG: "文件名过长", errno.ELOOP: "路径中的符号链接过多（循环链接？）",
-            errno.EEXIST: "文件已存在", errno.ENOTEMPTY: "文件夹不是空的", errno.EBUSY: "文件正被占用",
-            errno.EXDEV: "不能跨文件系统移动", errno.EMFILE: "打开的文件过多"}
-
 
 def lang_of(argv: Sequence[str]) -> str:
     """The ``--lang`` given on the command line, else ``TANJILIANG_LANG`` (every ``--lang``'s
@@ -50,15 +42,47 @@ def os_issue(exc: OSError) -> Issue:
         zh, en = "路径中有一段不是文件夹", "a part of the path is not a folder"
     elif isinstance(exc, PermissionError):
         zh, en = "没有权限", "permission denied"
-    elif exc.errno in ERRNO_ZH:
-        zh, en = ERRNO_ZH[exc.errno], exc.strerror or str(exc)
-    else:  # the system's words are English: the Chinese says what happened and the number
-        zh = f"系统拒绝了此操作（错误号 {exc.errno}）" if exc.errno else "系统拒绝了此操作"
-        en = exc.strerror or str(exc)
+    else:
+        zh, en = os_reason(exc)
     if not name:  # some libraries put the path in the text only
         text = str(exc)
         zh, en = (zh if re.search(r"[A-Za-z]{3}", text) else f"{zh}：{text}"), f"{en}: {text}"
     return Issue(name or "tanjiliang", None, "", zh, en)
+
+
+#: The options that name a file a command writes.
+OUTPUT_OPTIONS = ("-o", "--output", "--bundle", "--flagged")
+
+
+def overwrites_input(argv: Sequence[str]) -> Issue | None:
+    """An output path that is one of the command's input files (the same file, symbolic links
+    resolved): `check plant.yaml --ledger L.xlsx -o L.xlsx` would replace the ledger with the
+    report. Looked at for every command before it runs, so a command added later is guarded too;
+    the command refuses nothing else here (a new output file is never an input)."""
+    outputs: list[str] = []
+    others: list[str] = []
+    it = iter(range(len(argv)))
+    for i in it:
+        a = argv[i]
+        opt, eq, val = a.partition("=")
+        if a in OUTPUT_OPTIONS and i + 1 < len(argv):
+            outputs.append(argv[i + 1])
+            next(it, None)
+        elif eq and opt in OUTPUT_OPTIONS:
+            outputs.append(val)
+        else:
+            others.append(val if eq and opt.startswith("--") else a)
+    for out in outputs:
+        for other in others:
+            try:
+                same = os.path.isfile(out) and os.path.samefile(out, other)
+            except (OSError, ValueError):
+                continue
+            if same:
+                return Issue(out, None, "", f"输出文件也是本命令的输入文件（{other}），写入会覆盖它；请另给一个输出文件名",
+                             f"the output file is also an input of this command ({other}); writing it would "
+                             "overwrite it: give another output file name")
+    return None
 
 
 def report(issues: list[str], lang: str) -> None:
@@ -71,6 +95,10 @@ def report(issues: list[str], lang: str) -> None:
 def run(app: Callable[[], object], argv: Sequence[str] | None = None) -> None:
     """Run the Typer app; bad input that escaped a command exits 2 with its message."""
     lang = lang_of(sys.argv if argv is None else argv)
+    clash = overwrites_input(sys.argv[1:] if argv is None else argv)
+    if clash is not None:
+        report([clash.message(lang)], lang)
+        sys.exit(EXIT_BAD_INPUT)
     try:
         app()
     except LoadError as err:

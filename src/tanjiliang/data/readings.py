@@ -34,7 +34,7 @@ from typing import Any
 import polars as pl
 
 from tanjiliang.ledger.catalogue import norm
-from tanjiliang.model.errors import LoadError
+from tanjiliang.model.errors import LoadError, os_reason
 
 SCHEMA: dict[str, pl.DataType] = {
     "fid": pl.UInt16(),  # index into Readings.files
@@ -614,7 +614,7 @@ def scan_readings(path: str | Path, instrument_ids: set[str] | None = None, fid:
     except PermissionError:
         raise _issue(p, "没有读取此文件的权限", "permission denied: cannot read the file") from None
     except OSError as exc:
-        raise _issue(p, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from None
+        raise _issue(p, f"无法读取文件：{os_reason(exc)[0]}", f"cannot read the file: {os_reason(exc)[1]}") from None
     except READ_ERRORS as exc:
         raise _issue(p, "无法读取文件（格式错误或文件损坏）",
                      f"cannot read the file: {str(exc).splitlines()[0]}") from None
@@ -953,7 +953,7 @@ def scan_das_export(path: str | Path) -> pl.LazyFrame:
         cols = [c for c in lf.collect_schema().names() if c != "row"]
         sample = lf.head(2000).collect()
     except OSError as exc:
-        raise _issue(p, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from None
+        raise _issue(p, f"无法读取文件：{os_reason(exc)[0]}", f"cannot read the file: {os_reason(exc)[1]}") from None
     except READ_ERRORS as exc:
         raise read_error([p], exc) from None
     by_key = columns_named(cols, DAS_HEADERS)

@@ -144,7 +144,20 @@ def _cell_value(ins: Instrument, col: Column, pack: Pack | None, lang: str, no: 
         return _enum_label(BASIS, v, lang)
     if col.kind == "type":
         return _type_label(pack, v, lang)
+    if col.kind == "place":
+        return _place_label(v, lang)
     return v
+
+
+def _place_label(code: str | None, lang: str) -> str | None:
+    """边界 / 化验室 (boundary / laboratory) in words, as the report writes them (one table:
+    ``reports.i18n`` ``place.*``); the import reads them back to the same codes. A place of the
+    file is its id."""
+    if code in (BOUNDARY, LAB):
+        from tanjiliang.reports.i18n import t
+
+        return t(f"place.{code}", lang)
+    return code
 
 
 def _conf_value(ins: Instrument, rec: ConfirmationRecord, col: Column, lang: str) -> Any:
@@ -186,7 +199,7 @@ def _lists(wb: Workbook, pack: Pack | None, unit: UnitFile | None, lang: str) ->
     k = 0 if lang == "zh" else 1
     ws = wb.create_sheet(SHEET_LISTS)
     ws.sheet_state = "hidden"
-    places = [BOUNDARY, LAB]
+    places = [_place_label(BOUNDARY, lang) or BOUNDARY, _place_label(LAB, lang) or LAB]
     if unit is not None:
         places += [s.id for s in unit.subunits] + [e.id for e in unit.equipment] + \
             [p.id for p in unit.emission_points]
@@ -249,12 +262,12 @@ def _notes(wb: Workbook, lang: str) -> None:
     for i, line in enumerate(lines, 1):
         ws.cell(i, 1, line)
     r = len(lines) + 2
-    ws.cell(r, 1, "栏目 Column").font = Font(bold=True)
-    ws.cell(r, 2, "字段 Field").font = Font(bold=True)
+    ws.cell(r, 1, "栏目" if zh else "Column").font = Font(bold=True)
+    ws.cell(r, 2, "字段" if zh else "Field").font = Font(bold=True)
     for c in INSTRUMENT_COLUMNS + CONFIRMATION_COLUMNS:
         r += 1
-        ws.cell(r, 1, c.header.replace("\n", " "))
-        ws.cell(r, 2, ("(计算列 computed)" if c.derived else c.field))
+        ws.cell(r, 1, c.header.replace("\n", " "))  # the header as the ledger writes it
+        ws.cell(r, 2, (("（计算列）" if zh else "(computed)") if c.derived else c.field))
 
 
 def write_ledger(path: str | Path, unit: UnitFile | None, pack: Pack | None, lang: str = "zh",

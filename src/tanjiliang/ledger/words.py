@@ -111,8 +111,10 @@ def value_label(field: str, code: str, lang: str, types: Iterable[Entry] = (),
         return pick(RESULT[code], lang, f"enum:result.{code}")
     if field == "basis" and code in BASIS:
         return pick(BASIS[code], lang, f"enum:co2_basis.{code}")
-    if field == "type":
-        return _entry(types, code, lang, False) or code
+    if field == "type":  # without the pack's types (a change set), the default pack's names
+        from tanjiliang.model.names import type_entries
+
+        return _entry(types, code, lang, False) or _entry(type_entries(None), code, lang, False) or code
     if field == "at":
         if code in PLACES:
             return pick(PLACES[code], lang, f"place:{code}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass
 
@@ -47,3 +48,27 @@ def format_path(loc: tuple[str | int, ...]) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+#: The operating system's refusals a user meets, in Chinese (its own words are English).
+ERRNO_ZH = {errno.ENOENT: "文件或文件夹不存在", errno.EISDIR: "这是文件夹，不是文件",
+            errno.ENOTDIR: "路径中有一段不是文件夹", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+            errno.ENOSPC: "磁盘空间不足", errno.EROFS: "文件系统只读，不能写入",
+            errno.ENAMETOOLONG: "文件名过长", errno.ELOOP: "路径中的符号链接过多（循环链接？）",
+            errno.EEXIST: "文件已存在", errno.ENOTEMPTY: "文件夹不是空的", errno.EBUSY: "文件正被占用",
+            errno.EXDEV: "不能跨文件系统移动", errno.EMFILE: "打开的文件过多", errno.EDQUOT: "磁盘配额已满",
+            errno.ETXTBSY: "文件正被占用", errno.EIO: "读写出错（磁盘或网络存储故障？）"}
+ERRNO_EN = {errno.ENOENT: "no such file or folder", errno.EISDIR: "this is a folder, not a file",
+            errno.ENOTDIR: "a part of the path is not a folder", errno.EACCES: "permission denied",
+            errno.EPERM: "permission denied"}
+
+
+def os_reason(exc: OSError) -> tuple[str, str]:
+    """An operating-system refusal in words, (Chinese, English): the system's own text is English,
+    so a Chinese message never shows it ("No such file or directory"); an errno not listed says
+    what happened and its number."""
+    code = exc.errno
+    if code in ERRNO_ZH:
+        return ERRNO_ZH[code], ERRNO_EN.get(code) or exc.strerror or str(exc)
+    zh = f"系统拒绝了此操作（错误号 {code}）" if code else "系统拒绝了此操作"
+    return zh, exc.strerror or str(exc)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from tanjiliang.model.errors import Issue, LoadError
+from tanjiliang.model.errors import Issue, LoadError, os_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +94,8 @@ def read_user_text(path: Path, lim: Limits | None = None) -> str:
     except PermissionError:
         raise LoadError([Issue(name, None, "", "没有读取此文件的权限", "permission denied: cannot read the file")]) from None
     except OSError as exc:
-        raise LoadError([Issue(name, None, "", f"无法读取文件：{exc.strerror or exc}",
-                               f"cannot read the file: {exc.strerror or exc}")]) from None
+        zh, en = os_reason(exc)
+        raise LoadError([Issue(name, None, "", f"无法读取文件：{zh}", f"cannot read the file: {en}")]) from None
     return decode_user_bytes(name, raw)
 
 

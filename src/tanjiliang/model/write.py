@@ -23,7 +23,7 @@ from typing import IO, Any
 
 import yaml
 
-from tanjiliang.model.errors import Issue, LoadError
+from tanjiliang.model.errors import Issue, LoadError, os_reason
 from tanjiliang.model.unit import UnitFile
 
 _FLOW_WIDTH = 96
@@ -259,15 +259,19 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
     Issue 18 (atomic writes): a reader, or a process killed at any moment, sees the old file or
     the new one, never a truncated one. The file keeps the old file's permissions. On an
-    exception the temporary file is removed and ``path`` is untouched."""
+    exception the temporary file is removed and ``path`` is untouched. A symbolic link is
+    followed: the file it points to is replaced (in that file's folder) and the link stays a
+    link, as an editor saving through it would do."""
     target = Path(path)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     folder = target.parent
     check_output(target)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError([Issue(str(path), None, "", f"无法写入：{exc.strerror or exc}",
-                                 f"cannot write: {exc.strerror or exc}")]) from None
+        zh, en = os_reason(exc)
+        raise OutputError([Issue(str(path), None, "", f"无法写入：{zh}", f"cannot write: {en}")]) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
