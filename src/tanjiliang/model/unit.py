@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from datetime import date as _date  # the type, where a field named date hides it
 from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal, NamedTuple
@@ -697,6 +698,19 @@ class ConfirmationRecord(Model):
     body: Text | None = label("检定/校准机构", "Issuing body", default=None)
     standards: list[Text] | None = label("计量标准", "Reference standards", default=None)
     next_due: IsoDate | None = label("证书有效期至", "Next due (per certificate)", default=None)
+
+    @field_validator("next_due")
+    @classmethod
+    def _after_its_date(cls, v: _date | None, info: ValidationInfo) -> _date | None:
+        """A certificate's next due date after the confirmation's own (docs/ledger.md §6), at
+        ``next_due`` whatever the door — file, ledger sheet, page or API (probe s10: a record
+        valid until a date before it was accepted, and the report then called an instrument
+        calibrated two weeks earlier overdue)."""
+        d = info.data.get("date")
+        if v is not None and isinstance(d, _date) and v <= d:
+            raise problem(f"证书有效期至 {v} 不晚于确认日期 {d}，两者矛盾",
+                          f"the certificate's next due date {v} is not after the confirmation date {d}")
+        return v
 
 
 class Instrument(Model):
