@@ -291,19 +291,19 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
             # summary lists every declared stream, so membership there said nothing)
             without_data.append({"id": s.id, "name": s.name})
             continue
-        act = float(m["activity"]) if m else 0.0
-        miss = float((missing.get(s.id) or {}).get("missing_activity") or 0.0)
+        act = filed_quantity(float(m["activity"])) if m else 0.0
+        miss = filed_quantity(float((missing.get(s.id) or {}).get("missing_activity") or 0.0))
         hand = entered.get(s.id)
         if hand is not None:  # entered with evidence: the month's figure, nothing substituted
             used, miss = hand, 0.0
         else:
-            used = act + factor * miss
+            used = filed_quantity(float(exact(act) + exact(factor) * exact(miss)))
         rate = rates.get(s.id)
         streams.append({
             "id": s.id, "name": s.name,
             "unit": (m or {}).get("unit") or (declared_activity(unit, s.id)[1] if hand is not None else None),
             "instruments": (m or {}).get("instruments"), "metered": act,
-            "missing": miss, "substituted": factor * miss, "activity": used,
+            "missing": miss, "substituted": filed_quantity(float(exact(factor) * exact(miss))), "activity": used,
             **({} if hand is None else {"entered": hand, "readings": m is not None,
                                         "deviation_percent": (_float(deviation_percent(hand, act))
                                                               if m is not None else None)}),
@@ -383,6 +383,21 @@ def compute_month(unit: UnitFile, year: int, month: int, readings: Any,
             "lab": None if not month_lab else {
                 "file": lab.file if lab is not None else None,
                 "results": [r.as_dict() for r in month_lab]}}
+
+
+#: Significant digits a filed quantity keeps (docs/month.md "Filed quantities").
+FILED_DIGITS = 12
+
+
+def filed_quantity(x: float) -> float:
+    """A month's quantity as filed: the readings' sum is a sum of binary floats (28 readings of
+    54.8 t add up to 1534.3999999999992); rounded to :data:`FILED_DIGITS` significant digits it
+    is the exact decimal sum of the readings (1534.4) — far beyond any meter's resolution, far
+    above the float sum's error (a few units in the 15th digit even for a month of minute
+    readings)."""
+    if x == 0 or x != x or x in (float("inf"), float("-inf")):
+        return x
+    return float(Decimal(f"{x:.{FILED_DIGITS}g}"))
 
 
 def deviation_percent(entered: float, days: float) -> Decimal | None:

@@ -25,7 +25,8 @@ from tanjiliang.i18n import gettext, pairs, pick
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.model.write import atomic_path
 from tanjiliang.model.xlsx import save_workbook
-from tanjiliang.month.close import first_versions, latest, records
+from tanjiliang.month.close import filed_quantity, first_versions, latest, records
+from tanjiliang.rules.exact import exact, exact_sum
 
 POWER_ITEMS = (
     # (column in Chinese — the English from the catalogue, context ``month.export:<中文>`` —,
@@ -157,7 +158,9 @@ def write_workbook(unit: UnitFile, folder: Path, path: Path, lang: str = "zh") -
         cells: list[Any] = [label]
         for _, ids, unit_text in cols:
             have = [act[i] for i in ids if i in act]
-            cells.append(sum(_amount(s, unit_text) for s in have) if have else None)
+            # the column's streams summed as decimals, the filed precision (close.filed_quantity)
+            cells.append(filed_quantity(float(exact_sum(exact(filed_quantity(_amount(s, unit_text))) for s in have)))
+                         if have else None)
         if coal:
             measured = lab_items(d, coal)
             cells += [measured[k] for k in LAB_ITEMS]
