@@ -59,6 +59,16 @@ def verify_cmd(
     lang: Annotated[Lang, typer.Option(help="zh | en")] = Lang.zh,
 ) -> None:
     """Verify the history's hash chain and every signed review 校验变更记录链和签名."""
+    import re
+
+    if expect is not None and not re.fullmatch(r"(\d+:)?[0-9a-f]{64}", expect.strip().lower()):
+        # a malformed head is bad input, not a chain with rows removed
+        make_console().print(Issue("--expect", None, "", f"“{expect}”不是链头（应为 条数:SHA-256，如 8:3f2a…，64 位十六进制）",
+                                   f'"{expect}" is not a chain head (COUNT:SHA256, e.g. 8:3f2a…, 64 hex digits)')
+                             .message(lang.value))
+        raise typer.Exit(2)
+    if expect is not None:
+        expect = expect.strip().lower()
     open_database(database, demo, lang.value)
     from tanjiliang.web.core.audit import verify
     from tanjiliang.web.review.integrity import verify_reviews

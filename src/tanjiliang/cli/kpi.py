@@ -62,6 +62,10 @@ def kpi(
             make_console().print(Issue("--as-of", None, "", f"“{as_of}”不是 YYYY-MM-DD 日期",
                                        f'"{as_of}" is not a date YYYY-MM-DD').message(lg))
             raise typer.Exit(2) from None
+    if top < 0:  # ranked[:-1] would drop the last unit, not show "no rows"
+        make_console().print(Issue("--top", None, "", f"“{top}”应为不小于 0 的整数",
+                                   f'"{top}" must be a whole number of at least 0').message(lg))
+        raise typer.Exit(2)
     if not target.exists():
         make_console().print(Issue(str(target), None, "", "文件或目录不存在",
                                    "no such file or folder").message(lg))

@@ -26,9 +26,14 @@ def remind(
 
     from rich.console import Console
 
-    from tanjiliang.cli.serve import configure
+    from tanjiliang.cli.serve import configure, demo_database
 
     err = Console(stderr=True)
+    if demo and not database and not os.environ.get("DATABASE_URL") and not demo_database().exists():
+        # no demo database yet: say how to make one, not that a database URL nobody gave is wrong
+        err.print(gettext("演示数据库尚未建立：请先运行 tanjiliang demo --no-serve", lang, "cli.remind"),
+                  markup=False)
+        raise typer.Exit(2)
     try:
         day = date_option(as_of) if as_of else None
     except ValueError:

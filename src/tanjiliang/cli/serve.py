@@ -41,6 +41,13 @@ def example_files(root: Path | None = None) -> list[Path]:
     return [f for f in files if f.exists()]
 
 
+def demo_database() -> Path:
+    """Where the demo database lives (``TANJILIANG_DATA_DIR``, else the user's data folder)."""
+    from platformdirs import user_data_dir
+
+    return Path(os.environ.get("TANJILIANG_DATA_DIR") or user_data_dir("tanjiliang", appauthor=False)) / DEMO_DB
+
+
 def configure(*, demo: bool, database: str | None) -> None:
     """Set the environment the Django settings read, then set Django up."""
     if demo:
@@ -48,11 +55,9 @@ def configure(*, demo: bool, database: str | None) -> None:
     if database:
         os.environ["DATABASE_URL"] = database
     elif demo and not os.environ.get("DATABASE_URL"):
-        from platformdirs import user_data_dir
-
-        data = Path(os.environ.get("TANJILIANG_DATA_DIR") or user_data_dir("tanjiliang", appauthor=False))
-        data.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{data / DEMO_DB}"
+        db = demo_database()
+        db.parent.mkdir(parents=True, exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanjiliang.web.settings")
     import django
 

@@ -109,7 +109,13 @@ def verify(expect: str | None = None) -> Report:
                                     "rows can be changed"))
     if expect:
         count, _, want = expect.rpartition(":")
-        if want not in seen:
+        at = int(count) if count.isdigit() else None
+        if want not in seen and at is not None and at <= rep.count:
+            # the chain still has that many rows, but not that head: rows were rewritten, not cut off
+            rep.problems.append(Problem(None, f"链中第 {at} 条不再是先前记录的链头 {want[:16]}…：记录被改写（链被重建）",
+                                        f"row {at} of the chain is no longer the recorded head {want[:16]}… — "
+                                        "rows were rewritten (the chain was rebuilt)"))
+        elif want not in seen:
             rep.problems.append(Problem(None, f"链中找不到先前记录的链头 {want[:16]}…：末尾的记录被删除",
                                         f"the recorded head {want[:16]}… is not in the chain — "
                                         "rows at the end were removed"))

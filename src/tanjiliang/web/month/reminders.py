@@ -34,6 +34,7 @@ TEXT = cast("dict[str, tuple[str, str]]", pairs("reminder", {
     "confirmations": "  计量器具确认（检定/校准）：",
     "unknown": "未知",
     "confirmation": "    - {id} {name}：{word}，应于 {due} 前确认",
+    "overdue": "    - {id} {name}：已于 {due} 到期，请尽快检定/校准",
     "filings": "  月度存证：",
     "filing": "    - {month}：{word}，截止日期 {deadline}",
     "footer": "此邮件由碳计量系统自动发送。",
@@ -125,8 +126,9 @@ def message_text(name: str, items: list[UnitReminders], lang: str,
             lines.append(_t("confirmations", lang))
             for c in r.confirmations:
                 due = c["next_due"] or _t("unknown", lang)
-                lines.append(_t("confirmation", lang, id=c["id"], name=c["name"], word=c["word"],
-                                due=due))
+                # an overdue instrument fell due on a past day: not "confirm before" it
+                key = "overdue" if c["state"] == "overdue" and c["next_due"] else "confirmation"
+                lines.append(_t(key, lang, id=c["id"], name=c["name"], word=c["word"], due=due))
         if r.filings:
             lines.append(_t("filings", lang))
             for f in r.filings:
