@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "tanjiliang.web.core.concurrency.RevisionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tanjiliang.web.core.i18n.LanguageMiddleware",
+    "tanjiliang.web.core.errors.ErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -211,6 +212,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "tanjiliang.web.core.errors.csrf_failure"  # our page, in the user's language
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

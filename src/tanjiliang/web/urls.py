@@ -69,3 +69,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "tanjiliang.web.core.errors.server_error"  # in the user's language

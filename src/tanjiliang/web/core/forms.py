@@ -323,6 +323,15 @@ def _parse_parameters(post: Any) -> dict[str, Any]:
     return out
 
 
+def _page_lang() -> str:
+    """The page's language (Django's active one: the request's, core.i18n) for messages made
+    while reading a form."""
+    from django.utils.translation import get_language
+
+    code = get_language() or "zh"
+    return "zh" if code.startswith("zh") else code
+
+
 def _parse_consumers(post: Any) -> tuple[Any, list[str]]:
     """Ticked consumers (a list: equal split) or their shares (a map that must add up to 1)."""
     keys = [k for k in post if k.startswith("consumers.") and not k.endswith(".share")]
@@ -339,11 +348,12 @@ def _parse_consumers(post: Any) -> tuple[Any, list[str]]:
     if shares:
         bad = [k for k, v in shares.items() if not isinstance(v, float)]
         if bad:
-            problems.append("份额须为数字 / shares must be numbers")
+            problems.append(gettext("份额须为数字", _page_lang(), "web.form"))
         else:
             total = sum(shares.values())
             if abs(total - 1.0) > 1e-6:
-                problems.append(f"各份额之和应为 1，实为 {total:g} / the shares add up to {total:g}, not 1")
+                problems.append(gettext("各份额之和应为 1，实为 {0}", _page_lang(), "web.form")
+                                .format(f"{total:g}"))
         return shares, problems
     return (ticked or None), problems
 
@@ -403,7 +413,8 @@ def parse_post(model: type[BaseModel], post: Any) -> tuple[dict[str, Any], dict[
             try:
                 data[key], _ = read_tree(Path("<form>"), raw)
             except LoadError as exc:
-                errors[key] = [exc.issues[0].zh + " / " + exc.issues[0].en]
+                lang = _page_lang()  # one language per page (probe s10 #12b)
+                errors[key] = [exc.issues[0].zh if lang == "zh" else exc.issues[0].en]
         elif name in ("emission_points", "standards", "consumers"):
             data[key] = [c.strip() for c in re.split(r"[,，、;；]", raw) if c.strip()]
         elif name == "measures" and model is Instrument and re.search(r"[,，]", raw):
@@ -444,21 +455,25 @@ def fill_id(values: dict[str, Any], section: str, items: list[dict[str, Any]]) -
 
 def issue_errors(exc: LoadError, prefix: str, lang: str) -> tuple[dict[str, list[str]], list[str]]:
     """Issues under ``prefix`` (e.g. ``instruments[3]``) by field; the others as general."""
+    from tanjiliang.web.core.wording import issue_message, issue_text
+
     by_field: dict[str, list[str]] = {}
     general: list[str] = []
     for issue in exc.issues:
-        text = issue.zh if lang == "zh" else issue.en
         path = issue.path
         if prefix and path.startswith(prefix + "."):
             name = path[len(prefix) + 1:].split(".")[0].split("[")[0]
-            by_field.setdefault(name, []).append(text)
-        else:
-            general.append(f"{path}: {text}" if path else text)
+            by_field.setdefault(name, []).append(issue_text(issue, lang))
+        else:  # the place in the page's words (计量器具第 2 项 · 编号), never a key path
+            general.append(issue_message(issue, lang))
     return by_field, general
 
 
 def issue_texts(exc: LoadError, lang: str) -> list[str]:
-    return [i.message(lang) for i in exc.issues]
+    """The messages of ``exc`` on a page (core.wording: the form's words, not the file's)."""
+    from tanjiliang.web.core.wording import issue_message
+
+    return [issue_message(i, lang) for i in exc.issues]
 
 
 def simple_issue(zh: str, en: str, path: str = "") -> LoadError:

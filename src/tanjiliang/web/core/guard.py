@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import unquote_plus
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 #: bodies that are text (a multipart upload's files may hold NUL bytes legitimately)
 TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/plain")
@@ -43,5 +43,6 @@ class RejectNulMiddleware:
                 "loc": [where], "type": "nul_character",
                 "msg": "text must not contain a NUL character (U+0000) / 文本中不能含有 NUL 字符"}]},
                 status=422)
-        return HttpResponseBadRequest("文本中不能含有 NUL 字符 (U+0000) / text must not contain a NUL "
-                                      "character", content_type="text/plain; charset=utf-8")
+        from tanjiliang.web.core.errors import problem
+
+        return problem(request, "nul")  # a page in the user's language

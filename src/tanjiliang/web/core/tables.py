@@ -130,15 +130,17 @@ def row_issues(exc: LoadError, section: str, rows: list[Parsed],
                lang: str) -> tuple[dict[int, dict[str, list[str]]], list[str]]:
     """The loader's issues by form row and field (``equipment[2].subunit`` → the row that
     became item 2); the rest as general."""
+    from tanjiliang.web.core.wording import issue_message, issue_text
+
     by_row: dict[int, dict[str, list[str]]] = {}
     general: list[str] = []
     for issue in exc.issues:
-        text = issue.message(lang) if not issue.path else (issue.zh if lang == "zh" else issue.en)
         m = re.match(rf"^{re.escape(section)}\[(\d+)\](?:\.([^.\[]+))?", issue.path or "")
         if m and int(m[1]) < len(rows):
-            by_row.setdefault(int(m[1]), {}).setdefault(m[2] or "id", []).append(text)
-        else:
-            general.append(f"{issue.path}: {text}" if issue.path else text)
+            by_row.setdefault(int(m[1]), {}).setdefault(m[2] or "id", []).append(
+                issue_text(issue, lang))
+        else:  # in the page's words (core.wording), never a key path
+            general.append(issue_message(issue, lang))
     return by_row, general
 
 

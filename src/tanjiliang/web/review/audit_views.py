@@ -12,7 +12,7 @@ from cryptography import x509
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -30,7 +30,9 @@ from tanjiliang.web.review.models import SigningKey
 @login_required
 def audit_check(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) not in (m.ROLE_REGULATOR, m.ROLE_ADMIN):
-        return HttpResponseForbidden("仅监管部门和管理员 / regulator and administrator only")
+        from tanjiliang.web.core.errors import problem
+
+        return problem(request, "audit")
     rep = verify(request.GET.get("expect") or None)
     signed, problems = verify_reviews()
     lang = lang_of(request)

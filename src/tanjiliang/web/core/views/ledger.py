@@ -257,13 +257,26 @@ def ledger_restore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         restore_previous(unit, request.user)
     except LookupError:
-        messages.error(request, gettext("没有可撤销的台账导入"))
+        messages.error(request, _why_no_undo(unit))
         return redirect("ledger", pk=pk)
     except LoadError as exc:
         return page(request, "tj/errors.html", unit, "ledger", status=400, title="",
                     issues=issue_texts(exc, lang))
     messages.success(request, gettext("已撤销上次台账导入"))
     return redirect("ledger", pk=pk)
+
+
+def _why_no_undo(unit: m.Unit) -> str:
+    """Why the last ledger import cannot be undone: there was none, a later change stands on
+    it, or its history entry was cut short (probe s10 #13)."""
+    last = m.HistoryEntry.objects.filter(unit=unit, action="ledger_import").order_by(
+        "-at", "-id").first()
+    if last is None:
+        return gettext("没有可撤销的台账导入")
+    if last.revision != unit.revision:
+        return gettext("上次台账导入（第 {0} 版）之后本单位又有修改（现为第 {1} 版），不能再撤销该次导入；请在变更记录中查看其改动，手工改回").format(
+            last.revision, unit.revision)
+    return gettext("上次台账导入改动的器具过多，变更记录未保存全部改动，不能一键撤销")
 
 
 def type_ids(unit: m.Unit) -> list[str]:

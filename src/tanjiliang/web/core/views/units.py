@@ -330,6 +330,15 @@ def delete_item(request: HttpRequest, pk: int, section: str, index: int) -> Http
     unit = unit_for(request.user, pk, write=True)
     lang = lang_of(request)
     removed: list[str] = []
+    from tanjiliang.web.core.wording import still_used
+
+    data = unit_data(unit)
+    items = data.get(section) or []
+    if 0 <= index < len(items):
+        in_use = still_used(data, section, [items[index]], lang)
+        if in_use:  # others still use it: say which, in the page's words
+            return page(request, "tj/errors.html", unit, "edit", status=400,
+                        title=gettext("删除失败"), issues=in_use)
 
     def mutate(d: dict[str, Any]) -> None:
         items = d.get(section) or []

@@ -140,6 +140,19 @@ def table_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                            blanks=6 if "_more" in request.POST else 3)
         return _table_page(request, unit, step, table, [], status=400 if parse_errors else 200)
 
+    from tanjiliang.web.core.wording import still_used, users_of
+
+    kept = {str(x.get("id")) for x in new}
+    gone = [x for x in existing if str(x.get("id")) not in kept]
+    in_use = still_used({**data, section: new}, section, gone, lang)
+    if in_use:  # a ticked item others still use: say which, in the page's words; keep its row
+        shown = list(new)
+        for j, x in enumerate(existing):
+            if x in gone and users_of({**data, section: new}, section, str(x.get("id")), lang):
+                shown.insert(min(j, len(shown)), x)
+        return _table_page(request, unit, step, make_table(model, shown, columns, lang, refs),
+                            in_use, status=400)
+
     def mutate(d: dict[str, Any]) -> None:
         d[section] = new
 
@@ -298,7 +311,8 @@ MGMT_COLUMNS = {"procedures": ["title", "kind", "issued", "number"],
 def _mgmt_page(request: HttpRequest, unit: m.Unit, data: dict[str, Any], mgmt: dict[str, Any],
                errors: dict[str, dict[int, dict[str, list[str]]]] | None = None,
                general: list[str] | None = None, status: int = 200,
-               more: bool = False) -> HttpResponse:
+               more: bool = False, typed: str | None = None) -> HttpResponse:
+    """``typed``: the retention as the user typed it, shown again when the form is refused."""
     lang = lang_of(request)
     errors = errors or {}
     pack = _pack(unit)
@@ -316,7 +330,8 @@ def _mgmt_page(request: HttpRequest, unit: m.Unit, data: dict[str, Any], mgmt: d
     return page(request, "tj/management.html", unit, "edit", status=status, procs=procs,
                 people=people, general=general or [], wizard=wizard,
                 steps=steps(unit, "management", lang) if wizard else None,
-                retention=mgmt.get("records_retention_years", ""), required=required,
+                retention=mgmt.get("records_retention_years", "") if typed is None else typed,
+                required=required,
                 minimum=pack.management.min_retention_years.value if pack else None,
                 has_mgmt=bool(data.get("management")))
 
@@ -348,7 +363,8 @@ def edit_management(request: HttpRequest, pk: int) -> HttpResponse:
     if "_more" in request.POST or general or any(parse_errors.values()):
         bad = bool(general or any(parse_errors.values()))
         return _mgmt_page(request, unit, data, mgmt, parse_errors, general,
-                          status=400 if bad else 200, more="_more" in request.POST)
+                          status=400 if bad else 200, more="_more" in request.POST,
+                          typed=raw_years)
 
     def mutate(d: dict[str, Any]) -> None:
         d["management"] = mgmt
@@ -357,15 +373,16 @@ def edit_management(request: HttpRequest, pk: int) -> HttpResponse:
         apply_change(unit, request.user, mutate, action="edit", subject="management",
                      zh="修改管理信息", en="management changed")
     except LoadError as exc:
+        from tanjiliang.web.core.wording import issue_message
+
         errs: dict[str, dict[int, dict[str, list[str]]]] = {}
-        general = []
         for part, rows in (("procedures", procs), ("personnel", people)):
-            by_row, rest = row_issues(exc, f"management.{part}", rows, lang)
-            errs[part] = by_row
-            general += [g for g in rest if g.split(":")[0].strip() not in ("",)
-                        and not g.startswith(("management.procedures", "management.personnel"))]
-        general = sorted(set(general))
-        return _mgmt_page(request, unit, data, mgmt, errs, general, status=400)
+            errs[part], _ = row_issues(exc, f"management.{part}", rows, lang)
+        # the rest (a row's issues are shown on the row), in the page's words
+        general = sorted({issue_message(i, lang) for i in exc.issues
+                          if not i.path.startswith(("management.procedures[",
+                                                    "management.personnel["))})
+        return _mgmt_page(request, unit, data, mgmt, errs, general, status=400, typed=raw_years)
     messages.success(request, gettext("已保存管理信息"))
     if request.GET.get("wizard"):
         return redirect("unit-dashboard", pk=pk)
