@@ -103,14 +103,17 @@ class UnitSummary(models.Model):
     city = models.CharField(max_length=60)
     region = models.CharField(max_length=100, blank=True)
     sector = models.CharField(max_length=20)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL,
+    #: The stored unit the row is of (its row goes with it); none for a row published by
+    #: ``province publish``. A stored unit's row is found by this, never by its credit code
+    #: (s10 web #1: one enterprise's unit never stands for another's).
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="summaries")
     as_of = models.DateField()
     pack = models.CharField(max_length=100)
     pack_version = models.CharField(max_length=40)
     conclusion = models.CharField(max_length=16)
     key_emission_unit = models.BooleanField(default=True)
-    total_tco2e = models.FloatField()
+    total_tco2e = models.FloatField(null=True)  # none: the unit cannot be assessed
     instruments = models.PositiveIntegerField(default=0)
     instruments_in_use = models.PositiveIntegerField(default=0)
     overdue_instruments = models.PositiveIntegerField(default=0)
@@ -138,8 +141,13 @@ class UnitSummary(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["credit_code", "year"],
-                                               name="tjreview_summary_unit_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit"], condition=models.Q(unit__isnull=False),
+                                    name="tjreview_summary_one_per_unit"),
+            models.UniqueConstraint(fields=["credit_code", "year"],
+                                    condition=models.Q(unit__isnull=True),
+                                    name="tjreview_summary_published_year"),
+        ]
         indexes = [
             models.Index(fields=["year", "city", "sector", "name"]),
             models.Index(fields=["year", "sector", "name"]),

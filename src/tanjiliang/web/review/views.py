@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import (
     Http404,
     HttpRequest,
@@ -403,7 +404,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(qs.order_by(s.SORTS[f.sort], "name").only(
         "credit_code", "name", "city", "sector", "year", "conclusion", "total_tco2e",
         "equipping_rate", "rate_level1", "overdue_instruments", "nonconformities",
-        "open_ncs", "review_state", "unit_id"), 50).get_page(request.GET.get("page"))
+        "open_ncs", "review_state", "review_conclusion", "as_of", "unit_id").annotate(
+        enterprise_id=F("unit__enterprise_id")), 50).get_page(request.GET.get("page"))
     by_city = s.grouped(qs, "city")
     by_sector = s.grouped(qs, "sector")
     tot = s.totals(qs)
@@ -417,8 +419,9 @@ def overview(request: HttpRequest) -> HttpResponse:
                                 for r in by_sector],
                                title=_msg(request, "各行业评价结论"),
                                good_label=good, bad_label=bad),
-        "trend_share": line_chart(
-            [(str(r["year"]), 100.0 * r["good"] / r["n"] if r["n"] else None) for r in trend],
+        "trend_share": line_chart(  # of the units assessed
+            [(str(r["year"]), 100.0 * r["good"] / (r["good"] + r["bad"])
+              if r["good"] + r["bad"] else None) for r in trend],
             title=_msg(request, "符合率（%）"), unit=" %"),
         "trend_emissions": line_chart(
             [(str(r["year"]), (r["emissions"] or 0) / 1e6) for r in trend],
@@ -436,17 +439,17 @@ def overview(request: HttpRequest) -> HttpResponse:
                 tot=tot, trend=trend, charts=charts, labels=LABELS)
 
 
-def _sector(code: str, lang: str) -> str:
-    from tanjiliang.web.core.templatetags.tj import WORDS
-
-    pair = WORDS.get(code)
-    return (pair[0] if lang == "zh" else pair[1]) if pair else code
+_sector = s.sector_words
 
 
 @login_required
 def overview_export(request: HttpRequest) -> HttpResponse:
+    """The rows the overview shows with the same filters: the latest year when none is
+    asked, as on the page (s10 web #9)."""
     base = s.summaries_for(request.user)
     f = s.Filters.of(request.GET)
+    if f.year is None:
+        f.year = max(s.years(base), default=None)
     qs = s.filtered(base, f).order_by(s.SORTS[f.sort], "name")
     body = s.export_xlsx(qs, lang_of(request))
     resp = HttpResponse(body, content_type=CONTENT_TYPES["xlsx"])
@@ -456,8 +459,13 @@ def overview_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overview_unit(request: HttpRequest, code: str) -> HttpResponse:
-    """Drill-down: one unit over the years (and a link to its pages when it is stored)."""
-    rows = list(s.summaries_for(request.user).filter(credit_code=code).order_by("year"))
+    """Drill-down: one enterprise's unit of a credit code over the years (and a link to its
+    pages when it is stored); ``?e=`` names the enterprise (s.series)."""
+    try:
+        ent = int(request.GET["e"]) if request.GET.get("e") else None
+    except ValueError:
+        ent = None
+    rows = list(s.series(s.summaries_for(request.user), code, ent).order_by("year", "unit_id"))
     if not rows:
         raise Http404("no such unit")
     lang = lang_of(request)
