@@ -39,7 +39,8 @@ def test_preview_then_merge_then_undo(world: Any) -> None:
     old_ids = [i["id"] for i in before["instruments"]]
     assert len(old_ids) >= 2
     first = before["instruments"][0]
-    book = _ledger([[1, first["name"], first.get("serial"), first["id"], "边界", "0.2级", "2025.03.02", "2026年3月1日", "合格"],
+    # a verification after the unit's (2025-03-10): added to the history (an earlier date is refused)
+    book = _ledger([[1, first["name"], first.get("serial"), first["id"], "边界", "0.2级", "2025.03.20", "2026年3月19日", "合格"],
                     [2, "新增电能表", "SN-NEW", "E-NEW", "边界", "0.5S级", "2025/3/2", None, "合格"]])
     r = client.post(reverse("ledger-import", args=[unit.pk]), {"file": SimpleUploadedFile("三台.xlsx", book)})
     assert r.status_code == 200

@@ -65,6 +65,9 @@ class ChangeSet:
     unchanged: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)  # ids of the unit not in the file
     file_ids: dict[str, str] = field(default_factory=dict)  # unit id → id the file gave it
+    #: (row of the file, field, zh, en): what the file says that would rewrite the unit's
+    #: confirmation history (an earlier 最近检定/校准日期); refused by the import, naming the cell
+    conflicts: list[tuple[int, tuple[str | int, ...], str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -138,17 +141,76 @@ def _data(ins: Instrument) -> dict[str, Any]:
     return data
 
 
-def _merge_confirmations(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Records merged by date: the file's record of a date updates the unit's, others stay."""
-    by_date = {r["date"]: {k: v for k, v in r.items() if v is not None} for r in old}
-    for r in new:
-        base = by_date.get(r["date"], {})
-        by_date[r["date"]] = {**base, **{k: v for k, v in r.items() if v is not None}}
-    return [by_date[d] for d in sorted(by_date)]
+def _merge_confirmations(old: list[dict[str, Any]], new: list[dict[str, Any]]
+                         ) -> tuple[list[dict[str, Any]], list[tuple[int, str, str]]]:
+    """The file's records merged into the unit's: a record that agrees with a unit record of its
+    date (every field both state is equal) completes it; one of a date the unit does not record
+    is added (two of one date on the sheet stay two records); one that contradicts the unit's
+    record(s) of its date is a conflict (index in ``new``, zh, en) — never a silent rewrite of
+    the confirmation history (probe s10 #6)."""
+    out = [{k: v for k, v in r.items() if v is not None} for r in old]
+    n_old = len(out)
+    used: set[int] = set()
+    conflicts: list[tuple[int, str, str]] = []
+    for n, r in enumerate(new):
+        rec = {k: v for k, v in r.items() if v is not None}
+        same = [k for k in range(n_old) if out[k]["date"] == rec["date"]]
+        fits = [k for k in same if k not in used and all(out[k].get(f) in (None, v) for f, v in rec.items())]
+        if fits:
+            used.add(fits[0])
+            out[fits[0]] = {**out[fits[0]], **rec}
+        elif same:
+            was = out[same[0]]
+            differ = [f for f, v in rec.items() if was.get(f) not in (None, v)]
+            zh = "、".join(f"{field_label(f, 'zh')} {_show(_named(f, was[f], 'zh'))}" for f in differ)
+            en = ", ".join(f"{field_label(f, 'en')} {_show(_named(f, was[f], 'en'))}" for f in differ)
+            conflicts.append((n, f"与单位文件中 {rec['date']} 的确认记录矛盾（{zh}）；导入台账不改写已有的确认记录，"
+                                 "改正请在单位文件（或器具表单）中进行",
+                              f"contradicts the unit file's confirmation record of {rec['date']} ({en}); a ledger "
+                              "import never rewrites recorded confirmations: correct it in the unit file (or the "
+                              "instrument form)"))
+        else:
+            out.append(rec)
+    return sorted(out, key=lambda r: str(r["date"])), conflicts
+
+
+def _history(full: dict[str, Any], rec: dict[str, Any], fields: set[str], row: int,
+             cs: ChangeSet) -> None:
+    """A new 最近检定/校准日期 adds to the instrument's confirmation history, never rewrites it
+    (docs/ledger.md "Confirmation history"): a date after every date the unit records keeps the
+    unit's ``last_confirmed`` as a confirmation record of its own (with the unit's kind,
+    certificate and body), so an assessment as of a date before the new one is unchanged; a date
+    the unit already records (its ``last_confirmed`` or a record's) is no change; any other date
+    before the latest recorded one is a conflict (``cs.conflicts``)."""
+    new, old = rec.get("last_confirmed"), full.get("last_confirmed")
+    if "last_confirmed" not in fields or new is None:
+        return
+    dates = [r["date"] for r in full.get("confirmations") or []]
+    if new == old or new in dates:  # a date the unit records (an export --as-of shows an earlier one)
+        rec["last_confirmed"] = old
+        return
+    latest = max([d for d in [old, *dates] if d is not None], default=None)
+    if latest is None:
+        return
+    if new < latest:
+        cs.conflicts.append((row, ("last_confirmed",),
+                             f"早于单位文件已记录的确认日期 {latest}：导入台账只能增加确认记录，不改写已有的记录；"
+                             "更早的一次检定/校准请填在“确认记录”表中，改正日期请在单位文件（或器具表单）中修改",
+                             f"is before the confirmation of {latest} the unit file already records: a ledger import "
+                             "adds confirmations and never rewrites recorded ones; enter an earlier verification or "
+                             "calibration on the Confirmations sheet, correct a date in the unit file (or the "
+                             "instrument form)"))
+        return
+    if old is None or old in dates:
+        return
+    kept = {"date": old, "kind": full.get("confirmation") or rec.get("confirmation") or "verification",
+            "certificate": full.get("certificate"), "body": full.get("confirmed_by")}
+    rec["confirmations"] = [*(rec.get("confirmations") or []), kept]  # the file's indices kept
+    fields.add("confirmations")
 
 
 def _index(instruments: list[Instrument]) -> tuple[dict[str, int], dict[str, int], dict[tuple[str, str], int]]:
-    by_id = {ins.id: k for k, ins in enumerate(instruments)}
+    by_id = {norm(ins.id): k for k, ins in enumerate(instruments)}
     by_serial: dict[str, int] = {}
     by_name: dict[tuple[str, str], int] = {}
     for k, ins in enumerate(instruments):
@@ -170,8 +232,9 @@ def compute(unit: UnitFile, incoming: list[dict[str, Any]], stated: list[set[str
         rec: dict[str, Any] = _json(raw)
         k: int | None = None
         how = ""
-        if rec.get("id") in by_id and by_id[rec["id"]] not in matched:
-            k, how = by_id[rec["id"]], "id"
+        if (fid := norm(rec.get("id") or "")) in by_id and by_id[fid] not in matched:
+            # ids compared as the rest of the tool compares names: full-width, case, spaces folded
+            k, how = by_id[fid], "id"
         elif rec.get("serial") and norm(rec["serial"]) in by_serial and by_serial[norm(rec["serial"])] not in matched:
             k, how = by_serial[norm(rec["serial"])], "serial"
         elif (key := (norm(rec.get("name", "")), str(rec.get("at")))) in by_name and by_name[key] not in matched:
@@ -183,10 +246,17 @@ def compute(unit: UnitFile, incoming: list[dict[str, Any]], stated: list[set[str
         full = old[k].model_dump(mode="json", by_alias=True)
         after = _data(old[k])
         diffs = []
+        fields = set(fields)
+        _history(full, rec, fields, row, cs)
         for f in _order(fields):
             if f == "id" or f not in rec:
                 continue
-            value = _merge_confirmations(full.get(f) or [], rec[f]) if f == "confirmations" else rec[f]
+            value = rec[f]
+            if f == "confirmations":
+                value, clash = _merge_confirmations(full.get(f) or [], rec[f])
+                cs.conflicts.extend((row, ("confirmations", n), zh, en) for n, zh, en in clash)
+            if f == "interval" and _same_interval(value, full.get(f)):
+                continue  # "12 个月" for "12 months" or "1 年": the same interval, the file's text kept
             if _strip(value) != _strip(full.get(f)):
                 diffs.append(FieldChange(f, full.get(f), value))
                 after[f] = value
@@ -198,6 +268,15 @@ def compute(unit: UnitFile, incoming: list[dict[str, Any]], stated: list[set[str
             cs.unchanged.append(old[k].id)
     cs.absent = [ins.id for k, ins in enumerate(old) if k not in matched]
     return cs
+
+
+def _same_interval(a: Any, b: Any) -> bool:
+    from tanjiliang.model.unit import interval_months
+
+    try:
+        return a is not None and b is not None and interval_months(str(a)) == interval_months(str(b))
+    except ValueError:
+        return False
 
 
 def _strip(v: Any) -> Any:

@@ -64,6 +64,9 @@ class Derived:
     level: dict[str, str] = field(default_factory=dict)
     next_due: dict[str, date | None] = field(default_factory=dict)
     points: dict[str, str] = field(default_factory=dict)
+    #: the latest confirmation on or before the as-of date, as the assessment (and the report)
+    #: takes it: 最近检定/校准日期 agrees with 下次确认日期 and the report
+    last_confirmed: dict[str, date | None] = field(default_factory=dict)
 
 
 def place_level(unit: UnitFile | None, ins: Instrument) -> Any:
@@ -104,6 +107,7 @@ def derive(unit: UnitFile, pack: Any = None, as_of: date | None = None, lang: st
         if r is not None:
             out.next_due[ins.id] = r.next_due
             out.points[ins.id] = ", ".join(r.points)
+            out.last_confirmed[ins.id] = r.last_confirmed
     return out
 
 
@@ -133,6 +137,8 @@ def _cell_value(ins: Instrument, col: Column, pack: Pack | None, lang: str, no: 
         return derived.next_due.get(ins.id)
     if col.field == "_points":
         return derived.points.get(ins.id)
+    if col.field == "last_confirmed" and ins.id in derived.last_confirmed:
+        return derived.last_confirmed[ins.id]  # the one door: the assessment's latest confirmation
     if col.field == "measures":
         return ins.measures_text() or None  # several targets joined by ", "; empty when 待补充
     v = getattr(ins, col.field)
@@ -403,6 +409,8 @@ def read_changes(unit: UnitFile, path: str | Path, pack: Pack | None = None, *, 
     if problems:
         raise LedgerError(file, _dedupe(problems), read)
     cs = changes.compute(unit, read.instruments, read.stated)
+    for row, path, zh, en in cs.conflicts:  # the file would rewrite the unit's confirmation history
+        src.issue(("instruments", row, *path), zh, en)
     _kept_basis_issues(unit, cs, read, src)
     if problems:
         raise LedgerError(file, _dedupe(problems), read)

@@ -259,6 +259,7 @@ class _Sheet:
         self.id_from_no, self.prefix = id_from_no, prefix
         self.id_from_serial = not id_from_no and "id" not in {c.field for c in use.values()}
         self.periods: dict[int, str] = {}  # row → a period written under 有效期 ("1年")
+        self.header_row: list[Any] = []
 
     def problem(self, row: int, j: int | None, value: Any, zh: str, en: str) -> None:
         c = self.use.get(j) if j is not None else None
@@ -309,6 +310,10 @@ class _Sheet:
             got[c.field] = self.value(i, j, c, v)
             if c.kind in ENUMS or c.kind == "enum_status":
                 self.r.written[(len(self.r.instruments), c.field)] = str(_text(v))
+        _unheaded(self.r, self.title, i, raw, self.header_row)
+        j_mpe = next((j for j in filled if self.use[j].field == "_mpe"), None)
+        if j_mpe is not None:
+            self.mpe(i, j_mpe, str(_text(filled[j_mpe])), got.get("accuracy"))
         if i in self.periods and got.get("interval") is None:
             got["interval"] = self.periods[i]
         # the id: 管理编号, else 序号 (when the sheet has no id column)
@@ -333,7 +338,7 @@ class _Sheet:
                 self.r.where[("instruments", n, f if f != "_valid_until" else "confirmations")] = \
                     (self.title, i, letter, header)
         self.r.where[("instruments", n)] = (self.title, i, None, None)
-        if "measures" not in rec:
+        if "measures" not in rec and (n, "measures") not in self.r.bad_cells:
             self.r.pending.append(Pending(self.title, i, str(rec.get("id", "?")), "measures"))
 
     # -- values ----------------------------------------------------------------------------
@@ -343,12 +348,7 @@ class _Sheet:
         if c.derived:
             if c.field == "_no":
                 return t
-            if c.field == "_mpe":
-                acc_j = next((k for k, cc in self.use.items() if cc.field == "accuracy"), None)
-                if acc_j is None:
-                    self.problem(i, j, t, "最大允许误差为计算列；请在“准确度等级”列填写（如 ±0.5 %）",
-                                 'MPE is computed; write it in the accuracy column (e.g. "±0.5 %")')
-            return None
+            return None  # an MPE typed: judged against the row's accuracy class (mpe())
         if c.kind == "date":
             try:
                 d = names.parse_date(v)
@@ -446,6 +446,32 @@ class _Sheet:
             return [p.strip() for p in re.split(r"[;；,，\n]", t) if p.strip()]
         return t
 
+    def mpe(self, i: int, j: int, t: str, acc: str | None) -> None:
+        """最大允许误差 is computed from the accuracy class (default-pack.md): typed without a
+        class it would be lost — an error asking for it in the accuracy column; typed beside a
+        class it must be that class's MPE (a weighing class III depends on the load: not judged)."""
+        from tanjiliang.metrology.weighing import OIML_CLASSES
+        from tanjiliang.model.unit import accuracy_canonical, mpe_percent
+
+        if acc is None:
+            self.problem(i, j, t, "最大允许误差为计算列，不导入；请把它填在“准确度等级”列（如 ±0.5 %），否则会丢失",
+                         'MPE is computed and not imported; write it in the accuracy column (e.g. "±0.5 %"), '
+                         "or it is lost")
+            return
+        n = unicodedata.normalize("NFKC", t)
+        m = re.search(r"\d+(?:\.\d+)?", n)
+        if m is None or accuracy_canonical(acc) in OIML_CLASSES:
+            return
+        try:
+            expected = mpe_percent(acc)
+        except ValueError:
+            return
+        if expected is not None and abs(float(m[0]) - expected) > 1e-9:
+            self.problem(i, j, t, f"与准确度等级“{acc}”的最大允许误差 ±{expected:g} % 不符；最大允许误差由准确度等级"
+                                  "计算，请改正其中之一",
+                         f'does not match the MPE ±{expected:g} % of accuracy class "{acc}"; the MPE is computed '
+                         "from the class: correct one of the two")
+
     def measures(self, i: int, j: int, t: str) -> str | list[str] | None:
         parts = [p.strip() for p in re.split(r"[,，、;；]", t) if p.strip()]
         if len(parts) > 1:  # several targets (a weighbridge for coal and limestone)
@@ -470,12 +496,27 @@ class _Sheet:
                 return t
             if re.fullmatch(r"[\x21-\x7e]+", t):
                 return t  # a code that names nothing: the reference check reports it
+            if self.names_material(t):  # 天然气 with no natural-gas stream: a stream named, not found
+                zh = "、".join(f"{n}（{sid}）" for sid, n in self.r.stream_names.items()) or "无"
+                en = ", ".join(f"{n} ({sid})" for sid, n in self.r.stream_names.items()) or "none"
+                self.problem(i, j, t, f"不是本单位的源流（可选：{zh}）；新的源流请先在单位文件中添加",
+                             f"not a source stream of this unit (choices: {en}); add a new stream to the unit "
+                             "file first")
+                return None
             # a use written in words (生产用电…): which stream is not said — pending
             self.note(i, j, "measures", t, "待补充", "pending")
             return None
         if m.how != "code":
             self.note(i, j, "measures", t, m.code, m.how)
         return m.code
+
+    @staticmethod
+    def names_material(t: str) -> bool:
+        try:
+            names.resolve("material", t)
+        except names.NameProblem:
+            return False
+        return True
 
     # -- inferences ------------------------------------------------------------------------
     def infer_type(self, i: int, rec: dict[str, Any], by_field: dict[str, int]) -> None:
@@ -563,6 +604,7 @@ class _Reader:
         self.row_records: set[int] = set()  # records made from a row's 有效期至 / status word
         self.header_text: dict[tuple[str, str], str] = {}
         self.formulas: set[tuple[str, int, int]] = set()  # formulas without a saved result
+        self.unheaded: set[tuple[str, int]] = set()  # (sheet, column) without a header, reported
         self.type_vocab = names.type_entries(pack) if pack is not None else []
         self.place_vocab = names.place_entries(unit)
         self.stream_vocab = names.section_entries(unit, "source_streams")
@@ -662,10 +704,12 @@ def read_ledger(path: str | Path, pack: Any = None, unit: Any = None, *, strict:
             for i, row in body:
                 rec, cells = _confirmation_row(rd, ws.title, i, row, use)
                 if rec is not None:
+                    _unheaded(rd, ws.title, i, row, header_row)
                     confirmations.append((ws.title, i, rec, cells))
             continue
         prefix = f"{k + 1}-" if id_from_no and n_inst_sheets > 1 else ""
         sheet = _Sheet(rd, ws.title, hrow, use, hints, id_from_no, prefix)
+        sheet.header_row = header_row
         if id_from_no or sheet.id_from_serial:
             src_field = "_no" if id_from_no else "serial"
             j_no = next(j for j, c in use.items() if c.field == src_field)
@@ -790,10 +834,18 @@ def _confirmation_row(rd: _Reader, title: str, i: int, row: list[Any], use: dict
     return rec, cells
 
 
-def header_parts_of(header: str) -> tuple[str, str]:
-    """A template header ``中文\nEnglish`` as (zh, en); a plant's own header as written twice."""
-    zh, _, en = header.partition("\n")
-    return zh, en or zh
+def _unheaded(rd: _Reader, title: str, i: int, row: list[Any], header_row: list[Any]) -> None:
+    """Data in a column without a header on a row that is read would be lost: an error at the
+    column's first such cell (docs/ledger.md "Import" §2)."""
+    for j, v in enumerate(row, 1):
+        if (_text(v) is None or (j <= len(header_row) and _text(header_row[j - 1]) is not None)
+                or (title, j) in rd.unheaded):
+            continue
+        rd.unheaded.add((title, j))
+        rd.problems.append(Problem(title, i, get_column_letter(j), None, _text(v),
+                                   "此列没有表头，但有数据（不会导入）；请填写表头（台账模板中的列名），或把内容移到“备注”列",
+                                   "this column has no header but holds data (it would not be imported); give it a "
+                                   "header (a column name of the ledger template), or move the text to the notes"))
 
 
 def _duplicate_ids(rd: _Reader) -> None:
@@ -823,7 +875,6 @@ def _duplicate_ids(rd: _Reader) -> None:
 def _attach(rd: _Reader, confirmations: list[tuple[str, int, dict[str, Any], dict[str, tuple[str, str]]]]) -> None:
     """Confirmation-sheet records to their instruments; a record of the same date as one made
     from a row's 有效期至 is merged with it (a contradiction is a problem)."""
-    sheet_rows: dict[int, tuple[str, int]] = {}  # id(record) → the confirmation sheet's row
     index: dict[str, int] = {}
     for k, rec in enumerate(rd.instruments):
         if rec.get("id"):
@@ -852,23 +903,8 @@ def _attach(rd: _Reader, confirmations: list[tuple[str, int, dict[str, Any], dic
                 else:
                     same[f] = v
             continue
-        twin = next((r for r in lst if r.get("date") == rec.get("date") and id(r) in sheet_rows), None)
-        if twin is not None:  # two rows of the sheet for one instrument and date
-            differ = [f for f in sorted(set(twin) | set(rec)) if twin.get(f) != rec.get(f)]
-            if differ:
-                s0, i0 = sheet_rows[id(twin)]
-                heads = [header_parts_of(cells.get(f, (None, f))[1] or f) for f in differ]
-                d = rec["date"].isoformat() if isinstance(rec.get("date"), date) else rec.get("date")
-                rd.problems.append(Problem(sheet, i, letter, header, ident,
-                                           f"与 {s0} 表第{i0}行是同一器具同一日期（{d}）的确认记录，但"
-                                           f"{'、'.join(h[0] for h in heads)}不同；同一天只能有一条记录，请合并为一行",
-                                           f"the same instrument and date ({d}) as the record on sheet {s0}, row {i0}, "
-                                           f"with a different {', '.join(h[1] for h in heads)}; one date holds one "
-                                           "record: merge the two rows"))
-            continue
         n = len(lst)
         lst.append(rec)
-        sheet_rows[id(rec)] = (sheet, i)
         for f, (lt, hd) in cells.items():
             rd.where[("instruments", k, "confirmations", n, f)] = (sheet, i, lt, hd)
         rd.where[("instruments", k, "confirmations", n)] = (sheet, i, None, None)

@@ -51,6 +51,9 @@ def interval(text: str, header_unit: str | None) -> tuple[str, bool]:
             s = str(n) + s[len(w):]
             break
     s = re.sub(r"^(\d+)\.0+(?=\D|$)", r"\1", s)
+    if header_unit in ("天", "日", "d", "days") or re.fullmatch(r"\d+(天|日|d|days?)", s, re.IGNORECASE):
+        raise ValueProblem("检定周期/校准间隔以月或年计，不能按天（如 365 天写作 12个月 或 1年）",
+                           'an interval is stated in months or years, not days (365 days: "12 months" or "1 year")')
     if re.fullmatch(r"\d+", s):
         unit = header_unit or "个月"
         return f"{s} {unit}", header_unit is None
