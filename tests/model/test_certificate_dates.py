@@ -6,9 +6,9 @@ earlier overdue)."""
 from __future__ import annotations
 
 import pytest
+from tests.unit_builders import base_unit, instrument, load, stream
 
 from tanjiliang.model.errors import LoadError
-from tests.unit_builders import base_unit, instrument, load, stream
 
 
 def _unit(next_due: str) -> dict:
@@ -30,3 +30,10 @@ def test_a_next_due_not_after_the_date_is_refused_at_its_key(next_due: str) -> N
 def test_a_next_due_after_the_date_stands() -> None:
     ins = load(_unit("2026-06-01")).instruments[0]
     assert str(ins.confirmations[0].next_due) == "2026-06-01"
+
+
+def test_full_width_dates_read_as_the_ledger_reads_them() -> None:
+    data = _unit("２０２６－０６－０１")
+    data["instruments"][0]["confirmations"][0]["date"] = "２０２５-０６-０１"
+    rec = load(data).instruments[0].confirmations[0]
+    assert (str(rec.date), str(rec.next_due)) == ("2025-06-01", "2026-06-01")
