@@ -433,12 +433,13 @@ def confirmation_add(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
         confs.append(values)
         pos.extend([i, len(confs) - 1])
 
-    if not errors:
+    upload = request.FILES.get("file")
+    empty = _empty_file(upload)
+    if not errors and not empty:
         try:
             unit = apply_change(unit, request.user, mutate, action="confirmation", subject=ins.ident,
                          zh=f"登记 {ins.ident} 的检定/校准（{values.get('date', '')}）",
                          en=f"confirmation of {ins.ident} recorded ({values.get('date', '')})")
-            upload = request.FILES.get("file")
             if upload is not None:
                 _store_file(unit, ins, upload, values.get("certificate") or "", request.user)
             messages.success(request, gettext("已登记"))
@@ -448,9 +449,19 @@ def confirmation_add(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
             errors, general = issue_errors(exc, prefix, lang)
     else:
         general = []
+    if empty:
+        general.append(empty)
     return page(request, "tj/instrument.html", unit, "ledger", status=400,
                 **_instrument_ctx(request, unit, ins, conf_values=values, conf_errors=errors,
                                   conf_general=general))
+
+
+def _empty_file(upload: Any) -> str:
+    """What to say of an uploaded certificate file with no content (a 0-byte file is no
+    certificate: probe s10 web #14), else ""."""
+    if upload is None or upload.size:
+        return ""
+    return gettext("文件“{0}”是空的（0 字节），未保存：请重新选择证书文件").format(Path(upload.name or "").name)
 
 
 def _store_file(unit: m.Unit, ins: m.Instrument, upload: Any, certificate: str,
@@ -473,7 +484,10 @@ def _store_file(unit: m.Unit, ins: m.Instrument, upload: Any, certificate: str,
 def file_upload(request: HttpRequest, pk: int, ipk: int) -> HttpResponse:
     unit, ins = instrument_for(request.user, pk, ipk, write=True)
     upload = request.FILES.get("file")
-    if upload is not None:
+    empty = _empty_file(upload)
+    if empty:
+        messages.error(request, empty)
+    elif upload is not None:
         _store_file(unit, ins, upload, request.POST.get("certificate", ""), request.user)
     return redirect("instrument", pk=pk, ipk=ipk)
 
