@@ -37,3 +37,10 @@ def test_full_width_dates_read_as_the_ledger_reads_them() -> None:
     data["instruments"][0]["confirmations"][0]["date"] = "２０２５-０６-０１"
     rec = load(data).instruments[0].confirmations[0]
     assert (str(rec.date), str(rec.next_due)) == ("2025-06-01", "2026-06-01")
+
+
+def test_the_red_labels_words_say_out_of_service() -> None:
+    from tanjiliang.model.names import status_word
+
+    for word in ("停用", "禁用", "封存"):
+        assert status_word(word)[:2] == ("out_of_service", None), word
