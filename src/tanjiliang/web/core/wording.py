@@ -116,6 +116,14 @@ def issue_message(issue: Issue, lang: str) -> str:
     return f"{where}：{text}" if lang == "zh" else f"{where}: {text}"
 
 
+class InUse(Exception):
+    """Removing items others still use: ``messages`` (:func:`still_used`) say which."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
 #: the fields by which an item refers to another (model/load.reference_issues)
 _REFERRING = ("subunit", "equipment", "at", "consumers", "emission_points", "measures")
 

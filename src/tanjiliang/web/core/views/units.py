@@ -330,20 +330,15 @@ def delete_item(request: HttpRequest, pk: int, section: str, index: int) -> Http
     unit = unit_for(request.user, pk, write=True)
     lang = lang_of(request)
     removed: list[str] = []
-    from tanjiliang.web.core.wording import still_used
-
-    data = unit_data(unit)
-    items = data.get(section) or []
-    if 0 <= index < len(items):
-        in_use = still_used(data, section, [items[index]], lang)
-        if in_use:  # others still use it: say which, in the page's words
-            return page(request, "tj/errors.html", unit, "edit", status=400,
-                        title=gettext("删除失败"), issues=in_use)
+    from tanjiliang.web.core.wording import InUse, still_used
 
     def mutate(d: dict[str, Any]) -> None:
         items = d.get(section) or []
         if not 0 <= index < len(items):
             raise Http404("no such item")
+        in_use = still_used(d, section, [items[index]], lang)
+        if in_use:  # others still use it: say which, in the page's words (nothing written)
+            raise InUse(in_use)
         removed.append(items.pop(index)["id"])
 
     try:
@@ -354,6 +349,9 @@ def delete_item(request: HttpRequest, pk: int, section: str, index: int) -> Http
         return page(request, "tj/errors.html", unit, "edit", status=400,
                     title=gettext("删除失败"),
                     issues=issue_texts(exc, lang))
+    except InUse as exc:
+        return page(request, "tj/errors.html", unit, "edit", status=400,
+                    title=gettext("删除失败"), issues=exc.messages)
     return redirect("unit-edit", pk=pk)
 
 

@@ -140,20 +140,15 @@ def table_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                            blanks=6 if "_more" in request.POST else 3)
         return _table_page(request, unit, step, table, [], status=400 if parse_errors else 200)
 
-    from tanjiliang.web.core.wording import still_used, users_of
+    from tanjiliang.web.core.wording import InUse, still_used, users_of
 
     kept = {str(x.get("id")) for x in new}
     gone = [x for x in existing if str(x.get("id")) not in kept]
-    in_use = still_used({**data, section: new}, section, gone, lang)
-    if in_use:  # a ticked item others still use: say which, in the page's words; keep its row
-        shown = list(new)
-        for j, x in enumerate(existing):
-            if x in gone and users_of({**data, section: new}, section, str(x.get("id")), lang):
-                shown.insert(min(j, len(shown)), x)
-        return _table_page(request, unit, step, make_table(model, shown, columns, lang, refs),
-                            in_use, status=400)
 
     def mutate(d: dict[str, Any]) -> None:
+        in_use = still_used({**d, section: new}, section, gone, lang)
+        if in_use:  # a ticked item others still use (checked on the current data)
+            raise InUse(in_use)
         d[section] = new
 
     label = SECTION_LABELS[section]
@@ -161,6 +156,13 @@ def table_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         apply_change(unit, request.user, mutate, action="edit", subject=section,
                      zh=f"新建单位向导：{label[0]}（{len(new)} 项）",
                      en=f"wizard: {label[1]} ({len(new)})")
+    except InUse as exc:  # say which, in the page's words; the ticked row stays on the page
+        shown = list(new)
+        for j, x in enumerate(existing):
+            if x in gone and users_of({**data, section: new}, section, str(x.get("id")), lang):
+                shown.insert(min(j, len(shown)), x)
+        return _table_page(request, unit, step, make_table(model, shown, columns, lang, refs),
+                           exc.messages, status=400)
     except LoadError as exc:
         by_row, general = row_issues(exc, section, rows, lang)
         table = make_table(model, new, columns, lang, refs, errors=by_row,
@@ -266,9 +268,11 @@ def wizard_streams(request: HttpRequest, pk: int, index: int | None = None) -> H
                      zh=f"新建单位向导：源流 {values.get('name', '')}",
                      en=f"wizard: source stream {values.get('name', '')}")
     except LoadError as exc:
+        from tanjiliang.web.core.wording import issue_text
+
         by_field, general = issue_errors(exc, f"source_streams[{pos[0]}]" if pos else "source_streams", lang)
         if pos and not by_field and not general:
-            general = [i.zh if lang == "zh" else i.en for i in exc.issues]
+            general = [issue_text(i, lang) for i in exc.issues]
         return _streams_page(request, unit, data, index, values, by_field, general, status=400)
     if "_next" in request.POST:
         return redirect(next_url(unit, "streams"))
