@@ -49,12 +49,19 @@ class Cite:
     clause_zh: str | None = None  # our own clauses are written in both languages
 
     def clause_in(self, lang: str) -> str:
-        return self.clause_zh if lang == "zh" and self.clause_zh else self.clause
+        from tanjiliang.plan.words import clause_text
+
+        if lang == "zh":
+            return self.clause_zh or self.clause
+        return clause_text(self.clause, lang)
 
     def title_in(self, lang: str) -> str:
+        """The document's title, in English on English pages (plan/words.TITLES)."""
+        from tanjiliang.plan.words import source_title
+
         if self.source == "tanjiliang":  # our own assumptions, documented in docs/plan.md
             return gettext("tanjiliang 假设（docs/plan.md）", lang, "plan.budget")
-        return self.title
+        return source_title(self.source, self.title, lang)
 
     def text(self, lang: str = "zh") -> str:
         sep = "，" if lang == "zh" else ", "

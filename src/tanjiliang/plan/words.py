@@ -113,3 +113,52 @@ def component_label(name: str, lang: str) -> str:
     for p in parts:
         out.append(_part(p, lang) if p in PARTS else p)
     return "·".join(out) if lang == "zh" else " · ".join(out)
+
+
+#: The cited documents' titles as the plan's tables write them (Chinese where the document is
+#: Chinese), by source id; English pages show the English title (docs/i18n.md "Citations").
+TITLES = cast("dict[str, tuple[str, str]]", pairs("plan.source", {
+    "seee": "上海环境能源交易所 全国碳排放权交易市场 碳排放配额（CEA）收盘价（每日行情 / 年度报告）",
+    "jjf1059-1": "JJF 1059.1-2012 测量不确定度评定与表示",
+    "gbt213": "GB/T 213-2008 煤的发热量测定方法",
+    "gbt476": "GB/T 476-2008 煤中碳和氢的测定方法",
+    "gbt475": "GB/T 475-2008 商品煤样人工采取方法",
+    "gbt11062": "GB/T 11062-2014 天然气 发热量、密度、相对密度和沃泊指数的计算方法",
+    "gbt13610": "GB/T 13610-2020 天然气的组成分析 气相色谱法",
+    "iso5725-6": "ISO 5725-6:1994 / GB/T 6379.6-2009 测量方法与结果的准确度 第6部分",
+    "cn-power-2022": "企业温室气体排放核算与报告指南 发电设施（2022年修订版）",
+    "mee-grid-2022": "生态环境部 关于做好2023—2025年发电行业企业温室气体排放报告管理有关工作的通知（全国电网排放因子）",
+}))
+
+#: Clauses the plan's tables write in Chinese (by their text), for English pages.
+CLAUSES = cast("dict[str, tuple[str, str]]", pairs("plan.clause", {
+    "2021年末收盘价": "2021年末收盘价",
+    "2022年末收盘价": "2022年末收盘价",
+    "2023年末收盘价": "2023年末收盘价",
+    "2024年末收盘价": "2024年末收盘价",
+    "§ 燃煤元素碳和低位发热量 每月检测（月度缩分样）": "§ 燃煤元素碳和低位发热量 每月检测（月度缩分样）",
+    "§ 精密度 碳 再现性临界差 1.00 %": "§ 精密度 碳 再现性临界差 1.00 %",
+    "§ 精密度 碳 重复性限 0.50 %": "§ 精密度 碳 重复性限 0.50 %",
+    "§10 精密度 再现性临界差 300 J/g (Qgr,d)": "§10 精密度 再现性临界差 300 J/g (Qgr,d)",
+    "§10 精密度 重复性限 120 J/g (Qgr,ad)": "§10 精密度 重复性限 120 J/g (Qgr,ad)",
+    "§3.5.3 / §5.3 包含因子 k = 2（约95 %）": "§3.5.3 / §5.3 包含因子 k = 2（约95 %）",
+    "§4.3.3.4 正态分布 p = 95 % 时 k ≈ 2": "§4.3.3.4 正态分布 p = 95 % 时 k ≈ 2",
+    "§4.3.3.4 表2 矩形分布 k = √3": "§4.3.3.4 表2 矩形分布 k = √3",
+    "§9 / GB/T 13610 表 精密度：发热量重复性约 0.1 %": "§9 / GB/T 13610 表 精密度：发热量重复性约 0.1 %",
+    "精密度 再现性约 0.3 %（由组成计算的发热量）": "精密度 再现性约 0.3 %（由组成计算的发热量）",
+    "精密度（组分）再现性，折算含碳量约 0.6 %": "精密度（组分）再现性，折算含碳量约 0.6 %",
+    "精密度（组分）重复性，折算含碳量约 0.2 %": "精密度（组分）重复性，折算含碳量约 0.2 %",
+    "表1 采样、制样和化验总精密度 Ad ±2 %（绝对）→ NCV ≈ 2/(100−A−M) ≈ ±2.9 %": "表1 采样、制样和化验总精密度 Ad ±2 %（绝对）→ NCV ≈ 2/(100−A−M) ≈ ±2.9 %",
+}))
+
+
+def source_title(source: str, title: str, lang: str) -> str:
+    """A cited document's title in ``lang`` (the table's own title where none is known)."""
+    pair = TITLES.get(source)
+    return pick(pair, lang, f"plan.source:{source}") if pair and pair[0] == title else title
+
+
+def clause_text(clause: str, lang: str) -> str:
+    """A clause the tables write in Chinese, in ``lang`` (others as they are)."""
+    pair = CLAUSES.get(clause)
+    return pick(pair, lang, f"plan.clause:{clause}") if pair else clause

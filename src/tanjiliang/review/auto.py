@@ -97,6 +97,49 @@ def _condition(cond: str, lang: str) -> str:
     return label("condition", cond, lang)
 
 
+def counted(by: Counter[str], lang: str) -> list[str]:
+    """Finding codes with their counts in words: ``EQ-RATE 计量器具配备率低于要求 1项``,
+    ``EQ-RATE equipping rate below the requirement ×1`` (the code kept as a reference, like a
+    clause number; probe s10 #12a)."""
+    from tanjiliang.assess.findings import REGISTRY
+
+    out = []
+    for code, n in by.items():
+        f = REGISTRY.get(code)
+        if f is None:
+            out.append(f"{code} {n}项" if lang == "zh" else f"{code} ×{n}")
+        elif lang == "zh":
+            out.append(f"{code} {f.zh} {n}项")
+        else:
+            out.append(f"{code} {f.en} ×{n}")
+    return out
+
+
+def subject_words(subject: str | None, pack_name: str | None, lang: str) -> str:
+    """What a finding is about in words (``process_material/3`` → 过程物料 三级), read with the
+    review's pack where it is bundled; ids the user wrote stay as they are."""
+    from tanjiliang.model.errors import LoadError
+    from tanjiliang.reports.i18n import finding_subject
+    from tanjiliang.rules.load import bundled_pack_names, load_pack
+
+    pack = None
+    if pack_name and pack_name in bundled_pack_names():
+        try:
+            pack = load_pack(pack_name).pack
+        except LoadError:  # a pack that no longer loads: the subject as it is
+            pack = None
+    return finding_subject(subject, pack, lang)
+
+
+def fact_line(subject: str | None, message: str, pack_name: str | None, lang: str) -> str:
+    """One finding of a non-conformity's facts: what it is about in words, then its message;
+    the subject left out where the message already names it (过程物料三级配备率…, 器具 W-03 …)."""
+    words = subject_words(subject, pack_name, lang)
+    if not subject or words in message or words.replace(" ", "") in message:
+        return message
+    return f"{words}：{message}" if lang == "zh" else f"{words}: {message}"
+
+
 def applicable(item: Item, a: Assessment) -> bool:
     return all(condition(a, c) for c in item.applies)
 
@@ -131,16 +174,14 @@ def judge(item: Item, a: Assessment) -> ItemResult:
     if ncs:
         by = Counter(lk.code for lk in ncs)
         base.result = base.auto_result = "nonconforming"
-        base.auto_reason_zh = "评价发现不符合：" + "，".join(f"{c} {n}项" for c, n in by.items())
-        base.auto_reason_en = "Assessment non-conformities: " + ", ".join(
-            f"{c} ×{n}" for c, n in by.items())
+        base.auto_reason_zh = "评价发现不符合：" + "，".join(counted(by, "zh"))
+        base.auto_reason_en = "Assessment non-conformities: " + ", ".join(counted(by, "en"))
     else:
         base.result = base.auto_result = "conforming"
         if obs:
             by = Counter(lk.code for lk in obs)
-            base.auto_reason_zh = "符合；观察项：" + "，".join(f"{c} {n}项" for c, n in by.items())
-            base.auto_reason_en = "Conforming; observations: " + ", ".join(
-                f"{c} ×{n}" for c, n in by.items())
+            base.auto_reason_zh = "符合；观察项：" + "，".join(counted(by, "zh"))
+            base.auto_reason_en = "Conforming; observations: " + ", ".join(counted(by, "en"))
         else:
             base.auto_reason_zh = "评价未发现相关问题"
             base.auto_reason_en = "No related finding in the assessment"

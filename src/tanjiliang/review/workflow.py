@@ -300,10 +300,11 @@ def issue_findings(review: Review, actor: Actor, checklist: LoadedChecklist, own
         item = checklist.checklist.item(r.item)
         own = r.overridden or r.method == "attested"
         bad = [lk for lk in r.links if lk.severity == "nonconformity"][:20]
+        pack_name = review.assessment.pack_name
         lines = [(r.reason if own else r.auto_reason_zh) or "",
-                 *[f"{lk.subject}: {lk.zh}" for lk in bad]]
+                 *[auto.fact_line(lk.subject, lk.zh, pack_name, "zh") for lk in bad]]
         lines_en = [(r.reason if own else r.auto_reason_en) or "",
-                    *[f"{lk.subject}: {lk.en}" for lk in bad]]
+                    *[auto.fact_line(lk.subject, lk.en, pack_name, "en") for lk in bad]]
         out.append(NonConformity(
             id=f"NC-{nxt:02d}", item=r.item, clause=item.clause, basis=item.basis,
             description="\n".join(x for x in lines if x),

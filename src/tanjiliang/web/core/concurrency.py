@@ -74,13 +74,17 @@ def etag(unit: Any) -> str:
     return f'"r{unit.revision}"'
 
 
-def changes_since(unit: Any, revision: int) -> list[dict[str, Any]]:
-    """The history entries of ``unit`` after ``revision``: who changed what."""
+def changes_since(unit: Any, revision: int, lang: str = "zh") -> list[dict[str, Any]]:
+    """The history entries of ``unit`` after ``revision``: who changed what (in words)."""
+    from tanjiliang.web.core.assessing import pack_names
+    from tanjiliang.web.core.change_words import shown
     from tanjiliang.web.core.models import HistoryEntry
 
+    names = pack_names(unit, lang)
     out = []
-    for e in HistoryEntry.objects.filter(unit=unit, revision__gt=revision).order_by("id")[:50]:
-        out.append({"e": e, "changes": json.loads(e.changes)})
+    for e in (HistoryEntry.objects.filter(unit=unit, revision__gt=revision)
+              .select_related("user").order_by("id")[:50]):
+        out.append({"e": e, "changes": shown(json.loads(e.changes), lang, names)})
     return out
 
 
@@ -118,26 +122,49 @@ class RevisionMiddleware:
 
         unit = exception.unit
         unit.refresh_from_db()
-        mine = _entered(request, lang_of(request))
+        mine = _entered(request, unit, lang_of(request))
         back = request.META.get("HTTP_REFERER") or ""
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse("unit-edit", args=[unit.pk])
         return page(request, "tj/stale.html", unit, "edit", status=409,
-                    expected=exception.expected, entries=changes_since(unit, exception.expected),
+                    expected=exception.expected, entries=changes_since(unit, exception.expected, lang_of(request)),
                     mine=mine, back=back)
 
 
-def _entered(request: HttpRequest, lang: str) -> list[tuple[str, str]]:
-    """What the user posted, as labelled words where the unit model knows the field."""
-    from tanjiliang.model.unit import ConfirmationRecord, Instrument, UnitInfo
-    from tanjiliang.web.core.forms import SECTIONS, _word, field_label
+def _entered(request: HttpRequest, unit: Any, lang: str) -> list[tuple[str, str]]:
+    """What the user posted, as labelled words where the unit model knows the field (codes
+    named as the forms name them: the instrument type by the pack's name, the pack by its
+    title; change_words)."""
+    from django.utils.translation import gettext
 
+    from tanjiliang.model.unit import ConfirmationRecord, Instrument, Param, UnitFile, UnitInfo
+    from tanjiliang.web.core.assessing import pack_names
+    from tanjiliang.web.core.change_words import field_word, section_label, submodel
+    from tanjiliang.web.core.forms import SECTIONS, field_label
+
+    names = pack_names(unit, lang)
     models = [Instrument, ConfirmationRecord, UnitInfo, *SECTIONS.values()]
     out = []
     for key, value in request.POST.items():
         if key in (FIELD, "csrfmiddlewaretoken") or not value:
             continue
-        model = next((md for md in models if key in md.model_fields), None)
-        label = field_label(model, key, lang) if model is not None else key
-        out.append((label, _word(value, lang, key)))
+        head, *rest = key.split(".")  # parameters.ncv, parameters.ncv.source (a stream's form)
+        model = next((md for md in models if head in md.model_fields), None)
+        if model is None:
+            model = UnitFile if key in ("pack", "gwp") else None
+            label = section_label(head, lang) or key
+            out.append((label, field_word(model, key, value, lang, names)))
+            continue
+        labels, field = [field_label(model, head, lang)], head
+        for part in rest:
+            sub = submodel(model, field)
+            if part == "source":  # a parameter's source (Param has no labels of its own)
+                model, field = Param, "source"
+                labels.append(gettext("来源"))
+            elif sub is not None and part in sub.model_fields:
+                model, field = sub, part
+                labels.append(field_label(model, part, lang))
+            else:  # a gas of an emission factor (CH4, N2O)
+                labels.append(part)
+        out.append((" · ".join(labels), field_word(model, field, value, lang, names)))
     return out[:200]

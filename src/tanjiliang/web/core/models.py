@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ROLE_ENTERPRISE = "enterprise"
 ROLE_REVIEWER = "reviewer"
@@ -192,21 +193,24 @@ class AppendOnlyQuerySet(models.QuerySet):
 class HistoryEntry(models.Model):
     """Who changed what and when (issue 5 §4); rows are never updated or deleted."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Unit, null=True, on_delete=models.SET_NULL, related_name="history")
-    unit_name = models.CharField(max_length=200)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    username = models.CharField(max_length=150)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    revision = models.PositiveIntegerField()
-    action = models.CharField(max_length=32)
-    subject = models.CharField(max_length=200, blank=True)
-    zh = models.TextField()
-    en = models.TextField()
-    changes = models.TextField(default="[]")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("企业"))
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.SET_NULL, related_name="history",
+                             verbose_name=_("重点排放单位"))
+    unit_name = models.CharField(_("单位名称"), max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                             verbose_name=_("用户"))
+    username = models.CharField(_("登录名"), max_length=150)
+    at = models.DateTimeField(pgettext_lazy("When", "时间"), default=timezone.now, db_index=True)
+    revision = models.PositiveIntegerField(_("修订号"))
+    action = models.CharField(_("操作"), max_length=32)
+    subject = models.CharField(_("对象"), max_length=200, blank=True)
+    zh = models.TextField(_("内容（中文）"))
+    en = models.TextField(_("内容（英文）"))
+    changes = models.TextField(_("改动"), default="[]")
     #: The hash chain (web/core/audit.py): the previous row's hash and this row's.
-    prev_sha256 = models.CharField(max_length=64, default="")
-    sha256 = models.CharField(max_length=64, default="")
+    prev_sha256 = models.CharField(_("上一条的哈希"), max_length=64, default="")
+    sha256 = models.CharField(_("哈希"), max_length=64, default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -228,6 +232,9 @@ class HistoryEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("history is append-only")
+
+    def __str__(self) -> str:  # the admin's title of a row: the unit and its revision
+        return f"{self.unit_name} · {self.revision}"
 
 
 class AssessmentCache(models.Model):
@@ -253,13 +260,16 @@ class ApiToken(models.Model):
     """A bearer token for the REST API; only its SHA-256 is stored."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens")
-    name = models.CharField(max_length=100, blank=True)
-    digest = models.CharField(max_length=64, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
-    last_used = models.DateTimeField(null=True, blank=True)
+                             related_name="api_tokens", verbose_name=_("用户"))
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    digest = models.CharField(_("摘要（SHA-256）"), max_length=64, unique=True)
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("API 令牌")
         constraints = [models.UniqueConstraint(fields=["user", "name"],
                                                name="api_token_one_per_client")]
+
+    def __str__(self) -> str:  # the admin's title of a row: whose token, which client
+        return f"{self.user} · {self.name}" if self.name else str(self.user)

@@ -293,6 +293,23 @@ def figures(context: Any, value: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def colon(context: Any) -> str:
+    """A label's colon in the page's language: ``：`` on Chinese pages, ``: `` otherwise (no
+    full-width punctuation on an English page; probe s10 #12c)."""
+    return "：" if context.get("lang", "zh") == "zh" else ": "
+
+
+@register.simple_tag(takes_context=True)
+def paren(context: Any, side: str = "(") -> str:
+    """A bracket in the page's language: ``（``/``）`` on Chinese pages, `` (``/``)`` otherwise;
+    ``{% paren %}…{% paren ")" %}``."""
+    zh = context.get("lang", "zh") == "zh"
+    if side == ")":
+        return "）" if zh else ")"
+    return "（" if zh else " ("
+
+
+@register.simple_tag(takes_context=True)
 def ver(context: Any, number: Any) -> str:
     """A version number: 第 2 版 (English: v2)."""
     return f"第 {number} 版" if context.get("lang", "zh") == "zh" else f"v{number}"

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from tanjiliang.model.errors import LoadError
 from tanjiliang.web.core import integrations
 from tanjiliang.web.core import models as m
-from tanjiliang.web.core.assessing import try_assessment
+from tanjiliang.web.core.assessing import pack_names, try_assessment
+from tanjiliang.web.core.change_words import shown
 from tanjiliang.web.core.changes import record
 from tanjiliang.web.core.forms import issue_texts
 from tanjiliang.web.core.tenancy import history_for, readings_for, unit_for
@@ -201,5 +202,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_for(request.user, pk)
     pager = Paginator(history_for(request.user, unit).select_related("user"), 50)
     pg = pager.get_page(request.GET.get("page"))
-    entries = [{"e": e, "changes": json.loads(e.changes)} for e in pg]
+    lang = lang_of(request)
+    names = pack_names(unit, lang)
+    entries = [{"e": e, "changes": shown(json.loads(e.changes), lang, names)} for e in pg]
     return page(request, "tj/history.html", unit, "history", page=pg, entries=entries)

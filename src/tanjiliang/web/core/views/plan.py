@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.safestring import mark_safe
 
 from tanjiliang.model.errors import LoadError
-from tanjiliang.plan.words import component_label
+from tanjiliang.plan.words import component_label, w
 from tanjiliang.reports.plan_section import contributors_chart
 from tanjiliang.web.core.forms import issue_texts
 from tanjiliang.web.core.planning import number, plan_for
@@ -28,6 +28,8 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
         return page(request, "tj/plan.html", unit, "assessment", status=400,
                     error=issue_texts(exc, lang), price=price_text or "", budget=budget_text or "")
     data = p.to_json(lang)
+    if lang != "zh" and data["price"].get("unit"):  # 元/tCO2 → CNY/tCO2 (the data write 元)
+        data["price"]["unit"] = data["price"]["unit"].replace("元", w("yuan", lang))
     for c in data["contributors"]:
         c["label"] = component_label(c["name"], lang)
     by_id = {a["id"]: a for a in data["actions"]}
