@@ -108,7 +108,7 @@ class SafeJSONRenderer(JSONRenderer):
             return json.dumps(json_safe(plain), allow_nan=False)
 
 
-api = UnitFileAPI(title="tanjiliang 碳计量 API", version="1", auth=TokenAuth(),
+api = UnitFileAPI(title="tanjiliang API", version="1", auth=TokenAuth(),
                   urls_namespace="api", renderer=SafeJSONRenderer(),
                   description="Units, instruments, confirmations, readings, assessment and "
                               "reports of key emission units. Authenticate with "
