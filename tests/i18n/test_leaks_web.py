@@ -31,6 +31,10 @@ def demo(db: Any) -> dict[str, Any]:
 
     seed(EXAMPLES)
     seed_self_inspections()
+    from tanjiliang.web.month.demo import seed_months
+
+    seed_months()  # filed months (the months page shows their versions)
+    from tanjiliang.web.month.demo import FILINGS
     reviewer = User.objects.get(username="shencha")
     unit = m.Unit.objects.filter(reviewers=reviewer).order_by("pk").first()
     c = Client()
@@ -46,6 +50,7 @@ def demo(db: Any) -> dict[str, Any]:
            {"file": SimpleUploadedFile("readings.csv", ("\n".join(rows) + "\n").encode())})
     typed = _changes_and_findings(unit, owner, reviewer)
     words = UserWords(typed)
+    words.add(reason for _m, _at, reason in FILINGS if reason)  # a correction's reason, typed
     for path in EXAMPLES:
         words.add(UserWords.of_unit(path).texts)
     from tanjiliang.web.review.demo import REASON
@@ -165,6 +170,11 @@ def _pages(username: str, lang: str = "zh") -> list[str]:
         urls += _unit_urls(unit) + _review_urls(unit)
         if lang != "zh":  # the plan page in English (its Chinese page still shows IPCC titles
             urls.append(reverse("plan", args=[unit.pk]))  # and clauses in English)
+    if lang != "zh":  # the months page of the unit with filed months
+        from tanjiliang.web.month.models import MonthFiling
+
+        urls += [reverse("months", args=[pk]) for pk in
+                 MonthFiling.objects.values_list("unit_id", flat=True).distinct()]
         if unit.enterprise.credit_code:
             urls.append(reverse("overview-unit", args=[unit.enterprise.credit_code]))
     if username == "shencha":
