@@ -45,6 +45,8 @@ class World:
 
         data = unit_to_data(uf)
         data["unit"]["region"] = "山东省济南市"
+        # its own credit code: another enterprise's is refused (changes.check_credit_code)
+        data["unit"]["credit_code"] = "91370100MA3W1B2C30"
         from tanjiliang.web.core.changes import validate
 
         self.unit_b = create_unit(validate(data), self.ent_b, self.b, source="test")

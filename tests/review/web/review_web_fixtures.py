@@ -10,11 +10,20 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from tanjiliang.model.load import load_unit
+from tanjiliang.model.unit import UnitFile
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.changes import create_unit
 
 ROOT = Path(__file__).resolve().parents[3]
 SPEC_EXAMPLE = ROOT / "tests" / "data" / "spec-example.yaml"
+
+
+def spec_unit(**info: object) -> UnitFile:
+    """The spec example with some of its ``unit:`` fields set (name, credit_code, year…)."""
+    uf = load_unit(SPEC_EXAMPLE)
+    for k, v in info.items():
+        setattr(uf.unit, k, v)
+    return uf
 
 
 def make_user(username: str, role: str, *, enterprise: m.Enterprise | None = None,

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
-from review_web_fixtures import SPEC_EXAMPLE
+from review_web_fixtures import spec_unit
 
-from tanjiliang.model.load import load_unit
 from tanjiliang.web.core import models as m
 from tanjiliang.web.core.changes import create_unit, delete_unit
 from tanjiliang.web.core.mapping import store_unit
@@ -23,13 +22,6 @@ from tanjiliang.web.review.summaries import publish_frame, refresh_unit
 
 ROOT = Path(__file__).resolve().parents[3]
 VICTIM_CODE = "91410100MA44ABCD1F"  # the spec example's, enterprise A's unit
-
-
-def _spec(**info):
-    uf = load_unit(SPEC_EXAMPLE)
-    for k, v in info.items():
-        setattr(uf.unit, k, v)
-    return uf
 
 
 def _rows(client, **params):
@@ -44,8 +36,8 @@ def test_a_unit_carrying_another_enterprises_code_never_takes_its_row(
     the victim's row stays linked to the victim's unit, the victim still sees it, the drill-down
     of each shows only its own enterprise's years."""
     with django_capture_on_commit_callbacks(execute=True):
-        fake = store_unit(_spec(name="伪造单位", region="河南省南阳市"), enterprise=rw.ent_b)
-        fake_2024 = store_unit(_spec(name="伪造单位", year=2024), enterprise=rw.ent_b)
+        fake = store_unit(spec_unit(name="伪造单位", region="河南省南阳市"), enterprise=rw.ent_b)
+        fake_2024 = store_unit(spec_unit(name="伪造单位", year=2024), enterprise=rw.ent_b)
     assert UnitSummary.objects.get(unit=rw.unit).name == rw.unit.name
     assert UnitSummary.objects.get(unit=fake).name == "伪造单位"
     reg = rw.client(rw.regulator)
@@ -74,20 +66,20 @@ def test_a_published_row_is_taken_only_by_the_enterprise_registered_with_its_cod
     from tanjiliang.model.write import dump_yaml
     from tanjiliang.province.batch import reassess
 
-    uf = _spec(credit_code="91410700MA46C2R5W7", name="批量单位")
+    uf = spec_unit(credit_code="91410700MA46C2R5W7", name="批量单位")
     path = tmp_path / "u.yaml"
     path.write_text(dump_yaml(uf), encoding="utf-8")
     assert publish_frame(reassess([path], workers=1)) == 1
     published = UnitSummary.objects.get(credit_code="91410700MA46C2R5W7", unit=None)
     with django_capture_on_commit_callbacks(execute=True):
-        other = create_unit(_spec(credit_code="91410700MA46C2R5W7", name="冒用"), rw.ent_b, rw.b)
+        other = create_unit(spec_unit(credit_code="91410700MA46C2R5W7", name="冒用"), rw.ent_b, rw.b)
     assert UnitSummary.objects.filter(pk=published.pk, unit=None).exists()  # not taken
     assert UnitSummary.objects.get(unit=other).pk != published.pk
     with django_capture_on_commit_callbacks(execute=True):
         delete_unit(other, rw.b)
         rw.ent_b.credit_code = "91410700MA46C2R5W7"
         rw.ent_b.save()
-        mine = create_unit(_spec(credit_code="91410700MA46C2R5W7", name="批量单位"), rw.ent_b,
+        mine = create_unit(spec_unit(credit_code="91410700MA46C2R5W7", name="批量单位"), rw.ent_b,
                            rw.b)
     assert UnitSummary.objects.get(unit=mine).pk == published.pk  # the stored unit stands for it
     assert not UnitSummary.objects.filter(credit_code="91410700MA46C2R5W7", unit=None).exists()
@@ -100,7 +92,7 @@ def test_a_deleted_unit_leaves_the_overview(rw, django_capture_on_commit_callbac
     reg = rw.client(rw.regulator)
     before = reg.get(reverse("overview"), {"year": 2025}).context["tot"]
     with django_capture_on_commit_callbacks(execute=True):
-        tmp = create_unit(_spec(credit_code="91410700MA46C2R5W7", name="临时单位"), rw.ent_b,
+        tmp = create_unit(spec_unit(credit_code="91410700MA46C2R5W7", name="临时单位"), rw.ent_b,
                           rw.b)
     during = reg.get(reverse("overview"), {"year": 2025}).context["tot"]
     assert during["n"] == before["n"] + 1 and during["emissions"] > before["emissions"]

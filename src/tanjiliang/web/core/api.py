@@ -134,6 +134,13 @@ def _problem(request: HttpRequest, exc: Problem) -> HttpResponse:
                    for i in exc.exc.issues]}, status=exc.status)
 
 
+@api.exception_handler(LoadError)
+def _refused(request: HttpRequest, exc: LoadError) -> HttpResponse:
+    """A change refused where it is stored (another enterprise's credit code,
+    changes.check_credit_code): 400 with its issues, as a body the loader refused."""
+    return _problem(request, Problem(exc))
+
+
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "not found", "issues": []}, status=404)

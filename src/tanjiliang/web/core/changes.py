@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from tanjiliang.model.errors import Issue, LoadError
 from tanjiliang.model.load import SourceMap, read_tree, validate_data
 from tanjiliang.model.unit import UnitFile
 from tanjiliang.model.write import unit_to_data
@@ -87,9 +88,35 @@ def record(unit: m.Unit, user: Any, action: str, zh: str, en: str, subject: str 
         action=action, subject=subject[:200], zh=zh, en=en, changes=dumps(changes))
 
 
+def check_credit_code(uf: UnitFile, enterprise_id: int, old: str | None = None) -> None:
+    """A unit carries its own enterprise's credit code: a code registered to another
+    enterprise, or carried by another enterprise's unit, is refused (``LoadError`` on
+    ``unit.credit_code``) when a unit is created with it or changed to it — otherwise one
+    enterprise's unit could stand for another's in the regulator's overview (s10 web #1;
+    docs/security.md "Credit codes"). A code a unit already carries is not asked again, so
+    that data stored before this rule can still be edited."""
+    code = (uf.unit.credit_code or "").strip().upper()
+    if not code or code == (old or "").strip().upper():
+        return
+    taken = (m.Enterprise.objects.filter(credit_code__iexact=code).exclude(pk=enterprise_id)
+             .exists()
+             or m.Unit.objects.filter(credit_code__iexact=code)
+             .exclude(enterprise_id=enterprise_id).exists())
+    if taken:
+        raise LoadError([Issue(
+            "<form>", None, "unit.credit_code",
+            f"该统一社会信用代码已属于另一企业（{code}）：本企业的单位只能填写本企业的统一社会"
+            "信用代码；如确属本企业，请联系管理员核实",
+            f"this credit code ({code}) belongs to another enterprise: an enterprise's units "
+            "carry its own credit code; if it is yours, ask the administrator to check")])
+
+
 @transaction.atomic
 def create_unit(uf: UnitFile, enterprise: m.Enterprise, user: Any, *,
                 source: str = "") -> m.Unit:
+    """Store a new unit of ``enterprise`` (``LoadError`` when its credit code is another
+    enterprise's)."""
+    check_credit_code(uf, enterprise.pk)
     unit = store_unit(uf, enterprise=enterprise)
     n = len(uf.instruments)
     record(unit, user, "create", f"创建单位（{source or '表单'}，{n} 台器具）",
@@ -103,6 +130,7 @@ def replace_unit(unit: m.Unit, uf: UnitFile, user: Any, *, action: str = "import
     """Replace a unit's content by a whole validated unit file (import, ledger import)."""
     unit = m.Unit.objects.select_for_update().get(pk=unit.pk)
     concurrency.check(unit)
+    check_credit_code(uf, unit.enterprise_id, unit.credit_code)
     old = unit_data(unit)
     unit = store_unit(uf, unit=unit)
     record(unit, user, action, zh, en, changes=diff(old, unit_data(unit)))
@@ -137,6 +165,7 @@ def apply_change(unit: m.Unit, user: Any, mutate: Callable[[dict[str, Any]], Non
     changes = diff(old, unit_to_data(uf))
     if not changes:
         return unit
+    check_credit_code(uf, unit.enterprise_id, unit.credit_code)
     unit = store_unit(uf, unit=unit)
     record(unit, user, action, zh, en, subject=subject, changes=changes)
     concurrency.advanced(unit)

@@ -94,7 +94,11 @@ def unit_import_new(request: HttpRequest) -> HttpResponse:
     except LoadError as exc:
         return page(request, "tj/errors.html", status=400, title=upload.name,
                     issues=issue_texts(exc, lang), back="unit-list")
-    unit = create_unit(uf, enterprise, request.user, source=upload.name)
+    try:
+        unit = create_unit(uf, enterprise, request.user, source=upload.name)
+    except LoadError as exc:  # e.g. another enterprise's credit code
+        return page(request, "tj/errors.html", status=400, title=upload.name,
+                    issues=issue_texts(exc, lang), back="unit-list")
     _mappings(request, uf, lang)
     return redirect("unit-dashboard", pk=unit.pk)
 
@@ -134,9 +138,13 @@ def unit_new(request: HttpRequest) -> HttpResponse:
             except LoadError as exc:
                 by_field, general = issue_errors(exc, "unit", lang)
             else:
-                unit = create_unit(uf, enterprise, request.user,
-                                   source=gettext("新建单位向导"))
-                return redirect("wizard-subunits", pk=unit.pk)
+                try:
+                    unit = create_unit(uf, enterprise, request.user,
+                                       source=gettext("新建单位向导"))
+                except LoadError as exc:  # another enterprise's credit code
+                    by_field, general = issue_errors(exc, "unit", lang)
+                else:
+                    return redirect("wizard-subunits", pk=unit.pk)
     from tanjiliang.web.core.views.wizard import steps
 
     return page(request, "tj/unit_new.html", status=400 if by_field or general else 200,
@@ -196,8 +204,12 @@ def import_unit(request: HttpRequest, pk: int) -> HttpResponse:
     except LoadError as exc:
         return page(request, "tj/errors.html", unit, "edit", status=400, title=upload.name,
                     issues=issue_texts(exc, lang))
-    _, changed = import_unit_file(unit, uf, request.user, zh=f"导入单位文件 {upload.name}",
-                                  en=f"unit file {upload.name} imported")
+    try:
+        _, changed = import_unit_file(unit, uf, request.user, zh=f"导入单位文件 {upload.name}",
+                                      en=f"unit file {upload.name} imported")
+    except LoadError as exc:  # e.g. another enterprise's credit code
+        return page(request, "tj/errors.html", unit, "edit", status=400, title=upload.name,
+                    issues=issue_texts(exc, lang))
     if changed:
         messages.success(request, gettext("已导入"))
     else:  # the file is the unit as stored: no new revision, no history entry
