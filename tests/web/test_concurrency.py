@@ -187,7 +187,7 @@ def test_deleting_a_unit_with_reviews_is_refused_without_history(world: Any) -> 
     auth = world.token(world.a)
     tag = c.get(f"/api/units/{unit.pk}", **auth)["ETag"]
     r = c.delete(f"/api/units/{unit.pk}", HTTP_IF_MATCH=tag, **auth)
-    assert r.status_code == 409 and "cannot be deleted" in r.json()["detail"]
+    assert r.status_code == 409 and "cannot be deleted" in r.json()["issues"][0]["en"]
     assert m.Unit.objects.filter(pk=unit.pk).exists()
     assert m.HistoryEntry.objects.count() == before
     assert not m.HistoryEntry.objects.filter(action="delete").exists()

@@ -628,6 +628,19 @@ def validation_issues(exc: ValidationError, data: Any, src: SourceMap) -> list[I
     return issues
 
 
+#: Characters an id cannot contain besides the id pattern's (spaces, ``. , ; :``): ids name
+#: items in web addresses (``/api/units/1/instruments/<id>``), where ``/`` cannot be escaped and
+#: ``\ < > " ? # %`` and control characters are mangled by clients or markup (probe s10 #11).
+UNADDRESSABLE = frozenset('/\\<>"?#%')
+
+
+def unaddressable(ident: str) -> str:
+    """The characters of ``ident`` an id cannot contain (``UNADDRESSABLE``, control
+    characters as U+XXXX), in order, separated by spaces; empty when there are none."""
+    bad = dict.fromkeys(c for c in ident if c in UNADDRESSABLE or ord(c) < 32 or 127 <= ord(c) < 160)
+    return " ".join(c if c in UNADDRESSABLE else f"U+{ord(c):04X}" for c in bad)
+
+
 def reference_issues(unit: UnitFile, src: SourceMap, unchecked: dict[str, str] | None = None) -> list[Issue]:
     """Every id unique in the file; every reference resolved (unit-file.md). ``unchecked``:
     ids of the file's items that have problems of their own (id → section); a reference to one
@@ -636,6 +649,11 @@ def reference_issues(unit: UnitFile, src: SourceMap, unchecked: dict[str, str] |
     owners: dict[str, tuple[str, int]] = {}
     for section in ("subunits", "equipment", "emission_points", "source_streams", "instruments"):
         for i, obj in enumerate(getattr(unit, section)):
+            if bad := unaddressable(obj.id):
+                issues.append(src.issue((section, i, "id"),
+                                        f"编号“{obj.id}”不能含 {bad}（网址中无法引用；可改用 - 或 _）",
+                                        f'id "{obj.id}" cannot contain {bad} (it could not be used in a web '
+                                        "address; use - or _ instead)"))
             if obj.id in (BOUNDARY, LAB):
                 issues.append(src.issue((section, i, "id"), f"“{obj.id}”是保留字，不能作编号",
                                         f'"{obj.id}" is reserved and cannot be an id'))

@@ -2,13 +2,28 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path, register_converter
 from django.utils.translation import gettext_lazy as _
 
 from tanjiliang.web.core import api_plan  # noqa: F401  (registers /api/units/{id}/plan)
-from tanjiliang.web.core.api import api
+from tanjiliang.web.core.api import api, not_found
 from tanjiliang.web.core.views import ledger, other, plan, units, wizard
 from tanjiliang.web.month import views as month_views
+
+
+class UnitFormat:
+    """The unit file's download formats: ``unit.yaml``, ``unit.json`` (another is 404)."""
+
+    regex = "yaml|json"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnitFormat, "unitformat")
 
 admin.site.site_header = _("碳计量 管理")
 admin.site.site_title = "tanjiliang"
@@ -21,7 +36,7 @@ urlpatterns = [
     path("units/new/", units.unit_new, name="unit-new"),
     path("units/<int:pk>/", units.dashboard, name="unit-dashboard"),
     path("units/<int:pk>/delete/", units.delete_unit, name="unit-delete"),
-    path("units/<int:pk>/unit.<str:fmt>", units.export_unit, name="unit-export"),
+    path("units/<int:pk>/unit.<unitformat:fmt>", units.export_unit, name="unit-export"),
     path("units/<int:pk>/edit/", units.editor, name="unit-edit"),
     path("units/<int:pk>/edit/import/", units.import_unit, name="unit-import"),
     path("units/<int:pk>/edit/info/", units.edit_info, name="unit-edit-info"),
@@ -67,6 +82,7 @@ urlpatterns = [
     path("units/<int:pk>/history/", other.history, name="history"),
     path("", include("tanjiliang.web.review.urls")),
     path("api/", api.urls),
+    path("api/", include([re_path(r"", not_found)])),  # no operation there: the API's JSON 404
     path("admin/", admin.site.urls),
 ]
 

@@ -3,7 +3,10 @@
 Bearer-token authentication (``Authorization: Bearer <token>``; a token comes from
 ``POST /api/auth/token`` or the admin); the same tenancy as the screens (``core.tenancy``);
 bodies are validated by the unit-file loader, so a bad value answers 400 with the issues
-(key path, zh and en) exactly as a bad file would.
+(key path, zh and en) exactly as a bad file would; so do parameters of the wrong type or out of
+range. Every error body is ``{detail, issues: [{path, zh, en, …}]}``, ``detail`` in the
+request's language (``?lang=zh|en``, then the ``tj_lang`` cookie, then ``Accept-Language``;
+Chinese by default; another ``lang`` answers 400).
 """
 
 from __future__ import annotations
@@ -14,19 +17,21 @@ import secrets
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
-from ninja import File, Form, NinjaAPI, Schema, Status
+from django.utils import timezone, translation
+from django.views.decorators.csrf import csrf_exempt
+from ninja import File, Form, NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 from ninja.files import UploadedFile
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
-from tanjiliang.model.errors import Issue, LoadError
+from tanjiliang.model.errors import Issue, LoadError, format_path
 from tanjiliang.model.unit import ConfirmationRecord, Instrument, UnitFile
 from tanjiliang.model.write import dump_json, dump_yaml, unit_to_data
 from tanjiliang.web.core import concurrency, integrations
@@ -42,6 +47,7 @@ from tanjiliang.web.core.changes import (
     record,
     validate,
 )
+from tanjiliang.web.core.i18n import COOKIE, django_code
 from tanjiliang.web.core.mapping import unit_data, unit_file
 from tanjiliang.web.core.security import lockout
 from tanjiliang.web.core.tenancy import (
@@ -79,9 +85,59 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
+#: The languages the API answers in (every issue carries both).
+LANGS = ("zh", "en")
+Lang = Literal["zh", "en"]
+
+
+def api_lang(request: HttpRequest) -> str:
+    """The language of an API answer: ``?lang=zh|en``, else the ``tj_lang`` cookie (the
+    choice made on the pages, for /api/docs), else the first of Chinese or English in
+    ``Accept-Language``, else Chinese."""
+    for lang in (request.GET.get("lang"), request.COOKIES.get(COOKIE)):
+        if lang in LANGS:
+            return lang
+    ranked = []
+    for n, part in enumerate(request.headers.get("Accept-Language", "").split(",")):
+        tag, _, q = part.strip().lower().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            continue
+        ranked.append((-weight, n, tag))
+    for _, _, tag in sorted(ranked):
+        for lang in LANGS:
+            if tag == lang or tag.startswith(f"{lang}-"):
+                return lang
+    return "zh"
+
+
 class UnitFileAPI(NinjaAPI):
     """Adds the unit file's JSON schema (the loader's pydantic models) to the OpenAPI
-    components, so request bodies are documented by the same models that validate them."""
+    components, so request bodies are documented by the same models that validate them;
+    answers in the request's language (:func:`api_lang`, another ``?lang=`` refused) and
+    keeps a bad parameter's value so that its issue can name it."""
+
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        # called by every operation before its parameters are read (ninja's Operation.run)
+        asked = request.GET.get("lang")
+        if asked is not None and asked not in LANGS:
+            raise _bad(f"不支持的语言“{asked}”：lang 应为 zh 或 en",
+                       f'unsupported language "{asked}": lang is zh or en', "lang")
+        request.lang = api_lang(request)  # type: ignore[attr-defined]
+        translation.activate(django_code(request.lang))  # type: ignore[attr-defined]
+        return super().create_temporal_response(request)
+
+    def validation_error_from_error_contexts(
+            self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
+        errors = []
+        for context in error_contexts:
+            model = context.model
+            for e in context.pydantic_validation_error.errors(include_url=False):
+                e["loc"] = (model.__ninja_param_source__,
+                            *model.__ninja_flatten_map_reverse__.get(e["loc"], e["loc"]))
+                errors.append(dict(e))
+        return ValidationError(errors)
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -116,6 +172,10 @@ api = UnitFileAPI(title="tanjiliang API", version="1", auth=TokenAuth(),
 
 
 class Error(Schema):
+    """Every error answer: ``detail`` in the request's language; ``issues`` each with its
+    place (``path``: a key path of the body, a parameter's name or a header) in both
+    languages (``zh``, ``en``), and ``file``/``line`` for an uploaded file."""
+
     detail: str
     issues: list[dict[str, Any]] = []
 
@@ -126,30 +186,91 @@ class Problem(Exception):
         self.status = status
 
 
+#: What an issue names as its file when it is the request itself (``<form>``: the web's
+#: changes validate the unit as changed, which an API request's body did).
+_THE_REQUEST = ("<request>", "<form>")
+
+
+def _said(issue: Issue, lang: str) -> str:
+    """An issue in one language: ``file:line path: text`` (no file for the request itself)."""
+    text = issue.message(lang)
+    for name in _THE_REQUEST:
+        text = text.removeprefix(f"{name} ").removeprefix(f"{name}: ")
+    return text
+
+
+def error_response(request: HttpRequest, issues: list[Issue], status: int,
+                   **extra: Any) -> HttpResponse:
+    """The error body (:class:`Error`) of ``issues`` (``extra`` fields join each issue)."""
+    lang = api_lang(request)
+    resp = api.create_response(request, {
+        "detail": "\n".join(_said(i, lang) for i in issues),
+        "issues": [{"file": "<request>" if i.file in _THE_REQUEST else i.file, "line": i.line,
+                    "path": i.path, "zh": i.zh, "en": i.en, **extra} for i in issues]}, status=status)
+    resp["Content-Language"] = "zh-Hans" if lang == "zh" else lang
+    return resp
+
+
+def _issue(zh: str, en: str, path: str = "") -> Issue:
+    return Issue("<request>", None, path, zh, en)
+
+
 @api.exception_handler(Problem)
 def _problem(request: HttpRequest, exc: Problem) -> HttpResponse:
-    return api.create_response(request, {
-        "detail": exc.exc.message("en"),
-        "issues": [{"file": i.file, "line": i.line, "path": i.path, "zh": i.zh, "en": i.en}
-                   for i in exc.exc.issues]}, status=exc.status)
+    return error_response(request, exc.exc.issues, exc.status)
 
 
 @api.exception_handler(LoadError)
-def _refused(request: HttpRequest, exc: LoadError) -> HttpResponse:
-    """A change refused where it is stored (another enterprise's credit code,
-    changes.check_credit_code): 400 with its issues, as a body the loader refused."""
-    return _problem(request, Problem(exc))
+def _load_error(request: HttpRequest, exc: LoadError) -> HttpResponse:
+    return error_response(request, exc.issues, 400)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A parameter or body that does not fit the operation (django-ninja's 422): 400 with
+    the issues in the loader's words, ``path`` the parameter's name (``limit``) or the body's
+    key path (``password``)."""
+    from tanjiliang.model.load import _translate
+
+    issues = []
+    for err in exc.errors:
+        loc = tuple(err.get("loc") or ())
+        where = loc[2:] if loc[:1] == ("body",) else loc[1:]  # a body: past the schema's name
+        zh, en = _translate(err)
+        issues.append(_issue(zh, en, format_path(where)))
+    return error_response(request, issues, 400)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, [_issue(
+        "需要有效的 API 令牌：请在 Authorization 头中发送 Bearer <令牌>（令牌由 POST /api/auth/token 取得）",
+        "a valid API token is needed: send Authorization: Bearer <token> (a token comes from "
+        "POST /api/auth/token)", "Authorization")], 401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # django-ninja could not read the body
+        return error_response(request, [_issue("请求体不是有效的 JSON", "the request body is not valid JSON")], 400)
+    return error_response(request, [_issue(f"请求无法处理（{exc.status_code}）", str(exc))], exc.status_code)
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "not found", "issues": []}, status=404)
+    return not_found(request)
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """404 in the API's shape, also for an address under /api/ that names no operation
+    (urls.py: never Django's HTML page)."""
+    return error_response(request, [_issue("未找到", "not found")], 404)
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "read-only for this user", "issues": []},
-                               status=403)
+    return error_response(request, [_issue("此用户只能查看，不能修改", "read-only for this user")], 403)
 
 
 class Precondition(Exception):
@@ -161,9 +282,8 @@ class Precondition(Exception):
 
 @api.exception_handler(Precondition)
 def _precondition(request: HttpRequest, exc: Precondition) -> HttpResponse:
-    resp = api.create_response(request, {"detail": exc.en, "issues": [
-        {"file": "<request>", "line": None, "path": "If-Match", "zh": exc.zh, "en": exc.en,
-         "revision": exc.unit.revision}]}, status=exc.status)
+    resp = error_response(request, [_issue(exc.zh, exc.en, "If-Match")], exc.status,
+                          revision=exc.unit.revision)
     resp["ETag"] = concurrency.etag(exc.unit)
     return resp
 
@@ -181,25 +301,27 @@ def _stale_precondition(unit: m.Unit) -> Precondition:
 
 
 def _if_match(request: HttpRequest, unit: m.Unit, required: bool = True) -> None:
-    """``If-Match`` with the unit's ETag (issue 18 §6): required for PUT/PATCH/DELETE (428
-    without), 412 when it names another revision. The revision it names is then checked
-    again with the unit locked, where the change is made (changes.apply_change)."""
-    header = (request.headers.get("If-Match") or "").strip()
-    if not header:
+    """``If-Match`` with the unit's ETag (issue 18 §6): required for PUT/DELETE (428
+    without), 412 when it names another revision. ``If-Match: *`` names no revision, so
+    where the ETag is required it is refused as missing (428, probe s10 #10); where it is
+    optional it asks nothing the unit does not meet (it exists). The revision named is then
+    checked again with the unit locked, where the change is made (changes.apply_change)."""
+    tags = [x.strip() for x in (request.headers.get("If-Match") or "").split(",") if x.strip()]
+    if not tags or "*" in tags:
         if required:
-            raise Precondition(428, unit, "请在 If-Match 中给出读取时的 ETag（GET 的 ETag 头）",
-                               "send the ETag you read (the GET's ETag header) in If-Match")
+            said = "（If-Match: * 不指明版本，不能代替 ETag）" if tags else ""
+            said_en = " (If-Match: * names no revision and cannot stand for it)" if tags else ""
+            raise Precondition(428, unit, f"请在 If-Match 中给出读取时的 ETag（GET 的 ETag 头）{said}",
+                               f"send the ETag you read (the GET's ETag header) in If-Match{said_en}")
         return
-    if header == "*":
-        return
-    revisions = {concurrency.parse_revision(x) for x in header.split(",")}
+    revisions = {concurrency.parse_revision(x) for x in tags}
     if unit.revision not in revisions:
         raise _stale_precondition(unit)
     concurrency.expect(unit.revision)
 
 
 def _bad(zh: str, en: str, path: str = "") -> Problem:
-    return Problem(LoadError([Issue("<request>", None, path, zh, en)]))
+    return Problem(LoadError([_issue(zh, en, path)]))
 
 
 def _json_body(request: HttpRequest) -> Any:
@@ -214,16 +336,10 @@ def _body_ref(name: str) -> dict[str, Any]:
         "schema": {"$ref": f"#/components/schemas/{name}"}}}}}
 
 
-class Invalid(Schema):
-    """A request that does not fit the operation's parameters (django-ninja's 422)."""
-
-    detail: list[dict[str, Any]]
-
-
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Invalid}
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
 #: Changes of an existing unit: optimistic concurrency (If-Match).
 WRITE_ERRORS = {**ERRORS, 409: Error, 412: Error, 428: Error}
-READ_ERRORS = {401: Error, 404: Error, 422: Invalid}
+READ_ERRORS = {400: Error, 401: Error, 404: Error}
 
 
 # ------------------------------------------------------------------------------ schemas
@@ -293,9 +409,10 @@ class HistoryOut(Schema):
 
 
 def _unit_out(user: Any, u: m.Unit, writable: set[int]) -> dict[str, Any]:
+    n = getattr(u, "n_instruments", None)  # annotated on a list, counted for one unit
     return {"id": u.pk, "name": u.name, "year": u.year, "sector": u.sector, "region": u.region,
             "enterprise": u.enterprise.name, "enterprise_id": u.enterprise_id,
-            "revision": u.revision, "instruments": getattr(u, "n_instruments", 0),
+            "revision": u.revision, "instruments": u.instruments.count() if n is None else n,
             "writable": u.pk in writable}
 
 
@@ -308,21 +425,21 @@ def _ins_out(row: m.Instrument) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------ endpoints
 
-@api.post("/auth/token", auth=None, response={200: TokenOut, 400: Error, 401: Error, 422: Invalid, 429: Error}, tags=["auth"])
+@api.post("/auth/token", auth=None, response={200: TokenOut, 400: Error, 401: Error, 429: Error}, tags=["auth"])
 def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
     """Exchange a username and password for the bearer token of client ``name`` (asking
     again rotates that client's token). Wrong passwords count towards the login lockout
     (429 while locked; docs/security.md)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        body = json.loads(lockout(request).content)
-        return Status(429, body)
+        said = json.loads(lockout(request).content)["issues"][0]
+        return error_response(request, [_issue(said["zh"], said["en"])], 429)
     if user is None or not user.is_active:
-        return Status(401, {"detail": "invalid credentials", "issues": []})
+        return error_response(request, [_issue("用户名或密码不正确", "invalid credentials")], 401)
     return Status(200, {"token": issue_token(user, payload.name or "api")})
 
 
-@api.get("/units", response={200: list[UnitOut], 401: Error, 422: Invalid}, tags=["units"])
+@api.get("/units", response={200: list[UnitOut], **READ_ERRORS}, tags=["units"])
 def list_units(request: HttpRequest, year: int | None = None, sector: str | None = None) -> Any:
     """The units the caller may see."""
     from django.db.models import Count
@@ -338,7 +455,12 @@ def list_units(request: HttpRequest, year: int | None = None, sector: str | None
 
 
 def _enterprise(request: HttpRequest, enterprise: int | None) -> m.Enterprise:
+    """The enterprise a new unit is for: the caller's own, or the one named (an
+    administrator's choice); 403 for a user who may create no unit (reviewer, regulator)."""
     ents = enterprises_for(request.user, write=True)
+    if not ents.exists():
+        raise Problem(LoadError([_issue("只有企业用户或管理员可以创建单位",
+                                        "only an enterprise user or an administrator can create units")]), 403)
     if enterprise is None:
         if ents.count() == 1:
             return ents.get()
@@ -439,7 +561,8 @@ def reimport_unit_api(request: HttpRequest, unit_id: int, file: File[UploadedFil
          openapi_extra={"responses": {200: {"description": "the unit file", "content": {
              "application/yaml": {"schema": {"$ref": "#/components/schemas/UnitFile"}},
              "application/json": {"schema": {"$ref": "#/components/schemas/UnitFile"}}}}}})
-def export_unit_api(request: HttpRequest, unit_id: int, format: str = "yaml") -> Any:
+def export_unit_api(request: HttpRequest, unit_id: int,
+                    format: Literal["yaml", "json"] = "yaml") -> Any:
     """The unit file (``format=yaml`` or ``json``), the backup and exchange format."""
     uf = unit_file(unit_for(request.user, unit_id))
     if format == "json":
@@ -449,10 +572,10 @@ def export_unit_api(request: HttpRequest, unit_id: int, format: str = "yaml") ->
 
 @api.get("/units/{unit_id}/instruments", response={200: list[InstrumentOut], **READ_ERRORS},
          tags=["instruments"])
-def list_instruments(request: HttpRequest, unit_id: int, offset: int = 0,
-                     limit: int = 100) -> Any:
+def list_instruments(request: HttpRequest, unit_id: int, offset: int = Query(0, ge=0),
+                     limit: int = Query(100, ge=0, le=1000)) -> Any:
+    """The ledger in its order, ``limit`` (at most 1000) instruments from ``offset``."""
     unit = unit_for(request.user, unit_id)
-    offset, limit = max(offset, 0), min(max(limit, 0), 1000)
     return [_ins_out(r) for r in m.Instrument.objects.filter(unit=unit)
             .order_by("position")[offset:offset + limit]]
 
@@ -563,7 +686,8 @@ def add_confirmation(request: HttpRequest, unit_id: int, ident: str) -> Any:
 @api.post("/units/{unit_id}/readings", response={201: dict[str, Any], **ERRORS},
           tags=["readings"])
 def upload_readings(request: HttpRequest, unit_id: int, file: File[UploadedFile],
-                    period: str = "data", month: str = "", date_from: str = "",
+                    period: Literal["data", "year", "month", "range"] = "data",
+                    month: str = "", date_from: str = "",
                     date_to: str = "") -> Any:
     """Upload readings (CSV, XLSX or Parquet); answers the data-quality report for ``period``:
     ``data`` (the months the file covers, the default), ``year`` (the reporting year),
@@ -623,7 +747,7 @@ def import_ledger_api(request: HttpRequest, unit_id: int, file: File[UploadedFil
     if Path(name).suffix.lower() != ".xlsx":
         raise _bad("台账须为 .xlsx 文件", "the ledger must be an .xlsx file", "file")
     content = file.read()
-    lang = "en" if request.GET.get("lang") == "en" else "zh"
+    lang = api_lang(request)
     try:
         if dry_run:
             cs, read = preview_workbook(unit, name, content, strict)
@@ -639,7 +763,7 @@ def import_ledger_api(request: HttpRequest, unit_id: int, file: File[UploadedFil
 
 @api.get("/units/{unit_id}/assessment", response={200: dict[str, Any], **ERRORS},
          tags=["assessment"])
-def get_assessment(request: HttpRequest, unit_id: int, lang: str = "zh",
+def get_assessment(request: HttpRequest, unit_id: int, lang: Lang | None = None,
                    as_of: str | None = None) -> Any:
     """The assessment in the JSON contract ``tanjiliang/assessment@1`` (Assessment.to_json),
     as of ``as_of`` (YYYY-MM-DD; default: the end of the unit's reporting year for a past
@@ -653,11 +777,11 @@ def get_assessment(request: HttpRequest, unit_id: int, lang: str = "zh",
         except ValueError:
             raise _bad(f"“{as_of}”不是 YYYY-MM-DD 日期", f'"{as_of}" is not a date YYYY-MM-DD', "as_of") from None
     try:
-        body = assessment_bytes(unit, "en" if lang == "en" else "zh", day, gzipped=zipped)
+        body = assessment_bytes(unit, lang or api_lang(request), day, gzipped=zipped)
     except LoadError as exc:
         raise Problem(exc) from None
     resp = HttpResponse(body, content_type="application/json")
-    resp["Vary"] = "Accept-Encoding"
+    resp["Vary"] = "Accept-Encoding, Accept-Language"
     if zipped:
         resp["Content-Encoding"] = "gzip"
     return resp
@@ -669,8 +793,10 @@ def get_assessment(request: HttpRequest, unit_id: int, lang: str = "zh",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                  "schema": {"type": "string", "format": "binary"}},
              "text/html": {"schema": {"type": "string"}}}}}})
-def get_report(request: HttpRequest, unit_id: int, format: str = "pdf", lang: str = "zh") -> Any:
-    """The assessment report as PDF, XLSX or HTML (``format``), in ``lang``."""
+def get_report(request: HttpRequest, unit_id: int,
+               format: Literal["pdf", "xlsx", "html"] = "pdf", lang: Lang | None = None) -> Any:
+    """The assessment report as PDF, XLSX or HTML (``format``), in ``lang`` (default: the
+    request's language)."""
     from tanjiliang.web.core.views.other import CONTENT_TYPES
 
     if format not in CONTENT_TYPES:
@@ -678,7 +804,7 @@ def get_report(request: HttpRequest, unit_id: int, format: str = "pdf", lang: st
                    f'unsupported format "{format}" (pdf, xlsx, html)', "format")
     unit = unit_for(request.user, unit_id)
     try:
-        body = integrations.report_bytes(unit, format, "en" if lang == "en" else "zh")
+        body = integrations.report_bytes(unit, format, lang or api_lang(request))
     except LoadError as exc:
         raise Problem(exc) from None
     resp = HttpResponse(body, content_type=CONTENT_TYPES[format])
@@ -688,12 +814,13 @@ def get_report(request: HttpRequest, unit_id: int, format: str = "pdf", lang: st
 
 @api.get("/units/{unit_id}/history", response={200: list[HistoryOut], **READ_ERRORS},
          tags=["history"])
-def get_history(request: HttpRequest, unit_id: int, limit: int = 100) -> Any:
+def get_history(request: HttpRequest, unit_id: int, limit: int = Query(100, ge=0, le=1000)) -> Any:
+    """The unit's history, newest first, at most ``limit`` (≤ 1000) entries."""
     unit = unit_for(request.user, unit_id)
     return [{"at": e.at.isoformat(), "user": e.username, "revision": e.revision,
              "action": e.action, "subject": e.subject, "zh": e.zh, "en": e.en,
              "changes": json.loads(e.changes)}
-            for e in history_for(request.user, unit)[:min(max(limit, 0), 1000)]]
+            for e in history_for(request.user, unit)[:limit]]
 
 
 __all__ = ["api", "issue_token", "tempfile", "unit_to_data"]

@@ -9,13 +9,13 @@ from typing import Any
 from django.http import HttpRequest
 
 from tanjiliang.model.errors import LoadError
-from tanjiliang.web.core.api import ERRORS, Problem, api
+from tanjiliang.web.core.api import ERRORS, Lang, Problem, api, api_lang
 from tanjiliang.web.core.planning import number, plan_for
 from tanjiliang.web.core.tenancy import unit_for
 
 
 @api.get("/units/{unit_id}/plan", response={200: dict[str, Any], **ERRORS}, tags=["assessment"])
-def get_plan(request: HttpRequest, unit_id: int, lang: str = "zh", price: str | None = None,
+def get_plan(request: HttpRequest, unit_id: int, lang: Lang | None = None, price: str | None = None,
              budget: str | None = None) -> Any:
     """The uncertainty budget, tonnes and yuan at risk and both plans (``tanjiliang/plan@1``,
     docs/plan.md). ``price`` in 元/tCO2 overrides the dated price table; ``budget`` in 元 sets
@@ -25,4 +25,4 @@ def get_plan(request: HttpRequest, unit_id: int, lang: str = "zh", price: str | 
         p = plan_for(unit, number(price, "price", positive=True), number(budget, "budget", positive=False))
     except LoadError as exc:
         raise Problem(exc) from None
-    return p.to_json("en" if lang == "en" else "zh")
+    return p.to_json(lang or api_lang(request))

@@ -83,14 +83,20 @@ def today() -> date:
 def pack_for(unit: m.Unit) -> LoadedPack:
     """The unit's pack: a bundled pack by name (a server never reads a pack path from a
     user's file); the default pack when the file names none."""
-    if unit.pack and unit.pack not in bundled_pack_names():
+    return pack_named(unit.pack)
+
+
+def pack_named(name: str | None, where: str = "pack") -> LoadedPack:
+    """The bundled pack ``name`` (the default pack for none); any other name or a path is
+    refused (``LoadError`` at ``pack``; ``where`` names the file or request)."""
+    if name and name not in bundled_pack_names():
         from tanjiliang.model.errors import Issue
 
         names = ", ".join(bundled_pack_names())
-        raise LoadError([Issue("pack", None, "pack",
-                               f"服务器只使用内置规则包（{names}），“{unit.pack}”不是其中之一",
-                               f'the server uses bundled packs only ({names}); "{unit.pack}" is not one')])
-    return load_pack(unit.pack or None)
+        raise LoadError([Issue(where, None, "pack",
+                               f"服务器只使用内置规则包（{names}），“{name}”不是其中之一",
+                               f'the server uses bundled packs only ({names}); "{name}" is not one')])
+    return load_pack(name or None)
 
 
 def pack_names(unit: m.Unit, lang: str) -> dict[str, str]:

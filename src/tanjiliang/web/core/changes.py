@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +27,37 @@ SECTIONS = ("subunits", "equipment", "emission_points", "source_streams", "instr
 
 
 def validate(data: dict[str, Any], where: str = "<form>") -> UnitFile:
-    """Validate unit data exactly as the file loader does (raises ``LoadError``)."""
-    return validate_data(copy.deepcopy(data), SourceMap(where, None))
+    """Validate unit data exactly as the file loader does, then as the assessment will
+    (:func:`assessable`); raises ``LoadError``."""
+    return assessable(validate_data(copy.deepcopy(data), SourceMap(where, None)), where)
 
 
 def parse_upload(name: str, content: bytes) -> UnitFile:
     """A uploaded unit file (YAML or JSON), with errors naming the file, line and key; read
-    in a child process under the import limits (bounded.py)."""
+    in a child process under the import limits (bounded.py), then checked as the assessment
+    will (:func:`assessable`)."""
     from tanjiliang.web.core import bounded
 
-    return bounded.run(_parse_upload, name, content, name=name)
+    return assessable(bounded.run(_parse_upload, name, content, name=name), name)
+
+
+def assessable(uf: UnitFile, where: str = "<form>") -> UnitFile:
+    """``uf`` when the server can assess it, else the ``LoadError`` the assessment would
+    raise (probe s10 #5): a pack that is not bundled, an instrument type or a medium the pack
+    does not know, a stream whose emissions or medium cannot be worked out. Every write
+    (forms, imports, API) goes through here, so a unit never becomes unassessable by a change
+    that was accepted. The check is the assessment itself through the one door, as of the
+    date the unit is assessed on, without readings (what readings add is checked at upload)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from tanjiliang.check import check, default_as_of
+    from tanjiliang.web.core.assessing import pack_named
+
+    day = (date.fromisoformat(settings.AS_OF) if settings.AS_OF
+           else default_as_of(uf.unit.year, timezone.localdate()))
+    check(uf, pack_named(uf.pack, where), day)
+    return uf
 
 
 def _parse_upload(name: str, content: bytes) -> UnitFile:

@@ -3,7 +3,8 @@
 PostgreSQL text cannot hold a NUL (psycopg refuses the query with a server error), SQLite
 would store it silently; neither is something a user meant to enter. Django's form fields
 already refuse it; this covers the API's JSON bodies, query strings and paths. An API request
-gets django-ninja's 422 shape (``{"detail": [{"loc", "msg", "type"}]}``), a page a 400.
+gets the API's 400 (``{"detail", "issues": [{"path": "query", "zh", "en", …}]}``), a page a
+400.
 """
 
 from __future__ import annotations
@@ -39,10 +40,11 @@ class RejectNulMiddleware:
         if where is None:
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": [{
-                "loc": [where], "type": "nul_character",
-                "msg": "text must not contain a NUL character (U+0000) / 文本中不能含有 NUL 字符"}]},
-                status=422)
+            from tanjiliang.web.core.api import api_lang
+
+            zh, en = "文本中不能含有 NUL 字符（U+0000）", "text must not contain a NUL character (U+0000)"
+            return JsonResponse({"detail": zh if api_lang(request) == "zh" else en, "issues": [
+                {"file": "<request>", "line": None, "path": where, "zh": zh, "en": en}]}, status=400)
         from tanjiliang.web.core.errors import problem
 
         return problem(request, "nul")  # a page in the user's language

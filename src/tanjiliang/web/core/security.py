@@ -91,13 +91,21 @@ _KIND_WORDS = cast("dict[str, tuple[str, str]]", pairs("upload", {
     "evidence": "证据文件", "other": "请求"}))
 
 
+def api_error(request: HttpRequest, zh: str, en: str, status: int) -> HttpResponse:
+    """The API's error body (``api.Error``) for an answer given before the API is reached:
+    ``detail`` in the request's language."""
+    from tanjiliang.web.core.api import api_lang
+
+    return JsonResponse({"detail": zh if api_lang(request) == "zh" else en, "issues": [
+        {"file": "<request>", "line": None, "path": "", "zh": zh, "en": en}]}, status=status)
+
+
 def too_large(request: HttpRequest, kind: str, length: int, limit: int) -> HttpResponse:
     zh_kind, en_kind = _KIND_WORDS[kind]
     zh = f"{zh_kind}过大（{_mb(length)}），上限为 {_mb(limit)}；未保存任何内容"
     en = f"the {en_kind} is too large ({_mb(length)}); the limit is {_mb(limit)}; nothing was stored"
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": en, "issues": [
-            {"file": "<request>", "line": None, "path": "", "zh": zh, "en": en}]}, status=413)
+        return api_error(request, zh, en, 413)
     lang = "en" if (request.GET.get("lang") or request.COOKIES.get("tj_lang")) == "en" else "zh"
     text = zh if lang == "zh" else en
     title = gettext("文件过大", lang, "web.security")
@@ -161,8 +169,7 @@ def lockout(request: HttpRequest, response: HttpResponse | None = None,
     en = (f"too many failed logins: this account is locked for {minutes} minutes; try again "
           "later or ask an administrator to unlock it")
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": en, "issues": [
-            {"file": "<request>", "line": None, "path": "", "zh": zh, "en": en}]}, status=429)
+        return api_error(request, zh, en, 429)
     from django.utils.html import escape
 
     lang = "en" if (request.GET.get("lang") or request.COOKIES.get("tj_lang")) == "en" else "zh"
