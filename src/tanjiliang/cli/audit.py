@@ -35,7 +35,7 @@ def open_database(database: str | None, demo: bool, lang: str = "zh") -> None:
         reason = ""
     if "core_historyentry" not in tables or "tjreview_reviewrecord" not in tables:
         where = database or ("--demo" if demo else os.environ.get("DATABASE_URL", "") or
-                             ("本地 SQLite 数据库" if lang == "zh" else "the local SQLite database"))
+                             (gettext("本地 SQLite 数据库", lang, "cli.audit")))
         raise fail(LoadError([Issue(  # the database's own reason is English: said in English only
             where, None, "", "数据库无法读取或尚未初始化（先运行 tanjiliang serve）",
             f"the database cannot be read or is not set up (run tanjiliang serve first) "

@@ -31,7 +31,7 @@ assert tuple(s.value for s in SectorChoice) == SECTORS
 def ledger_path(output: Path, lang: str = "zh") -> Path:
     """The ledger written beside the unit file: ``plant.yaml`` → ``plant-台账.xlsx``
     (``plant-ledger.xlsx`` with ``--lang en``: no file name in a language the user did not choose)."""
-    return output.with_name(f"{output.stem}-{'台账' if lang == 'zh' else 'ledger'}.xlsx")
+    return output.with_name(f"{output.stem}-{gettext('台账', lang, 'cli.init')}.xlsx")
 
 
 def init_command(

@@ -70,7 +70,7 @@ def dimension_name(dim: Any, lang: str = "en") -> str:
         if _dims(key) == target:
             return zh if lang == "zh" else en
     # never pint's own notation ("[mass] / [time] ** 2 / [current]" for "T", the tesla)
-    return "其他物理量" if lang == "zh" else "quantity of another kind"
+    return gettext("其他物理量", lang, "units")
 
 
 #: Words pint reads otherwise than a person writing a fuel quantity means them. ``bbl`` and

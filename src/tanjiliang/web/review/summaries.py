@@ -314,7 +314,7 @@ def export_xlsx(qs: QuerySet[UnitSummary], lang: str) -> bytes:
 
     names = [c for c, _, _ in COLUMNS]
     city, sector, conclusion = (names.index(c) for c in ("city", "sector", "conclusion"))
-    unassessed = "无法评估" if lang == "zh" else "Cannot assess"  # as the page says
+    unassessed = gettext("无法评估", lang, "web.summaries")  # as the page says
     for row in qs.values_list(*names).iterator(chunk_size=2000):
         values = [label(v, lang) if isinstance(v, str) and v in words else v for v in row]
         values[city] = name_in(row[city], lang)  # 焦作市 → Jiaozuo in English
