@@ -152,8 +152,25 @@ CLAUSES = cast("dict[str, tuple[str, str]]", pairs("plan.clause", {
 }))
 
 
+#: Documents the table titles in English, by their Chinese titles on Chinese pages (the IPCC
+#: guidelines' official Chinese edition; the EU regulation as Chinese texts cite it): id →
+#: (the table's title, the Chinese title).
+ZH_TITLES: dict[str, tuple[str, str]] = {
+    "ipcc-2006-v2": ("2006 IPCC Guidelines for National Greenhouse Gas Inventories, Vol. 2 Energy, Ch. 1",
+                     "《2006年IPCC国家温室气体清单指南》第2卷 能源，第1章"),
+    "ipcc-2006-v3": ("2006 IPCC Guidelines for National Greenhouse Gas Inventories, Vol. 3 IPPU, Ch. 2",
+                     "《2006年IPCC国家温室气体清单指南》第3卷 工业过程和产品使用，第2章"),
+    "eu-mrr": ("Commission Implementing Regulation (EU) 2018/2066 (MRR)",
+               "欧盟委员会实施条例（EU）2018/2066（监测与报告条例，MRR）"),
+}
+
+
 def source_title(source: str, title: str, lang: str) -> str:
-    """A cited document's title in ``lang`` (the table's own title where none is known)."""
+    """A cited document's title in ``lang`` (the table's own title where none is known); an
+    English-titled document by its Chinese title on Chinese pages (:data:`ZH_TITLES`)."""
+    if lang == "zh":
+        zh = ZH_TITLES.get(source)
+        return zh[1] if zh and zh[0] == title else title
     pair = TITLES.get(source)
     return pick(pair, lang, f"plan.source:{source}") if pair and pair[0] == title else title
 
