@@ -50,3 +50,15 @@ def test_plan_page_in_english(world: Any) -> None:
     assert "Tonnes at risk" in html and "Plan (a)" in html
     for word in ("风险排放量", "方案甲", "方案乙", "合计费用", "计算依据"):
         assert word not in html, word
+
+
+def test_plan_page_names_its_documents_in_the_pages_language(world: Any) -> None:
+    """The Chinese page: the MRR column and the IPCC guidelines in Chinese (they showed
+    'MRR Art. 18' and '2006 IPCC Guidelines …'); the English page: in English."""
+    c = world.client(world.a)
+    html = c.get(f"/units/{world.unit_a.pk}/plan/").content.decode("utf-8")
+    assert "<th>MRR 第18条</th>" in html and "MRR Art. 18" not in html
+    assert "IPCC Guidelines" not in html
+    c.get("/?lang=en")
+    html = c.get(f"/units/{world.unit_a.pk}/plan/").content.decode("utf-8")
+    assert "<th>MRR Art. 18</th>" in html and "第18条" not in html
