@@ -58,6 +58,13 @@ ALLOW_ZH: set[str] = {
     "Q_ckd", "Q_bpd", "Q_rm", "CaO_nc", "MgO_nc", "Q_sub",
     # IPCC's codes of aluminium cell technologies (CWPB, SWPB, VSS, HSS), as the guideline writes them
     "CWPB", "SWPB", "VSS", "HSS",
+    # the plan's uncertainty symbols (u, x, p as the table's heads and formulas explain them),
+    # IPCC's mass units of the NCV and carbon-content tables, the national allowance's code
+    # (全国碳排放配额 CEA) and the documentation the plan's assumptions point to
+    "u", "x", "p", "Gg", "kgC", "CEA", "docs", "plan.md",
+    # coal analysis and precision symbols as the Chinese standards write them (GB/T 212/213:
+    # A_d, M, Q_gr,d, Q_gr,ad; GB/T 6379 / ISO 5725: r, R, s_r, s_R)
+    "Ad", "Qgr", "ad", "M", "r", "R", "s_r", "s_R",
     # network words in the admin (the login-protection app is named 登录保护, not "Axes")
     "IP", "HTTP", "GET", "POST",
     # Django's own Chinese admin texts keep these (例如单一登入或LDAP; 按住 Control 键或 Mac 上的 Command 键)

@@ -168,8 +168,7 @@ def _pages(username: str, lang: str = "zh") -> list[str]:
         units = units[:2]
     for unit in units:
         urls += _unit_urls(unit) + _review_urls(unit)
-        if lang != "zh":  # the plan page in English (its Chinese page still shows IPCC titles
-            urls.append(reverse("plan", args=[unit.pk]))  # and clauses in English)
+        urls.append(reverse("plan", args=[unit.pk]))  # cited documents in the page's language
     if lang != "zh":  # the months page of the unit with filed months
         from tanjiliang.web.month.models import MonthFiling
 
