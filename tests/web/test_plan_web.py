@@ -58,7 +58,7 @@ def test_plan_page_names_its_documents_in_the_pages_language(world: Any) -> None
     c = world.client(world.a)
     html = c.get(f"/units/{world.unit_a.pk}/plan/").content.decode("utf-8")
     assert "<th>MRR 第18条</th>" in html and "MRR Art. 18" not in html
-    assert "IPCC Guidelines" not in html
+    assert "IPCC Guidelines" not in html and "收盘价（每日行情 / 年度报告），" in html  # the document，its clause
     c.get("/?lang=en")
     html = c.get(f"/units/{world.unit_a.pk}/plan/").content.decode("utf-8")
     assert "<th>MRR Art. 18</th>" in html and "第18条" not in html

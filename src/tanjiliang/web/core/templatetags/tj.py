@@ -300,6 +300,12 @@ def colon(context: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def comma(context: Any) -> str:
+    """A list's comma in the page's language: ``，`` on Chinese pages, ``, `` otherwise."""
+    return "，" if context.get("lang", "zh") == "zh" else ", "
+
+
+@register.simple_tag(takes_context=True)
 def paren(context: Any, side: str = "(") -> str:
     """A bracket in the page's language: ``（``/``）`` on Chinese pages, `` (``/``)`` otherwise;
     ``{% paren %}…{% paren ")" %}``."""
