@@ -62,6 +62,9 @@ def test_the_period_can_be_chosen(world: Any) -> None:
                     {"file": SimpleUploadedFile("m.csv", february()), "period": "range",
                      "from": "2025-02-10", "to": "2025-02-01"})
     assert r.status_code == 400 and "统计期无效" in r.content.decode()
+    r = client.post(reverse("readings-upload", args=[unit.pk]),  # a period the form does not offer
+                    {"file": SimpleUploadedFile("z.csv", february()), "period": "zzz"})
+    assert r.status_code == 400 and "统计期无效" in r.content.decode()
 
 
 def test_a_bad_file_names_the_file_not_the_server_path(world: Any) -> None:

@@ -91,6 +91,8 @@ def chosen_period(post: Any, year: int, lang: str) -> tuple[str, date | None, da
     get = post.get
     how = (get("period") or "data").strip()
     try:
+        if how not in ("data", "year", "month", "range"):  # never the default in silence
+            raise ValueError
         if how == "month":
             y, mo = (int(x) for x in (get("month") or "").split("-"))
             return how, date(y, mo, 1), date(y + (mo == 12), mo % 12 + 1, 1)
