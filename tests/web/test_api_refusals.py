@@ -244,3 +244,17 @@ def test_the_schema_documents_400_not_422(world: Any) -> None:
                 assert "400" in op["responses"], (method, path)
     params = {p["name"]: p for p in schema["paths"]["/api/units/{unit_id}/instruments"]["get"]["parameters"]}
     assert params["limit"]["schema"]["minimum"] == 0 and params["limit"]["schema"]["maximum"] == 1000
+
+
+def test_a_method_an_operation_does_not_take_answers_in_the_apis_shape(world: Any) -> None:
+    """A 405 of the API came with an empty body (probe s10 web #13): now the error shape, with
+    the methods allowed, in the request's language."""
+    from django.test import Client
+
+    c, auth = Client(), world.token(world.a)
+    r = c.patch(f"/api/units/{world.unit_a.pk}", "{}", content_type="application/json", **auth)
+    assert r.status_code == 405 and "PUT" in r["Allow"]
+    body = r.json()
+    assert body["issues"][0]["zh"].startswith("此地址不接受 PATCH 请求") and "PATCH" in body["detail"]
+    r = c.patch(f"/api/units/{world.unit_a.pk}?lang=en", "{}", content_type="application/json", **auth)
+    assert r.json()["detail"].startswith("this address does not take PATCH")

@@ -50,17 +50,29 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 class ErrorPageMiddleware:
-    """A 405 (a GET of a URL that only takes a POST: ``require_POST``) comes with an empty
-    body from Django; pages get one that says what happened and leads back."""
+    """A 405 (a GET of a URL that only takes a POST: ``require_POST``; a method an API
+    operation does not take) comes with an empty body from Django and django-ninja; pages get
+    one that says what happened and leads back, the API its error shape (ninja's own 405 is
+    the text "Method not allowed")."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code == 405 and not response.content \
-                and not request.path.startswith("/api/"):
-            page = problem(request, "method")
+        api = request.path.startswith("/api/")
+        if response.status_code == 405 and (not response.content or (
+                api and not response.get("Content-Type", "").startswith("application/json"))):
+            if api:  # the API's error shape, as its 404 (urls.py); ninja says "Method not allowed"
+                from tanjiliang.model.errors import Issue
+                from tanjiliang.web.core.api import error_response
+
+                allowed = response.get("Allow", "")
+                page = error_response(request, [Issue(
+                    "<request>", None, "", f"此地址不接受 {request.method} 请求（可用：{allowed}）",
+                    f"this address does not take {request.method} (allowed: {allowed})")], 405)
+            else:
+                page = problem(request, "method")
             if "Allow" in response:
                 page["Allow"] = response["Allow"]
             return page
