@@ -100,6 +100,7 @@ def test_a_new_verification_date_adds_to_the_history_and_keeps_earlier_results(t
     r = _import(unit_path, book)
     assert r.exit_code == 0, r.output
     assert "2024-08-31 → 2025-08-25" in r.output
+    assert "确认记录: — → 2024-08-31" in r.output  # the history's new date, not "[1]"
     # before the new date the result is what it was: the earlier verification is a record
     assert _status(unit_path, "2025-06-30") == before
     w01 = next(i for i in load_unit(unit_path).instruments if i.id == "W-01")

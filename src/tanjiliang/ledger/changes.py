@@ -128,9 +128,16 @@ def _json(v: Any) -> Any:
 
 
 def _show(v: Any) -> str:
+    """A value as the change list shows it: confirmation records by their dates (``— →
+    2024-08-31``, not ``[1]``: which dates the history gains), other lists item by item."""
     if v is None:
         return "—"
     if isinstance(v, list):
+        items = [_json(x) for x in v]
+        if items and all(isinstance(x, dict) and "date" in x for x in items):
+            items = [x["date"] for x in items]
+        if all(isinstance(x, str | int | float) for x in items) and len(items) <= 6:
+            return ", ".join(map(str, items)) if items else "—"
         return f"[{len(v)}]"
     return str(_json(v))
 
