@@ -141,8 +141,8 @@ def _missing_findings(streams: pl.DataFrame, q: QualityResult, pack: Pack) -> li
     return out
 
 
-def _silent_findings(unit: UnitFile, assessment: Assessment, q: QualityResult, pack: Pack
-                     ) -> list[Finding]:
+def _silent_findings(unit: UnitFile, assessment: Assessment, q: QualityResult, with_data: set[str],
+                     pack: Pack) -> list[Finding]:
     """``DATA-MISSING`` for an in-use instrument on an activity point with no reading in the
     period while the files hold readings (:func:`tanjiliang.data.activity.silent`): a meter that
     sent nothing is not left out of the report unsaid."""
@@ -150,7 +150,6 @@ def _silent_findings(unit: UnitFile, assessment: Assessment, q: QualityResult, p
 
     if q.rows == 0:  # no readings at all: said once, as "no data"
         return []
-    with_data = set(q.monthly["instrument"].unique().to_list())
     points = {p.id: p for p in assessment.points}
     names = {s.id: s.name for s in assessment.streams}
     s, e = f"{q.start:%Y-%m-%d}", f"{q.end:%Y-%m-%d}"
@@ -342,15 +341,15 @@ def run(unit: UnitFile, paths: list[str | Path] | ReadingsSource, pack: LoadedPa
         q.issues.append(ReadingsIssue(", ".join(readings.files), None, None, None,
                                       f"{s:%Y-%m-%d} 至 {e:%Y-%m-%d} 期间没有读数：无数据",
                                       f"no readings from {s:%Y-%m-%d} to {e:%Y-%m-%d}: no data"))
-    shares = activity_shares(unit, readings, set(q.monthly["instrument"].unique().to_list()), s, e,
-                             notes=q.issues)
+    with_data = set(q.monthly["instrument"].unique().to_list())  # instruments with readings in the period
+    shares = activity_shares(unit, readings, with_data, s, e, notes=q.issues)
     rec = reconcile(unit, assessment, q, shares)
     monthly, streams = stream_activity(unit, assessment, q, shares)
     comparison = (cems_mod.compare_with_calculation(unit, assessment, cems_result)
                   if cems_result is not None else None)
     p = (pack or load_pack(unit.pack)).pack
     findings = (oot_findings(unit, assessment, q, p, shares) + _recon_findings(rec, p)
-                + _missing_findings(streams, q, p) + _silent_findings(unit, assessment, q, p)
+                + _missing_findings(streams, q, p) + _silent_findings(unit, assessment, q, with_data, p)
                 + _set_aside_findings(q.issues, p)
                 + _cems_findings(cems_gaps, s, e, p) + _cems_filled_findings(unit, cems_result, p))
     return DataReport(unit, assessment, q, readings.layouts, rec, monthly, streams, cems_result,

@@ -20,7 +20,6 @@ import pint
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -293,13 +292,7 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\s.,;:]+$")]
 #: pydantic-core: a Python validator per text field cost a third of loading a large ledger,
 #: issue 16); a boolean stays an error.
 Text = str
-def _half_width(v: Any) -> Any:
-    """Full-width digits and dashes read as ASCII (``２０２５-０５-２２``), as the ledger reads
-    them: a date typed on a page with a Chinese input method is the same date (probe s10 web)."""
-    return unicodedata.normalize("NFKC", v) if isinstance(v, str) and not v.isascii() else v
-
-
-IsoDate = Annotated[date, BeforeValidator(_half_width), PlainSerializer(lambda d: d.isoformat(), return_type=str)]
+IsoDate = Annotated[date, PlainSerializer(lambda d: d.isoformat(), return_type=str)]
 
 
 def quantity(text: str, dimension: str | None = None) -> pint.Quantity:
