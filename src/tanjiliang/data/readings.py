@@ -511,11 +511,10 @@ def _time_expr(sample: pl.Series, name: str, file: str, rows: pl.Series | None =
     # first, so no two read one text differently): a column may mix them — Excel's typed dates
     # beside dates typed as text, a system's export appended to another's — and each value is
     # read in the first that reads it; values none reads become bad_time rows
-    formats = _formats_of(text.head(2000))  # a whole workbook column: its head first
-    rest = _unread(text, formats)
-    if len(rest) and len(text) > 2000:
-        formats += [f for f in _formats_of(rest) if f not in formats]
-        rest = _unread(rest, formats)
+    formats, rest = _formats_of(text.head(2000))  # a whole workbook column: its head first
+    if len(text) > 2000:
+        more, rest = _formats_of(_unread(text, formats))  # (those found read none of it)
+        formats += more
     read = len(text) - len(rest)
     if formats and read * 2 >= len(text):
         raw = col.cast(pl.String)
@@ -539,23 +538,21 @@ def _unread(text: pl.Series, formats: list[str]) -> pl.Series:
     return text
 
 
-def _formats_of(text: pl.Series) -> list[str]:
-    """The formats of :data:`TIME_FORMATS` that read ``text``: the one reading most, then the
-    one reading most of what is left, and so on while one reads any."""
+def _formats_of(text: pl.Series) -> tuple[list[str], pl.Series]:
+    """The formats of :data:`TIME_FORMATS` that read ``text`` — the one reading most, then the
+    one reading most of what is left, and so on while one reads any — and what none reads."""
     formats: list[str] = []
     while len(text):
-        best, best_n = None, 0
+        best, unread = None, text
         for fmt in TIME_FORMATS:
-            if fmt in formats:
-                continue
-            n = len(text) - text.str.to_datetime(fmt, strict=False, time_unit="us").null_count()
-            if n > best_n:
-                best, best_n = fmt, n
+            left = text.filter(text.str.to_datetime(fmt, strict=False, time_unit="us").is_null())
+            if len(left) < len(unread):
+                best, unread = fmt, left
         if best is None:
             break
         formats.append(best)
-        text = _unread(text, [best])
-    return formats
+        text = unread
+    return formats, text
 
 
 def _time_refusal(sample: pl.Series, name: str, file: str, rows: pl.Series | None, formats: list[str],
